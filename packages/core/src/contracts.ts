@@ -1,0 +1,288 @@
+// The contracts third-party packages implement: stores, repositories, fingerprinters, codecs,
+// caching strategies and adapters. Required members are few; optional ones are used when present.
+
+/** A data fingerprint: a url-safe string that identifies a value (equal values, equal strings). */
+export type Fingerprint = string;
+
+/** What the cache does with one node. */
+export type CacheBehavior = "default" | "recompute" | "disable" | "ignore";
+
+/** Per-node cache settings given with the `cache({ … })` modifier. */
+export interface NodeCacheOptions {
+  /** How the cache treats this node (default: the driver-wide default, usually "default"). */
+  behavior?: CacheBehavior;
+  /** Pins the code version by hand; the function's source is then not hashed. */
+  version?: string;
+  /** Fingerprint mode passed to fingerprinters for this node's result (e.g. "index" for tables). */
+  fingerprint?: string;
+  /** Entries older than this are misses (e.g. "7d", "12h", or milliseconds). */
+  maxAge?: string | number;
+}
+
+/** What the driver knows about one node. Read-only for adapters and strategies. */
+export interface NodeInfo {
+  /** Node name (the export name, or the name a modifier gave it). */
+  readonly name: string;
+  /** The function that computes it. */
+  readonly fn: (...args: never[]) => unknown;
+  /** Every dependency name, in parameter order. */
+  readonly deps: readonly string[];
+  /** Dependencies that have a default value: supplied when available, else the default applies. */
+  readonly optionalDeps: ReadonlySet<string>;
+  /** Values bound by a modifier (e.g. parameterize's `value(…)`), keyed by parameter name. */
+  readonly boundValues: Readonly<Record<string, unknown>>;
+  /** Source text that identifies this node's code (the function, plus what a modifier adds). */
+  readonly source: string;
+  /** Tags from the `tag({ … })` modifier. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** Cache settings from the `cache({ … })` modifier, if any. */
+  readonly cache: Readonly<NodeCacheOptions> | undefined;
+  /** Where the node came from when a modifier made it (e.g. `parameterize` of function `f`). */
+  readonly origin: { readonly kind: string; readonly from: string } | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fingerprinting
+// ---------------------------------------------------------------------------------------------
+
+/** Handed to a fingerprinter so it can recurse, hash bytes in bulk and warn. */
+export interface FingerprintContext {
+  /** Node whose value is fingerprinted, when known (for warnings). */
+  readonly node: string | undefined;
+  /** The node's fingerprint mode (`cache({ fingerprint })`), e.g. "index"; undefined means content. */
+  readonly mode: string | undefined;
+  /** Fingerprints a nested value with the whole registry (custom fingerprinters first). */
+  fingerprint(value: unknown): Fingerprint;
+  /** Hashes raw bytes in bulk (fast, not per element); returns a url-safe string. */
+  hashBytes(bytes: Uint8Array): string;
+  /** Reports a warning through the cache's logger. */
+  warn(message: string): void;
+}
+
+/** Derives a fingerprint from the values it accepts. Must be deterministic across processes. */
+export interface Fingerprinter {
+  /** Stable identifier; part of the fingerprint so different fingerprinters never collide. */
+  readonly name: string;
+  /** True if this fingerprinter handles `value`; the registry asks custom ones first. */
+  accepts(value: unknown): boolean;
+  /** The fingerprint of `value`: equal values give equal strings, on every machine. */
+  fingerprint(value: unknown, ctx: FingerprintContext): Fingerprint;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage
+// ---------------------------------------------------------------------------------------------
+
+/** Facts stored beside a context key → fingerprint record (not part of the key). */
+export interface FingerprintMeta {
+  /** The node that produced it (informational: node names are not part of context keys). */
+  readonly node: string;
+  /** The code version used. */
+  readonly codeVersion: string;
+  /** When it was recorded, in milliseconds since the epoch. */
+  readonly createdAt: number;
+}
+
+/** One record of a fingerprint repository. */
+export interface FingerprintEntry extends FingerprintMeta {
+  readonly contextKey: string;
+  readonly fingerprint: Fingerprint;
+}
+
+/** One node's outcome in a run. */
+export type NodeOutcome = "hit" | "computed" | "recomputed" | "disabled" | "failed" | "override" | "input";
+
+/** What the cache recorded about one node in one run. */
+export interface NodeRunRecord {
+  readonly node: string;
+  readonly outcome: NodeOutcome;
+  /** Data fingerprint of the result (absent when the node failed). */
+  readonly fingerprint?: Fingerprint;
+  /** Execution context key (absent for inputs and overrides). */
+  readonly contextKey?: string;
+  readonly codeVersion?: string;
+  /** Fingerprints of the inputs that went into the context key, by dependency name. */
+  readonly inputFingerprints?: Readonly<Record<string, Fingerprint>>;
+  /** Wall time spent on the node, in milliseconds. */
+  readonly durationMs: number;
+  /** Why the node ran or hit, in words (see `dr.cache.explain`). */
+  readonly reason?: string;
+}
+
+/** A run as kept in the repository's history. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly outputs: readonly string[];
+  readonly nodes: readonly NodeRunRecord[];
+}
+
+/** Releases a single-flight lock. */
+export type ReleaseLock = () => Promise<void>;
+
+/**
+ * Maps execution context keys to data fingerprints (the seed's "repository").
+ * Keys are opaque strings of url-safe base64 and `.`/`:`/`~` characters; implementations must
+ * accept any such string up to 4 KiB.
+ */
+export interface FingerprintRepository {
+  /** Name used in errors and logs, e.g. "file:.ham_cache" or "postgres". */
+  readonly name: string;
+  /** Connects or loads; called once before use. Calling it again after close reopens. Must be idempotent. */
+  open?(): Promise<void>;
+  /** Flushes and releases resources. Use after close (without open) must throw a StoreError. Idempotent. */
+  close?(): Promise<void>;
+  /** The fingerprint recorded for `contextKey`, or `undefined` when there is none. */
+  get(contextKey: string): Promise<Fingerprint | undefined>;
+  /** Records `contextKey → fingerprint`. Idempotent; a later set of the same key replaces it. */
+  set(contextKey: string, fingerprint: Fingerprint, meta: FingerprintMeta): Promise<void>;
+  /** Batch `get`: same order as `contextKeys`, `undefined` for misses. Used when present. */
+  getMany?(contextKeys: readonly string[]): Promise<(Fingerprint | undefined)[]>;
+  /** Batch `set`. Used when present. */
+  setMany?(entries: readonly FingerprintEntry[]): Promise<void>;
+  /** The full record for a key (with its meta), or `undefined`. Used for expiry and explain. */
+  getEntry?(contextKey: string): Promise<FingerprintEntry | undefined>;
+  /** Removes a record; a missing key is not an error. */
+  delete?(contextKey: string): Promise<void>;
+  /** Every record (for garbage collection and the CLI). */
+  entries?(): AsyncIterable<FingerprintEntry>;
+  /** Appends a run to the history. */
+  saveRun?(run: RunRecord): Promise<void>;
+  /** Run history, newest first. */
+  listRuns?(options?: { limit?: number }): Promise<RunRecord[]>;
+  /** One run by id, or `undefined`. */
+  getRun?(runId: string): Promise<RunRecord | undefined>;
+  /** Removes runs from the history. */
+  deleteRuns?(runIds: readonly string[]): Promise<void>;
+  /**
+   * Single-flight: waits until no other process holds `contextKey`, then holds it until the
+   * returned function is called. The cache computes a missed node under this lock and checks the
+   * repository again once it holds it, so racing processes compute a node once.
+   */
+  acquireLock?(contextKey: string): Promise<ReleaseLock>;
+}
+
+/**
+ * Maps data fingerprints to encoded result bytes (the seed's "cache"). Content-addressed: the same
+ * key always holds the same bytes, so `set` of an existing key may skip the write.
+ */
+export interface ResultStore {
+  /** Name used in errors and logs, e.g. "file:.ham_cache" or "s3:my-bucket". */
+  readonly name: string;
+  /** Connects or prepares; idempotent. */
+  open?(): Promise<void>;
+  /** Releases resources; use after close (without open) must throw a StoreError. Idempotent. */
+  close?(): Promise<void>;
+  /** True when bytes are stored under `key`. */
+  has(key: Fingerprint): Promise<boolean>;
+  /** The bytes stored under `key`, or `undefined` when there are none. */
+  get(key: Fingerprint): Promise<Uint8Array | undefined>;
+  /** Stores `bytes` under `key` atomically: readers see all of it or nothing. Idempotent. */
+  set(key: Fingerprint, bytes: Uint8Array): Promise<void>;
+  /** Removes `key`; a missing key is not an error. */
+  delete(key: Fingerprint): Promise<void>;
+  /** Batch `get`: same order as `keys`, `undefined` for misses. Used when present. */
+  getMany?(keys: readonly Fingerprint[]): Promise<(Uint8Array | undefined)[]>;
+  /** Every stored key with its size and last-access time (for garbage collection and the CLI). */
+  list?(): AsyncIterable<{ key: Fingerprint; bytes: number; lastAccess: number }>;
+  /** Total stored bytes. */
+  size?(): Promise<number>;
+}
+
+/** Turns values into bytes and back. Must never run code from the bytes on decode. */
+export interface Codec {
+  /** Stable identifier written with every result, used to pick the decoder. */
+  readonly name: string;
+  /** True if this codec should encode `value` (codecs are asked in order, custom ones first). */
+  accepts(value: unknown): boolean;
+  /** Encodes `value`; throws if it cannot. */
+  encode(value: unknown): Uint8Array;
+  /** Decodes bytes this codec produced; throws on malformed input. */
+  decode(bytes: Uint8Array): unknown;
+}
+
+/** Decides, per node, what the cache does and how the execution context key is made. */
+export interface CachingStrategy {
+  /** The behaviour for this node in this run. */
+  behavior(node: NodeInfo): CacheBehavior;
+  /**
+   * The execution context key of a node, from its code version and its inputs' fingerprints.
+   * The default is `encodeDict({ [codeVersion]: encodeDict(inputFingerprints) })`.
+   */
+  contextKey(node: NodeInfo, codeVersion: string, inputFingerprints: Readonly<Record<string, Fingerprint>>): string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adapters (lifecycle hooks)
+// ---------------------------------------------------------------------------------------------
+
+/** Passed to graph-level hooks. */
+export interface GraphExecuteContext {
+  readonly runId: string;
+  /** Requested outputs. */
+  readonly outputs: readonly string[];
+  /** Nodes this run will execute, in topological order (inputs and overrides excluded). */
+  readonly nodes: readonly NodeInfo[];
+  /** Inputs given to execute, config values included. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  /** Overrides given to execute. */
+  readonly overrides: Readonly<Record<string, unknown>>;
+  /** Every node of the graph by name (the whole graph, not just this run's part). */
+  readonly graph: ReadonlyMap<string, NodeInfo>;
+}
+
+/** Passed to node-level hooks. */
+export interface NodeExecuteContext {
+  readonly runId: string;
+  readonly node: NodeInfo;
+  /**
+   * The dependencies this call will receive, by name (optional ones only when some node or input
+   * provides them). Values are loaded on demand: reading them may load cached results.
+   */
+  readonly dependencyNames: readonly string[];
+  /** Loads (once) and returns the dependency values for this call. */
+  inputs(): Promise<Record<string, unknown>>;
+}
+
+/** Passed to `afterNodeExecute`. */
+export interface NodeResultContext extends NodeExecuteContext {
+  readonly success: boolean;
+  /** The result when it is in memory; a cached result that nothing loaded yet is `undefined`. */
+  readonly result: unknown;
+  /** True when the result was not loaded (a cache hit nobody needed yet). */
+  readonly deferred: boolean;
+  /** The error when `success` is false. */
+  readonly error: unknown;
+}
+
+/** Passed to `afterGraphExecute`. */
+export interface GraphResultContext extends GraphExecuteContext {
+  readonly success: boolean;
+  readonly results: Readonly<Record<string, unknown>>;
+  readonly error: unknown;
+}
+
+/**
+ * Lifecycle hooks. Adapters compose in the order given; `doNodeExecute`s chain: each receives
+ * `next`, which runs the following adapter (or the node itself), so none conflict.
+ */
+export interface Adapter {
+  beforeGraphExecute?(ctx: GraphExecuteContext): void | Promise<void>;
+  beforeNodeExecute?(ctx: NodeExecuteContext): void | Promise<void>;
+  /**
+   * Runs the node, or replaces the call. Return `next()` to run it; return a value to replace
+   * it; return `deferredResult(load)` to hand back a value that is loaded only if needed.
+   */
+  doNodeExecute?(ctx: NodeExecuteContext, next: () => Promise<unknown>): Promise<unknown>;
+  afterNodeExecute?(ctx: NodeResultContext): void | Promise<void>;
+  afterGraphExecute?(ctx: GraphResultContext): void | Promise<void>;
+}
+
+/** Something that can take log messages: `console`, pino, winston, … */
+export interface Logger {
+  debug?(message: string, ...rest: unknown[]): void;
+  info?(message: string, ...rest: unknown[]): void;
+  warn?(message: string, ...rest: unknown[]): void;
+  error?(message: string, ...rest: unknown[]): void;
+}

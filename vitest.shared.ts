@@ -1,0 +1,17 @@
+// Shared vitest settings: tests run against sibling packages' source, never their build output.
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const root = fileURLToPath(new URL(".", import.meta.url));
+
+export const sharedConfig = defineConfig({
+  resolve: {
+    alias: [{ find: /^@ham\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/index.ts` }],
+  },
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    typecheck: { enabled: false },
+  },
+});
