@@ -1,0 +1,105 @@
+// Suite options: the factory signature, the groups an implementation may switch off, and their validation.
+
+/** What a factory receives: a namespace that names one set of backing data. */
+export interface ConformanceContext {
+  /**
+   * Names one set of backing data (a directory, a table prefix, a bucket prefix, a sublevel…).
+   * Two factory calls with the same namespace must give instances over the same data; a
+   * namespace the suite has not used before must give empty data. Namespaces match
+   * `/^hc_[a-z0-9_]+$/` (at most 40 characters), so they are safe as file names, SQL identifiers
+   * and object-key prefixes.
+   */
+  readonly namespace: string;
+}
+
+/**
+ * Makes a fresh, not yet opened instance over the namespace's backing data. The suite calls
+ * `open()` (when present) itself, and `close()` at the end of every check.
+ */
+export type StoreFactory<T> = (ctx: ConformanceContext) => T | Promise<T>;
+
+/** Groups of the result store suite that an implementation may switch off (with a reason). */
+export const resultStoreGroups = [
+  "batch",
+  "persistence",
+  "concurrency",
+  "sharedAccess",
+  "lifecycle",
+  "listing",
+  "largeValues",
+] as const;
+export type ResultStoreGroup = (typeof resultStoreGroups)[number];
+
+/** Groups of the fingerprint repository suite that an implementation may switch off (with a reason). */
+export const fingerprintRepositoryGroups = [
+  "batch",
+  "runHistory",
+  "persistence",
+  "concurrency",
+  "sharedAccess",
+  "lifecycle",
+  "listing",
+] as const;
+export type FingerprintRepositoryGroup = (typeof fingerprintRepositoryGroups)[number];
+
+/** Groups of the fingerprinter suite that an implementation may switch off (with a reason). */
+export const fingerprinterGroups = ["distinctness", "accepts"] as const;
+export type FingerprinterGroup = (typeof fingerprinterGroups)[number];
+
+/** Options shared by the store suites. */
+export interface StoreSuiteOptions<Group extends string> {
+  /**
+   * Groups switched off, each with the reason printed in the test report, e.g.
+   * `{ persistence: "in-memory store, nothing persists" }`. An empty reason is a TypeError.
+   */
+  readonly skip?: Partial<Record<Group, string>>;
+  /**
+   * Removes a namespace's backing data; called once per namespace after the check that used it,
+   * once every instance is closed. Optional: tests on temporary directories may clean up in bulk.
+   */
+  readonly cleanup?: (ctx: ConformanceContext) => void | Promise<void>;
+  /** Per-test timeout in milliseconds (default 60 000: the 32 MiB round trip over a network takes a while). */
+  readonly timeout?: number;
+}
+
+export type ResultStoreSuiteOptions = StoreSuiteOptions<ResultStoreGroup>;
+export type FingerprintRepositorySuiteOptions = StoreSuiteOptions<FingerprintRepositoryGroup>;
+
+/**
+ * Checks the `skip` map: every key must be a known group and every reason a non-empty string.
+ * Throws a TypeError otherwise, so a typo or a silent switch-off fails at collection time.
+ */
+export function validateSkips<Group extends string>(
+  suite: string,
+  groups: readonly Group[],
+  skip: Partial<Record<Group, string>> | undefined,
+): Map<Group, string> {
+  const result = new Map<Group, string>();
+  if (skip === undefined) return result;
+  if (typeof skip !== "object" || skip === null) {
+    throw new TypeError(`[ham conformance] ${suite}: options.skip must be an object of { group: "reason" }`);
+  }
+  for (const [group, reason] of Object.entries(skip)) {
+    if (!(groups as readonly string[]).includes(group)) {
+      throw new TypeError(
+        `[ham conformance] ${suite}: options.skip names unknown group "${group}"; known groups: ${groups.join(", ")}`,
+      );
+    }
+    if (typeof reason !== "string" || reason.trim() === "") {
+      throw new TypeError(
+        `[ham conformance] ${suite}: options.skip.${group} needs a reason (a non-empty string saying why the group does not apply), got ${JSON.stringify(reason)}`,
+      );
+    }
+    result.set(group as Group, reason.trim());
+  }
+  return result;
+}
+
+let namespaceCounter = 0;
+const runTag = Math.random().toString(36).slice(2, 10).replace(/[^a-z0-9]/g, "0");
+
+/** A namespace never used before in this process (and, by its random tag, unlikely in others). */
+export function freshNamespace(): string {
+  namespaceCounter += 1;
+  return `hc_${runTag}_${namespaceCounter}`;
+}

@@ -1,0 +1,211 @@
+// The checks catch broken implementations: each broken store below fails the check aimed at its flaw.
+import {
+  type Check,
+  type FingerprinterSubject,
+  type Openable,
+  describeResultStore,
+  fingerprinterChecks,
+  fingerprintRepositoryChecks,
+  resultStoreChecks,
+  runCheck,
+  runFingerprinterCheck,
+} from "@ham/conformance";
+import type { Fingerprinter, FingerprintRepository, ResultStore } from "@ham/core";
+import { describe, expect, it } from "vitest";
+import { ReferenceFingerprintRepository, ReferenceResultStore } from "./reference-stores.js";
+
+function resultCheck(name: string): Check<ResultStore> {
+  const found = resultStoreChecks.find((c) => c.name === name);
+  if (!found) throw new Error(`no result store check named "${name}"`);
+  return found as Check<ResultStore>;
+}
+
+function repositoryCheck(name: string): Check<FingerprintRepository> {
+  const found = fingerprintRepositoryChecks.find((c) => c.name === name);
+  if (!found) throw new Error(`no repository check named "${name}"`);
+  return found as Check<FingerprintRepository>;
+}
+
+class DroppingResultStore extends ReferenceResultStore {
+  override async set(): Promise<void> {}
+}
+
+class TruncatingResultStore extends ReferenceResultStore {
+  override async set(key: string, bytes: Uint8Array): Promise<void> {
+    await super.set(key, bytes.subarray(0, 16 * 1024 * 1024));
+  }
+}
+
+class ForgetfulResultStore extends ReferenceResultStore {
+  constructor(namespace: string) {
+    // A fresh namespace per instance: nothing survives into a second instance.
+    super(`${namespace}-${Math.random()}`);
+  }
+}
+
+class ReversedGetManyStore extends ReferenceResultStore {
+  override async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    return (await super.getMany(keys)).reverse();
+  }
+}
+
+class UsableAfterCloseStore extends ReferenceResultStore {
+  override async close(): Promise<void> {}
+}
+
+class PlainErrorAfterCloseStore extends ReferenceResultStore {
+  protected override ready(operation: string): void {
+    try {
+      super.ready(operation);
+    } catch {
+      throw new Error("closed");
+    }
+  }
+}
+
+class EmptyMeansMissingStore extends ReferenceResultStore {
+  override async get(key: string): Promise<Uint8Array | undefined> {
+    const bytes = await super.get(key);
+    return bytes && bytes.byteLength > 0 ? bytes : undefined;
+  }
+}
+
+class CaseInsensitiveStore extends ReferenceResultStore {
+  override async set(key: string, bytes: Uint8Array): Promise<void> {
+    await super.set(key.toLowerCase(), bytes);
+  }
+  override async get(key: string): Promise<Uint8Array | undefined> {
+    return super.get(key.toLowerCase());
+  }
+}
+
+class LastWriterTearsStore extends ReferenceResultStore {
+  // Writes in two halves with a pause between, like a non-atomic file write.
+  override async set(key: string, bytes: Uint8Array): Promise<void> {
+    this.data.set(key, bytes.slice(0, bytes.byteLength >> 1));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    this.data.set(key, bytes.slice());
+  }
+}
+
+class TruncatingKeyRepository extends ReferenceFingerprintRepository {
+  override async set(contextKey: string, ...rest: Parameters<ReferenceFingerprintRepository["set"]> extends [string, ...infer R] ? R : never): Promise<void> {
+    await super.set(contextKey.slice(0, 255), ...rest);
+  }
+  override async get(contextKey: string): Promise<string | undefined> {
+    return super.get(contextKey.slice(0, 255));
+  }
+}
+
+class IgnoresOverwriteRepository extends ReferenceFingerprintRepository {
+  override async set(...args: Parameters<ReferenceFingerprintRepository["set"]>): Promise<void> {
+    if ((await super.get(args[0])) === undefined) await super.set(...args);
+  }
+}
+
+class OldestFirstRepository extends ReferenceFingerprintRepository {
+  override async listRuns(options: { limit?: number } = {}) {
+    const all = (await super.listRuns()).reverse();
+    return all.slice(0, options.limit ?? all.length);
+  }
+}
+
+async function expectFailure<T extends Openable>(check: Check<T>, factory: (ctx: { namespace: string }) => T, pattern: RegExp) {
+  await expect(runCheck(check, factory)).rejects.toThrow(pattern);
+}
+
+describe("the result store checks fail on broken stores", () => {
+  it("a store that drops writes fails the round trip", async () => {
+    await expectFailure(resultCheck("a 1 byte value round-trips"), ({ namespace }) => new DroppingResultStore(namespace), /has\("roundTrip1"\) after set of 1 bytes: expected true, got false/);
+  });
+  it("a store that truncates large values fails the 32 MiB round trip", async () => {
+    await expectFailure(resultCheck("a 32 MiB value round-trips"), ({ namespace }) => new TruncatingResultStore(namespace), /expected 33554432 bytes, got 16777216/);
+  });
+  it("a store that reads an empty value as a miss fails the 0 byte round trip", async () => {
+    await expectFailure(resultCheck("an empty (0 byte) value round-trips and is not mistaken for a miss"), ({ namespace }) => new EmptyMeansMissingStore(namespace), /got undefined/);
+  });
+  it("a store that folds key case fails the key character check", async () => {
+    await expectFailure(resultCheck("keys with every url-safe base64 character, case twins and prefixes stay distinct"), ({ namespace }) => new CaseInsensitiveStore(namespace), /bytes differ|expected \d+ bytes/);
+  });
+  it("a store that forgets across instances fails persistence", async () => {
+    await expectFailure(resultCheck("a second instance on the same backing data sees earlier writes and deletes"), ({ namespace }) => new ForgetfulResultStore(namespace), /from a second instance/);
+  });
+  it("a store whose getMany reorders fails the batch check", async () => {
+    await expectFailure(resultCheck("getMany returns values in the order asked, with undefined for misses"), ({ namespace }) => new ReversedGetManyStore(namespace), /getMany\(\)\[0\]/);
+  });
+  it("a store usable after close fails the lifecycle check", async () => {
+    await expectFailure(resultCheck("using a closed store fails with a StoreError naming the store"), ({ namespace }) => new UsableAfterCloseStore(namespace), /expected a StoreError, but it resolved/);
+  });
+  it("a store that throws a plain Error after close fails the lifecycle check", async () => {
+    await expectFailure(resultCheck("using a closed store fails with a StoreError naming the store"), ({ namespace }) => new PlainErrorAfterCloseStore(namespace), /expected a StoreError from @ham\/core, got Error: closed/);
+  });
+  it("a store with torn writes fails the atomicity check", async () => {
+    await expectFailure(resultCheck("readers racing writers see either nothing or the whole value (atomic set)"), ({ namespace }) => new LastWriterTearsStore(namespace), /expected 524288 bytes, got 262144/);
+  });
+  it("a store without getMany gets the batch check skipped with a reason, not passed", async () => {
+    class NoBatch extends ReferenceResultStore {}
+    Object.defineProperty(NoBatch.prototype, "getMany", { value: undefined });
+    const result = await runCheck(resultCheck("getMany returns values in the order asked, with undefined for misses"), ({ namespace }) => new NoBatch(namespace));
+    expect(result).toEqual({ status: "skipped", reason: "the store has no getMany() (optional member)" });
+  });
+  it("cleanup is called for every namespace a check used, after its instances are closed", async () => {
+    const cleaned: string[] = [];
+    const stores: ReferenceResultStore[] = [];
+    await runCheck(resultCheck("a new namespace starts empty"), ({ namespace }) => {
+      const store = new ReferenceResultStore(namespace);
+      stores.push(store);
+      return store;
+    }, { cleanup: ({ namespace }) => void cleaned.push(namespace) });
+    expect(cleaned).toHaveLength(2);
+    expect(cleaned[0]).toMatch(/^hc_[a-z0-9_]+$/);
+    for (const store of stores) await expect(store.get("x")).rejects.toThrow(/closed/);
+  });
+});
+
+describe("the repository checks fail on broken repositories", () => {
+  it("a repository that truncates long keys fails the key check", async () => {
+    await expectFailure(repositoryCheck("context keys with every character the core produces (up to 4 KiB) stay distinct"), ({ namespace }) => new TruncatingKeyRepository(namespace), /expected "fp\d+", got "fp\d+"/);
+  });
+  it("a repository that keeps the first write fails the overwrite check", async () => {
+    await expectFailure(repositoryCheck("a later set of the same key replaces the fingerprint and its meta"), ({ namespace }) => new IgnoresOverwriteRepository(namespace), /expected "fpNew", got "fpOld"/);
+  });
+  it("a repository listing runs oldest first fails the run history check", async () => {
+    await expectFailure(repositoryCheck("saveRun / getRun round-trip a run; listRuns is newest first and honours limit"), ({ namespace }) => new OldestFirstRepository(namespace), /newest first/);
+  });
+});
+
+describe("the fingerprinter checks fail on broken fingerprinters", () => {
+  const fingerprinterCheck = (name: string) => {
+    const found = fingerprinterChecks.find((c) => c.name === name);
+    if (!found) throw new Error(`no fingerprinter check named "${name}"`);
+    return found;
+  };
+  const subject = (fingerprinter: Fingerprinter): FingerprinterSubject => ({
+    fingerprinter,
+    samples: { equalPairs: [[{ a: 1 }, { a: 1 }]], distinct: [1, 2, 3], rejected: [] },
+  });
+  it("a random fingerprinter fails determinism", async () => {
+    const random: Fingerprinter = { name: "random", accepts: () => true, fingerprint: () => Math.random().toString(36).slice(2) };
+    await expect(runFingerprinterCheck(fingerprinterCheck("equal structural copies give equal fingerprints"), () => subject(random))).rejects.toThrow(/should equal/);
+  });
+  it("a constant fingerprinter fails distinctness", async () => {
+    const constant: Fingerprinter = { name: "constant", accepts: () => true, fingerprint: () => "same" };
+    await expect(runFingerprinterCheck(fingerprinterCheck("distinct sample values give distinct fingerprints"), () => subject(constant))).rejects.toThrow(/got the same fingerprint "same"/);
+  });
+  it("a fingerprinter returning padded base64 fails the url-safe check", async () => {
+    const padded: Fingerprinter = { name: "padded", accepts: () => true, fingerprint: (v) => Buffer.from(String(v)).toString("base64") };
+    await expect(runFingerprinterCheck(fingerprinterCheck("fingerprints are non-empty url-safe strings"), () => subject(padded))).rejects.toThrow(/url-safe/);
+  });
+});
+
+describe("suite options", () => {
+  it("a skip without a reason is a TypeError", () => {
+    expect(() => describeResultStore("x", ({ namespace }) => new ReferenceResultStore(namespace), { skip: { persistence: "" } })).toThrow(TypeError);
+    expect(() => describeResultStore("x", ({ namespace }) => new ReferenceResultStore(namespace), { skip: { persistence: "  " } })).toThrow(/needs a reason/);
+  });
+  it("a skip of an unknown group is a TypeError naming the known groups", () => {
+    expect(() =>
+      describeResultStore("x", ({ namespace }) => new ReferenceResultStore(namespace), { skip: { persistance: "typo" } as never }),
+    ).toThrow(/unknown group "persistance"; known groups: batch, persistence/);
+  });
+});

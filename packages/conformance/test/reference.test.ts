@@ -1,0 +1,6 @@
+// The suites pass on small reference implementations that follow the contract to the letter.
+import { describeFingerprintRepository, describeResultStore } from "@ham/conformance";
+import { ReferenceFingerprintRepository, ReferenceResultStore } from "./reference-stores.js";
+
+describeResultStore("reference", ({ namespace }) => new ReferenceResultStore(namespace));
+describeFingerprintRepository("reference", ({ namespace }) => new ReferenceFingerprintRepository(namespace));
