@@ -1,0 +1,221 @@
+// ResultCodec: picks a codec per value and wraps its bytes in a verified envelope (magic, codec
+// name, xxh64 checksum, length), so damaged or truncated results are detected, never returned.
+import { constants as bufferConstants } from "node:buffer";
+import type { Codec } from "../contracts.js";
+import { ConfigurationError } from "../errors.js";
+import { xxh64 } from "../fingerprint/bytes.js";
+import { CodecError, CorruptResultError } from "./errors.js";
+import { v8Codec } from "./v8-codec.js";
+
+/** Options of ResultCodec. */
+export interface ResultCodecOptions {
+  /** Custom codecs, asked in order before the default v8 codec; the first that accepts encodes. */
+  codecs?: readonly Codec[];
+  /**
+   * Largest payload encoded or accepted on decode (default: the largest Buffer Node can make).
+   * Encoding a bigger value throws a CodecError; bytes claiming more are corrupt.
+   */
+  maxResultBytes?: number;
+}
+
+/** Envelope format version written after the magic bytes. */
+export const RESULT_FORMAT_VERSION = 1;
+
+// Layout: "HAM" | version (1) | name length (1) | name (UTF-8) | xxh64 of payload (8, big-endian)
+//         | payload length (8, big-endian) | payload. About 23 bytes for "v8"; no compression,
+// which would cost more per small value than the whole warm-path budget (DESIGN.md).
+const MAGIC = [0x48, 0x41, 0x4d] as const;
+const FIXED_HEADER = 5;
+const TRAILER = 16;
+const TWO_32 = 2 ** 32;
+
+interface Registered {
+  readonly codec: Codec;
+  /** The header up to the checksum, precomputed: magic, version, name length, name. */
+  readonly prefix: Buffer;
+}
+
+/** Encodes values to self-describing, checksummed bytes and verifies them on the way back. */
+export class ResultCodec {
+  readonly maxResultBytes: number;
+  readonly #custom: readonly Registered[];
+  readonly #byName = new Map<string, Registered>();
+  readonly #default: Registered;
+
+  constructor(options: ResultCodecOptions = {}) {
+    const { codecs = [], maxResultBytes = bufferConstants.MAX_LENGTH } = options;
+    if (!Array.isArray(codecs)) throw new ConfigurationError(`ResultCodec: option "codecs" must be an array of codecs`);
+    if (!Number.isSafeInteger(maxResultBytes) || maxResultBytes <= 0) {
+      throw new ConfigurationError(`ResultCodec: option "maxResultBytes" must be a positive integer, got ${String(maxResultBytes)}`);
+    }
+    this.maxResultBytes = Math.min(maxResultBytes, bufferConstants.MAX_LENGTH);
+    this.#default = register(v8Codec);
+    this.#byName.set(v8Codec.name, this.#default);
+    const custom: Registered[] = [];
+    for (const [index, codec] of (codecs as readonly unknown[]).entries()) {
+      if (codec === v8Codec) continue;
+      validateCodec(codec, index);
+      if (this.#byName.has(codec.name)) {
+        throw new ConfigurationError(
+          `ResultCodec: two codecs are named "${codec.name}"${codec.name === v8Codec.name ? " (the name of the default codec)" : ""}; codec names pick the decoder, so each must be unique`,
+        );
+      }
+      const registered = register(codec);
+      this.#byName.set(codec.name, registered);
+      custom.push(registered);
+    }
+    this.#custom = custom;
+  }
+
+  /** Names of the codecs this instance can decode, custom ones first. */
+  get codecNames(): string[] {
+    return [...this.#custom.map((r) => r.codec.name), v8Codec.name];
+  }
+
+  /**
+   * Encodes `value` with the first custom codec that accepts it, else v8. Throws a CodecError
+   * naming the codec (and `node`, when given) if the value cannot be encoded or is too large.
+   */
+  encode(value: unknown, node?: string): Uint8Array {
+    const chosen = this.#choose(value, node);
+    const { codec, prefix } = chosen;
+    let payload: unknown;
+    try {
+      payload = codec.encode(value);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new CodecError(
+        codec.name,
+        node,
+        `cannot encode the result (${describe(value)}): ${reason}. Return serialisable data, register a codec for this type, or give the node cache({ behavior: "disable" })`,
+        { cause: error },
+      );
+    }
+    if (!(payload instanceof Uint8Array)) {
+      throw new CodecError(codec.name, node, `returned ${describe(payload)} from encode instead of a Uint8Array`);
+    }
+    if (payload.byteLength > this.maxResultBytes) {
+      throw new CodecError(
+        codec.name,
+        node,
+        `encoded the result to ${payload.byteLength} bytes, above maxResultBytes (${this.maxResultBytes}); raise the limit or disable caching for this node`,
+      );
+    }
+    const out = Buffer.allocUnsafe(prefix.length + TRAILER + payload.byteLength);
+    prefix.copy(out, 0);
+    let offset = prefix.length;
+    out.writeBigUInt64BE(xxh64(payload), offset);
+    offset += 8;
+    out.writeUInt32BE(Math.floor(payload.byteLength / TWO_32), offset);
+    out.writeUInt32BE(payload.byteLength % TWO_32, offset + 4);
+    offset += 8;
+    out.set(payload, offset);
+    return out;
+  }
+
+  /**
+   * Verifies the envelope and decodes the payload with the codec named in it. Throws
+   * CorruptResultError for wrong magic bytes, unknown versions or codecs, sizes that do not match
+   * (checked before anything is allocated), checksum mismatches and payloads the codec rejects.
+   */
+  decode(bytes: Uint8Array): unknown {
+    if (!(bytes instanceof Uint8Array)) {
+      throw new CorruptResultError(`stored result is ${describe(bytes)}, not bytes; it will be recomputed`);
+    }
+    const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (view.length < FIXED_HEADER || view[0] !== MAGIC[0] || view[1] !== MAGIC[1] || view[2] !== MAGIC[2]) {
+      throw new CorruptResultError(
+        view.length < FIXED_HEADER
+          ? `stored result is truncated: ${view.length} bytes, shorter than the envelope header`
+          : `stored result does not start with the "HAM" magic bytes: it is not a ham result or is damaged`,
+      );
+    }
+    const version = view[3];
+    if (version !== RESULT_FORMAT_VERSION) {
+      throw new CorruptResultError(
+        `stored result has envelope format version ${String(version)}, this ham reads version ${RESULT_FORMAT_VERSION} (written by another ham version, or damaged)`,
+      );
+    }
+    const nameLength = view[4] ?? 0;
+    const payloadStart = FIXED_HEADER + nameLength + TRAILER;
+    if (nameLength === 0 || view.length < payloadStart) {
+      throw new CorruptResultError(`stored result is truncated: ${view.length} bytes, shorter than its header (${payloadStart} bytes)`);
+    }
+    const codecName = view.toString("utf8", FIXED_HEADER, FIXED_HEADER + nameLength);
+    const registered = this.#byName.get(codecName);
+    if (registered === undefined) {
+      throw new CorruptResultError(
+        `stored result was written by codec "${codecName}", which is not registered (known: ${this.codecNames.join(", ")}); pass it in the cache's codecs option`,
+      );
+    }
+    const checksumAt = FIXED_HEADER + nameLength;
+    const claimed = view.readUInt32BE(checksumAt + 8) * TWO_32 + view.readUInt32BE(checksumAt + 12);
+    const actual = view.length - payloadStart;
+    if (claimed > this.maxResultBytes) {
+      throw new CorruptResultError(`stored result claims a payload of ${claimed} bytes, above maxResultBytes (${this.maxResultBytes}): damaged`);
+    }
+    if (claimed !== actual) {
+      throw new CorruptResultError(
+        claimed > actual
+          ? `stored result is truncated: its payload should be ${claimed} bytes but only ${actual} are there`
+          : `stored result has ${actual - claimed} unexpected bytes after its ${claimed}-byte payload`,
+      );
+    }
+    const payload = view.subarray(payloadStart);
+    if (xxh64(payload) !== view.readBigUInt64BE(checksumAt)) {
+      throw new CorruptResultError(`stored result (codec "${codecName}", ${claimed} bytes) fails its checksum: the bytes were damaged`);
+    }
+    try {
+      return registered.codec.decode(payload);
+    } catch (error) {
+      throw new CorruptResultError(
+        `codec "${codecName}" could not decode a stored result that passed its checksum: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+  }
+
+  #choose(value: unknown, node: string | undefined): Registered {
+    for (const registered of this.#custom) {
+      let accepted: boolean;
+      try {
+        accepted = registered.codec.accepts(value);
+      } catch (error) {
+        throw new CodecError(registered.codec.name, node, `threw from accepts(): ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      }
+      if (accepted) return registered;
+    }
+    return this.#default;
+  }
+}
+
+function validateCodec(codec: unknown, index: number): asserts codec is Codec {
+  const c = codec as Partial<Codec> | null;
+  const where = `ResultCodec: codecs[${index}]`;
+  if (typeof c !== "object" || c === null) throw new ConfigurationError(`${where} must be a codec object, got ${describe(codec)}`);
+  if (typeof c.name !== "string" || c.name === "" || Buffer.byteLength(c.name) > 255) {
+    throw new ConfigurationError(`${where} needs a "name" of 1–255 bytes (it is written with every result to pick the decoder)`);
+  }
+  for (const method of ["accepts", "encode", "decode"] as const) {
+    if (typeof c[method] !== "function") throw new ConfigurationError(`${where} ("${c.name}") has no ${method}() method`);
+  }
+}
+
+function register(codec: Codec): Registered {
+  const name = Buffer.from(codec.name, "utf8");
+  const prefix = Buffer.alloc(FIXED_HEADER + name.length);
+  prefix.set(MAGIC, 0);
+  prefix[3] = RESULT_FORMAT_VERSION;
+  prefix[4] = name.length;
+  name.copy(prefix, FIXED_HEADER);
+  return { codec, prefix };
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return `a ${value.constructor?.name ?? "Object"}`;
+  if (typeof value === "function") return "a function";
+  return `a ${typeof value}`;
+}

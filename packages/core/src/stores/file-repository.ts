@@ -1,0 +1,565 @@
+// FileFingerprintRepository: context key → fingerprint records in append-only JSON-lines segments,
+// loaded once per open() into an in-memory index; run history as one JSON file per run.
+import { createHash, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord } from "../contracts.js";
+import { ConfigurationError, StoreError } from "../errors.js";
+import { atomicWriteFile, errorCode, fsyncDir, removeStaleTemps, writeAll, writeNewFile, tempPath } from "./fs-util.js";
+import { runFileStem, runIdOfFileStem } from "./keys.js";
+import { assertNotClosed, toStoreError, type StoreState } from "./lifecycle.js";
+
+/** Options of FileFingerprintRepository. */
+export interface FileFingerprintRepositoryOptions {
+  /** Cache folder (default `.ham_cache`); may be shared with FileResultStore. */
+  path?: string;
+  /**
+   * fdatasync the segment after every `set`/`setMany`/`delete` and fsync run files (default
+   * false). Off, a crashed process loses nothing it wrote (the data is in the OS); on, records
+   * also survive a power loss, at ~100× the cost of an append.
+   */
+  fsync?: boolean;
+  /**
+   * Compact sealed segments (of finished processes) into one on `open()` once there are at least
+   * this many (default 8). Keeps open() and miss refreshes cheap after many runs.
+   */
+  compactAfterSegments?: number;
+}
+
+/** One line of a segment: a record (`f` set) or a deletion (`d: 1`). `w` orders writes. */
+interface SegmentLine {
+  k: string;
+  f?: string;
+  n?: string;
+  v?: string;
+  t?: number;
+  d?: 1;
+  w: number;
+}
+
+/** The index's view of a key: the newest line seen for it and the segment it came from. */
+interface IndexRecord {
+  /** Fingerprint, or undefined when the newest line deleted the key. */
+  readonly fingerprint: string | undefined;
+  readonly node: string;
+  readonly codeVersion: string;
+  readonly createdAt: number;
+  readonly writtenAt: number;
+  segment: string;
+}
+
+/** Bytes of a segment already applied to the index (up to its last complete line). */
+interface SegmentState {
+  offset: number;
+  size: number;
+}
+
+const SEGMENT = /^[0-9a-z]{9}-(?:compact|[0-9a-f]{8}-\d+)-[0-9a-f]{8}\.log$/;
+const FOREIGN_SEGMENT_MAX_IDLE_MS = 24 * 60 * 60 * 1000;
+const HOST_TAG = createHash("sha1").update(os.hostname()).digest("hex").slice(0, 8);
+const NEWLINE = 0x0a;
+
+/**
+ * Warm reads cost a Map lookup: every segment in `<path>/meta/` is read once by `open()` (or the
+ * first use), then `get`/`getMany` answer from memory. Each open session appends to its own segment
+ * (`<time>-<host>-<pid>-<random>.log`, created on the first write, ~4 µs per append), so processes
+ * sharing the folder never interleave bytes. A line cut short by a crash has no newline and is
+ * ignored; unparsable lines are skipped. When two lines set the same key, the later write (by
+ * wall-clock time, then segment order) wins.
+ *
+ * Seeing other processes: on a miss (`get`, `getEntry`, `getMany` with misses) and before
+ * `entries()`, the folder is listed again and only new bytes of other segments are read (a
+ * readdir plus one stat per segment, tens of µs), so a second process sees a first one's records
+ * without reopening.
+ *
+ * Compaction: on open, once `compactAfterSegments` segments are sealed (their process is gone, or
+ * from another host and idle for a day), they are merged into one `…-compact-….log` and removed.
+ * Segments of live processes are never touched.
+ */
+export class FileFingerprintRepository implements FingerprintRepository {
+  readonly name: string;
+  readonly path: string;
+  readonly #metaDir: string;
+  readonly #runsDir: string;
+  readonly #fsync: boolean;
+  readonly #compactAfter: number;
+  #state: StoreState = "initial";
+  #index = new Map<string, IndexRecord>();
+  #segments = new Map<string, SegmentState>();
+  #ownSegment: string | undefined;
+  #ownFd: number | undefined;
+  #lastWrite = 0;
+
+  constructor(options: FileFingerprintRepositoryOptions = {}) {
+    const { path: root = ".ham_cache", fsync = false, compactAfterSegments = 8 } = options;
+    if (typeof root !== "string" || root === "") {
+      throw new ConfigurationError(
+        `FileFingerprintRepository: option "path" must be a non-empty string (a folder), got ${JSON.stringify(root)}`,
+      );
+    }
+    if (typeof fsync !== "boolean") throw new ConfigurationError(`FileFingerprintRepository: option "fsync" must be true or false`);
+    if (!Number.isInteger(compactAfterSegments) || compactAfterSegments < 2) {
+      throw new ConfigurationError(
+        `FileFingerprintRepository: option "compactAfterSegments" must be an integer ≥ 2, got ${String(compactAfterSegments)}`,
+      );
+    }
+    this.path = root;
+    this.name = `file:${root}`;
+    this.#metaDir = path.join(root, "meta");
+    this.#runsDir = path.join(root, "runs");
+    this.#fsync = fsync;
+    this.#compactAfter = compactAfterSegments;
+  }
+
+  async open(): Promise<void> {
+    this.#open();
+  }
+
+  async close(): Promise<void> {
+    if (this.#state === "closed") return;
+    this.#state = "closed";
+    const fd = this.#ownFd;
+    this.#ownFd = undefined;
+    this.#ownSegment = undefined;
+    this.#index = new Map();
+    this.#segments = new Map();
+    if (fd !== undefined) {
+      try {
+        if (this.#fsync) fs.fdatasyncSync(fd);
+        fs.closeSync(fd);
+      } catch (error) {
+        throw toStoreError(this.name, "close", error, "closing this process's segment");
+      }
+    }
+  }
+
+  async get(contextKey: string): Promise<Fingerprint | undefined> {
+    this.#ready("get", contextKey);
+    const found = this.#index.get(contextKey);
+    if (found !== undefined) return found.fingerprint;
+    this.#refresh("get");
+    return this.#index.get(contextKey)?.fingerprint;
+  }
+
+  async getMany(contextKeys: readonly string[]): Promise<(Fingerprint | undefined)[]> {
+    this.#ready("getMany");
+    const found = contextKeys.map((key) => this.#index.get(key)?.fingerprint);
+    if (!found.includes(undefined)) return found;
+    this.#refresh("getMany");
+    return contextKeys.map((key) => this.#index.get(key)?.fingerprint);
+  }
+
+  async getEntry(contextKey: string): Promise<FingerprintEntry | undefined> {
+    this.#ready("getEntry", contextKey);
+    if (!this.#index.has(contextKey)) this.#refresh("getEntry");
+    const found = this.#index.get(contextKey);
+    return found?.fingerprint === undefined ? undefined : toEntry(contextKey, found);
+  }
+
+  async set(contextKey: string, fingerprint: Fingerprint, meta: FingerprintMeta): Promise<void> {
+    this.#ready("set", contextKey);
+    this.#append("set", [this.#recordLine("set", contextKey, fingerprint, meta)]);
+  }
+
+  async setMany(entries: readonly FingerprintEntry[]): Promise<void> {
+    this.#ready("setMany");
+    if (entries.length === 0) return;
+    const lines = entries.map((e) => {
+      checkContextKey(this.name, "setMany", e?.contextKey);
+      return this.#recordLine("setMany", e.contextKey, e.fingerprint, e);
+    });
+    this.#append("setMany", lines);
+  }
+
+  async delete(contextKey: string): Promise<void> {
+    this.#ready("delete", contextKey);
+    if (this.#index.get(contextKey)?.fingerprint === undefined) this.#refresh("delete");
+    if (this.#index.get(contextKey)?.fingerprint === undefined) return;
+    this.#append("delete", [{ k: contextKey, d: 1, w: this.#writeTime() }]);
+  }
+
+  async *entries(): AsyncIterable<FingerprintEntry> {
+    this.#ready("list entries");
+    this.#refresh("list entries");
+    const snapshot: FingerprintEntry[] = [];
+    for (const [key, record] of this.#index) {
+      if (record.fingerprint !== undefined) snapshot.push(toEntry(key, record));
+    }
+    yield* snapshot;
+  }
+
+  async saveRun(run: RunRecord): Promise<void> {
+    this.#ready("save run");
+    if (typeof run?.runId !== "string" || run.runId === "" || run.runId.length > 200) {
+      throw new StoreError(this.name, "save run", "the run needs a runId string of 1–200 characters");
+    }
+    const file = path.join(this.#runsDir, `${runFileStem(run.runId)}.json`);
+    try {
+      atomicWriteFile(this.#runsDir, file, JSON.stringify(run), this.#fsync, () => this.#makeFolders());
+    } catch (error) {
+      throw toStoreError(this.name, "save run", error, `writing run "${run.runId}" to ${file}`);
+    }
+  }
+
+  async listRuns(options: { limit?: number } = {}): Promise<RunRecord[]> {
+    this.#ready("list runs");
+    const runs: RunRecord[] = [];
+    for (const name of this.#readdir(this.#runsDir, "list runs")) {
+      if (!name.endsWith(".json") || runIdOfFileStem(name.slice(0, -5)) === undefined) continue;
+      const run = this.#readRun(path.join(this.#runsDir, name));
+      if (run !== undefined) runs.push(run);
+    }
+    runs.sort((a, b) => b.startedAt - a.startedAt);
+    return options.limit === undefined ? runs : runs.slice(0, Math.max(0, options.limit));
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    this.#ready("get run");
+    if (typeof runId !== "string" || runId === "" || runId.length > 200) return undefined;
+    return this.#readRun(path.join(this.#runsDir, `${runFileStem(runId)}.json`));
+  }
+
+  async deleteRuns(runIds: readonly string[]): Promise<void> {
+    this.#ready("delete runs");
+    for (const runId of runIds) {
+      if (typeof runId !== "string" || runId === "" || runId.length > 200) continue;
+      try {
+        fs.unlinkSync(path.join(this.#runsDir, `${runFileStem(runId)}.json`));
+      } catch (error) {
+        if (errorCode(error) !== "ENOENT") throw toStoreError(this.name, "delete runs", error, `deleting run "${runId}"`);
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Lifecycle
+  // -------------------------------------------------------------------------------------------
+
+  #ready(operation: string, contextKey?: unknown): void {
+    assertNotClosed(this.#state, this.name, operation);
+    if (arguments.length > 1) checkContextKey(this.name, operation, contextKey);
+    if (this.#state !== "open") this.#open();
+  }
+
+  #open(): void {
+    if (this.#state === "open") return;
+    try {
+      this.#makeFolders();
+      removeStaleTemps(this.#metaDir);
+      removeStaleTemps(this.#runsDir);
+    } catch (error) {
+      throw toStoreError(this.name, "open", error, `creating folders under ${this.path}`);
+    }
+    this.#index = new Map();
+    this.#segments = new Map();
+    this.#ownSegment = undefined;
+    this.#ownFd = undefined;
+    this.#refresh("open");
+    this.#state = "open";
+    this.#compactIfMany();
+  }
+
+  #makeFolders(): void {
+    fs.mkdirSync(this.#metaDir, { recursive: true });
+    fs.mkdirSync(this.#runsDir, { recursive: true });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Reading segments
+  // -------------------------------------------------------------------------------------------
+
+  /** Reads segments that are new or grew since the last look (all of them on open). */
+  #refresh(operation: string): void {
+    // A segment can vanish between readdir and read when another process compacts it; its lines
+    // are then in a new compact segment, so list again until a pass loses nothing (bounded).
+    for (let pass = 0; pass < 3; pass++) {
+      let lost = false;
+      for (const name of this.#readdir(this.#metaDir, operation)) {
+        if (name === this.#ownSegment || !SEGMENT.test(name)) continue;
+        if (!this.#readSegment(name, operation)) lost = true;
+      }
+      if (!lost) return;
+    }
+  }
+
+  /** Applies a segment's new complete lines; false when the file disappeared. */
+  #readSegment(name: string, operation: string): boolean {
+    const file = path.join(this.#metaDir, name);
+    const known = this.#segments.get(name);
+    let fd: number;
+    try {
+      if (known !== undefined) {
+        // Cheap check first: most refreshes find nothing new.
+        const stat = fs.statSync(file, { throwIfNoEntry: false });
+        if (stat === undefined) return false;
+        if (stat.size === known.size) return true;
+      }
+      fd = fs.openSync(file, "r");
+    } catch (error) {
+      if (errorCode(error) === "ENOENT") return false;
+      throw toStoreError(this.name, operation, error, `reading segment ${file}`);
+    }
+    try {
+      const size = fs.fstatSync(fd).size;
+      const state = known ?? { offset: 0, size: 0 };
+      this.#segments.set(name, state);
+      state.size = size;
+      if (size <= state.offset) return true;
+      const buffer = Buffer.allocUnsafe(size - state.offset);
+      let read = 0;
+      while (read < buffer.length) {
+        const n = fs.readSync(fd, buffer, read, buffer.length - read, state.offset + read);
+        if (n === 0) break;
+        read += n;
+      }
+      if (read === 0) return true;
+      // Only complete lines count: the tail may be a line another process is still appending, or
+      // one cut short by a crash. It is read again once its newline is there.
+      const end = buffer.lastIndexOf(NEWLINE, read - 1);
+      if (end < 0) return true;
+      this.#applyLines(buffer.toString("utf8", 0, end), name);
+      state.offset += end + 1;
+      return true;
+    } catch (error) {
+      throw toStoreError(this.name, operation, error, `reading segment ${file}`);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  #applyLines(text: string, segment: string): void {
+    for (const line of text.split("\n")) {
+      if (line === "") continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        continue; // A torn line (crash mid-append) followed by later appends: skip it.
+      }
+      if (!isSegmentLine(parsed)) continue;
+      const current = this.#index.get(parsed.k);
+      if (current !== undefined && current.writtenAt > parsed.w) continue;
+      this.#index.set(parsed.k, {
+        fingerprint: parsed.d === 1 ? undefined : parsed.f,
+        node: parsed.n ?? "",
+        codeVersion: parsed.v ?? "",
+        createdAt: parsed.t ?? parsed.w,
+        writtenAt: parsed.w,
+        segment,
+      });
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Writing
+  // -------------------------------------------------------------------------------------------
+
+  #recordLine(operation: string, contextKey: string, fingerprint: unknown, meta: FingerprintMeta): SegmentLine {
+    if (typeof fingerprint !== "string" || fingerprint === "") {
+      throw new StoreError(this.name, operation, `fingerprint for context key "${contextKey}" must be a non-empty string`);
+    }
+    if (typeof meta !== "object" || meta === null) {
+      throw new StoreError(this.name, operation, `meta for context key "${contextKey}" must be an object { node, codeVersion, createdAt }`);
+    }
+    return {
+      k: contextKey,
+      f: fingerprint,
+      n: String(meta.node),
+      v: String(meta.codeVersion),
+      t: Number.isFinite(meta.createdAt) ? meta.createdAt : Date.now(),
+      w: this.#writeTime(),
+    };
+  }
+
+  /** Wall-clock time of a write, never going backwards within this process. */
+  #writeTime(): number {
+    this.#lastWrite = Math.max(this.#lastWrite, Date.now());
+    return this.#lastWrite;
+  }
+
+  /** Appends lines to this session's segment (created on first write), then updates the index. */
+  #append(operation: string, lines: SegmentLine[]): void {
+    let text = "";
+    for (const line of lines) text += `${JSON.stringify(line)}\n`;
+    const bytes = Buffer.from(text, "utf8");
+    try {
+      const fd = this.#segmentFd();
+      try {
+        writeAll(fd, bytes);
+        if (this.#fsync) fs.fdatasyncSync(fd);
+      } catch (error) {
+        // A failed append may have left part of a line; start a new segment next time so the
+        // fragment cannot swallow the next line. Readers skip the fragment.
+        this.#ownFd = undefined;
+        this.#ownSegment = undefined;
+        try {
+          fs.closeSync(fd);
+        } catch {
+          // Already failing; the original error is the one to report.
+        }
+        throw error;
+      }
+    } catch (error) {
+      throw toStoreError(this.name, operation, error, `appending to ${this.#metaDir}`);
+    }
+    for (const line of lines) {
+      this.#index.set(line.k, {
+        fingerprint: line.d === 1 ? undefined : line.f,
+        node: line.n ?? "",
+        codeVersion: line.v ?? "",
+        createdAt: line.t ?? line.w,
+        writtenAt: line.w,
+        segment: this.#ownSegment ?? "",
+      });
+    }
+  }
+
+  #segmentFd(): number {
+    if (this.#ownFd !== undefined) return this.#ownFd;
+    const name = `${segmentTime()}-${HOST_TAG}-${process.pid}-${randomBytes(4).toString("hex")}.log`;
+    let fd: number;
+    try {
+      fd = fs.openSync(path.join(this.#metaDir, name), "ax");
+    } catch (error) {
+      if (errorCode(error) !== "ENOENT") throw error;
+      this.#makeFolders(); // The cache folder was removed while open.
+      fd = fs.openSync(path.join(this.#metaDir, name), "ax");
+    }
+    if (this.#fsync) fsyncDir(this.#metaDir);
+    this.#ownFd = fd;
+    this.#ownSegment = name;
+    return fd;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Compaction
+  // -------------------------------------------------------------------------------------------
+
+  #compactIfMany(): void {
+    const sealed = [...this.#segments.keys()].filter((name) => this.#isSealed(name));
+    if (sealed.length < this.#compactAfter) return;
+    const sealedSet = new Set(sealed);
+    // Deletions must stay recorded while some other segment may still hold an older value.
+    const keepDeletions = this.#segments.size > sealed.length;
+    let text = "";
+    const moved: IndexRecord[] = [];
+    for (const [key, record] of this.#index) {
+      if (!sealedSet.has(record.segment)) continue;
+      moved.push(record);
+      if (record.fingerprint === undefined) {
+        if (keepDeletions) text += `${JSON.stringify({ k: key, d: 1, w: record.writtenAt })}\n`;
+        continue;
+      }
+      const line: SegmentLine = {
+        k: key,
+        f: record.fingerprint,
+        n: record.node,
+        v: record.codeVersion,
+        t: record.createdAt,
+        w: record.writtenAt,
+      };
+      text += `${JSON.stringify(line)}\n`;
+    }
+    const name = `${segmentTime()}-compact-${randomBytes(4).toString("hex")}.log`;
+    const target = path.join(this.#metaDir, name);
+    try {
+      const temp = tempPath(this.#metaDir);
+      writeNewFile(temp, text, this.#fsync);
+      fs.renameSync(temp, target);
+      if (this.#fsync) fsyncDir(this.#metaDir);
+    } catch {
+      // Compaction is an optimisation: on failure the old segments stay and hold everything.
+      return;
+    }
+    for (const old of sealed) {
+      try {
+        fs.unlinkSync(path.join(this.#metaDir, old));
+      } catch {
+        // Another process compacting at the same time removed it first.
+      }
+      this.#segments.delete(old);
+    }
+    for (const record of moved) record.segment = name;
+    const size = Buffer.byteLength(text);
+    this.#segments.set(name, { offset: size, size });
+  }
+
+  /** True when no live process can still append to the segment. */
+  #isSealed(name: string): boolean {
+    const parts = name.split("-");
+    if (parts[1] === "compact") return true;
+    const pid = Number(parts[2]);
+    if (parts[1] === HOST_TAG) return pid !== process.pid && !processIsAlive(pid);
+    // Another host (shared network folder): its liveness is unknown, so wait until it is idle.
+    const stat = fs.statSync(path.join(this.#metaDir, name), { throwIfNoEntry: false });
+    return stat !== undefined && Date.now() - stat.mtimeMs > FOREIGN_SEGMENT_MAX_IDLE_MS;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Helpers
+  // -------------------------------------------------------------------------------------------
+
+  #readdir(dir: string, operation: string): string[] {
+    try {
+      return fs.readdirSync(dir);
+    } catch (error) {
+      if (errorCode(error) === "ENOENT") return [];
+      throw toStoreError(this.name, operation, error, `listing ${dir}`);
+    }
+  }
+
+  #readRun(file: string): RunRecord | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch (error) {
+      if (errorCode(error) === "ENOENT") return undefined;
+      throw toStoreError(this.name, "read run", error, `reading ${file}`);
+    }
+    try {
+      const run = JSON.parse(text) as RunRecord;
+      return typeof run === "object" && run !== null && typeof run.runId === "string" ? run : undefined;
+    } catch {
+      return undefined; // Run files are written atomically; an unparsable one was edited by hand.
+    }
+  }
+}
+
+function checkContextKey(store: string, operation: string, contextKey: unknown): asserts contextKey is string {
+  if (typeof contextKey !== "string" || contextKey === "") {
+    throw new StoreError(store, operation, `context key must be a non-empty string, got ${JSON.stringify(contextKey) ?? typeof contextKey}`);
+  }
+}
+
+function toEntry(contextKey: string, record: IndexRecord): FingerprintEntry {
+  return {
+    contextKey,
+    fingerprint: record.fingerprint as string,
+    node: record.node,
+    codeVersion: record.codeVersion,
+    createdAt: record.createdAt,
+  };
+}
+
+function isSegmentLine(value: unknown): value is SegmentLine {
+  if (typeof value !== "object" || value === null) return false;
+  const line = value as Partial<SegmentLine>;
+  if (typeof line.k !== "string" || typeof line.w !== "number") return false;
+  return line.d === 1 || typeof line.f === "string";
+}
+
+/** Millisecond time in fixed-width base 36, so segment names sort by creation time. */
+function segmentTime(): string {
+  return Date.now().toString(36).padStart(9, "0");
+}
+
+function processIsAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === "EPERM";
+  }
+}
