@@ -27,8 +27,8 @@ export interface FileResultStoreOptions {
 
 /**
  * Layout: `<path>/results/<shard>/<name>` where shard is the key's first two characters in lower
- * case and name is the key with each upper-case letter written as `~` + lower case (safe on
- * case-insensitive file systems). Temp files live in `<path>/tmp/` and are renamed into place, so
+ * case and name is the key, plus `.<hex mask of its upper-case positions>` when it has any, so case
+ * twins stay apart on case-insensitive file systems (macOS, Windows). Temp files live in `<path>/tmp/` and are renamed into place, so
  * concurrent processes and crashes never expose a partial result; temp files of dead writers are
  * removed by a later `open()` once they are 15 minutes old. Sync fs calls are used because they
  * are several times faster than fs.promises for small files.
@@ -155,7 +155,8 @@ export class FileResultStore implements ResultStore {
         // Deleted meanwhile, read-only cache or another user's file: access tracking is best effort.
       }
     }
-    return bytes;
+    // A plain Uint8Array, like every other store returns (a Buffer is a subclass with other semantics).
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   #fileOf(key: string): string {

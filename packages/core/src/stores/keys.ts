@@ -1,8 +1,8 @@
 // Result keys and run ids as file names: validation (no path traversal) and case-safe encoding.
 import { StoreError } from "../errors.js";
 
-/** Longest result key accepted: file names are limited to 255 bytes and encoding can grow a key. */
-export const MAX_RESULT_KEY_LENGTH = 120;
+/** Longest result key accepted: file names are limited to 255 bytes (see resultFileName). */
+export const MAX_RESULT_KEY_LENGTH = 200;
 
 const RESULT_KEY = /^[A-Za-z0-9_-]+$/;
 
@@ -25,21 +25,45 @@ export function assertBytes(store: string, key: string, bytes: unknown): asserts
   }
 }
 
-// Why encode: base64url is case-sensitive but the default file systems of macOS and Windows are not,
-// so "aB" and "Ab" would share one file. Upper-case letters become "~" + lower case ("~" is not a
-// key character, so decoding is unambiguous and every name stays in [a-z0-9_~-]).
-const UPPER = /[A-Z]/g;
-const ESCAPED = /~([a-z])/g;
+// Why the suffix: base64url is case-sensitive but the default file systems of macOS and Windows
+// are not, so "aB" and "Ab" would share one file. A key with upper-case letters gets "." plus a hex
+// bit mask of their positions: case twins then differ in a case-insensitive part of the name, and
+// the key itself stays readable in the name. At most 200 + 1 + 50 = 251 characters.
+const MASK_SUFFIX = /\.[0-9a-f]+$/;
 
 /** The file name that holds `key` (keys must be valid, see assertResultKey). */
 export function resultFileName(key: string): string {
-  return key.replace(UPPER, (c) => `~${c.toLowerCase()}`);
+  const mask = caseMask(key);
+  return mask === "" ? key : `${key}.${mask}`;
 }
 
 /** The key a result file name holds, or undefined for names that are not result files (temp files…). */
 export function resultKeyOfFileName(name: string): string | undefined {
-  if (!/^(?:[a-z0-9_-]|~[a-z])+$/.test(name)) return undefined;
-  return name.replace(ESCAPED, (_, c: string) => c.toUpperCase());
+  const dot = name.indexOf(".");
+  const key = dot < 0 ? name : name.slice(0, dot);
+  if (key.length === 0 || key.length > MAX_RESULT_KEY_LENGTH || !RESULT_KEY.test(key)) return undefined;
+  if (dot >= 0 && !MASK_SUFFIX.test(name.slice(dot))) return undefined;
+  return resultFileName(key) === name ? key : undefined;
+}
+
+/** Hex digits where bit j of digit i is set when key[4i + j] is upper case; trailing zeros trimmed. */
+function caseMask(key: string): string {
+  let mask = "";
+  let pending = 0; // zero digits not yet written (trimmed if nothing follows)
+  for (let i = 0; i < key.length; i += 4) {
+    let nibble = 0;
+    for (let j = 0; j < 4 && i + j < key.length; j++) {
+      const c = key.charCodeAt(i + j);
+      if (c >= 65 && c <= 90) nibble |= 1 << j;
+    }
+    if (nibble === 0) {
+      pending++;
+    } else {
+      mask += "0".repeat(pending) + nibble.toString(16);
+      pending = 0;
+    }
+  }
+  return mask;
 }
 
 /** The shard folder of a key: its first two characters, lower-cased (case-insensitive file systems). */
