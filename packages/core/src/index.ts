@@ -12,4 +12,46 @@ export {
   ConfigurationError,
   isHamError,
 } from "./errors.js";
-export { hashingReady, hashBytes, hashString, murmur128 } from "./fingerprint/bytes.js";
+
+// Dataflows and the driver
+export { Builder, type NodesOf } from "./driver/builder.js";
+export { Driver, type ExecuteOptions, type ExecuteResult, type Variable } from "./driver/driver.js";
+export { type VisualizeOptions } from "./driver/visualize.js";
+export { deferredResult, isDeferred, DeferredResult } from "./driver/deferred.js";
+export { node, type NodeOptions } from "./graph/node-spec.js";
+export { type ParamInfo, type GraphNode } from "./graph/graph.js";
+
+// Caching
+export { SmartCache, type CacheStats } from "./caching/smart-cache.js";
+export { type CacheOptions } from "./caching/options.js";
+export { FingerprintingAdapter, type FingerprintingAdapterOptions } from "./caching/fingerprinting-adapter.js";
+export { encodeDict, decodeDict } from "./caching/encode-dict.js";
+export { type Explanation } from "./caching/explain.js";
+export { isUniqueFingerprint } from "./caching/unique.js";
+
+// Fingerprinting
+export {
+  FINGERPRINT_SPEC_VERSION,
+  uniqueFingerprint,
+  FingerprinterRegistry,
+  defaultFingerprinter,
+  fingerprintValue,
+  type FingerprinterRegistryOptions,
+  type FingerprintOptions,
+  type FingerprintValueOptions,
+  hashingReady,
+  hashBytes,
+  hashString,
+  murmur128,
+} from "./fingerprint/index.js";
+
+// Stores and codecs
+export {
+  MemoryFingerprintRepository,
+  MemoryResultStore,
+  FileFingerprintRepository,
+  FileResultStore,
+  type FileFingerprintRepositoryOptions,
+  type FileResultStoreOptions,
+} from "./stores/index.js";
+export { v8Codec, ResultCodec, CodecError, CorruptResultError, type ResultCodecOptions } from "./codec/index.js";

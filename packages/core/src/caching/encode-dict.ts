@@ -1,0 +1,42 @@
+// encodeDict / decodeDict: the reversible, deterministic encoding of execution context keys.
+import { HamError } from "../errors.js";
+
+/**
+ * Format marker at the start of every encoded dict. It moves with the fingerprint spec version, so a
+ * change to how values are fingerprinted gives new keys instead of colliding with old ones.
+ */
+export const KEY_FORMAT = "f1.";
+
+/**
+ * Encodes a string-valued dict as a url-safe string: keys sorted, so equal dicts give equal strings;
+ * reversible with `decodeDict`. No compression: a context key is built per node on the warm path.
+ */
+export function encodeDict(dict: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(dict).sort();
+  const pairs: string[] = new Array(keys.length * 2);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    pairs[2 * i] = key;
+    pairs[2 * i + 1] = dict[key] as string;
+  }
+  return KEY_FORMAT + Buffer.from(JSON.stringify(pairs)).toString("base64url");
+}
+
+/** The dict an `encodeDict` string came from. Throws HamError on anything else. */
+export function decodeDict(encoded: string): Record<string, string> {
+  if (typeof encoded !== "string" || !encoded.startsWith(KEY_FORMAT)) {
+    throw new HamError(`decodeDict: "${String(encoded).slice(0, 40)}" is not an encoded dict (expected the "${KEY_FORMAT}" prefix)`);
+  }
+  let pairs: unknown;
+  try {
+    pairs = JSON.parse(Buffer.from(encoded.slice(KEY_FORMAT.length), "base64url").toString("utf8"));
+  } catch (cause) {
+    throw new HamError(`decodeDict: "${encoded.slice(0, 40)}…" is not valid`, { cause });
+  }
+  if (!Array.isArray(pairs) || pairs.length % 2 !== 0 || pairs.some((p) => typeof p !== "string")) {
+    throw new HamError(`decodeDict: "${encoded.slice(0, 40)}…" does not hold key/value pairs`);
+  }
+  const dict: Record<string, string> = {};
+  for (let i = 0; i < pairs.length; i += 2) dict[pairs[i] as string] = pairs[i + 1] as string;
+  return dict;
+}

@@ -1,0 +1,86 @@
+// dr.cache.explain(node): why a node ran or came from the cache, by comparing with the run history.
+import type { FingerprintRepository, NodeOutcome, NodeRunRecord } from "../contracts.js";
+import { HamError } from "../errors.js";
+
+/** Why a node hit or ran. `reason` is the sentence; the other fields are the facts behind it. */
+export interface Explanation {
+  readonly node: string;
+  readonly runId: string | undefined;
+  readonly outcome: NodeOutcome;
+  readonly reason: string;
+  /** Dependencies whose fingerprint differs from the previous run that had this node. */
+  readonly changedInputs: readonly string[];
+  readonly codeVersionChanged: boolean;
+  /** The earlier run compared against, if any. */
+  readonly previousRunId: string | undefined;
+  toString(): string;
+}
+
+const HISTORY_DEPTH = 100;
+
+export async function explainNode(
+  repository: FingerprintRepository,
+  lastRunId: string | undefined,
+  lastRun: Readonly<Record<string, NodeRunRecord>>,
+  node: string,
+  runId: string | undefined,
+): Promise<Explanation> {
+  let record: NodeRunRecord | undefined;
+  let targetRun = runId ?? lastRunId;
+  if (runId !== undefined && runId !== lastRunId) {
+    const run = await repository.getRun?.(runId);
+    if (!run) throw new HamError(`explain: run "${runId}" is not in the history of ${repository.name}; list runs with dr.cache.listRuns()`);
+    record = run.nodes.find((n) => n.node === node);
+  } else {
+    record = lastRun[node];
+  }
+  if (!record) {
+    throw new HamError(
+      targetRun === undefined
+        ? `explain: nothing has run yet; execute the dataflow first`
+        : `explain: node "${node}" did not take part in run ${targetRun}; request it (or something that needs it) and run again`,
+    );
+  }
+  const base = { node, runId: targetRun, outcome: record.outcome, changedInputs: [] as string[], codeVersionChanged: false, previousRunId: undefined as string | undefined };
+  if (record.reason) return make({ ...base, reason: record.reason });
+  if (record.outcome === "hit") {
+    return make({ ...base, reason: "hit: same code version and same input fingerprints as a stored result" });
+  }
+  if (record.outcome !== "computed") return make({ ...base, reason: record.outcome });
+  const previous = await previousRecord(repository, targetRun, node);
+  if (!previous) {
+    return make({ ...base, reason: "computed: first run — no earlier run in the history computed or read this node" });
+  }
+  const codeVersionChanged = previous.record.codeVersion !== record.codeVersion;
+  const before = previous.record.inputFingerprints ?? {};
+  const now = record.inputFingerprints ?? {};
+  const changedInputs = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((k) => before[k] !== now[k]).sort();
+  const parts: string[] = [];
+  if (codeVersionChanged) parts.push("code version changed");
+  if (changedInputs.length > 0) parts.push(`input${changedInputs.length > 1 ? "s" : ""} ${changedInputs.map((i) => `"${i}"`).join(", ")} changed`);
+  const reason =
+    parts.length > 0
+      ? `computed: ${parts.join(" and ")} since run ${previous.runId}`
+      : `computed: same code and inputs as run ${previous.runId}, but no stored entry was found (cleared, expired or never written)`;
+  return make({ ...base, reason, codeVersionChanged, changedInputs, previousRunId: previous.runId });
+}
+
+async function previousRecord(
+  repository: FingerprintRepository,
+  currentRunId: string | undefined,
+  node: string,
+): Promise<{ runId: string; record: NodeRunRecord } | undefined> {
+  if (!repository.listRuns) return undefined;
+  const runs = await repository.listRuns({ limit: HISTORY_DEPTH });
+  for (const run of runs) {
+    if (run.runId === currentRunId) continue;
+    if (currentRunId !== undefined && run.runId > currentRunId) continue;
+    const record = run.nodes.find((n) => n.node === node && n.codeVersion !== undefined);
+    if (record) return { runId: run.runId, record };
+  }
+  return undefined;
+}
+
+function make(fields: Omit<Explanation, "toString">): Explanation {
+  return { ...fields, toString: () => `${fields.node}: ${fields.reason}` };
+}

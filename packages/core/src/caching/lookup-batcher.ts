@@ -1,0 +1,52 @@
+// Coalesces repository lookups made in the same tick into one getMany: one round trip per DAG level.
+import type { Fingerprint, FingerprintRepository } from "../contracts.js";
+
+interface Waiter {
+  resolve(value: Fingerprint | undefined): void;
+  reject(error: unknown): void;
+}
+
+export class LookupBatcher {
+  #keys: string[] = [];
+  #waiters: Waiter[] = [];
+  #scheduled = false;
+  /** Round trips made to the repository (one per getMany, one per get without it). */
+  roundTrips = 0;
+
+  constructor(private readonly repository: FingerprintRepository) {}
+
+  /** The fingerprint recorded for `contextKey`, looked up together with others asked for in this tick. */
+  get(contextKey: string): Promise<Fingerprint | undefined> {
+    return new Promise((resolve, reject) => {
+      this.#keys.push(contextKey);
+      this.#waiters.push({ resolve, reject });
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        // process.nextTick runs after the current microtask queue drains, so every node that became
+        // ready at the same time has queued its key by then.
+        process.nextTick(() => void this.#flush());
+      }
+    });
+  }
+
+  async #flush(): Promise<void> {
+    const keys = this.#keys;
+    const waiters = this.#waiters;
+    this.#keys = [];
+    this.#waiters = [];
+    this.#scheduled = false;
+    try {
+      let found: (Fingerprint | undefined)[];
+      if (this.repository.getMany && keys.length > 1) {
+        this.roundTrips++;
+        found = await this.repository.getMany(keys);
+      } else {
+        this.roundTrips += keys.length;
+        found = await Promise.all(keys.map((key) => this.repository.get(key)));
+      }
+      waiters.forEach((waiter, i) => waiter.resolve(found[i]));
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+// CacheOptions: what withCache() takes, and how behaviour lists are checked and resolved per node.
+import type {
+  CacheBehavior,
+  CachingStrategy,
+  Codec,
+  FingerprintRepository,
+  Fingerprinter,
+  Logger,
+  ResultStore,
+} from "../contracts.js";
+import { ConfigurationError } from "../errors.js";
+import type { GraphNode } from "../graph/graph.js";
+import { closest } from "../graph/plan.js";
+
+/** Options of `withCache()`. */
+export interface CacheOptions {
+  /** Folder of the default file stores (default ".ham_cache"). */
+  path?: string;
+  /** Where context key → fingerprint records go (default: a file repository under `path`). */
+  fingerprintStore?: FingerprintRepository;
+  /** Where result bytes go (default: a file store under `path`). */
+  resultStore?: ResultStore;
+  /** Custom fingerprinters, tried before the default one. */
+  fingerprinters?: readonly Fingerprinter[];
+  /** Custom codecs, tried before the default `v8` one. */
+  codecs?: readonly Codec[];
+  /** Replaces how behaviours and context keys are decided. */
+  strategy?: CachingStrategy;
+  /** Nodes that run and overwrite their cached result (`true`: all). */
+  recompute?: readonly string[] | true;
+  /** Nodes never read from or written to the cache (`true`: all). */
+  disable?: readonly string[] | true;
+  /** Nodes left out of their dependents' context keys (`true`: all). */
+  ignore?: readonly string[] | true;
+  /** Behaviour of nodes not listed anywhere (default "default"). */
+  defaultBehavior?: CacheBehavior;
+  /** "throw" (default): a failing store fails the run with StoreError; "warn": run on uncached. */
+  onStoreError?: "throw" | "warn";
+  /** Receives warnings and the one-line summary after each run (default: warnings to console). */
+  logger?: Logger;
+  /** Results larger than this many encoded bytes are not stored (a warning says so). */
+  maxResultBytes?: number;
+}
+
+const BEHAVIOR_LISTS = ["recompute", "disable", "ignore"] as const;
+const BEHAVIORS: readonly CacheBehavior[] = ["default", "recompute", "disable", "ignore"];
+
+/** Checks options against the graph and returns each node's configured behaviour. */
+export function resolveBehaviors(options: CacheOptions, graph: ReadonlyMap<string, GraphNode>): Map<string, CacheBehavior> {
+  const fallback = options.defaultBehavior ?? "default";
+  if (!BEHAVIORS.includes(fallback)) {
+    throw new ConfigurationError(`withCache({ defaultBehavior }) must be one of ${BEHAVIORS.join(", ")}, got ${JSON.stringify(fallback)}`);
+  }
+  if (options.onStoreError !== undefined && options.onStoreError !== "throw" && options.onStoreError !== "warn") {
+    throw new ConfigurationError(`withCache({ onStoreError }) must be "throw" or "warn", got ${JSON.stringify(options.onStoreError)}`);
+  }
+  if (options.maxResultBytes !== undefined && !(Number.isFinite(options.maxResultBytes) && options.maxResultBytes >= 0)) {
+    throw new ConfigurationError(`withCache({ maxResultBytes }) must be a non-negative number, got ${String(options.maxResultBytes)}`);
+  }
+  const result = new Map<string, CacheBehavior>();
+  const listedIn = new Map<string, string>();
+  for (const list of BEHAVIOR_LISTS) {
+    const value = options[list];
+    if (value === undefined) continue;
+    if (value !== true && (!Array.isArray(value) || value.some((v) => typeof v !== "string"))) {
+      throw new ConfigurationError(`withCache({ ${list} }) must be an array of node names or true, got ${JSON.stringify(value)}`);
+    }
+    const names = value === true ? [...graph.keys()] : value;
+    for (const name of names) {
+      if (!graph.has(name)) {
+        throw new ConfigurationError(`withCache({ ${list} }) names "${name}", which is not a node${closest(name, graph.keys())}`);
+      }
+      const previous = listedIn.get(name);
+      if (previous && value !== true && options[previous as (typeof BEHAVIOR_LISTS)[number]] !== true) {
+        throw new ConfigurationError(
+          `node "${name}" is listed under both withCache({ ${previous} }) and withCache({ ${list} }); a node has one behaviour — keep it in one list`,
+        );
+      }
+      if (previous && (value === true) === (options[previous as (typeof BEHAVIOR_LISTS)[number]] === true)) {
+        throw new ConfigurationError(`withCache({ ${previous}: true }) and withCache({ ${list}: true }) conflict; choose one`);
+      }
+      // An explicit list wins over a blanket `true`.
+      if (!previous || value !== true) {
+        listedIn.set(name, list);
+        result.set(name, list);
+      }
+    }
+  }
+  for (const node of graph.values()) {
+    const own = node.cache?.behavior;
+    if (own !== undefined && !BEHAVIORS.includes(own)) {
+      throw new ConfigurationError(`node "${node.name}" has cache({ behavior: ${JSON.stringify(own)} }); use one of ${BEHAVIORS.join(", ")}`);
+    }
+    if (!result.has(node.name)) result.set(node.name, own ?? fallback);
+  }
+  return result;
+}

@@ -1,0 +1,404 @@
+// SmartCache: the caching adapter. Per node it builds the execution context key, reads the
+// repository, returns a hit without loading it, or runs the node and stores its result.
+import { performance } from "node:perf_hooks";
+import type {
+  Adapter,
+  CacheBehavior,
+  CachingStrategy,
+  Fingerprint,
+  FingerprintRepository,
+  GraphExecuteContext,
+  GraphResultContext,
+  Logger,
+  NodeExecuteContext,
+  NodeInfo,
+  NodeOutcome,
+  NodeResultContext,
+  NodeRunRecord,
+  ResultStore,
+} from "../contracts.js";
+import { ResultCodec } from "../codec/index.js";
+import { deferredResult } from "../driver/deferred.js";
+import { StoreError } from "../errors.js";
+import { FingerprinterRegistry, uniqueFingerprint } from "../fingerprint/index.js";
+import { isUniqueFingerprint } from "./unique.js";
+import { hashString } from "../fingerprint/bytes.js";
+import type { GraphNode, ParamInfo } from "../graph/graph.js";
+import { FileFingerprintRepository, FileResultStore } from "../stores/index.js";
+import { codeVersionOf } from "./code-version.js";
+import { encodeDict } from "./encode-dict.js";
+import { type Explanation, explainNode } from "./explain.js";
+import { LookupBatcher } from "./lookup-batcher.js";
+import { type CacheOptions, resolveBehaviors } from "./options.js";
+
+const defaultLogger: Logger = {
+  warn: (message: string) => console.warn(message),
+};
+
+/** Counters of store traffic, for benchmarks and tuning. */
+export interface CacheStats {
+  /** Lookups sent to the repository (a batched getMany counts once). */
+  repositoryRoundTrips: number;
+  /** Records written to the repository. */
+  repositoryWrites: number;
+  /** Results read from the result store. */
+  resultReads: number;
+  /** Results written to the result store. */
+  resultWrites: number;
+}
+
+export class SmartCache implements Adapter, CachingStrategy {
+  /** Data fingerprint of every node (and used input) in the last run. */
+  runFingerprints: Record<string, Fingerprint> = {};
+  /** Code version of every node, computed once when the driver is built. */
+  readonly codeVersions: Record<string, string> = {};
+  /** Each node's outcome in the last run, by node name. */
+  lastRun: Record<string, NodeRunRecord> = {};
+  /** Id of the last run. */
+  lastRunId: string | undefined;
+  /** Store traffic of the last run. */
+  stats: CacheStats = newStats();
+  readonly fingerprintStore: FingerprintRepository;
+  readonly resultStore: ResultStore;
+  /** Encodes and decodes results (custom codecs first, then v8). */
+  readonly codec: ResultCodec;
+  /** Fingerprints values (custom fingerprinters first, then the default). */
+  readonly fingerprinter: FingerprinterRegistry;
+
+  readonly #options: CacheOptions;
+  readonly #logger: Logger;
+  readonly #strategy: CachingStrategy | undefined;
+  #behaviors = new Map<string, CacheBehavior>();
+  #graph: ReadonlyMap<string, GraphNode> = new Map();
+  #opening: Promise<void> | undefined;
+  #batcher: LookupBatcher;
+  #run: RunState | undefined;
+  #warned = new Set<string>();
+
+  constructor(options: CacheOptions = {}) {
+    this.#options = options;
+    this.#logger = options.logger ?? defaultLogger;
+    this.#strategy = options.strategy;
+    const path = options.path ?? ".ham_cache";
+    this.fingerprintStore = options.fingerprintStore ?? new FileFingerprintRepository({ path });
+    this.resultStore = options.resultStore ?? new FileResultStore({ path });
+    this.codec = new ResultCodec({
+      codecs: [...(options.codecs ?? [])],
+      ...(options.maxResultBytes !== undefined ? { maxResultBytes: options.maxResultBytes } : {}),
+    });
+    this.fingerprinter = new FingerprinterRegistry({
+      fingerprinters: [...(options.fingerprinters ?? [])],
+      warn: (message) => this.#warn(message),
+    });
+    this.#batcher = new LookupBatcher(this.fingerprintStore);
+  }
+
+  /** Binds the cache to a built graph: checks options and computes every code version once. */
+  attach(graph: ReadonlyMap<string, GraphNode>): void {
+    this.#behaviors = resolveBehaviors(this.#options, graph);
+    this.#graph = graph;
+    for (const node of graph.values()) this.codeVersions[node.name] = codeVersionOf(node);
+  }
+
+  /** CachingStrategy: the node's behaviour for this run. */
+  behavior(node: NodeInfo): CacheBehavior {
+    return this.#strategy ? this.#strategy.behavior(node) : (this.#behaviors.get(node.name) ?? "default");
+  }
+
+  /** CachingStrategy: `encodeDict({ [codeVersion]: encodeDict(inputFingerprints) })`; no node name. */
+  contextKey(node: NodeInfo, codeVersion: string, inputFingerprints: Readonly<Record<string, Fingerprint>>): string {
+    if (this.#strategy) return this.#strategy.contextKey(node, codeVersion, inputFingerprints);
+    return encodeDict({ [codeVersion]: encodeDict(inputFingerprints) });
+  }
+
+  /** Opens both stores (once; again after close). */
+  open(): Promise<void> {
+    this.#opening ??= (async () => {
+      await this.#guard(this.fingerprintStore, "open", async () => this.fingerprintStore.open?.(), undefined);
+      await this.#guard(this.resultStore, "open", async () => this.resultStore.open?.(), undefined);
+    })();
+    return this.#opening;
+  }
+
+  /** Closes both stores; the next run opens them again. */
+  async close(): Promise<void> {
+    const wasOpen = this.#opening;
+    this.#opening = undefined;
+    if (!wasOpen) return;
+    await wasOpen.catch(() => undefined);
+    await this.#guard(this.fingerprintStore, "close", async () => this.fingerprintStore.close?.(), undefined);
+    await this.#guard(this.resultStore, "close", async () => this.resultStore.close?.(), undefined);
+  }
+
+  /** Loads and decodes the result stored under `fingerprint` (undefined when there is none). */
+  async getResult(fingerprint: Fingerprint): Promise<unknown> {
+    await this.open();
+    const bytes = await this.#guard(this.resultStore, "get", () => this.resultStore.get(fingerprint), undefined);
+    return bytes === undefined ? undefined : this.codec.decode(bytes);
+  }
+
+  /** Why `node` ran or hit in the last run (or in run `runId` from the history). */
+  async explain(node: string, runId?: string): Promise<Explanation> {
+    await this.open();
+    return explainNode(this.fingerprintStore, this.lastRunId, this.lastRun, node, runId);
+  }
+
+  /** Run history, newest first (empty when the repository keeps none). */
+  async listRuns(options: { limit?: number } = {}) {
+    await this.open();
+    return this.fingerprintStore.listRuns ? this.fingerprintStore.listRuns(options) : [];
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Adapter hooks
+  // ------------------------------------------------------------------------------------------
+
+  async beforeGraphExecute(ctx: GraphExecuteContext): Promise<void> {
+    this.#run = { id: ctx.runId, started: Date.now(), inputs: ctx.inputs, overrides: ctx.overrides, uncached: false };
+    this.runFingerprints = {};
+    this.lastRun = {};
+    this.lastRunId = ctx.runId;
+    this.stats = newStats();
+    this.#batcher.roundTrips = 0;
+    try {
+      await this.open();
+    } catch (error) {
+      this.#opening = undefined;
+      if (this.#options.onStoreError !== "warn") throw error;
+      this.#run.uncached = true;
+    }
+  }
+
+  async doNodeExecute(ctx: NodeExecuteContext, next: () => Promise<unknown>): Promise<unknown> {
+    const node = ctx.node as GraphNode;
+    const run = this.#run;
+    if (!run || run.uncached) return next();
+    const started = performance.now();
+    const behavior = this.behavior(node);
+    if (behavior === "disable" || behavior === "ignore") {
+      const result = await next();
+      this.runFingerprints[node.name] = uniqueFingerprint();
+      this.#record(node, behavior === "disable" ? "disabled" : "computed", started, {
+        fingerprint: this.runFingerprints[node.name] as string,
+        reason: behavior === "disable" ? "behaviour disable: never read from or written to the cache" : "behaviour ignore: not cached, left out of dependents' keys",
+      });
+      return result;
+    }
+    const codeVersion = this.codeVersions[node.name] ?? codeVersionOf(node);
+    const inputFingerprints = this.#inputFingerprints(node, ctx.dependencyNames);
+    const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
+    const facts = { contextKey, codeVersion, inputFingerprints };
+    if (behavior !== "recompute") {
+      const found = await this.#lookup(contextKey);
+      if (found !== undefined) {
+        this.runFingerprints[node.name] = found;
+        this.#record(node, "hit", started, { ...facts, fingerprint: found });
+        return deferredResult(() => this.#load(node, found, facts, next));
+      }
+    }
+    const release = await this.#lock(contextKey);
+    try {
+      if (release && behavior !== "recompute") {
+        // Another process may have computed it while we waited for the lock.
+        const found = await this.#guard(this.fingerprintStore, "get", () => this.fingerprintStore.get(contextKey), undefined);
+        if (found !== undefined) {
+          this.runFingerprints[node.name] = found;
+          this.#record(node, "hit", started, { ...facts, fingerprint: found, reason: "hit: computed by another process while this one waited" });
+          return deferredResult(() => this.#load(node, found, facts, next));
+        }
+      }
+      const result = await next();
+      const fingerprint = await this.#store(node, result, facts);
+      this.runFingerprints[node.name] = fingerprint;
+      this.#record(node, behavior === "recompute" ? "recomputed" : "computed", started, {
+        ...facts,
+        fingerprint,
+        ...(behavior === "recompute" ? { reason: "behaviour recompute: run and overwrite" } : {}),
+      });
+      return result;
+    } finally {
+      if (release) await release();
+    }
+  }
+
+  afterNodeExecute(ctx: NodeResultContext): void {
+    if (!ctx.success && this.#run) {
+      this.lastRun[ctx.node.name] = { node: ctx.node.name, outcome: "failed", durationMs: 0, reason: `failed: ${errorText(ctx.error)}` };
+    }
+  }
+
+  async afterGraphExecute(ctx: GraphResultContext): Promise<void> {
+    const run = this.#run;
+    if (!run) return;
+    this.#run = undefined;
+    this.stats.repositoryRoundTrips = this.#batcher.roundTrips + this.stats.repositoryRoundTrips;
+    const records = Object.values(this.lastRun);
+    if (!run.uncached && this.fingerprintStore.saveRun) {
+      const record = { runId: run.id, startedAt: run.started, durationMs: Date.now() - run.started, outputs: ctx.outputs, nodes: records };
+      const save = this.fingerprintStore.saveRun.bind(this.fingerprintStore);
+      await this.#guard(this.fingerprintStore, "saveRun", () => save(record), undefined);
+    }
+    this.#logger.info?.(`[ham] ${summarize(records)}`);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Internals
+  // ------------------------------------------------------------------------------------------
+
+  #inputFingerprints(node: GraphNode, provided: readonly string[]): Record<string, Fingerprint> {
+    const out: Record<string, Fingerprint> = {};
+    for (const param of node.params) {
+      if (param.dep === undefined) {
+        out[param.name] = this.#fingerprint(node.boundValues[param.name], node.name, undefined);
+      } else if (provided.includes(param.dep)) {
+        const upstream = this.#graph.get(param.dep);
+        if (upstream && this.behavior(upstream) === "ignore" && !(param.dep in (this.#run?.overrides ?? {}))) continue;
+        out[param.name] = this.#dependencyFingerprint(param.dep);
+      } else {
+        out[param.name] = this.#defaultFingerprint(node, param);
+      }
+    }
+    return out;
+  }
+
+  /** Fingerprint of a dependency: a node's from this run, an input's or override's from its value. */
+  #dependencyFingerprint(name: string): Fingerprint {
+    const known = this.runFingerprints[name];
+    if (known !== undefined) return known;
+    const run = this.#run as RunState;
+    const isOverride = name in run.overrides;
+    const value = isOverride ? run.overrides[name] : run.inputs[name];
+    const fingerprint = this.#fingerprint(value, name, undefined);
+    this.runFingerprints[name] = fingerprint;
+    this.lastRun[name] = { node: name, outcome: isOverride ? "override" : "input", fingerprint, durationMs: 0 };
+    return fingerprint;
+  }
+
+  /** An absent optional parameter: its literal default fingerprints like the same value given. */
+  #defaultFingerprint(node: GraphNode, param: ParamInfo): Fingerprint {
+    const def = param.defaultValue;
+    if (def?.literal) return this.#fingerprint(def.value, node.name, undefined);
+    return hashString(`default-expression\u0000${def?.text ?? ""}`);
+  }
+
+  #fingerprint(value: unknown, node: string, mode: string | undefined): Fingerprint {
+    return this.fingerprinter.fingerprint(value, { node, ...(mode !== undefined ? { mode } : {}) });
+  }
+
+  #lookup(contextKey: string): Promise<Fingerprint | undefined> {
+    return this.#guard(this.fingerprintStore, "getMany", () => this.#batcher.get(contextKey), undefined);
+  }
+
+  async #lock(contextKey: string): Promise<(() => Promise<void>) | undefined> {
+    const acquire = this.fingerprintStore.acquireLock?.bind(this.fingerprintStore);
+    if (!acquire) return undefined;
+    return this.#guard(this.fingerprintStore, "acquireLock", () => acquire(contextKey), undefined);
+  }
+
+  /** Fingerprints a computed result and stores it: result bytes first, then the repository record. */
+  async #store(node: GraphNode, value: unknown, facts: NodeFacts): Promise<Fingerprint> {
+    const fingerprint = this.#fingerprint(value, node.name, node.cache?.fingerprint);
+    if (isUniqueFingerprint(fingerprint)) return fingerprint; // cannot be found again: not worth storing
+    const exists = await this.#guard(this.resultStore, "has", () => this.resultStore.has(fingerprint), false);
+    if (!exists) {
+      let bytes: Uint8Array;
+      try {
+        bytes = this.codec.encode(value);
+      } catch (error) {
+        this.#warn(`node "${node.name}": its result is not cached because it cannot be encoded (${errorText(error)}); register a codec for it with withCache({ codecs })`);
+        return fingerprint;
+      }
+      const limit = this.#options.maxResultBytes;
+      if (limit !== undefined && bytes.byteLength > limit) {
+        this.#warn(`node "${node.name}": its result (${bytes.byteLength} bytes) exceeds maxResultBytes (${limit}) and is not cached`);
+        return fingerprint;
+      }
+      const stored = await this.#guard(this.resultStore, "set", async () => (await this.resultStore.set(fingerprint, bytes), true), false);
+      if (!stored) return fingerprint;
+      this.stats.resultWrites++;
+    }
+    const meta = { node: node.name, codeVersion: facts.codeVersion, createdAt: Date.now() };
+    await this.#guard(this.fingerprintStore, "set", () => this.fingerprintStore.set(facts.contextKey, fingerprint, meta), undefined);
+    this.stats.repositoryWrites++;
+    return fingerprint;
+  }
+
+  /** Loads a hit's result; a missing or corrupt result is recomputed (with a warning), never returned. */
+  async #load(node: GraphNode, fingerprint: Fingerprint, facts: NodeFacts, next: () => Promise<unknown>): Promise<unknown> {
+    this.stats.resultReads++;
+    const bytes = await this.#guard(this.resultStore, "get", () => this.resultStore.get(fingerprint), undefined);
+    let problem = "is missing from the result store";
+    if (bytes !== undefined) {
+      try {
+        return this.codec.decode(bytes);
+      } catch (error) {
+        problem = `could not be read back (${errorText(error)})`;
+      }
+    }
+    this.#warn(`node "${node.name}": cached result ${fingerprint} ${problem}; recomputing it`);
+    const value = await next();
+    await this.#store(node, value, facts);
+    const record = this.lastRun[node.name];
+    if (record) this.lastRun[node.name] = { ...record, outcome: "recomputed", reason: `recomputed: cached result ${problem}` };
+    return value;
+  }
+
+  #record(node: GraphNode, outcome: NodeOutcome, started: number, extra: Partial<NodeRunRecord>): void {
+    this.lastRun[node.name] = { node: node.name, outcome, durationMs: performance.now() - started, ...extra };
+  }
+
+  async #guard<T>(store: { name: string }, operation: string, action: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      const storeError =
+        error instanceof StoreError ? error : new StoreError(store.name, operation, errorText(error), { cause: error });
+      if (this.#options.onStoreError !== "warn") throw storeError;
+      this.#warn(`${storeError.message}; continuing without the cache for this step (onStoreError: "warn")`);
+      return fallback;
+    }
+  }
+
+  #warn(message: string): void {
+    if (this.#warned.has(message)) return;
+    this.#warned.add(message);
+    this.#logger.warn?.(message.startsWith("[ham]") ? message : `[ham] ${message}`);
+  }
+}
+
+interface RunState {
+  id: string;
+  started: number;
+  inputs: Readonly<Record<string, unknown>>;
+  overrides: Readonly<Record<string, unknown>>;
+  uncached: boolean;
+}
+
+interface NodeFacts {
+  contextKey: string;
+  codeVersion: string;
+  inputFingerprints: Record<string, Fingerprint>;
+}
+
+function newStats(): CacheStats {
+  return { repositoryRoundTrips: 0, repositoryWrites: 0, resultReads: 0, resultWrites: 0 };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** "6 nodes: 5 from cache, 1 computed" */
+export function summarize(records: readonly NodeRunRecord[]): string {
+  const nodes = records.filter((r) => r.outcome !== "input" && r.outcome !== "override");
+  const count = (outcome: NodeOutcome) => nodes.filter((r) => r.outcome === outcome).length;
+  const parts = [
+    `${count("hit")} from cache`,
+    `${count("computed")} computed`,
+    count("recomputed") ? `${count("recomputed")} recomputed` : "",
+    count("disabled") ? `${count("disabled")} uncached (disabled)` : "",
+    count("failed") ? `${count("failed")} failed` : "",
+  ].filter(Boolean);
+  return `${nodes.length} nodes: ${parts.join(", ")}`;
+}
+

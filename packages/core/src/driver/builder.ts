@@ -1,0 +1,98 @@
+// Builder: collects modules, config, adapters and cache options, then builds a validated Driver.
+import type { Adapter } from "../contracts.js";
+import { SmartCache } from "../caching/smart-cache.js";
+import type { CacheOptions } from "../caching/options.js";
+import { ConfigurationError } from "../errors.js";
+import { hashingReady } from "../fingerprint/bytes.js";
+import { buildGraph } from "../graph/graph.js";
+import { Driver } from "./driver.js";
+
+/** Node names → result types of a module's exported functions (names starting with `_` left out). */
+export type NodesOf<M> = {
+  [K in keyof M as K extends `_${string}` | "default" ? never : M[K] extends (...args: never[]) => unknown ? K : never]: M[K] extends (
+    ...args: never[]
+  ) => infer R
+    ? Awaited<R>
+    : never;
+};
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+export class Builder<N extends Record<string, unknown> = {}> {
+  #modules: object[] = [];
+  #config: Record<string, unknown> = {};
+  #adapters: Adapter[] = [];
+  #cache: SmartCache | undefined;
+  #allowOverride = false;
+  #maxConcurrency = Number.POSITIVE_INFINITY;
+
+  /** Adds dataflow modules: every exported function is a node. */
+  withModules<const Ms extends readonly object[]>(...modules: Ms): Builder<N & UnionToIntersection<NodesOf<Ms[number]>>> {
+    this.#modules.push(...modules);
+    return this as unknown as Builder<N & UnionToIntersection<NodesOf<Ms[number]>>>;
+  }
+
+  /** Config values: used by config.when conditions and available to nodes as inputs. */
+  withConfig(config: Readonly<Record<string, unknown>>): this {
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+      throw new ConfigurationError(`withConfig() needs an object of name → value, got ${config === null ? "null" : typeof config}`);
+    }
+    this.#config = { ...this.#config, ...config };
+    return this;
+  }
+
+  /** Lifecycle adapters, run in the order given (after each other's hooks, chained for doNodeExecute). */
+  withAdapters(...adapters: Adapter[]): this {
+    for (const adapter of adapters) {
+      if (typeof adapter !== "object" || adapter === null) {
+        throw new ConfigurationError(`withAdapters() takes adapter objects (with beforeNodeExecute, doNodeExecute, …), got ${adapter === null ? "null" : typeof adapter}`);
+      }
+    }
+    this.#adapters.push(...adapters);
+    return this;
+  }
+
+  /** Turns caching on: installs a SmartCache (reachable as `dr.cache`). */
+  withCache(options: CacheOptions = {}): this {
+    if (typeof options !== "object" || options === null) {
+      throw new ConfigurationError(`withCache() takes an options object, got ${options === null ? "null" : typeof options}`);
+    }
+    if (this.#cache) throw new ConfigurationError("withCache() was called twice; pass all cache options in one call");
+    this.#cache = new SmartCache(options);
+    return this;
+  }
+
+  /** Lets a later module's node replace an earlier module's node of the same name. */
+  allowOverride(): this {
+    this.#allowOverride = true;
+    return this;
+  }
+
+  /** At most this many nodes run at once (default: unbounded — async nodes all start when ready). */
+  withMaxConcurrency(limit: number): this {
+    if (!(Number.isInteger(limit) && limit >= 1) && limit !== Number.POSITIVE_INFINITY) {
+      throw new ConfigurationError(`withMaxConcurrency() needs a whole number ≥ 1, got ${String(limit)}`);
+    }
+    this.#maxConcurrency = limit;
+    return this;
+  }
+
+  /** Validates the graph (duplicates, cycles, cache options) and returns the driver. */
+  async build(): Promise<Driver<N>> {
+    if (this.#modules.length === 0) {
+      throw new ConfigurationError("build() found no modules: call withModules(dataflow) with the module(s) that define your functions");
+    }
+    await hashingReady();
+    const graph = buildGraph(this.#modules, { allowOverride: this.#allowOverride, config: this.#config });
+    this.#cache?.attach(graph);
+    // The cache runs innermost so user adapters' doNodeExecute wrap it and see every call.
+    const adapters = this.#cache ? [...this.#adapters, this.#cache] : [...this.#adapters];
+    return new Driver<N>({
+      graph,
+      config: this.#config,
+      adapters,
+      cache: this.#cache,
+      maxConcurrency: this.#maxConcurrency,
+    });
+  }
+}

@@ -1,0 +1,30 @@
+// A node result that is loaded only when something needs it (a cache hit nobody has read yet).
+
+const DEFERRED = Symbol.for("ham.deferredResult");
+
+/** A value that will be loaded on demand, at most once. */
+export class DeferredResult {
+  readonly [DEFERRED] = true;
+  #promise: Promise<unknown> | undefined;
+  constructor(private readonly loader: () => Promise<unknown>) {}
+  /** Loads the value (once) and returns it. */
+  load(): Promise<unknown> {
+    this.#promise ??= this.loader();
+    return this.#promise;
+  }
+}
+
+/** Wraps a loader so `doNodeExecute` can return a result without loading it. */
+export function deferredResult(load: () => Promise<unknown>): DeferredResult {
+  return new DeferredResult(load);
+}
+
+/** True for a value made by `deferredResult`. */
+export function isDeferred(value: unknown): value is DeferredResult {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[DEFERRED] === true;
+}
+
+/** The value itself, loading it first when it is deferred. */
+export function materialize(value: unknown): unknown {
+  return isDeferred(value) ? value.load() : value;
+}

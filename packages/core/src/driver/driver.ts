@@ -1,0 +1,191 @@
+// The Driver: runs the nodes that requested outputs need, and answers questions about the graph.
+import { randomBytes } from "node:crypto";
+import type { Adapter } from "../contracts.js";
+import type { SmartCache } from "../caching/smart-cache.js";
+import { ConfigurationError } from "../errors.js";
+import type { GraphNode } from "../graph/graph.js";
+import { type ExecutionPlan, planExecution } from "../graph/plan.js";
+import { runGraph } from "./run.js";
+import { type VisualizeOptions, visualize } from "./visualize.js";
+
+/** What `execute` takes besides the outputs. */
+export interface ExecuteOptions {
+  /** Values for names no function provides (config values are included automatically). */
+  inputs?: Readonly<Record<string, unknown>>;
+  /** Values that replace nodes: their upstream does not run. */
+  overrides?: Readonly<Record<string, unknown>>;
+}
+
+/** One entry of `listAvailableVariables()`. */
+export interface Variable {
+  readonly name: string;
+  /** "node" for functions, "input" for names only inputs can supply. */
+  readonly kind: "node" | "input";
+  /** Inputs only: false when some node needs it without a default. */
+  readonly required: boolean;
+  /** Nodes that depend on it. */
+  readonly usedBy: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  /** Where a modifier made the node from, if it did. */
+  readonly origin: { readonly kind: string; readonly from: string } | undefined;
+}
+
+export interface DriverSettings {
+  readonly graph: ReadonlyMap<string, GraphNode>;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly adapters: readonly Adapter[];
+  readonly cache: SmartCache | undefined;
+  readonly maxConcurrency: number;
+}
+
+/** Output values by name; `N` maps node names to result types when modules are typed. */
+export type ExecuteResult<N, K extends string> = { [P in K]: P extends keyof N ? N[P] : unknown };
+
+export class Driver<N extends Record<string, unknown> = Record<string, any>> {
+  readonly #settings: DriverSettings;
+  readonly #inputNames: ReadonlySet<string>;
+
+  constructor(settings: DriverSettings) {
+    this.#settings = settings;
+    const inputs = new Set<string>();
+    for (const node of settings.graph.values()) {
+      for (const dep of node.deps) if (!settings.graph.has(dep)) inputs.add(dep);
+    }
+    this.#inputNames = inputs;
+  }
+
+  /** The graph's nodes by name. */
+  get graph(): ReadonlyMap<string, GraphNode> {
+    return this.#settings.graph;
+  }
+
+  /** The cache installed by `withCache()`. Throws when caching is off. */
+  get cache(): SmartCache {
+    const cache = this.#settings.cache;
+    if (!cache) {
+      throw new ConfigurationError("this driver has no cache: build it with new Builder().withCache() to use dr.cache");
+    }
+    return cache;
+  }
+
+  /** Runs what `outputs` need and returns their values by name. */
+  async execute<const K extends Extract<keyof N, string> | (string & {})>(
+    outputs: readonly K[],
+    options: ExecuteOptions = {},
+  ): Promise<ExecuteResult<N, K>> {
+    const { plan, inputs, overrides } = this.#prepare(outputs, options);
+    return (await runGraph({
+      runId: newRunId(),
+      graph: this.#settings.graph,
+      plan,
+      outputs,
+      inputs,
+      overrides,
+      adapters: this.#settings.adapters,
+      maxConcurrency: this.#settings.maxConcurrency,
+    })) as ExecuteResult<N, K>;
+  }
+
+  /** Checks an execute without running anything; throws the error execute would throw. */
+  validateExecution(outputs: readonly string[], options: ExecuteOptions = {}): void {
+    this.#prepare(outputs, options);
+  }
+
+  /** Every node and input of the graph; with `{ tag }`, only nodes whose tags match. */
+  listAvailableVariables(filter: { tag?: Readonly<Record<string, string | readonly string[]>> } = {}): Variable[] {
+    const usedBy = new Map<string, string[]>();
+    for (const node of this.#settings.graph.values()) {
+      for (const dep of node.deps) {
+        const list = usedBy.get(dep) ?? [];
+        list.push(node.name);
+        usedBy.set(dep, list);
+      }
+    }
+    const variables: Variable[] = [];
+    for (const node of this.#settings.graph.values()) {
+      variables.push({ name: node.name, kind: "node", required: false, usedBy: usedBy.get(node.name) ?? [], tags: node.tags, origin: node.origin });
+    }
+    for (const input of this.#inputNames) {
+      variables.push({ name: input, kind: "input", required: this.#isRequired(input), usedBy: usedBy.get(input) ?? [], tags: {}, origin: undefined });
+    }
+    const tag = filter.tag;
+    if (!tag) return variables;
+    return variables.filter((v) =>
+      Object.entries(tag).every(([key, wanted]) => {
+        const have = v.tags[key];
+        return have !== undefined && (typeof wanted === "string" ? have === wanted : wanted.includes(have));
+      }),
+    );
+  }
+
+  /** The graph's inputs: names no function provides, required unless every user has a default. */
+  listInputs(): { name: string; required: boolean; usedBy: readonly string[] }[] {
+    return this.listAvailableVariables()
+      .filter((v) => v.kind === "input")
+      .map(({ name, required, usedBy }) => ({ name, required, usedBy }));
+  }
+
+  /** Graphviz DOT or Mermaid text of what `execute(outputs, options)` would run. */
+  visualizeExecution(outputs: readonly string[], options: ExecuteOptions & VisualizeOptions = {}): string {
+    const { plan } = this.#prepare(outputs, options);
+    const outcomes = options.cache ? this.#settings.cache?.lastRun : undefined;
+    return visualize(this.#settings.graph, plan, outputs, options, outcomes);
+  }
+
+  /** Closes the cache's stores (the driver can still be used: they reopen on the next execute). */
+  async close(): Promise<void> {
+    await this.#settings.cache?.close();
+  }
+
+  #isRequired(input: string): boolean {
+    for (const node of this.#settings.graph.values()) {
+      if (node.deps.includes(input) && !node.optionalDeps.has(input)) return true;
+    }
+    return false;
+  }
+
+  #prepare(
+    outputs: readonly string[],
+    options: ExecuteOptions,
+  ): { plan: ExecutionPlan; inputs: Record<string, unknown>; overrides: Record<string, unknown> } {
+    if (!Array.isArray(outputs) || outputs.some((o) => typeof o !== "string")) {
+      throw new ConfigurationError(`execute(outputs) needs an array of node names, got ${describe(outputs)}`);
+    }
+    if (typeof options !== "object" || options === null) {
+      throw new ConfigurationError(`execute(outputs, options) needs an options object like { inputs, overrides }, got ${describe(options)}`);
+    }
+    const given = checkRecord("inputs", options.inputs);
+    const overrides = checkRecord("overrides", options.overrides);
+    const graph = this.#settings.graph;
+    for (const name of Object.keys(given)) {
+      if (graph.has(name)) {
+        throw new ConfigurationError(
+          `input "${name}" is the name of a node; to replace a node's value pass it in { overrides: { ${name}: … } } instead of inputs`,
+        );
+      }
+    }
+    const inputs = { ...this.#settings.config, ...given };
+    const plan = planExecution(graph, this.#inputNames, outputs, new Set(Object.keys(inputs)), new Set(Object.keys(overrides)));
+    return { plan, inputs, overrides };
+  }
+}
+
+function checkRecord(label: string, value: unknown): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigurationError(`execute option "${label}" must be an object of name → value, got ${describe(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `${typeof value} ${String(value).slice(0, 40)}`;
+}
+
+/** Sortable, unique run id: time in base 36 plus random bits. */
+export function newRunId(): string {
+  return `${Date.now().toString(36).padStart(9, "0")}-${randomBytes(5).toString("hex")}`;
+}
+

@@ -1,0 +1,202 @@
+// Runs a planned execution: nodes start as soon as their dependencies finish, through the adapters' hooks.
+import type { Adapter, GraphExecuteContext, NodeExecuteContext } from "../contracts.js";
+import { HamError, NodeExecutionError } from "../errors.js";
+import type { GraphNode } from "../graph/graph.js";
+import type { ExecutionPlan } from "../graph/plan.js";
+import { isDeferred, materialize } from "./deferred.js";
+import { Semaphore } from "./semaphore.js";
+
+export interface RunRequest {
+  readonly runId: string;
+  readonly graph: ReadonlyMap<string, GraphNode>;
+  readonly plan: ExecutionPlan;
+  readonly outputs: readonly string[];
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly overrides: Readonly<Record<string, unknown>>;
+  readonly adapters: readonly Adapter[];
+  readonly maxConcurrency: number;
+}
+
+/** Thrown inside a node's call chain to carry the user's error out to the run. */
+class NodeFailure extends Error {
+  constructor(
+    readonly node: string,
+    override readonly cause: unknown,
+  ) {
+    super(`node "${node}" failed`);
+  }
+}
+
+/** Executes the plan and returns the requested outputs (deferred results loaded). */
+export async function runGraph(request: RunRequest): Promise<Record<string, unknown>> {
+  const { plan, adapters, runId } = request;
+  const values = new Map<string, unknown>();
+  for (const name of plan.inputs) if (name in request.inputs) values.set(name, request.inputs[name]);
+  for (const name of plan.overrides) values.set(name, request.overrides[name]);
+
+  const graphContext: GraphExecuteContext = {
+    runId,
+    outputs: request.outputs,
+    nodes: plan.nodes,
+    inputs: request.inputs,
+    overrides: request.overrides,
+    graph: request.graph,
+  };
+  const hooks = collectHooks(adapters);
+  let results: Record<string, unknown> = {};
+  let failure: unknown;
+  try {
+    for (const hook of hooks.beforeGraph) await hook(graphContext);
+    await runNodes(request, values, hooks);
+    results = {};
+    for (const name of request.outputs) results[name] = await materialize(values.get(name));
+  } catch (error) {
+    failure = error;
+  }
+  for (const hook of hooks.afterGraph) {
+    try {
+      await hook({ ...graphContext, success: failure === undefined, results, error: failure });
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) throw failure;
+  return results;
+}
+
+interface Hooks {
+  beforeGraph: NonNullable<Adapter["beforeGraphExecute"]>[];
+  beforeNode: NonNullable<Adapter["beforeNodeExecute"]>[];
+  doNode: Adapter[];
+  afterNode: NonNullable<Adapter["afterNodeExecute"]>[];
+  afterGraph: NonNullable<Adapter["afterGraphExecute"]>[];
+}
+
+function collectHooks(adapters: readonly Adapter[]): Hooks {
+  const bind = <K extends keyof Adapter>(key: K) =>
+    adapters.filter((a) => typeof a[key] === "function").map((a) => (a[key] as (...args: never[]) => unknown).bind(a)) as never;
+  return {
+    beforeGraph: bind("beforeGraphExecute"),
+    beforeNode: bind("beforeNodeExecute"),
+    doNode: adapters.filter((a) => typeof a.doNodeExecute === "function"),
+    afterNode: bind("afterNodeExecute"),
+    afterGraph: bind("afterGraphExecute"),
+  };
+}
+
+async function runNodes(request: RunRequest, values: Map<string, unknown>, hooks: Hooks): Promise<void> {
+  const { plan, runId } = request;
+  const semaphore = Number.isFinite(request.maxConcurrency) ? new Semaphore(request.maxConcurrency) : undefined;
+  const pending = new Map<string, Promise<void>>();
+  const completed: string[] = [];
+  let firstFailure: NodeFailure | HamError | undefined;
+  let stopped = false;
+
+  const runOne = async (node: GraphNode): Promise<void> => {
+    if (stopped) return;
+    const wait = semaphore?.acquire();
+    if (wait) await wait;
+    try {
+      if (stopped) return;
+      const context = nodeContext(runId, node, values);
+      let result: unknown;
+      let error: unknown;
+      let success = false;
+      try {
+        for (const hook of hooks.beforeNode) await hook(context);
+        result = await callThroughAdapters(hooks.doNode, 0, context, node, values);
+        success = true;
+      } catch (caught) {
+        error = caught;
+      }
+      for (const hook of hooks.afterNode) {
+        const shown = error instanceof NodeFailure ? error.cause : error;
+        await hook({ ...context, success, result: isDeferred(result) ? undefined : result, deferred: isDeferred(result), error: shown });
+      }
+      if (!success) throw error;
+      values.set(node.name, result);
+      completed.push(node.name);
+    } catch (error) {
+      if (!stopped) {
+        stopped = true;
+        firstFailure = error instanceof NodeFailure || error instanceof HamError ? error : new NodeFailure(node.name, error);
+      }
+      throw error;
+    } finally {
+      if (semaphore) semaphore.release();
+    }
+  };
+
+  for (const node of plan.nodes) {
+    const deps: Promise<void>[] = [];
+    for (const dep of node.deps) {
+      const p = pending.get(dep);
+      if (p) deps.push(p);
+    }
+    const ready = deps.length === 0 ? Promise.resolve() : deps.length === 1 ? (deps[0] as Promise<void>) : Promise.all(deps);
+    pending.set(node.name, ready.then(() => runOne(node)));
+  }
+  await Promise.allSettled(pending.values());
+  if (firstFailure instanceof NodeFailure) {
+    throw new NodeExecutionError(firstFailure.node, completed, { cause: firstFailure.cause });
+  }
+  if (firstFailure) throw firstFailure;
+}
+
+function nodeContext(runId: string, node: GraphNode, values: Map<string, unknown>): NodeExecuteContext {
+  const dependencyNames = node.deps.filter((dep) => values.has(dep));
+  let loaded: Promise<Record<string, unknown>> | undefined;
+  return {
+    runId,
+    node,
+    dependencyNames,
+    inputs() {
+      loaded ??= (async () => {
+        const out: Record<string, unknown> = {};
+        for (const dep of dependencyNames) out[dep] = await materialize(values.get(dep));
+        return out;
+      })();
+      return loaded;
+    },
+  };
+}
+
+function callThroughAdapters(
+  adapters: readonly Adapter[],
+  index: number,
+  context: NodeExecuteContext,
+  node: GraphNode,
+  values: Map<string, unknown>,
+): Promise<unknown> {
+  const adapter = adapters[index];
+  if (!adapter) return callNode(node, context);
+  return (adapter.doNodeExecute as NonNullable<Adapter["doNodeExecute"]>).call(adapter, context, () =>
+    callThroughAdapters(adapters, index + 1, context, node, values),
+  );
+}
+
+/** Calls the user's function with its dependency values and bound values. */
+async function callNode(node: GraphNode, context: NodeExecuteContext): Promise<unknown> {
+  const inputs = await context.inputs();
+  try {
+    let result: unknown;
+    const fn = node.fn as (...args: unknown[]) => unknown;
+    if (node.style === "object") {
+      const arg: Record<string, unknown> = {};
+      for (const param of node.params) {
+        if (param.dep === undefined) arg[param.name] = node.boundValues[param.name];
+        else if (param.dep in inputs) arg[param.name] = inputs[param.dep];
+      }
+      result = fn(arg);
+    } else {
+      const args = node.params.map((param) =>
+        param.dep === undefined ? node.boundValues[param.name] : param.dep in inputs ? inputs[param.dep] : undefined,
+      );
+      result = fn(...args);
+    }
+    if (result !== null && typeof (result as PromiseLike<unknown>)?.then === "function") result = await result;
+    return node.transform ? node.transform(result) : result;
+  } catch (error) {
+    throw new NodeFailure(node.name, error);
+  }
+}

@@ -1,0 +1,94 @@
+// Renders what an execute would run as Graphviz DOT or Mermaid text, optionally coloured by cache outcome.
+import type { NodeOutcome } from "../contracts.js";
+import type { GraphNode } from "../graph/graph.js";
+import type { ExecutionPlan } from "../graph/plan.js";
+
+export interface VisualizeOptions {
+  /** "dot" (Graphviz) or "mermaid" (default "dot"). */
+  format?: "dot" | "mermaid";
+  /** Colour nodes by the last cached run's outcome (hit, computed, …). */
+  cache?: boolean;
+}
+
+type Kind = "node" | "input" | "override";
+
+const OUTCOME_COLORS: Record<NodeOutcome, string> = {
+  hit: "#a7e3a1",
+  computed: "#f7c77e",
+  recomputed: "#f29e6d",
+  disabled: "#d0d0d0",
+  failed: "#f08080",
+  override: "#c6b6f2",
+  input: "#ffffff",
+};
+
+interface Item {
+  name: string;
+  kind: Kind;
+  output: boolean;
+  label: string;
+  outcome: NodeOutcome | undefined;
+}
+
+/** Text of the execution graph in the chosen format. */
+export function visualize(
+  graph: ReadonlyMap<string, GraphNode>,
+  plan: ExecutionPlan,
+  outputs: readonly string[],
+  options: VisualizeOptions,
+  lastRun: Readonly<Record<string, { outcome: NodeOutcome }>> | undefined,
+): string {
+  const outputSet = new Set(outputs);
+  const items: Item[] = [];
+  const add = (name: string, kind: Kind) => {
+    const node = graph.get(name);
+    const origin = node?.origin ? `\n(${node.origin.kind} of ${node.origin.from})` : "";
+    items.push({ name, kind, output: outputSet.has(name), label: `${name}${origin}`, outcome: lastRun?.[name]?.outcome });
+  };
+  for (const name of plan.inputs) add(name, "input");
+  for (const name of plan.overrides) add(name, "override");
+  for (const node of plan.nodes) add(node.name, "node");
+  const edges: [string, string][] = [];
+  for (const node of plan.nodes) for (const dep of node.deps) if (items.some((i) => i.name === dep)) edges.push([dep, node.name]);
+  return options.format === "mermaid" ? mermaid(items, edges) : dot(items, edges);
+}
+
+function dot(items: Item[], edges: [string, string][]): string {
+  const lines = ["digraph ham {", "  rankdir=LR;", '  node [fontname="Helvetica"];'];
+  for (const item of items) {
+    const attrs: string[] = [`label=${quote(item.label + (item.outcome ? `\n${item.outcome}` : ""))}`];
+    if (item.kind === "input") attrs.push("shape=parallelogram", "style=dashed");
+    else if (item.kind === "override") attrs.push("shape=box", 'style="filled,dashed"', 'fillcolor="#c6b6f2"');
+    else attrs.push("shape=box", "style=\"rounded,filled\"", `fillcolor="${item.outcome ? OUTCOME_COLORS[item.outcome] : "#ffffff"}"`);
+    if (item.output) attrs.push("penwidth=3");
+    lines.push(`  ${quote(item.name)} [${attrs.join(", ")}];`);
+  }
+  for (const [from, to] of edges) lines.push(`  ${quote(from)} -> ${quote(to)};`);
+  lines.push("}");
+  return lines.join("\n");
+}
+
+function mermaid(items: Item[], edges: [string, string][]): string {
+  const ids = new Map(items.map((item, index) => [item.name, `n${index}`]));
+  const lines = ["flowchart LR"];
+  for (const item of items) {
+    const id = ids.get(item.name) as string;
+    const label = (item.label + (item.outcome ? `\n${item.outcome}` : "")).replace(/"/g, "#quot;").replace(/\n/g, "<br/>");
+    if (item.kind === "input") lines.push(`  ${id}[/"${label}"/]`);
+    else if (item.kind === "override") lines.push(`  ${id}{{"${label}"}}`);
+    else lines.push(`  ${id}("${label}")`);
+  }
+  for (const [from, to] of edges) lines.push(`  ${ids.get(from)} --> ${ids.get(to)}`);
+  lines.push("  classDef input stroke-dasharray: 4 4;", "  classDef override fill:#c6b6f2;", "  classDef output stroke-width:3px;");
+  for (const [outcome, color] of Object.entries(OUTCOME_COLORS)) lines.push(`  classDef ${outcome} fill:${color};`);
+  for (const item of items) {
+    const id = ids.get(item.name) as string;
+    const classes = [item.kind === "node" ? undefined : item.kind, item.output ? "output" : undefined, item.kind === "node" ? item.outcome : undefined].filter(Boolean);
+    for (const cls of classes) lines.push(`  class ${id} ${cls};`);
+  }
+  return lines.join("\n");
+}
+
+function quote(text: string): string {
+  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+}

@@ -1,0 +1,174 @@
+// Turns dataflow modules into a validated graph of nodes: names, parameters, dependencies, cycles.
+import type { NodeInfo } from "../contracts.js";
+import { ConfigurationError, CycleError, DuplicateNodeError } from "../errors.js";
+import { type AnyFunction, type NodeDefinition, specOf } from "./node-spec.js";
+import { type CallStyle, type DefaultValue, type ParsedParams, parseParams } from "./parse.js";
+
+/** One parameter of a node's function and where its value comes from. */
+export interface ParamInfo {
+  /** The parameter name (the key in the execution context's input fingerprints). */
+  readonly name: string;
+  /** The node or input that supplies it; undefined when bound to a literal value. */
+  readonly dep: string | undefined;
+  /** True when the parameter has a default and may go unsupplied. */
+  readonly optional: boolean;
+  /** The default, when the parameter has one (literal defaults are fingerprinted like given values). */
+  readonly defaultValue: DefaultValue | undefined;
+}
+
+/** A node as the driver runs it. */
+export interface GraphNode extends NodeInfo {
+  readonly params: readonly ParamInfo[];
+  readonly style: CallStyle;
+  readonly transform: ((result: unknown) => unknown) | undefined;
+  /** Which module (index in withModules) defined it. */
+  readonly moduleIndex: number;
+}
+
+export interface GraphOptions {
+  readonly allowOverride: boolean;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** Nodes of every module, keyed by name, checked for duplicates and cycles. */
+export function buildGraph(modules: readonly object[], options: GraphOptions): Map<string, GraphNode> {
+  const nodes = new Map<string, GraphNode>();
+  modules.forEach((mod, moduleIndex) => {
+    if (mod === null || (typeof mod !== "object" && typeof mod !== "function")) {
+      throw new ConfigurationError(
+        `withModules() argument ${moduleIndex + 1} is ${mod === null ? "null" : typeof mod}, not a module: pass \`import * as dataflow from "./dataflow.js"\` or an object of functions`,
+      );
+    }
+    for (const exportName of Object.keys(mod)) {
+      const value = (mod as Record<string, unknown>)[exportName];
+      if (!isNodeFunction(exportName, value)) continue;
+      for (const node of definitionsOf(exportName, value, moduleIndex, options.config)) {
+        addNode(nodes, node, options.allowOverride);
+      }
+    }
+  });
+  checkCycles(nodes);
+  return nodes;
+}
+
+function isNodeFunction(exportName: string, value: unknown): value is AnyFunction {
+  if (typeof value !== "function") return false;
+  if (exportName.startsWith("_") || exportName === "default") return false;
+  // Classes are values a module exports for its nodes to use, not nodes.
+  return !Function.prototype.toString.call(value).startsWith("class");
+}
+
+function definitionsOf(
+  exportName: string,
+  value: AnyFunction,
+  moduleIndex: number,
+  config: Readonly<Record<string, unknown>>,
+): GraphNode[] {
+  const spec = specOf(value);
+  if (spec.when && !spec.when(config)) return [];
+  const base: NodeDefinition = {
+    name: spec.name ?? exportName,
+    fn: spec.fn,
+    ...(spec.deps ? { deps: spec.deps } : {}),
+    ...(spec.optional ? { optional: spec.optional } : {}),
+    ...(spec.tags ? { tags: spec.tags } : {}),
+    ...(spec.cache ? { cache: spec.cache } : {}),
+  };
+  const definitions = spec.expand ? spec.expand(exportName, base) : [base];
+  return definitions.map((definition) => toGraphNode(definition, moduleIndex));
+}
+
+/** Builds the runnable node for one definition (exported for modifiers' tests and tools). */
+export function toGraphNode(definition: NodeDefinition, moduleIndex: number): GraphNode {
+  const { name, fn } = definition;
+  if (!/^[A-Za-z_$][\w$]*$/.test(name) && !definition.origin) {
+    throw new ConfigurationError(`node name "${name}" is not a valid identifier; rename the export`);
+  }
+  const parsed: ParsedParams = definition.deps
+    ? { deps: definition.deps, optional: new Set(definition.optional ?? []), style: "positional", defaults: new Map() }
+    : parseParams(fn, name);
+  const boundValues = definition.boundValues ?? {};
+  const boundSources = definition.boundSources ?? {};
+  for (const key of [...Object.keys(boundValues), ...Object.keys(boundSources)]) {
+    if (!parsed.deps.includes(key)) {
+      throw new ConfigurationError(
+        `node "${name}" binds parameter "${key}", but its function has parameters (${parsed.deps.join(", ") || "none"}); fix the parameter name`,
+      );
+    }
+  }
+  const params: ParamInfo[] = parsed.deps.map((param) => ({
+    name: param,
+    dep: param in boundValues ? undefined : (boundSources[param] ?? param),
+    optional: parsed.optional.has(param),
+    defaultValue: parsed.defaults.get(param),
+  }));
+  const deps = params.flatMap((p) => (p.dep === undefined ? [] : [p.dep]));
+  const optionalDeps = new Set(params.filter((p) => p.optional && p.dep !== undefined).map((p) => p.dep as string));
+  const source = Function.prototype.toString.call(fn) + (definition.sourceSuffix ? `\n/*ham*/${definition.sourceSuffix}` : "");
+  return {
+    name,
+    fn,
+    deps,
+    optionalDeps,
+    boundValues,
+    source,
+    tags: definition.tags ?? {},
+    cache: definition.cache,
+    origin: definition.origin,
+    params,
+    style: parsed.style,
+    transform: definition.transform,
+    moduleIndex,
+  };
+}
+
+function addNode(nodes: Map<string, GraphNode>, node: GraphNode, allowOverride: boolean): void {
+  const existing = nodes.get(node.name);
+  if (existing) {
+    if (existing.moduleIndex === node.moduleIndex) {
+      throw new DuplicateNodeError(
+        node.name,
+        `node "${node.name}" is defined twice in module ${node.moduleIndex + 1}${existing.origin || node.origin ? " (by a modifier)" : ""}; two functions claim one name under the same config — rename one or give them non-overlapping config.when conditions`,
+      );
+    }
+    if (!allowOverride) {
+      throw new DuplicateNodeError(
+        node.name,
+        `node "${node.name}" is defined in module ${existing.moduleIndex + 1} and again in module ${node.moduleIndex + 1}; rename one, or call builder.allowOverride() to let the later module win`,
+      );
+    }
+  }
+  nodes.set(node.name, node);
+}
+
+function checkCycles(nodes: ReadonlyMap<string, GraphNode>): void {
+  // Iterative depth-first search: a 10,000-node chain must not overflow the call stack.
+  const state = new Map<string, 1 | 2>(); // 1 = on the current path, 2 = done
+  for (const root of nodes.keys()) {
+    if (state.has(root)) continue;
+    const path: string[] = [root];
+    const cursors: number[] = [0];
+    state.set(root, 1);
+    while (path.length > 0) {
+      const name = path[path.length - 1] as string;
+      const deps = nodes.get(name)?.deps ?? [];
+      const index = cursors[cursors.length - 1] as number;
+      if (index >= deps.length) {
+        state.set(name, 2);
+        path.pop();
+        cursors.pop();
+        continue;
+      }
+      cursors[cursors.length - 1] = index + 1;
+      const dep = deps[index] as string;
+      if (!nodes.has(dep)) continue;
+      const seen = state.get(dep);
+      if (seen === 1) throw new CycleError([...path.slice(path.indexOf(dep)), dep]);
+      if (seen === undefined) {
+        state.set(dep, 1);
+        path.push(dep);
+        cursors.push(0);
+      }
+    }
+  }
+}
