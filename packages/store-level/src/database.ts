@@ -1,0 +1,166 @@
+// The LevelDB connection both classes share: options validation, lazy open, sublevels, error mapping.
+import { ConfigurationError, StoreError } from "@ham/core";
+import { Level } from "level";
+
+/**
+ * A LevelDB database from the `level` package. Typed loosely on purpose: the classes use their own
+ * sublevels with their own encodings, so the database's default key/value types do not matter.
+ */
+// `any`: a Level<K, V> of any default encodings works, since every sublevel sets its own.
+export type LevelDatabase = Level<any, any>;
+
+/** Where the data lives: a directory (the store opens and closes it) or a database you opened. */
+export type LevelStoreOptions =
+  | {
+      /** Directory of a LevelDB database the store opens itself (created when missing). */
+      readonly location: string;
+      readonly db?: undefined;
+    }
+  | {
+      /**
+       * A `Level` instance you own: the store uses its own sublevel inside it (so one database can
+       * hold the repository and the result store) and never closes it — close it yourself.
+       */
+      readonly db: LevelDatabase;
+      readonly location?: undefined;
+    };
+
+type Sublevel = ReturnType<LevelDatabase["sublevel"]>;
+
+/** One open LevelDB database with the sublevels a class asked for. */
+export class LevelConnection<Names extends string> {
+  readonly name: string;
+  readonly #location: string | undefined;
+  readonly #ownsDb: boolean;
+  readonly #sublevelSpecs: Readonly<Record<Names, { readonly name: string; readonly valueEncoding: string }>>;
+  #db: LevelDatabase | undefined;
+  #sublevels: Record<Names, Sublevel> | undefined;
+  #state: "initial" | "open" | "closed" = "initial";
+  #opening: Promise<void> | undefined;
+
+  constructor(
+    className: string,
+    options: LevelStoreOptions,
+    sublevels: Readonly<Record<Names, { readonly name: string; readonly valueEncoding: string }>>,
+  ) {
+    if (options === null || typeof options !== "object") {
+      throw new ConfigurationError(`${className} needs options: { location: "path/to/dir" } or { db: new Level(…) }`);
+    }
+    const { location, db } = options as { location?: unknown; db?: unknown };
+    if (location !== undefined && db !== undefined) {
+      throw new ConfigurationError(`${className}: give either { location } or { db }, not both`);
+    }
+    if (db !== undefined) {
+      const candidate = db as Partial<LevelDatabase> | null;
+      if (candidate === null || typeof candidate !== "object" || typeof candidate.sublevel !== "function" || typeof candidate.open !== "function") {
+        throw new ConfigurationError(`${className}: option "db" must be a Level instance from the "level" package (new Level(location)), got ${describe(db)}`);
+      }
+      this.#db = db as LevelDatabase;
+      this.#ownsDb = false;
+      this.#location = typeof (db as { location?: unknown }).location === "string" ? (db as { location: string }).location : undefined;
+    } else {
+      if (typeof location !== "string" || location.trim() === "") {
+        throw new ConfigurationError(`${className}: option "location" must be a non-empty directory path (or pass { db: new Level(…) }), got ${describe(location)}`);
+      }
+      this.#location = location;
+      this.#ownsDb = true;
+    }
+    this.name = `level:${this.#location ?? "(database)"}`;
+    this.#sublevelSpecs = sublevels;
+  }
+
+  /** Opens the database (when the store owns it) and its sublevels. Idempotent; reopens after close. */
+  async open(): Promise<void> {
+    if (this.#state === "open") return;
+    this.#opening ??= this.#open().finally(() => {
+      this.#opening = undefined;
+    });
+    await this.#opening;
+  }
+
+  async #open(): Promise<void> {
+    this.#db ??= new Level(this.#location as string);
+    const db = this.#db;
+    try {
+      await db.open();
+    } catch (error) {
+      throw this.#openError(error);
+    }
+    const sublevels = {} as Record<Names, Sublevel>;
+    for (const key of Object.keys(this.#sublevelSpecs) as Names[]) {
+      const spec = this.#sublevelSpecs[key];
+      sublevels[key] = db.sublevel(spec.name, { valueEncoding: spec.valueEncoding });
+    }
+    // Sublevels open with their parent; wait for that so the first operation cannot race it.
+    await Promise.all(Object.values<Sublevel>(sublevels).map((s) => s.open()));
+    this.#sublevels = sublevels;
+    this.#state = "open";
+  }
+
+  #openError(error: unknown): StoreError {
+    const code = (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
+    if (code === "LEVEL_LOCKED") {
+      return new StoreError(
+        this.name,
+        "open",
+        `the LevelDB database at "${this.#location}" is already open in another process (or another Level instance in this one). LevelDB allows one process at a time: to share a cache between processes or machines use @ham/store-postgres or @ham/store-s3; to keep the repository and the result store in one LevelDB, open it once and pass { db } to both`,
+        { cause: error },
+      );
+    }
+    return new StoreError(this.name, "open", `could not open the LevelDB database: ${messageOf(error)}; check that the directory is writable`, { cause: error });
+  }
+
+  /** Closes the database when the store owns it; later use without open() throws a StoreError. */
+  async close(): Promise<void> {
+    if (this.#opening) await this.#opening.catch(() => {});
+    if (this.#state !== "open") {
+      this.#state = "closed";
+      return;
+    }
+    this.#state = "closed";
+    this.#sublevels = undefined;
+    if (this.#ownsDb && this.#db) {
+      try {
+        await this.#db.close();
+      } catch (error) {
+        throw new StoreError(this.name, "close", `could not close the LevelDB database: ${messageOf(error)}`, { cause: error });
+      }
+    }
+  }
+
+  /** The sublevels, opening on first use; a StoreError after close(). */
+  async sublevels(operation: string): Promise<Record<Names, Sublevel>> {
+    if (this.#state === "closed") {
+      throw new StoreError(this.name, operation, "the store is closed; call open() before using it again");
+    }
+    if (this.#state === "initial") await this.open();
+    return this.#sublevels as Record<Names, Sublevel>;
+  }
+
+  /** The database, for batches across sublevels. */
+  get db(): LevelDatabase {
+    return this.#db as LevelDatabase;
+  }
+
+  /** Wraps a LevelDB failure in a StoreError naming the store, the operation and the key. */
+  fail(operation: string, key: string | undefined, error: unknown): StoreError {
+    if (error instanceof StoreError) return error;
+    const code = (error as { code?: unknown }).code;
+    const what = key === undefined ? "" : ` for key "${key.length > 80 ? `${key.slice(0, 77)}…` : key}"`;
+    const hint =
+      code === "LEVEL_DATABASE_NOT_OPEN"
+        ? "the database was closed while the store was using it (when you pass { db }, close it only after the stores)"
+        : "the database may be damaged or the disk full; delete the directory to start an empty cache";
+    return new StoreError(this.name, operation, `LevelDB ${operation}${what} failed: ${messageOf(error)}; ${hint}`, { cause: error });
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === "string") return `"${value}"`;
+  if (value === null || value === undefined) return String(value);
+  return typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value;
+}
