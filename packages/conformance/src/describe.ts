@@ -123,7 +123,7 @@ export function describeFingerprintRepository(
 
 /** Options of `describeFingerprinter`. */
 export interface FingerprinterSuiteOptions {
-  /** Groups switched off (`distinctness`, `accepts`), each with the reason printed in the report. */
+  /** Groups switched off (`distinctness`, `accepts`, `registry`), each with the reason printed in the report. */
   readonly skip?: Partial<Record<FingerprinterGroup, string>>;
   /** Per-test timeout in milliseconds (default 60 000). */
   readonly timeout?: number;

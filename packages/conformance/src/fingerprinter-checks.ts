@@ -1,5 +1,5 @@
 // The Fingerprinter checks: determinism, equal copies, distinct samples, url-safe output, accepts().
-import { type Fingerprinter, type FingerprintContext, hashBytes, hashString, hashingReady } from "@ham/core";
+import { type Fingerprinter, type FingerprintContext, FingerprinterRegistry, fingerprintValue, hashBytes, hashingReady } from "@ham/core";
 import { check, checkEqual, describe, fail } from "./assertions.js";
 import type { FingerprinterGroup } from "./options.js";
 
@@ -24,7 +24,7 @@ export interface FingerprinterSubject {
   readonly mode?: string;
   /**
    * How nested values are fingerprinted (`ctx.fingerprint`). Default: this fingerprinter when it
-   * accepts the value, else a simple structural hash (enough for primitives, arrays, plain objects).
+   * accepts the value, else the core's default fingerprint (`fingerprintValue`).
    */
   readonly nestedFingerprint?: (value: unknown) => string;
 }
@@ -54,7 +54,7 @@ export async function makeFingerprintContext(
     fingerprint(value) {
       if (subject.nestedFingerprint) return subject.nestedFingerprint(value);
       if (subject.fingerprinter.accepts(value)) return subject.fingerprinter.fingerprint(value, ctx);
-      return structuralFingerprint(value);
+      return fingerprintValue(value, { warn: (message) => warnings.push(message), mode: subject.mode });
     },
     hashBytes,
     warn(message) {
@@ -62,44 +62,6 @@ export async function makeFingerprintContext(
     },
   };
   return ctx;
-}
-
-/** A minimal deterministic fingerprint for nested values the fingerprinter under test hands back. */
-function structuralFingerprint(value: unknown): string {
-  return hashString(structuralText(value, 0));
-}
-
-function structuralText(value: unknown, depth: number): string {
-  if (depth > 32) return "…";
-  if (value === null) return "null";
-  switch (typeof value) {
-    case "string":
-      return `s${JSON.stringify(value)}`;
-    case "number":
-      return `n${Object.is(value, -0) ? "-0" : String(value)}`;
-    case "bigint":
-      return `b${value}`;
-    case "boolean":
-      return `B${value}`;
-    case "undefined":
-      return "u";
-    case "symbol":
-    case "function":
-      return `${typeof value}:${String(value)}`;
-    default:
-      break;
-  }
-  if (ArrayBuffer.isView(value)) {
-    return `v${value.constructor.name}:${hashBytes(new Uint8Array(value.buffer, value.byteOffset, value.byteLength))}`;
-  }
-  if (value instanceof Date) return `d${value.getTime()}`;
-  if (Array.isArray(value)) return `[${value.map((v) => structuralText(v, depth + 1)).join(",")}]`;
-  if (value instanceof Map) {
-    return `M{${[...value].map(([k, v]) => `${structuralText(k, depth + 1)}=${structuralText(v, depth + 1)}`).sort().join(",")}}`;
-  }
-  if (value instanceof Set) return `S{${[...value].map((v) => structuralText(v, depth + 1)).sort().join(",")}}`;
-  const entries = Object.entries(value as object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `o${(value as object).constructor?.name ?? ""}{${entries.map(([k, v]) => `${JSON.stringify(k)}:${structuralText(v, depth + 1)}`).join(",")}}`;
 }
 
 function allSamples(subject: FingerprinterSubject): unknown[] {
@@ -162,6 +124,26 @@ export const fingerprinterChecks: readonly FingerprinterCheck[] = [
           `fingerprint of equalPairs[${i}][1] (should equal [0]'s)`,
         );
       }
+    },
+  },
+  {
+    group: "registry",
+    name: "through the core's FingerprinterRegistry, equal pairs still match and distinct values still differ",
+    async run(subject) {
+      const warnings: string[] = [];
+      const registry = new FingerprinterRegistry({ fingerprinters: [subject.fingerprinter], warn: (m) => warnings.push(m) });
+      const options = { node: "conformance", mode: subject.mode };
+      for (const [i, [a, b]] of subject.samples.equalPairs.entries()) {
+        checkEqual(registry.fingerprint(b, options), registry.fingerprint(a, options), `registry fingerprint of equalPairs[${i}][1] (should equal [0]'s)`);
+      }
+      const seen = new Map<string, number>();
+      for (const [i, value] of subject.samples.distinct.entries()) {
+        const fp = registry.fingerprint(value, options);
+        const earlier = seen.get(fp);
+        check(earlier === undefined, `through the registry, distinct[${earlier}] and distinct[${i}] got the same fingerprint ${describe(fp)}`);
+        seen.set(fp, i);
+      }
+      check(warnings.length === 0, `fingerprinting the samples through the registry warned: ${warnings.join("; ")}`);
     },
   },
   {

@@ -43,7 +43,7 @@ export const fingerprintRepositoryGroups = [
 export type FingerprintRepositoryGroup = (typeof fingerprintRepositoryGroups)[number];
 
 /** Groups of the fingerprinter suite that an implementation may switch off (with a reason). */
-export const fingerprinterGroups = ["distinctness", "accepts"] as const;
+export const fingerprinterGroups = ["distinctness", "accepts", "registry"] as const;
 export type FingerprinterGroup = (typeof fingerprinterGroups)[number];
 
 /** Options shared by the store suites. */

@@ -4,13 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeFingerprintRepository, describeResultStore } from "@ham/conformance";
 import { afterAll } from "vitest";
-// Imported from source until @ham/core's index exports the stores.
-import {
-  FileFingerprintRepository,
-  FileResultStore,
-  MemoryFingerprintRepository,
-  MemoryResultStore,
-} from "../../core/src/stores/index.js";
+import { FileFingerprintRepository, FileResultStore, MemoryFingerprintRepository, MemoryResultStore } from "@ham/core";
 
 const root = mkdtempSync(join(tmpdir(), "ham-conformance-core-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

@@ -1,0 +1,49 @@
+// The fingerprinter suite passes on the core's default fingerprinter and on a custom one.
+import { describeFingerprinter } from "@ham/conformance";
+import { type Fingerprinter, defaultFingerprinter, hashString } from "@ham/core";
+import { it } from "vitest";
+
+describeFingerprinter("core default fingerprinter", () => ({
+  fingerprinter: defaultFingerprinter,
+  samples: {
+    equalPairs: [
+      [{ a: 1, b: [1, 2, { c: "x" }] }, { b: [1, 2, { c: "x" }], a: 1 }],
+      [new Float64Array([1.5, 2.5]), new Float64Array([1.5, 2.5])],
+      [new Date(0), new Date(0)],
+    ],
+    distinct: [1, "1", 1n, true, null, undefined, [1], [1, 2], [2, 1], { a: 1 }, { a: "1" }, new Float64Array([1]), new Float32Array([1]), ""],
+  },
+}), {
+  skip: {
+    accepts: "the default fingerprinter accepts every value, so there is nothing it rejects",
+    registry: "the default fingerprinter is the registry's fallback, never registered as a custom one",
+  },
+});
+
+// DESIGN.md says Maps and Sets fingerprint unordered; the core currently hashes them in insertion
+// order. Add these pairs to equalPairs above once @ham/core is fixed (reported).
+it.todo("Maps with the same entries in another insertion order get equal fingerprints");
+it.todo("Sets with the same members in another insertion order get equal fingerprints");
+
+/** A custom fingerprinter for a small class: fingerprints by its `id` only, ignoring the cache field. */
+class Point {
+  constructor(
+    readonly x: number,
+    readonly y: number,
+    readonly cached: unknown = undefined,
+  ) {}
+}
+const pointFingerprinter: Fingerprinter = {
+  name: "point",
+  accepts: (value) => value instanceof Point,
+  fingerprint: (value, ctx) => hashString(`${(value as Point).x},${(value as Point).y}:${ctx.fingerprint([(value as Point).x])}`),
+};
+
+describeFingerprinter("a custom Point fingerprinter", () => ({
+  fingerprinter: pointFingerprinter,
+  samples: {
+    equalPairs: [[new Point(1, 2), new Point(1, 2, "memo")]],
+    distinct: [new Point(1, 2), new Point(2, 1), new Point(0, 0), new Point(-0.5, 1e9)],
+    rejected: [{ x: 1, y: 2 }, 1, "point", null],
+  },
+}));
