@@ -1,0 +1,141 @@
+// A Codec that stores tables as Arrow IPC streams and gives back the same kind of object.
+//
+// Bytes: "HAMDF" 0x01 (magic + format version), one kind byte, then an Arrow IPC stream. The kind
+// byte says what to rebuild on decode: an apache-arrow Table, RecordBatch or Vector, an Arquero
+// table or a nodejs-polars DataFrame or Series. Decoding only parses Arrow IPC: it never runs code.
+import type { Codec } from "@ham/core";
+import { CodecError, CorruptResultError, HamError } from "@ham/core";
+import { type TableKind, tableKind } from "./detect.js";
+import { type DataframeLibraries, arqueroModule, arrowModule, polarsModule } from "./libraries.js";
+
+type AnyRecord = Record<string, any>;
+
+const MAGIC = [0x48, 0x41, 0x4d, 0x44, 0x46, 0x01]; // "HAMDF" v1
+const HEADER = MAGIC.length + 1;
+
+const KIND_BYTES: Partial<Record<TableKind, number>> = {
+  "arrow-table": 1,
+  "arrow-record-batch": 2,
+  "arrow-vector": 3,
+  arquero: 4,
+  "polars-dataframe": 5,
+  "polars-series": 6,
+};
+
+/** Options of `arrowIpcCodec`. */
+export interface ArrowIpcCodecOptions {
+  /** Library modules to use instead of loading the installed ones. */
+  readonly libraries?: DataframeLibraries;
+}
+
+/** The codec's name, written with every result it encodes. */
+export const ARROW_IPC_CODEC_NAME = "arrow-ipc";
+
+class ArrowIpcCodec implements Codec {
+  readonly name = ARROW_IPC_CODEC_NAME;
+  constructor(private readonly libraries: DataframeLibraries) {}
+
+  accepts(value: unknown): boolean {
+    const kind = tableKind(value);
+    return kind !== undefined && KIND_BYTES[kind] !== undefined;
+  }
+
+  encode(value: unknown): Uint8Array {
+    const kind = tableKind(value);
+    const kindByte = kind === undefined ? undefined : KIND_BYTES[kind];
+    if (kind === undefined || kindByte === undefined) {
+      throw new CodecError(
+        this.name,
+        undefined,
+        `cannot encode ${Object.prototype.toString.call(value)}: it stores apache-arrow, Arquero and nodejs-polars tables only`,
+      );
+    }
+    const ipc = this.toIpc(kind, value as AnyRecord);
+    const out = new Uint8Array(HEADER + ipc.byteLength);
+    out.set(MAGIC, 0);
+    out[MAGIC.length] = kindByte;
+    out.set(ipc, HEADER);
+    return out;
+  }
+
+  decode(bytes: Uint8Array): unknown {
+    if (bytes.byteLength < HEADER || MAGIC.some((b, i) => bytes[i] !== b)) {
+      throw new CorruptResultError(
+        `codec "${this.name}" cannot decode these bytes: they do not start with its header (corrupt or written by another codec)`,
+      );
+    }
+    const kindByte = bytes[MAGIC.length];
+    const ipc = bytes.subarray(HEADER);
+    try {
+      switch (kindByte) {
+        case 1:
+          return this.arrow("decode Arrow tables").tableFromIPC(ipc);
+        case 2: {
+          const table = this.arrow("decode Arrow record batches").tableFromIPC(ipc) as AnyRecord;
+          return table.batches[0] ?? emptyBatch(this.arrow("decode Arrow record batches"), table);
+        }
+        case 3: {
+          const table = this.arrow("decode Arrow vectors").tableFromIPC(ipc) as AnyRecord;
+          return table.getChildAt(0);
+        }
+        case 4:
+          return arqueroModule(this.libraries, "decode Arquero tables").fromArrow(ipc);
+        case 5:
+          return polarsModule(this.libraries, "decode nodejs-polars frames").readIPCStream(asBuffer(ipc));
+        case 6: {
+          const df = polarsModule(this.libraries, "decode nodejs-polars series").readIPCStream(asBuffer(ipc)) as AnyRecord;
+          return (df.getColumns() as unknown[])[0];
+        }
+        default:
+          throw new CorruptResultError(
+            `codec "${this.name}" found unknown table kind ${String(kindByte)}: the result was written by a newer version of @ham/fingerprint-dataframe, or is damaged`,
+          );
+      }
+    } catch (cause) {
+      if (cause instanceof HamError) throw cause;
+      throw new CorruptResultError(`codec "${this.name}" could not decode an Arrow IPC stream: ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  private arrow(purpose: string): AnyRecord {
+    return arrowModule(this.libraries, purpose);
+  }
+
+  private toIpc(kind: TableKind, value: AnyRecord): Uint8Array {
+    switch (kind) {
+      case "arrow-table":
+        return this.arrow("encode Arrow tables").tableToIPC(value, "stream") as Uint8Array;
+      case "arrow-record-batch": {
+        const arrow = this.arrow("encode Arrow record batches");
+        return arrow.tableToIPC(new arrow.Table([value]), "stream") as Uint8Array;
+      }
+      case "arrow-vector": {
+        const arrow = this.arrow("encode Arrow vectors");
+        return arrow.tableToIPC(new arrow.Table({ value }), "stream") as Uint8Array;
+      }
+      case "arquero":
+        // Arquero writes IPC itself (through flechette); no extra library needed to encode.
+        return value.toArrowIPC({ format: "stream" }) as Uint8Array;
+      case "polars-dataframe":
+        return value.writeIPCStream() as Uint8Array;
+      case "polars-series":
+        return value.toFrame().writeIPCStream() as Uint8Array;
+      default:
+        throw new Error(`unreachable table kind ${kind}`);
+    }
+  }
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function emptyBatch(arrow: AnyRecord, table: AnyRecord): unknown {
+  // A zero-row batch writes no record batch message; rebuild one with the schema.
+  return new arrow.RecordBatch(table.schema);
+}
+
+/** Arrow IPC codec for apache-arrow, Arquero and nodejs-polars tables. */
+export function arrowIpcCodec(options: ArrowIpcCodecOptions = {}): Codec {
+  return new ArrowIpcCodec(options.libraries ?? {});
+}

@@ -1,0 +1,67 @@
+// Lazy, synchronous loading of the optional table libraries (peer dependencies), only when needed.
+//
+// Fingerprinters and codecs are synchronous, so `import()` is not an option; createRequire is. When
+// this package runs as ESM on a Node that can require ES modules (20.19+), apache-arrow's ES build is
+// loaded, which is the same module instance as the user's `import "apache-arrow"`: its IPC writer
+// checks `instanceof Table`, so a second copy (the CJS build) could not encode the user's tables.
+// Users can also hand their own module objects in (`libraries` option), which always wins.
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { ConfigurationError } from "@ham/core";
+
+/** Module objects to use instead of loading them (e.g. `{ arrow: await import("apache-arrow") }`). */
+export interface DataframeLibraries {
+  /** The `apache-arrow` module. */
+  readonly arrow?: unknown;
+  /** The `arquero` module. */
+  readonly arquero?: unknown;
+  /** The `nodejs-polars` module (its default export or the module itself). */
+  readonly polars?: unknown;
+}
+
+type AnyRecord = Record<string, any>;
+
+const runningAsEsm = typeof __filename !== "string";
+const requireHere = createRequire(runningAsEsm ? import.meta.url : __filename);
+
+const loaded = new Map<string, AnyRecord>();
+
+function requireModule(name: string, purpose: string, preferEsmBuild: boolean): AnyRecord {
+  const cached = loaded.get(name);
+  if (cached) return cached;
+  let module: AnyRecord;
+  try {
+    const path = requireHere.resolve(name);
+    const esmPath = path.replace(/\.js$/, ".mjs");
+    const canRequireEsm = (process.features as { require_module?: boolean }).require_module === true;
+    module =
+      preferEsmBuild && runningAsEsm && canRequireEsm && esmPath !== path && existsSync(esmPath)
+        ? (requireHere(esmPath) as AnyRecord)
+        : (requireHere(path) as AnyRecord);
+  } catch (cause) {
+    throw new ConfigurationError(
+      `@ham/fingerprint-dataframe needs "${name}" to ${purpose}, but it could not be loaded: install it (npm install ${name}) or pass it as dataframeCaching({ libraries: { … } })`,
+      { cause },
+    );
+  }
+  const resolved = (module.default && !module.tableFromIPC && !module.fromArrow && !module.readIPCStream ? module.default : module) as AnyRecord;
+  loaded.set(name, resolved);
+  return resolved;
+}
+
+/** apache-arrow: the given module, else the installed one. */
+export function arrowModule(libraries: DataframeLibraries, purpose: string): AnyRecord {
+  return (libraries.arrow as AnyRecord | undefined) ?? requireModule("apache-arrow", purpose, true);
+}
+
+/** arquero: the given module, else the installed one (ESM only: needs Node 20.19+ to require it). */
+export function arqueroModule(libraries: DataframeLibraries, purpose: string): AnyRecord {
+  return (libraries.arquero as AnyRecord | undefined) ?? requireModule("arquero", purpose, true);
+}
+
+/** nodejs-polars: the given module, else the installed one. */
+export function polarsModule(libraries: DataframeLibraries, purpose: string): AnyRecord {
+  const given = libraries.polars as AnyRecord | undefined;
+  if (given) return (given.readIPCStream ? given : given.default) as AnyRecord;
+  return requireModule("nodejs-polars", purpose, false);
+}
