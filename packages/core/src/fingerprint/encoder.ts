@@ -1,0 +1,744 @@
+// The default fingerprinter's byte encoding (spec v1, docs/fingerprint-spec.md): writes a value as
+// a compact, type-tagged, self-delimiting byte string into one growable buffer, asking custom
+// fingerprinters first for every nested value. Change any byte here and FINGERPRINT_SPEC_VERSION
+// must change with it (the golden vectors in @ham/conformance fail otherwise).
+import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { endianness } from "node:os";
+import { types } from "node:util";
+import type { Fingerprint, FingerprintContext, Fingerprinter } from "../contracts.js";
+import { FingerprintError } from "../errors.js";
+import { hashBytes, xxh64 } from "./bytes.js";
+import { murmur3x86128Into } from "./murmur3.js";
+
+/** Version of the byte encoding below; the cache puts it into every context key. */
+export const FINGERPRINT_SPEC_VERSION = 1;
+
+// One ASCII byte per type, so an encoding dump is readable next to the spec.
+const TAG_UNDEFINED = 0x55; // U
+const TAG_NULL = 0x4e; // N
+const TAG_TRUE = 0x54; // T
+const TAG_FALSE = 0x46; // F
+const TAG_NUMBER = 0x64; // d
+const TAG_STRING = 0x73; // s
+const TAG_STRING_UTF16 = 0x77; // w
+const TAG_BIGINT = 0x69; // i
+const TAG_SYMBOL = 0x79; // y
+const TAG_ARRAY = 0x41; // A
+const TAG_ARRAY_SUBCLASS = 0x61; // a
+const TAG_HOLE = 0x68; // h
+const TAG_OBJECT = 0x4f; // O
+const TAG_INSTANCE = 0x43; // C
+const TAG_MAP = 0x4d; // M
+const TAG_SET = 0x53; // S
+const TAG_DATE = 0x44; // D
+const TAG_REGEXP = 0x52; // R
+const TAG_BYTES = 0x42; // B
+const TAG_BOXED = 0x62; // b
+const TAG_ERROR = 0x45; // E
+const TAG_CANONICAL = 0x4b; // K
+const TAG_BACKREF = 0x72; // r
+const TAG_CUSTOM = 0x58; // X
+
+/** Element kinds of byte payloads (tag B). 0 is a view type this spec version does not know. */
+const BYTE_KINDS: Readonly<Record<string, number>> = {
+  Int8Array: 1,
+  Uint8Array: 2,
+  Uint8ClampedArray: 3,
+  Int16Array: 4,
+  Uint16Array: 5,
+  Int32Array: 6,
+  Uint32Array: 7,
+  Float32Array: 8,
+  Float64Array: 9,
+  BigInt64Array: 10,
+  BigUint64Array: 11,
+  DataView: 12,
+  ArrayBuffer: 13,
+  SharedArrayBuffer: 14,
+  Float16Array: 15,
+};
+
+const BIG_ENDIAN_HOST = endianness() === "BE";
+
+// Objects whose identity or state JavaScript cannot read synchronously: fingerprinting them by
+// their (empty) own fields would make every instance look equal, which is worse than a miss.
+const OPAQUE_TAGS = new Set([
+  "Promise",
+  "WeakMap",
+  "WeakSet",
+  "WeakRef",
+  "FinalizationRegistry",
+  "Generator",
+  "AsyncGenerator",
+  "Blob",
+  "File",
+  "AbortSignal",
+  "AbortController",
+  "MessagePort",
+  "BroadcastChannel",
+]);
+
+/** Thrown inside the encoder when a value cannot be fingerprinted; never escapes the registry. */
+export class Unfingerprintable {
+  constructor(
+    readonly what: string,
+    readonly path: string,
+  ) {}
+}
+
+/** What the encoder needs from its registry. */
+export interface EncoderOwner {
+  readonly fingerprinters: readonly Fingerprinter[];
+  readonly maxDepth: number;
+  /** Called for each value that cannot be fingerprinted (the owner de-duplicates). */
+  reportUnfingerprintable(node: string | undefined, problem: Unfingerprintable): void;
+  /** Passes a custom fingerprinter's warning on. */
+  warn(message: string): void;
+}
+
+/** A fresh, random fingerprint that no other value will ever get (22 url-safe base64 chars). */
+export function uniqueFingerprint(): Fingerprint {
+  return randomBytes(16).toString("base64url");
+}
+
+// Errors thrown on behalf of a custom fingerprinter; re-thrown as they are by outer levels so a
+// nested failure is reported once, naming the innermost fingerprinter.
+const wrappedErrors = new WeakSet<object>();
+
+const INITIAL_CAPACITY = 64 * 1024;
+const MAX_RETAINED_CAPACITY = 4 * 1024 * 1024;
+
+/**
+ * Encodes values for one registry. Also the FingerprintContext handed to custom fingerprinters,
+ * so their nested `ctx.fingerprint` calls share the cycle stack and depth of the outer value.
+ */
+export class Encoder implements FingerprintContext {
+  node: string | undefined = undefined;
+  mode: string | undefined = undefined;
+
+  // A plain Uint8Array (slices and subarrays of a Buffer go through the slower FastBuffer
+  // constructor), with a Buffer over the same memory for string writes.
+  private buf = new Uint8Array(INITIAL_CAPACITY);
+  private text = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  private view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  private pos = 0;
+  /** The containers being encoded, outermost first: cycle detection and depth. */
+  private readonly ancestors: object[] = [];
+  /** pathKeys[d] is the key under ancestors[d] being encoded (for warnings only). */
+  private readonly pathKeys: (string | number)[] = [];
+  private readonly customs: readonly Fingerprinter[];
+  private readonly maxDepth: number;
+
+  constructor(private readonly owner: EncoderOwner) {
+    this.customs = owner.fingerprinters;
+    this.maxDepth = owner.maxDepth;
+  }
+
+  /** Fingerprints a nested value with the whole registry (FingerprintContext member). */
+  readonly fingerprint = (value: unknown): Fingerprint => this.subFingerprint(value, false);
+
+  /** Bulk hash of raw bytes (FingerprintContext member). */
+  readonly hashBytes = (bytes: Uint8Array): string => hashBytes(bytes);
+
+  /** Passes a warning to the registry's logger (FingerprintContext member). */
+  readonly warn = (message: string): void => this.owner.warn(message);
+
+  /** Fingerprint of a top-level value; a value it cannot fingerprint gets a unique one. */
+  fingerprintRoot(value: unknown, node: string | undefined, mode: string | undefined): Fingerprint {
+    this.node = node;
+    this.mode = mode;
+    this.pos = 0;
+    try {
+      this.encodeValue(value, false);
+      return murmur3x86128Into(this.buf, 0, this.pos).toString("base64url");
+    } catch (error) {
+      if (error instanceof Unfingerprintable) {
+        this.owner.reportUnfingerprintable(node, error);
+        return uniqueFingerprint();
+      }
+      throw error;
+    } finally {
+      if (this.ancestors.length !== 0) this.ancestors.length = 0;
+      this.pos = 0;
+      if (this.buf.byteLength > MAX_RETAINED_CAPACITY) this.setBuffer(new Uint8Array(INITIAL_CAPACITY));
+    }
+  }
+
+  /**
+   * Fingerprint of a value nested in the one being encoded (a custom fingerprinter's
+   * `ctx.fingerprint`, or the default fingerprinter called by a custom one with `skipCustomAtRoot`
+   * so it does not hand the value straight back to that custom fingerprinter).
+   */
+  subFingerprint(value: unknown, skipCustomAtRoot: boolean): Fingerprint {
+    const start = this.pos;
+    const depth = this.ancestors.length;
+    try {
+      this.encodeValue(value, skipCustomAtRoot);
+      return murmur3x86128Into(this.buf, start, this.pos).toString("base64url");
+    } catch (error) {
+      if (error instanceof Unfingerprintable) {
+        this.owner.reportUnfingerprintable(this.node, error);
+        return uniqueFingerprint();
+      }
+      throw error;
+    } finally {
+      if (this.ancestors.length !== depth) this.ancestors.length = depth;
+      this.pos = start;
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Buffer management
+  // -------------------------------------------------------------------------------------------
+
+  private setBuffer(buf: Uint8Array): void {
+    this.buf = buf;
+    this.text = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /** Makes room for `bytes` more bytes (doubling, so appends stay amortised O(1)). */
+  private ensure(bytes: number): void {
+    const needed = this.pos + bytes;
+    if (needed <= this.buf.byteLength) return;
+    let capacity = this.buf.byteLength * 2;
+    while (capacity < needed) capacity *= 2;
+    // Uninitialised memory is fine: only bytes below `pos` are ever read.
+    const grown = Buffer.allocUnsafeSlow(capacity);
+    const next = new Uint8Array(grown.buffer, grown.byteOffset, capacity);
+    next.set(this.buf.subarray(0, this.pos));
+    this.setBuffer(next);
+  }
+
+  private writeTag(tag: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = tag;
+  }
+
+  private writeU32(n: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.pos, n, true);
+    this.pos += 4;
+  }
+
+  private writeF64(n: number): void {
+    this.ensure(8);
+    if (n !== n) {
+      // Canonical quiet NaN, so every NaN (whatever its payload) is the same value.
+      this.view.setUint32(this.pos, 0, true);
+      this.view.setUint32(this.pos + 4, 0x7ff80000, true);
+    } else {
+      this.view.setFloat64(this.pos, n, true);
+    }
+    this.pos += 8;
+  }
+
+  private writeNumber(n: number): void {
+    this.ensure(9);
+    this.buf[this.pos++] = TAG_NUMBER;
+    this.writeF64(n);
+  }
+
+  /** A string value: `s` + u32 UTF-8 length + UTF-8, or `w` + u32 byte length + UTF-16LE if ill-formed. */
+  private writeString(s: string): void {
+    const n = s.length;
+    if (n <= 64) {
+      // ASCII fast path: most keys and small strings never reach Buffer.write.
+      this.ensure(5 + n);
+      const buf = this.buf;
+      let p = this.pos + 5;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[p++] = c;
+      }
+      if (i === n) {
+        buf[this.pos] = TAG_STRING;
+        this.view.setUint32(this.pos + 1, n, true);
+        this.pos = p;
+        return;
+      }
+    }
+    // A lone surrogate has no UTF-8 form (it would become U+FFFD and collide with other strings),
+    // so ill-formed strings keep their exact UTF-16 code units under their own tag.
+    if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) {
+      this.ensure(5 + 2 * n);
+      this.buf[this.pos] = TAG_STRING_UTF16;
+      this.view.setUint32(this.pos + 1, 2 * n, true);
+      this.text.write(s, this.pos + 5, 2 * n, "utf16le");
+      this.pos += 5 + 2 * n;
+      return;
+    }
+    const room = n > 4096 ? Buffer.byteLength(s, "utf8") : 3 * n;
+    this.ensure(5 + room);
+    const written = this.text.write(s, this.pos + 5, room, "utf8");
+    this.buf[this.pos] = TAG_STRING;
+    this.view.setUint32(this.pos + 1, written, true);
+    this.pos += 5 + written;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Values
+  // -------------------------------------------------------------------------------------------
+
+  private encodeValue(value: unknown, skipCustom: boolean): void {
+    if (typeof value === "object" && value !== null) {
+      this.encodeObject(value, skipCustom);
+      return;
+    }
+    if (!skipCustom && this.customs.length !== 0 && this.tryCustom(value)) return;
+    switch (typeof value) {
+      case "number":
+        this.writeNumber(value);
+        return;
+      case "string":
+        this.writeString(value);
+        return;
+      case "boolean":
+        this.writeTag(value ? TAG_TRUE : TAG_FALSE);
+        return;
+      case "undefined":
+        this.writeTag(TAG_UNDEFINED);
+        return;
+      case "bigint":
+        this.writeTag(TAG_BIGINT);
+        this.writeString(value.toString(10));
+        return;
+      case "symbol": {
+        // Only registered symbols (Symbol.for) mean the same thing in another process.
+        const key = Symbol.keyFor(value);
+        if (key === undefined) throw this.unfingerprintable(`a symbol (${String(value)})`);
+        this.writeTag(TAG_SYMBOL);
+        this.writeString(key);
+        return;
+      }
+      case "function":
+        throw this.unfingerprintable(`a function${value.name ? ` (${value.name})` : ""}`);
+      default:
+        // null (typeof "object" was handled above only for non-null values)
+        this.writeTag(TAG_NULL);
+    }
+  }
+
+  private encodeObject(value: object, skipCustom: boolean): void {
+    const at = this.ancestors.indexOf(value);
+    if (at !== -1) {
+      // A cycle: refer to the ancestor by how many levels up it is, so the encoding of a subtree
+      // does not depend on where the subtree sits.
+      this.writeTag(TAG_BACKREF);
+      this.writeU32(this.ancestors.length - at);
+      return;
+    }
+    if (!skipCustom && this.customs.length !== 0 && this.tryCustom(value)) return;
+    if (Array.isArray(value)) {
+      this.encodeArray(value);
+      return;
+    }
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null) {
+      this.writeTag(TAG_OBJECT);
+      this.encodeFields(value);
+      return;
+    }
+    this.encodeOther(value, proto as object);
+  }
+
+  private enter(value: object): number {
+    const depth = this.ancestors.length;
+    if (depth >= this.maxDepth) {
+      throw this.unfingerprintable(`a value nested deeper than maxDepth (${this.maxDepth})`);
+    }
+    this.ancestors.push(value);
+    return depth;
+  }
+
+  private encodeArray(array: unknown[]): void {
+    const proto: unknown = Object.getPrototypeOf(array);
+    if (proto === Array.prototype) {
+      this.writeTag(TAG_ARRAY);
+    } else {
+      this.writeTag(TAG_ARRAY_SUBCLASS);
+      this.writeString(constructorName(proto));
+    }
+    const n = array.length;
+    this.writeU32(n);
+    const depth = this.enter(array);
+    const fast = this.customs.length === 0;
+    for (let i = 0; i < n; i++) {
+      const item = array[i];
+      if (fast && typeof item === "number") {
+        i = this.writeNumberRun(array, i, n) - 1;
+      } else if (item === undefined && !(i in array)) {
+        this.writeTag(TAG_HOLE);
+      } else {
+        this.pathKeys[depth] = i;
+        this.encodeValue(item, false);
+      }
+    }
+    this.ancestors.pop();
+  }
+
+  /**
+   * Writes the numbers array[start], array[start + 1], … up to the first non-number, in one tight
+   * loop with one capacity check: arrays of numbers are the common large case. Returns the index
+   * after the run.
+   */
+  private writeNumberRun(array: unknown[], start: number, n: number): number {
+    let end = start;
+    while (end < n && typeof array[end] === "number") end++;
+    this.ensure((end - start) * 9);
+    const buf = this.buf;
+    const view = this.view;
+    let p = this.pos;
+    for (let i = start; i < end; i++) {
+      const item = array[i] as number;
+      buf[p] = TAG_NUMBER;
+      if (item !== item) {
+        view.setUint32(p + 1, 0, true);
+        view.setUint32(p + 5, 0x7ff80000, true);
+      } else {
+        view.setFloat64(p + 1, item, true);
+      }
+      p += 9;
+    }
+    this.pos = p;
+    return end;
+  }
+
+  /** u32 count, then each own enumerable string key (sorted by UTF-16 code units) and its value. */
+  private encodeFields(value: object): void {
+    const keys = sortStrings(Object.keys(value));
+    const n = keys.length;
+    this.writeU32(n);
+    const depth = this.enter(value);
+    for (let i = 0; i < n; i++) {
+      const key = keys[i]!;
+      this.writeString(key);
+      this.pathKeys[depth] = key;
+      this.encodeValue((value as Record<string, unknown>)[key], false);
+    }
+    this.ancestors.pop();
+  }
+
+  private encodeOther(value: object, proto: object): void {
+    if (ArrayBuffer.isView(value)) {
+      this.encodeBytes(value, value.byteLength, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      return;
+    }
+    if (types.isAnyArrayBuffer(value)) {
+      this.encodeBytes(value, value.byteLength, new Uint8Array(value));
+      return;
+    }
+    if (types.isMap(value)) {
+      this.encodeMap(value as Map<unknown, unknown>);
+      return;
+    }
+    if (types.isSet(value)) {
+      this.encodeSet(value as Set<unknown>);
+      return;
+    }
+    if (types.isDate(value)) {
+      this.writeTag(TAG_DATE);
+      this.writeF64((value as Date).getTime());
+      return;
+    }
+    if (types.isRegExp(value)) {
+      const regexp = value as RegExp;
+      this.writeTag(TAG_REGEXP);
+      this.writeString(regexp.source);
+      this.writeString(regexp.flags);
+      return;
+    }
+    if (types.isBoxedPrimitive(value)) {
+      this.writeTag(TAG_BOXED);
+      this.encodeValue((value as { valueOf(): unknown }).valueOf(), true);
+      return;
+    }
+    if (types.isNativeError(value) || value instanceof Error) {
+      this.encodeError(value as Error, proto);
+      return;
+    }
+    if (value instanceof URL) {
+      this.writeCanonical("URL", value.href);
+      return;
+    }
+    if (value instanceof URLSearchParams) {
+      this.writeCanonical("URLSearchParams", value.toString());
+      return;
+    }
+    const opaque = opaqueKind(value, proto);
+    if (opaque !== undefined) throw this.unfingerprintable(opaque);
+    const name = constructorName(proto);
+    if (name === "Object" && Object.getPrototypeOf(proto) === null) {
+      // A plain object from another realm (vm, worker-made structures).
+      this.writeTag(TAG_OBJECT);
+      this.encodeFields(value);
+      return;
+    }
+    this.writeTag(TAG_INSTANCE);
+    this.writeString(name);
+    this.encodeFields(value);
+  }
+
+  private writeCanonical(type: string, text: string): void {
+    this.writeTag(TAG_CANONICAL);
+    this.writeString(type);
+    this.writeString(text);
+  }
+
+  /** `B`, kind, u64 byte length, u64 xxh64 of the bytes (little-endian elements), class name. */
+  private encodeBytes(value: object, byteLength: number, bytes: Uint8Array): void {
+    const intrinsic = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+    const intrinsicName = typeof intrinsic === "string" ? intrinsic : constructorName(Object.getPrototypeOf(value));
+    const kind = BYTE_KINDS[intrinsicName] ?? 0;
+    const name = constructorName(Object.getPrototypeOf(value));
+    let payload = bytes;
+    if (BIG_ENDIAN_HOST) payload = littleEndianCopy(value, bytes);
+    this.ensure(18);
+    this.buf[this.pos++] = TAG_BYTES;
+    this.buf[this.pos++] = kind;
+    this.view.setBigUint64(this.pos, BigInt(byteLength), true);
+    this.view.setBigUint64(this.pos + 8, xxh64(payload), true);
+    this.pos += 16;
+    // Buffer and other subclasses keep their class name; the standard classes write "".
+    this.writeString(kind === 0 ? intrinsicName : name === intrinsicName ? "" : name);
+  }
+
+  /** Map and Set entries are encoded, then reordered by their bytes, so insertion order is irrelevant. */
+  private encodeMap(map: Map<unknown, unknown>): void {
+    this.writeTag(TAG_MAP);
+    this.writeU32(map.size);
+    const depth = this.enter(map);
+    const start = this.pos;
+    const ends: number[] = [];
+    let i = 0;
+    for (const [key, item] of map) {
+      this.pathKeys[depth] = i++;
+      this.encodeValue(key, false);
+      this.encodeValue(item, false);
+      ends.push(this.pos);
+    }
+    this.sortEntries(start, ends);
+    this.ancestors.pop();
+  }
+
+  private encodeSet(set: Set<unknown>): void {
+    this.writeTag(TAG_SET);
+    this.writeU32(set.size);
+    const depth = this.enter(set);
+    const start = this.pos;
+    const ends: number[] = [];
+    let i = 0;
+    for (const item of set) {
+      this.pathKeys[depth] = i++;
+      this.encodeValue(item, false);
+      ends.push(this.pos);
+    }
+    this.sortEntries(start, ends);
+    this.ancestors.pop();
+  }
+
+  /**
+   * Rewrites the entries in [start, ends[last]) in unsigned lexicographic order of their bytes.
+   * Encodings are self-delimiting (no encoding is a prefix of another), so a Map's entries sort by
+   * key first and only equal keys (distinct objects with equal content) fall back to the value.
+   */
+  private sortEntries(start: number, ends: number[]): void {
+    const n = ends.length;
+    if (n < 2) return;
+    const copy = this.buf.slice(start, this.pos);
+    const starts = new Array<number>(n);
+    const order = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      starts[i] = (i === 0 ? start : ends[i - 1]!) - start;
+      ends[i] = ends[i]! - start;
+      order[i] = i;
+    }
+    if (n <= 16) {
+      // Insertion sort without a comparator closure: most Maps and Sets are small.
+      for (let i = 1; i < n; i++) {
+        const item = order[i]!;
+        let j = i - 1;
+        while (j >= 0 && compareBytes(copy, starts[order[j]!]!, ends[order[j]!]!, starts[item]!, ends[item]!) > 0) {
+          order[j + 1] = order[j]!;
+          j--;
+        }
+        order[j + 1] = item;
+      }
+    } else {
+      order.sort((a, b) => compareBytes(copy, starts[a]!, ends[a]!, starts[b]!, ends[b]!));
+    }
+    let p = start;
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      const from = starts[i]!;
+      const to = ends[i]!;
+      this.buf.set(copy.subarray(from, to), p);
+      p += to - from;
+    }
+  }
+
+  /** `E`, class name, name, message, cause flag (+ cause), AggregateError's errors, own fields. */
+  private encodeError(error: Error, proto: object): void {
+    this.writeTag(TAG_ERROR);
+    this.writeString(constructorName(proto));
+    this.writeString(String(error.name));
+    this.writeString(String(error.message));
+    const depth = this.enter(error);
+    if (Object.hasOwn(error, "cause")) {
+      this.writeTag(TAG_TRUE);
+      this.pathKeys[depth] = "cause";
+      this.encodeValue(error.cause, false);
+    } else {
+      this.writeTag(TAG_FALSE);
+    }
+    const errors = error instanceof AggregateError ? error.errors : undefined;
+    if (Array.isArray(errors)) {
+      this.writeTag(TAG_TRUE);
+      this.pathKeys[depth] = "errors";
+      this.encodeValue(errors, false);
+    } else {
+      this.writeTag(TAG_FALSE);
+    }
+    this.ancestors.pop();
+    this.writeTag(TAG_OBJECT);
+    this.encodeFields(error);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Custom fingerprinters
+  // -------------------------------------------------------------------------------------------
+
+  /** Asks the custom fingerprinters in order; writes `X` + name + output for the first that accepts. */
+  private tryCustom(value: unknown): boolean {
+    for (const fingerprinter of this.customs) {
+      let accepted: boolean;
+      try {
+        accepted = fingerprinter.accepts(value);
+      } catch (cause) {
+        throw this.customFailure(fingerprinter, "accepts()", cause);
+      }
+      if (!accepted) continue;
+      const isObject = (typeof value === "object" && value !== null) || typeof value === "function";
+      const depth = this.ancestors.length;
+      // The value is an ancestor of whatever the fingerprinter hands back to ctx.fingerprint,
+      // so a value that contains itself gives a back-reference instead of endless recursion.
+      if (isObject) {
+        this.enter(value);
+        this.pathKeys[depth] = `<${fingerprinter.name}>`;
+      }
+      let output: unknown;
+      try {
+        output = fingerprinter.fingerprint(value, this);
+      } catch (cause) {
+        throw this.customFailure(fingerprinter, "fingerprint()", cause);
+      } finally {
+        this.ancestors.length = depth;
+      }
+      if (typeof output !== "string") {
+        throw this.customFailure(
+          fingerprinter,
+          "fingerprint()",
+          new TypeError(`it returned ${output === null ? "null" : typeof output}, not a string`),
+        );
+      }
+      this.writeTag(TAG_CUSTOM);
+      this.writeString(fingerprinter.name);
+      this.writeString(output);
+      return true;
+    }
+    return false;
+  }
+
+  private customFailure(fingerprinter: Fingerprinter, step: string, cause: unknown): unknown {
+    if (typeof cause === "object" && cause !== null && wrappedErrors.has(cause)) return cause;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const error = new FingerprintError(
+      `fingerprinter "${fingerprinter.name}" failed in ${step}${this.node === undefined ? "" : ` on node "${this.node}"`} at ${this.path()}: ${reason}. Fix the fingerprinter or remove it from the registry`,
+      { cause },
+    );
+    wrappedErrors.add(error);
+    return error;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Problems
+  // -------------------------------------------------------------------------------------------
+
+  private unfingerprintable(what: string): Unfingerprintable {
+    return new Unfingerprintable(what, this.path());
+  }
+
+  /** Where the encoder is, e.g. `$.rows[3].handler` (Map and Set entries count in insertion order). */
+  private path(): string {
+    let text = "$";
+    for (let d = 0; d < this.ancestors.length; d++) {
+      const key = this.pathKeys[d];
+      if (key === undefined) break;
+      if (typeof key === "number") text += `[${key}]`;
+      else if (/^[A-Za-z_$][\w$]*$/.test(key)) text += `.${key}`;
+      else if (key.startsWith("<")) text += key; // inside a custom fingerprinter's value
+      else text += `[${JSON.stringify(key)}]`;
+    }
+    return text;
+  }
+}
+
+/** Sorts strings by UTF-16 code units (what Array#sort does), faster for the few keys of most objects. */
+function sortStrings(keys: string[]): string[] {
+  const n = keys.length;
+  if (n > 16) return keys.sort();
+  for (let i = 1; i < n; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
+function compareBytes(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
+  const aLength = aEnd - aStart;
+  const bLength = bEnd - bStart;
+  const n = Math.min(aLength, bLength);
+  for (let i = 0; i < n; i++) {
+    const diff = bytes[aStart + i]! - bytes[bStart + i]!;
+    if (diff !== 0) return diff;
+  }
+  return aLength - bLength;
+}
+
+function constructorName(proto: unknown): string {
+  if (proto === null || proto === undefined) return "";
+  const ctor = (proto as { constructor?: unknown }).constructor;
+  return typeof ctor === "function" ? ctor.name : "";
+}
+
+/** Why an object is opaque (cannot be fingerprinted), or undefined when it can be. */
+function opaqueKind(value: object, proto: object): string | undefined {
+  if (types.isPromise(value)) return "a Promise";
+  if (types.isWeakMap(value)) return "a WeakMap";
+  if (types.isWeakSet(value)) return "a WeakSet";
+  if (types.isGeneratorObject(value)) return "a generator";
+  if (types.isExternal(value)) return "a native external value";
+  if (value instanceof EventEmitter) return `an EventEmitter or stream (${constructorName(proto) || "anonymous class"})`;
+  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  if (typeof tag === "string" && (OPAQUE_TAGS.has(tag) || tag.endsWith("Iterator"))) return `a ${tag}`;
+  return undefined;
+}
+
+/** On a big-endian host, the bytes of a multi-byte view swapped to little-endian (the spec's order). */
+function littleEndianCopy(value: object, bytes: Uint8Array): Uint8Array {
+  const size = (value as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
+  if (size === 1) return bytes;
+  const copy = Buffer.from(bytes);
+  if (size === 2) copy.swap16();
+  else if (size === 4) copy.swap32();
+  else if (size === 8) copy.swap64();
+  return copy;
+}
