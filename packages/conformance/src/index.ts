@@ -29,3 +29,4 @@ export type {
 } from "./fingerprinter-checks.js";
 export { patternBytes } from "./assertions.js";
 export { URL_SAFE_ALPHABET, CONTEXT_KEY_EXTRA, resultStoreKeySamples, contextKeySamples } from "./keys.js";
+export * from "./vectors/index.js";
