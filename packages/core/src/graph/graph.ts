@@ -3,6 +3,7 @@ import type { NodeInfo } from "../contracts.js";
 import { ConfigurationError, CycleError, DuplicateNodeError } from "../errors.js";
 import { type AnyFunction, type NodeDefinition, specOf } from "./node-spec.js";
 import { type CallStyle, type DefaultValue, type ParsedParams, parseParams } from "./parse.js";
+import { undoBundlerRenames } from "./renamed-params.js";
 
 /** One parameter of a node's function and where its value comes from. */
 export interface ParamInfo {
@@ -23,6 +24,8 @@ export interface GraphNode extends NodeInfo {
   readonly transform: ((result: unknown) => unknown) | undefined;
   /** Which module (index in withModules) defined it. */
   readonly moduleIndex: number;
+  /** True when dependencies were declared (node({ deps })) rather than read from the source. */
+  readonly explicitDeps: boolean;
 }
 
 export interface GraphOptions {
@@ -47,6 +50,7 @@ export function buildGraph(modules: readonly object[], options: GraphOptions): M
       }
     }
   });
+  undoBundlerRenames(nodes);
   checkCycles(nodes);
   return nodes;
 }
@@ -119,6 +123,7 @@ export function toGraphNode(definition: NodeDefinition, moduleIndex: number): Gr
     style: parsed.style,
     transform: definition.transform,
     moduleIndex,
+    explicitDeps: definition.deps !== undefined,
   };
 }
 
