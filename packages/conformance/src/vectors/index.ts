@@ -135,27 +135,27 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
     name: "Map with mixed keys",
     make: () => new Map<unknown, unknown>([["a", 1], [2, "b"], [1n, null]]),
     variants: () => [new Map<unknown, unknown>([[1n, null], [2, "b"], ["a", 1]])],
-    fingerprint: "blhgwViZETTuiVQRiha54w",
+    fingerprint: "yPA0aSL8hKd1mnOAqjCCQg",
   },
   {
     name: "Map with object keys",
     make: () => new Map<unknown, unknown>([[{ k: 1 }, "one"], [[1], "array"]]),
     variants: () => [new Map<unknown, unknown>([[[1], "array"], [{ k: 1 }, "one"]])],
-    fingerprint: "GuDuACK0VqabPwRNSemOXw",
+    fingerprint: "KjHrSkAviV1m0j7QN7kByg",
   },
   { name: "empty Set", make: () => new Set(), fingerprint: "xL1m94KbMamCmzGpgpsxqQ" },
-  { name: "Set of 1, '1', 1n", make: () => new Set([1, "1", 1n]), variants: () => [new Set([1n, "1", 1])], fingerprint: "F_HCdULbbJxY8fK_zcr10w" },
+  { name: "Set of 1, '1', 1n", make: () => new Set([1, "1", 1n]), variants: () => [new Set([1n, "1", 1])], fingerprint: "f0L3qyn5i8mQrI-AYhYsYA" },
   {
     name: "Set of objects",
     make: () => new Set([{ a: 1 }, { a: 2 }, [3]]),
     variants: () => [new Set([[3], { a: 2 }, { a: 1 }])],
-    fingerprint: "LqMIwLr31wH3D6zp2ueQEw",
+    fingerprint: "b0LsybKQDBU88NksGnC--Q",
   },
   {
     name: "Map inside Set inside object",
     make: () => ({ s: new Set([new Map([["x", [1, 2]]]), "y"]) }),
     variants: () => [{ s: new Set(["y", new Map([["x", [1, 2]]])]) }],
-    fingerprint: "tgsSgvfzTyhhG1iDL9TnXQ",
+    fingerprint: "DvaGMa25JsRg8v-eo0RhOg",
   },
 
   // Dates, RegExps, boxed primitives, errors, class instances, URLs.

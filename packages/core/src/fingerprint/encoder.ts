@@ -119,9 +119,9 @@ export class Encoder implements FingerprintContext {
 
   // A plain Uint8Array (slices and subarrays of a Buffer go through the slower FastBuffer
   // constructor), with a Buffer over the same memory for string writes.
-  private buf = new Uint8Array(INITIAL_CAPACITY);
-  private text = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-  private view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  private buf: Uint8Array = new Uint8Array(INITIAL_CAPACITY);
+  private text: Buffer = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  private view: DataView = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   private pos = 0;
   /** The containers being encoded, outermost first: cycle detection and depth. */
   private readonly ancestors: object[] = [];
@@ -551,9 +551,12 @@ export class Encoder implements FingerprintContext {
     const copy = this.buf.slice(start, this.pos);
     const starts = new Array<number>(n);
     const order = new Array<number>(n);
+    // Offsets relative to `copy`; entry i spans [starts[i], ends[i]).
+    let previousEnd = 0;
     for (let i = 0; i < n; i++) {
-      starts[i] = (i === 0 ? start : ends[i - 1]!) - start;
-      ends[i] = ends[i]! - start;
+      starts[i] = previousEnd;
+      previousEnd = ends[i]! - start;
+      ends[i] = previousEnd;
       order[i] = i;
     }
     if (n <= 16) {

@@ -1,0 +1,155 @@
+// Golden vectors of spec v1 (from @ham/conformance's source, so core does not depend on it), and
+// the spec's byte encoding rebuilt by hand from docs/fingerprint-spec.md and hashed with the
+// reference libraries, so the document and the code cannot drift apart.
+import murmur from "murmurhash3js-revisited";
+import xxhash from "xxhash-wasm";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  FINGERPRINT_VECTORS_SPEC_VERSION,
+  checkFingerprintVectors,
+  fingerprintVectors,
+  viewAtOffset,
+} from "../../../conformance/src/vectors/index.js";
+import { FINGERPRINT_SPEC_VERSION, FingerprinterRegistry, fingerprintValue, hashingReady } from "./index.js";
+
+let h64: (bytes: Uint8Array) => bigint;
+
+beforeAll(async () => {
+  await hashingReady();
+  const api = await xxhash();
+  h64 = (bytes) => api.h64Raw(bytes, 0n);
+});
+
+/** murmur3 x86 128 of the bytes with the reference library, as the spec's 22-character output. */
+function specHash(...parts: (number[] | Uint8Array)[]): string {
+  const bytes = Buffer.concat(parts.map((part) => Uint8Array.from(part)));
+  return Buffer.from(murmur.x86.hash128(bytes), "hex").toString("base64url");
+}
+const u32 = (n: number): number[] => [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24];
+const u64 = (n: bigint): number[] => [...Buffer.from(new BigUint64Array([n]).buffer)];
+const f64 = (n: number): number[] => [...Buffer.from(new Float64Array([n]).buffer)];
+const str = (s: string): number[] => {
+  const utf8 = [...Buffer.from(s, "utf8")];
+  return [0x73, ...u32(utf8.length), ...utf8];
+};
+const ascii = (c: string): number => c.charCodeAt(0);
+
+describe("golden vectors (spec v1)", () => {
+  it("belong to the spec version the code implements", () => {
+    expect(FINGERPRINT_VECTORS_SPEC_VERSION).toBe(FINGERPRINT_SPEC_VERSION);
+    expect(FINGERPRINT_SPEC_VERSION).toBe(1);
+  });
+
+  it("has at least 40 vectors, with distinct names and distinct fingerprints", () => {
+    expect(fingerprintVectors.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(fingerprintVectors.map((v) => v.name)).size).toBe(fingerprintVectors.length);
+    expect(new Set(fingerprintVectors.map((v) => v.fingerprint)).size).toBe(fingerprintVectors.length);
+  });
+
+  it("every vector, variant and re-offset view gives the expected fingerprint", () => {
+    expect(checkFingerprintVectors((value) => fingerprintValue(value))).toEqual([]);
+  });
+
+  it("a registry with no custom fingerprinters gives the same fingerprints", () => {
+    const registry = new FingerprinterRegistry();
+    expect(checkFingerprintVectors((value) => registry.fingerprint(value))).toEqual([]);
+  });
+
+  it("typed-array views at many offsets of one shared buffer give the vector's fingerprint", () => {
+    for (const vector of fingerprintVectors) {
+      const value = vector.make();
+      if (!ArrayBuffer.isView(value)) continue;
+      const size = (value as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
+      for (let offset = 0; offset <= 8 * size; offset += size) {
+        expect(fingerprintValue(viewAtOffset(value, offset)), `${vector.name} at ${offset}`).toBe(vector.fingerprint);
+      }
+    }
+  });
+
+  it("a checker catches a wrong fingerprinter", () => {
+    const mismatches = checkFingerprintVectors((value) => fingerprintValue(typeof value === "number" ? value + 1 : value));
+    expect(mismatches.length).toBeGreaterThan(0);
+    expect(mismatches[0]).toMatchObject({ construction: "value" });
+  });
+});
+
+describe("the byte encoding in docs/fingerprint-spec.md", () => {
+  it("encodes the single-byte values", () => {
+    expect(fingerprintValue(undefined)).toBe(specHash([ascii("U")]));
+    expect(fingerprintValue(null)).toBe(specHash([ascii("N")]));
+    expect(fingerprintValue(true)).toBe(specHash([ascii("T")]));
+    expect(fingerprintValue(false)).toBe(specHash([ascii("F")]));
+  });
+
+  it("encodes numbers as d + float64 LE, NaN as 00 00 00 00 00 00 f8 7f", () => {
+    expect(fingerprintValue(1)).toBe(specHash([ascii("d"), ...f64(1)]));
+    expect(fingerprintValue(-0)).toBe(specHash([ascii("d"), 0, 0, 0, 0, 0, 0, 0, 0x80]));
+    expect(fingerprintValue(NaN)).toBe(specHash([ascii("d"), 0, 0, 0, 0, 0, 0, 0xf8, 0x7f]));
+  });
+
+  it("encodes strings as s + u32 UTF-8 length + UTF-8, ill-formed ones as w + UTF-16LE", () => {
+    expect(fingerprintValue("1")).toBe(specHash(str("1")));
+    expect(fingerprintValue("héllo")).toBe(specHash(str("héllo")));
+    expect(fingerprintValue("a\ud800")).toBe(specHash([ascii("w"), ...u32(4), 0x61, 0, 0x00, 0xd8]));
+  });
+
+  it("encodes bigints as i + the decimal string, registered symbols as y + the key", () => {
+    expect(fingerprintValue(-12n)).toBe(specHash([ascii("i"), ...str("-12")]));
+    expect(fingerprintValue(Symbol.for("k"))).toBe(specHash([ascii("y"), ...str("k")]));
+  });
+
+  it("encodes arrays as A + u32 length + items, holes as h", () => {
+    const sparse: unknown[] = [];
+    sparse[1] = "1";
+    expect(fingerprintValue([1, "1"])).toBe(specHash([ascii("A"), ...u32(2), ascii("d"), ...f64(1), ...str("1")]));
+    expect(fingerprintValue(sparse)).toBe(specHash([ascii("A"), ...u32(2), ascii("h"), ...str("1")]));
+  });
+
+  it("encodes plain objects as O + u32 count + sorted (key, value) pairs", () => {
+    expect(fingerprintValue({ b: 1, a: null })).toBe(
+      specHash([ascii("O"), ...u32(2), ...str("a"), ascii("N"), ...str("b"), ascii("d"), ...f64(1)]),
+    );
+  });
+
+  it("encodes class instances as C + class name + the object body", () => {
+    class P {
+      x = 1;
+    }
+    expect(fingerprintValue(new P())).toBe(specHash([ascii("C"), ...str("P"), ...u32(1), ...str("x"), ascii("d"), ...f64(1)]));
+  });
+
+  it("encodes Sets and Maps with entries sorted by their bytes", () => {
+    // "s…" (0x73) sorts after "d…" (0x64): the number comes first whatever the insertion order.
+    expect(fingerprintValue(new Set(["x", 2]))).toBe(specHash([ascii("S"), ...u32(2), ascii("d"), ...f64(2), ...str("x")]));
+    expect(fingerprintValue(new Map([["k", true]]))).toBe(specHash([ascii("M"), ...u32(1), ...str("k"), ascii("T")]));
+  });
+
+  it("encodes Dates and RegExps", () => {
+    expect(fingerprintValue(new Date(3))).toBe(specHash([ascii("D"), ...f64(3)]));
+    expect(fingerprintValue(/a/g)).toBe(specHash([ascii("R"), ...str("a"), ...str("g")]));
+  });
+
+  it("encodes byte payloads as B + kind + u64 length + u64 xxh64 + class name", () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    const hash = u64(h64(bytes));
+    expect(fingerprintValue(bytes)).toBe(specHash([ascii("B"), 2, ...u64(3n), ...hash, ...str("")]));
+    expect(fingerprintValue(Buffer.from(bytes))).toBe(specHash([ascii("B"), 2, ...u64(3n), ...hash, ...str("Buffer")]));
+    const floats = new Float64Array([1.5]);
+    expect(fingerprintValue(floats)).toBe(
+      specHash([ascii("B"), 9, ...u64(8n), ...u64(h64(new Uint8Array(floats.buffer))), ...str("")]),
+    );
+  });
+
+  it("encodes a cycle as r + u32 levels up", () => {
+    const list: unknown[] = [];
+    list.push(list);
+    expect(fingerprintValue(list)).toBe(specHash([ascii("A"), ...u32(1), ascii("r"), ...u32(1)]));
+  });
+
+  it("encodes a custom fingerprinter's output as X + name + output", () => {
+    const registry = new FingerprinterRegistry({
+      fingerprinters: [{ name: "dates-by-day", accepts: (v) => v instanceof Date, fingerprint: () => "day-1" }],
+    });
+    expect(registry.fingerprint(new Date(0))).toBe(specHash([ascii("X"), ...str("dates-by-day"), ...str("day-1")]));
+  });
+});
