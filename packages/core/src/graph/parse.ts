@@ -46,9 +46,11 @@ export function parseParams(fn: (...args: never[]) => unknown, label: string): P
   }
   const { fn: parsed, text } = findFunction(source, label);
   const params = parsed.params;
-  if (params.length === 1 && params[0]?.type === "ObjectPattern") {
-    return objectParams(params[0], label, text);
-  }
+  const only = params.length === 1 ? params[0] : undefined;
+  if (only?.type === "ObjectPattern") return objectParams(only, label, text);
+  // `({ A, B = 1 } = {})`: the whole-object default only matters when called without an argument,
+  // which the driver never does; the destructured keys are the dependencies.
+  if (only?.type === "AssignmentPattern" && only.left?.type === "ObjectPattern") return objectParams(only.left, label, text);
   const deps: string[] = [];
   const optional = new Set<string>();
   const defaults = new Map<string, DefaultValue>();
@@ -61,7 +63,7 @@ export function parseParams(fn: (...args: never[]) => unknown, label: string): P
       defaults.set(param.left.name, defaultOf(param.right, text));
     } else {
       throw new ConfigurationError(
-        `function "${label}" has a ${describeParam(param)} parameter; ham reads dependencies from plain parameter names or one destructured object ({ a, b }); declare them with node({ deps: [...] }, fn)`,
+        `function "${label}" has ${describeParam(param)} parameter; ham reads dependencies from plain parameter names or one destructured object ({ a, b }); declare them with node({ deps: [...] }, fn)`,
       );
     }
   }
@@ -146,12 +148,12 @@ function literalValue(expr: AcornNode): unknown {
 function describeParam(param: ParamNode): string {
   switch (param.type) {
     case "RestElement":
-      return "rest (...args)";
+      return "a rest (...args)";
     case "ObjectPattern":
     case "ArrayPattern":
-      return "destructured";
+      return "a destructured";
     default:
-      return param.type;
+      return `a ${param.type}`;
   }
 }
 
