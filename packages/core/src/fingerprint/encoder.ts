@@ -172,6 +172,10 @@ export class Encoder implements FingerprintContext {
    */
   subFingerprint(value: unknown, skipCustomAtRoot: boolean): Fingerprint {
     const start = this.pos;
+    // A custom fingerprinter handing its own value to the default one: that value is on top of
+    // the ancestor stack (pushed by tryCustom), and must be encoded, not taken for a cycle.
+    const top = this.ancestors.length - 1;
+    const handedBack = skipCustomAtRoot && top >= 0 && this.ancestors[top] === value ? this.ancestors.pop() : undefined;
     const depth = this.ancestors.length;
     try {
       this.encodeValue(value, skipCustomAtRoot);
@@ -184,6 +188,7 @@ export class Encoder implements FingerprintContext {
       throw error;
     } finally {
       if (this.ancestors.length !== depth) this.ancestors.length = depth;
+      if (handedBack !== undefined) this.ancestors.push(handedBack);
       this.pos = start;
     }
   }

@@ -1,0 +1,68 @@
+// Equal values get equal fingerprints in separate processes, whatever the key, Map and Set
+// insertion order or typed-array offset each process happened to use.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fingerprintVectors } from "../../../conformance/src/vectors/index.js";
+import { fingerprintValue, hashingReady } from "./index.js";
+
+const run = promisify(execFile);
+const here = fileURLToPath(new URL(".", import.meta.url));
+const tsx = join(here, "../../../../node_modules/.bin/tsx");
+const workDir = mkdtempSync(join(tmpdir(), "ham-fp-determinism-"));
+const script = join(workDir, "child.mts");
+
+// The child builds the same values in an order chosen by its argument and prints their fingerprints.
+const childSource = `
+import { fingerprintValue, hashingReady } from ${JSON.stringify(join(here, "index.ts"))};
+import { fingerprintVectors } from ${JSON.stringify(join(here, "../../../conformance/src/vectors/index.ts"))};
+const reversed = process.argv[2] === "reversed";
+const order = <T,>(items: T[]): T[] => (reversed ? [...items].reverse() : items);
+await hashingReady();
+const entries = order([["alpha", 1], ["beta", [1, 2]], ["gamma", { x: new Set(order([1, 2, 3])) }]] as [string, unknown][]);
+const offset = reversed ? 40 : 8;
+const backing = new Float64Array(offset / 8 + 4);
+const view = new Float64Array(backing.buffer, offset, 3);
+view.set([0.1, 0.2, 0.3]);
+const out: Record<string, string> = {
+  object: fingerprintValue(Object.fromEntries(entries)),
+  map: fingerprintValue(new Map(entries)),
+  set: fingerprintValue(new Set(order(["a", 1, 2n, { k: [true] }]))),
+  view: fingerprintValue(view),
+  pid: String(process.pid),
+};
+for (const vector of fingerprintVectors) out["vector:" + vector.name] = fingerprintValue(vector.make());
+console.log(JSON.stringify(out));
+`;
+
+beforeAll(async () => {
+  await hashingReady();
+  writeFileSync(script, childSource);
+});
+
+afterAll(() => {
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+async function child(order: "forward" | "reversed"): Promise<Record<string, string>> {
+  const { stdout } = await run(tsx, ["--conditions=@ham/source", script, order], { cwd: workDir, timeout: 60_000 });
+  return JSON.parse(stdout.trim().split("\n").pop()!) as Record<string, string>;
+}
+
+describe("fingerprints across processes", () => {
+  it("two child processes give the same fingerprints for equal values built in different orders", async () => {
+    const [forward, reversed] = await Promise.all([child("forward"), child("reversed")]);
+    expect(forward["pid"]).not.toBe(reversed["pid"]);
+    delete forward["pid"];
+    delete reversed["pid"];
+    expect(reversed).toEqual(forward);
+    // …and the same as this process.
+    expect(forward["view"]).toBe(fingerprintValue(new Float64Array([0.1, 0.2, 0.3])));
+    expect(forward["object"]).toBe(fingerprintValue({ gamma: { x: new Set([3, 2, 1]) }, alpha: 1, beta: [1, 2] }));
+    for (const vector of fingerprintVectors) expect(forward[`vector:${vector.name}`], vector.name).toBe(vector.fingerprint);
+  }, 120_000);
+});
