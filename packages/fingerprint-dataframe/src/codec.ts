@@ -1,8 +1,13 @@
 // A Codec that stores tables as Arrow IPC streams and gives back the same kind of object.
 //
-// Bytes: "HAMDF" 0x01 (magic + format version), one kind byte, then an Arrow IPC stream. The kind
-// byte says what to rebuild on decode: an apache-arrow Table, RecordBatch or Vector, an Arquero
-// table or a nodejs-polars DataFrame or Series. Decoding only parses Arrow IPC: it never runs code.
+// Bytes: "HAMDF" 0x01 (magic + format version), one kind byte, one zero byte (so the IPC stream
+// starts 8-byte aligned), then an Arrow IPC stream. The kind byte says what to rebuild on decode:
+// an apache-arrow Table, RecordBatch or Vector, an Arquero table or a nodejs-polars DataFrame or
+// Series. Decoding only parses Arrow IPC: it never runs code.
+//
+// Alignment matters: Arrow readers view column buffers as typed arrays in place, which needs the
+// IPC bytes at a multiple of 8. When the bytes handed to decode sit at an unaligned offset (inside
+// a larger envelope), the IPC part is copied once to an aligned buffer.
 import type { Codec } from "@ham/core";
 import { CodecError, CorruptResultError, HamError } from "@ham/core";
 import { type TableKind, tableKind } from "./detect.js";
@@ -11,7 +16,7 @@ import { type DataframeLibraries, arqueroModule, arrowModule, polarsModule } fro
 type AnyRecord = Record<string, any>;
 
 const MAGIC = [0x48, 0x41, 0x4d, 0x44, 0x46, 0x01]; // "HAMDF" v1
-const HEADER = MAGIC.length + 1;
+const HEADER = MAGIC.length + 2;
 
 const KIND_BYTES: Partial<Record<TableKind, number>> = {
   "arrow-table": 1,
@@ -65,7 +70,8 @@ class ArrowIpcCodec implements Codec {
       );
     }
     const kindByte = bytes[MAGIC.length];
-    const ipc = bytes.subarray(HEADER);
+    let ipc = bytes.subarray(HEADER);
+    if (ipc.byteOffset % 8 !== 0) ipc = ipc.slice();
     try {
       switch (kindByte) {
         case 1:

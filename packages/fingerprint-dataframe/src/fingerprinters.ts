@@ -135,9 +135,10 @@ class DataframeFingerprinter implements Fingerprinter {
     const columns = (frame.columns as unknown[]).map(String);
     const dtypes: unknown = Array.isArray(frame.dtypes) ? frame.dtypes : null;
     const rows = frame.values as unknown[];
+    // Tuples, not objects: an object with columns/values/index would be a danfo-like frame again.
     let payload: unknown;
     if (mode === "content") {
-      payload = { columns, dtypes, index: frame.index, values: rows };
+      payload = [columns, dtypes, frame.index, rows];
     } else if (this.options.index) {
       const picks = this.options.index.map((name) => {
         const at = columns.indexOf(name);
@@ -148,9 +149,9 @@ class DataframeFingerprinter implements Fingerprinter {
         }
         return rows.map((row) => (Array.isArray(row) ? row[at] : row));
       });
-      payload = { columns, dtypes, indexColumns: this.options.index, index: picks };
+      payload = [columns, dtypes, this.options.index, picks];
     } else {
-      payload = { columns, dtypes, index: frame.index };
+      payload = [columns, dtypes, frame.index];
     }
     return hashText((bytes) => ctx.hashBytes(bytes), `ham-danfo/1|${mode}|${ctx.fingerprint(payload)}`);
   }

@@ -21,8 +21,11 @@ export interface DataframeLibraries {
 
 type AnyRecord = Record<string, any>;
 
-const runningAsEsm = typeof __filename !== "string";
-const requireHere = createRequire(runningAsEsm ? import.meta.url : __filename);
+// In the CJS build esbuild empties `import.meta`, so a missing url means CommonJS. (Testing for
+// `__filename` instead would be wrong under vitest, which defines it in ES modules.)
+const esmUrl = (import.meta as { url?: string }).url;
+const runningAsEsm = typeof esmUrl === "string";
+const requireHere = createRequire(esmUrl ?? __filename);
 
 const loaded = new Map<string, AnyRecord>();
 

@@ -83,18 +83,19 @@ export function flechetteTableSource(table: AnyRecord): TableSource {
  * `toArrow` (flechette), which infers the Arrow type from the values (see docs/dataframes.md).
  * Arquero has no per-column nullability, so its columns count as nullable.
  */
-export function arqueroSource(table: AnyRecord): TableSource {
+export function arqueroSource(input: AnyRecord): TableSource {
+  // A filtered or ordered table is materialised first (typed-array columns keep their type).
+  const table = input.isFiltered() || input.isOrdered() ? (input.reify() as AnyRecord) : input;
   const names = table.columnNames() as string[];
-  const inPlace = !table.isFiltered() && !table.isOrdered();
   const direct = new Map<string, ColumnSource>();
   const convert: string[] = [];
   for (const name of names) {
     const column = table.column(name) as unknown;
-    if (inPlace && isArrowVector(column)) {
+    if (isArrowVector(column)) {
       const vector = column as AnyRecord;
       const field: FieldInfo = { name, nullable: true, type: typeInfo(vector.type as AnyRecord) };
       direct.set(name, arrowColumn(field, () => vector.data as AnyRecord[], () => vector));
-    } else if (inPlace && isFlechetteColumn(column)) {
+    } else if (isFlechetteColumn(column)) {
       const col = column as AnyRecord;
       direct.set(name, flechetteColumn({ name, nullable: true, type: typeInfo(col.type as AnyRecord) }, col));
     } else {

@@ -1,5 +1,7 @@
 // Test tables: the same data built in different ways (chunking, libraries), and small variations.
 import * as arrow from "apache-arrow";
+import * as aq from "arquero";
+import type { ColumnTable } from "arquero";
 
 export type Row = { id: number; x: number | null; s: string | null; b: boolean | null };
 
@@ -56,4 +58,9 @@ export function withRow(row: Row, rows: readonly Row[] = ROWS): Row[] {
 
 export function withCell(index: number, patch: Partial<Row>, rows: readonly Row[] = ROWS): Row[] {
   return rows.map((r, i) => (i === index ? { ...r, ...patch } : r));
+}
+
+/** Arquero's `fromArrow` over an apache-arrow table (its typings only name flechette's tables). */
+export function arqueroFromArrow(table: arrow.Table): ColumnTable {
+  return aq.fromArrow(table as unknown as Parameters<typeof aq.fromArrow>[0]);
 }
