@@ -2,6 +2,7 @@
 // stores must leave every entry complete and readable.
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -9,8 +10,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { FileFingerprintRepository, FileResultStore } from "./index.js";
 
 // tsx's own CLI runs the script in a grandchild process, so a SIGKILL would hit the wrapper
-// only: run node directly with the loader of the same tsx that /work/main/node_modules/.bin/tsx runs.
-const TSX_LOADER = pathToFileURL(fs.realpathSync("/work/main/node_modules/tsx/dist/loader.mjs")).href;
+// only: run node directly with the loader of the workspace's tsx (node_modules/.bin/tsx's package).
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 const storesEntry = pathToFileURL(fileURLToPath(new URL("./index.ts", import.meta.url))).href;
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "ham-multi-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -25,7 +26,7 @@ function valueOf(key: string): Uint8Array {
   for (let i = 0; i < length; i++) bytes[i] = (h + i * 7 + (i >>> 9)) & 0xff;
   return bytes;
 }`;
-// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the same function the workers run
+// The very source the workers run, so both sides agree on every value.
 const valueOf = new Function(`${valueSource.replace(/: string|: Uint8Array/g, "")}; return valueOf;`)() as (key: string) => Uint8Array;
 
 // .mts: an ES module wherever the temp folder is (top-level await), whatever package.json is near.
