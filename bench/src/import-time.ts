@@ -1,0 +1,77 @@
+// Import time of @ham/core in a fresh Node process (the built dist), plus building a 1000-node driver there.
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { type Workdir, chainSource } from "./dataflows.js";
+import { median } from "./timing.js";
+
+export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const CORE_DIR = join(REPO_ROOT, "packages", "core");
+const TSX = join(REPO_ROOT, "node_modules", ".bin", "tsx");
+
+export interface ImportRow {
+  /** "dist": node on packages/core/dist; "source": tsx on src (only for the smoke test). */
+  entry: "dist" | "source";
+  /** Seconds to import @ham/core in a fresh process (median). */
+  import_s: number;
+  /** Seconds to import the generated 1000-node module (not part of Hamilton's build either). */
+  load_module_s: number;
+  /** Seconds to build a driver of the 1000-node chain in that process. */
+  build_1000_s: number;
+  import_plus_build_s: number;
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || entry.name.endsWith(".test.ts")) continue;
+    newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds @ham/core when dist is missing or older than its source; returns the ESM entry. */
+export function ensureCoreDist(log: (line: string) => void): string {
+  const entry = join(CORE_DIR, "dist", "index.js");
+  if (existsSync(entry) && statSync(entry).mtimeMs >= newestMtime(join(CORE_DIR, "src"))) return entry;
+  log(`  building @ham/core (${existsSync(entry) ? "dist older than src" : "no dist yet"}): pnpm --filter @ham/core build`);
+  execFileSync("pnpm", ["--filter", "@ham/core", "build"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  return entry;
+}
+
+const PROBE = `const start = performance.now();
+const core = await import(process.argv[2]);
+const imported = performance.now();
+const module = await import(process.argv[3]);
+const loaded = performance.now();
+await new core.Builder().withModules(module).build();
+const built = performance.now();
+console.log(JSON.stringify({ import: imported - start, load: loaded - imported, build: built - loaded }));
+`;
+
+export function importTime(workdir: Workdir, reps: number, entry: "dist" | "source", log: (line: string) => void): ImportRow {
+  const coreEntry = entry === "dist" ? ensureCoreDist(log) : join(CORE_DIR, "src", "index.ts");
+  const probe = join(workdir.path, "import-probe.mjs");
+  writeFileSync(probe, PROBE);
+  const moduleFile = join(workdir.path, "import-chain1000.mjs");
+  writeFileSync(moduleFile, chainSource(1000));
+  const samples: { import: number; load: number; build: number }[] = [];
+  for (let i = 0; i < reps; i++) {
+    const args = [probe, pathToFileURL(coreEntry).href, pathToFileURL(moduleFile).href];
+    const out =
+      entry === "dist"
+        ? execFileSync(process.execPath, args, { cwd: dirname(probe), encoding: "utf8" })
+        : execFileSync(TSX, ["--conditions=@ham/source", ...args], { cwd: dirname(probe), encoding: "utf8" });
+    samples.push(JSON.parse(out.trim().split("\n").at(-1) as string) as { import: number; load: number; build: number });
+  }
+  const imp = median(samples.map((s) => s.import)) / 1e3;
+  const build = median(samples.map((s) => s.build)) / 1e3;
+  return {
+    entry,
+    import_s: imp,
+    load_module_s: median(samples.map((s) => s.load)) / 1e3,
+    build_1000_s: build,
+    import_plus_build_s: median(samples.map((s) => s.import + s.build)) / 1e3,
+  };
+}

@@ -1,0 +1,111 @@
+// CLI of `pnpm bench` / `pnpm bench:hamilton`: runs the benchmarks, compares with Hamilton, writes results.
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { compare, goals } from "./compare.js";
+import { benchmarksMarkdown, comparisonText, goalsText } from "./docs.js";
+import { type HamiltonResults, readHamilton, runHamilton } from "./hamilton.js";
+import { REPO_ROOT } from "./import-time.js";
+import { SECTIONS, type Section, runBench } from "./run-bench.js";
+
+const USAGE = `usage: pnpm bench [--reps 5] [--sizes 10,100,1000,10000] [--rows 1000,100000,1000000]
+                  [--only graphs,data,seed,import,fingerprint,stores] [--profile [N]]
+                  [--hamilton | --hamilton-json file] [--no-docs]
+  --hamilton       also run Apache Hamilton's baseline (anchors/hamilton-py/run.sh) in this session
+  --hamilton-json  compare with a saved bench_hamilton.py JSON instead of running it
+  --profile        write .cpuprofile files of warm N-node runs (default 1000) to bench/results/`;
+
+function list(text: string, name: string): number[] {
+  const values = text.split(",").filter(Boolean).map((x) => Number(x));
+  if (values.some((v) => !Number.isInteger(v) || v < 3)) throw new Error(`--${name} needs whole numbers ≥ 3, got ${text}`);
+  return values;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2).filter((a) => a !== "--");
+  // `--profile` may be followed by a node count.
+  const profileAt = argv.indexOf("--profile");
+  let profileNodes = 0;
+  if (profileAt >= 0) {
+    const next = argv[profileAt + 1];
+    profileNodes = next !== undefined && /^\d+$/.test(next) ? Number(next) : 1000;
+    argv.splice(profileAt, next !== undefined && /^\d+$/.test(next) ? 2 : 1);
+  }
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      reps: { type: "string", default: "5" },
+      sizes: { type: "string", default: "10,100,1000,10000" },
+      rows: { type: "string", default: "1000,100000,1000000" },
+      only: { type: "string" },
+      hamilton: { type: "boolean", default: false },
+      "hamilton-json": { type: "string" },
+      "no-docs": { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const reps = Number(values.reps);
+  if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps needs a whole number ≥ 1, got ${values.reps}`);
+  const sections = (values.only?.split(",") ?? [...SECTIONS]) as Section[];
+  for (const s of sections) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section "${s}"; use ${SECTIONS.join(",")}`);
+  const sizes = list(values.sizes, "sizes");
+  const rows = list(values.rows, "rows");
+  const outDir = join(REPO_ROOT, "bench", "results");
+  mkdirSync(outDir, { recursive: true });
+
+  const ham = await runBench({
+    reps,
+    sizes,
+    rows,
+    sections,
+    storeNodes: 100,
+    fingerprintBytes: 64 * 1024 * 1024,
+    fingerprintCount: 100_000,
+    importEntry: "dist",
+    profileNodes,
+    outDir,
+    log: (line) => console.log(line),
+  });
+  writeFileSync(join(outDir, "ham.json"), `${JSON.stringify(ham, null, 2)}\n`);
+
+  let hamilton: HamiltonResults | undefined;
+  let hamiltonSource = "run `pnpm bench:hamilton` to compare in the same session";
+  const hamiltonFile = join(outDir, "hamilton.json");
+  if (values.hamilton) {
+    const hamiltonSizes = sizes.filter((n) => n <= 1000); // Hamilton's recursive executor is not run at 10000
+    hamilton = runHamilton(reps, hamiltonFile, hamiltonSizes, sections.includes("data") ? rows : []);
+    hamiltonSource = "run by `pnpm bench:hamilton` in the same session, right after ham";
+  } else if (values["hamilton-json"]) {
+    hamilton = readHamilton(values["hamilton-json"]);
+    hamiltonSource = `read from ${values["hamilton-json"]} (not this session)`;
+  } else if (existsSync(hamiltonFile)) {
+    hamilton = readHamilton(hamiltonFile);
+    hamiltonSource = `saved ${relative(REPO_ROOT, hamiltonFile)} from ${statSync(hamiltonFile).mtime.toISOString()}, not this session`;
+  }
+
+  const comparison = compare(ham, hamilton);
+  const goalRows = goals(ham, hamilton, comparison);
+  writeFileSync(join(outDir, "comparison.json"), `${JSON.stringify({ hamiltonSource, comparison, goals: goalRows }, null, 2)}\n`);
+  console.log(`\n=== ham vs Hamilton (${hamiltonSource}); ratio = ham / Hamilton, lower is better ===`);
+  for (const line of comparisonText(comparison)) console.log(line);
+  console.log("\n=== Goals ===");
+  for (const line of goalsText(goalRows)) console.log(line);
+
+  const full = values.only === undefined;
+  if (full && !values["no-docs"]) {
+    const command = values.hamilton ? "pnpm bench:hamilton" : "pnpm bench";
+    const docs = join(REPO_ROOT, "docs", "benchmarks.md");
+    writeFileSync(docs, benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, goals: goalRows, command }));
+    console.log(`\nwrote ${relative(REPO_ROOT, docs)}`);
+  }
+  console.log(`results in ${relative(REPO_ROOT, outDir)}/ (ham.json${values.hamilton ? ", hamilton.json" : ""}, comparison.json)`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+});

@@ -1,0 +1,114 @@
+// --profile: a V8 CPU profile (.cpuprofile) of warm 1000-node runs on new drivers, and its hot spots.
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Driver } from "@ham/core";
+import { type Shape, type Workdir, makeDataflow } from "./dataflows.js";
+import { build, fileCache } from "./graphs.js";
+import { REPO_ROOT } from "./import-time.js";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface HotSpot {
+  /** file:function:line, file relative to the repo. */
+  where: string;
+  /** Share of sampled time spent in this function itself. */
+  self: number;
+  /** Share of sampled time with this function on the stack. */
+  total: number;
+}
+
+export interface ProfileResult {
+  shape: Shape;
+  n: number;
+  runs: number;
+  file: string;
+  /** Wall time of the profiled runs, ms (inflated by the profiler). */
+  profiledMs: number;
+  hotSpots: HotSpot[];
+  /** Self time per source file. */
+  byFile: { file: string; self: number }[];
+}
+
+function place(frame: ProfileNode["callFrame"]): string {
+  let file = frame.url;
+  if (file.startsWith("file://")) file = relative(REPO_ROOT, fileURLToPath(file));
+  if (file === "") file = "(native)";
+  return file;
+}
+
+/** Self and inclusive time per function, as shares of all samples. */
+export function summarize(profile: CpuProfile, top = 25): { hotSpots: HotSpot[]; byFile: { file: string; self: number }[] } {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const key = (node: ProfileNode) =>
+    `${place(node.callFrame)}:${node.callFrame.functionName || "(anonymous)"}:${node.callFrame.lineNumber + 1}`;
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  const fileSelf = new Map<string, number>();
+  let all = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    const node = byId.get(id);
+    if (!node) return;
+    all += dt;
+    self.set(key(node), (self.get(key(node)) ?? 0) + dt);
+    fileSelf.set(place(node.callFrame), (fileSelf.get(place(node.callFrame)) ?? 0) + dt);
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const k = key(byId.get(cur) as ProfileNode);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      total.set(k, (total.get(k) ?? 0) + dt);
+    }
+  });
+  const share = (v: number) => (all ? v / all : 0);
+  const hotSpots = [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([where, v]) => ({ where, self: share(v), total: share(total.get(where) ?? 0) }));
+  const byFile = [...fileSelf.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([file, v]) => ({ file, self: share(v) }));
+  return { hotSpots, byFile };
+}
+
+/** Profiles `runs` warm executes of an N-node dataflow, each on a new driver (drivers built before profiling). */
+export async function profileWarm(workdir: Workdir, shape: Shape, n: number, runs: number, outDir: string): Promise<ProfileResult> {
+  const flow = await makeDataflow(workdir, shape, n);
+  const dir = workdir.newCacheDir("profile");
+  const first = await build(flow.module, fileCache(dir));
+  await first.execute(flow.outputs);
+  await first.close();
+  const drivers: Driver[] = [];
+  for (let i = 0; i < runs; i++) drivers.push(await build(flow.module, fileCache(dir)));
+  await drivers[0]?.execute(flow.outputs); // JIT warm-up outside the profile
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 50 });
+  await session.post("Profiler.start");
+  const started = performance.now();
+  for (const dr of drivers.slice(1)) await dr.execute(flow.outputs);
+  const profiledMs = performance.now() - started;
+  const { profile } = (await session.post("Profiler.stop")) as { profile: CpuProfile };
+  await session.post("Profiler.disable");
+  session.disconnect();
+  for (const dr of drivers) await dr.close();
+  workdir.remove(dir);
+  const file = join(outDir, `profile-warm-${shape}-${n}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  return { shape, n, runs: runs - 1, file: relative(REPO_ROOT, file), profiledMs, ...summarize(profile) };
+}

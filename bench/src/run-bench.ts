@@ -1,0 +1,135 @@
+// Runs every ham benchmark section and returns the results (main.ts prints, saves and compares them).
+import { cpus, loadavg, platform, release, totalmem } from "node:os";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type DataRow, benchData } from "./data-size.js";
+import { Workdir } from "./dataflows.js";
+import { type FingerprintRow, benchFingerprint } from "./fingerprint.js";
+import { type GraphRow, benchGraph } from "./graphs.js";
+import { type ImportRow, REPO_ROOT, importTime } from "./import-time.js";
+import { type ProfileResult, profileWarm } from "./profile.js";
+import { type SeedRun, seedExample } from "./seed-example.js";
+import { type StoreRow, benchStores } from "./stores.js";
+import { formatData, formatFingerprint, formatGraphs, formatImport, formatProfile, formatStores } from "./tables.js";
+
+export const SECTIONS = ["graphs", "data", "seed", "import", "fingerprint", "stores"] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  reps: number;
+  sizes: number[];
+  rows: number[];
+  sections: Section[];
+  /** Nodes of the store benchmark's dataflows. */
+  storeNodes: number;
+  fingerprintBytes: number;
+  fingerprintCount: number;
+  /** Import @ham/core from its build (default) or its source (smoke test: no build). */
+  importEntry: "dist" | "source";
+  /** Write .cpuprofile files of warm runs of this many nodes to outDir (0: no profile). */
+  profileNodes: number;
+  outDir: string;
+  log: (line: string) => void;
+}
+
+export interface BenchMeta {
+  date: string;
+  node: string;
+  v8: string;
+  platform: string;
+  cpu: string;
+  cpus: number;
+  memoryGiB: number;
+  loadavgStart: number[];
+  loadavgEnd: number[];
+  hamCoreVersion: string;
+  reps: number;
+  seconds: number;
+}
+
+export interface BenchResults {
+  meta: BenchMeta;
+  graphs: GraphRow[];
+  data: DataRow[];
+  seed: SeedRun[];
+  import?: ImportRow;
+  fingerprint: FingerprintRow[];
+  stores: StoreRow[];
+  profiles: ProfileResult[];
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResults> {
+  const { reps, log } = options;
+  const started = performance.now();
+  const loadavgStart = loadavg().map((x) => Math.round(x * 100) / 100);
+  const coreVersion = (JSON.parse(readFileSync(join(REPO_ROOT, "packages", "core", "package.json"), "utf8")) as { version: string }).version;
+  const results: BenchResults = {
+    meta: {
+      date: new Date().toISOString(),
+      node: process.version,
+      v8: process.versions.v8,
+      platform: `${platform()} ${release()}`,
+      cpu: cpus()[0]?.model ?? "unknown",
+      cpus: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      loadavgStart,
+      loadavgEnd: [],
+      hamCoreVersion: coreVersion,
+      reps,
+      seconds: 0,
+    },
+    graphs: [],
+    data: [],
+    seed: [],
+    fingerprint: [],
+    stores: [],
+    profiles: [],
+  };
+  const on = (section: Section) => options.sections.includes(section);
+  const workdir = new Workdir();
+  try {
+    if (on("import")) {
+      results.import = importTime(workdir, reps, options.importEntry, log);
+      for (const line of formatImport(results.import, reps)) log(line);
+    }
+    if (on("graphs")) {
+      log(`\n=== Graph benchmarks (times in ms; per-node columns in µs; median of ${reps}) ===`);
+      const [header, ...rest] = formatGraphs([]);
+      log(header as string);
+      for (const shape of ["chain", "wide"] as const) {
+        for (const n of options.sizes) {
+          const row = await benchGraph(workdir, shape, n, reps);
+          results.graphs.push(row);
+          log(formatGraphs([row])[1] as string);
+        }
+      }
+      for (const line of rest) log(line);
+    }
+    if (on("data")) {
+      log(`\n=== Data-size: seed → frame(rows × 4 float64) → total; request ["total"] (ms; median of ${reps}) ===`);
+      for (const rows of options.rows) results.data.push(await benchData(workdir, rows, reps));
+      for (const line of formatData(results.data)) log(line);
+    }
+    if (on("seed")) results.seed = await seedExample(workdir, log);
+    if (on("fingerprint")) {
+      results.fingerprint = await benchFingerprint(reps, options.fingerprintBytes, options.fingerprintCount);
+      for (const line of formatFingerprint(results.fingerprint, reps)) log(line);
+    }
+    if (on("stores")) {
+      results.stores = await benchStores(workdir, options.storeNodes, reps, log);
+      for (const line of formatStores(results.stores, reps)) log(line);
+    }
+    if (options.profileNodes > 0) {
+      for (const shape of ["chain", "wide"] as const) {
+        const profile = await profileWarm(workdir, shape, options.profileNodes, 11, options.outDir);
+        results.profiles.push(profile);
+        for (const line of formatProfile(profile)) log(line);
+      }
+    }
+  } finally {
+    workdir.dispose();
+  }
+  results.meta.loadavgEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+  results.meta.seconds = (performance.now() - started) / 1e3;
+  return results;
+}

@@ -1,0 +1,187 @@
+// Warm 100-node runs against each store (file, Level, Postgres, S3), with repository round trips counted.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { CacheOptions, FingerprintRepository, ResultStore } from "@ham/core";
+import { type Shape, type Workdir, makeDataflow } from "./dataflows.js";
+import { build, outcomes } from "./graphs.js";
+import { REPO_ROOT } from "./import-time.js";
+import { median, timed } from "./timing.js";
+
+export interface StoreRow {
+  store: string;
+  shape: Shape;
+  N: number;
+  depth: number;
+  /** Why the row was not measured (package missing, service not configured, …). */
+  skipped?: string;
+  cold?: number;
+  warm_new?: number;
+  warm_reuse?: number;
+  us_per_node_warm_new?: number;
+  us_per_node_warm_reuse?: number;
+  /** Repository round trips of one warm run with a new driver. */
+  warm_round_trips?: number;
+  warm_result_reads?: number;
+}
+
+interface Stores {
+  fingerprintStore?: FingerprintRepository;
+  resultStore?: ResultStore;
+}
+
+interface StoreKind {
+  name: string;
+  /** Undefined when usable; otherwise why not. */
+  unavailable(): Promise<string | undefined>;
+  /** Fresh, empty stores (a new location, schema, table or key prefix per call). */
+  create(workdir: Workdir, id: string): Promise<Stores>;
+}
+
+const silent = { warn: (message: string) => console.warn(message) };
+
+function packageWritten(dir: string): boolean {
+  return existsSync(join(REPO_ROOT, "packages", dir, "src", "index.ts"));
+}
+
+type Ctor = new (options: Record<string, unknown>) => unknown;
+
+async function exportsOf(pkg: string): Promise<Record<string, unknown>> {
+  return (await import(pkg)) as Record<string, unknown>;
+}
+
+function pick(mod: Record<string, unknown>, name: string): Ctor {
+  const value = mod[name];
+  if (typeof value !== "function") throw new Error(`does not export ${name}`);
+  return value as Ctor;
+}
+
+const KINDS: StoreKind[] = [
+  {
+    name: "file",
+    unavailable: async () => undefined,
+    create: async () => ({}),
+  },
+  {
+    name: "level",
+    unavailable: async () => (packageWritten("store-level") ? undefined : "packages/store-level/src/index.ts does not exist yet"),
+    create: async (workdir, id) => {
+      const mod = await exportsOf("@ham/store-level");
+      const dir = workdir.newCacheDir(`level-${id}`);
+      return {
+        fingerprintStore: new (pick(mod, "LevelFingerprintRepository"))({ location: join(dir, "fingerprints") }) as FingerprintRepository,
+        resultStore: new (pick(mod, "LevelResultStore"))({ location: join(dir, "results") }) as ResultStore,
+      };
+    },
+  },
+  {
+    name: "postgres",
+    unavailable: async () => {
+      if (!packageWritten("store-postgres")) return "packages/store-postgres/src/index.ts does not exist yet";
+      if (!process.env.HAM_PG_URL) return "HAM_PG_URL is not set (bash scripts/services/up.sh && source .services/env)";
+      return undefined;
+    },
+    create: async (_workdir, id) => {
+      const mod = await exportsOf("@ham/store-postgres");
+      const options = { connectionString: process.env.HAM_PG_URL, schema: `ham_bench_${id}`, tablePrefix: `ham_bench_${id}_` };
+      return {
+        fingerprintStore: new (pick(mod, "PostgresFingerprintRepository"))(options) as FingerprintRepository,
+        resultStore: new (pick(mod, "PostgresResultStore"))(options) as ResultStore,
+      };
+    },
+  },
+  {
+    name: "s3 (results) + file repository",
+    unavailable: async () => {
+      if (!packageWritten("store-s3")) return "packages/store-s3/src/index.ts does not exist yet";
+      if (!process.env.HAM_S3_ENDPOINT) return "HAM_S3_ENDPOINT is not set (bash scripts/services/up.sh && source .services/env)";
+      return undefined;
+    },
+    create: async (_workdir, id) => {
+      const mod = await exportsOf("@ham/store-s3");
+      const options = {
+        bucket: process.env.HAM_S3_BUCKET ?? "ham-bench",
+        prefix: `bench-${id}/`,
+        endpoint: process.env.HAM_S3_ENDPOINT,
+        region: process.env.AWS_REGION ?? "us-east-1",
+        forcePathStyle: true,
+        createBucket: true,
+      };
+      return { resultStore: new (pick(mod, "S3ResultStore"))(options) as ResultStore };
+    },
+  },
+];
+
+async function closeStores(stores: Stores): Promise<void> {
+  await stores.fingerprintStore?.close?.();
+  await stores.resultStore?.close?.();
+}
+
+async function measure(workdir: Workdir, kind: StoreKind, shape: Shape, n: number, reps: number): Promise<StoreRow> {
+  const flow = await makeDataflow(workdir, shape, n);
+  const base: StoreRow = { store: kind.name, shape, N: n, depth: flow.depth };
+  const id = `${shape}${n}_${Date.now().toString(36)}`;
+  const stores = await kind.create(workdir, id);
+  const path = workdir.newCacheDir(`store-${id}`);
+  // Stores are shared by drivers here (a new driver on the same database, as a new process would open it).
+  const options = (): CacheOptions => ({ path, logger: silent, ...stores });
+  try {
+    const drc = await build(flow.module, options());
+    const [cold] = await timed(() => drc.execute(flow.outputs));
+    const reuse: number[] = [];
+    for (let i = 0; i <= reps; i++) {
+      const [t] = await timed(() => drc.execute(flow.outputs));
+      if (i) reuse.push(t);
+    }
+    await drc.close();
+    const warmNew: number[] = [];
+    let trips = 0;
+    let reads = 0;
+    for (let i = 0; i <= reps; i++) {
+      // A new driver opens the stores again in its first execute, as a new process would.
+      const drw = await build(flow.module, options());
+      const [t] = await timed(() => drw.execute(flow.outputs));
+      const o = outcomes(drw);
+      if (o.hit !== n) throw new Error(`${kind.name} ${shape} ${n}: warm run had ${o.hit} hits, ${o.computed} computed`);
+      trips = drw.cache.stats.repositoryRoundTrips;
+      reads = drw.cache.stats.resultReads;
+      await drw.close();
+      if (i) warmNew.push(t);
+    }
+    const wn = median(warmNew);
+    const wr = median(reuse);
+    return {
+      ...base,
+      cold,
+      warm_new: wn,
+      warm_reuse: wr,
+      us_per_node_warm_new: (wn * 1e6) / n,
+      us_per_node_warm_reuse: (wr * 1e6) / n,
+      warm_round_trips: trips,
+      warm_result_reads: reads,
+    };
+  } finally {
+    await closeStores(stores);
+    workdir.remove(path);
+  }
+}
+
+export async function benchStores(workdir: Workdir, n: number, reps: number, log: (line: string) => void): Promise<StoreRow[]> {
+  const rows: StoreRow[] = [];
+  for (const kind of KINDS) {
+    const why = await kind.unavailable();
+    for (const shape of ["chain", "wide"] as const) {
+      if (why) {
+        rows.push({ store: kind.name, shape, N: n, depth: shape === "chain" ? n : 3, skipped: why });
+        continue;
+      }
+      try {
+        rows.push(await measure(workdir, kind, shape, n, reps));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        log(`  store ${kind.name} ${shape} ${n}: skipped, ${message}`);
+        rows.push({ store: kind.name, shape, N: n, depth: shape === "chain" ? n : 3, skipped: `failed: ${message}` });
+      }
+    }
+  }
+  return rows;
+}

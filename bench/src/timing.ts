@@ -1,0 +1,31 @@
+// Timing helpers shared by every benchmark: medians of repeated measurements in seconds.
+import { performance } from "node:perf_hooks";
+
+/** Median of a non-empty list (the mean of the two middle values for an even count). */
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) throw new Error("median() of no samples");
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Seconds taken by `fn` (awaited) and its result. */
+export async function timed<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
+  const start = performance.now();
+  const result = await fn();
+  return [(performance.now() - start) / 1e3, result];
+}
+
+/** Seconds taken by a synchronous `fn`. */
+export function timedSync(fn: () => unknown): number {
+  const start = performance.now();
+  fn();
+  return (performance.now() - start) / 1e3;
+}
+
+/** Median seconds of `reps` awaited calls of `fn`. */
+export async function medianOf(reps: number, fn: () => Promise<unknown> | unknown): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) samples.push((await timed(fn))[0]);
+  return median(samples);
+}
