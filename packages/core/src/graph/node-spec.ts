@@ -24,6 +24,29 @@ export interface NodeDefinition {
   readonly tags?: Readonly<Record<string, string>>;
   readonly cache?: Readonly<NodeCacheOptions>;
   readonly origin?: { readonly kind: string; readonly from: string };
+  /**
+   * The node whose stored result holds this node's value (extractFields): the cache stores nothing
+   * for this node, derives its fingerprint from the parent's, and picks the value only when needed.
+   */
+  readonly cachedThrough?: string;
+}
+
+/**
+ * One step that turns a function's node definitions into others (parameterize, extractFields, …).
+ * Steps run by ascending `order` whatever order the wrappers were applied in, so modifiers compose.
+ */
+export interface Expansion {
+  /** The modifier, for error messages: "parameterize", "extractFields", … */
+  readonly kind: string;
+  readonly order: number;
+  apply(exportName: string, definitions: readonly NodeDefinition[]): NodeDefinition[];
+}
+
+/** A config condition in words-ready form, kept for build-time error messages. */
+export interface ConfigCondition {
+  /** "when": every key has one of the values; "whenNot": no key has any of them. */
+  readonly kind: "when" | "whenNot";
+  readonly values: Readonly<Record<string, readonly unknown[]>>;
 }
 
 /** What wrappers record on a function. */
@@ -40,6 +63,10 @@ export interface NodeSpec {
   readonly when?: (config: Readonly<Record<string, unknown>>) => boolean;
   /** Node name to use instead of the export name (to give two variants of one node). */
   readonly name?: string;
+  /** The steps `expand` runs (withSpec derives `expand` from them). */
+  readonly expansions?: readonly Expansion[];
+  /** The conditions behind `when`, for error messages. */
+  readonly conditions?: readonly ConfigCondition[];
 }
 
 const SPEC = Symbol.for("ham.nodeSpec");
@@ -61,6 +88,7 @@ export function withSpec<F extends AnyFunction>(fn: F, patch: Partial<NodeSpec>)
     fn: base.fn,
     tags: { ...base.tags, ...patch.tags },
     cache: base.cache || patch.cache ? { ...base.cache, ...patch.cache } : undefined,
+    ...mergeModifiers(base, patch),
   } as NodeSpec;
   const inner = base.fn as (...args: unknown[]) => unknown;
   const wrapper = function (this: unknown, ...args: unknown[]) {
@@ -69,6 +97,24 @@ export function withSpec<F extends AnyFunction>(fn: F, patch: Partial<NodeSpec>)
   Object.defineProperty(wrapper, SPEC, { value: spec });
   Object.defineProperty(wrapper, "name", { value: inner.name });
   return wrapper as unknown as F;
+}
+
+/** Conditions AND together; expansion steps accumulate and are run in their fixed order. */
+function mergeModifiers(base: NodeSpec, patch: Partial<NodeSpec>): Partial<NodeSpec> {
+  const out: { -readonly [K in keyof NodeSpec]?: NodeSpec[K] } = {};
+  if (base.when && patch.when) {
+    const first = base.when;
+    const second = patch.when;
+    out.when = (config) => first(config) && second(config);
+  }
+  if (base.conditions || patch.conditions) out.conditions = [...(base.conditions ?? []), ...(patch.conditions ?? [])];
+  if (patch.expansions) {
+    const steps = [...(base.expansions ?? []), ...patch.expansions].sort((a, b) => a.order - b.order);
+    out.expansions = steps;
+    out.expand = (exportName, definition) =>
+      steps.reduce<NodeDefinition[]>((definitions, step) => step.apply(exportName, definitions), [definition]);
+  }
+  return out;
 }
 
 /** Options of `node(…)`. */
