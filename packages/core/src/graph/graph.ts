@@ -1,6 +1,7 @@
 // Turns dataflow modules into a validated graph of nodes: names, parameters, dependencies, cycles.
 import type { NodeInfo } from "../contracts.js";
 import { ConfigurationError, CycleError, DuplicateNodeError } from "../errors.js";
+import { type ExcludedFunction, checkModifiedGraph } from "../modifiers/validate.js";
 import { type AnyFunction, type NodeDefinition, specOf } from "./node-spec.js";
 import { type CallStyle, type DefaultValue, type ParsedParams, parseParams } from "./parse.js";
 import { undoBundlerRenames } from "./renamed-params.js";
@@ -22,6 +23,8 @@ export interface GraphNode extends NodeInfo {
   readonly params: readonly ParamInfo[];
   readonly style: CallStyle;
   readonly transform: ((result: unknown) => unknown) | undefined;
+  /** The node whose stored result holds this one's value (extractFields); the cache stores nothing for it. */
+  readonly cachedThrough?: string;
   /** Which module (index in withModules) defined it. */
   readonly moduleIndex: number;
   /** True when dependencies were declared (node({ deps })) rather than read from the source. */
@@ -36,6 +39,7 @@ export interface GraphOptions {
 /** Nodes of every module, keyed by name, checked for duplicates and cycles. */
 export function buildGraph(modules: readonly object[], options: GraphOptions): Map<string, GraphNode> {
   const nodes = new Map<string, GraphNode>();
+  const excluded: ExcludedFunction[] = [];
   modules.forEach((mod, moduleIndex) => {
     if (mod === null || (typeof mod !== "object" && typeof mod !== "function")) {
       throw new ConfigurationError(
@@ -45,7 +49,7 @@ export function buildGraph(modules: readonly object[], options: GraphOptions): M
     for (const exportName of Object.keys(mod)) {
       const value = (mod as Record<string, unknown>)[exportName];
       if (!isNodeFunction(exportName, value)) continue;
-      for (const node of definitionsOf(exportName, value, moduleIndex, options.config)) {
+      for (const node of definitionsOf(exportName, value, moduleIndex, options.config, excluded)) {
         addNode(nodes, node, options.allowOverride);
       }
     }
@@ -67,9 +71,13 @@ function definitionsOf(
   value: AnyFunction,
   moduleIndex: number,
   config: Readonly<Record<string, unknown>>,
+  excluded: ExcludedFunction[],
 ): GraphNode[] {
   const spec = specOf(value);
-  if (spec.when && !spec.when(config)) return [];
+  if (spec.when && !spec.when(config)) {
+    excluded.push({ exportName, spec });
+    return [];
+  }
   const base: NodeDefinition = {
     name: spec.name ?? exportName,
     fn: spec.fn,
@@ -119,6 +127,7 @@ export function toGraphNode(definition: NodeDefinition, moduleIndex: number): Gr
     tags: definition.tags ?? {},
     cache: definition.cache,
     origin: definition.origin,
+    ...(definition.cachedThrough !== undefined ? { cachedThrough: definition.cachedThrough } : {}),
     params,
     style: parsed.style,
     transform: definition.transform,
@@ -133,7 +142,7 @@ function addNode(nodes: Map<string, GraphNode>, node: GraphNode, allowOverride: 
     if (existing.moduleIndex === node.moduleIndex) {
       throw new DuplicateNodeError(
         node.name,
-        `node "${node.name}" is defined twice in module ${node.moduleIndex + 1}${existing.origin || node.origin ? " (by a modifier)" : ""}; two functions claim one name under the same config — rename one or give them non-overlapping config.when conditions`,
+        `node "${node.name}" is defined twice in module ${node.moduleIndex + 1}, by function ${madeBy(existing)} and function ${madeBy(node)}; two functions claim one name under the same config — rename one or give them non-overlapping config.when conditions`,
       );
     }
     if (!allowOverride) {
@@ -144,6 +153,11 @@ function addNode(nodes: Map<string, GraphNode>, node: GraphNode, allowOverride: 
     }
   }
   nodes.set(node.name, node);
+}
+
+/** `"f"`, or `"f" (parameterize)` for a node a modifier made from function f. */
+function madeBy(node: GraphNode): string {
+  return node.origin ? `"${node.origin.from}" (${node.origin.kind})` : `"${node.name}"`;
 }
 
 function checkCycles(nodes: ReadonlyMap<string, GraphNode>): void {
