@@ -19,7 +19,7 @@ import type {
 } from "../contracts.js";
 import { ResultCodec } from "../codec/index.js";
 import { deferredResult } from "../driver/deferred.js";
-import { StoreError } from "../errors.js";
+import { NodeExecutionError, StoreError, isHamError } from "../errors.js";
 import { FingerprinterRegistry, uniqueFingerprint } from "../fingerprint/index.js";
 import { isUniqueFingerprint } from "./unique.js";
 import { hashString } from "../fingerprint/bytes.js";
@@ -154,7 +154,15 @@ export class SmartCache implements Adapter, CachingStrategy {
   // ------------------------------------------------------------------------------------------
 
   async beforeGraphExecute(ctx: GraphExecuteContext): Promise<void> {
-    this.#run = { id: ctx.runId, started: Date.now(), inputs: ctx.inputs, overrides: ctx.overrides, uncached: false };
+    this.#run = {
+      id: ctx.runId,
+      started: Date.now(),
+      inputs: ctx.inputs,
+      overrides: ctx.overrides,
+      uncached: false,
+      computing: new Map(),
+      stored: new Set(),
+    };
     this.runFingerprints = {};
     this.lastRun = {};
     this.lastRunId = ctx.runId;
@@ -184,6 +192,7 @@ export class SmartCache implements Adapter, CachingStrategy {
       });
       return result;
     }
+    if (node.cachedThrough !== undefined) return this.#passThrough(node, node.cachedThrough, ctx, next, started);
     const codeVersion = this.codeVersions[node.name] ?? codeVersionOf(node);
     const inputFingerprints = this.#inputFingerprints(node, ctx.dependencyNames);
     const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
@@ -195,8 +204,32 @@ export class SmartCache implements Adapter, CachingStrategy {
         this.#record(node, "hit", started, { ...facts, fingerprint: found });
         return deferredResult(() => this.#load(node, found, facts, next));
       }
+      // Another node of this run with the same key (parameterize: same code, same inputs) is being
+      // computed: wait for it and share its stored result instead of computing and storing again.
+      const computing = run.computing.get(contextKey);
+      if (computing) {
+        const shared = await computing.promise;
+        if (shared !== undefined && run.stored.has(shared.fingerprint)) {
+          this.runFingerprints[node.name] = shared.fingerprint;
+          this.#record(node, "hit", started, {
+            ...facts,
+            fingerprint: shared.fingerprint,
+            reason: `hit: node "${shared.node}" computed the same code with the same inputs earlier in this run`,
+          });
+          return deferredResult(() => this.#load(node, shared.fingerprint, facts, next));
+        }
+      }
     }
-    const release = await this.#lock(contextKey);
+    let settle: (value: { node: string; fingerprint: Fingerprint } | undefined) => void = () => undefined;
+    if (!run.computing.has(contextKey)) {
+      const promise = new Promise<{ node: string; fingerprint: Fingerprint } | undefined>((resolve) => (settle = resolve));
+      run.computing.set(contextKey, { promise });
+    }
+    let computed: Fingerprint | undefined;
+    const release = await this.#lock(contextKey).catch((error: unknown) => {
+      settle(undefined);
+      throw error;
+    });
     try {
       if (release && behavior !== "recompute") {
         // Another process may have computed it while we waited for the lock.
@@ -209,6 +242,7 @@ export class SmartCache implements Adapter, CachingStrategy {
       }
       const result = await next();
       const fingerprint = await this.#store(node, result, facts);
+      computed = fingerprint;
       this.runFingerprints[node.name] = fingerprint;
       this.#record(node, behavior === "recompute" ? "recomputed" : "computed", started, {
         ...facts,
@@ -217,8 +251,50 @@ export class SmartCache implements Adapter, CachingStrategy {
       });
       return result;
     } finally {
+      settle(computed === undefined ? undefined : { node: node.name, fingerprint: computed });
       if (release) await release();
     }
+  }
+
+  /**
+   * A node whose value lives in its parent's stored result (extractFields). Nothing is looked up or
+   * stored for it: its fingerprint is derived from its code version and the parent's fingerprint,
+   * so it is stable while the parent is unchanged, and its value is picked only when something reads it.
+   */
+  async #passThrough(
+    node: GraphNode,
+    parent: string,
+    ctx: NodeExecuteContext,
+    next: () => Promise<unknown>,
+    started: number,
+  ): Promise<unknown> {
+    const codeVersion = this.codeVersions[node.name] ?? codeVersionOf(node);
+    const inputFingerprints = this.#inputFingerprints(node, ctx.dependencyNames);
+    // A parent left out of the inputs (behaviour "ignore") cannot vouch for the value: use a fresh fingerprint.
+    const complete = node.params.every((p) => p.dep === undefined || p.name in inputFingerprints);
+    const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
+    const fingerprint = complete ? hashString(`cached-through\u0000${contextKey}`) : uniqueFingerprint();
+    this.runFingerprints[node.name] = fingerprint;
+    const facts = { contextKey, codeVersion, inputFingerprints, fingerprint };
+    const parentOutcome = this.lastRun[parent]?.outcome;
+    if (parentOutcome === "hit") {
+      this.#record(node, "hit", started, { ...facts, reason: `hit: part of the cached result of "${parent}", read only when needed` });
+      return deferredResult(async () => {
+        try {
+          return await next();
+        } catch (error) {
+          if (isHamError(error)) throw error;
+          const cause = error instanceof Error && "cause" in error ? error.cause : error;
+          throw new NodeExecutionError(node.name, [], {
+            cause,
+            message: `node "${node.name}" failed when read from the cached result of "${parent}": ${errorText(cause)}`,
+          });
+        }
+      });
+    }
+    const result = await next();
+    this.#record(node, "computed", started, { ...facts, reason: `picked from "${parent}" (${parentOutcome ?? "computed"}); stored as part of it` });
+    return result;
   }
 
   afterNodeExecute(ctx: NodeResultContext): void {
@@ -317,6 +393,7 @@ export class SmartCache implements Adapter, CachingStrategy {
       if (!stored) return fingerprint;
       this.stats.resultWrites++;
     }
+    this.#run?.stored.add(fingerprint);
     const meta = { node: node.name, codeVersion: facts.codeVersion, createdAt: Date.now() };
     await this.#guard(this.fingerprintStore, "set", () => this.fingerprintStore.set(facts.contextKey, fingerprint, meta), undefined);
     this.stats.repositoryWrites++;
@@ -372,6 +449,10 @@ interface RunState {
   inputs: Readonly<Record<string, unknown>>;
   overrides: Readonly<Record<string, unknown>>;
   uncached: boolean;
+  /** Context keys being computed in this run, so a second node with the same key waits and shares. */
+  computing: Map<string, { promise: Promise<{ node: string; fingerprint: Fingerprint } | undefined> }>;
+  /** Fingerprints whose result is known to be in the result store. */
+  stored: Set<Fingerprint>;
 }
 
 interface NodeFacts {
