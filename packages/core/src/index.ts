@@ -19,6 +19,23 @@ export { Driver, type ExecuteOptions, type ExecuteResult, type Variable } from "
 export { type VisualizeOptions } from "./driver/visualize.js";
 export { deferredResult, isDeferred, DeferredResult } from "./driver/deferred.js";
 export { node, type NodeOptions } from "./graph/node-spec.js";
+export {
+  parameterize,
+  value,
+  source,
+  extractFields,
+  config,
+  tag,
+  cache,
+  type BoundValue,
+  type BoundSource,
+  type Bindings,
+  type FieldType,
+  type FieldValue,
+  type FieldValues,
+  type ConfigMatch,
+  type WhenOptions,
+} from "./modifiers/index.js";
 export { type ParamInfo, type GraphNode } from "./graph/graph.js";
 
 // Caching
