@@ -55,6 +55,7 @@ export function buildGraph(modules: readonly object[], options: GraphOptions): M
     }
   });
   undoBundlerRenames(nodes);
+  checkModifiedGraph(nodes, excluded, options.config);
   checkCycles(nodes);
   return nodes;
 }
