@@ -157,7 +157,7 @@ export class Encoder implements FingerprintContext {
         this.owner.reportUnfingerprintable(node, error);
         return uniqueFingerprint();
       }
-      throw error;
+      throw this.readFailure(error);
     } finally {
       if (this.ancestors.length !== 0) this.ancestors.length = 0;
       this.pos = 0;
@@ -185,7 +185,7 @@ export class Encoder implements FingerprintContext {
         this.owner.reportUnfingerprintable(this.node, error);
         return uniqueFingerprint();
       }
-      throw error;
+      throw this.readFailure(error);
     } finally {
       if (this.ancestors.length !== depth) this.ancestors.length = depth;
       if (handedBack !== undefined) this.ancestors.push(handedBack);
@@ -674,6 +674,18 @@ export class Encoder implements FingerprintContext {
   // -------------------------------------------------------------------------------------------
   // Problems
   // -------------------------------------------------------------------------------------------
+
+  /** Wraps an error thrown while reading the value (a throwing getter, a revoked Proxy, …). */
+  private readFailure(cause: unknown): unknown {
+    if (typeof cause === "object" && cause !== null && wrappedErrors.has(cause)) return cause;
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    const error = new FingerprintError(
+      `could not fingerprint ${this.node === undefined ? "a value" : `node "${this.node}"`}: reading it at ${this.path()} threw: ${reason}. Return plain data, or register a Fingerprinter for this type`,
+      { cause },
+    );
+    wrappedErrors.add(error);
+    return error;
+  }
 
   private unfingerprintable(what: string): Unfingerprintable {
     return new Unfingerprintable(what, this.path());

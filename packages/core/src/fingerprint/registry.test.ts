@@ -178,6 +178,18 @@ describe("FingerprinterRegistry failures", () => {
     expect(() => new FingerprinterRegistry({ fingerprinters: [picky] }).fingerprint(1)).toThrow(FingerprintError);
   });
 
+  it("wraps an error thrown while reading the value (a throwing getter) naming node and path", () => {
+    const value = {
+      ok: 1,
+      get broken(): number {
+        throw new Error("getter exploded");
+      },
+    };
+    const registry = new FingerprinterRegistry();
+    expect(() => registry.fingerprint({ inner: value }, { node: "H" })).toThrow(FingerprintError);
+    expect(() => registry.fingerprint({ inner: value }, { node: "H" })).toThrow(/node "H".*\$\.inner\.broken.*getter exploded/);
+  });
+
   it("validates its options", () => {
     expect(() => new FingerprinterRegistry({ maxDepth: 0 })).toThrow(ConfigurationError);
     expect(() => new FingerprinterRegistry({ maxDepth: 1.5 })).toThrow(/maxDepth/);
