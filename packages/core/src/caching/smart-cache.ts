@@ -72,7 +72,10 @@ export class SmartCache implements Adapter, CachingStrategy {
   #graph: ReadonlyMap<string, GraphNode> = new Map();
   #opening: Promise<void> | undefined;
   #batcher: LookupBatcher;
-  #run: RunState | undefined;
+  /** Runs in progress by run id: one driver may execute several times at once, each with its own state. */
+  readonly #runs = new Map<string, RunState>();
+  /** Result writes in flight by fingerprint, so equal results computed at once are written once. */
+  readonly #writes = new Map<Fingerprint, Promise<boolean>>();
   #warned = new Set<string>();
 
   constructor(options: CacheOptions = {}) {
@@ -154,7 +157,7 @@ export class SmartCache implements Adapter, CachingStrategy {
   // ------------------------------------------------------------------------------------------
 
   async beforeGraphExecute(ctx: GraphExecuteContext): Promise<void> {
-    this.#run = {
+    const run: RunState = {
       id: ctx.runId,
       started: Date.now(),
       inputs: ctx.inputs,
@@ -162,47 +165,55 @@ export class SmartCache implements Adapter, CachingStrategy {
       uncached: false,
       computing: new Map(),
       stored: new Set(),
+      fingerprints: {},
+      records: {},
+      stats: newStats(),
+      roundTripsAtStart: this.#batcher.roundTrips,
     };
-    this.runFingerprints = {};
-    this.lastRun = {};
-    this.lastRunId = ctx.runId;
-    this.stats = newStats();
-    this.#batcher.roundTrips = 0;
+    this.#runs.set(run.id, run);
+    // The public "last run" views show the run that started last.
+    this.runFingerprints = run.fingerprints;
+    this.lastRun = run.records;
+    this.lastRunId = run.id;
+    this.stats = run.stats;
     try {
       await this.open();
     } catch (error) {
       this.#opening = undefined;
-      if (this.#options.onStoreError !== "warn") throw error;
-      this.#run.uncached = true;
+      if (this.#options.onStoreError !== "warn") {
+        this.#runs.delete(run.id);
+        throw error;
+      }
+      run.uncached = true;
     }
   }
 
   async doNodeExecute(ctx: NodeExecuteContext, next: () => Promise<unknown>): Promise<unknown> {
     const node = ctx.node as GraphNode;
-    const run = this.#run;
+    const run = this.#runs.get(ctx.runId);
     if (!run || run.uncached) return next();
     const started = performance.now();
     const behavior = this.behavior(node);
     if (behavior === "disable" || behavior === "ignore") {
       const result = await next();
-      this.runFingerprints[node.name] = uniqueFingerprint();
-      this.#record(node, behavior === "disable" ? "disabled" : "computed", started, {
-        fingerprint: this.runFingerprints[node.name] as string,
+      run.fingerprints[node.name] = uniqueFingerprint();
+      this.#record(run, node, behavior === "disable" ? "disabled" : "computed", started, {
+        fingerprint: run.fingerprints[node.name] as string,
         reason: behavior === "disable" ? "behaviour disable: never read from or written to the cache" : "behaviour ignore: not cached, left out of dependents' keys",
       });
       return result;
     }
-    if (node.cachedThrough !== undefined) return this.#passThrough(node, node.cachedThrough, ctx, next, started);
+    if (node.cachedThrough !== undefined) return this.#passThrough(run, node, node.cachedThrough, ctx, next, started);
     const codeVersion = this.codeVersions[node.name] ?? codeVersionOf(node);
-    const inputFingerprints = this.#inputFingerprints(node, ctx.dependencyNames);
+    const inputFingerprints = this.#inputFingerprints(run, node, ctx.dependencyNames);
     const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
     const facts = { contextKey, codeVersion, inputFingerprints };
     if (behavior !== "recompute") {
       const found = await this.#lookup(contextKey);
       if (found !== undefined) {
-        this.runFingerprints[node.name] = found;
-        this.#record(node, "hit", started, { ...facts, fingerprint: found });
-        return deferredResult(() => this.#load(node, found, facts, next));
+        run.fingerprints[node.name] = found;
+        this.#record(run, node, "hit", started, { ...facts, fingerprint: found });
+        return deferredResult(() => this.#load(run, node, found, facts, next));
       }
       // Another node of this run with the same key (parameterize: same code, same inputs) is being
       // computed: wait for it and share its stored result instead of computing and storing again.
@@ -210,13 +221,13 @@ export class SmartCache implements Adapter, CachingStrategy {
       if (computing) {
         const shared = await computing.promise;
         if (shared !== undefined && run.stored.has(shared.fingerprint)) {
-          this.runFingerprints[node.name] = shared.fingerprint;
-          this.#record(node, "hit", started, {
+          run.fingerprints[node.name] = shared.fingerprint;
+          this.#record(run, node, "hit", started, {
             ...facts,
             fingerprint: shared.fingerprint,
             reason: `hit: node "${shared.node}" computed the same code with the same inputs earlier in this run`,
           });
-          return deferredResult(() => this.#load(node, shared.fingerprint, facts, next));
+          return deferredResult(() => this.#load(run, node, shared.fingerprint, facts, next));
         }
       }
     }
@@ -235,16 +246,16 @@ export class SmartCache implements Adapter, CachingStrategy {
         // Another process may have computed it while we waited for the lock.
         const found = await this.#guard(this.fingerprintStore, "get", () => this.fingerprintStore.get(contextKey), undefined);
         if (found !== undefined) {
-          this.runFingerprints[node.name] = found;
-          this.#record(node, "hit", started, { ...facts, fingerprint: found, reason: "hit: computed by another process while this one waited" });
-          return deferredResult(() => this.#load(node, found, facts, next));
+          run.fingerprints[node.name] = found;
+          this.#record(run, node, "hit", started, { ...facts, fingerprint: found, reason: "hit: computed by another process while this one waited" });
+          return deferredResult(() => this.#load(run, node, found, facts, next));
         }
       }
       const result = await next();
-      const fingerprint = await this.#store(node, result, facts);
+      const fingerprint = await this.#store(run, node, result, facts);
       computed = fingerprint;
-      this.runFingerprints[node.name] = fingerprint;
-      this.#record(node, behavior === "recompute" ? "recomputed" : "computed", started, {
+      run.fingerprints[node.name] = fingerprint;
+      this.#record(run, node, behavior === "recompute" ? "recomputed" : "computed", started, {
         ...facts,
         fingerprint,
         ...(behavior === "recompute" ? { reason: "behaviour recompute: run and overwrite" } : {}),
@@ -257,58 +268,74 @@ export class SmartCache implements Adapter, CachingStrategy {
   }
 
   /**
-   * A node whose value lives in its parent's stored result (extractFields). Nothing is looked up or
-   * stored for it: its fingerprint is derived from its code version and the parent's fingerprint,
-   * so it is stable while the parent is unchanged, and its value is picked only when something reads it.
+   * A node whose value lives in its parent's stored result (extractFields). Only its fingerprint is
+   * recorded (context key → fingerprint of the field's value), never a result: a hit hands back the
+   * field picked from the parent's result when something reads it, so an unchanged parent means the
+   * field node does not run, and a field whose value did not change keeps its dependents' keys.
    */
   async #passThrough(
     node: GraphNode,
     parent: string,
+    behavior: CacheBehavior,
     ctx: NodeExecuteContext,
     next: () => Promise<unknown>,
     started: number,
   ): Promise<unknown> {
     const codeVersion = this.codeVersions[node.name] ?? codeVersionOf(node);
     const inputFingerprints = this.#inputFingerprints(node, ctx.dependencyNames);
-    // A parent left out of the inputs (behaviour "ignore") cannot vouch for the value: use a fresh fingerprint.
-    const complete = node.params.every((p) => p.dep === undefined || p.name in inputFingerprints);
     const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
-    const fingerprint = complete ? hashString(`cached-through\u0000${contextKey}`) : uniqueFingerprint();
-    this.runFingerprints[node.name] = fingerprint;
-    const facts = { contextKey, codeVersion, inputFingerprints, fingerprint };
-    const parentOutcome = this.lastRun[parent]?.outcome;
-    if (parentOutcome === "hit") {
-      this.#record(node, "hit", started, { ...facts, reason: `hit: part of the cached result of "${parent}", read only when needed` });
-      return deferredResult(async () => {
-        try {
-          return await next();
-        } catch (error) {
-          if (isHamError(error)) throw error;
-          const cause = error instanceof Error && "cause" in error ? error.cause : error;
-          throw new NodeExecutionError(node.name, [], {
-            cause,
-            message: `node "${node.name}" failed when read from the cached result of "${parent}": ${errorText(cause)}`,
-          });
-        }
-      });
+    const facts = { contextKey, codeVersion, inputFingerprints };
+    // A parent left out of the key (behaviour "ignore") cannot vouch for the value: never reuse it.
+    const complete = node.params.every((p) => p.dep === undefined || p.name in inputFingerprints);
+    if (complete && behavior !== "recompute") {
+      const found = await this.#lookup(contextKey);
+      if (found !== undefined) {
+        this.runFingerprints[node.name] = found;
+        this.#record(node, "hit", started, { ...facts, fingerprint: found, reason: `hit: part of the cached result of "${parent}", read only when needed` });
+        return deferredResult(async () => {
+          try {
+            return await next();
+          } catch (error) {
+            if (isHamError(error)) throw error;
+            const cause = error instanceof Error && "cause" in error ? error.cause : error;
+            throw new NodeExecutionError(node.name, [], {
+              cause,
+              message: `node "${node.name}" failed when read from the cached result of "${parent}": ${errorText(cause)}`,
+            });
+          }
+        });
+      }
     }
     const result = await next();
-    this.#record(node, "computed", started, { ...facts, reason: `picked from "${parent}" (${parentOutcome ?? "computed"}); stored as part of it` });
+    const fingerprint = complete ? this.#fingerprint(result, node.name, node.cache?.fingerprint) : uniqueFingerprint();
+    if (complete && !isUniqueFingerprint(fingerprint)) {
+      const meta = { node: node.name, codeVersion, createdAt: Date.now() };
+      await this.#guard(this.fingerprintStore, "set", () => this.fingerprintStore.set(contextKey, fingerprint, meta), undefined);
+      this.stats.repositoryWrites++;
+    }
+    this.runFingerprints[node.name] = fingerprint;
+    this.#record(node, behavior === "recompute" ? "recomputed" : "computed", started, {
+      ...facts,
+      fingerprint,
+      reason: `picked from "${parent}"; its value is stored as part of "${parent}"'s result`,
+    });
     return result;
   }
 
   afterNodeExecute(ctx: NodeResultContext): void {
-    if (!ctx.success && this.#run) {
-      this.lastRun[ctx.node.name] = { node: ctx.node.name, outcome: "failed", durationMs: 0, reason: `failed: ${errorText(ctx.error)}` };
+    const run = this.#runs.get(ctx.runId);
+    if (!ctx.success && run) {
+      run.records[ctx.node.name] = { node: ctx.node.name, outcome: "failed", durationMs: 0, reason: `failed: ${errorText(ctx.error)}` };
     }
   }
 
   async afterGraphExecute(ctx: GraphResultContext): Promise<void> {
-    const run = this.#run;
+    const run = this.#runs.get(ctx.runId);
     if (!run) return;
-    this.#run = undefined;
-    this.stats.repositoryRoundTrips = this.#batcher.roundTrips + this.stats.repositoryRoundTrips;
-    const records = Object.values(this.lastRun);
+    this.#runs.delete(run.id);
+    // Exact for one run at a time; runs that overlap share the batcher and count each other's lookups.
+    run.stats.repositoryRoundTrips += this.#batcher.roundTrips - run.roundTripsAtStart;
+    const records = Object.values(run.records);
     if (!run.uncached && this.fingerprintStore.saveRun) {
       const record = { runId: run.id, startedAt: run.started, durationMs: Date.now() - run.started, outputs: ctx.outputs, nodes: records };
       const save = this.fingerprintStore.saveRun.bind(this.fingerprintStore);
@@ -321,15 +348,15 @@ export class SmartCache implements Adapter, CachingStrategy {
   // Internals
   // ------------------------------------------------------------------------------------------
 
-  #inputFingerprints(node: GraphNode, provided: readonly string[]): Record<string, Fingerprint> {
+  #inputFingerprints(run: RunState, node: GraphNode, provided: readonly string[]): Record<string, Fingerprint> {
     const out: Record<string, Fingerprint> = {};
     for (const param of node.params) {
       if (param.dep === undefined) {
         out[param.name] = this.#fingerprint(node.boundValues[param.name], node.name, undefined);
       } else if (provided.includes(param.dep)) {
         const upstream = this.#graph.get(param.dep);
-        if (upstream && this.behavior(upstream) === "ignore" && !(param.dep in (this.#run?.overrides ?? {}))) continue;
-        out[param.name] = this.#dependencyFingerprint(param.dep);
+        if (upstream && this.behavior(upstream) === "ignore" && !(param.dep in run.overrides)) continue;
+        out[param.name] = this.#dependencyFingerprint(run, param.dep);
       } else {
         out[param.name] = this.#defaultFingerprint(node, param);
       }
@@ -338,15 +365,14 @@ export class SmartCache implements Adapter, CachingStrategy {
   }
 
   /** Fingerprint of a dependency: a node's from this run, an input's or override's from its value. */
-  #dependencyFingerprint(name: string): Fingerprint {
-    const known = this.runFingerprints[name];
+  #dependencyFingerprint(run: RunState, name: string): Fingerprint {
+    const known = run.fingerprints[name];
     if (known !== undefined) return known;
-    const run = this.#run as RunState;
     const isOverride = name in run.overrides;
     const value = isOverride ? run.overrides[name] : run.inputs[name];
     const fingerprint = this.#fingerprint(value, name, undefined);
-    this.runFingerprints[name] = fingerprint;
-    this.lastRun[name] = { node: name, outcome: isOverride ? "override" : "input", fingerprint, durationMs: 0 };
+    run.fingerprints[name] = fingerprint;
+    run.records[name] = { node: name, outcome: isOverride ? "override" : "input", fingerprint, durationMs: 0 };
     return fingerprint;
   }
 
@@ -372,37 +398,47 @@ export class SmartCache implements Adapter, CachingStrategy {
   }
 
   /** Fingerprints a computed result and stores it: result bytes first, then the repository record. */
-  async #store(node: GraphNode, value: unknown, facts: NodeFacts): Promise<Fingerprint> {
+  async #store(run: RunState, node: GraphNode, value: unknown, facts: NodeFacts): Promise<Fingerprint> {
     const fingerprint = this.#fingerprint(value, node.name, node.cache?.fingerprint);
     if (isUniqueFingerprint(fingerprint)) return fingerprint; // cannot be found again: not worth storing
-    const exists = await this.#guard(this.resultStore, "has", () => this.resultStore.has(fingerprint), false);
-    if (!exists) {
-      let bytes: Uint8Array;
-      try {
-        bytes = this.codec.encode(value);
-      } catch (error) {
-        this.#warn(`node "${node.name}": its result is not cached because it cannot be encoded (${errorText(error)}); register a codec for it with withCache({ codecs })`);
-        return fingerprint;
-      }
-      const limit = this.#options.maxResultBytes;
-      if (limit !== undefined && bytes.byteLength > limit) {
-        this.#warn(`node "${node.name}": its result (${bytes.byteLength} bytes) exceeds maxResultBytes (${limit}) and is not cached`);
-        return fingerprint;
-      }
-      const stored = await this.#guard(this.resultStore, "set", async () => (await this.resultStore.set(fingerprint, bytes), true), false);
-      if (!stored) return fingerprint;
-      this.stats.resultWrites++;
+    // Equal results computed at the same moment (two nodes, or two runs) share one write.
+    let write = this.#writes.get(fingerprint);
+    if (!write) {
+      write = this.#writeResult(run, node, fingerprint, value).finally(() => this.#writes.delete(fingerprint));
+      this.#writes.set(fingerprint, write);
     }
-    this.#run?.stored.add(fingerprint);
+    if (!(await write)) return fingerprint;
+    run.stored.add(fingerprint);
     const meta = { node: node.name, codeVersion: facts.codeVersion, createdAt: Date.now() };
     await this.#guard(this.fingerprintStore, "set", () => this.fingerprintStore.set(facts.contextKey, fingerprint, meta), undefined);
-    this.stats.repositoryWrites++;
+    run.stats.repositoryWrites++;
     return fingerprint;
   }
 
+  /** Puts a result's bytes in the result store unless they are there; false when it is not stored. */
+  async #writeResult(run: RunState, node: GraphNode, fingerprint: Fingerprint, value: unknown): Promise<boolean> {
+    const exists = await this.#guard(this.resultStore, "has", () => this.resultStore.has(fingerprint), false);
+    if (exists) return true;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.codec.encode(value);
+    } catch (error) {
+      this.#warn(`node "${node.name}": its result is not cached because it cannot be encoded (${errorText(error)}); register a codec for it with withCache({ codecs })`);
+      return false;
+    }
+    const limit = this.#options.maxResultBytes;
+    if (limit !== undefined && bytes.byteLength > limit) {
+      this.#warn(`node "${node.name}": its result (${bytes.byteLength} bytes) exceeds maxResultBytes (${limit}) and is not cached`);
+      return false;
+    }
+    const stored = await this.#guard(this.resultStore, "set", async () => (await this.resultStore.set(fingerprint, bytes), true), false);
+    if (stored) run.stats.resultWrites++;
+    return stored;
+  }
+
   /** Loads a hit's result; a missing or corrupt result is recomputed (with a warning), never returned. */
-  async #load(node: GraphNode, fingerprint: Fingerprint, facts: NodeFacts, next: () => Promise<unknown>): Promise<unknown> {
-    this.stats.resultReads++;
+  async #load(run: RunState, node: GraphNode, fingerprint: Fingerprint, facts: NodeFacts, next: () => Promise<unknown>): Promise<unknown> {
+    run.stats.resultReads++;
     const bytes = await this.#guard(this.resultStore, "get", () => this.resultStore.get(fingerprint), undefined);
     let problem = "is missing from the result store";
     if (bytes !== undefined) {
@@ -414,14 +450,14 @@ export class SmartCache implements Adapter, CachingStrategy {
     }
     this.#warn(`node "${node.name}": cached result ${fingerprint} ${problem}; recomputing it`);
     const value = await next();
-    await this.#store(node, value, facts);
-    const record = this.lastRun[node.name];
-    if (record) this.lastRun[node.name] = { ...record, outcome: "recomputed", reason: `recomputed: cached result ${problem}` };
+    await this.#store(run, node, value, facts);
+    const record = run.records[node.name];
+    if (record) run.records[node.name] = { ...record, outcome: "recomputed", reason: `recomputed: cached result ${problem}` };
     return value;
   }
 
-  #record(node: GraphNode, outcome: NodeOutcome, started: number, extra: Partial<NodeRunRecord>): void {
-    this.lastRun[node.name] = { node: node.name, outcome, durationMs: performance.now() - started, ...extra };
+  #record(run: RunState, node: GraphNode, outcome: NodeOutcome, started: number, extra: Partial<NodeRunRecord>): void {
+    run.records[node.name] = { node: node.name, outcome, durationMs: performance.now() - started, ...extra };
   }
 
   async #guard<T>(store: { name: string }, operation: string, action: () => Promise<T>, fallback: T): Promise<T> {
@@ -453,6 +489,13 @@ interface RunState {
   computing: Map<string, { promise: Promise<{ node: string; fingerprint: Fingerprint } | undefined> }>;
   /** Fingerprints whose result is known to be in the result store. */
   stored: Set<Fingerprint>;
+  /** Data fingerprint of every node and used input, by name. */
+  fingerprints: Record<string, Fingerprint>;
+  /** Each node's outcome, by name. */
+  records: Record<string, NodeRunRecord>;
+  stats: CacheStats;
+  /** The batcher's round-trip count when the run started. */
+  roundTripsAtStart: number;
 }
 
 interface NodeFacts {

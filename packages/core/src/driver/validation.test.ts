@@ -89,14 +89,14 @@ describe("graph errors at build", () => {
 
 describe("invalid builder options", () => {
   it.each([
-    ["withMaxConcurrency(0)", (b: Builder) => b.withMaxConcurrency(0)],
-    ["withMaxConcurrency(1.5)", (b: Builder) => b.withMaxConcurrency(1.5)],
-    ["withMaxConcurrency(NaN)", (b: Builder) => b.withMaxConcurrency(Number.NaN)],
-    ["withConfig(null)", (b: Builder) => b.withConfig(null as never)],
-    ["withConfig([])", (b: Builder) => b.withConfig([] as never)],
-    ["withAdapters(null)", (b: Builder) => b.withAdapters(null as never)],
-    ["withCache(null)", (b: Builder) => b.withCache(null as never)],
-    ["withCache() twice", (b: Builder) => b.withCache({}).withCache({})],
+    ["withMaxConcurrency(0)", (b: Builder<any>) => b.withMaxConcurrency(0)],
+    ["withMaxConcurrency(1.5)", (b: Builder<any>) => b.withMaxConcurrency(1.5)],
+    ["withMaxConcurrency(NaN)", (b: Builder<any>) => b.withMaxConcurrency(Number.NaN)],
+    ["withConfig(null)", (b: Builder<any>) => b.withConfig(null as never)],
+    ["withConfig([])", (b: Builder<any>) => b.withConfig([] as never)],
+    ["withAdapters(null)", (b: Builder<any>) => b.withAdapters(null as never)],
+    ["withCache(null)", (b: Builder<any>) => b.withCache(null as never)],
+    ["withCache() twice", (b: Builder<any>) => b.withCache({}).withCache({})],
   ])("%s is a ConfigurationError", (_, configure) => {
     expect(() => configure(new Builder().withModules(chain))).toThrow(ConfigurationError);
   });
