@@ -1,11 +1,12 @@
 // encodeDict / decodeDict: the reversible, deterministic encoding of execution context keys.
 import { HamError } from "../errors.js";
+import { FINGERPRINT_SPEC_VERSION } from "../fingerprint/encoder.js";
 
 /**
  * Format marker at the start of every encoded dict. It moves with the fingerprint spec version, so a
  * change to how values are fingerprinted gives new keys instead of colliding with old ones.
  */
-export const KEY_FORMAT = "f1.";
+export const KEY_FORMAT = `f${FINGERPRINT_SPEC_VERSION}.`;
 
 /**
  * Encodes a string-valued dict as a url-safe string: keys sorted, so equal dicts give equal strings;
