@@ -203,7 +203,7 @@ export class SmartCache implements Adapter, CachingStrategy {
       });
       return result;
     }
-    if (node.cachedThrough !== undefined) return this.#passThrough(run, node, node.cachedThrough, ctx, next, started);
+    if (node.cachedThrough !== undefined) return this.#passThrough(run, node, node.cachedThrough, behavior, ctx, next, started);
     const codeVersion = this.codeVersions[node.name] ?? codeVersionOf(node);
     const inputFingerprints = this.#inputFingerprints(run, node, ctx.dependencyNames);
     const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
@@ -274,6 +274,7 @@ export class SmartCache implements Adapter, CachingStrategy {
    * field node does not run, and a field whose value did not change keeps its dependents' keys.
    */
   async #passThrough(
+    run: RunState,
     node: GraphNode,
     parent: string,
     behavior: CacheBehavior,
@@ -282,7 +283,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     started: number,
   ): Promise<unknown> {
     const codeVersion = this.codeVersions[node.name] ?? codeVersionOf(node);
-    const inputFingerprints = this.#inputFingerprints(node, ctx.dependencyNames);
+    const inputFingerprints = this.#inputFingerprints(run, node, ctx.dependencyNames);
     const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
     const facts = { contextKey, codeVersion, inputFingerprints };
     // A parent left out of the key (behaviour "ignore") cannot vouch for the value: never reuse it.
@@ -290,8 +291,8 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (complete && behavior !== "recompute") {
       const found = await this.#lookup(contextKey);
       if (found !== undefined) {
-        this.runFingerprints[node.name] = found;
-        this.#record(node, "hit", started, { ...facts, fingerprint: found, reason: `hit: part of the cached result of "${parent}", read only when needed` });
+        run.fingerprints[node.name] = found;
+        this.#record(run, node, "hit", started, { ...facts, fingerprint: found, reason: `hit: part of the cached result of "${parent}", read only when needed` });
         return deferredResult(async () => {
           try {
             return await next();
@@ -311,10 +312,10 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (complete && !isUniqueFingerprint(fingerprint)) {
       const meta = { node: node.name, codeVersion, createdAt: Date.now() };
       await this.#guard(this.fingerprintStore, "set", () => this.fingerprintStore.set(contextKey, fingerprint, meta), undefined);
-      this.stats.repositoryWrites++;
+      run.stats.repositoryWrites++;
     }
-    this.runFingerprints[node.name] = fingerprint;
-    this.#record(node, behavior === "recompute" ? "recomputed" : "computed", started, {
+    run.fingerprints[node.name] = fingerprint;
+    this.#record(run, node, behavior === "recompute" ? "recomputed" : "computed", started, {
       ...facts,
       fingerprint,
       reason: `picked from "${parent}"; its value is stored as part of "${parent}"'s result`,
