@@ -3,6 +3,7 @@ import { CodecError, CorruptResultError, ResultCodec, hashingReady } from "@ham/
 import * as arrow from "apache-arrow";
 import * as aq from "arquero";
 import pl from "nodejs-polars";
+import { createRequire } from "node:module";
 import { beforeAll, describe, expect, it } from "vitest";
 import { arrowTable } from "../test/tables.js";
 import { arrowIpcCodec, dataframeCaching, tableKind } from "./index.js";
@@ -70,6 +71,21 @@ describe("arrowIpcCodec", () => {
     const back = results.decode(results.encode(table, "T")) as arrow.Table;
     expect(back.numRows).toBe(table.numRows);
     expect(results.decode(results.encode({ plain: [1, 2] }))).toEqual({ plain: [1, 2] });
+  });
+
+  it("encodes tables made by another copy of apache-arrow (the CJS build) without copying buffers", () => {
+    const cjs = createRequire(import.meta.url)("apache-arrow") as typeof arrow;
+    expect(cjs.Table).not.toBe(arrow.Table);
+    const foreign = new cjs.Table({
+      id: cjs.vectorFromArray([1, 2, 3], new cjs.Int32()),
+      s: cjs.vectorFromArray(["a", null, "c"], new cjs.Utf8()),
+      cat: cjs.vectorFromArray(["x", "y", "x"], new cjs.Dictionary(new cjs.Utf8(), new cjs.Int32())),
+    });
+    const back = roundTrip(foreign) as arrow.Table;
+    expect(back.numRows).toBe(3);
+    expect(typedSchema(back)).toEqual(typedSchema(foreign as unknown as arrow.Table));
+    expect(back.getChild("s")!.toArray()).toEqual(["a", null, "c"]);
+    expect([...back.getChild("cat")!]).toEqual(["x", "y", "x"]);
   });
 
   it("rejects what it cannot encode and bytes it did not write", () => {

@@ -12,6 +12,7 @@ import type { Codec } from "@ham/core";
 import { CodecError, CorruptResultError, HamError } from "@ham/core";
 import { type TableKind, tableKind } from "./detect.js";
 import { type DataframeLibraries, arqueroModule, arrowModule, polarsModule } from "./libraries.js";
+import { Rehomer, isFromModule } from "./rehome.js";
 
 type AnyRecord = Record<string, any>;
 
@@ -110,14 +111,22 @@ class ArrowIpcCodec implements Codec {
   private toIpc(kind: TableKind, value: AnyRecord): Uint8Array {
     switch (kind) {
       case "arrow-table":
-        return this.arrow("encode Arrow tables").tableToIPC(value, "stream") as Uint8Array;
-      case "arrow-record-batch": {
-        const arrow = this.arrow("encode Arrow record batches");
-        return arrow.tableToIPC(new arrow.Table([value]), "stream") as Uint8Array;
-      }
+      case "arrow-record-batch":
       case "arrow-vector": {
-        const arrow = this.arrow("encode Arrow vectors");
-        return arrow.tableToIPC(new arrow.Table({ value }), "stream") as Uint8Array;
+        const arrow = this.arrow("encode Arrow tables");
+        // Vectors and batches are written as one-column / one-batch tables. Tables from another copy
+        // of apache-arrow are re-wrapped first (see rehome.ts).
+        const local = isFromModule(arrow, value);
+        const rehomer = local ? undefined : new Rehomer(arrow);
+        let table: AnyRecord;
+        if (kind === "arrow-table") table = rehomer ? rehomer.table(value) : value;
+        else if (kind === "arrow-record-batch") {
+          table = new arrow.Table(rehomer ? [new arrow.RecordBatch(rehomer.schema(value.schema as AnyRecord), rehomer.data(value.data as AnyRecord))] : [value]);
+        } else {
+          const vector = rehomer ? new arrow.Vector((value.data as AnyRecord[]).map((d) => rehomer.data(d))) : value;
+          table = new arrow.Table({ value: vector });
+        }
+        return arrow.tableToIPC(table, "stream") as Uint8Array;
       }
       case "arquero":
         // Arquero writes IPC itself (through flechette); no extra library needed to encode.

@@ -5,6 +5,7 @@
 // chunks would copy the whole column. Cutting the *logical* stream at fixed 4 MiB boundaries gives
 // the same block list for any chunking, copies only the bytes that straddle a boundary, and the
 // digest is a hash over the block hashes (a two-level tree).
+// (An empty piece list never reaches flushBlock: it runs only with pendingBytes > 0.)
 
 /** Bytes per block. Large enough that per-block overhead is noise, small enough to bound scratch. */
 export const BLOCK_BYTES = 4 << 20;
@@ -19,10 +20,19 @@ export function hashText(hashBytes: HashBytes, text: string): string {
   return hashBytes(encoder.encode(text));
 }
 
-/** A byte stream hashed block by block; the same bytes in any split give the same digest. */
+// One scratch buffer for all streams: a block is assembled and hashed synchronously, so no two
+// streams use it at the same time, and no per-column allocation is needed.
+let scratch: Uint8Array | undefined;
+
+/**
+ * A byte stream hashed block by block; the same bytes in any split give the same digest.
+ * Written bytes are kept as views (no copy) until a block is complete: a block that lies inside one
+ * written piece is hashed in place; only a block assembled from several pieces is copied once.
+ * Callers must not modify bytes they wrote before `digest()`.
+ */
 export class ByteStream {
-  private block: Uint8Array | undefined;
-  private fill = 0;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
   private readonly hashes: string[] = [];
   private total = 0;
 
@@ -33,49 +43,45 @@ export class ByteStream {
     return this.total;
   }
 
-  /** Appends `bytes`; whole blocks are hashed straight from the input without copying. */
+  /** Appends `bytes` (kept by reference until its block is hashed). */
   write(bytes: Uint8Array): void {
-    let at = 0;
     const n = bytes.byteLength;
     this.total += n;
-    if (this.fill > 0) {
-      const take = Math.min(n, BLOCK_BYTES - this.fill);
-      this.ensure(this.fill + take);
-      this.block!.set(bytes.subarray(0, take), this.fill);
-      this.fill += take;
-      at = take;
-      if (this.fill === BLOCK_BYTES) this.flushBlock();
-    }
-    while (n - at >= BLOCK_BYTES) {
-      this.hashes.push(this.hashBytes(bytes.subarray(at, at + BLOCK_BYTES)));
-      at += BLOCK_BYTES;
-    }
-    if (at < n) {
-      this.ensure(n - at);
-      this.block!.set(bytes.subarray(at), 0);
-      this.fill = n - at;
+    let at = 0;
+    while (at < n) {
+      if (this.pendingBytes === 0 && n - at >= BLOCK_BYTES) {
+        this.hashes.push(this.hashBytes(bytes.subarray(at, at + BLOCK_BYTES)));
+        at += BLOCK_BYTES;
+        continue;
+      }
+      const take = Math.min(BLOCK_BYTES - this.pendingBytes, n - at);
+      this.pending.push(bytes.subarray(at, at + take));
+      this.pendingBytes += take;
+      at += take;
+      if (this.pendingBytes === BLOCK_BYTES) this.flushBlock();
     }
   }
 
   /** Digest of everything written: total length plus the block hashes. */
   digest(): string {
-    if (this.fill > 0) this.flushBlock();
+    if (this.pendingBytes > 0) this.flushBlock();
     return `${this.total}:${this.hashes.join(",")}`;
   }
 
-  private ensure(size: number): void {
-    if (this.block && this.block.byteLength >= size) return;
-    // Grow geometrically up to one block, so many small columns do not each hold 4 MiB.
-    let capacity = this.block ? this.block.byteLength : 4096;
-    while (capacity < size) capacity *= 2;
-    const next = new Uint8Array(Math.min(capacity, BLOCK_BYTES));
-    if (this.block && this.fill > 0) next.set(this.block.subarray(0, this.fill));
-    this.block = next;
-  }
-
   private flushBlock(): void {
-    this.hashes.push(this.hashBytes(this.block!.subarray(0, this.fill)));
-    this.fill = 0;
+    if (this.pending.length === 1) {
+      this.hashes.push(this.hashBytes(this.pending[0]!));
+    } else {
+      scratch ??= new Uint8Array(BLOCK_BYTES);
+      let at = 0;
+      for (const piece of this.pending) {
+        scratch.set(piece, at);
+        at += piece.byteLength;
+      }
+      this.hashes.push(this.hashBytes(scratch.subarray(0, at)));
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 }
 
