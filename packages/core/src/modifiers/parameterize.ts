@@ -56,10 +56,11 @@ function expand(exportName: string, definition: NodeDefinition, nodes: Record<st
   return Object.entries(nodes).map(([name, bindings]) => {
     const boundValues: Record<string, unknown> = {};
     const boundSources: Record<string, string> = {};
-    for (const [param, binding] of Object.entries(bindings)) {
-      if (!params.includes(param)) {
+    for (const [key, binding] of Object.entries(bindings)) {
+      const param = parameterNamed(key, params);
+      if (param === undefined) {
         throw new ConfigurationError(
-          `parameterize on function "${exportName}": node "${name}" binds parameter "${param}", but "${exportName}" has parameters (${params.join(", ") || "none"}); bind one of those or fix the name`,
+          `parameterize on function "${exportName}": node "${name}" binds parameter "${key}", but "${exportName}" has parameters (${params.join(", ") || "none"}); bind one of those or fix the name`,
         );
       }
       if (binding[BINDING] === "value") boundValues[param] = binding.value;
@@ -73,6 +74,15 @@ function expand(exportName: string, definition: NodeDefinition, nodes: Record<st
       origin: { kind: "parameterize", from: exportName },
     };
   });
+}
+
+/**
+ * The parameter a binding key names. esbuild-based tools (tsx, vitest, tsup) rename a parameter that
+ * shadows a top-level name of its file (`base` → `base2`); a binding for `base` still finds it.
+ */
+function parameterNamed(key: string, params: readonly string[]): string | undefined {
+  if (params.includes(key)) return key;
+  return params.find((p) => p.startsWith(key) && /^([2-9]|[1-9]\d+)$/.test(p.slice(key.length)));
 }
 
 function checkNodes(nodes: unknown): Record<string, Bindings> {

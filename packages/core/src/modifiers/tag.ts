@@ -5,7 +5,7 @@ import { describeArgument, isPlainObject } from "./shared.js";
 
 /**
  * `tag({ owner: "data", pii: "false" })(fn)`. Tags apply to every node the function makes
- * (parameterized and extracted ones too); a later tag of the same key wins.
+ * (parameterized and extracted ones too); of two tags with the same key the outer one (applied last) wins.
  */
 export function tag(tags: Readonly<Record<string, string>>) {
   if (!isPlainObject(tags) || Object.keys(tags).length === 0) {
