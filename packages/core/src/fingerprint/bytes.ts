@@ -1,13 +1,16 @@
 // Low-level hashing: murmur3 x86 128-bit for structured encodings, xxh64 (WASM) for bulk bytes.
-// Why two hashes: murmur3 in JavaScript reaches ~0.6 GB/s (murmurhash3js-revisited) to ~1.9 GB/s
-// (our Math.imul port in murmur3.ts, bit-identical), xxhash-wasm ~6.5 GB/s (TOOLCHAIN.md); bulk
-// payloads (typed arrays, Buffers, table columns) must not cap fingerprinting far below memory
-// bandwidth.
+// Why two hashes: murmurhash3js-revisited (the project's named hash for structured values) reaches
+// ~0.3–0.6 GB/s, plenty for the small encodings of structured values; xxhash-wasm reaches ~6.5 GB/s
+// (TOOLCHAIN.md), so bulk payloads (typed arrays, Buffers, table columns) do not cap fingerprinting
+// far below memory bandwidth.
+import murmur from "murmurhash3js-revisited";
 import xxhash from "xxhash-wasm";
 import { FingerprintError } from "../errors.js";
-import { murmur3x86128Base64Url } from "./murmur3.js";
 
 type XXHashAPI = Awaited<ReturnType<typeof xxhash>>;
+
+// We only pass Uint8Arrays; the library's per-call input validation costs ~40% of its throughput.
+murmur.inputValidation = false;
 
 let api: XXHashAPI | undefined;
 let loading: Promise<void> | undefined;
@@ -53,7 +56,7 @@ export function hashBytes(bytes: Uint8Array): string {
 
 /** murmur3 x86 128-bit of `bytes` as 22 url-safe base64 characters (no padding). */
 export function murmur128(bytes: Uint8Array): string {
-  return murmur3x86128Base64Url(bytes, 0, bytes.byteLength);
+  return Buffer.from(murmur.x86.hash128(bytes), "hex").toString("base64url");
 }
 
 /** murmur3 x86 128-bit of a string's UTF-8 bytes, as 22 url-safe base64 characters. */

@@ -8,8 +8,7 @@ import { endianness } from "node:os";
 import { types } from "node:util";
 import type { Fingerprint, FingerprintContext, Fingerprinter } from "../contracts.js";
 import { FingerprintError } from "../errors.js";
-import { hashBytes, xxh64 } from "./bytes.js";
-import { murmur3x86128Into } from "./murmur3.js";
+import { hashBytes, murmur128, xxh64 } from "./bytes.js";
 
 /** Version of the byte encoding below; the cache puts it into every context key. */
 export const FINGERPRINT_SPEC_VERSION = 1;
@@ -99,7 +98,8 @@ export interface EncoderOwner {
 
 /** A fresh, random fingerprint that no other value will ever get (22 url-safe base64 chars). */
 export function uniqueFingerprint(): Fingerprint {
-  return randomBytes(16).toString("base64url");
+  // "~" never occurs in a real fingerprint, so isUniqueFingerprint can tell these apart.
+  return `~${randomBytes(16).toString("base64url")}`;
 }
 
 // Errors thrown on behalf of a custom fingerprinter; re-thrown as they are by outer levels so a
@@ -151,7 +151,7 @@ export class Encoder implements FingerprintContext {
     this.pos = 0;
     try {
       this.encodeValue(value, false);
-      return murmur3x86128Into(this.buf, 0, this.pos).toString("base64url");
+      return murmur128(this.buf.subarray(0, this.pos));
     } catch (error) {
       if (error instanceof Unfingerprintable) {
         this.owner.reportUnfingerprintable(node, error);
@@ -179,7 +179,7 @@ export class Encoder implements FingerprintContext {
     const depth = this.ancestors.length;
     try {
       this.encodeValue(value, skipCustomAtRoot);
-      return murmur3x86128Into(this.buf, start, this.pos).toString("base64url");
+      return murmur128(this.buf.subarray(start, this.pos));
     } catch (error) {
       if (error instanceof Unfingerprintable) {
         this.owner.reportUnfingerprintable(this.node, error);

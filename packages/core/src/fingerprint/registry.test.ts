@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { FingerprintContext, Fingerprinter } from "../contracts.js";
 import { ConfigurationError, FingerprintError } from "../errors.js";
 import { FingerprinterRegistry, defaultFingerprinter, fingerprintValue, hashingReady, uniqueFingerprint } from "./index.js";
+import { isUniqueFingerprint } from "../caching/unique.js";
 
 beforeAll(async () => {
   await hashingReady();
@@ -206,7 +207,8 @@ describe("values that cannot be fingerprinted", () => {
     const first = registry.fingerprint(value, { node: "F" });
     const second = registry.fingerprint(value, { node: "F" });
     expect(first).not.toBe(second);
-    expect(first).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(first).toMatch(/^~[A-Za-z0-9_-]{22}$/);
+    expect(isUniqueFingerprint(first)).toBe(true);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('node "F"');
     expect(warnings[0]).toContain("a function (handler)");

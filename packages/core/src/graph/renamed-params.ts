@@ -22,7 +22,7 @@ export function undoBundlerRenames(nodes: Map<string, GraphNode>): void {
       changed = true;
       // The name goes back too: input fingerprints are keyed by parameter name, and keys must not
       // depend on which tool compiled the module.
-      return { ...param, name: base, dep: base };
+      return { ...param, name: base as string, dep: base as string };
     });
     if (!changed) continue;
     const deps = params.flatMap((p) => (p.dep === undefined ? [] : [p.dep]));
