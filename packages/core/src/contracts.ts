@@ -101,7 +101,7 @@ export interface NodeRunRecord {
   /** Execution context key (absent for inputs and overrides). */
   readonly contextKey?: string;
   readonly codeVersion?: string;
-  /** What the code version was made of, label → hash (`own code`, `helper \`normalize\` in dataflow.ts`, …), for `explain`. */
+  /** What the code version was made of, label → hash ("own code", "helper `normalize` in dataflow.ts", …), for `explain`. */
   readonly codeParts?: Readonly<Record<string, string>>;
   /** Fingerprints of the inputs that went into the context key, by dependency name. */
   readonly inputFingerprints?: Readonly<Record<string, Fingerprint>>;
