@@ -38,6 +38,9 @@ export function decodeDict(encoded: string): Record<string, string> {
     throw new HamError(`decodeDict: "${encoded.slice(0, 40)}…" does not hold key/value pairs`);
   }
   const dict: Record<string, string> = {};
-  for (let i = 0; i < pairs.length; i += 2) dict[pairs[i] as string] = pairs[i + 1] as string;
+  for (let i = 0; i < pairs.length; i += 2) {
+    // defineProperty, not assignment: a key named "__proto__" must stay a key.
+    Object.defineProperty(dict, pairs[i] as string, { value: pairs[i + 1], enumerable: true, writable: true, configurable: true });
+  }
   return dict;
 }

@@ -25,7 +25,7 @@ import { isUniqueFingerprint } from "./unique.js";
 import { hashString } from "../fingerprint/bytes.js";
 import type { GraphNode, ParamInfo } from "../graph/graph.js";
 import { FileFingerprintRepository, FileResultStore } from "../stores/index.js";
-import { codeVersionOf } from "./code-version.js";
+import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
 import { encodeDict } from "./encode-dict.js";
 import { type Explanation, explainNode } from "./explain.js";
 import { LookupBatcher } from "./lookup-batcher.js";
@@ -77,6 +77,7 @@ export class SmartCache implements Adapter, CachingStrategy {
   /** Result writes in flight by fingerprint, so equal results computed at once are written once. */
   readonly #writes = new Map<Fingerprint, Promise<boolean>>();
   #warned = new Set<string>();
+  #codeParts = new Map<string, Readonly<Record<string, string>>>();
 
   constructor(options: CacheOptions = {}) {
     this.#options = options;
@@ -97,10 +98,18 @@ export class SmartCache implements Adapter, CachingStrategy {
   }
 
   /** Binds the cache to a built graph: checks options and computes every code version once. */
-  attach(graph: ReadonlyMap<string, GraphNode>): void {
+  attach(graph: ReadonlyMap<string, GraphNode>, identity?: { modules: readonly object[]; sources?: ReadonlyMap<object, string> }): void {
     this.#behaviors = resolveBehaviors(this.#options, graph);
     this.#graph = graph;
-    for (const node of graph.values()) this.codeVersions[node.name] = codeVersionOf(node);
+    // Given the modules (and files from withModuleSource), code versions follow the helpers nodes use.
+    const identities = identity
+      ? codeIdentitiesOf(graph, { ...identity, warn: (message) => this.#warn(message), debug: (message) => this.#logger.debug?.(message) })
+      : undefined;
+    for (const node of graph.values()) {
+      const found = identities?.get(node.name);
+      this.codeVersions[node.name] = found?.version ?? codeVersionOf(node);
+      if (found && Object.keys(found.parts).length > 0) this.#codeParts.set(node.name, found.parts);
+    }
   }
 
   /** CachingStrategy: the node's behaviour for this run. */
@@ -207,7 +216,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     const codeVersion = this.codeVersions[node.name] ?? codeVersionOf(node);
     const inputFingerprints = this.#inputFingerprints(run, node, ctx.dependencyNames);
     const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
-    const facts = { contextKey, codeVersion, inputFingerprints };
+    const facts = { contextKey, codeVersion, inputFingerprints, ...this.#codePartsOf(node) };
     if (behavior !== "recompute") {
       const found = await this.#lookup(contextKey);
       if (found !== undefined) {
@@ -285,7 +294,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     const codeVersion = this.codeVersions[node.name] ?? codeVersionOf(node);
     const inputFingerprints = this.#inputFingerprints(run, node, ctx.dependencyNames);
     const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
-    const facts = { contextKey, codeVersion, inputFingerprints };
+    const facts = { contextKey, codeVersion, inputFingerprints, ...this.#codePartsOf(node) };
     // A parent left out of the key (behaviour "ignore") cannot vouch for the value: never reuse it.
     const complete = node.params.every((p) => p.dep === undefined || p.name in inputFingerprints);
     if (complete && behavior !== "recompute") {
@@ -473,6 +482,12 @@ export class SmartCache implements Adapter, CachingStrategy {
     }
   }
 
+  /** `{ codeParts }` for a node whose code version followed helpers, else nothing. */
+  #codePartsOf(node: GraphNode): { codeParts?: Readonly<Record<string, string>> } {
+    const codeParts = this.#codeParts.get(node.name);
+    return codeParts ? { codeParts } : {};
+  }
+
   #warn(message: string): void {
     if (this.#warned.has(message)) return;
     this.#warned.add(message);
@@ -502,6 +517,7 @@ interface RunState {
 interface NodeFacts {
   contextKey: string;
   codeVersion: string;
+  codeParts?: Readonly<Record<string, string>>;
   inputFingerprints: Record<string, Fingerprint>;
 }
 

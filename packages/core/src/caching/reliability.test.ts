@@ -1,0 +1,212 @@
+// A missing or corrupt result is recomputed, never returned; a failing store fails loudly or, if asked, runs uncached.
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { filesUnder, memoryCache, RecordingLogger, tempFolder } from "../../test/support.js";
+import type { FingerprintMeta, FingerprintRepository, ResultStore } from "../contracts.js";
+import { Builder } from "../driver/builder.js";
+import { StoreError } from "../errors.js";
+import { MemoryFingerprintRepository, MemoryResultStore } from "../stores/index.js";
+
+let calls: Record<string, number> = {};
+const tick = (name: string): void => void (calls[name] = (calls[name] ?? 0) + 1);
+let folder: ReturnType<typeof tempFolder>;
+beforeEach(() => {
+  calls = {};
+  folder = tempFolder();
+});
+afterEach(() => folder.cleanup());
+
+const seed = {
+  A: () => (tick("A"), 7),
+  B: (A: number) => (tick("B"), A * 1.0),
+  C: (B: number, D = true) => (tick("C"), B !== Number(D)),
+  E: async (C: boolean) => (tick("E"), "hello-world"),
+  F: (E: string) => (tick("F"), { [E]: E.repeat(3) }),
+};
+const expectedF = { "hello-world": "hello-worldhello-worldhello-world" };
+const outcomes = (dr: { cache: { lastRun: Record<string, { outcome: string }> } }) =>
+  Object.fromEntries(Object.entries(dr.cache.lastRun).map(([name, record]) => [name, record.outcome]));
+
+describe("damaged results", () => {
+  it("a result missing from the store while its fingerprint is known is recomputed with a warning", async () => {
+    const stores = memoryCache();
+    const cold = await new Builder().withModules(seed).withCache(stores).build();
+    await cold.execute(["F"]);
+    await stores.resultStore.delete(cold.cache.runFingerprints.F as string);
+    calls = {};
+    const dr = await new Builder().withModules(seed).withCache(stores).build();
+    expect(await dr.execute(["F"])).toEqual({ F: expectedF });
+    expect(calls).toEqual({ F: 1 });
+    expect(outcomes(dr).F).toBe("recomputed");
+    expect(dr.cache.lastRun.F?.reason).toContain("missing");
+    expect(stores.logger.warnings.some((w) => w.includes('node "F"') && w.includes("missing"))).toBe(true);
+    // The recomputed result was stored again: the next run is all hits.
+    calls = {};
+    await (await new Builder().withModules(seed).withCache(stores).build()).execute(["F"]);
+    expect(calls).toEqual({});
+  });
+
+  it("a corrupt result file is recomputed, never returned; its intact inputs are read from the cache", async () => {
+    const logger = new RecordingLogger();
+    const cold = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
+    await cold.execute(["F"]);
+    const fileOfF = filesUnder(path.join(folder.path, "results")).filter((f) => path.basename(f).startsWith(cold.cache.runFingerprints.F as string));
+    expect(fileOfF).toHaveLength(1);
+    fs.writeFileSync(fileOfF[0] as string, Buffer.from("not a result at all"));
+    calls = {};
+    const dr = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
+    expect(await dr.execute(["F"])).toEqual({ F: expectedF });
+    expect(calls).toEqual({ F: 1 });
+    expect(outcomes(dr)).toEqual({ A: "hit", B: "hit", C: "hit", E: "hit", F: "recomputed" });
+    expect(logger.warnings.filter((w) => w.includes('node "F"') && w.includes("could not be read back"))).toHaveLength(1);
+  });
+
+  it("when every result file is corrupt each node is recomputed once, however many paths lead to it", async () => {
+    const logger = new RecordingLogger();
+    await (await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build()).execute(["A", "C", "F"]);
+    const resultFiles = filesUnder(path.join(folder.path, "results"));
+    expect(resultFiles.length).toBeGreaterThanOrEqual(4); // A and B are both 7: one shared file
+    for (const file of resultFiles) fs.writeFileSync(file, Buffer.from("not a result at all"));
+    calls = {};
+    const dr = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
+    expect(await dr.execute(["A", "C", "F"])).toEqual({ A: 7, C: true, F: expectedF });
+    expect(calls).toEqual({ A: 1, B: 1, C: 1, E: 1, F: 1 });
+    expect(outcomes(dr)).toEqual({ A: "recomputed", B: "recomputed", C: "recomputed", E: "recomputed", F: "recomputed" });
+  });
+
+  it("a truncated result file is recomputed", async () => {
+    const logger = new RecordingLogger();
+    await (await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build()).execute(["F"]);
+    for (const file of filesUnder(path.join(folder.path, "results"))) {
+      const bytes = fs.readFileSync(file);
+      fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    }
+    const dr = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
+    expect(await dr.execute(["F"])).toEqual({ F: expectedF });
+    expect(outcomes(dr).F).toBe("recomputed");
+  });
+
+  it("a deleted cache folder just makes the next run cold", async () => {
+    const logger = new RecordingLogger();
+    await (await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build()).execute(["F"]);
+    fs.rmSync(folder.path, { recursive: true, force: true });
+    calls = {};
+    const dr = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
+    expect(await dr.execute(["F"])).toEqual({ F: expectedF });
+    expect(calls).toEqual({ A: 1, B: 1, C: 1, E: 1, F: 1 });
+  });
+});
+
+/** A real memory result store whose chosen operations throw, as a store that is down would. */
+class BrokenResultStore implements ResultStore {
+  readonly name = "broken-results";
+  readonly #inner = new MemoryResultStore();
+  constructor(private readonly failing: ReadonlySet<string>) {}
+  #check(operation: string, message: string): void {
+    if (this.failing.has(operation)) throw new Error(message);
+  }
+  async open() {
+    this.#check("open", "cannot connect");
+    return this.#inner.open();
+  }
+  async close() {
+    return this.#inner.close();
+  }
+  async has(key: string) {
+    this.#check("has", "connection refused");
+    return this.#inner.has(key);
+  }
+  async get(key: string) {
+    this.#check("get", "connection refused");
+    return this.#inner.get(key);
+  }
+  async set(key: string, bytes: Uint8Array) {
+    this.#check("set", "disk full");
+    return this.#inner.set(key, bytes);
+  }
+  async delete(key: string) {
+    return this.#inner.delete(key);
+  }
+}
+
+/** A real memory repository whose chosen operations throw. */
+class BrokenRepository implements FingerprintRepository {
+  readonly name = "broken-repository";
+  readonly #inner = new MemoryFingerprintRepository();
+  constructor(private readonly failing: ReadonlySet<string>) {}
+  #check(operation: string, message: string): void {
+    if (this.failing.has(operation)) throw new Error(message);
+  }
+  async open() {
+    this.#check("open", "cannot connect");
+    return this.#inner.open();
+  }
+  async close() {
+    return this.#inner.close();
+  }
+  async get(key: string) {
+    this.#check("get", "timeout");
+    return this.#inner.get(key);
+  }
+  async getMany(keys: readonly string[]) {
+    this.#check("get", "timeout");
+    return this.#inner.getMany(keys);
+  }
+  async set(key: string, fingerprint: string, meta: FingerprintMeta) {
+    this.#check("set", "read-only");
+    return this.#inner.set(key, fingerprint, meta);
+  }
+}
+
+describe("a failing store", () => {
+  const cases: [string, () => { fingerprintStore: FingerprintRepository; resultStore: ResultStore }, string, string][] = [
+    ["result store set", () => ({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new BrokenResultStore(new Set(["set"])) }), "broken-results", "set"],
+    ["result store open", () => ({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new BrokenResultStore(new Set(["open"])) }), "broken-results", "open"],
+    ["repository lookups", () => ({ fingerprintStore: new BrokenRepository(new Set(["get"])), resultStore: new MemoryResultStore() }), "broken-repository", "getMany"],
+    ["repository writes", () => ({ fingerprintStore: new BrokenRepository(new Set(["set"])), resultStore: new MemoryResultStore() }), "broken-repository", "set"],
+    ["repository open", () => ({ fingerprintStore: new BrokenRepository(new Set(["open"])), resultStore: new MemoryResultStore() }), "broken-repository", "open"],
+  ];
+
+  it.each(cases)("(%s) fails the run with a StoreError naming the store and operation", async (_, makeStores, store, operation) => {
+    const dr = await new Builder().withModules(seed).withCache({ ...makeStores(), logger: new RecordingLogger() }).build();
+    const error = await dr.execute(["F"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).store).toBe(store);
+    expect((error as StoreError).operation).toBe(operation);
+    expect((error as Error).message).toContain(`store "${store}"`);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it.each(cases)("(%s) with onStoreError: \"warn\" the run completes correctly, uncached, with a warning", async (_, makeStores, store) => {
+    const logger = new RecordingLogger();
+    const stores = makeStores();
+    const dr = await new Builder().withModules(seed).withCache({ ...stores, logger, onStoreError: "warn" }).build();
+    expect(await dr.execute(["F"])).toEqual({ F: expectedF });
+    expect(await dr.execute(["F"])).toEqual({ F: expectedF });
+    expect(logger.warnings.some((w) => w.includes(`store "${store}"`))).toBe(true);
+  });
+
+  it("a result store that fails on read, with warn, recomputes instead of failing", async () => {
+    const logger = new RecordingLogger();
+    const fingerprintStore = new MemoryFingerprintRepository();
+    await (await new Builder().withModules(seed).withCache({ fingerprintStore, resultStore: new MemoryResultStore(), logger }).build()).execute(["F"]);
+    // Same repository (it knows every fingerprint) but a result store that cannot read.
+    const resultStore = new BrokenResultStore(new Set(["get"]));
+    calls = {};
+    const dr = await new Builder().withModules(seed).withCache({ fingerprintStore, resultStore, logger, onStoreError: "warn" }).build();
+    expect(await dr.execute(["F"])).toEqual({ F: expectedF });
+    // No result can be read, so F and everything it needs are recomputed, each once.
+    expect(calls).toEqual({ A: 1, B: 1, C: 1, E: 1, F: 1 });
+    expect(logger.warnings.some((w) => w.includes('store "broken-results" failed to get'))).toBe(true);
+  });
+
+  it("a store error is not a node failure: it is thrown as the StoreError itself", async () => {
+    const dr = await new Builder()
+      .withModules(seed)
+      .withCache({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new BrokenResultStore(new Set(["has"])), logger: new RecordingLogger() })
+      .build();
+    const error = await dr.execute(["A"]).catch((e: unknown) => e);
+    expect((error as Error).name).toBe("StoreError");
+  });
+});
