@@ -105,6 +105,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     const identities = identity
       ? codeIdentitiesOf(graph, { ...identity, warn: (message) => this.#warn(message), debug: (message) => this.#logger.debug?.(message) })
       : undefined;
+    this.#codeParts.clear();
     for (const node of graph.values()) {
       const found = identities?.get(node.name);
       this.codeVersions[node.name] = found?.version ?? codeVersionOf(node);
