@@ -1,0 +1,344 @@
+// Code identity of nodes: a node's own text plus the module-level helpers, constants, classes and
+// imports it uses (followed transitively), and a guard for closures whose captured values no text shows.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parse } from "acorn";
+import { hashString } from "../fingerprint/bytes.js";
+import type { GraphNode } from "../graph/graph.js";
+import { normalizeSource } from "../graph/parse.js";
+import { type FunctionSite, type ImportBinding, ModuleAnalysis, type ModuleDeclaration } from "./module-analysis.js";
+import { resolveImport } from "./resolve-import.js";
+import { type EsNode, type FreeName, freeNamesOf, resolveName } from "./scope.js";
+import { ScriptLocator } from "./script-locator.js";
+
+/** A node's code version and the parts it was made of (for `explain`). */
+export interface CodeIdentity {
+  readonly version: string;
+  /** Label → hash: `own code`, `helper \`normalize\` in dataflow.ts`, `package \`lodash\``, … (empty when only the node's text counts). */
+  readonly parts: Readonly<Record<string, string>>;
+}
+
+export interface CodeIdentityOptions {
+  /** The modules given to withModules, in order (GraphNode.moduleIndex indexes them). */
+  readonly modules: readonly object[];
+  /** Files given with withModuleSource, by module. */
+  readonly sources?: ReadonlyMap<object, string>;
+  /** Receives the closure warnings (`warn`) and notes on sources that could not be read (`debug`). */
+  readonly warn?: (message: string) => void;
+  readonly debug?: (message: string) => void;
+}
+
+/** The label of a node's own text among its code parts. */
+export const OWN_CODE = "own code";
+
+/** Code identities of every node of a graph. Opens the inspector only if some node needs its module's source. */
+export function computeCodeIdentities(graph: ReadonlyMap<string, GraphNode>, options: CodeIdentityOptions): Map<string, CodeIdentity> {
+  const run = new IdentityRun(options);
+  try {
+    const out = new Map<string, CodeIdentity>();
+    for (const node of graph.values()) out.set(node.name, run.identityOf(node));
+    return out;
+  } finally {
+    run.close();
+  }
+}
+
+/**
+ * The text-only code version (what a node gets when nothing outside it can be followed). A version
+ * pinned with `cache({ version })` is combined with the name of the function (the node name, or the
+ * function a modifier made the node from) so two functions pinned to the same string never share
+ * results by accident, while the nodes `parameterize` makes from one function still do.
+ */
+export function textCodeVersion(node: GraphNode): string {
+  const pinned = node.cache?.version;
+  if (pinned !== undefined) return hashString(`pinned\u0000${node.origin?.from ?? node.name}\u0000${pinned}`);
+  return hashString(normalizeSource(node.source));
+}
+
+// Analyses of scripts seen through the inspector, by script id: a script's text never changes, so
+// they are kept for the life of the process (bounded).
+const scriptAnalyses = new Map<string, ModuleAnalysis | null>();
+const MAX_CACHED_SCRIPTS = 256;
+const declarationHashes = new WeakMap<ModuleDeclaration, string>();
+const TS_FILE = /\.(ts|tsx|mts|cts)$/;
+
+interface Found {
+  readonly analysis: ModuleAnalysis;
+  readonly site: FunctionSite;
+}
+
+class IdentityRun {
+  readonly #options: CodeIdentityOptions;
+  #locator: ScriptLocator | string | undefined;
+  readonly #files = new Map<string, ModuleAnalysis | null>();
+  readonly #moduleScripts = new Map<object, ModuleAnalysis[]>();
+  readonly #noted = new Set<string>();
+
+  constructor(options: CodeIdentityOptions) {
+    this.#options = options;
+  }
+
+  identityOf(node: GraphNode): CodeIdentity {
+    const own = textCodeVersion(node);
+    if (node.cache?.version !== undefined) return { version: own, parts: {} };
+    const text = Function.prototype.toString.call(node.fn);
+    const free = ownFreeNames(text);
+    if (!free || ![...free.keys()].some((name) => !(name in globalThis))) return { version: own, parts: {} };
+    const found = this.#find(node, text);
+    if (!found) return { version: own, parts: {} };
+    const parts: Record<string, string> = {};
+    const closure: string[] = [];
+    const root = found.analysis.file;
+    for (const [name, use] of free) {
+      const where = resolveName(name, found.site.outer);
+      if (where === "module") this.#follow(found.analysis, name, use.members, parts, root, new Set());
+      else if (where === "closure") closure.push(name);
+    }
+    if (closure.length > 0) {
+      const names = closure.map((n) => `"${n}"`).join(", ");
+      this.#options.warn?.(
+        `node "${node.name}" uses ${names} from an enclosing function, not from module level, so its code version cannot cover ${closure.length > 1 ? "their values" : "that value"}; ham adds the node's name to its cache key so nodes made by one factory never share results. Pin cache({ version }) and change it when ${names} change${closure.length > 1 ? "" : "s"}`,
+      );
+      parts[`closure over ${closure.map((n) => `\`${n}\``).join(", ")}`] = hashString(`node\u0000${node.name}`);
+      // `export const double = make(2)`: the declaration that made the node shows the factory's arguments.
+      const madeBy = node.origin?.from ?? node.name;
+      const declaration = found.analysis.declarations.get(madeBy);
+      if (declaration && !(declaration.node.start <= found.site.start && found.site.start < declaration.node.end)) {
+        this.#follow(found.analysis, madeBy, undefined, parts, root, new Set());
+      }
+    }
+    const entries = Object.entries(parts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    if (entries.length === 0) return { version: own, parts: {} };
+    const version = hashString([normalizeSource(node.source), ...entries.map(([label, hash]) => `${label}=${hash}`)].join("\u0000"));
+    return { version, parts: { [OWN_CODE]: own, ...parts } };
+  }
+
+  close(): void {
+    if (this.#locator instanceof ScriptLocator) this.#locator.close();
+  }
+
+  /** The function of `node` in its module's source: from withModuleSource's file, else through the inspector. */
+  #find(node: GraphNode, text: string): Found | undefined {
+    const module = this.#options.modules[node.moduleIndex];
+    const given = module === undefined ? undefined : this.#options.sources?.get(module);
+    if (given !== undefined) {
+      const analysis = this.#diskAnalysis(given);
+      const site = analysis ? pickSite(analysis.functionsWithText(text), undefined) : undefined;
+      if (analysis && site) return { analysis, site };
+      this.#note(
+        `given:${given}`,
+        `the file given with withModuleSource for module ${node.moduleIndex + 1} (${given}) ${analysis ? `does not contain the function of node "${node.name}" as it runs (was it compiled or transformed?)` : "cannot be read or parsed as JavaScript"}; looking the function up through the inspector instead`,
+      );
+    }
+    const locator = this.#openLocator();
+    if (typeof locator === "string") {
+      this.#note("inspector", `cannot read module sources through node:inspector (${locator}); nodes that use module-level helpers or constants are versioned by their own text only — give the module's file with builder.withModuleSource(module, url)`);
+      return undefined;
+    }
+    const known = module === undefined ? [] : (this.#moduleScripts.get(module) ?? []);
+    for (const analysis of known) {
+      const site = pickSite(analysis.functionsWithText(text), undefined);
+      if (site) return { analysis, site };
+    }
+    const location = locator.locate(node.fn);
+    const analysis = location ? this.#scriptAnalysis(location.scriptId) : undefined;
+    if (!location || !analysis) {
+      this.#note(`node:${node.name}`, `the source of node "${node.name}" could not be found; it is versioned by its own text only (helpers and constants it uses are not followed)`);
+      return undefined;
+    }
+    if (module !== undefined && !known.includes(analysis)) this.#moduleScripts.set(module, [...known, analysis]);
+    const site = pickSite(analysis.functionsWithText(text), analysis.offsetOf(location.line, location.column));
+    if (!site) {
+      this.#note(`node:${node.name}`, `the function of node "${node.name}" was not found in its script ${locator.url(location.scriptId)}; it is versioned by its own text only`);
+      return undefined;
+    }
+    return { analysis, site };
+  }
+
+  /** Adds the part for module-level `name` of `analysis` and, transitively, what it uses. */
+  #follow(analysis: ModuleAnalysis, name: string, members: ReadonlySet<string> | undefined, parts: Record<string, string>, root: string | undefined, seen: Set<string>): void {
+    const key = `${analysis.file ?? ""}\u0000${name}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const declaration = analysis.declarations.get(name);
+    if (!declaration) return; // a loader wrapper's parameter or a var hoisted out of a block: nothing to version
+    if (declaration.import) {
+      this.#followImport(analysis, declaration.import, members, parts, root, seen);
+      return;
+    }
+    parts[`${declaration.kind} \`${name}\` in ${display(analysis.file, root)}`] = declarationHash(declaration);
+    for (const [used, use] of analysis.freeNames(declaration.node)) {
+      if (analysis.moduleScope.names.has(used)) this.#follow(analysis, used, use.members, parts, root, seen);
+    }
+  }
+
+  #followImport(
+    importer: ModuleAnalysis,
+    binding: ImportBinding,
+    members: ReadonlySet<string> | undefined,
+    parts: Record<string, string>,
+    root: string | undefined,
+    seen: Set<string>,
+  ): void {
+    const resolved = resolveImport(binding.spec, importer.file);
+    switch (resolved.kind) {
+      case "builtin":
+        return;
+      case "package":
+        parts[`package \`${resolved.name}\``] = resolved.version;
+        return;
+      case "unresolved":
+        parts[`import "${binding.spec}" (not found)`] = "unresolved";
+        return;
+    }
+    const target = this.#fileAnalysis(resolved.path);
+    if (!target) {
+      // Not analysable (a TypeScript file nobody loaded, say): its whole text stands in.
+      parts[`file ${display(resolved.path, root)}`] = hashString(readText(resolved.path) ?? "unreadable");
+      return;
+    }
+    const names = binding.imported === "*" ? (members ? [...members] : undefined) : [binding.imported];
+    if (!names) {
+      parts[`module ${display(target.file, root)}`] = hashString(normalizeSource(target.source));
+      return;
+    }
+    for (const exported of names) this.#followExport(target, exported, parts, root, seen);
+  }
+
+  #followExport(target: ModuleAnalysis, exported: string, parts: Record<string, string>, root: string | undefined, seen: Set<string>): void {
+    const local = target.exportAliases.get(exported) ?? exported;
+    if (target.declarations.has(local)) return this.#follow(target, local, undefined, parts, root, seen);
+    const reExport = target.reExports.get(exported);
+    if (reExport) return this.#followImport(target, reExport, undefined, parts, root, seen);
+    if (target.starExports.length > 0) {
+      for (const spec of target.starExports) this.#followImport(target, { spec, imported: exported }, undefined, parts, root, seen);
+      return;
+    }
+    parts[`module ${display(target.file, root)}`] = hashString(normalizeSource(target.source));
+  }
+
+  /** A project file's analysis: the script as loaded (through the inspector) when it is, else the file on disk. */
+  #fileAnalysis(file: string): ModuleAnalysis | undefined {
+    if (this.#locator instanceof ScriptLocator) {
+      const scriptId = this.#locator.scriptOf(pathToFileURL(file).href) ?? this.#locator.scriptOf(file);
+      const analysis = scriptId === undefined ? undefined : this.#scriptAnalysis(scriptId);
+      if (analysis) return analysis;
+    }
+    return TS_FILE.test(file) ? undefined : this.#diskAnalysis(file);
+  }
+
+  #diskAnalysis(location: string): ModuleAnalysis | undefined {
+    const file = location.startsWith("file:") ? fileURLToPath(location) : path.resolve(location);
+    if (this.#files.has(file)) return this.#files.get(file) ?? undefined;
+    const text = readText(file);
+    let analysis: ModuleAnalysis | null = null;
+    if (text !== undefined) {
+      try {
+        analysis = new ModuleAnalysis(text, file);
+      } catch {
+        analysis = null;
+      }
+    }
+    this.#files.set(file, analysis);
+    return analysis ?? undefined;
+  }
+
+  #scriptAnalysis(scriptId: string): ModuleAnalysis | undefined {
+    if (scriptAnalyses.has(scriptId)) return scriptAnalyses.get(scriptId) ?? undefined;
+    const locator = this.#locator as ScriptLocator;
+    const source = locator.source(scriptId);
+    let analysis: ModuleAnalysis | null = null;
+    if (source !== undefined) {
+      const url = locator.url(scriptId);
+      let file: string | undefined;
+      try {
+        file = url.startsWith("file:") ? fileURLToPath(url.replace(/[?#].*$/, "")) : url.startsWith("/") ? url : undefined;
+      } catch {
+        file = undefined;
+      }
+      try {
+        analysis = new ModuleAnalysis(source, file);
+      } catch {
+        analysis = null;
+      }
+    }
+    if (scriptAnalyses.size >= MAX_CACHED_SCRIPTS) scriptAnalyses.delete(scriptAnalyses.keys().next().value as string);
+    scriptAnalyses.set(scriptId, analysis);
+    return analysis ?? undefined;
+  }
+
+  #openLocator(): ScriptLocator | string {
+    if (this.#locator === undefined) {
+      this.#locator = ScriptLocator.open();
+      if (this.#locator instanceof ScriptLocator) {
+        this.#options.debug?.(`[ham] code identity: read module sources through node:inspector (debugger enabled for ${this.#locator.enableMs.toFixed(1)} ms)`);
+      }
+    }
+    return this.#locator;
+  }
+
+  #note(key: string, message: string): void {
+    if (this.#noted.has(key)) return;
+    this.#noted.add(key);
+    this.#options.debug?.(`[ham] ${message}`);
+  }
+}
+
+/** Free names of a function given as source text, or undefined when it does not parse alone. */
+function ownFreeNames(text: string): Map<string, FreeName> | undefined {
+  for (const wrapped of [`(${text})`, `({${text}})`, `({async ${text}})`]) {
+    let program: EsNode;
+    try {
+      program = parse(wrapped, { ecmaVersion: "latest", sourceType: "module" }) as EsNode;
+    } catch {
+      continue;
+    }
+    let expr = (program.body as EsNode[])[0]?.expression as EsNode | undefined;
+    if (expr?.type === "ObjectExpression") expr = (expr.properties as EsNode[])[0]?.value;
+    if (expr && /^(ArrowFunctionExpression|FunctionExpression)$/.test(expr.type)) return freeNamesOf(expr);
+    if (expr?.type === "ClassExpression") return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * One of several functions with the same text: the one at `offset` when known; else any, provided they all
+ * see the same names from the same places (module level vs an enclosing function).
+ */
+function pickSite(sites: readonly FunctionSite[], offset: number | undefined): FunctionSite | undefined {
+  if (sites.length <= 1) return sites[0];
+  if (offset !== undefined) {
+    return sites.reduce((best, site) => (Math.abs(site.start - offset) < Math.abs(best.start - offset) ? site : best));
+  }
+  const first = sites[0] as FunctionSite;
+  const free = freeNamesOf(first.node);
+  const signature = (site: FunctionSite) => [...free.keys()].map((name) => resolveName(name, site.outer)).join(",");
+  const expected = signature(first);
+  return sites.every((site) => signature(site) === expected) ? first : undefined;
+}
+
+function declarationHash(declaration: ModuleDeclaration): string {
+  let hash = declarationHashes.get(declaration);
+  if (hash === undefined) {
+    hash = hashString(`${declaration.kind}\u0000${normalizeSource(declaration.text)}`);
+    declarationHashes.set(declaration, hash);
+  }
+  return hash;
+}
+
+/** A file named relative to the node's own module, so labels (and hashes) do not depend on where the project lives. */
+function display(file: string | undefined, root: string | undefined): string {
+  if (!file) return "(unnamed script)";
+  if (!root) return path.basename(file);
+  const relative = path.relative(path.dirname(root), file).split(path.sep).join("/");
+  return relative === "" ? path.basename(file) : relative;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,254 @@
+// One module's source, parsed once: its top-level declarations (helpers, constants, classes, imports)
+// and every function in it with the scope around it, found by the function's source text.
+import { parse } from "acorn";
+import { type EsNode, type FreeName, type Scope, freeNamesOf, hoistVars, lexicalNames, patternNames, walkReferences } from "./scope.js";
+
+/** A binding the module imports: from `spec`, the export `imported` (`"*"` for the whole namespace). */
+export interface ImportBinding {
+  readonly spec: string;
+  readonly imported: string;
+}
+
+/** A module-level declaration a node may depend on. */
+export interface ModuleDeclaration {
+  readonly name: string;
+  readonly kind: "helper" | "constant" | "class" | "import";
+  /** The declaration's source text (a function, class or `name = init` declarator). */
+  readonly text: string;
+  readonly node: EsNode;
+  readonly import?: ImportBinding;
+}
+
+/** A function found in the module, and the scope it was created in. */
+export interface FunctionSite {
+  readonly node: EsNode;
+  readonly outer: Scope;
+  readonly start: number;
+}
+
+const PARSE_OPTIONS = {
+  ecmaVersion: "latest",
+  allowHashBang: true,
+  allowAwaitOutsideFunction: true,
+  allowReturnOutsideFunction: true,
+  allowImportExportEverywhere: true,
+} as const;
+
+export class ModuleAnalysis {
+  /** Top-level declarations by local name. */
+  readonly declarations = new Map<string, ModuleDeclaration>();
+  /** Exported name → local name, where they differ (`export { a as b }`). */
+  readonly exportAliases = new Map<string, string>();
+  /** Exported name → where it is re-exported from (`export { a } from "./x.js"`). */
+  readonly reExports = new Map<string, ImportBinding>();
+  /** Modules re-exported whole (`export * from "./x.js"`). */
+  readonly starExports: string[] = [];
+  readonly moduleScope: Scope;
+  readonly #functions = new Map<string, FunctionSite[]>();
+  readonly #free = new Map<string, Map<string, FreeName>>();
+  #lineStarts: number[] | undefined;
+
+  /**
+   * `file` is the module's path (for resolving its imports and naming it in labels).
+   * Throws when the source does not parse as JavaScript.
+   */
+  constructor(
+    readonly source: string,
+    readonly file: string | undefined,
+  ) {
+    let program: EsNode;
+    try {
+      program = parse(source, { ...PARSE_OPTIONS, sourceType: "module" }) as EsNode;
+    } catch {
+      program = parse(source, { ...PARSE_OPTIONS, sourceType: "script" }) as EsNode;
+    }
+    const body = unwrapLoaderWrapper(program);
+    const names = new Set<string>();
+    hoistVars({ type: "BlockStatement", body, start: 0, end: 0 } as unknown as EsNode, names);
+    lexicalNames(body, names);
+    this.moduleScope = { names, parent: undefined, module: true };
+    for (const stmt of body) this.#declare(stmt);
+    const index = (fn: EsNode, outer: Scope, parent: EsNode | undefined): void => {
+      const site = { node: fn, outer, start: fn.start };
+      this.#index(source.slice(fn.start, fn.end), site);
+      // Methods (`{ A() {} }`) print with their key: index that text too.
+      if (parent && (parent.type === "Property" || parent.type === "MethodDefinition") && parent.value === fn) {
+        this.#index(source.slice(parent.start, parent.end), site);
+      }
+    };
+    for (const stmt of body) walkReferences(stmt, this.moduleScope, () => undefined, index);
+  }
+
+  /** Functions whose source text is exactly `text` (usually one). */
+  functionsWithText(text: string): readonly FunctionSite[] {
+    return this.#functions.get(text) ?? [];
+  }
+
+  /** Character offset of a 0-based line and column (as the inspector reports them). */
+  offsetOf(line: number, column: number): number {
+    if (!this.#lineStarts) {
+      const starts = [0];
+      for (let i = this.source.indexOf("\n"); i !== -1; i = this.source.indexOf("\n", i + 1)) starts.push(i + 1);
+      this.#lineStarts = starts;
+    }
+    return (this.#lineStarts[line] ?? 0) + column;
+  }
+
+  /** Free names of a declaration or function (memoised). */
+  freeNames(node: EsNode): Map<string, FreeName> {
+    const key = `${node.start}:${node.end}`;
+    let free = this.#free.get(key);
+    if (!free) {
+      free = FUNCTION.test(node.type) ? freeNamesOf(node) : freeNamesIn(node);
+      this.#free.set(key, free);
+    }
+    return free;
+  }
+
+  #index(text: string, site: FunctionSite): void {
+    const list = this.#functions.get(text);
+    if (list) list.push(site);
+    else this.#functions.set(text, [site]);
+  }
+
+  #declare(stmt: EsNode): void {
+    const text = (node: EsNode) => this.source.slice(node.start, node.end);
+    switch (stmt.type) {
+      case "ImportDeclaration":
+        for (const spec of stmt.specifiers as EsNode[]) {
+          const imported =
+            spec.type === "ImportDefaultSpecifier" ? "default" : spec.type === "ImportNamespaceSpecifier" ? "*" : importedName(spec.imported);
+          this.#add({ name: spec.local.name, kind: "import", text: text(stmt), node: stmt, import: { spec: String(stmt.source.value), imported } });
+        }
+        return;
+      case "ExportNamedDeclaration":
+        if (stmt.declaration) return this.#declare(stmt.declaration);
+        for (const spec of stmt.specifiers as EsNode[]) {
+          const exported = importedName(spec.exported);
+          const local = importedName(spec.local);
+          if (stmt.source) this.reExports.set(exported, { spec: String(stmt.source.value), imported: local });
+          else if (exported !== local) this.exportAliases.set(exported, local);
+        }
+        return;
+      case "ExportAllDeclaration":
+        if (stmt.exported) this.reExports.set(importedName(stmt.exported), { spec: String(stmt.source.value), imported: "*" });
+        else this.starExports.push(String(stmt.source.value));
+        return;
+      case "ExportDefaultDeclaration": {
+        const decl = stmt.declaration as EsNode;
+        if ((decl.type === "FunctionDeclaration" || decl.type === "ClassDeclaration") && decl.id) {
+          this.#declare(decl);
+          this.exportAliases.set("default", decl.id.name);
+        } else {
+          const kind = FUNCTION.test(decl.type) ? "helper" : decl.type === "ClassDeclaration" || decl.type === "ClassExpression" ? "class" : "constant";
+          this.#add({ name: "default", kind, text: text(decl), node: decl });
+        }
+        return;
+      }
+      case "FunctionDeclaration":
+        if (stmt.id) this.#add({ name: stmt.id.name, kind: "helper", text: text(stmt), node: stmt });
+        return;
+      case "ClassDeclaration":
+        if (stmt.id) this.#add({ name: stmt.id.name, kind: "class", text: text(stmt), node: stmt });
+        return;
+      case "VariableDeclaration":
+        for (const decl of stmt.declarations as EsNode[]) this.#declareVariable(decl, text(decl));
+        return;
+    }
+  }
+
+  #declareVariable(decl: EsNode, text: string): void {
+    const spec = importSpecOf(decl.init);
+    if (spec !== undefined && decl.id.type === "Identifier") {
+      this.#add({ name: decl.id.name, kind: "import", text, node: decl, import: { spec, imported: "*" } });
+      return;
+    }
+    if (spec !== undefined && decl.id.type === "ObjectPattern") {
+      for (const prop of decl.id.properties as EsNode[]) {
+        if (prop.type === "Property" && !prop.computed && prop.value.type === "Identifier") {
+          this.#add({ name: prop.value.name, kind: "import", text, node: decl, import: { spec, imported: importedName(prop.key) } });
+        }
+      }
+      return;
+    }
+    const init = decl.init as EsNode | null;
+    const kind = init && FUNCTION.test(init.type) ? "helper" : init?.type === "ClassExpression" ? "class" : "constant";
+    for (const name of patternNames(decl.id)) this.#add({ name, kind, text, node: decl });
+  }
+
+  #add(declaration: ModuleDeclaration): void {
+    // The first declaration wins (a later `var` of the same name re-declares, it does not replace the text).
+    if (!this.declarations.has(declaration.name)) this.declarations.set(declaration.name, declaration);
+  }
+}
+
+const FUNCTION = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/;
+
+function importedName(node: EsNode): string {
+  return node.type === "Identifier" ? (node.name as string) : String(node.value);
+}
+
+/** Names a declaration or class reads that it does not declare itself. */
+function freeNamesIn(node: EsNode): Map<string, FreeName> {
+  const boundary: Scope = { names: new Set(), parent: undefined, module: false };
+  const free = new Map<string, FreeName>();
+  walkReferences(node, boundary, (name, scope, member) => {
+    for (let s: Scope | undefined = scope; s && s !== boundary; s = s.parent) if (s.names.has(name)) return;
+    const entry = free.get(name);
+    if (!entry) free.set(name, { name, members: member === undefined ? undefined : new Set([member]) });
+    else if (member === undefined) entry.members = undefined;
+    else entry.members?.add(member);
+  });
+  return free;
+}
+
+/**
+ * The specifier of a CommonJS or loader import: `require("x")`, `__toESM(require("x"))`,
+ * `__importStar(require("x"))`, vitest's `await __vite_ssr_import__("x", …)`.
+ */
+function importSpecOf(init: EsNode | null | undefined): string | undefined {
+  let expr = init;
+  while (expr) {
+    if (expr.type === "AwaitExpression") expr = expr.argument;
+    else if (expr.type === "CallExpression") {
+      const callee = expr.callee as EsNode;
+      const first = (expr.arguments as EsNode[])[0];
+      if (callee.type === "Identifier" && /^(require|__vite_ssr_import__|__vi_ssr_import__|__vite_ssr_dynamic_import__)$/.test(callee.name)) {
+        return first?.type === "Literal" && typeof first.value === "string" ? first.value : undefined;
+      }
+      if (callee.type === "Identifier" && /^(__toESM|__importStar|__importDefault|_interopRequireDefault|_interopRequireWildcard)$/.test(callee.name)) {
+        expr = first;
+      } else return undefined;
+    } else return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The statements that are the module's top level. Loaders wrap modules in a function: vitest in
+ * `async (__vite_ssr_exports__, …) => {{ … }}`, tsx's CommonJS output in `(() => { … })()`.
+ * Their body is the module's top level; the wrapper's parameters count as globals.
+ */
+function unwrapLoaderWrapper(program: EsNode): EsNode[] {
+  let body = program.body as EsNode[];
+  for (let depth = 0; depth < 3; depth++) {
+    const meaningful = body.filter((stmt) => !isTrivialStatement(stmt));
+    const only = meaningful.length === 1 ? meaningful[0] : undefined;
+    if (only?.type !== "ExpressionStatement") return body;
+    let expr = only.expression as EsNode;
+    if (expr.type === "CallExpression" && (expr.arguments as EsNode[]).length === 0) expr = expr.callee;
+    if (!FUNCTION.test(expr.type) || expr.body.type !== "BlockStatement") return body;
+    body = expr.body.body as EsNode[];
+    while (body.length === 1 && body[0]?.type === "BlockStatement") body = body[0].body as EsNode[];
+  }
+  return body;
+}
+
+/** `"use strict"` or `__filename = "…"` before a wrapper. */
+function isTrivialStatement(stmt: EsNode): boolean {
+  if (stmt.type !== "ExpressionStatement") return stmt.type === "EmptyStatement";
+  const expr = stmt.expression as EsNode;
+  if (expr.type === "Literal") return true;
+  return expr.type === "AssignmentExpression" && expr.left.type === "Identifier" && expr.right.type === "Literal";
+}
+
