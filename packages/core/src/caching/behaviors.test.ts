@@ -4,6 +4,7 @@ import { memoryCache } from "../../test/support.js";
 import { Builder } from "../driver/builder.js";
 import { ConfigurationError } from "../errors.js";
 import { withSpec } from "../graph/node-spec.js";
+import { cache } from "../modifiers/cache.js";
 import type { CacheOptions } from "./options.js";
 
 let calls: Record<string, number> = {};
@@ -115,6 +116,23 @@ describe("per-node cache settings", () => {
     const dr = await warm(memoryCache(), {}, ["C"], module);
     expect(calls).toEqual({ B: 1 });
     expect(outcomes(dr).B).toBe("recomputed");
+  });
+
+  it.each([
+    ["recompute", { B: 1 }, { A: "hit", B: "recomputed", C: "hit" }],
+    ["disable", { B: 1, C: 1 }, { A: "hit", B: "disabled", C: "computed" }],
+  ] as const)("cache({ behavior: %s }) on the node behaves like the withCache list", async (behavior, ran, expected) => {
+    const module = { ...mod, B: cache({ behavior })(mod.B) };
+    const dr = await warm(memoryCache(), {}, ["C"], module);
+    expect(calls).toEqual(ran);
+    expect(outcomes(dr)).toEqual(expected);
+  });
+
+  it("cache({ behavior: \"ignore\" }) leaves the node out of downstream keys", async () => {
+    const module = { ...mod, T: cache({ behavior: "ignore" })(mod.T) };
+    const dr = await warm(memoryCache(), {}, ["U"], module);
+    expect(calls).toEqual({ T: 1 });
+    expect(outcomes(dr).U).toBe("hit");
   });
 
   it("a withCache list wins over the node's own setting", async () => {

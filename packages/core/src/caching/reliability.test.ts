@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { filesUnder, memoryCache, RecordingLogger, tempFolder } from "../../test/support.js";
 import type { FingerprintMeta, FingerprintRepository, ResultStore } from "../contracts.js";
 import { Builder } from "../driver/builder.js";
-import { StoreError } from "../errors.js";
+import { NodeExecutionError, StoreError } from "../errors.js";
 import { MemoryFingerprintRepository, MemoryResultStore } from "../stores/index.js";
 
 let calls: Record<string, number> = {};
@@ -85,6 +85,37 @@ describe("damaged results", () => {
     const dr = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
     expect(await dr.execute(["F"])).toEqual({ F: expectedF });
     expect(outcomes(dr).F).toBe("recomputed");
+  });
+
+  it("a missing result whose recompute fails gives a NodeExecutionError for that node, not a hit", async () => {
+    const stores = memoryCache();
+    let broken = false;
+    const mod = {
+      A: () => {
+        if (broken) throw new Error("A is broken now");
+        return 1;
+      },
+      B: (A: number) => A + 1,
+    };
+    const cold = await new Builder().withModules(mod).withCache(stores).build();
+    await cold.execute(["B"]);
+    await stores.resultStore.delete(cold.cache.runFingerprints.A as string);
+    broken = true;
+    // A requested directly: its hit must be loaded, the load recomputes, the recompute throws.
+    const direct = await cold.execute(["A"]).catch((e: unknown) => e);
+    expect(direct).toBeInstanceOf(NodeExecutionError);
+    expect((direct as NodeExecutionError).node).toBe("A");
+    expect(((direct as NodeExecutionError).cause as Error).message).toBe("A is broken now");
+    expect((direct as NodeExecutionError).completed).toEqual([]);
+    expect(cold.cache.lastRun.A?.outcome).toBe("failed");
+    // A consumed by a node that re-runs: the same error, naming A.
+    const changed = await new Builder().withModules({ ...mod, B: (A: number) => A + 2 }).withCache(stores).build();
+    const consumed = (await changed.execute(["B"]).catch((e: unknown) => e)) as NodeExecutionError;
+    expect(consumed).toBeInstanceOf(NodeExecutionError);
+    expect(consumed.node).toBe("A");
+    expect(consumed.completed).not.toContain("A");
+    // B itself is still a hit when nothing needs A's value.
+    expect(await cold.execute(["B"])).toEqual({ B: 2 });
   });
 
   it("a deleted cache folder just makes the next run cold", async () => {

@@ -460,7 +460,14 @@ export class SmartCache implements Adapter, CachingStrategy {
       }
     }
     this.#warn(`node "${node.name}": cached result ${fingerprint} ${problem}; recomputing it`);
-    const value = await next();
+    let value: unknown;
+    try {
+      value = await next();
+    } catch (error) {
+      const cause = error instanceof Error && "node" in error ? error.cause : error;
+      run.records[node.name] = { node: node.name, outcome: "failed", durationMs: 0, reason: `failed while recomputing a cached result that ${problem}: ${errorText(cause)}` };
+      throw error;
+    }
     await this.#store(run, node, value, facts);
     const record = run.records[node.name];
     if (record) run.records[node.name] = { ...record, outcome: "recomputed", reason: `recomputed: cached result ${problem}` };

@@ -45,13 +45,15 @@ export async function runGraph(request: RunRequest): Promise<Record<string, unkn
   const hooks = collectHooks(adapters);
   let results: Record<string, unknown> = {};
   let failure: unknown;
+  const completed: string[] = [];
   try {
     for (const hook of hooks.beforeGraph) await hook(graphContext);
-    await runNodes(request, values, hooks);
+    await runNodes(request, values, hooks, completed);
     results = {};
     for (const name of request.outputs) results[name] = await materialize(values.get(name));
   } catch (error) {
-    failure = error;
+    // A deferred result (a cache hit) whose load had to recompute the node, and failed, surfaces here.
+    failure = error instanceof NodeFailure ? executionError(error, completed) : error;
   }
   for (const hook of hooks.afterGraph) {
     try {
@@ -84,11 +86,10 @@ function collectHooks(adapters: readonly Adapter[]): Hooks {
   };
 }
 
-async function runNodes(request: RunRequest, values: Map<string, unknown>, hooks: Hooks): Promise<void> {
+async function runNodes(request: RunRequest, values: Map<string, unknown>, hooks: Hooks, completed: string[]): Promise<void> {
   const { plan, runId } = request;
   const semaphore = Number.isFinite(request.maxConcurrency) ? new Semaphore(request.maxConcurrency) : undefined;
   const pending = new Map<string, Promise<void>>();
-  const completed: string[] = [];
   let firstFailure: NodeFailure | HamError | undefined;
   let stopped = false;
 
@@ -137,10 +138,20 @@ async function runNodes(request: RunRequest, values: Map<string, unknown>, hooks
     pending.set(node.name, ready.then(() => runOne(node)));
   }
   await Promise.allSettled(pending.values());
-  if (firstFailure instanceof NodeFailure) {
-    throw new NodeExecutionError(firstFailure.node, completed, { cause: firstFailure.cause });
-  }
+  if (firstFailure instanceof NodeFailure) throw executionError(firstFailure, completed);
   if (firstFailure) throw firstFailure;
+}
+
+/**
+ * The user-facing error for a node's failure. The failed node is left out of `completed`: a cache
+ * hit counts as completed until its result must be recomputed on load and that fails.
+ */
+function executionError(failure: NodeFailure, completed: readonly string[]): NodeExecutionError {
+  return new NodeExecutionError(
+    failure.node,
+    completed.filter((name) => name !== failure.node),
+    { cause: failure.cause },
+  );
 }
 
 function nodeContext(runId: string, node: GraphNode, values: Map<string, unknown>): NodeExecuteContext {
