@@ -22,8 +22,8 @@ export interface ResultCodecOptions {
 /** Envelope format version written after the magic bytes. */
 export const RESULT_FORMAT_VERSION = 1;
 
-// Layout: "HAM" | version (1) | name length (1) | name (UTF-8) | xxh64 of payload (8, big-endian)
-//         | payload length (8, big-endian) | payload. About 23 bytes for "v8"; no compression,
+// Layout: "HAM" | version (1) | name length (1) | name (UTF-8) | zero padding to align the payload
+//         to 8 bytes | xxh64 of payload (8, big-endian) | payload length (8, big-endian) | payload. About 24 bytes for "v8"; no compression,
 // which would cost more per small value than the whole warm-path budget (DESIGN.md).
 const MAGIC = [0x48, 0x41, 0x4d] as const;
 const FIXED_HEADER = 5;
@@ -155,18 +155,21 @@ export class ResultCodec {
       );
     }
     const nameLength = view[4] ?? 0;
-    const payloadStart = FIXED_HEADER + nameLength + TRAILER;
+    const checksumAt = FIXED_HEADER + nameLength + namePadding(nameLength);
+    const payloadStart = checksumAt + TRAILER;
     if (nameLength === 0 || view.length < payloadStart) {
       throw new CorruptResultError(`stored result is truncated: ${view.length} bytes, shorter than its header (${payloadStart} bytes)`);
     }
     const codecName = view.toString("utf8", FIXED_HEADER, FIXED_HEADER + nameLength);
+    for (let i = FIXED_HEADER + nameLength; i < checksumAt; i++) {
+      if (view[i] !== 0) throw new CorruptResultError(`stored result has a damaged header (non-zero padding at byte ${i})`);
+    }
     const registered = this.#byName.get(codecName);
     if (registered === undefined) {
       throw new CorruptResultError(
         `stored result was written by codec "${codecName}", which is not registered (known: ${this.codecNames.join(", ")}); pass it in the cache's codecs option`,
       );
     }
-    const checksumAt = FIXED_HEADER + nameLength;
     const claimed = view.readUInt32BE(checksumAt + 8) * TWO_32 + view.readUInt32BE(checksumAt + 12);
     const actual = view.length - payloadStart;
     if (claimed > this.maxResultBytes) {
@@ -221,9 +224,17 @@ function validateCodec(codec: unknown, index: number): asserts codec is Codec {
   }
 }
 
+/**
+ * Zero bytes after the codec name so the payload starts at a multiple of 8: decoders can then read
+ * typed arrays (v8's Float64Array, Arrow buffers) in place instead of copying them to align them.
+ */
+function namePadding(nameLength: number): number {
+  return (8 - ((FIXED_HEADER + nameLength + TRAILER) % 8)) % 8;
+}
+
 function register(codec: Codec): Registered {
   const name = Buffer.from(codec.name, "utf8");
-  const prefix = Buffer.alloc(FIXED_HEADER + name.length);
+  const prefix = Buffer.alloc(FIXED_HEADER + name.length + namePadding(name.length));
   prefix.set(MAGIC, 0);
   prefix[3] = RESULT_FORMAT_VERSION;
   prefix[4] = name.length;
