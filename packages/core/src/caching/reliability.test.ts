@@ -118,6 +118,18 @@ describe("damaged results", () => {
     expect(await cold.execute(["B"])).toEqual({ B: 2 });
   });
 
+  it("after dr.close() the next execute reopens the file stores and hits", async () => {
+    const logger = new RecordingLogger();
+    const dr = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
+    await dr.execute(["F"]);
+    await dr.close();
+    await dr.close();
+    calls = {};
+    expect(await dr.execute(["F"])).toEqual({ F: expectedF });
+    expect(calls).toEqual({});
+    await dr.close();
+  });
+
   it("a deleted cache folder just makes the next run cold", async () => {
     const logger = new RecordingLogger();
     await (await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build()).execute(["F"]);

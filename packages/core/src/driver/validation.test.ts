@@ -164,6 +164,14 @@ describe("errors at execute, before any node runs", () => {
     expect(totalCalls()).toBe(0);
   });
 
+  it("an override that names an input says to pass it in inputs", async () => {
+    const dr = await new Builder().withModules(chain).build();
+    const error = await caught(() => dr.execute(["C"], { overrides: { x: 1 } }));
+    expect(error).toBeInstanceOf(UnknownNodeError);
+    expect((error as Error).message).toMatch(/override "x" names an input.*inputs: \{ x:/);
+    expect(totalCalls()).toBe(0);
+  });
+
   it("an input that names a node is a ConfigurationError pointing to overrides", async () => {
     const dr = await new Builder().withModules(chain).build();
     const error = await caught(() => dr.execute(["B"], { inputs: { A: 5 } }));

@@ -23,6 +23,12 @@ export function planExecution(
   overrides: ReadonlySet<string>,
 ): ExecutionPlan {
   for (const name of overrides) {
+    if (!graph.has(name) && knownInputs.has(name)) {
+      throw new UnknownNodeError(
+        name,
+        `override "${name}" names an input, not a node; overrides replace nodes — pass it in execute(outputs, { inputs: { ${name}: … } })`,
+      );
+    }
     if (!graph.has(name)) {
       throw new UnknownNodeError(
         name,
