@@ -6,6 +6,7 @@ relock_or_continue "$@"
 
 here="$(dirname "${BASH_SOURCE[0]}")"
 status=0
+bash "$here/redis.sh" stop || status=1
 bash "$here/s3.sh" stop || status=1
 bash "$here/postgres.sh" stop || status=1
 rm -f "$HAM_SERVICES_DIR/env"
