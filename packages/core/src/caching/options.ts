@@ -40,6 +40,12 @@ export interface CacheOptions {
   logger?: Logger;
   /** Results larger than this many encoded bytes are not stored (a warning says so). */
   maxResultBytes?: number;
+  /** Entries older than this are misses ("7d", "12h", ms); `cache({ maxAge })` on a node wins. See docs/cache-lifecycle.md. */
+  maxAge?: string | number;
+  /** Keeps the result store under this size ("2GB", "500MiB", bytes), least recently used out first, checked after runs that wrote. Off by default. */
+  maxBytes?: string | number;
+  /** gc and maxBytes never remove what was written or read within this time (default "10m"). */
+  gcGrace?: string | number;
 }
 
 const BEHAVIOR_LISTS = ["recompute", "disable", "ignore"] as const;
