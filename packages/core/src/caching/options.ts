@@ -46,6 +46,15 @@ export interface CacheOptions {
   maxBytes?: string | number;
   /** gc and maxBytes never remove what was written or read within this time (default "10m"). */
   gcGrace?: string | number;
+  /**
+   * Signs every stored result and fingerprint record with HMAC-SHA256; entries with a missing or
+   * wrong signature are misses (with a warning). A list rotates keys: the first signs, all verify.
+   * Default: the HAM_SIGNING_KEY environment variable (comma-separated list) if set; `false` turns
+   * signing off. See docs/security.md.
+   */
+  signingKey?: string | Uint8Array | readonly (string | Uint8Array)[] | false;
+  /** Reads and hits from the stores but never writes results, records or run history to them. */
+  readOnly?: boolean;
 }
 
 const BEHAVIOR_LISTS = ["recompute", "disable", "ignore"] as const;

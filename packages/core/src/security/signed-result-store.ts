@@ -1,0 +1,102 @@
+// SignedResultStore: a decorator that appends an HMAC-SHA256 trailer over (key, bytes) to every
+// stored result and treats a result with a missing or wrong signature as absent (with a warning).
+import type { Fingerprint, ResultStore } from "../contracts.js";
+import { hmac, type ResolvedKey, sameMac, shortKey } from "./signing-keys.js";
+
+const DOMAIN = "ham-result-v1\u0000";
+/** Trailer: HMAC (32 bytes) | key id (8) | TAG (8). The tag tells "unsigned" from "wrongly signed". */
+const TAG = Buffer.from("HAMSIG01", "latin1");
+const MAC_BYTES = 32;
+const ID_BYTES = 8;
+const TRAILER = MAC_BYTES + ID_BYTES + TAG.length;
+
+/**
+ * Wraps any ResultStore. The signature binds the bytes to their key, so flipped, truncated or
+ * swapped bytes (even another entry's validly signed bytes) are rejected. A key whose stored bytes
+ * were rejected is reported absent by `has` and replaced on the next `set`, so a recomputed result
+ * repairs the entry (content-addressed stores otherwise skip writing a key they already hold).
+ */
+export class SignedResultStore implements ResultStore {
+  readonly name: string;
+  readonly inner: ResultStore;
+  readonly #keys: readonly ResolvedKey[];
+  readonly #warn: (message: string) => void;
+  /** Keys whose stored bytes failed verification in this process (replaced on the next set). */
+  readonly #rejected = new Set<Fingerprint>();
+  readonly open?: () => Promise<void>;
+  readonly close?: () => Promise<void>;
+  readonly getMany?: (keys: readonly Fingerprint[]) => Promise<(Uint8Array | undefined)[]>;
+  readonly list?: () => AsyncIterable<{ key: Fingerprint; bytes: number; lastAccess: number }>;
+  readonly size?: () => Promise<number>;
+
+  constructor(inner: ResultStore, keys: readonly ResolvedKey[], warn: (message: string) => void) {
+    this.inner = inner;
+    this.name = inner.name;
+    this.#keys = keys;
+    this.#warn = warn;
+    const i = inner;
+    if (i.open) this.open = () => i.open!();
+    if (i.close) this.close = () => i.close!();
+    if (i.getMany) this.getMany = async (keys) => (await i.getMany!(keys)).map((bytes, n) => this.#verify(keys[n] as string, bytes));
+    if (i.list) this.list = () => i.list!();
+    if (i.size) this.size = () => i.size!();
+  }
+
+  /**
+   * True only when the stored bytes verify (so a bad entry is rewritten rather than kept). The cache
+   * asks before writing a computed result, so this costs a read only where a write was due anyway.
+   */
+  async has(key: Fingerprint): Promise<boolean> {
+    if (this.#rejected.has(key) || !(await this.inner.has(key))) return false;
+    return this.#verify(key, await this.inner.get(key), false) !== undefined;
+  }
+
+  async get(key: Fingerprint): Promise<Uint8Array | undefined> {
+    return this.#verify(key, await this.inner.get(key));
+  }
+
+  async set(key: Fingerprint, bytes: Uint8Array): Promise<void> {
+    const signer = this.#keys[0] as ResolvedKey;
+    const out = Buffer.allocUnsafe(bytes.byteLength + TRAILER);
+    out.set(bytes, 0);
+    hmac(signer, DOMAIN, [key, bytes]).copy(out, bytes.byteLength);
+    signer.id.copy(out, bytes.byteLength + MAC_BYTES);
+    TAG.copy(out, bytes.byteLength + MAC_BYTES + ID_BYTES);
+    if (this.#rejected.has(key)) {
+      // The stored bytes are bad: remove them first, or a content-addressed store keeps them.
+      await this.inner.delete(key);
+      this.#rejected.delete(key);
+    }
+    await this.inner.set(key, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+  }
+
+  delete(key: Fingerprint): Promise<void> {
+    this.#rejected.delete(key);
+    return this.inner.delete(key);
+  }
+
+  /** The result bytes (a view, no copy) when the trailer verifies; otherwise absent, with a warning. */
+  #verify(key: Fingerprint, stored: Uint8Array | undefined, warn = true): Uint8Array | undefined {
+    if (stored === undefined) return undefined;
+    const view = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
+    if (view.length < TRAILER || !view.subarray(view.length - TAG.length).equals(TAG)) {
+      return this.#reject(key, "has no signature", warn);
+    }
+    const end = view.length - TRAILER;
+    const bytes = stored.subarray(0, end);
+    const mac = view.subarray(end, end + MAC_BYTES);
+    const id = view.subarray(end + MAC_BYTES, end + MAC_BYTES + ID_BYTES);
+    const signer = this.#keys.find((k) => k.id.equals(id));
+    if (signer === undefined) return this.#reject(key, "is signed with a key this cache does not accept", warn);
+    if (!sameMac(mac, hmac(signer, DOMAIN, [key, bytes]))) return this.#reject(key, "has a wrong signature", warn);
+    return bytes;
+  }
+
+  #reject(key: Fingerprint, problem: string, warn: boolean): undefined {
+    this.#rejected.add(key);
+    if (warn) this.#warn(
+      `store "${this.name}": result "${shortKey(key)}" ${problem}; treated as absent and recomputed (signing is on: only results signed with one of this cache's keys are used — it was tampered with, written without signing, or signed with a key not in signingKey)`,
+    );
+    return undefined;
+  }
+}
