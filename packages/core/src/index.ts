@@ -46,6 +46,26 @@ export { encodeDict, decodeDict } from "./caching/encode-dict.js";
 export { type Explanation } from "./caching/explain.js";
 export { isUniqueFingerprint } from "./caching/unique.js";
 
+// Cache lifecycle: expiry, garbage collection, size limits, inspection (the `ham` command uses these)
+export {
+  parseSize,
+  parseDuration,
+  formatBytes,
+  formatDuration,
+  collectGarbage,
+  clearCache,
+  DEFAULT_GC_GRACE,
+  summarizeCache,
+  summarizeRun,
+  explainRun,
+  type GcOptions,
+  type GcReport,
+  type GcProgress,
+  type CacheStores,
+  type CacheSummary,
+  type RunSummary,
+} from "./lifecycle/index.js";
+
 // Fingerprinting
 export {
   FINGERPRINT_SPEC_VERSION,

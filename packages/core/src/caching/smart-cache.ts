@@ -30,6 +30,8 @@ import { encodeDict } from "./encode-dict.js";
 import { type Explanation, explainNode } from "./explain.js";
 import { LookupBatcher } from "./lookup-batcher.js";
 import { type CacheOptions, resolveBehaviors } from "./options.js";
+import { CacheLifecycle } from "../lifecycle/cache-lifecycle.js";
+import type { GcOptions, GcReport } from "../lifecycle/gc.js";
 
 const defaultLogger: Logger = {
   warn: (message: string) => console.warn(message),
@@ -78,6 +80,8 @@ export class SmartCache implements Adapter, CachingStrategy {
   readonly #writes = new Map<Fingerprint, Promise<boolean>>();
   #warned = new Set<string>();
   #codeParts = new Map<string, Readonly<Record<string, string>>>();
+  /** Expiry (maxAge), the maxBytes limit and gc: see lifecycle/. */
+  readonly #lifecycle: CacheLifecycle;
 
   constructor(options: CacheOptions = {}) {
     this.#options = options;
@@ -95,12 +99,17 @@ export class SmartCache implements Adapter, CachingStrategy {
       warn: (message) => this.#warn(message),
     });
     this.#batcher = new LookupBatcher(this.fingerprintStore);
+    this.#lifecycle = new CacheLifecycle(options, { fingerprintStore: this.fingerprintStore, resultStore: this.resultStore }, {
+      warn: (message) => this.#warn(message),
+      info: (message) => this.#logger.info?.(message),
+    });
   }
 
   /** Binds the cache to a built graph: checks options and computes every code version once. */
   attach(graph: ReadonlyMap<string, GraphNode>, identity?: { modules: readonly object[]; sources?: ReadonlyMap<object, string> }): void {
     this.#behaviors = resolveBehaviors(this.#options, graph);
     this.#graph = graph;
+    this.#lifecycle.attach(graph.values());
     // Given the modules (and files from withModuleSource), code versions follow the helpers nodes use.
     const identities = identity
       ? codeIdentitiesOf(graph, { ...identity, warn: (message) => this.#warn(message), debug: (message) => this.#logger.debug?.(message) })
@@ -162,6 +171,12 @@ export class SmartCache implements Adapter, CachingStrategy {
     return this.fingerprintStore.listRuns ? this.fingerprintStore.listRuns(options) : [];
   }
 
+  /** Removes old runs, records and results by the rules of GcOptions (see docs/cache-lifecycle.md). */
+  async gc(options: GcOptions = {}): Promise<GcReport> {
+    await this.open();
+    return this.#lifecycle.gc(options);
+  }
+
   // ------------------------------------------------------------------------------------------
   // Adapter hooks
   // ------------------------------------------------------------------------------------------
@@ -218,8 +233,14 @@ export class SmartCache implements Adapter, CachingStrategy {
     const inputFingerprints = this.#inputFingerprints(run, node, ctx.dependencyNames);
     const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
     const facts = { contextKey, codeVersion, inputFingerprints, ...this.#codePartsOf(node) };
+    let expired: string | undefined;
     if (behavior !== "recompute") {
-      const found = await this.#lookup(contextKey);
+      let found = await this.#lookup(contextKey);
+      // Only nodes with a maxAge read the entry's age, so the default warm path costs what it did.
+      if (found !== undefined && this.#lifecycle.hasMaxAge(node.name)) {
+        expired = await this.#expired(node.name, contextKey);
+        if (expired !== undefined) found = undefined;
+      }
       if (found !== undefined) {
         run.fingerprints[node.name] = found;
         this.#record(run, node, "hit", started, { ...facts, fingerprint: found });
@@ -255,7 +276,7 @@ export class SmartCache implements Adapter, CachingStrategy {
       if (release && behavior !== "recompute") {
         // Another process may have computed it while we waited for the lock.
         const found = await this.#guard(this.fingerprintStore, "get", () => this.fingerprintStore.get(contextKey), undefined);
-        if (found !== undefined) {
+        if (found !== undefined && (expired === undefined || (await this.#expired(node.name, contextKey)) === undefined)) {
           run.fingerprints[node.name] = found;
           this.#record(run, node, "hit", started, { ...facts, fingerprint: found, reason: "hit: computed by another process while this one waited" });
           return deferredResult(() => this.#load(run, node, found, facts, next));
@@ -268,7 +289,7 @@ export class SmartCache implements Adapter, CachingStrategy {
       this.#record(run, node, behavior === "recompute" ? "recomputed" : "computed", started, {
         ...facts,
         fingerprint,
-        ...(behavior === "recompute" ? { reason: "behaviour recompute: run and overwrite" } : {}),
+        ...(behavior === "recompute" ? { reason: "behaviour recompute: run and overwrite" } : expired !== undefined ? { reason: expired } : {}),
       });
       return result;
     } finally {
@@ -352,6 +373,9 @@ export class SmartCache implements Adapter, CachingStrategy {
       const save = this.fingerprintStore.saveRun.bind(this.fingerprintStore);
       await this.#guard(this.fingerprintStore, "saveRun", () => save(record), undefined);
     }
+    if (!run.uncached) {
+      await this.#guard(this.resultStore, "maxBytes", () => this.#lifecycle.afterRun(Object.values(run.fingerprints)), undefined);
+    }
     this.#logger.info?.(`[ham] ${summarize(records)}`);
   }
 
@@ -402,6 +426,10 @@ export class SmartCache implements Adapter, CachingStrategy {
     return this.#guard(this.fingerprintStore, "getMany", () => this.#batcher.get(contextKey), undefined);
   }
 
+  #expired(node: string, contextKey: string): Promise<string | undefined> {
+    return this.#guard(this.fingerprintStore, "getEntry", () => this.#lifecycle.expired(node, contextKey), undefined);
+  }
+
   async #lock(contextKey: string): Promise<(() => Promise<void>) | undefined> {
     const acquire = this.fingerprintStore.acquireLock?.bind(this.fingerprintStore);
     if (!acquire) return undefined;
@@ -443,7 +471,10 @@ export class SmartCache implements Adapter, CachingStrategy {
       return false;
     }
     const stored = await this.#guard(this.resultStore, "set", async () => (await this.resultStore.set(fingerprint, bytes), true), false);
-    if (stored) run.stats.resultWrites++;
+    if (stored) {
+      run.stats.resultWrites++;
+      this.#lifecycle.noteWrite(bytes.byteLength);
+    }
     return stored;
   }
 
