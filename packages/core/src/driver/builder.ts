@@ -1,8 +1,9 @@
 // Builder: collects modules, config, adapters and cache options, then builds a validated Driver.
-import type { Adapter } from "../contracts.js";
+import type { Adapter, Executor } from "../contracts.js";
 import { SmartCache } from "../caching/smart-cache.js";
 import type { CacheOptions } from "../caching/options.js";
 import { ConfigurationError } from "../errors.js";
+import { executorSetup } from "../execution/setup.js";
 import { hashingReady } from "../fingerprint/bytes.js";
 import { buildGraph } from "../graph/graph.js";
 import { Driver } from "./driver.js";
@@ -20,16 +21,36 @@ type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) exten
 
 export class Builder<N extends Record<string, unknown> = {}> {
   #modules: object[] = [];
+  #moduleSources = new Map<object, string>();
   #config: Record<string, unknown> = {};
   #adapters: Adapter[] = [];
   #cache: SmartCache | undefined;
   #allowOverride = false;
   #maxConcurrency = Number.POSITIVE_INFINITY;
+  #executor: Executor | undefined;
 
   /** Adds dataflow modules: every exported function is a node. */
   withModules<const Ms extends readonly object[]>(...modules: Ms): Builder<N & UnionToIntersection<NodesOf<Ms[number]>>> {
     this.#modules.push(...modules);
     return this as unknown as Builder<N & UnionToIntersection<NodesOf<Ms[number]>>>;
+  }
+
+  /**
+   * Tells ham which file a module was loaded from (`import.meta.url` of that module, a `file:` URL or
+   * a path), so code versions can follow the helpers and constants its nodes use without asking the
+   * inspector. The file must hold the code as it runs (JavaScript, e.g. compiled output); otherwise
+   * ham falls back to the inspector. See docs/code-identity.md.
+   */
+  withModuleSource(module: object, file: string | URL): this {
+    if (typeof module !== "object" || module === null) {
+      throw new ConfigurationError(`withModuleSource() needs the module object first (import * as dataflow from "./dataflow.js"), got ${module === null ? "null" : typeof module}`);
+    }
+    const location = file instanceof URL ? file.href : file;
+    if (typeof location !== "string" || location === "" || (location.includes(":") && !location.startsWith("file:") && !/^[A-Za-z]:[\\/]/.test(location))) {
+      throw new ConfigurationError(`withModuleSource() needs a file path or file: URL (e.g. import.meta.url of the module), got ${JSON.stringify(location)}`);
+    }
+    this.#moduleSources.set(module, location);
+    return this;
   }
 
   /** Config values: used by config.when conditions and available to nodes as inputs. */
@@ -77,6 +98,20 @@ export class Builder<N extends Record<string, unknown> = {}> {
     return this;
   }
 
+  /**
+   * Runs ready nodes on `executor` (worker threads, a job queue, …) instead of in this process;
+   * nodes tagged `executor: "main"` stay here. Executors learn each node's module from
+   * withModuleSource(module, import.meta.url). See docs/scale-out.md.
+   */
+  withExecutor(executor: Executor): this {
+    if (typeof executor !== "object" || executor === null || typeof executor.execute !== "function") {
+      throw new ConfigurationError(`withExecutor() takes an executor object with an execute(task) method, got ${executor === null ? "null" : typeof executor}`);
+    }
+    if (this.#executor) throw new ConfigurationError("withExecutor() was called twice; a driver has one executor");
+    this.#executor = executor;
+    return this;
+  }
+
   /** Validates the graph (duplicates, cycles, cache options) and returns the driver. */
   async build(): Promise<Driver<N>> {
     if (this.#modules.length === 0) {
@@ -84,15 +119,19 @@ export class Builder<N extends Record<string, unknown> = {}> {
     }
     await hashingReady();
     const graph = buildGraph(this.#modules, { allowOverride: this.#allowOverride, config: this.#config });
-    this.#cache?.attach(graph);
+    this.#cache?.attach(graph, { modules: this.#modules, sources: this.#moduleSources });
     // The cache runs innermost so user adapters' doNodeExecute wrap it and see every call.
     const adapters = this.#cache ? [...this.#adapters, this.#cache] : [...this.#adapters];
+    await this.#executor?.attach?.(
+      executorSetup({ graph, modules: this.#modules, sources: this.#moduleSources, config: this.#config, cache: this.#cache }),
+    );
     return new Driver<N>({
       graph,
       config: this.#config,
       adapters,
       cache: this.#cache,
       maxConcurrency: this.#maxConcurrency,
+      executor: this.#executor,
     });
   }
 }

@@ -98,11 +98,13 @@ class IdentityRun {
     if (closure.length > 0) {
       const names = closure.map((n) => `"${n}"`).join(", ");
       this.#options.warn?.(
-        `node "${node.name}" uses ${names} from an enclosing function, not from module level, so its code version cannot cover ${closure.length > 1 ? "their values" : "that value"}; ham adds the node's name to its cache key so nodes made by one factory never share results. Pin cache({ version }) and change it when ${names} change${closure.length > 1 ? "" : "s"}`,
+        `node "${node.name}" uses ${names} from an enclosing function, not from module level, so its code version cannot cover ${closure.length > 1 ? "their values" : "that value"}; ham adds the ${node.origin ? `name of the function it was made from ("${node.origin.from}")` : "node's name"} to its cache key so nodes made by one factory never share results. Pin cache({ version }) and change it when ${names} change${closure.length > 1 ? "" : "s"}`,
       );
-      parts[`closure over ${closure.map((n) => `\`${n}\``).join(", ")}`] = hashString(`node\u0000${node.name}`);
-      // `export const double = make(2)`: the declaration that made the node shows the factory's arguments.
+      // Keyed by the function the node came from: nodes `parameterize` makes from one function share
+      // its captured values, so they may still share results; `make(2)` and `make(3)` may not.
       const madeBy = node.origin?.from ?? node.name;
+      parts[`closure over ${closure.map((n) => `\`${n}\``).join(", ")}`] = hashString(`function\u0000${madeBy}`);
+      // `export const double = make(2)`: the declaration that made the node shows the factory's arguments.
       const declaration = found.analysis.declarations.get(madeBy);
       if (declaration && !(declaration.node.start <= found.site.start && found.site.start < declaration.node.end)) {
         this.#follow(found.analysis, madeBy, undefined, parts, root, new Set());
