@@ -24,6 +24,7 @@ import { FingerprinterRegistry, uniqueFingerprint } from "../fingerprint/index.j
 import { isUniqueFingerprint } from "./unique.js";
 import { hashString } from "../fingerprint/bytes.js";
 import type { GraphNode, ParamInfo } from "../graph/graph.js";
+import { protectStores } from "../security/index.js";
 import { FileFingerprintRepository, FileResultStore } from "../stores/index.js";
 import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
 import { encodeDict } from "./encode-dict.js";
@@ -88,8 +89,17 @@ export class SmartCache implements Adapter, CachingStrategy {
     this.#logger = options.logger ?? defaultLogger;
     this.#strategy = options.strategy;
     const path = options.path ?? ".ham_cache";
-    this.fingerprintStore = options.fingerprintStore ?? new FileFingerprintRepository({ path });
-    this.resultStore = options.resultStore ?? new FileResultStore({ path });
+    // Signing and read-only wrap the stores (security/): the rest of the cache sees plain stores.
+    const stores = protectStores(
+      options,
+      {
+        fingerprintStore: options.fingerprintStore ?? new FileFingerprintRepository({ path }),
+        resultStore: options.resultStore ?? new FileResultStore({ path }),
+      },
+      (message) => this.#warn(message),
+    );
+    this.fingerprintStore = stores.fingerprintStore;
+    this.resultStore = stores.resultStore;
     this.codec = new ResultCodec({
       codecs: [...(options.codecs ?? [])],
       ...(options.maxResultBytes !== undefined ? { maxResultBytes: options.maxResultBytes } : {}),
@@ -456,6 +466,7 @@ export class SmartCache implements Adapter, CachingStrategy {
 
   /** Puts a result's bytes in the result store unless they are there; false when it is not stored. */
   async #writeResult(run: RunState, node: GraphNode, fingerprint: Fingerprint, value: unknown): Promise<boolean> {
+    if (this.#options.readOnly === true) return false; // nothing would be written: skip encoding too
     const exists = await this.#guard(this.resultStore, "has", () => this.resultStore.has(fingerprint), false);
     if (exists) return true;
     let bytes: Uint8Array;
