@@ -1,0 +1,94 @@
+// Idempotent, versioned table migrations, run under an advisory lock so concurrent open()s are safe.
+import { StoreError } from "@ham/core";
+import type pg from "pg";
+import { qualified } from "./options.js";
+
+/** Table names ham uses under one schema and prefix. */
+export interface TableNames {
+  readonly schemaVersion: string;
+  readonly fingerprints: string;
+  readonly runs: string;
+  readonly results: string;
+}
+
+export function tableNames(schema: string, prefix: string): TableNames {
+  return {
+    schemaVersion: qualified(schema, `${prefix}schema_version`),
+    fingerprints: qualified(schema, `${prefix}fingerprints`),
+    runs: qualified(schema, `${prefix}runs`),
+    results: qualified(schema, `${prefix}results`),
+  };
+}
+
+interface Migration {
+  readonly version: number;
+  readonly statements: (t: TableNames, prefix: string) => string[];
+}
+
+// Append only: a released migration is never edited, a change is a new version.
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    statements: (t, prefix) => [
+      `CREATE TABLE IF NOT EXISTS ${t.fingerprints} (
+         context_key text PRIMARY KEY,
+         fingerprint text NOT NULL,
+         node text NOT NULL,
+         code_version text NOT NULL,
+         created_at bigint NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS ${t.runs} (
+         run_id text PRIMARY KEY,
+         started_at bigint NOT NULL,
+         record jsonb NOT NULL)`,
+      `CREATE INDEX IF NOT EXISTS "${prefix}runs_started_at" ON ${t.runs} (started_at DESC, run_id DESC)`,
+      `CREATE TABLE IF NOT EXISTS ${t.results} (
+         key text PRIMARY KEY,
+         bytes bytea NOT NULL,
+         size bigint NOT NULL,
+         last_access bigint NOT NULL)`,
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+// One lock for every ham migration in the database: migrations are rare and short, and a single
+// key also serialises CREATE SCHEMA between caches that use different prefixes.
+const MIGRATION_LOCK_KEY = "ham:store-postgres:migrations";
+
+/**
+ * Brings the tables under `schema`/`prefix` to the latest version. Safe to run from many processes
+ * at once: the transaction-scoped advisory lock makes them take turns, and each re-reads the
+ * version after it holds the lock.
+ */
+export async function migrate(client: pg.PoolClient, storeName: string, schema: string, prefix: string): Promise<void> {
+  const t = tableNames(schema, prefix);
+  await client.query("BEGIN");
+  try {
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [MIGRATION_LOCK_KEY]);
+    // Check before CREATE SCHEMA: a user without CREATE on the database can still use an existing schema.
+    const existing = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
+    if (existing.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${t.schemaVersion} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${t.schemaVersion}`);
+    const current = rows[0]?.version ?? 0;
+    if (current > LATEST_SCHEMA_VERSION) {
+      throw new StoreError(
+        storeName,
+        "open",
+        `tables ${t.schemaVersion} are at schema version ${current}, newer than this @ham/store-postgres knows (${LATEST_SCHEMA_VERSION}): upgrade @ham/store-postgres on this machine`,
+      );
+    }
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
+      for (const statement of migration.statements(t, prefix)) await client.query(statement);
+      await client.query(`INSERT INTO ${t.schemaVersion} (version) VALUES ($1)`, [migration.version]);
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
