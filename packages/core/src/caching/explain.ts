@@ -11,6 +11,8 @@ export interface Explanation {
   /** Dependencies whose fingerprint differs from the previous run that had this node. */
   readonly changedInputs: readonly string[];
   readonly codeVersionChanged: boolean;
+  /** What changed in the code version: "own code", "helper `normalize` in dataflow.ts", … (empty when unknown). */
+  readonly changedCode: readonly string[];
   /** The earlier run compared against, if any. */
   readonly previousRunId: string | undefined;
   toString(): string;
@@ -41,7 +43,7 @@ export async function explainNode(
         : `explain: node "${node}" did not take part in run ${targetRun}; request it (or something that needs it) and run again`,
     );
   }
-  const base = { node, runId: targetRun, outcome: record.outcome, changedInputs: [] as string[], codeVersionChanged: false, previousRunId: undefined as string | undefined };
+  const base = { node, runId: targetRun, outcome: record.outcome, changedInputs: [] as string[], codeVersionChanged: false, changedCode: [] as string[], previousRunId: undefined as string | undefined };
   if (record.reason) return make({ ...base, reason: record.reason });
   if (record.outcome === "hit") {
     return make({ ...base, reason: "hit: same code version and same input fingerprints as a stored result" });
@@ -56,13 +58,29 @@ export async function explainNode(
   const now = record.inputFingerprints ?? {};
   const changedInputs = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((k) => before[k] !== now[k]).sort();
   const parts: string[] = [];
-  if (codeVersionChanged) parts.push("code version changed");
+  const changedCode = codeVersionChanged ? changedCodeParts(previous.record, record) : [];
+  if (codeVersionChanged) parts.push(changedCode.length > 0 ? `code version changed: ${changedCode.join(", ")}` : "code version changed");
   if (changedInputs.length > 0) parts.push(`input${changedInputs.length > 1 ? "s" : ""} ${changedInputs.map((i) => `"${i}"`).join(", ")} changed`);
   const reason =
     parts.length > 0
       ? `computed: ${parts.join(" and ")} since run ${previous.runId}`
       : `computed: same code and inputs as run ${previous.runId}, but no stored entry was found (cleared, expired or never written)`;
-  return make({ ...base, reason, codeVersionChanged, changedInputs, previousRunId: previous.runId });
+  return make({ ...base, reason, codeVersionChanged, changedCode, changedInputs, previousRunId: previous.runId });
+}
+
+/** The code parts that differ between two records (a record without parts counts as its own code only). */
+function changedCodeParts(before: NodeRunRecord, now: NodeRunRecord): string[] {
+  const old = before.codeParts ?? { "own code": before.codeVersion ?? "" };
+  const current = now.codeParts ?? { "own code": now.codeVersion ?? "" };
+  const labels = [...new Set([...Object.keys(old), ...Object.keys(current)])].sort();
+  return labels.flatMap((label) => {
+    const was = old[label];
+    const is = current[label];
+    if (was === is) return [];
+    if (was === undefined) return [`${label} (newly used)`];
+    if (is === undefined) return [`${label} (no longer used)`];
+    return [label.startsWith("package ") ? `${label} ${was} → ${is}` : label];
+  });
 }
 
 async function previousRecord(
