@@ -288,3 +288,71 @@ export interface Logger {
   warn?(message: string, ...rest: unknown[]): void;
   error?(message: string, ...rest: unknown[]): void;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Executors (where a ready node runs: this process, worker threads, other machines)
+// ---------------------------------------------------------------------------------------------
+
+/** The cache's stores and encodings, handed to executors that move results through the result store. */
+export interface ExecutorCache {
+  /** The result store (shared with workers for remote execution). */
+  readonly resultStore: ResultStore;
+  /** The fingerprint repository (its `acquireLock` gives single-flight across processes). */
+  readonly fingerprintStore: FingerprintRepository;
+  /** Opens both stores (idempotent). */
+  open(): Promise<void>;
+  /** The fingerprint the cache recorded for a node or input in run `runId`, when it knows one. */
+  fingerprintOf(runId: string, name: string): Fingerprint | undefined;
+  /** The code version of a node, computed when the driver was built. */
+  codeVersion(node: string): string | undefined;
+  /** Fingerprints a value the way the cache does (custom fingerprinters first). */
+  fingerprint(value: unknown, node: string): Fingerprint;
+  /** Encodes a value the way the cache stores results. */
+  encode(value: unknown): Uint8Array;
+  /** Decodes bytes the cache (or a worker using the same codecs) stored. */
+  decode(bytes: Uint8Array): unknown;
+}
+
+/** What an executor learns when the driver is built. */
+export interface ExecutorSetup {
+  /** Every node of the graph by name. */
+  readonly graph: ReadonlyMap<string, NodeInfo>;
+  /** Config values given to the builder (workers rebuild nodes under the same config). */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** The cache installed by `withCache()`, or undefined when caching is off. */
+  readonly cache: ExecutorCache | undefined;
+  /** Where a node's code lives: the module's URL and the export that defines it, when known. */
+  locate(node: string): { readonly moduleUrl: string; readonly exportName: string } | undefined;
+}
+
+/** One ready node handed to an executor (its dependencies have finished). */
+export interface ExecutorTask {
+  readonly runId: string;
+  readonly node: NodeInfo;
+  /** Dependencies this call receives, by name (see NodeExecuteContext). */
+  readonly dependencyNames: readonly string[];
+  /** Loads (once) the dependency values by name. */
+  inputs(): Promise<Record<string, unknown>>;
+  /** The function's call arguments in order (one object for a destructuring node), bound values included. */
+  args(): Promise<unknown[]>;
+  /** Turns the function's return value into the node's value (e.g. extractFields' field pick); call it on the driver side. */
+  finish(returned: unknown): unknown;
+  /** Runs the node in this process (what the default in-process executor does). */
+  runHere(): Promise<unknown>;
+}
+
+/**
+ * Runs ready nodes. The driver hands each ready node to `execute` and awaits its value; nodes
+ * tagged `executor: "main"` always run in the driver's process. A rejection fails the node with
+ * NodeExecutionError (HamErrors such as StoreError pass through as they are).
+ */
+export interface Executor {
+  /** Name used in errors and logs, e.g. "threads" or "bullmq:ham". */
+  readonly name: string;
+  /** Called once by `build()`; throw a ConfigurationError for nodes it cannot run (before any node runs). */
+  attach?(setup: ExecutorSetup): void | Promise<void>;
+  /** Runs one node and resolves with its value (after `task.finish`). */
+  execute(task: ExecutorTask): Promise<unknown>;
+  /** Releases pools and connections; called by `dr.close()`. Idempotent. */
+  close?(): Promise<void>;
+}

@@ -38,6 +38,9 @@ export {
 } from "./modifiers/index.js";
 export { type ParamInfo, type GraphNode } from "./graph/graph.js";
 
+// Executors (where ready nodes run)
+export { InProcessExecutor, callArguments, finishResult, invokeNode, runsOnMain, executorCacheOf } from "./execution/index.js";
+
 // Caching
 export { SmartCache, type CacheStats } from "./caching/smart-cache.js";
 export { type CacheOptions } from "./caching/options.js";

@@ -1,6 +1,6 @@
 // The Driver: runs the nodes that requested outputs need, and answers questions about the graph.
 import { randomBytes } from "node:crypto";
-import type { Adapter } from "../contracts.js";
+import type { Adapter, Executor } from "../contracts.js";
 import type { SmartCache } from "../caching/smart-cache.js";
 import { ConfigurationError } from "../errors.js";
 import type { GraphNode } from "../graph/graph.js";
@@ -36,10 +36,15 @@ export interface DriverSettings {
   readonly adapters: readonly Adapter[];
   readonly cache: SmartCache | undefined;
   readonly maxConcurrency: number;
+  /** Where ready nodes run (withExecutor); undefined runs them in this process. */
+  readonly executor?: Executor | undefined;
 }
 
 /** Output values by name; `N` maps node names to result types when modules are typed. */
 export type ExecuteResult<N, K extends string> = { [P in K]: P extends keyof N ? N[P] : unknown };
+
+/** Names `execute` accepts without a type argument: the nodes TypeScript can see in the modules. */
+export type OutputName<N> = Extract<keyof N, string>;
 
 export class Driver<N extends Record<string, unknown> = Record<string, any>> {
   readonly #settings: DriverSettings;
@@ -68,11 +73,15 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>> {
     return cache;
   }
 
-  /** Runs what `outputs` need and returns their values by name. */
-  async execute<const K extends Extract<keyof N, string> | (string & {})>(
-    outputs: readonly K[],
-    options: ExecuteOptions = {},
-  ): Promise<ExecuteResult<N, K>> {
+  /**
+   * Runs what `outputs` need and returns their values by name, typed from the modules' functions
+   * (`out.F` is F's awaited return type). A name the types do not know is a type error; to request
+   * one anyway — an input, or a node a modifier such as `parameterize` made — name every output in
+   * the type argument: `dr.execute<"F" | "D">(["F", "D"])` (`out.D` is then `unknown`).
+   */
+  execute<const K extends OutputName<N>>(outputs: readonly K[], options?: ExecuteOptions): Promise<ExecuteResult<N, K>>;
+  execute<K extends string = never>(outputs: readonly NoInfer<K>[], options?: ExecuteOptions): Promise<ExecuteResult<N, K>>;
+  async execute<K extends string>(outputs: readonly K[], options: ExecuteOptions = {}): Promise<ExecuteResult<N, K>> {
     const { plan, inputs, overrides } = this.#prepare(outputs, options);
     return (await runGraph({
       runId: newRunId(),
@@ -83,6 +92,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>> {
       overrides,
       adapters: this.#settings.adapters,
       maxConcurrency: this.#settings.maxConcurrency,
+      executor: this.#settings.executor,
     })) as ExecuteResult<N, K>;
   }
 
@@ -132,9 +142,13 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>> {
     return visualize(this.#settings.graph, plan, outputs, options, outcomes);
   }
 
-  /** Closes the cache's stores (the driver can still be used: they reopen on the next execute). */
+  /** Closes the cache's stores and the executor's pools or connections (stores reopen on the next execute). */
   async close(): Promise<void> {
-    await this.#settings.cache?.close();
+    try {
+      await this.#settings.executor?.close?.();
+    } finally {
+      await this.#settings.cache?.close();
+    }
   }
 
   #isRequired(input: string): boolean {

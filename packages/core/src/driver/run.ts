@@ -1,6 +1,7 @@
 // Runs a planned execution: nodes start as soon as their dependencies finish, through the adapters' hooks.
-import type { Adapter, GraphExecuteContext, NodeExecuteContext } from "../contracts.js";
-import { HamError, NodeExecutionError } from "../errors.js";
+import type { Adapter, Executor, ExecutorTask, GraphExecuteContext, NodeExecuteContext } from "../contracts.js";
+import { ConfigurationError, HamError, NodeExecutionError, StoreError } from "../errors.js";
+import { callArguments, finishResult, invokeNode, runsOnMain } from "../execution/call.js";
 import type { GraphNode } from "../graph/graph.js";
 import type { ExecutionPlan } from "../graph/plan.js";
 import { isDeferred, materialize } from "./deferred.js";
@@ -15,6 +16,8 @@ export interface RunRequest {
   readonly overrides: Readonly<Record<string, unknown>>;
   readonly adapters: readonly Adapter[];
   readonly maxConcurrency: number;
+  /** Where ready nodes run (withExecutor); undefined runs them in this process. */
+  readonly executor?: Executor | undefined;
 }
 
 /** Thrown inside a node's call chain to carry the user's error out to the run. */
@@ -105,7 +108,7 @@ async function runNodes(request: RunRequest, values: Map<string, unknown>, hooks
       let success = false;
       try {
         for (const hook of hooks.beforeNode) await hook(context);
-        result = await callThroughAdapters(hooks.doNode, 0, context, node, values);
+        result = await callThroughAdapters(hooks.doNode, 0, context, node, values, request.executor);
         success = true;
       } catch (caught) {
         error = caught;
@@ -178,11 +181,12 @@ function callThroughAdapters(
   context: NodeExecuteContext,
   node: GraphNode,
   values: Map<string, unknown>,
+  executor: Executor | undefined,
 ): Promise<unknown> {
   const adapter = adapters[index];
-  if (!adapter) return callNode(node, context);
+  if (!adapter) return executor && !runsOnMain(node) ? callExecutor(executor, node, context) : callNode(node, context);
   return (adapter.doNodeExecute as NonNullable<Adapter["doNodeExecute"]>).call(adapter, context, () =>
-    callThroughAdapters(adapters, index + 1, context, node, values),
+    callThroughAdapters(adapters, index + 1, context, node, values, executor),
   );
 }
 
@@ -190,24 +194,27 @@ function callThroughAdapters(
 async function callNode(node: GraphNode, context: NodeExecuteContext): Promise<unknown> {
   const inputs = await context.inputs();
   try {
-    let result: unknown;
-    const fn = node.fn as (...args: unknown[]) => unknown;
-    if (node.style === "object") {
-      const arg: Record<string, unknown> = {};
-      for (const param of node.params) {
-        if (param.dep === undefined) arg[param.name] = node.boundValues[param.name];
-        else if (param.dep in inputs) arg[param.name] = inputs[param.dep];
-      }
-      result = fn(arg);
-    } else {
-      const args = node.params.map((param) =>
-        param.dep === undefined ? node.boundValues[param.name] : param.dep in inputs ? inputs[param.dep] : undefined,
-      );
-      result = fn(...args);
-    }
-    if (result !== null && typeof (result as PromiseLike<unknown>)?.then === "function") result = await result;
-    return node.transform ? node.transform(result) : result;
+    return await invokeNode(node, inputs);
   } catch (error) {
+    throw new NodeFailure(node.name, error);
+  }
+}
+
+/** Hands the node to the executor; its failures become the node's (store and setup errors pass as they are). */
+async function callExecutor(executor: Executor, node: GraphNode, context: NodeExecuteContext): Promise<unknown> {
+  const task: ExecutorTask = {
+    runId: context.runId,
+    node,
+    dependencyNames: context.dependencyNames,
+    inputs: () => context.inputs(),
+    args: async () => callArguments(node, await context.inputs()),
+    finish: (returned) => finishResult(node, returned),
+    runHere: () => callNode(node, context),
+  };
+  try {
+    return await executor.execute(task);
+  } catch (error) {
+    if (error instanceof NodeFailure || error instanceof StoreError || error instanceof ConfigurationError) throw error;
     throw new NodeFailure(node.name, error);
   }
 }

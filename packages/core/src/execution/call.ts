@@ -1,0 +1,39 @@
+// How a node's function is called: its arguments from dependency values, and its value from what it returns.
+import type { GraphNode } from "../graph/graph.js";
+
+/** The function's call arguments in order: positional values, or one object for a destructuring node. */
+export function callArguments(node: GraphNode, inputs: Readonly<Record<string, unknown>>): unknown[] {
+  if (node.style === "object") {
+    const arg: Record<string, unknown> = {};
+    for (const param of node.params) {
+      if (param.dep === undefined) arg[param.name] = node.boundValues[param.name];
+      else if (param.dep in inputs) arg[param.name] = inputs[param.dep];
+    }
+    return [arg];
+  }
+  return node.params.map((param) =>
+    param.dep === undefined ? node.boundValues[param.name] : param.dep in inputs ? inputs[param.dep] : undefined,
+  );
+}
+
+/** The node's value from the function's (awaited) return value: modifiers' transforms applied. */
+export function finishResult(node: GraphNode, returned: unknown): unknown {
+  return node.transform ? node.transform(returned) : returned;
+}
+
+/** Calls the node's function with these dependency values and returns the node's value. */
+export async function invokeNode(node: GraphNode, inputs: Readonly<Record<string, unknown>>): Promise<unknown> {
+  const fn = node.fn as (...args: unknown[]) => unknown;
+  let result = fn(...callArguments(node, inputs));
+  if (result !== null && typeof (result as PromiseLike<unknown>)?.then === "function") result = await result;
+  return finishResult(node, result);
+}
+
+/**
+ * True when a node must run in the driver's process whatever the executor: it is tagged
+ * `executor: "main"` (it holds handles, sockets, open files…), or it only picks a field of its
+ * parent's value (extractFields), which is cheaper than any hand-off.
+ */
+export function runsOnMain(node: GraphNode): boolean {
+  return node.tags["executor"] === "main" || node.cachedThrough !== undefined;
+}
