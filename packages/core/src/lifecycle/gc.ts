@@ -7,7 +7,11 @@ import { parseDuration, parseSize } from "./parse.js";
 
 /** What `dr.cache.gc()` (and `ham cache gc`) removes. Rules combine: each one can only remove more. */
 export interface GcOptions {
-  /** Keep the newest N runs in the history and remove older ones. Default: keep every run. */
+  /**
+   * Keep the newest N runs in the history: nothing they use is removed, and what only older runs
+   * used is. Default: every run stays unless another rule removes what it used; the newest run is
+   * always protected.
+   */
   keepRuns?: number;
   /** Remove least-recently-used results until the result store holds at most this ("5GB", "500MiB", bytes). */
   maxBytes?: string | number;
@@ -28,8 +32,6 @@ export interface GcOptions {
 export interface InternalGcOptions extends GcOptions {
   /** Fingerprints never removed (e.g. the results of the run that just finished). */
   protect?: Iterable<Fingerprint>;
-  /** When false, runs in the history do not protect their results (the automatic maxBytes check). Default true. */
-  historyProtects?: boolean;
   /** Nodes whose records point at values stored inside another node's result (extractFields fields). */
   preserveNodes?: Iterable<string>;
 }
@@ -100,7 +102,7 @@ export function checkGcOptions(options: GcOptions, prefix = "gc"): { keepRuns?: 
   if (typeof options !== "object" || options === null) {
     throw new ConfigurationError(`${prefix}(options) needs an object like { keepRuns: 10, maxBytes: "5GB", olderThan: "30d" }`);
   }
-  const known = ["keepRuns", "maxBytes", "olderThan", "grace", "dryRun", "onProgress", "protect", "historyProtects", "preserveNodes"];
+  const known = ["keepRuns", "maxBytes", "olderThan", "grace", "dryRun", "onProgress", "protect", "preserveNodes"];
   const unknown = Object.keys(options).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
     throw new ConfigurationError(`${prefix}(options) has unknown option ${unknown.map((k) => `"${k}"`).join(", ")}; use keepRuns, maxBytes, olderThan, grace, dryRun, onProgress`);
@@ -118,15 +120,17 @@ export function checkGcOptions(options: GcOptions, prefix = "gc"): { keepRuns?: 
 }
 
 /**
- * Collects garbage. The rules:
- * - runs beyond the newest `keepRuns`, or started before `olderThan`, leave the history;
- * - a result referenced by a kept run is never removed;
- * - nothing written or read within `grace` is removed (a record's creation counts as a use of its result);
- * - records created before `olderThan` whose result was not used since then are removed;
- * - results no remaining record points at are removed, as are results unused since `olderThan`;
+ * Collects garbage. The rules (each can only remove more; see docs/cache-lifecycle.md):
+ * - the newest `keepRuns` runs (default: the newest run) are protected: nothing they used is removed;
+ * - runs beyond `keepRuns` or started before `olderThan` leave the history, and with `keepRuns`
+ *   the records only those runs used go too;
+ * - nothing written or read within `grace` is removed;
+ * - results no record points at, and results and records unused since `olderThan`, are removed;
  * - with `maxBytes`, least-recently-used results go next until the store is under the limit;
- * - records whose result was removed (or is already missing) are removed too, except those of nodes
- *   whose value lives inside another node's result (extractFields fields).
+ * - records whose result was removed (or is already missing) are removed too, except those of
+ *   nodes whose value lives inside another node's result (extractFields fields);
+ * - a run left in the history never references a result gc removed (such runs leave it as well).
+ * "Used" means read (stores that track reads), referenced by a record written, or used by a run.
  */
 export async function collectGarbage(stores: CacheStores, options: InternalGcOptions = {}): Promise<GcReport> {
   const checked = checkGcOptions(options);
@@ -166,34 +170,36 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
   const now = Date.now();
   const graceCutoff = now - checked.graceMs;
   const cutoff = checked.olderThanMs === undefined ? undefined : now - checked.olderThanMs;
+  const tooOld = (time: number): boolean => cutoff !== undefined && time < cutoff;
   const notes: string[] = [];
 
-  // 1. Run history: which runs stay, and what they reference.
+  // 1. Run history. Protecting runs: the newest `keepRuns` (default: the newest one, so the last
+  //    run stays warm). Runs beyond keepRuns or older than olderThan leave the history.
   options.onProgress?.({ phase: "listing runs", done: 0, total: undefined });
   const runs: RunRecord[] = repo.listRuns ? await repo.listRuns() : [];
-  const trimming = checked.keepRuns !== undefined || cutoff !== undefined;
-  if (trimming && !repo.listRuns) notes.push(`${repo.name} keeps no run history; keepRuns/olderThan only apply to records and results`);
-  const kept: RunRecord[] = [];
-  const removedRuns: string[] = [];
-  let undeletable = 0;
+  if ((checked.keepRuns !== undefined || cutoff !== undefined) && !repo.listRuns) {
+    notes.push(`${repo.name} keeps no run history; keepRuns/olderThan only apply to records and results`);
+  }
+  const protecting: RunRecord[] = [];
+  const others: RunRecord[] = [];
+  const removedRuns = new Set<string>();
   runs.forEach((run, index) => {
     const beyondCount = checked.keepRuns !== undefined && index >= checked.keepRuns;
-    const tooOld = cutoff !== undefined && run.startedAt < cutoff;
-    if (!beyondCount && !tooOld) kept.push(run);
-    else if (repo.deleteRuns) removedRuns.push(run.runId);
-    else (kept.push(run), undeletable++);
+    if (beyondCount || tooOld(run.startedAt)) removedRuns.add(run.runId);
+    else if (index < (checked.keepRuns ?? 1)) protecting.push(run);
+    else others.push(run);
   });
-  if (undeletable > 0) notes.push(`${repo.name} cannot delete runs (no deleteRuns()); ${undeletable} old runs were kept`);
   const protectedFingerprints = new Set<Fingerprint>(options.protect ?? []);
   const protectedKeys = new Set<string>();
-  if (options.historyProtects !== false) {
-    for (const run of kept) {
-      for (const node of run.nodes) {
-        if (node.fingerprint !== undefined) protectedFingerprints.add(node.fingerprint);
-        if (node.contextKey !== undefined) protectedKeys.add(node.contextKey);
-      }
+  for (const run of protecting) {
+    for (const node of run.nodes) {
+      if (node.fingerprint !== undefined) protectedFingerprints.add(node.fingerprint);
+      if (node.contextKey !== undefined) protectedKeys.add(node.contextKey);
     }
   }
+  const survivingRuns = [...protecting, ...others];
+  const usedKeys = new Set<string>();
+  for (const run of survivingRuns) for (const node of run.nodes) if (node.contextKey !== undefined) usedKeys.add(node.contextKey);
   const preserveNodes = new Set<string>(options.preserveNodes ?? []);
   for (const name of storelessNodesOf(runs)) preserveNodes.add(name);
 
@@ -204,26 +210,29 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
   if (!entries) notes.push(`${repo.name} cannot list its records (no entries()); records were not collected and no result counts as unreferenced`);
   if (entries && !repo.delete) notes.push(`${repo.name} cannot delete records (no delete()); records were kept`);
 
-  // A record's creation is a use of its result: stores that do not track reads still see the last
-  // time a run asked for that result, and a result just referenced again is not collected.
+  // When a result was last used: read (stores that track reads), referenced by a new record, or
+  // used by a run still in the history — so stores that do not track reads still age correctly.
   const lastUse = new Map<Fingerprint, number>();
-  for (const [key, r] of results ?? []) lastUse.set(key, r.lastAccess);
-  for (const e of entries ?? []) {
-    if (e.createdAt > (lastUse.get(e.fingerprint) ?? Number.NEGATIVE_INFINITY)) lastUse.set(e.fingerprint, e.createdAt);
-  }
+  const use = (fp: Fingerprint, time: number): void => {
+    if (time > (lastUse.get(fp) ?? Number.NEGATIVE_INFINITY)) lastUse.set(fp, time);
+  };
+  for (const [key, r] of results ?? []) use(key, r.lastAccess);
+  for (const e of entries ?? []) use(e.fingerprint, e.createdAt);
+  for (const run of survivingRuns) for (const node of run.nodes) if (node.fingerprint !== undefined) use(node.fingerprint, run.startedAt);
   const lastUseOf = (fp: Fingerprint): number => lastUse.get(fp) ?? 0;
 
-  // 3. Records too old to keep.
+  // 3. Records no longer wanted: with keepRuns, those no kept run used; with olderThan, those unused since.
   const removeKeys = new Set<string>();
   const canDeleteRecords = entries !== undefined && repo.delete !== undefined;
-  if (canDeleteRecords && cutoff !== undefined) {
+  const byRuns = checked.keepRuns !== undefined && repo.listRuns !== undefined;
+  if (canDeleteRecords && (cutoff !== undefined || byRuns)) {
     for (const e of entries) {
       if (protectedKeys.has(e.contextKey) || e.createdAt >= graceCutoff) continue;
-      if (Math.max(e.createdAt, results?.get(e.fingerprint)?.lastAccess ?? 0) < cutoff) removeKeys.add(e.contextKey);
+      if ((byRuns && !usedKeys.has(e.contextKey)) || tooOld(Math.max(e.createdAt, lastUseOf(e.fingerprint)))) removeKeys.add(e.contextKey);
     }
   }
 
-  // 4. Results: unreferenced, too old, then least recently used above maxBytes.
+  // 4. Results: unreferenced, unused since olderThan, then least recently used above maxBytes.
   const removeResults = new Set<Fingerprint>();
   let bytesTotal = 0;
   let bytesFreed = 0;
@@ -238,8 +247,7 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
         protectedCount++;
         continue;
       }
-      const unreferenced = referenced !== undefined && !referenced.has(key);
-      if (unreferenced || (cutoff !== undefined && lastUseOf(key) < cutoff)) {
+      if ((referenced !== undefined && !referenced.has(key)) || tooOld(lastUseOf(key))) {
         removeResults.add(key);
         bytesFreed += r.bytes;
       } else {
@@ -256,14 +264,13 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
       overLimitBytes = Math.max(0, bytesTotal - bytesFreed - checked.maxBytes);
       if (overLimitBytes > 0) {
         notes.push(
-          `still ${overLimitBytes} bytes over maxBytes: the rest is referenced by kept runs or used within the grace period` +
-            (checked.keepRuns === undefined && options.historyProtects !== false ? "; keep fewer runs (keepRuns / --keep-runs) to free more" : ""),
+          `still ${overLimitBytes} bytes over maxBytes: the rest is used by the ${protecting.length === 1 ? "newest run" : `${protecting.length} kept runs`} or was used within the grace period`,
         );
       }
     }
   }
 
-  // 5. Records whose result is gone or going.
+  // 5. Records whose result is gone or going (not those of nodes that store no result of their own).
   if (canDeleteRecords && results) {
     for (const e of entries) {
       if (removeKeys.has(e.contextKey) || e.createdAt >= graceCutoff || preserveNodes.has(e.node)) continue;
@@ -271,9 +278,22 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
     }
   }
 
+  // 6. A run left in the history never references a result gc removed: such runs leave it too.
+  let keptRuns = runs.length - removedRuns.size;
+  if (repo.deleteRuns) {
+    for (const run of others) {
+      if (run.nodes.some((n) => n.fingerprint !== undefined && removeResults.has(n.fingerprint))) removedRuns.add(run.runId);
+    }
+    keptRuns = runs.length - removedRuns.size;
+  } else if (removedRuns.size > 0) {
+    notes.push(`${repo.name} cannot delete runs (no deleteRuns()); the history was kept`);
+    removedRuns.clear();
+    keptRuns = runs.length;
+  }
+
   return {
-    runIds: removedRuns,
-    runsKept: kept.length,
+    runIds: [...removedRuns],
+    runsKept: keptRuns,
     contextKeys: [...removeKeys],
     entriesTotal: entries?.length,
     results: [...removeResults],

@@ -7,8 +7,9 @@ import { type CacheStores, type GcReport, collectGarbage } from "./gc.js";
  * Cheap when nothing grows: the store is measured (one listing) on the first run that writes and
  * again only once this process's writes since then could have crossed the limit, so warm runs
  * cost nothing. Writes by other processes are noticed at their own next check (each process that
- * writes checks). Eviction protects the results of the run that just finished and anything used
- * within the grace period; the run history does not protect older results here.
+ * writes checks). Eviction protects the results of the run that just finished, the newest run in
+ * the history and anything used within the grace period; older runs whose results are evicted
+ * leave the history.
  */
 export class SizeLimiter {
   readonly maxBytes: number;
@@ -53,7 +54,6 @@ export class SizeLimiter {
       maxBytes: this.maxBytes,
       grace: this.#graceMs,
       protect,
-      historyProtects: false,
       preserveNodes: this.#preserveNodes(),
     });
     this.#measured = report.bytesKept ?? size - report.bytesFreed;
