@@ -80,6 +80,14 @@ describe("graph errors at build", () => {
     }
   });
 
+  it("a module without any function is a ConfigurationError (usually a wrong import)", async () => {
+    const empty = await caught(() => new Builder().withModules({ A: () => 1 }, {}).build());
+    expect(empty).toBeInstanceOf(ConfigurationError);
+    expect((empty as Error).message).toMatch(/argument 2 exports no functions \(it is empty\)/);
+    const wrapped = await caught(() => new Builder().withModules({ default: { A: () => 1 } }).build());
+    expect((wrapped as Error).message).toMatch(/only default.*mod\.default/);
+  });
+
   it("build() without modules is a ConfigurationError that says to call withModules", async () => {
     const error = await caught(() => new Builder().build());
     expect(error).toBeInstanceOf(ConfigurationError);

@@ -46,7 +46,15 @@ export function buildGraph(modules: readonly object[], options: GraphOptions): M
         `withModules() argument ${moduleIndex + 1} is ${mod === null ? "null" : typeof mod}, not a module: pass \`import * as dataflow from "./dataflow.js"\` or an object of functions`,
       );
     }
-    for (const exportName of Object.keys(mod)) {
+    const exportNames = Object.keys(mod);
+    if (!exportNames.some((name) => typeof (mod as Record<string, unknown>)[name] === "function")) {
+      // Usually a wrong import: a default export wrapper, a CommonJS interop object, a typo'd path.
+      const shown = exportNames.slice(0, 5).join(", ") + (exportNames.length > 5 ? ", …" : "");
+      throw new ConfigurationError(
+        `withModules() argument ${moduleIndex + 1} exports no functions (${exportNames.length === 0 ? "it is empty" : `only ${shown}`}): pass the module namespace, \`import * as dataflow from "./dataflow.js"\`${"default" in mod ? ", or its default export (mod.default) if the functions are there" : ""}`,
+      );
+    }
+    for (const exportName of exportNames) {
       const value = (mod as Record<string, unknown>)[exportName];
       if (!isNodeFunction(exportName, value)) continue;
       for (const node of definitionsOf(exportName, value, moduleIndex, options.config, excluded)) {
