@@ -179,3 +179,23 @@ describe("configuration errors at build", () => {
     await expect(build(memoryCache(), {}, module)).rejects.toThrow(/cache\(\{ behavior: "sometimes" \}\)/);
   });
 });
+
+describe("a custom caching strategy", () => {
+  it("decides behaviours and context keys instead of the lists", async () => {
+    const stores = memoryCache();
+    // Keys from inputs only (code version ignored), and B always recomputed.
+    const strategy = {
+      behavior: (node: { name: string }) => (node.name === "B" ? ("recompute" as const) : ("default" as const)),
+      contextKey: (_node: unknown, _codeVersion: string, inputs: Readonly<Record<string, string>>) => `custom.${Object.values(inputs).join(".")}`,
+    };
+    await (await build(stores, { strategy })).execute(["C"]);
+    calls = {};
+    const edited = { ...mod, C: (B: number) => (tick("C"), B + 1000) };
+    const dr = await build(stores, { strategy }, edited);
+    // C's code changed but the strategy leaves code out of keys, so C hits with the old value.
+    expect(await dr.execute(["C"])).toEqual({ C: 15 });
+    expect(calls).toEqual({ B: 1 });
+    expect(outcomes(dr)).toEqual({ A: "hit", B: "recomputed", C: "hit" });
+    expect(dr.cache.lastRun.A?.contextKey).toBe("custom.");
+  });
+});
