@@ -89,7 +89,8 @@ function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (value === null || value === undefined) return String(value);
   if (typeof value === "number") return String(value);
-  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** "0 B", "812 B", "4.2 KB", "1.53 GB" (powers of 1000, like `parseSize`'s GB). */
