@@ -252,10 +252,11 @@ class IdentityRun {
     const source = locator.source(scriptId);
     let analysis: ModuleAnalysis | null = null;
     if (source !== undefined) {
-      const url = locator.url(scriptId);
+      const url = locator.url(scriptId).replace(/[?#].*$/, "");
       let file: string | undefined;
       try {
-        file = url.startsWith("file:") ? fileURLToPath(url.replace(/[?#].*$/, "")) : url.startsWith("/") ? url : undefined;
+        // vitest names a module imported with a query string `file:///…/x.mjs%3Fv=2`: drop the query either way.
+        file = url.startsWith("file:") ? fileURLToPath(url).replace(/[?#].*$/, "") : url.startsWith("/") ? url : undefined;
       } catch {
         file = undefined;
       }
