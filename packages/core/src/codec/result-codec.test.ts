@@ -209,3 +209,38 @@ describe("ResultCodec detects damaged bytes", () => {
     expect(() => codec.decode("text" as unknown as Uint8Array)).toThrow(CorruptResultError);
   });
 });
+
+describe("the default codec and class instances", () => {
+  class Point {
+    constructor(
+      readonly x: number,
+      readonly y: number,
+    ) {}
+  }
+  class CustomError extends Error {}
+
+  it("refuses values holding a class instance, naming where it sits", async () => {
+    await hashingReady();
+    const codec = new ResultCodec();
+    expect(() => codec.encode({ rows: [new Point(1, 2)] }, "F")).toThrow(/Point at \$\.rows\[0\]/);
+    expect(() => codec.encode(new CustomError("x"))).toThrow(CodecError);
+  });
+
+  it("accepts the built-in types it gives back faithfully", async () => {
+    await hashingReady();
+    const codec = new ResultCodec();
+    const value = {
+      when: new Date(0),
+      re: /a/g,
+      map: new Map([["k", new Set([1])]]),
+      bytes: Buffer.from("hi"),
+      floats: new Float64Array([1.5]),
+      error: new TypeError("bad"),
+      bare: Object.create(null) as object,
+    };
+    const back = codec.decode(codec.encode(value)) as typeof value;
+    expect(back.map.get("k")).toEqual(new Set([1]));
+    expect(back.bytes).toBeInstanceOf(Buffer);
+    expect(back.error).toBeInstanceOf(TypeError);
+  });
+});

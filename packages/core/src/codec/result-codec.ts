@@ -6,7 +6,7 @@ import type { Codec } from "../contracts.js";
 import { ConfigurationError } from "../errors.js";
 import { xxh64 } from "../fingerprint/bytes.js";
 import { CodecError, CorruptResultError } from "./errors.js";
-import { v8Codec } from "./v8-codec.js";
+import { assertFaithful, v8Codec } from "./v8-codec.js";
 
 /** Options of ResultCodec. */
 export interface ResultCodecOptions {
@@ -86,6 +86,7 @@ export class ResultCodec {
       if (codec === v8Codec) {
         // The default codec writes straight after a reserved header: no second copy of the payload
         // (halves encode time for large arrays). Same bytes as v8.serialize from payload start on.
+        assertFaithful(value);
         const serializer = new v8.DefaultSerializer();
         serializer.writeRawBytes(prefix);
         serializer.writeRawBytes(RESERVED_TRAILER);
