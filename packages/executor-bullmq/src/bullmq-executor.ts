@@ -1,0 +1,214 @@
+// BullMQExecutor: the driver side. Puts each ready node's inputs in the shared result store, enqueues
+// the node as a job of references, waits for a worker to finish it and reads the value back.
+import {
+  ConfigurationError,
+  type Executor,
+  type ExecutorCache,
+  type ExecutorSetup,
+  type ExecutorTask,
+  type GraphNode,
+  StoreError,
+  hashString,
+  isUniqueFingerprint,
+  runsOnMain,
+} from "@ham/core";
+import { type Job, Queue, QueueEvents } from "bullmq";
+import { type NodeJobData, type NodeJobResult, type RedisConnection, checkQueueName, connectionOf } from "./job.js";
+
+/** Which worker ran a node, for logs and examples. */
+export interface BullMQRunEvent {
+  readonly node: string;
+  readonly worker: string;
+  readonly durationMs: number;
+  /** Attempts it took (1 when the first worker finished it). */
+  readonly attempts: number;
+}
+
+export interface BullMQExecutorOptions {
+  /** Redis URL or BullMQ connection options with a `url` (default: HAM_REDIS_URL). */
+  redis?: string | RedisConnection;
+  /** Queue name; workers must use the same (default "ham"). */
+  queue?: string;
+  /** Tries per node before the run fails (default 3). */
+  attempts?: number;
+  /** Delay before the first retry in milliseconds, doubled each time (default 200). */
+  backoffMs?: number;
+  /** Called after each node a worker ran. */
+  onRun?: (event: BullMQRunEvent) => void;
+}
+
+/**
+ * Runs nodes as BullMQ jobs on `ham-worker` processes (any number, any machine). Jobs carry the node's
+ * module URL, name and its inputs' fingerprints, never values: the driver and the workers share the
+ * cache's result store (`withCache({ resultStore, fingerprintStore })` on Postgres, S3, or a shared folder).
+ */
+export class BullMQExecutor implements Executor {
+  readonly name: string;
+  readonly #connection: RedisConnection;
+  readonly #queueName: string;
+  readonly #attempts: number;
+  readonly #backoff: number;
+  readonly #onRun: ((event: BullMQRunEvent) => void) | undefined;
+  #setup: ExecutorSetup | undefined;
+  #cache: ExecutorCache | undefined;
+  #config = "";
+  #queue: Queue | undefined;
+  #events: Promise<QueueEvents> | undefined;
+  /** Fingerprints known to be in the result store (content-addressed: once there, always the same bytes). */
+  readonly #stored = new Set<string>();
+
+  constructor(options: BullMQExecutorOptions = {}) {
+    if (typeof options !== "object" || options === null) {
+      throw new ConfigurationError(`[bullmq] new BullMQExecutor(options) needs an options object, got ${options === null ? "null" : typeof options}`);
+    }
+    this.#connection = connectionOf("bullmq", options.redis);
+    this.#queueName = checkQueueName("bullmq", options.queue ?? "ham");
+    this.#attempts = options.attempts ?? 3;
+    if (!Number.isInteger(this.#attempts) || this.#attempts < 1) {
+      throw new ConfigurationError(`[bullmq] option "attempts" must be a whole number ≥ 1, got ${String(options.attempts)}`);
+    }
+    this.#backoff = options.backoffMs ?? 200;
+    if (!(typeof this.#backoff === "number" && this.#backoff >= 0)) {
+      throw new ConfigurationError(`[bullmq] option "backoffMs" must be a number ≥ 0, got ${String(options.backoffMs)}`);
+    }
+    if (options.onRun !== undefined && typeof options.onRun !== "function") throw new ConfigurationError(`[bullmq] option "onRun" must be a function`);
+    this.#onRun = options.onRun;
+    this.name = `bullmq:${this.#queueName}`;
+  }
+
+  attach(setup: ExecutorSetup): void {
+    if (!setup.cache) {
+      throw new ConfigurationError(
+        "[bullmq] the BullMQ executor moves values through the cache's result store: build the driver with withCache({ resultStore, fingerprintStore }) on stores the workers share",
+      );
+    }
+    const unplaced = [...setup.graph.values()].filter((node) => !runsOnMain(node as GraphNode) && !setup.locate(node.name));
+    if (unplaced.length > 0) {
+      throw new ConfigurationError(
+        `[bullmq] workers cannot find the code of node(s) ${unplaced.map((n) => `"${n.name}"`).join(", ")}: tell ham their module's file with builder.withModuleSource(module, import.meta.url), or keep them in the driver with tag({ executor: "main" })`,
+      );
+    }
+    this.#setup = setup;
+    this.#cache = setup.cache;
+    this.#config = Buffer.from(setup.cache.encode(setup.config)).toString("base64");
+  }
+
+  async execute(task: ExecutorTask): Promise<unknown> {
+    const setup = this.#setup;
+    const cache = this.#cache;
+    const where = setup?.locate(task.node.name);
+    if (!setup || !cache || !where) throw new ConfigurationError(`[bullmq] node "${task.node.name}" cannot be sent: the executor was not attached by Builder.build()`);
+    await cache.open();
+    const inputs = await this.#storeInputs(task, cache);
+    const codeVersion = cache.codeVersion(task.node.name);
+    const sourceHash = hashString(task.node.source);
+    const taskKey = `t-${hashString(JSON.stringify([where.moduleUrl, task.node.name, sourceHash, this.#config, Object.entries(inputs).sort()]))}`;
+    const data: NodeJobData = {
+      format: 1,
+      runId: task.runId,
+      node: task.node.name,
+      moduleUrl: where.moduleUrl,
+      exportName: where.exportName,
+      config: this.#config,
+      sourceHash,
+      codeVersion,
+      inputs,
+      taskKey,
+    };
+    const result = await this.#run(data);
+    const bytes = await guard(cache.resultStore.name, "get", () => cache.resultStore.get(result.value.fingerprint));
+    if (bytes === undefined) {
+      throw new StoreError(cache.resultStore.name, "get", `worker "${result.value.worker}" reported node "${task.node.name}" done, but its result ${result.value.fingerprint} is not in the result store: do the driver and the workers use the same result store?`);
+    }
+    this.#stored.add(result.value.fingerprint);
+    this.#onRun?.({ node: task.node.name, worker: result.value.worker, durationMs: result.value.durationMs, attempts: result.attempts });
+    return cache.decode(bytes);
+  }
+
+  /** Stops listening and closes the queue's connections. */
+  async close(): Promise<void> {
+    const queue = this.#queue;
+    const events = this.#events;
+    this.#queue = undefined;
+    this.#events = undefined;
+    await Promise.all([queue?.close(), events?.then((e) => e.close(), () => undefined)]);
+  }
+
+  /** Fingerprint of each dependency, its bytes put in the result store first when they are not there. */
+  async #storeInputs(task: ExecutorTask, cache: ExecutorCache): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    let values: Record<string, unknown> | undefined;
+    for (const dep of task.dependencyNames) {
+      const known = cache.fingerprintOf(task.runId, dep);
+      if (known !== undefined && !isUniqueFingerprint(known)) {
+        if (this.#stored.has(known) || (await guard(cache.resultStore.name, "has", () => cache.resultStore.has(known)))) {
+          this.#stored.add(known);
+          out[dep] = known;
+          continue;
+        }
+      }
+      // An input, an override, or a value the cache did not keep: store it now so workers can read it.
+      values ??= await task.inputs();
+      const value = values[dep];
+      // A one-time fingerprint (a value that cannot be fingerprinted) still works as a transport key.
+      const fingerprint = known ?? cache.fingerprint(value, dep);
+      let bytes: Uint8Array;
+      try {
+        bytes = cache.encode(value);
+      } catch (error) {
+        throw new ConfigurationError(
+          `[bullmq] node "${task.node.name}" needs "${dep}", whose value cannot be encoded for the workers (${error instanceof Error ? error.message : String(error)}); register a codec with withCache({ codecs }) or run "${task.node.name}" in the driver with tag({ executor: "main" })`,
+          { cause: error },
+        );
+      }
+      await guard(cache.resultStore.name, "set", () => cache.resultStore.set(fingerprint, bytes));
+      this.#stored.add(fingerprint);
+      out[dep] = fingerprint;
+    }
+    return out;
+  }
+
+  /**
+   * Enqueues the job and waits for it. The job id is the task key, so two drivers asking for the same
+   * work at once share one job (BullMQ ignores a second add of a live id): single-flight across drivers.
+   */
+  async #run(data: NodeJobData): Promise<{ value: NodeJobResult; attempts: number }> {
+    this.#queue ??= new Queue(this.#queueName, { connection: { ...this.#connection } });
+    const events = await this.#queueEvents();
+    for (let round = 0; ; round++) {
+      const job: Job = await this.#queue.add(data.node, data, {
+        jobId: data.taskKey,
+        attempts: this.#attempts,
+        backoff: { type: "exponential", delay: this.#backoff },
+        removeOnComplete: true,
+        removeOnFail: true,
+      });
+      try {
+        const value = (await job.waitUntilFinished(events)) as NodeJobResult;
+        return { value, attempts: job.attemptsMade + 1 };
+      } catch (error) {
+        // The shared job finished and was removed between our add and our wait: add it again.
+        if (round < 3 && error instanceof Error && /Missing key for job/.test(error.message)) continue;
+        throw new Error(`worker failed node "${data.node}" after ${this.#attempts} attempt(s): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+    }
+  }
+
+  #queueEvents(): Promise<QueueEvents> {
+    this.#events ??= (async () => {
+      const events = new QueueEvents(this.#queueName, { connection: { ...this.#connection } });
+      await events.waitUntilReady();
+      return events;
+    })();
+    return this.#events;
+  }
+}
+
+async function guard<T>(store: string, operation: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof StoreError) throw error;
+    throw new StoreError(store, operation, error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}

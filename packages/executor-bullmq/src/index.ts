@@ -1,0 +1,4 @@
+// Public API of @ham/executor-bullmq, listed by name.
+export { BullMQExecutor, type BullMQExecutorOptions, type BullMQRunEvent } from "./bullmq-executor.js";
+export { runWorker, type RunWorkerOptions, type HamWorker } from "./worker.js";
+export { type NodeJobData, type NodeJobResult, type RedisConnection } from "./job.js";
