@@ -5,15 +5,16 @@ import type { BenchResults } from "./run-bench.js";
 
 const f = (v: number | undefined, digits = 1) => (v === undefined ? "—" : v >= 100 ? v.toFixed(0) : v.toFixed(digits));
 const ms = (s: number | undefined) => (s === undefined ? "—" : (s * 1e3).toFixed(2));
+const ratioText = (r: number | undefined) => (r === undefined || Number.isNaN(r) ? "—" : `${r.toFixed(3)} ${fraction(r)}`);
 const met = (m: boolean | undefined) => (m === undefined ? "n/a" : m ? "**met**" : "**missed**");
 
 export function comparisonText(rows: ComparisonRow[]): string[] {
   const width = Math.max(...rows.map((r) => r.measure.length), 10);
   return [
-    `${"measure".padEnd(width)} | ${"unit".padEnd(4)} | ${"ham".padStart(10)} | ${"Hamilton".padStart(10)} | ${"ham/Hamilton".padStart(12)}`,
+    `${"measure".padEnd(width)} | ${"unit".padEnd(4)} | ${"ham".padStart(10)} | ${"Hamilton".padStart(10)} | ${"ham/Hamilton".padStart(14)} | ${"baseline".padStart(10)} | ${"ham/baseline".padStart(14)}`,
     ...rows.map(
       (r) =>
-        `${r.measure.padEnd(width)} | ${r.unit.padEnd(4)} | ${f(r.ham, 2).padStart(10)} | ${f(r.hamilton, 2).padStart(10)} | ${(r.ratio === undefined ? "—" : `${r.ratio.toFixed(3)} ${fraction(r.ratio)}`).padStart(12)}`,
+        `${r.measure.padEnd(width)} | ${r.unit.padEnd(4)} | ${f(r.ham, 2).padStart(10)} | ${f(r.hamilton, 2).padStart(10)} | ${ratioText(r.ratio).padStart(14)} | ${f(r.baseline, 2).padStart(10)} | ${ratioText(r.baselineRatio).padStart(14)}`,
     ),
   ];
 }
@@ -68,9 +69,15 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
   p();
   p("## ham vs Hamilton, row by row");
   p();
-  p("| measure | unit | ham | Hamilton | ham / Hamilton |");
-  p("|---|---|---:|---:|---:|");
-  for (const r of comparison) p(`| ${r.measure} | ${r.unit} | ${f(r.ham, 2)} | ${f(r.hamilton, 2)} | ${r.ratio === undefined ? "—" : `${r.ratio.toFixed(3)} (${fraction(r.ratio)})`} |`);
+  p(
+    "Hamilton = its run in this session; baseline = the anchor's `results_baseline.txt` (one run of the same script on a " +
+      "quiet machine of this kind), shown because other work on the machine slows both sides unevenly. A goal counts as met " +
+      "only when it is met against both.",
+  );
+  p();
+  p("| measure | unit | ham | Hamilton | ham / Hamilton | Hamilton baseline | ham / baseline |");
+  p("|---|---|---:|---:|---:|---:|---:|");
+  for (const r of comparison) p(`| ${r.measure} | ${r.unit} | ${f(r.ham, 2)} | ${f(r.hamilton, 2)} | ${ratioText(r.ratio)} | ${f(r.baseline, 2)} | ${ratioText(r.baselineRatio)} |`);
   p();
   p("## ham: graph benchmarks");
   p();
@@ -167,10 +174,10 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
   }
   if (ham.profiles.length) {
     p();
-    p("## Where a warm run spends its time (CPU profile)");
+    p("## Where the time goes (CPU profiles)");
     for (const prof of ham.profiles) {
       p();
-      p(`${prof.runs} warm ${prof.shape} runs of ${prof.n} nodes on new drivers (\`${prof.file}\`, not committed). Self = time in the function itself, total = with it on the stack.`);
+      p(`${prof.runs} ${prof.mode} runs of the ${prof.n}-node ${prof.shape} (${prof.mode === "plain" ? "no cache, one driver" : prof.mode === "import+build" ? "a fresh node process, node --cpu-prof" : "a new driver each"}; \`${prof.file}\`, not committed). Self = time in the function itself, total = with it on the stack.`);
       p();
       p("| self | total | function |");
       p("|---:|---:|---|");

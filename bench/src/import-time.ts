@@ -1,12 +1,13 @@
 // Import time of @ham/core in a fresh Node process (the built dist), plus building a 1000-node driver there.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 import { type Workdir, chainSource } from "./dataflows.js";
+import { REPO_ROOT } from "./paths.js";
+import { type ProfileResult, summarize } from "./profile.js";
 import { median } from "./timing.js";
 
-export const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const CORE_DIR = join(REPO_ROOT, "packages", "core");
 const TSX = join(REPO_ROOT, "node_modules", ".bin", "tsx");
 
@@ -50,12 +51,45 @@ const built = performance.now();
 console.log(JSON.stringify({ import: imported - start, load: loaded - imported, build: built - loaded }));
 `;
 
-export function importTime(workdir: Workdir, reps: number, entry: "dist" | "source", log: (line: string) => void): ImportRow {
-  const coreEntry = entry === "dist" ? ensureCoreDist(log) : join(CORE_DIR, "src", "index.ts");
+function writeProbe(workdir: Workdir): { probe: string; moduleFile: string } {
   const probe = join(workdir.path, "import-probe.mjs");
   writeFileSync(probe, PROBE);
   const moduleFile = join(workdir.path, "import-chain1000.mjs");
   writeFileSync(moduleFile, chainSource(1000));
+  return { probe, moduleFile };
+}
+
+/** `node --cpu-prof` of one fresh process importing the built @ham/core and building the 1000-node driver. */
+export function profileImport(workdir: Workdir, outDir: string, log: (line: string) => void): ProfileResult {
+  const { probe, moduleFile } = writeProbe(workdir);
+  const coreEntry = ensureCoreDist(log);
+  const profDir = mkdtempSync(join(workdir.path, "cpuprof-"));
+  const out = execFileSync(
+    process.execPath,
+    ["--cpu-prof", "--cpu-prof-interval", "50", "--cpu-prof-dir", profDir, probe, pathToFileURL(coreEntry).href, pathToFileURL(moduleFile).href],
+    { cwd: dirname(probe), encoding: "utf8" },
+  );
+  const times = JSON.parse(out.trim().split("\n").at(-1) as string) as { import: number; load: number; build: number };
+  const produced = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+  if (!produced) throw new Error("node --cpu-prof wrote no profile");
+  const file = join(outDir, "profile-import-build-1000.cpuprofile");
+  renameSync(join(profDir, produced), file);
+  rmSync(profDir, { recursive: true, force: true });
+  const profile = JSON.parse(readFileSync(file, "utf8")) as Parameters<typeof summarize>[0];
+  return {
+    mode: "import+build",
+    shape: "chain",
+    n: 1000,
+    runs: 1,
+    file: relative(REPO_ROOT, file),
+    profiledMs: times.import + times.load + times.build,
+    ...summarize(profile),
+  };
+}
+
+export function importTime(workdir: Workdir, reps: number, entry: "dist" | "source", log: (line: string) => void): ImportRow {
+  const coreEntry = entry === "dist" ? ensureCoreDist(log) : join(CORE_DIR, "src", "index.ts");
+  const { probe, moduleFile } = writeProbe(workdir);
   const samples: { import: number; load: number; build: number }[] = [];
   for (let i = 0; i < reps; i++) {
     const args = [probe, pathToFileURL(coreEntry).href, pathToFileURL(moduleFile).href];

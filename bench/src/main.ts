@@ -1,19 +1,21 @@
 // CLI of `pnpm bench` / `pnpm bench:hamilton`: runs the benchmarks, compares with Hamilton, writes results.
-import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { compare, goals } from "./compare.js";
 import { benchmarksMarkdown, comparisonText, goalsText } from "./docs.js";
-import { type HamiltonResults, readHamilton, runHamilton } from "./hamilton.js";
-import { REPO_ROOT } from "./import-time.js";
-import { SECTIONS, type Section, runBench } from "./run-bench.js";
+import { type HamiltonResults, readBaseline, readHamilton, runHamilton } from "./hamilton.js";
+import { REPO_ROOT } from "./paths.js";
+import { summarize } from "./profile.js";
+import { type BenchResults, SECTIONS, type Section, runBench } from "./run-bench.js";
 
 const USAGE = `usage: pnpm bench [--reps 5] [--sizes 10,100,1000,10000] [--rows 1000,100000,1000000]
                   [--only graphs,data,seed,import,fingerprint,stores] [--profile [N]]
-                  [--hamilton | --hamilton-json file] [--no-docs]
+                  [--hamilton | --hamilton-json file] [--no-docs] [--from-results]
   --hamilton       also run Apache Hamilton's baseline (anchors/hamilton-py/run.sh) in this session
   --hamilton-json  compare with a saved bench_hamilton.py JSON instead of running it
-  --profile        write .cpuprofile files of warm N-node runs (default 1000) to bench/results/`;
+  --profile        write .cpuprofile files of warm N-node runs (default 1000) to bench/results/
+  --from-results   run nothing: rebuild the comparison and docs/benchmarks.md from bench/results/*.json`;
 
 function list(text: string, name: string): number[] {
   const values = text.split(",").filter(Boolean).map((x) => Number(x));
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
       hamilton: { type: "boolean", default: false },
       "hamilton-json": { type: "string" },
       "no-docs": { type: "boolean", default: false },
+      "from-results": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -57,52 +60,73 @@ async function main(): Promise<void> {
   const outDir = join(REPO_ROOT, "bench", "results");
   mkdirSync(outDir, { recursive: true });
 
-  const ham = await runBench({
-    reps,
-    sizes,
-    rows,
-    sections,
-    storeNodes: 100,
-    fingerprintBytes: 64 * 1024 * 1024,
-    fingerprintCount: 100_000,
-    importEntry: "dist",
-    profileNodes,
-    outDir,
-    log: (line) => console.log(line),
-  });
-  writeFileSync(join(outDir, "ham.json"), `${JSON.stringify(ham, null, 2)}\n`);
-
+  const hamiltonFile = join(outDir, "hamilton.json");
+  let ham: BenchResults;
   let hamilton: HamiltonResults | undefined;
   let hamiltonSource = "run `pnpm bench:hamilton` to compare in the same session";
-  const hamiltonFile = join(outDir, "hamilton.json");
-  if (values.hamilton) {
-    const hamiltonSizes = sizes.filter((n) => n <= 1000); // Hamilton's recursive executor is not run at 10000
-    hamilton = runHamilton(reps, hamiltonFile, hamiltonSizes, sections.includes("data") ? rows : []);
-    hamiltonSource = "run by `pnpm bench:hamilton` in the same session, right after ham";
-  } else if (values["hamilton-json"]) {
-    hamilton = readHamilton(values["hamilton-json"]);
-    hamiltonSource = `read from ${values["hamilton-json"]} (not this session)`;
-  } else if (existsSync(hamiltonFile)) {
-    hamilton = readHamilton(hamiltonFile);
-    hamiltonSource = `saved ${relative(REPO_ROOT, hamiltonFile)} from ${statSync(hamiltonFile).mtime.toISOString()}, not this session`;
+  let command = values.hamilton ? "pnpm bench:hamilton" : "pnpm bench";
+  if (values["from-results"]) {
+    ({ ham, hamilton, hamiltonSource } = fromResults(outDir, hamiltonFile));
+    command = `${hamilton ? "pnpm bench:hamilton" : "pnpm bench"}; tables rebuilt from bench/results with --from-results`;
+  } else {
+    ham = await runBench({
+      reps,
+      sizes,
+      rows,
+      sections,
+      storeNodes: 100,
+      fingerprintBytes: 64 * 1024 * 1024,
+      fingerprintCount: 100_000,
+      importEntry: "dist",
+      profileNodes,
+      outDir,
+      log: (line) => console.log(line),
+    });
+    writeFileSync(join(outDir, "ham.json"), `${JSON.stringify(ham, null, 2)}\n`);
+
+    if (values.hamilton) {
+      const hamiltonSizes = sizes.filter((n) => n <= 1000); // Hamilton's recursive executor is not run at 10000
+      hamilton = runHamilton(reps, hamiltonFile, hamiltonSizes, sections.includes("data") ? rows : []);
+      hamiltonSource = "run by `pnpm bench:hamilton` in the same session, right after ham";
+    } else if (values["hamilton-json"]) {
+      hamilton = readHamilton(values["hamilton-json"]);
+      hamiltonSource = `read from ${values["hamilton-json"]} (not this session)`;
+    } else if (existsSync(hamiltonFile)) {
+      hamilton = readHamilton(hamiltonFile);
+      hamiltonSource = `saved ${relative(REPO_ROOT, hamiltonFile)} from ${statSync(hamiltonFile).mtime.toISOString()}, not this session`;
+    }
   }
 
-  const comparison = compare(ham, hamilton);
-  const goalRows = goals(ham, hamilton, comparison);
-  writeFileSync(join(outDir, "comparison.json"), `${JSON.stringify({ hamiltonSource, comparison, goals: goalRows }, null, 2)}\n`);
-  console.log(`\n=== ham vs Hamilton (${hamiltonSource}); ratio = ham / Hamilton, lower is better ===`);
+  const baseline = readBaseline();
+  const comparison = compare(ham, hamilton, baseline);
+  const goalRows = goals(ham, hamilton, comparison, baseline);
+  writeFileSync(join(outDir, "comparison.json"), `${JSON.stringify({ command, hamiltonSource, comparison, goals: goalRows }, null, 2)}\n`);
+  console.log(`\n=== ham vs Hamilton (${hamiltonSource}) and vs Hamilton's results_baseline.txt; ratio = ham / Hamilton, lower is better ===`);
   for (const line of comparisonText(comparison)) console.log(line);
   console.log("\n=== Goals ===");
   for (const line of goalsText(goalRows)) console.log(line);
 
   const full = values.only === undefined;
   if (full && !values["no-docs"]) {
-    const command = values.hamilton ? "pnpm bench:hamilton" : "pnpm bench";
     const docs = join(REPO_ROOT, "docs", "benchmarks.md");
     writeFileSync(docs, benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, goals: goalRows, command }));
     console.log(`\nwrote ${relative(REPO_ROOT, docs)}`);
   }
   console.log(`results in ${relative(REPO_ROOT, outDir)}/ (ham.json${values.hamilton ? ", hamilton.json" : ""}, comparison.json)`);
+}
+
+/** The last run's saved results, with profile summaries recomputed from their .cpuprofile files. */
+function fromResults(outDir: string, hamiltonFile: string): { ham: BenchResults; hamilton: HamiltonResults | undefined; hamiltonSource: string } {
+  const ham = JSON.parse(readFileSync(join(outDir, "ham.json"), "utf8")) as BenchResults;
+  for (const profile of ham.profiles) {
+    const file = join(REPO_ROOT, profile.file);
+    profile.mode ??= "warm"; // results written before profiles had modes
+    if (existsSync(file)) Object.assign(profile, summarize(JSON.parse(readFileSync(file, "utf8")) as Parameters<typeof summarize>[0]));
+  }
+  const saved = join(outDir, "comparison.json");
+  const source = existsSync(saved) ? (JSON.parse(readFileSync(saved, "utf8")) as { hamiltonSource?: string }).hamiltonSource : undefined;
+  const hamilton = existsSync(hamiltonFile) ? readHamilton(hamiltonFile) : undefined;
+  return { ham, hamilton, hamiltonSource: hamilton ? (source ?? "saved hamilton.json") : "not run" };
 }
 
 main().catch((error: unknown) => {

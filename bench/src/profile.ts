@@ -1,4 +1,5 @@
-// --profile: a V8 CPU profile (.cpuprofile) of warm 1000-node runs on new drivers, and its hot spots.
+// --profile: V8 CPU profiles (.cpuprofile) of warm 1000-node runs on new drivers (and of plain and cold
+// runs, for the goals those miss), with their hot spots summarised.
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join, relative } from "node:path";
@@ -6,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import type { Driver } from "@ham/core";
 import { type Shape, type Workdir, makeDataflow } from "./dataflows.js";
 import { build, fileCache } from "./graphs.js";
-import { REPO_ROOT } from "./import-time.js";
+import { REPO_ROOT } from "./paths.js";
 
 interface ProfileNode {
   id: number;
@@ -31,7 +32,11 @@ export interface HotSpot {
   total: number;
 }
 
+/** warm: new driver over a full cache; cold: new driver, empty cache; plain: no cache, driver reused. */
+export type ProfileMode = "warm" | "cold" | "plain" | "import+build";
+
 export interface ProfileResult {
+  mode: ProfileMode;
   shape: Shape;
   n: number;
   runs: number;
@@ -61,10 +66,18 @@ export function summarize(profile: CpuProfile, top = 25): { hotSpots: HotSpot[];
   const total = new Map<string, number>();
   const fileSelf = new Map<string, number>();
   let all = 0;
+  // Samples taken while the inspector session itself works (Profiler.stop serialising the profile)
+  // are the measurement, not the code measured: leave them out.
+  const inInspector = (id: number) => {
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      if (byId.get(cur)?.callFrame.url === "node:inspector") return true;
+    }
+    return false;
+  };
   profile.samples.forEach((id, i) => {
     const dt = profile.timeDeltas[i] ?? 0;
     const node = byId.get(id);
-    if (!node) return;
+    if (!node || inInspector(id)) return;
     all += dt;
     self.set(key(node), (self.get(key(node)) ?? 0) + dt);
     fileSelf.set(place(node.callFrame), (fileSelf.get(place(node.callFrame)) ?? 0) + dt);
@@ -85,15 +98,27 @@ export function summarize(profile: CpuProfile, top = 25): { hotSpots: HotSpot[];
   return { hotSpots, byFile };
 }
 
-/** Profiles `runs` warm executes of an N-node dataflow, each on a new driver (drivers built before profiling). */
-export async function profileWarm(workdir: Workdir, shape: Shape, n: number, runs: number, outDir: string): Promise<ProfileResult> {
+/** Profiles `runs` executes of an N-node dataflow in `mode`; drivers are built before profiling starts. */
+export async function profileRuns(workdir: Workdir, mode: ProfileMode, shape: Shape, n: number, runs: number, outDir: string): Promise<ProfileResult> {
   const flow = await makeDataflow(workdir, shape, n);
-  const dir = workdir.newCacheDir("profile");
-  const first = await build(flow.module, fileCache(dir));
-  await first.execute(flow.outputs);
-  await first.close();
+  const dirs: string[] = [];
+  const warmDir = workdir.newCacheDir("profile");
+  dirs.push(warmDir);
+  if (mode === "warm") {
+    const first = await build(flow.module, fileCache(warmDir));
+    await first.execute(flow.outputs);
+    await first.close();
+  }
   const drivers: Driver[] = [];
-  for (let i = 0; i < runs; i++) drivers.push(await build(flow.module, fileCache(dir)));
+  for (let i = 0; i <= runs; i++) {
+    if (mode === "plain") {
+      drivers.push(drivers[0] ?? (await build(flow.module)));
+    } else {
+      const dir = mode === "warm" ? warmDir : workdir.newCacheDir("profile");
+      dirs.push(dir);
+      drivers.push(await build(flow.module, fileCache(dir)));
+    }
+  }
   await drivers[0]?.execute(flow.outputs); // JIT warm-up outside the profile
   const session = new Session();
   session.connect();
@@ -106,9 +131,9 @@ export async function profileWarm(workdir: Workdir, shape: Shape, n: number, run
   const { profile } = (await session.post("Profiler.stop")) as { profile: CpuProfile };
   await session.post("Profiler.disable");
   session.disconnect();
-  for (const dr of drivers) await dr.close();
-  workdir.remove(dir);
-  const file = join(outDir, `profile-warm-${shape}-${n}.cpuprofile`);
+  if (mode !== "plain") for (const dr of drivers) await dr.close();
+  for (const dir of dirs) workdir.remove(dir);
+  const file = join(outDir, `profile-${mode}-${shape}-${n}.cpuprofile`);
   writeFileSync(file, JSON.stringify(profile));
-  return { shape, n, runs: runs - 1, file: relative(REPO_ROOT, file), profiledMs, ...summarize(profile) };
+  return { mode, shape, n, runs, file: relative(REPO_ROOT, file), profiledMs, ...summarize(profile) };
 }

@@ -6,8 +6,9 @@ import { type DataRow, benchData } from "./data-size.js";
 import { Workdir } from "./dataflows.js";
 import { type FingerprintRow, benchFingerprint } from "./fingerprint.js";
 import { type GraphRow, benchGraph } from "./graphs.js";
-import { type ImportRow, REPO_ROOT, importTime } from "./import-time.js";
-import { type ProfileResult, profileWarm } from "./profile.js";
+import { type ImportRow, importTime, profileImport } from "./import-time.js";
+import { REPO_ROOT } from "./paths.js";
+import { type ProfileMode, type ProfileResult, profileRuns } from "./profile.js";
 import { type SeedRun, seedExample } from "./seed-example.js";
 import { type StoreRow, benchStores } from "./stores.js";
 import { formatData, formatFingerprint, formatGraphs, formatImport, formatProfile, formatStores } from "./tables.js";
@@ -120,8 +121,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       for (const line of formatStores(results.stores, reps)) log(line);
     }
     if (options.profileNodes > 0) {
-      for (const shape of ["chain", "wide"] as const) {
-        const profile = await profileWarm(workdir, shape, options.profileNodes, 11, options.outDir);
+      const plan: [ProfileMode, "chain" | "wide", number][] = [
+        ["warm", "chain", 10],
+        ["warm", "wide", 10],
+        ["cold", "chain", 3],
+        ["plain", "chain", 20],
+      ];
+      for (const [mode, shape, runs] of plan) {
+        const profile = await profileRuns(workdir, mode, shape, options.profileNodes, runs, options.outDir);
+        results.profiles.push(profile);
+        for (const line of formatProfile(profile)) log(line);
+      }
+      if (options.importEntry === "dist") {
+        const profile = profileImport(workdir, options.outDir, log);
         results.profiles.push(profile);
         for (const line of formatProfile(profile)) log(line);
       }

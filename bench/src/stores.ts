@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { CacheOptions, FingerprintRepository, ResultStore } from "@ham/core";
 import { type Shape, type Workdir, makeDataflow } from "./dataflows.js";
 import { build, outcomes } from "./graphs.js";
-import { REPO_ROOT } from "./import-time.js";
+import { REPO_ROOT } from "./paths.js";
 import { median, timed } from "./timing.js";
 
 export interface StoreRow {

@@ -80,7 +80,7 @@ export function formatStores(rows: readonly StoreRow[], reps: number): string[] 
 
 export function formatProfile(profile: ProfileResult): string[] {
   return [
-    `\n=== CPU profile: ${profile.runs} warm ${profile.shape} N=${profile.n} runs on new drivers (${profile.profiledMs.toFixed(1)} ms profiled) → ${profile.file} ===`,
+    `\n=== CPU profile: ${profile.runs} ${profile.mode} ${profile.shape} N=${profile.n} runs (${profile.profiledMs.toFixed(1)} ms profiled) → ${profile.file} ===`,
     `${"self".padStart(6)} ${"total".padStart(6)}  function (file:function:line)`,
     ...profile.hotSpots.map((h) => `${pct(h.self).padStart(6)} ${pct(h.total).padStart(6)}  ${h.where}`),
     "  self time by file:",
