@@ -173,7 +173,11 @@ export class BullMQExecutor implements Executor {
    * work at once share one job (BullMQ ignores a second add of a live id): single-flight across drivers.
    */
   async #run(data: NodeJobData): Promise<{ value: NodeJobResult; attempts: number }> {
-    this.#queue ??= new Queue(this.#queueName, { connection: { ...this.#connection } });
+    if (!this.#queue) {
+      this.#queue = new Queue(this.#queueName, { connection: { ...this.#connection } });
+      // Every waiting node listens for the queue closing: a wide run waits on many at once.
+      this.#queue.setMaxListeners(0);
+    }
     const events = await this.#queueEvents();
     for (let round = 0; ; round++) {
       const job: Job = await this.#queue.add(data.node, data, {
@@ -197,6 +201,7 @@ export class BullMQExecutor implements Executor {
   #queueEvents(): Promise<QueueEvents> {
     this.#events ??= (async () => {
       const events = new QueueEvents(this.#queueName, { connection: { ...this.#connection } });
+      events.setMaxListeners(0);
       await events.waitUntilReady();
       return events;
     })();
