@@ -127,18 +127,21 @@ function checkStore(file: string, key: string, store: unknown, methods: readonly
 }
 
 async function importTypeScript(file: string): Promise<{ default?: unknown }> {
-  let api: string;
+  let manifest: string;
   try {
-    api = createRequire(file).resolve("tsx/esm/api");
+    manifest = createRequire(file).resolve("tsx/package.json");
   } catch {
     throw new ConfigurationError(
       `${path.basename(file)} is TypeScript and loading it needs tsx: install it (npm install --save-dev tsx), or write the config as ham.config.mjs`,
     );
   }
+  // tsx's ESM API entry, found through its package.json: require() resolution would give the
+  // CommonJS build, which cannot be imported everywhere (e.g. under vitest).
+  const exports = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { exports?: Record<string, { import?: { default?: string } | string }> }).exports;
+  const entry = exports?.["./esm/api"];
+  const relative = typeof entry === "object" ? entry.import && (typeof entry.import === "string" ? entry.import : entry.import.default) : undefined;
   type TsImport = (specifier: string, parent: string) => Promise<{ default?: unknown }>;
-  // require() resolution finds tsx's CommonJS build; its exports may arrive named or as default.
-  const mod = (await import(pathToFileURL(api).href)) as { tsImport?: TsImport; default?: { tsImport?: TsImport } };
-  const tsImport = mod.tsImport ?? mod.default?.tsImport;
-  if (!tsImport) throw new ConfigurationError(`${path.basename(file)}: the installed tsx has no tsImport(); update tsx (4.x) or write ham.config.mjs`);
-  return tsImport(pathToFileURL(file).href, pathToFileURL(file).href);
+  const api = relative ? ((await import(pathToFileURL(path.join(path.dirname(manifest), relative)).href)) as { tsImport?: TsImport }) : {};
+  if (!api.tsImport) throw new ConfigurationError(`${path.basename(file)}: the installed tsx has no tsImport(); update tsx to 4.x or write ham.config.mjs`);
+  return api.tsImport(pathToFileURL(file).href, pathToFileURL(file).href);
 }

@@ -48,6 +48,7 @@ describe("parseDuration", () => {
     ["2w", 14 * 86_400_000],
     ["7 days", 7 * 86_400_000],
     ["1.5h", 5_400_000],
+    ["0", 0],
     [60_000, 60_000],
   ])("%j is %d ms", (input, ms) => {
     expect(parseDuration(input, "--older-than")).toBe(ms);

@@ -80,7 +80,8 @@ function toAmount(value: unknown, units: Readonly<Record<string, number>>, bareU
   const match = NUMBER_AND_UNIT.exec(value.trim());
   if (!match) return undefined;
   const unit = (match[2] ?? "").toLowerCase();
-  if (unit === "" && bareUnit === undefined) return undefined;
+  // A bare "0" needs no unit; any other bare number is ambiguous for durations (seconds? ms?).
+  if (unit === "" && bareUnit === undefined && Number(match[1]) !== 0) return undefined;
   const factor = unit === "" ? 1 : units[unit];
   return factor === undefined ? undefined : Number(match[1]) * factor;
 }
