@@ -53,7 +53,7 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
   p(`- date: ${m.date}`);
   p(`- machine: ${m.cpu}, ${m.cpus} CPUs, ${m.memoryGiB} GiB; ${m.platform}`);
   p(`- load average at start / end: ${m.loadavgStart.join(", ")} / ${m.loadavgEnd.join(", ")} (other work on the machine makes figures noisier)`);
-  p(`- ham: @ham/core ${m.hamCoreVersion}, Node ${m.node} (V8 ${m.v8}); median of ${m.reps} after one warm-up`);
+  p(`- ham: @ham/core ${m.hamCoreVersion}, Node ${m.node} (V8 ${m.v8}); median of ${m.reps} after one warm-up; garbage from earlier reps is collected (\`--expose-gc\`) before each timed rep`);
   if (hamilton) {
     const hm = hamilton.meta;
     p(`- Hamilton: ${String(hm.hamilton_version)} on Python ${String(hm.python)}, pandas ${String(hm.pandas)}, numpy ${String(hm.numpy)}; median of ${String(hm.reps)} (${hamiltonSource})`);

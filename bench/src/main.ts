@@ -82,7 +82,8 @@ async function main(): Promise<void> {
       outDir,
       log: (line) => console.log(line),
     });
-    writeFileSync(join(outDir, "ham.json"), `${JSON.stringify(ham, null, 2)}\n`);
+    // A partial run (--only) must not replace the full results the docs are built from.
+    writeFileSync(join(outDir, values.only === undefined ? "ham.json" : "ham-partial.json"), `${JSON.stringify(ham, null, 2)}\n`);
 
     if (values.hamilton) {
       const hamiltonSizes = sizes.filter((n) => n <= 1000); // Hamilton's recursive executor is not run at 10000
@@ -100,7 +101,9 @@ async function main(): Promise<void> {
   const baseline = readBaseline();
   const comparison = compare(ham, hamilton, baseline);
   const goalRows = goals(ham, hamilton, comparison, baseline);
-  writeFileSync(join(outDir, "comparison.json"), `${JSON.stringify({ command, hamiltonSource, comparison, goals: goalRows }, null, 2)}\n`);
+  if (values.only === undefined) {
+    writeFileSync(join(outDir, "comparison.json"), `${JSON.stringify({ command, hamiltonSource, comparison, goals: goalRows }, null, 2)}\n`);
+  }
   console.log(`\n=== ham vs Hamilton (${hamiltonSource}) and vs Hamilton's results_baseline.txt; ratio = ham / Hamilton, lower is better ===`);
   for (const line of comparisonText(comparison)) console.log(line);
   console.log("\n=== Goals ===");

@@ -60,8 +60,11 @@ export function summarize(profile: CpuProfile, top = 25): { hotSpots: HotSpot[];
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const key = (node: ProfileNode) =>
-    `${place(node.callFrame)}:${node.callFrame.functionName || "(anonymous)"}:${node.callFrame.lineNumber + 1}`;
+  // Line 1 is what V8 reports for code tsx compiled without a usable position: leave it out.
+  const key = (node: ProfileNode) => {
+    const { functionName, lineNumber } = node.callFrame;
+    return `${place(node.callFrame)}:${functionName || "(anonymous)"}${lineNumber > 0 ? `:${lineNumber + 1}` : ""}`;
+  };
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   const fileSelf = new Map<string, number>();

@@ -9,8 +9,17 @@ export function median(samples: readonly number[]): number {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** Seconds taken by `fn` (awaited) and its result. */
+/**
+ * Collects the garbage earlier reps left behind, when node runs with --expose-gc (pnpm bench does),
+ * so a rep does not pay for its predecessor's garbage; what the rep itself allocates still counts.
+ */
+export function settle(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+/** Seconds taken by `fn` (awaited) and its result; the heap is settled first (outside the timing). */
 export async function timed<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
+  settle();
   const start = performance.now();
   const result = await fn();
   return [(performance.now() - start) / 1e3, result];
@@ -18,6 +27,7 @@ export async function timed<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
 
 /** Seconds taken by a synchronous `fn`. */
 export function timedSync(fn: () => unknown): number {
+  settle();
   const start = performance.now();
   fn();
   return (performance.now() - start) / 1e3;
