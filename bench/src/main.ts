@@ -1,5 +1,6 @@
 // CLI of `pnpm bench` / `pnpm bench:hamilton`: runs the benchmarks, compares with Hamilton, writes results.
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { compare, goals } from "./compare.js";
@@ -83,7 +84,8 @@ async function main(): Promise<void> {
       log: (line) => console.log(line),
     });
     // A partial run (--only) must not replace the full results the docs are built from.
-    writeFileSync(join(outDir, values.only === undefined ? "ham.json" : "ham-partial.json"), `${JSON.stringify(ham, null, 2)}\n`);
+    const hamFile = values.only === undefined ? join(outDir, "ham.json") : join(tmpdir(), "ham-bench-partial.json");
+    writeFileSync(hamFile, `${JSON.stringify(ham, null, 2)}\n`);
 
     if (values.hamilton) {
       const hamiltonSizes = sizes.filter((n) => n <= 1000); // Hamilton's recursive executor is not run at 10000
@@ -115,7 +117,11 @@ async function main(): Promise<void> {
     writeFileSync(docs, benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, goals: goalRows, command }));
     console.log(`\nwrote ${relative(REPO_ROOT, docs)}`);
   }
-  console.log(`results in ${relative(REPO_ROOT, outDir)}/ (ham.json${values.hamilton ? ", hamilton.json" : ""}, comparison.json)`);
+  if (values.only === undefined) {
+    console.log(`results in ${relative(REPO_ROOT, outDir)}/ (ham.json${values.hamilton ? ", hamilton.json" : ""}, comparison.json)`);
+  } else {
+    console.log(`partial results (--only) in ${join(tmpdir(), "ham-bench-partial.json")}; bench/results/ is left as it was`);
+  }
 }
 
 /** The last run's saved results, with profile summaries recomputed from their .cpuprofile files. */
