@@ -1,0 +1,310 @@
+// S3ResultStore: results as content-addressed S3 objects, with a SHA-256 written beside each and checked on read.
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { type ResultStore, StoreError } from "@ham/core";
+import { createHash } from "node:crypto";
+import { isNoSuchBucket, isNotFound, isPreconditionFailed, s3StoreError } from "./errors.js";
+import { type ResolvedS3Options, type S3ResultStoreOptions, resolveS3Options } from "./options.js";
+
+/** Object metadata key (sent as `x-amz-meta-ham-sha256`) holding the base64 SHA-256 of the bytes. */
+export const CHECKSUM_METADATA_KEY = "ham-sha256";
+
+type State = "new" | "open" | "closed";
+
+/**
+ * Result store on S3 (or any S3-compatible server). Objects are `<prefix>/<fingerprint>`;
+ * since a fingerprint always names the same value, `set` uploads nothing when the object exists.
+ * Every object carries the SHA-256 of its bytes; an object that fails the check on read (changed
+ * or damaged behind the cache's back) is reported as a miss with a warning and removed, so the
+ * cache recomputes and re-uploads it rather than returning it.
+ *
+ * ```ts
+ * new S3ResultStore({ bucket: "team-cache", prefix: "ham", clientConfig: { region: "eu-west-1" } })
+ * ```
+ */
+export class S3ResultStore implements ResultStore {
+  readonly name: string;
+  private readonly options: ResolvedS3Options;
+  private client: S3Client | undefined;
+  private state: State = "new";
+  private opening: Promise<void> | undefined;
+  private readonly secrets: string[];
+  private readonly uploading = new Map<string, Promise<void>>();
+
+  constructor(options: S3ResultStoreOptions) {
+    this.options = resolveS3Options(options);
+    this.name = `s3:${this.options.bucket}${this.options.prefix ? `/${this.options.prefix}` : ""}`;
+    const credentials = this.options.clientConfig.credentials as { secretAccessKey?: unknown; sessionToken?: unknown } | undefined;
+    this.secrets = [credentials?.secretAccessKey, credentials?.sessionToken].filter(
+      (s): s is string => typeof s === "string" && s.length > 0,
+    );
+  }
+
+  /** Checks that the bucket exists and can be reached. Idempotent; reopens after close(). */
+  async open(): Promise<void> {
+    if (this.state === "open") return;
+    if (this.opening) return this.opening;
+    this.opening = (async () => {
+      const client = this.options.client ?? new S3Client(this.options.clientConfig);
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
+      } catch (error) {
+        if (!this.options.client) client.destroy();
+        // HeadBucket has no body, so a missing bucket shows only as a 404.
+        const missing = isNoSuchBucket(error) || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+        throw missing
+          ? new StoreError(this.name, "open", `bucket ${this.options.bucket} does not exist: create it or check the name/region`, { cause: error })
+          : this.fail("open", undefined, error);
+      }
+      this.client = client;
+      this.state = "open";
+    })().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  /** Releases the client the store made (a client you passed in stays yours). Idempotent. */
+  async close(): Promise<void> {
+    if (this.opening) await this.opening.catch(() => {});
+    if (this.client && !this.options.client) this.client.destroy();
+    this.client = undefined;
+    this.state = "closed";
+  }
+
+  async has(key: string): Promise<boolean> {
+    const client = await this.ready("check", key);
+    try {
+      await client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key) }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw this.fail("check", key, error);
+    }
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const client = await this.ready("get", key);
+    const objectKey = this.objectKey(key);
+    let bytes: Uint8Array;
+    let expected: string | undefined;
+    try {
+      const response = await client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: objectKey }));
+      expected = response.Metadata?.[CHECKSUM_METADATA_KEY];
+      bytes = await readBody(response.Body, response.ContentLength);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw this.fail("get", key, error);
+    }
+    const actual = sha256(bytes);
+    if (expected === actual) return bytes;
+    const problem =
+      expected === undefined
+        ? `has no ${CHECKSUM_METADATA_KEY} checksum (written by something other than ham?)`
+        : `fails its checksum (${bytes.byteLength} bytes, SHA-256 ${actual}, expected ${expected}): it was changed or damaged after it was written`;
+    this.options.logger.warn?.(`[ham] store "${this.name}": object s3://${this.options.bucket}/${objectKey} ${problem}; treating it as missing and removing it so it is recomputed`);
+    // Removing it matters: set() skips existing objects, so a bad one would otherwise stay forever.
+    await client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: objectKey })).catch(() => {});
+    return undefined;
+  }
+
+  async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    const results = new Array<Uint8Array | undefined>(keys.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < keys.length) {
+        const index = next++;
+        results[index] = await this.get(keys[index] as string);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, keys.length) }, worker));
+    return results;
+  }
+
+  async set(key: string, bytes: Uint8Array): Promise<void> {
+    // Concurrent sets of one key in this process share a single upload.
+    const pending = this.uploading.get(key);
+    if (pending) return pending;
+    const upload = this.upload(key, bytes).finally(() => this.uploading.delete(key));
+    this.uploading.set(key, upload);
+    return upload;
+  }
+
+  private async upload(key: string, bytes: Uint8Array): Promise<void> {
+    const client = await this.ready("set", key);
+    // Content-addressed: an existing object already holds this value, so nothing is uploaded.
+    if (await this.has(key)) return;
+    const objectKey = this.objectKey(key);
+    const common = {
+      Bucket: this.options.bucket,
+      Key: objectKey,
+      ContentType: "application/octet-stream",
+      Metadata: { [CHECKSUM_METADATA_KEY]: sha256(bytes) },
+    };
+    try {
+      if (bytes.byteLength <= this.options.multipartThreshold) {
+        // If-None-Match: another machine that wrote the key since our HEAD wins, we do not overwrite.
+        await client.send(new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength, IfNoneMatch: "*" }));
+      } else {
+        await this.uploadInParts(client, common, bytes);
+      }
+    } catch (error) {
+      if (isPreconditionFailed(error)) return; // written by someone else meanwhile: same value
+      throw this.fail("set", key, error);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const client = await this.ready("delete", key);
+    try {
+      await client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key) }));
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw this.fail("delete", key, error);
+    }
+  }
+
+  /** Every stored key with its size; `lastAccess` is the object's LastModified (S3 keeps no read time). */
+  async *list(): AsyncIterable<{ key: string; bytes: number; lastAccess: number }> {
+    const client = await this.ready("list", undefined);
+    const listPrefix = this.options.prefix ? `${this.options.prefix}/` : "";
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await client.send(
+          new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: listPrefix, ContinuationToken: token }),
+        );
+      } catch (error) {
+        throw this.fail("list", undefined, error);
+      }
+      for (const object of page.Contents ?? []) {
+        if (!object.Key) continue;
+        const key = object.Key.slice(listPrefix.length);
+        // With a prefix, deeper "folders" belong to other stores (e.g. prefix "a" vs "a/b").
+        if (key === "" || key.includes("/")) continue;
+        yield { key, bytes: object.Size ?? 0, lastAccess: object.LastModified?.getTime() ?? 0 };
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  async size(): Promise<number> {
+    let total = 0;
+    for await (const entry of this.list()) total += entry.bytes;
+    return total;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private objectKey(key: string): string {
+    return this.options.prefix ? `${this.options.prefix}/${key}` : key;
+  }
+
+  private async ready(operation: string, key: string | undefined): Promise<S3Client> {
+    if (this.state === "closed") {
+      throw new StoreError(
+        this.name,
+        key === undefined ? operation : `${operation} ${JSON.stringify(key)}`,
+        "it is closed: call open() before using it again",
+      );
+    }
+    if (this.state !== "open") await this.open();
+    if (!this.client) throw new StoreError(this.name, operation, "it was closed during the call: call open() before using it again");
+    return this.client;
+  }
+
+  private fail(operation: string, key: string | undefined, error: unknown): StoreError {
+    if (error instanceof StoreError) return error;
+    return s3StoreError(
+      this.name,
+      key === undefined ? operation : `${operation} ${JSON.stringify(key)}`,
+      this.options.bucket,
+      key === undefined ? undefined : this.objectKey(key),
+      error,
+      this.secrets,
+    );
+  }
+
+  /** Multipart upload of views into `bytes` (no copies), a few parts at a time; aborted on failure. */
+  private async uploadInParts(
+    client: S3Client,
+    common: { Bucket: string; Key: string; ContentType: string; Metadata: Record<string, string> },
+    bytes: Uint8Array,
+  ): Promise<void> {
+    const { UploadId } = await client.send(new CreateMultipartUploadCommand(common));
+    if (!UploadId) throw new Error("CreateMultipartUpload returned no UploadId");
+    try {
+      const partSize = this.options.partSize;
+      const count = Math.ceil(bytes.byteLength / partSize);
+      const parts = new Array<{ ETag: string | undefined; PartNumber: number }>(count);
+      let next = 0;
+      const worker = async () => {
+        while (next < count) {
+          const index = next++;
+          const body = bytes.subarray(index * partSize, Math.min(bytes.byteLength, (index + 1) * partSize));
+          const { ETag } = await client.send(
+            new UploadPartCommand({
+              Bucket: common.Bucket,
+              Key: common.Key,
+              UploadId,
+              PartNumber: index + 1,
+              Body: body,
+              ContentLength: body.byteLength,
+            }),
+          );
+          parts[index] = { ETag, PartNumber: index + 1 };
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(4, count) }, worker));
+      await client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: common.Bucket,
+          Key: common.Key,
+          UploadId,
+          MultipartUpload: { Parts: parts },
+          IfNoneMatch: "*",
+        }),
+      );
+    } catch (error) {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: common.Bucket, Key: common.Key, UploadId })).catch(() => {});
+      throw error;
+    }
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("base64");
+}
+
+/**
+ * Reads a GetObject body. With a known length the bytes go straight into one buffer of that size
+ * as they arrive (no second whole-size copy); otherwise the SDK's transformToByteArray.
+ */
+async function readBody(body: unknown, length: number | undefined): Promise<Uint8Array> {
+  if (body === undefined || body === null) return new Uint8Array(0);
+  const iterable = body as AsyncIterable<Uint8Array>;
+  if (length !== undefined && typeof iterable[Symbol.asyncIterator] === "function") {
+    const out = new Uint8Array(length);
+    let offset = 0;
+    for await (const chunk of iterable) {
+      if (offset + chunk.byteLength > length) throw new Error(`object is longer than its Content-Length (${length} bytes)`);
+      out.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    if (offset !== length) throw new Error(`object ended after ${offset} of its ${length} bytes`);
+    return out;
+  }
+  return (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+}
