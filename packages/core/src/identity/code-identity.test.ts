@@ -207,7 +207,7 @@ export const triple = make(3);
       discounted: parameterize({ spring: { rate: value(0.1) }, autumn: { rate: value(0.1) } })(module.discount as (p: number[], r: number) => number[]),
     };
     const dr = await new Builder().withModules(flow).withCache(stores).build();
-    const out = await dr.execute(["spring", "autumn"]);
+    const out = (await dr.execute(["spring", "autumn"] as string[])) as Record<string, unknown>;
     expect(out.spring).toEqual([4.5, 9]);
     expect([dr.cache.lastRun.spring?.outcome, dr.cache.lastRun.autumn?.outcome].sort()).toEqual(["computed", "hit"]);
     expect(dr.cache.lastRun.spring?.contextKey).toBe(dr.cache.lastRun.autumn?.contextKey);
