@@ -31,12 +31,12 @@ export async function runWalkthrough({ path, print = console.log }: WalkthroughO
   print("# Fingerprinting — FingerprintingAdapter records a fingerprint per node");
   const fingerprintAdapter = new FingerprintingAdapter({ ...dataframeCaching() });
   const plain = await new Builder().withModules(primitives).withAdapters(fingerprintAdapter).build();
-  await plain.execute([...ALL]);
+  await plain.execute<(typeof ALL)[number]>([...ALL]);
   printRecord(print, fingerprintAdapter.runFingerprints);
 
   print("\n# Caching — withCache() installs a SmartCache with the on-disk stores in " + path);
   const dr = await new Builder().withModules(primitives).withCache(caching).build();
-  const results = await dr.execute([...ALL]);
+  const results = await dr.execute<(typeof ALL)[number]>([...ALL]);
   print(`results: A=${results.A} B=${results.B} C=${results.C} D=${results.D} E=${results.E} F=${JSON.stringify(results.F)} G=${results.G.numRows} rows`);
   const firstRun = outcomes(dr.cache.lastRun);
   print(`outcomes: ${JSON.stringify(firstRun)}`);
@@ -63,7 +63,7 @@ export async function runWalkthrough({ path, print = console.log }: WalkthroughO
   print(`fingerprintStore.get(contextEncoded) = ${retrieved}  matches runFingerprints.F: ${rebuiltFingerprintMatches}`);
 
   print("\n# Second run: everything comes from the cache");
-  await dr.execute([...ALL]);
+  await dr.execute<(typeof ALL)[number]>([...ALL]);
   const secondRun = outcomes(dr.cache.lastRun);
   print(`outcomes: ${JSON.stringify(secondRun)}`);
 

@@ -15,7 +15,7 @@ describe("FingerprintingAdapter", () => {
   it("records a fingerprint for every node of the seed module", async () => {
     const adapter = new FingerprintingAdapter();
     const dr = await new Builder().withModules(primitives).withAdapters(adapter).build();
-    const out = await dr.execute(["A", "B", "C", "D", "E", "F"]);
+    const out = await dr.execute<"A" | "B" | "C" | "D" | "E" | "F">(["A", "B", "C", "D", "E", "F"]);
     expect(out).toEqual({ A: 7, B: 7, C: true, D: undefined, E: "hello-world", F: { "hello-world": "hello-worldhello-worldhello-world" } });
     // D is an input nobody gave, not a node: it has no result to fingerprint.
     expect(Object.keys(adapter.runFingerprints).sort()).toEqual(["A", "B", "C", "E", "F"]);

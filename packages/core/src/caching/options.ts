@@ -9,6 +9,7 @@ import type {
   ResultStore,
 } from "../contracts.js";
 import { ConfigurationError } from "../errors.js";
+import type { LogLevel } from "../logging/logger.js";
 import type { GraphNode } from "../graph/graph.js";
 import { closest } from "../graph/plan.js";
 
@@ -38,6 +39,8 @@ export interface CacheOptions {
   onStoreError?: "throw" | "warn";
   /** Receives warnings and the one-line summary after each run (default: warnings to console). */
   logger?: Logger;
+  /** Lowest level passed to the logger (default: its own `level` if it has one, else "info"; "warn" for the default console logger). `HAM_DEBUG=1` means "debug": one line per node decision. */
+  logLevel?: LogLevel;
   /** Results larger than this many encoded bytes are not stored (a warning says so). */
   maxResultBytes?: number;
   /** Entries older than this are misses ("7d", "12h", ms); `cache({ maxAge })` on a node wins. See docs/cache-lifecycle.md. */

@@ -31,12 +31,11 @@ import { encodeDict } from "./encode-dict.js";
 import { type Explanation, explainNode } from "./explain.js";
 import { LookupBatcher } from "./lookup-batcher.js";
 import { type CacheOptions, resolveBehaviors } from "./options.js";
+import { decisionLine } from "../logging/decisions.js";
+import { type LevelLogger, resolveLogger } from "../logging/logger.js";
+import { ComputeDurations, summaryLine } from "../progress/summary.js";
 import { CacheLifecycle } from "../lifecycle/cache-lifecycle.js";
 import type { GcOptions, GcReport } from "../lifecycle/gc.js";
-
-const defaultLogger: Logger = {
-  warn: (message: string) => console.warn(message),
-};
 
 /** Counters of store traffic, for benchmarks and tuning. */
 export interface CacheStats {
@@ -69,7 +68,9 @@ export class SmartCache implements Adapter, CachingStrategy {
   readonly fingerprinter: FingerprinterRegistry;
 
   readonly #options: CacheOptions;
-  readonly #logger: Logger;
+  readonly #logger: LevelLogger;
+  /** What computed nodes took, for the time hits saved in the summary. */
+  readonly #durations = new ComputeDurations();
   readonly #strategy: CachingStrategy | undefined;
   #behaviors = new Map<string, CacheBehavior>();
   #graph: ReadonlyMap<string, GraphNode> = new Map();
@@ -86,7 +87,7 @@ export class SmartCache implements Adapter, CachingStrategy {
 
   constructor(options: CacheOptions = {}) {
     this.#options = options;
-    this.#logger = options.logger ?? defaultLogger;
+    this.#logger = resolveLogger({ logger: options.logger, logLevel: options.logLevel });
     this.#strategy = options.strategy;
     const path = options.path ?? ".ham_cache";
     // Signing and read-only wrap the stores (security/): the rest of the cache sees plain stores.
@@ -143,6 +144,16 @@ export class SmartCache implements Adapter, CachingStrategy {
     return encodeDict({ [codeVersion]: encodeDict(inputFingerprints) });
   }
 
+  /** The cache's logger: the `logger` option filtered by level (HAM_DEBUG=1 adds per-node decisions). */
+  get logger(): LevelLogger {
+    return this.#logger;
+  }
+
+  /** The one-line summary of the last run (or of `records`), with the time its hits saved. */
+  async summary(records: readonly NodeRunRecord[] = Object.values(this.lastRun)): Promise<string> {
+    return summaryLine(records, await this.#durations.saved(records, this.fingerprintStore));
+  }
+
   /** Opens both stores (once; again after close). */
   open(): Promise<void> {
     this.#opening ??= (async () => {
@@ -156,6 +167,7 @@ export class SmartCache implements Adapter, CachingStrategy {
   async close(): Promise<void> {
     const wasOpen = this.#opening;
     this.#opening = undefined;
+    this.#durations.reset();
     if (!wasOpen) return;
     await wasOpen.catch(() => undefined);
     await this.#guard(this.fingerprintStore, "close", async () => this.fingerprintStore.close?.(), undefined);
@@ -386,7 +398,8 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (!run.uncached) {
       await this.#guard(this.resultStore, "maxBytes", () => this.#lifecycle.afterRun(Object.values(run.fingerprints)), undefined);
     }
-    this.#logger.info?.(`[ham] ${summarize(records)}`);
+    if (this.#logger.enabled("info")) this.#logger.info(`[ham] ${await this.summary(records)}`);
+    this.#durations.remember(records);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -517,7 +530,9 @@ export class SmartCache implements Adapter, CachingStrategy {
   }
 
   #record(run: RunState, node: GraphNode, outcome: NodeOutcome, started: number, extra: Partial<NodeRunRecord>): void {
-    run.records[node.name] = { node: node.name, outcome, durationMs: performance.now() - started, ...extra };
+    const record: NodeRunRecord = { node: node.name, outcome, durationMs: performance.now() - started, ...extra };
+    run.records[node.name] = record;
+    if (this.#logger.enabled("debug")) this.#logger.debug(decisionLine(record));
   }
 
   async #guard<T>(store: { name: string }, operation: string, action: () => Promise<T>, fallback: T): Promise<T> {

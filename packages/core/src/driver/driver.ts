@@ -43,8 +43,14 @@ export interface DriverSettings {
 /** Output values by name; `N` maps node names to result types when modules are typed. */
 export type ExecuteResult<N, K extends string> = { [P in K]: P extends keyof N ? N[P] : unknown };
 
-/** Names `execute` accepts without a type argument: the nodes TypeScript can see in the modules. */
-export type OutputName<N> = Extract<keyof N, string>;
+/**
+ * Names `execute` accepts without a type argument: the nodes TypeScript can see in the modules, or
+ * any name when it sees none (a module typed `object`).
+ */
+export type OutputName<N> = [keyof N] extends [never] ? string : Extract<keyof N, string>;
+
+/** `string[]` built at run time (not literal names) is passed through: types cannot check it. */
+type DynamicNames<K extends string> = string extends K ? K : never;
 
 export class Driver<N extends Record<string, unknown> = Record<string, any>> {
   readonly #settings: DriverSettings;
@@ -77,9 +83,11 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>> {
    * Runs what `outputs` need and returns their values by name, typed from the modules' functions
    * (`out.F` is F's awaited return type). A name the types do not know is a type error; to request
    * one anyway — an input, or a node a modifier such as `parameterize` made — name every output in
-   * the type argument: `dr.execute<"F" | "D">(["F", "D"])` (`out.D` is then `unknown`).
+   * the type argument: `dr.execute<"F" | "D">(["F", "D"])` (`out.D` is then `unknown`). A list
+   * built at run time (`string[]`) is accepted as is and gives `Record<string, unknown>`.
    */
   execute<const K extends OutputName<N>>(outputs: readonly K[], options?: ExecuteOptions): Promise<ExecuteResult<N, K>>;
+  execute<K extends string>(outputs: readonly DynamicNames<K>[], options?: ExecuteOptions): Promise<Record<string, unknown>>;
   execute<K extends string = never>(outputs: readonly NoInfer<K>[], options?: ExecuteOptions): Promise<ExecuteResult<N, K>>;
   async execute<K extends string>(outputs: readonly K[], options: ExecuteOptions = {}): Promise<ExecuteResult<N, K>> {
     const { plan, inputs, overrides } = this.#prepare(outputs, options);

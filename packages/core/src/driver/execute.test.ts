@@ -52,7 +52,7 @@ describe("which nodes run", () => {
 
   it("an input can be requested as an output and comes back as given", async () => {
     const dr = await new Builder().withModules({ y: (x: number) => x + 1 }).build();
-    expect(await dr.execute(["x", "y"], { inputs: { x: 4 } })).toEqual({ x: 4, y: 5 });
+    expect(await dr.execute<"x" | "y">(["x", "y"], { inputs: { x: 4 } })).toEqual({ x: 4, y: 5 });
   });
 
   it("config values are inputs", async () => {
@@ -86,7 +86,7 @@ describe("optional parameters", () => {
 
   it("a requested optional input that nobody gave comes back undefined (the seed's D)", async () => {
     const dr = await new Builder().withModules(seed).build();
-    const out = await dr.execute(["C", "D"]);
+    const out = await dr.execute<"C" | "D">(["C", "D"]);
     expect(out).toEqual({ C: true, D: undefined });
     expect("D" in out).toBe(true);
   });

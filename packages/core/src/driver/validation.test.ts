@@ -140,7 +140,7 @@ describe("errors at execute, before any node runs", () => {
 
   it("a required input asked for as an output and not given is a MissingInputError", async () => {
     const dr = await new Builder().withModules(chain).build();
-    const error = await caught(() => dr.execute(["A", "x"]));
+    const error = await caught(() => dr.execute<"A" | "x">(["A", "x"]));
     expect(error).toBeInstanceOf(MissingInputError);
     expect((error as MissingInputError).input).toBe("x");
     expect(totalCalls()).toBe(0);
@@ -148,7 +148,7 @@ describe("errors at execute, before any node runs", () => {
 
   it("an unknown output is an UnknownNodeError with a did-you-mean", async () => {
     const dr = await new Builder().withModules(chain).build();
-    const error = await caught(() => dr.execute(["A", "Fo"]));
+    const error = await caught(() => dr.execute<"A" | "Fo">(["A", "Fo"]));
     expect(error).toBeInstanceOf(UnknownNodeError);
     expect((error as UnknownNodeError).node).toBe("Fo");
     expect((error as Error).message).toContain('did you mean "Foo"?');
@@ -157,7 +157,7 @@ describe("errors at execute, before any node runs", () => {
 
   it("an unknown output with no near name gives no suggestion but says how to list names", async () => {
     const dr = await new Builder().withModules(chain).build();
-    const error = await caught(() => dr.execute(["completelyDifferent"]));
+    const error = await caught(() => dr.execute<"completelyDifferent">(["completelyDifferent"]));
     expect(error).toBeInstanceOf(UnknownNodeError);
     expect((error as Error).message).not.toContain("did you mean");
     expect((error as Error).message).toContain("listAvailableVariables");

@@ -90,6 +90,6 @@ describe("executors", () => {
 
   it("the in-process executor runs nodes here", async () => {
     const dr = await new Builder().withModules(flow).withExecutor(new InProcessExecutor()).build();
-    expect(await dr.execute(["c", "right"], { inputs: { x: 0 } })).toEqual({ c: 3, right: -3 });
+    expect(await dr.execute<"c" | "right">(["c", "right"], { inputs: { x: 0 } })).toEqual({ c: 3, right: -3 });
   });
 });

@@ -17,7 +17,7 @@ describe("composition", () => {
       expect(p2?.tags).toEqual({ team: "a" });
       expect(p2?.cache).toEqual({ behavior: "recompute" });
       expect(p2?.origin).toEqual({ kind: "parameterize", from: "wrapped" });
-      expect(await dr.execute(["p1", "p2"])).toEqual({ p1: { low: 3, high: 30 }, p2: { low: 6, high: 60 } });
+      expect(await dr.execute<"p1" | "p2">(["p1", "p2"])).toEqual({ p1: { low: 3, high: 30 }, p2: { low: 6, high: 60 } });
       const off = await new Builder().withModules({ base: () => 3, wrapped }).withConfig({ on: false }).build();
       expect([...off.graph.keys()]).toEqual(["base"]);
     }
@@ -28,7 +28,7 @@ describe("composition", () => {
     const b = parameterize({ single: { k: value(2) } })(extractFields({ low: Number, high: Number })(fn));
     for (const wrapped of [a, b]) {
       const dr = await new Builder().withModules({ base: () => 3, wrapped }).build();
-      expect(await dr.execute(["low", "high", "single"])).toEqual({ low: 6, high: 60, single: { low: 6, high: 60 } });
+      expect(await dr.execute<"low" | "high" | "single">(["low", "high", "single"])).toEqual({ low: 6, high: 60, single: { low: 6, high: 60 } });
       expect(dr.graph.get("low")?.origin).toEqual({ kind: "extractFields", from: "single" });
     }
   });
@@ -46,7 +46,7 @@ describe("composition", () => {
       stats_us: config.when({ region: "us" }, { name: "stats" })(extractFields({ mean: Number })(() => ({ mean: 2 }))),
     };
     const dr = await new Builder().withModules(flow).withConfig({ region: "us" }).build();
-    expect(await dr.execute(["mean"])).toEqual({ mean: 2 });
+    expect(await dr.execute<"mean">(["mean"])).toEqual({ mean: 2 });
     expect(dr.graph.get("stats")?.origin).toEqual({ kind: "config.when", from: "stats_us" });
   });
 

@@ -78,7 +78,7 @@ describe("config errors at build time", () => {
     expect(error.message).toContain("non-overlapping config.when conditions");
     // The same functions are fine where the conditions do not overlap.
     const dr = await new Builder().withModules(flow).withConfig({ region: "eu", tier: "silver" }).build();
-    expect(await dr.execute(["total"], { inputs: { net: 3 } })).toEqual({ total: 3 });
+    expect(await dr.execute<"total">(["total"], { inputs: { net: 3 } })).toEqual({ total: 3 });
   });
 
   it("a config key typo that leaves a required node unresolved names the need, the conditions and the typo", async () => {

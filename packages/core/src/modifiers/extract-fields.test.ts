@@ -19,7 +19,7 @@ describe("extractFields", () => {
       zscoreOf4: (mean: number, std: number) => (4 - mean) / std,
     };
     const dr = await new Builder().withModules(flow).build();
-    const out = await dr.execute(["mean", "std", "stats", "zscoreOf4"], { inputs: { values: [2, 4, 4, 4, 5, 5, 7, 9] } });
+    const out = await dr.execute<"mean" | "std" | "stats" | "zscoreOf4">(["mean", "std", "stats", "zscoreOf4"], { inputs: { values: [2, 4, 4, 4, 5, 5, 7, 9] } });
     expect(out).toEqual({ mean: 5, std: 2, stats: { mean: 5, std: 2 }, zscoreOf4: -0.5 });
     expect(calls.stats).toBe(1);
     expect(dr.graph.get("mean")?.deps).toEqual(["stats"]);
@@ -29,7 +29,7 @@ describe("extractFields", () => {
   it("works with async functions", async () => {
     const flow = { pair: extractFields({ left: String, right: String })(async () => ({ left: "l", right: "r" })) };
     const dr = await new Builder().withModules(flow).build();
-    expect(await dr.execute(["left", "right"])).toEqual({ left: "l", right: "r" });
+    expect(await dr.execute<"left" | "right">(["left", "right"])).toEqual({ left: "l", right: "r" });
   });
 
   it("checks Boolean, Array, Object and class fields", async () => {
@@ -42,14 +42,14 @@ describe("extractFields", () => {
       })),
     };
     const dr = await new Builder().withModules(flow).build();
-    const out = await dr.execute(["ok", "list", "meta", "price"]);
+    const out = await dr.execute<"ok" | "list" | "meta" | "price">(["ok", "list", "meta", "price"]);
     expect(out).toEqual({ ok: true, list: [1], meta: { a: 1 }, price: new Money(250) });
   });
 
   it("a missing field fails at run time with an error naming the node and the field", async () => {
     const flow = { stats: extractFields({ mean: Number, std: Number })(() => ({ mean: 1 }) as { mean: number; std: number }) };
     const dr = await new Builder().withModules(flow).build();
-    const error = await caught(() => dr.execute(["std"]));
+    const error = await caught(() => dr.execute<"std">(["std"]));
     expect(error).toBeInstanceOf(NodeExecutionError);
     expect((error as NodeExecutionError).node).toBe("std");
     expect(error.cause).toBeInstanceOf(HamError);
@@ -59,14 +59,14 @@ describe("extractFields", () => {
   it("a field of the wrong type fails with an error naming the field, the node and the declared type", async () => {
     const flow = { stats: extractFields({ mean: Number })(() => ({ mean: "5" }) as unknown as { mean: number }) };
     const dr = await new Builder().withModules(flow).build();
-    const error = await caught(() => dr.execute(["mean"]));
+    const error = await caught(() => dr.execute<"mean">(["mean"]));
     expect((error.cause as Error).message).toContain('field "mean" of node "stats" is a string, but extractFields declares it as Number');
   });
 
   it("a parent that returns no object fails clearly", async () => {
     const flow = { stats: extractFields({ mean: Number })(() => 5 as unknown as { mean: number }) };
     const dr = await new Builder().withModules(flow).build();
-    const error = await caught(() => dr.execute(["mean"]));
+    const error = await caught(() => dr.execute<"mean">(["mean"]));
     expect((error.cause as Error).message).toContain('node "stats" returned number 5, not an object, so field "mean" cannot be extracted');
   });
 

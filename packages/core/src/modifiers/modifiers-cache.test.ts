@@ -18,7 +18,7 @@ describe("parameterize and the cache", () => {
     };
     const stores = memoryStores();
     const dr = await new Builder().withModules(flow).withCache(stores).build();
-    const out = await dr.execute(["spring_sale", "autumn_sale"]);
+    const out = await dr.execute<"spring_sale" | "autumn_sale">(["spring_sale", "autumn_sale"]);
     expect(out.spring_sale).toEqual([9, 18, 27]);
     expect(out.autumn_sale).toEqual(out.spring_sale);
     expect(calls.discounted).toBe(1);
@@ -41,10 +41,10 @@ describe("parameterize and the cache", () => {
     });
     const stores = memoryStores();
     const first = await new Builder().withModules(make(0.5)).withCache(stores).build();
-    await first.execute(["spring_sale", "autumn_sale"]);
+    await first.execute<"spring_sale" | "autumn_sale">(["spring_sale", "autumn_sale"]);
     expect(calls.discounted).toBe(2);
     const second = await new Builder().withModules(make(0.25)).withCache(stores).build();
-    expect(await second.execute(["spring_sale", "autumn_sale"])).toEqual({ spring_sale: [9, 18], autumn_sale: [7.5, 15] });
+    expect(await second.execute<"spring_sale" | "autumn_sale">(["spring_sale", "autumn_sale"])).toEqual({ spring_sale: [9, 18], autumn_sale: [7.5, 15] });
     expect(calls.discounted).toBe(3);
     expect(outcomes(second.cache.lastRun)).toMatchObject({ prices: "hit", spring_sale: "hit", autumn_sale: "computed" });
     expect(second.cache.lastRun.spring_sale?.contextKey).toBe(first.cache.lastRun.spring_sale?.contextKey);
@@ -60,9 +60,9 @@ describe("parameterize and the cache", () => {
     });
     const stores = memoryStores();
     const first = await new Builder().withModules(make(2)).withCache(stores).build();
-    expect(await first.execute(["fromA", "fromB"])).toEqual({ fromA: 11, fromB: 12 });
+    expect(await first.execute<"fromA" | "fromB">(["fromA", "fromB"])).toEqual({ fromA: 11, fromB: 12 });
     const second = await new Builder().withModules(make(3)).withCache(stores).build();
-    expect(await second.execute(["fromA", "fromB"])).toEqual({ fromA: 11, fromB: 13 });
+    expect(await second.execute<"fromA" | "fromB">(["fromA", "fromB"])).toEqual({ fromA: 11, fromB: 13 });
     expect(outcomes(second.cache.lastRun)).toMatchObject({ fromA: "hit", fromB: "computed" });
   });
 });
@@ -81,7 +81,7 @@ describe("extractFields and the cache", () => {
     const { tick } = counter();
     const stores = memoryStores();
     const dr = await new Builder().withModules(make(0, tick)).withCache(stores).build();
-    expect(await dr.execute(["mean", "std"], { inputs: { values: [1, 2, 3] } })).toEqual({ mean: 2, std: 1 });
+    expect(await dr.execute<"mean" | "std">(["mean", "std"], { inputs: { values: [1, 2, 3] } })).toEqual({ mean: 2, std: 1 });
     expect(stores.resultStore.sets).toBe(1);
     expect(dr.cache.lastRun.mean?.outcome).toBe("computed");
     expect(dr.cache.stats.resultWrites).toBe(1);
@@ -112,7 +112,7 @@ describe("extractFields and the cache", () => {
     const stores = memoryStores();
     await (await new Builder().withModules(make(0, tick)).withCache(stores).build()).execute(["stats"], { inputs: { values: [4] } });
     const warm = await new Builder().withModules(make(0, tick)).withCache(stores).build();
-    expect(await warm.execute(["mean", "std"], { inputs: { values: [4] } })).toEqual({ mean: 4, std: 1 });
+    expect(await warm.execute<"mean" | "std">(["mean", "std"], { inputs: { values: [4] } })).toEqual({ mean: 4, std: 1 });
     expect(calls.stats).toBe(1);
     expect(stores.resultStore.sets).toBe(1);
   });
@@ -139,7 +139,7 @@ describe("extractFields and the cache", () => {
     const stores = memoryStores();
     await (await new Builder().withModules(flow).withCache(stores).build()).execute(["stats"]);
     const warm = await new Builder().withModules(flow).withCache(stores).build();
-    const error = await warm.execute(["std"]).then(
+    const error = await warm.execute<"std">(["std"]).then(
       () => undefined,
       (e: unknown) => e as Error,
     );

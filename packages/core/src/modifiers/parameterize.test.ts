@@ -15,7 +15,7 @@ describe("parameterize", () => {
       })((base: number, factor: number) => (tick("scaled"), base * factor)),
     };
     const dr = await new Builder().withModules(flow).build();
-    expect(await dr.execute(["small", "large"])).toEqual({ small: 20, large: 500 });
+    expect(await dr.execute<"small" | "large">(["small", "large"])).toEqual({ small: 20, large: 500 });
     expect(calls.scaled).toBe(2);
   });
 
@@ -39,7 +39,7 @@ describe("parameterize", () => {
     };
     const dr = await new Builder().withModules(flow).build();
     expect(dr.listInputs()).toEqual([{ name: "name", required: true, usedBy: ["hello", "bye"] }]);
-    expect(await dr.execute(["hello", "bye"], { inputs: { name: "Ada" } })).toEqual({ hello: "hello Ada", bye: "bye Ada" });
+    expect(await dr.execute<"hello" | "bye">(["hello", "bye"], { inputs: { name: "Ada" } })).toEqual({ hello: "hello Ada", bye: "bye Ada" });
   });
 
   it("works with a destructured object parameter and with node({ deps })", async () => {
@@ -49,13 +49,13 @@ describe("parameterize", () => {
       viaDeps: parameterize({ timesTwo: { b: value(2) } })(node({ deps: ["x", "b"] }, (a: number, b: number) => a * b)),
     };
     const dr = await new Builder().withModules(flow).build();
-    expect(await dr.execute(["plusOne", "timesTwo"])).toEqual({ plusOne: 4, timesTwo: 6 });
+    expect(await dr.execute<"plusOne" | "timesTwo">(["plusOne", "timesTwo"])).toEqual({ plusOne: 4, timesTwo: 6 });
   });
 
   it("a source may name a withConfig key", async () => {
     const flow = { label: parameterize({ tagged: { text: source("region") } })((text: string) => `[${text}]`) };
     const dr = await new Builder().withModules(flow).withConfig({ region: "eu" }).build();
-    expect(await dr.execute(["tagged"])).toEqual({ tagged: "[eu]" });
+    expect(await dr.execute<"tagged">(["tagged"])).toEqual({ tagged: "[eu]" });
   });
 
   it("parameterized nodes feed downstream nodes like any other", async () => {

@@ -49,7 +49,7 @@ describe("read-only caches", () => {
     const logger = new RecordingLogger();
     calls = {};
     const reader = await new Builder().withModules(shared).withCache({ fingerprintStore, resultStore, logger, readOnly: true }).build();
-    expect(await reader.execute(["one", "alsoOne"])).toEqual({ one: 2, alsoOne: 2 });
+    expect(await reader.execute<"one" | "alsoOne">(["one", "alsoOne"])).toEqual({ one: 2, alsoOne: 2 });
     expect(resultStore.calls.set + fingerprintStore.calls.set).toBe(0);
     expect(logger.warnings).toEqual([]);
   });
