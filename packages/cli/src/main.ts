@@ -213,7 +213,7 @@ function formatStats(source: string, s: Awaited<ReturnType<typeof summarizeCache
       "hit rate",
       s.hitRate === undefined
         ? "- (no runs yet)"
-        : `${percent(s.hitRate)} over the last ${plural(s.recentRuns, "run")} (${s.recentHits} hits, ${s.recentMisses} misses)`,
+        : `${percent(s.hitRate)} over the last ${plural(s.recentRuns, "run")} (${plural(s.recentHits, "hit")}, ${plural(s.recentMisses, "miss")})`,
     ],
   ]);
 }

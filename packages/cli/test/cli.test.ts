@@ -26,7 +26,7 @@ async function project(name: string): Promise<string> {
   for (const size of [10, 20, 10]) {
     const dr = await new Builder()
       .withModules(flow)
-      .withCache({ fingerprintStore: new FileFingerprintRepository({ path: cache }), resultStore: new FileResultStore({ path: cache }), logger: {} })
+      .withCache({ fingerprintStore: new FileFingerprintRepository({ path: cache }), resultStore: new FileResultStore({ path: cache }), logger: { info: () => undefined } })
       .build();
     await dr.execute(["total"], { inputs: { size } });
     await dr.close();

@@ -74,7 +74,7 @@ export class CacheLifecycle {
     const report = await this.#limiter.afterRun(runFingerprints);
     if (report && report.resultsRemoved > 0) {
       this.#info(
-        `[ham] maxBytes ${formatBytes(this.#limiter.maxBytes)}: removed ${report.resultsRemoved} least-recently-used results (${formatBytes(report.bytesFreed)})` +
+        `[ham] maxBytes ${formatBytes(this.#limiter.maxBytes)}: removed ${report.resultsRemoved} least-recently-used result${report.resultsRemoved === 1 ? "" : "s"} (${formatBytes(report.bytesFreed)})` +
           (report.overLimitBytes > 0 ? `; still ${formatBytes(report.overLimitBytes)} over (results of this run or used in the last minutes)` : ""),
       );
     }

@@ -3,7 +3,7 @@
 import type { Fingerprint, FingerprintEntry, FingerprintRepository, ResultStore, RunRecord } from "../contracts.js";
 import { ConfigurationError, StoreError } from "../errors.js";
 import { forEachLimit } from "./concurrency.js";
-import { parseDuration, parseSize } from "./parse.js";
+import { formatBytes, parseDuration, parseSize } from "./parse.js";
 
 /** What `dr.cache.gc()` (and `ham cache gc`) removes. Rules combine: each one can only remove more. */
 export interface GcOptions {
@@ -264,7 +264,7 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
       overLimitBytes = Math.max(0, bytesTotal - bytesFreed - checked.maxBytes);
       if (overLimitBytes > 0) {
         notes.push(
-          `still ${overLimitBytes} bytes over maxBytes: the rest is used by the ${protecting.length === 1 ? "newest run" : `${protecting.length} kept runs`} or was used within the grace period`,
+          `still ${formatBytes(overLimitBytes)} over maxBytes: the rest is used by the ${protecting.length === 1 ? "newest run" : `${protecting.length} kept runs`} or was used within the grace period`,
         );
       }
     }
