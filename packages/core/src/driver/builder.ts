@@ -7,6 +7,8 @@ import { executorSetup } from "../execution/setup.js";
 import { hashingReady } from "../fingerprint/bytes.js";
 import { buildGraph } from "../graph/graph.js";
 import { Driver } from "./driver.js";
+import { cacheProgressView } from "../progress/cache-view.js";
+import { ProgressAdapter, type ProgressOptions, checkProgressOptions, progressWanted } from "../progress/progress.js";
 
 /** Node names → result types of a module's exported functions (names starting with `_` left out). */
 export type NodesOf<M> = {
@@ -27,6 +29,7 @@ export class Builder<N extends Record<string, unknown> = {}> {
   #cache: SmartCache | undefined;
   #allowOverride = false;
   #maxConcurrency = Number.POSITIVE_INFINITY;
+  #progress: ProgressOptions | false = {};
   #executor: Executor | undefined;
 
   /** Adds dataflow modules: every exported function is a node. */
@@ -83,6 +86,16 @@ export class Builder<N extends Record<string, unknown> = {}> {
     return this;
   }
 
+  /**
+   * Progress of each run: by default a live line on stderr when it is a terminal and a run takes over
+   * a second (`ham ▸ 37/120 nodes · 30 from cache · running: train 12s`); `onProgress` gets events for
+   * other UIs; `false` turns it all off. Works with and without a cache.
+   */
+  withProgress(options: ProgressOptions | false): this {
+    this.#progress = checkProgressOptions(options);
+    return this;
+  }
+
   /** Lets a later module's node replace an earlier module's node of the same name. */
   allowOverride(): this {
     this.#allowOverride = true;
@@ -122,6 +135,10 @@ export class Builder<N extends Record<string, unknown> = {}> {
     this.#cache?.attach(graph, { modules: this.#modules, sources: this.#moduleSources });
     // The cache runs innermost so user adapters' doNodeExecute wrap it and see every call.
     const adapters = this.#cache ? [...this.#adapters, this.#cache] : [...this.#adapters];
+    // Progress goes last: its afterGraphExecute then sees the cache's finished records and summary.
+    if (this.#progress !== false && progressWanted(this.#progress)) {
+      adapters.push(new ProgressAdapter(this.#progress, this.#cache ? cacheProgressView(this.#cache) : undefined));
+    }
     await this.#executor?.attach?.(
       executorSetup({ graph, modules: this.#modules, sources: this.#moduleSources, config: this.#config, cache: this.#cache }),
     );

@@ -124,6 +124,10 @@ export class ProgressAdapter implements Adapter {
       timer: undefined,
     };
     this.#runs.set(ctx.runId, run);
+    if (run.line && (this.#options.delayMs ?? 1000) === 0) {
+      run.shown = true;
+      this.#draw(run);
+    }
     if (run.line) {
       const delay = this.#options.delayMs ?? 1000;
       const refresh = Math.max(16, this.#options.refreshMs ?? 250);
