@@ -4,7 +4,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { s3Unavailable } from "./stores.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Inside the package, so the externals (native or large: level, pg, the AWS SDK) resolve from its node_modules.
@@ -29,7 +28,7 @@ export function workerBundle(): Promise<string> {
       format: "esm",
       target: "node20",
       conditions: ["@ham/source"],
-      external: ["level", "classic-level", "pg", "@aws-sdk/*", ...(s3Unavailable() ? ["@ham/store-s3"] : [])],
+      external: ["level", "classic-level", "pg", "@aws-sdk/*"],
       // Bundled CommonJS dependencies call require(): give the ES module one.
       banner: { js: "import { createRequire as __hamRequire } from 'node:module'; const require = __hamRequire(import.meta.url);" },
       // Smaller source parses faster: start-up is most of what a kill costs.

@@ -1,7 +1,5 @@
 // Store profiles the reliability tests run against, described as JSON so a child process can open
-// the same stores as its parent. Optional store packages load lazily, with a reason when missing.
-import fs from "node:fs";
-import { fileURLToPath } from "node:url";
+// the same stores as its parent. Store packages load lazily: a worker loads only the one it uses.
 import { FileFingerprintRepository, FileResultStore, type FingerprintRepository, type ResultStore } from "@ham/core";
 
 /** Which stores, and where. */
@@ -14,13 +12,6 @@ export type StoreProfile =
 export interface StorePair {
   fingerprintStore: FingerprintRepository;
   resultStore: ResultStore;
-}
-
-const S3_SOURCE = fileURLToPath(new URL("../../store-s3/src/index.ts", import.meta.url));
-
-/** Why the S3 store cannot be used here, or undefined when it can. */
-export function s3Unavailable(): string | undefined {
-  return fs.existsSync(S3_SOURCE) ? undefined : "@ham/store-s3 has no source yet (packages/store-s3/src/index.ts)";
 }
 
 /** Opens (lazily: the cache opens them) the repository and result store a profile names. */
@@ -52,10 +43,7 @@ export async function storesOf(profile: StoreProfile): Promise<StorePair> {
 
 /** An S3 result store on a test server (path-style, test credentials). */
 export async function s3Store(endpoint: string, bucket: string, prefix: string): Promise<ResultStore> {
-  const reason = s3Unavailable();
-  if (reason) throw new Error(reason);
-  const specifier = "@ham/store-s3";
-  const { S3ResultStore } = (await import(/* @vite-ignore */ specifier)) as { S3ResultStore: new (options: object) => ResultStore };
+  const { S3ResultStore } = await import("@ham/store-s3");
   const { S3Client, CreateBucketCommand } = await import("@aws-sdk/client-s3");
   const client = new S3Client({
     endpoint,

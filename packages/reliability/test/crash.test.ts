@@ -65,7 +65,7 @@ const cases: { name: string; skip: string | undefined; profile: (lane: number) =
     skip: missing("postgres"),
     profile: () => ({ kind: "postgres", url: PG_URL ?? "", tablePrefix: `ham_crash_${RUN_TAG}_` }),
     shared: true,
-    maxDelayMs: 400,
+    maxDelayMs: 250,
   },
 ];
 

@@ -13,7 +13,7 @@ import {
 } from "@ham/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { missing, PG_URL, RUN_TAG, S3_ENDPOINT } from "../src/env.js";
-import { s3Store, s3Unavailable, storesOf } from "../src/stores.js";
+import { s3Store, storesOf } from "../src/stores.js";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "ham-tamper-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -35,7 +35,7 @@ interface Pair {
 
 let counter = 0;
 const unique = () => `${RUN_TAG}${counter++}`;
-const s3Reason = s3Unavailable() ?? (S3_ENDPOINT ? undefined : missing("s3"));
+const s3Reason = S3_ENDPOINT ? undefined : missing("s3");
 const storeKinds: { name: string; skip: string | undefined; make: () => Promise<Pair> }[] = [
   { name: "memory", skip: undefined, make: async () => ({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() }) },
   { name: "file", skip: undefined, make: () => storesOf({ kind: "file", path: path.join(root, unique()) }) },
