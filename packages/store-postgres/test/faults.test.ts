@@ -82,7 +82,7 @@ describePostgres("Postgres stopping in the middle of use", () => {
     };
 
     // A first run fills the cache while the server is up.
-    const warm = await new Builder().withModules(dataflow).withCache({ ...stores(), logger: {} }).build();
+    const warm = await new Builder().withModules(dataflow).withCache({ ...stores(), logger: { warn: () => {} } }).build();
     expect(await warm.execute(["C"])).toEqual({ C: "C=14" });
     await warm.cache.close();
 
@@ -91,7 +91,7 @@ describePostgres("Postgres stopping in the middle of use", () => {
     bodies.length = 0;
     const strict = await new Builder()
       .withModules({ ...dataflow, A: () => (bodies.push("A"), 8) })
-      .withCache({ ...stores(), logger: {} })
+      .withCache({ ...stores(), logger: { warn: () => {} } })
       .build();
     const error = await rejection(strict.execute(["C"]));
     const storeError = error instanceof StoreError ? error : (error as { cause?: unknown }).cause;
