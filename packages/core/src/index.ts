@@ -54,7 +54,6 @@ export {
   parseSize,
   parseDuration,
   formatBytes,
-  formatDuration,
   collectGarbage,
   clearCache,
   DEFAULT_GC_GRACE,
