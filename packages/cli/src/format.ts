@@ -34,6 +34,14 @@ export function ago(ms: number, now = Date.now()): string {
   return `${Math.floor(s / 86_400)} d ago`;
 }
 
+/** "45 ms", "3.2 s", "14 min", "5 h" — a run's duration, in one unit. */
+export function elapsed(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
 /** "87%" (or "-" when there is nothing to divide). */
 export function percent(ratio: number | undefined): string {
   return ratio === undefined ? "-" : `${Math.round(ratio * 100)}%`;

@@ -10,7 +10,6 @@ import {
   collectGarbage,
   explainRun,
   formatBytes,
-  formatDuration,
   isHamError,
   parseDuration,
   parseSize,
@@ -18,7 +17,7 @@ import {
   summarizeRun,
 } from "@ham/core";
 import { type OpenedCache, openCache } from "./config.js";
-import { ago, dateTime, keyValues, percent, plural, table } from "./format.js";
+import { ago, dateTime, elapsed, keyValues, percent, plural, table } from "./format.js";
 import { type TextStream, progressOn } from "./progress.js";
 
 /** Where the command reads and writes; tests pass their own. */
@@ -225,7 +224,7 @@ function formatRuns(source: string, runs: readonly ReturnType<typeof summarizeRu
     runs.map((r) => [
       r.runId,
       dateTime(r.startedAt),
-      formatDuration(r.durationMs),
+      elapsed(r.durationMs),
       truncate(r.outputs.join(","), 24),
       String(r.nodes),
       String(r.hits),
