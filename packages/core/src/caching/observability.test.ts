@@ -163,8 +163,8 @@ describe("visualizeExecution with { cache: true }", () => {
     const fill = (name: string) => new RegExp(`^ {2}"${name}" \\[.*fillcolor="([^"]+)"`, "m").exec(text)?.[1];
     expect(fill("A")).toBe(fill("B"));
     expect(fill("A")).not.toBe(fill("C"));
-    expect(text).toMatch(/"A" \[label="A\\nhit"/);
-    expect(text).toMatch(/"C" \[label="C\\ncomputed"/);
+    expect(text).toMatch(/"A" \[label="A\\nhit[ "]/);
+    expect(text).toMatch(/"C" \[label="C\\ncomputed[ "]/);
     const plain = dr.visualizeExecution(["C"], { inputs: { x: 1, y: 2 } });
     expect(plain).not.toContain("hit");
 

@@ -71,6 +71,8 @@ export class SmartCache implements Adapter, CachingStrategy {
   readonly #logger: LevelLogger;
   /** What computed nodes took, for the time hits saved in the summary. */
   readonly #durations = new ComputeDurations();
+  /** Encoded result sizes seen in this process, by fingerprint (for visualizeExecution). */
+  readonly #sizes = new Map<Fingerprint, number>();
   readonly #strategy: CachingStrategy | undefined;
   #behaviors = new Map<string, CacheBehavior>();
   #graph: ReadonlyMap<string, GraphNode> = new Map();
@@ -142,6 +144,16 @@ export class SmartCache implements Adapter, CachingStrategy {
   contextKey(node: NodeInfo, codeVersion: string, inputFingerprints: Readonly<Record<string, Fingerprint>>): string {
     if (this.#strategy) return this.#strategy.contextKey(node, codeVersion, inputFingerprints);
     return encodeDict({ [codeVersion]: encodeDict(inputFingerprints) });
+  }
+
+  /** Encoded size in bytes of the result stored under `fingerprint`, if this process wrote or read it (for pictures). */
+  resultBytes(fingerprint: Fingerprint): number | undefined {
+    return this.#sizes.get(fingerprint);
+  }
+
+  #noteSize(fingerprint: Fingerprint, bytes: number): void {
+    if (this.#sizes.size >= 10_000) this.#sizes.clear(); // only for pictures: keep memory bounded
+    this.#sizes.set(fingerprint, bytes);
   }
 
   /** The cache's logger: the `logger` option filtered by level (HAM_DEBUG=1 adds per-node decisions). */
@@ -498,6 +510,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (stored) {
       run.stats.resultWrites++;
       this.#lifecycle.noteWrite(bytes.byteLength);
+      this.#noteSize(fingerprint, bytes.byteLength);
     }
     return stored;
   }
@@ -508,6 +521,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     const bytes = await this.#guard(this.resultStore, "get", () => this.resultStore.get(fingerprint), undefined);
     let problem = "is missing from the result store";
     if (bytes !== undefined) {
+      this.#noteSize(fingerprint, bytes.byteLength);
       try {
         return this.codec.decode(bytes);
       } catch (error) {

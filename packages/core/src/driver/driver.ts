@@ -6,7 +6,8 @@ import { ConfigurationError } from "../errors.js";
 import type { GraphNode } from "../graph/graph.js";
 import { type ExecutionPlan, planExecution } from "../graph/plan.js";
 import { runGraph } from "./run.js";
-import { type VisualizeOptions, visualize } from "./visualize.js";
+import { renderDot } from "./render.js";
+import { type NodeRunFacts, type VisualizeOptions, visualize } from "./visualize.js";
 
 /** What `execute` takes besides the outputs. */
 export interface ExecuteOptions {
@@ -143,11 +144,28 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>> {
       .map(({ name, required, usedBy }) => ({ name, required, usedBy }));
   }
 
-  /** Graphviz DOT or Mermaid text of what `execute(outputs, options)` would run. */
-  visualizeExecution(outputs: readonly string[], options: ExecuteOptions & VisualizeOptions = {}): string {
+  /**
+   * A picture of what `execute(outputs, options)` would run: Graphviz DOT or Mermaid text, or SVG
+   * text / PNG bytes rendered by Graphviz's `dot` (a HamError says how to install it when missing).
+   * With `cache: true`, nodes are coloured by the last run's outcome, with time and result size.
+   */
+  visualizeExecution(outputs: readonly string[], options: ExecuteOptions & VisualizeOptions & { format: "png" }): Buffer;
+  visualizeExecution(outputs: readonly string[], options?: ExecuteOptions & VisualizeOptions & { format?: "dot" | "mermaid" | "svg" }): string;
+  visualizeExecution(outputs: readonly string[], options?: ExecuteOptions & VisualizeOptions): string | Buffer;
+  visualizeExecution(outputs: readonly string[], options: ExecuteOptions & VisualizeOptions = {}): string | Buffer {
     const { plan } = this.#prepare(outputs, options);
-    const outcomes = options.cache ? this.#settings.cache?.lastRun : undefined;
-    return visualize(this.#settings.graph, plan, outputs, options, outcomes);
+    const cache = options.cache ? this.#settings.cache : undefined;
+    let facts: Record<string, NodeRunFacts> | undefined;
+    if (cache) {
+      facts = {};
+      for (const [name, record] of Object.entries(cache.lastRun)) {
+        const bytes = record.fingerprint === undefined ? undefined : cache.resultBytes(record.fingerprint);
+        facts[name] = { outcome: record.outcome, durationMs: record.durationMs, bytes };
+      }
+    }
+    const format = options.format;
+    const text = visualize(this.#settings.graph, plan, outputs, { ...options, format: format === "mermaid" ? "mermaid" : "dot" }, facts);
+    return format === "svg" || format === "png" ? renderDot(text, format) : text;
   }
 
   /** Closes the cache's stores and the executor's pools or connections (stores reopen on the next execute). */

@@ -4,10 +4,21 @@ import type { GraphNode } from "../graph/graph.js";
 import type { ExecutionPlan } from "../graph/plan.js";
 
 export interface VisualizeOptions {
-  /** "dot" (Graphviz) or "mermaid" (default "dot"). */
-  format?: "dot" | "mermaid";
-  /** Colour nodes by the last cached run's outcome (hit, computed, …). */
+  /**
+   * "dot" (Graphviz text, the default), "mermaid" (text for Markdown, no install), or a picture
+   * rendered by Graphviz's `dot` program: "svg" (text) or "png" (a Buffer). See docs/visualization.md.
+   */
+  format?: "dot" | "mermaid" | "svg" | "png";
+  /** Colour nodes by the last cached run's outcome (hit, computed, …), with each node's time and result size when known. */
   cache?: boolean;
+}
+
+/** What the picture shows of a node's last run. */
+export interface NodeRunFacts {
+  readonly outcome: NodeOutcome;
+  readonly durationMs?: number;
+  /** Encoded size of the stored result in bytes, when the cache knows it. */
+  readonly bytes?: number | undefined;
 }
 
 type Kind = "node" | "input" | "override";
@@ -28,6 +39,8 @@ interface Item {
   output: boolean;
   label: string;
   outcome: NodeOutcome | undefined;
+  /** "hit · 2ms · 1.2 kB": the run facts shown under the name. */
+  facts: string;
 }
 
 /** Text of the execution graph in the chosen format. */
@@ -36,14 +49,15 @@ export function visualize(
   plan: ExecutionPlan,
   outputs: readonly string[],
   options: VisualizeOptions,
-  lastRun: Readonly<Record<string, { outcome: NodeOutcome }>> | undefined,
+  lastRun: Readonly<Record<string, NodeRunFacts>> | undefined,
 ): string {
   const outputSet = new Set(outputs);
   const items: Item[] = [];
   const add = (name: string, kind: Kind) => {
     const node = graph.get(name);
     const origin = node?.origin ? `\n(${node.origin.kind} of ${node.origin.from})` : "";
-    items.push({ name, kind, output: outputSet.has(name), label: `${name}${origin}`, outcome: lastRun?.[name]?.outcome });
+    const run = lastRun?.[name];
+    items.push({ name, kind, output: outputSet.has(name), label: `${name}${origin}`, outcome: run?.outcome, facts: run ? describeRun(run) : "" });
   };
   for (const name of plan.inputs) add(name, "input");
   for (const name of plan.overrides) add(name, "override");
@@ -56,7 +70,7 @@ export function visualize(
 function dot(items: Item[], edges: [string, string][]): string {
   const lines = ["digraph ham {", "  rankdir=LR;", '  node [fontname="Helvetica"];'];
   for (const item of items) {
-    const attrs: string[] = [`label=${quote(item.label + (item.outcome ? `\n${item.outcome}` : ""))}`];
+    const attrs: string[] = [`label=${quote(item.label + (item.facts ? `\n${item.facts}` : ""))}`];
     if (item.kind === "input") attrs.push("shape=parallelogram", "style=dashed");
     else if (item.kind === "override") attrs.push("shape=box", 'style="filled,dashed"', 'fillcolor="#c6b6f2"');
     else attrs.push("shape=box", "style=\"rounded,filled\"", `fillcolor="${item.outcome ? OUTCOME_COLORS[item.outcome] : "#ffffff"}"`);
@@ -73,7 +87,7 @@ function mermaid(items: Item[], edges: [string, string][]): string {
   const lines = ["flowchart LR"];
   for (const item of items) {
     const id = ids.get(item.name) as string;
-    const label = (item.label + (item.outcome ? `\n${item.outcome}` : "")).replace(/"/g, "#quot;").replace(/\n/g, "<br/>");
+    const label = (item.label + (item.facts ? `\n${item.facts}` : "")).replace(/"/g, "#quot;").replace(/\n/g, "<br/>");
     if (item.kind === "input") lines.push(`  ${id}[/"${label}"/]`);
     else if (item.kind === "override") lines.push(`  ${id}{{"${label}"}}`);
     else lines.push(`  ${id}("${label}")`);
@@ -87,6 +101,32 @@ function mermaid(items: Item[], edges: [string, string][]): string {
     for (const cls of classes) lines.push(`  class ${id} ${cls};`);
   }
   return lines.join("\n");
+}
+
+/** "computed · 12ms · 3.4 kB" (inputs and overrides: just the outcome). */
+function describeRun(run: NodeRunFacts): string {
+  const parts: string[] = [run.outcome];
+  if (run.outcome !== "input" && run.outcome !== "override" && run.durationMs !== undefined) parts.push(formatMs(run.durationMs));
+  if (run.bytes !== undefined) parts.push(formatBytes(run.bytes));
+  return parts.join(" · ");
+}
+
+function formatMs(ms: number): string {
+  if (ms < 1) return `${ms.toFixed(2)}ms`;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["kB", "MB", "GB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 function quote(text: string): string {

@@ -29,7 +29,7 @@ class Terminal {
 const flow = {
   load: () => [1, 2, 3],
   clean: async (load: number[]) => {
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 30)); // long enough for the summary to report time saved
     return load.filter((n) => n > 1);
   },
   total: (clean: number[]) => clean.reduce((a, b) => a + b, 0),

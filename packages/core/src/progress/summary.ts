@@ -57,7 +57,7 @@ export class ComputeDurations {
   }
 }
 
-/** "6 nodes: 5 from cache, 1 computed" plus " · saved ~1.2s" when hits saved measurable time. */
+/** "6 nodes: 5 from cache, 1 computed" plus " · saved ~1.2s" when hits saved 10 ms or more. */
 export function summaryLine(records: readonly NodeRunRecord[], saved?: { ms: number; unknown: number }): string {
   const nodes = records.filter((r) => r.outcome !== "input" && r.outcome !== "override");
   const count = (outcome: NodeOutcome) => nodes.filter((r) => r.outcome === outcome).length;
@@ -69,7 +69,8 @@ export function summaryLine(records: readonly NodeRunRecord[], saved?: { ms: num
     count("failed") ? `${count("failed")} failed` : "",
   ].filter(Boolean);
   let line = `${nodes.length} nodes: ${parts.join(", ")}`;
-  if (saved && count("hit") > 0 && (saved.ms > 0 || saved.unknown === 0)) {
+  // Savings under 10 ms are noise next to the run itself: the line stays as short as it was.
+  if (saved && count("hit") > 0 && saved.ms >= 10) {
     line += ` · saved ${saved.unknown > 0 ? "≥ " : "~"}${formatDuration(saved.ms)}`;
   }
   return line;
