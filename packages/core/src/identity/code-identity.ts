@@ -53,7 +53,18 @@ export function computeCodeIdentities(graph: ReadonlyMap<string, GraphNode>, opt
 export function textCodeVersion(node: GraphNode): string {
   const pinned = node.cache?.version;
   if (pinned !== undefined) return hashString(`pinned\u0000${node.origin?.from ?? node.name}\u0000${pinned}`);
-  return hashString(normalizeSource(node.source));
+  return hashString(normalizedSourceOf(node));
+}
+
+/**
+ * `normalizeSource(node.source)`, from the function's one parse: node.source is the function's text
+ * plus, for nodes a modifier made, a suffix after it (a comment marker and the modifier's text).
+ */
+function normalizedSourceOf(node: GraphNode): string {
+  const facts = functionFacts(node.fn);
+  const rest = node.source.slice(facts.text.length);
+  if (!node.source.startsWith(facts.text)) return normalizeSource(node.source);
+  return rest.length === 0 ? facts.normalized : `${facts.normalized} ${normalizeSource(rest)}`.trimEnd();
 }
 
 // Analyses of scripts seen through the inspector, by script id: a script's text never changes, so
@@ -82,8 +93,7 @@ class IdentityRun {
   identityOf(node: GraphNode): CodeIdentity {
     const own = textCodeVersion(node);
     if (node.cache?.version !== undefined) return { version: own, parts: {} };
-    const text = Function.prototype.toString.call(node.fn);
-    const free = ownFreeNames(text);
+    const { text, free } = functionFacts(node.fn);
     if (!free || ![...free.keys()].some((name) => !(name in globalThis))) return { version: own, parts: {} };
     const found = this.#find(node, text);
     if (!found) return { version: own, parts: {} };
@@ -112,7 +122,7 @@ class IdentityRun {
     }
     const entries = Object.entries(parts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (entries.length === 0) return { version: own, parts: {} };
-    const version = hashString([normalizeSource(node.source), ...entries.map(([label, hash]) => `${label}=${hash}`)].join("\u0000"));
+    const version = hashString([normalizedSourceOf(node), ...entries.map(([label, hash]) => `${label}=${hash}`)].join("\u0000"));
     return { version, parts: { [OWN_CODE]: own, ...parts } };
   }
 
@@ -289,20 +299,51 @@ class IdentityRun {
 }
 
 /** Free names of a function given as source text, or undefined when it does not parse alone. */
-function ownFreeNames(text: string): Map<string, FreeName> | undefined {
-  for (const wrapped of [`(${text})`, `({${text}})`, `({async ${text}})`]) {
+/** What one parse of a function's text gives: its free names and its normalised text. */
+interface FunctionFacts {
+  readonly text: string;
+  /** Names the function reads but does not declare; undefined when it could not be parsed. */
+  readonly free: Map<string, FreeName> | undefined;
+  /** The text's tokens joined by single spaces (what normalizeSource gives). */
+  readonly normalized: string;
+}
+
+// A function's text never changes, so its facts are kept for as long as the function lives: later
+// builds over the same module (new drivers in one process) skip the parse.
+const factsByFunction = new WeakMap<object, FunctionFacts>();
+
+/** Parses a function once: its free names from the AST, its normalised text from the same tokens. */
+function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
+  const known = factsByFunction.get(fn);
+  if (known) return known;
+  const text = Function.prototype.toString.call(fn);
+  let facts: FunctionFacts = { text, free: undefined, normalized: normalizeSource(text) };
+  for (const prefix of ["(", "({", "({async "]) {
+    const wrapped = `${prefix}${text}${prefix === "(" ? ")" : "})"}`;
+    const tokens: string[] = [];
+    const end = prefix.length + text.length;
     let program: EsNode;
     try {
-      program = parse(wrapped, { ecmaVersion: "latest", sourceType: "module" }) as EsNode;
+      program = parse(wrapped, {
+        ecmaVersion: "latest",
+        sourceType: "module",
+        onToken: (token) => {
+          if (token.start >= prefix.length && token.end <= end && token.end > token.start) tokens.push(wrapped.slice(token.start, token.end));
+        },
+      }) as EsNode;
     } catch {
       continue;
     }
     let expr = (program.body as EsNode[])[0]?.expression as EsNode | undefined;
     if (expr?.type === "ObjectExpression") expr = (expr.properties as EsNode[])[0]?.value;
-    if (expr && /^(ArrowFunctionExpression|FunctionExpression)$/.test(expr.type)) return freeNamesOf(expr);
-    if (expr?.type === "ClassExpression") return undefined;
+    if (expr && /^(ArrowFunctionExpression|FunctionExpression)$/.test(expr.type)) {
+      facts = { text, free: freeNamesOf(expr), normalized: tokens.join(" ") };
+      break;
+    }
+    if (expr?.type === "ClassExpression") break;
   }
-  return undefined;
+  factsByFunction.set(fn, facts);
+  return facts;
 }
 
 /**
