@@ -36,7 +36,7 @@ function recordingLogger() {
 }
 
 function memoryCache(logger?: Logger) {
-  return { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), ...(logger ? { logger } : {}) };
+  return { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), ...(logger ? { logger, logLevel: "debug" as const } : {}) };
 }
 
 type Stores = ReturnType<typeof memoryCache>;

@@ -55,8 +55,14 @@ describe("resolveLogger", () => {
   });
 
   it("rejects something that is not a logger, saying what to pass", () => {
-    expect(() => resolveLogger({ logger: {} as never })).toThrow(/pass console, a pino or winston logger/);
+    expect(() => resolveLogger({ logger: 42 as never })).toThrow(/pass console|takes console/);
     expect(() => resolveLogger({ logger: console, logLevel: "loud" as never })).toThrow(/logLevel must be one of/);
+  });
+
+  it("takes an object with no methods as a silent logger", () => {
+    const logger = resolveLogger({ logger: {} });
+    expect(() => logger.warn("dropped")).not.toThrow();
+    expect(logger.enabled("warn")).toBe(false);
   });
 });
 

@@ -37,9 +37,7 @@ export function resolveLogger(settings: LoggerSettings = {}): LevelLogger {
   if (given !== undefined && (typeof given !== "object" || given === null) && typeof given !== "function") {
     throw new ConfigurationError(`the logger option takes console or an object with info/warn/debug/error methods (pino, winston), got ${given === null ? "null" : typeof given}`);
   }
-  if (given !== undefined && !METHODS.some((m) => typeof (given as Record<string, unknown>)[m] === "function")) {
-    throw new ConfigurationError("the logger option has none of the methods debug, info, warn, error; pass console, a pino or winston logger, or an object with those methods");
-  }
+  // An object with none of the methods (`logger: {}`) is a silent logger: nothing is written.
   if (settings.logLevel !== undefined && !(settings.logLevel in ORDER)) {
     throw new ConfigurationError(`logLevel must be one of ${Object.keys(ORDER).join(", ")}, got ${JSON.stringify(settings.logLevel)}`);
   }
