@@ -317,7 +317,7 @@ function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
   const known = factsByFunction.get(fn);
   if (known) return known;
   const text = Function.prototype.toString.call(fn);
-  let facts: FunctionFacts = { text, free: undefined, normalized: normalizeSource(text) };
+  let facts: FunctionFacts | undefined;
   for (const prefix of ["(", "({", "({async "]) {
     const wrapped = `${prefix}${text}${prefix === "(" ? ")" : "})"}`;
     const tokens: string[] = [];
@@ -342,6 +342,7 @@ function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
     }
     if (expr?.type === "ClassExpression") break;
   }
+  facts ??= { text, free: undefined, normalized: normalizeSource(text) };
   factsByFunction.set(fn, facts);
   return facts;
 }
