@@ -32,12 +32,27 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds @ham/core when dist is missing or older than its source; returns the ESM entry. */
+let builtEntry: string | undefined;
+
+/**
+ * Builds @ham/core when dist is missing or older than its source, once per bench run (the core may
+ * be edited while a long run goes on); returns the ESM entry. A failed build with an older dist
+ * present uses that dist, with a warning; with no dist at all it throws.
+ */
 export function ensureCoreDist(log: (line: string) => void): string {
+  if (builtEntry) return builtEntry;
   const entry = join(CORE_DIR, "dist", "index.js");
-  if (existsSync(entry) && statSync(entry).mtimeMs >= newestMtime(join(CORE_DIR, "src"))) return entry;
-  log(`  building @ham/core (${existsSync(entry) ? "dist older than src" : "no dist yet"}): pnpm --filter @ham/core build`);
-  execFileSync("pnpm", ["--filter", "@ham/core", "build"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  if (!(existsSync(entry) && statSync(entry).mtimeMs >= newestMtime(join(CORE_DIR, "src")))) {
+    log(`  building @ham/core (${existsSync(entry) ? "dist older than src" : "no dist yet"}): pnpm --filter @ham/core build`);
+    try {
+      execFileSync("pnpm", ["--filter", "@ham/core", "build"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    } catch (error) {
+      const detail = (error as { stderr?: Buffer }).stderr?.toString().split("\n").find((l) => /error/i.test(l)) ?? String(error);
+      if (!existsSync(entry)) throw new Error(`pnpm --filter @ham/core build failed and there is no dist to import: ${detail}`);
+      log(`  warning: pnpm --filter @ham/core build failed (${detail.trim()}); measuring the older dist from ${statSync(entry).mtime.toISOString()}`);
+    }
+  }
+  builtEntry = entry;
   return entry;
 }
 

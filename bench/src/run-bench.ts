@@ -90,8 +90,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const workdir = new Workdir();
   try {
     if (on("import")) {
-      results.import = importTime(workdir, reps, options.importEntry, log);
-      for (const line of formatImport(results.import, reps)) log(line);
+      try {
+        results.import = importTime(workdir, reps, options.importEntry, log);
+        for (const line of formatImport(results.import, reps)) log(line);
+      } catch (error) {
+        log(`  import / build skipped: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     if (on("graphs")) {
       log(`\n=== Graph benchmarks (times in ms; per-node columns in µs; median of ${reps}) ===`);
@@ -133,9 +137,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         for (const line of formatProfile(profile)) log(line);
       }
       if (options.importEntry === "dist") {
-        const profile = profileImport(workdir, options.outDir, log);
-        results.profiles.push(profile);
-        for (const line of formatProfile(profile)) log(line);
+        try {
+          const profile = profileImport(workdir, options.outDir, log);
+          results.profiles.push(profile);
+          for (const line of formatProfile(profile)) log(line);
+        } catch (error) {
+          log(`  import profile skipped: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
     }
   } finally {
