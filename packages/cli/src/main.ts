@@ -28,6 +28,7 @@ export interface CliIo {
 }
 
 export const USAGE = `Usage: ham cache <command> [options]
+       ham worker [worker options]   run BullMQ node jobs (needs @ham/executor-bullmq; ham worker --help)
 
 Commands:
   stats                         records, results, bytes and the hit rate of recent runs
@@ -79,6 +80,7 @@ type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extend
 
 /** Runs `ham <argv>`; resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
+  if (argv[0] === "worker") return runWorker(argv.slice(1), io);
   let values: Values;
   let positionals: string[];
   try {
@@ -262,4 +264,24 @@ function formatReport(r: GcReport): string {
 
 function truncate(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** `ham worker …`: hands over to @ham/executor-bullmq's worker, which is an optional install. */
+async function runWorker(args: readonly string[], io: CliIo): Promise<number> {
+  let workerModule: { runWorkerCli(args: readonly string[]): Promise<void> };
+  try {
+    // A variable specifier keeps bundlers and type checks from requiring the optional package.
+    const specifier = "@ham/executor-bullmq";
+    workerModule = (await import(specifier)) as typeof workerModule;
+  } catch (error) {
+    io.stderr.write(`[ham] ham worker needs @ham/executor-bullmq: npm install @ham/executor-bullmq (${error instanceof Error ? error.message : String(error)})\n`);
+    return 1;
+  }
+  try {
+    await workerModule.runWorkerCli(args);
+    return 0;
+  } catch (error) {
+    io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
 }

@@ -195,3 +195,29 @@ export default () => ({ fingerprintStore: new FileFingerprintRepository({ path: 
     expect(bad.stderr).toMatch(/other\.mjs: "resultStore" is not a ResultStore \(missing has, set, delete\)/);
   });
 });
+
+describe("ham worker", () => {
+  it("hands over to @ham/executor-bullmq's worker command line", async () => {
+    const logged: string[] = [];
+    const original = console.log;
+    console.log = (...parts: unknown[]) => void logged.push(parts.join(" "));
+    try {
+      const code = await runCli(["worker", "--help"]);
+      expect(code).toBe(0);
+    } finally {
+      console.log = original;
+    }
+    expect(logged.join("\n")).toMatch(/usage: ham-worker .*--redis URL/);
+  });
+
+  it("reports a bad worker option with exit code 1", async () => {
+    const errors: string[] = [];
+    const code = await runCli(["worker", "--no-such-option"], {
+      stdout: { write: () => true } as never,
+      stderr: { write: (text: string) => (errors.push(text), true) } as never,
+      cwd: process.cwd(),
+    });
+    expect(code).toBe(1);
+    expect(errors.join("")).toMatch(/no-such-option/);
+  });
+});
