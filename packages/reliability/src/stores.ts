@@ -28,13 +28,13 @@ export async function storesOf(profile: StoreProfile): Promise<StorePair> {
     }
     case "postgres": {
       const { PostgresFingerprintRepository, PostgresResultStore } = await import("@ham/store-postgres");
-      const options = { connectionString: profile.url, tablePrefix: profile.tablePrefix, poolConfig: { max: 4 } };
+      const options = { connectionString: profile.url, tablePrefix: profile.tablePrefix };
       return { fingerprintStore: new PostgresFingerprintRepository(options), resultStore: new PostgresResultStore(options) };
     }
     case "postgres-s3": {
       const { PostgresFingerprintRepository } = await import("@ham/store-postgres");
       return {
-        fingerprintStore: new PostgresFingerprintRepository({ connectionString: profile.url, tablePrefix: profile.tablePrefix, poolConfig: { max: 4 } }),
+        fingerprintStore: new PostgresFingerprintRepository({ connectionString: profile.url, tablePrefix: profile.tablePrefix }),
         resultStore: await s3Store(profile.endpoint, profile.bucket, profile.prefix),
       };
     }
