@@ -5,9 +5,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
 bash scripts/bootstrap.sh
+# Graphviz's `dot` renders SVG/PNG pictures (tests and docs/images/); install it where we may.
+if ! command -v dot >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "› installing Graphviz (dot) for the rendering tests"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz; } >/dev/null ||
+      echo "› could not install Graphviz: SVG/PNG tests will be skipped"
+  else
+    echo "› Graphviz's dot is not installed (apt-get install graphviz): SVG/PNG tests will be skipped"
+  fi
+fi
 bash scripts/services/up.sh
 trap 'bash scripts/services/down.sh || true' EXIT
 # shellcheck disable=SC1091
 source .services/env
 pnpm exec turbo run build typecheck --output-logs=errors-only
+# Package quality of the built packages (publint, attw, READMEs, deps ↔ imports) and the API reference
+# (TypeDoc → docs/api/, offline), side by side.
+node scripts/check-packages.mjs & checks=$!
+pnpm --silent docs:api >/dev/null
+wait "$checks"
 pnpm exec vitest run "$@"
