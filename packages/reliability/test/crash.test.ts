@@ -10,6 +10,10 @@ import type { StoreProfile } from "../src/stores.js";
 import { verifyStore } from "../src/verify.js";
 
 const KILLS = Number(process.env.HAM_CRASH_KILLS ?? (SOAK ? 1000 : 200));
+// A bound on wall time per store, so a loaded CI machine cannot run away with the suite: the loop
+// stops early (and says so) after this many seconds. The soak has no bound.
+const BUDGET_SECONDS = Number(process.env.HAM_CRASH_SECONDS ?? (SOAK ? Infinity : 60));
+const MIN_KILLS = Math.min(KILLS, 50);
 const LANES = 2; // writers alive at once (two cores)
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "ham-crash-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -24,6 +28,7 @@ interface CrashFigures {
 async function killLoop(profileOfLane: (lane: number) => StoreProfile, kills: number, maxDelayMs: number) {
   const runs = new Map<number, Map<number, Set<number>>>(); // lane → variant → seeds
   const figures: CrashFigures = { kills: 0, killedWhileRunning: 0, seedsStarted: 0 };
+  const deadline = performance.now() + BUDGET_SECONDS * 1000;
   let next = 0;
   let random = 12345;
   const rand = (n: number) => ((random = (Math.imul(random, 1103515245) + 12345) >>> 0) >>> 8) % n;
@@ -31,7 +36,7 @@ async function killLoop(profileOfLane: (lane: number) => StoreProfile, kills: nu
     Array.from({ length: LANES }, async (_, lane) => {
       const laneRuns = new Map<number, Set<number>>();
       runs.set(lane, laneRuns);
-      while (next < kills) {
+      while (next < kills && performance.now() < deadline) {
         next++;
         const variantN = rand(6);
         const firstSeed = rand(30); // seeds overlap between writers: the same keys are written again and again
@@ -87,9 +92,10 @@ describe("writers killed with SIGKILL", () => {
         for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += report[key];
       }
       console.info(`[reliability] crash ${c.name}: ${JSON.stringify({ ...figures, ...totals, seconds: Math.round((performance.now() - started) / 1000) })}`);
-      expect(figures.kills).toBe(KILLS);
+      if (figures.kills < KILLS) console.warn(`[reliability] crash ${c.name}: stopped after ${figures.kills} kills (time budget ${BUDGET_SECONDS} s)`);
+      expect(figures.kills).toBeGreaterThanOrEqual(MIN_KILLS);
       // Most kills land while the writer runs the dataflow (seeds started), not before.
-      expect(figures.killedWhileRunning).toBeGreaterThan(KILLS / 2);
+      expect(figures.killedWhileRunning).toBeGreaterThan(figures.kills / 2);
       expect(totals.results).toBeGreaterThan(0);
       expect(totals.records).toBeGreaterThan(0);
       expect(totals.runsChecked).toBeGreaterThan(0);
