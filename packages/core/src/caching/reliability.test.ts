@@ -60,6 +60,12 @@ describe("damaged results", () => {
     expect(calls).toEqual({ F: 1 });
     expect(outcomes(dr)).toEqual({ A: "hit", B: "hit", C: "hit", E: "hit", F: "recomputed" });
     expect(logger.warnings.filter((w) => w.includes('node "F"') && w.includes("could not be read back"))).toHaveLength(1);
+    // The damaged file was replaced by the recomputed result: the next run is all hits.
+    calls = {};
+    const again = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
+    expect(await again.execute(["F"])).toEqual({ F: expectedF });
+    expect(calls).toEqual({});
+    expect(outcomes(again).F).toBe("hit");
   });
 
   it("when every result file is corrupt each node is recomputed once, however many paths lead to it", async () => {
@@ -71,8 +77,10 @@ describe("damaged results", () => {
     calls = {};
     const dr = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
     expect(await dr.execute(["A", "C", "F"])).toEqual({ A: 7, C: true, F: expectedF });
-    expect(calls).toEqual({ A: 1, B: 1, C: 1, E: 1, F: 1 });
-    expect(outcomes(dr)).toEqual({ A: "recomputed", B: "recomputed", C: "recomputed", E: "recomputed", F: "recomputed" });
+    // A and B share one result file (both 7): A, loaded first as an output, replaces the damaged
+    // file with its recomputed result, so B then reads a sound one and does not run.
+    expect(calls).toEqual({ A: 1, C: 1, E: 1, F: 1 });
+    expect(outcomes(dr)).toEqual({ A: "recomputed", B: "hit", C: "recomputed", E: "recomputed", F: "recomputed" });
   });
 
   it("a truncated result file is recomputed", async () => {

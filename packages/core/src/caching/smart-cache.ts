@@ -526,6 +526,9 @@ export class SmartCache implements Adapter, CachingStrategy {
         return this.codec.decode(bytes);
       } catch (error) {
         problem = `could not be read back (${errorText(error)})`;
+        // Remove the damaged bytes so the recomputed result is written in their place: a
+        // content-addressed set skips keys that already exist.
+        if (!this.#options.readOnly) await this.#guard(this.resultStore, "delete", () => this.resultStore.delete(fingerprint), undefined);
       }
     }
     this.#warn(`node "${node.name}": cached result ${fingerprint} ${problem}; recomputing it`);
