@@ -1,3 +1,4 @@
+/// <reference path="../murmurhash3js-revisited.d.ts" />
 // Low-level hashing: murmur3 x86 128-bit for structured encodings, xxh64 (WASM) for bulk bytes.
 // Why two hashes: murmurhash3js-revisited (the project's named hash for structured values) reaches
 // ~0.3–0.6 GB/s, plenty for the small encodings of structured values; xxhash-wasm reaches ~6.5 GB/s
