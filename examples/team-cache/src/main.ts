@@ -3,6 +3,9 @@ import { NODES } from "./protocol.js";
 import { missingServiceVariables, newRunSettings, startServices } from "./settings.js";
 import { runTeamCache } from "./team-cache.js";
 
+// The AWS SDK warns on Node 20 that its 2027 releases will need Node 22: about future upgrades, not this run.
+process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
+
 if (missingServiceVariables().length > 0) {
   console.log("HAM_PG_URL / HAM_S3_ENDPOINT are not set: starting the repository's PostgreSQL and S3 servers (bash scripts/services/up.sh)…");
   try {
