@@ -2,6 +2,7 @@
 import type { FingerprintEntry, FingerprintMeta, FingerprintRepository, ReleaseLock, RunRecord } from "@ham/core";
 import type pg from "pg";
 import { PostgresConnection } from "./connection.js";
+import { LockSession } from "./lock-session.js";
 import { type PostgresStoreOptions, resolvePostgresOptions } from "./options.js";
 
 export type PostgresFingerprintRepositoryOptions = PostgresStoreOptions;
@@ -28,9 +29,11 @@ const PAGE_SIZE = 1000;
 export class PostgresFingerprintRepository implements FingerprintRepository {
   readonly name = "postgres";
   private readonly connection: PostgresConnection;
+  readonly #locks: LockSession;
 
   constructor(options: PostgresFingerprintRepositoryOptions) {
     this.connection = new PostgresConnection(this.name, resolvePostgresOptions("PostgresFingerprintRepository", options));
+    this.#locks = new LockSession(this.connection.options);
   }
 
   /** Connects and creates or migrates the tables. Idempotent; reopens after close(). */
@@ -39,7 +42,8 @@ export class PostgresFingerprintRepository implements FingerprintRepository {
   }
 
   /** Ends the pool made from `connectionString`; a pool you passed in is left open. */
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.#locks.close();
     return this.connection.close();
   }
 
@@ -174,47 +178,13 @@ export class PostgresFingerprintRepository implements FingerprintRepository {
    */
   async acquireLock(contextKey: string): Promise<ReleaseLock> {
     const operation = `lock context key ${short(contextKey)}`;
-    const pool = await this.connection.ready(operation);
+    await this.connection.ready(operation);
     const lockKey = `ham:${this.connection.options.schema}.${this.connection.options.tablePrefix}:${contextKey}`;
-    let client: pg.PoolClient;
     try {
-      client = await pool.connect();
+      return await this.#locks.acquire(lockKey);
     } catch (error) {
       throw this.connection.toStoreError(operation, error);
     }
-    let released = false;
-    let broken: unknown;
-    // A broken connection must go back to the pool destroyed (release(error)), not reused.
-    const onError = (error: unknown): void => {
-      broken = error;
-    };
-    client.on("error", onError);
-    const finish = (error?: unknown): void => {
-      released = true;
-      client.off("error", onError);
-      client.release(error instanceof Error ? error : error === undefined ? undefined : true);
-    };
-    try {
-      await client.query("SELECT pg_advisory_lock(hashtextextended($1, 0))", [lockKey]);
-    } catch (error) {
-      finish(error ?? true);
-      throw this.connection.toStoreError(operation, error);
-    }
-    return async () => {
-      if (released) return;
-      if (broken !== undefined) {
-        finish(broken);
-        return; // the session is gone, and the lock with it
-      }
-      try {
-        await client.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [lockKey]);
-        finish();
-      } catch (error) {
-        // Destroying the connection ends the session, which releases the lock on the server:
-        // the release has happened either way, so there is nothing to report.
-        finish(error ?? true);
-      }
-    };
   }
 }
 
