@@ -50,7 +50,7 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
   p();
   p("## Machine and versions");
   p();
-  p(`- date: ${m.date}`);
+  p(`- date: ${m.date}${m.updated ? ` (sections re-measured later: ${m.updated})` : ""}`);
   p(`- machine: ${m.cpu}, ${m.cpus} CPUs, ${m.memoryGiB} GiB; ${m.platform}`);
   p(`- load average at start / end: ${m.loadavgStart.join(", ")} / ${m.loadavgEnd.join(", ")} (other work on the machine makes figures noisier)`);
   p(`- ham: @ham/core ${m.hamCoreVersion}, Node ${m.node} (V8 ${m.v8}); median of ${m.reps} after one warm-up; garbage from earlier reps is collected (\`--expose-gc\`) before each timed rep`);

@@ -46,6 +46,8 @@ export interface BenchMeta {
   hamCoreVersion: string;
   reps: number;
   seconds: number;
+  /** Sections re-measured later with --update-results, and when. */
+  updated?: string;
 }
 
 export interface BenchResults {

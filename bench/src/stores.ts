@@ -82,7 +82,8 @@ const KINDS: StoreKind[] = [
     },
     create: async (_workdir, id) => {
       const mod = await exportsOf("@ham/store-postgres");
-      const options = { connectionString: process.env.HAM_PG_URL, schema: `ham_bench_${id}`, tablePrefix: `ham_bench_${id}_` };
+      // One schema for benchmarks, fresh tables per measurement (the services are throwaway servers).
+      const options = { connectionString: process.env.HAM_PG_URL, schema: "ham_bench", tablePrefix: `b${id}_` };
       return {
         fingerprintStore: new (pick(mod, "PostgresFingerprintRepository"))(options) as FingerprintRepository,
         resultStore: new (pick(mod, "PostgresResultStore"))(options) as ResultStore,
@@ -98,18 +99,34 @@ const KINDS: StoreKind[] = [
     },
     create: async (_workdir, id) => {
       const mod = await exportsOf("@ham/store-s3");
+      const endpoint = process.env.HAM_S3_ENDPOINT as string;
+      const bucket = process.env.HAM_S3_BUCKET ?? "ham-bench";
+      await ensureBucket(endpoint, bucket);
       const options = {
-        bucket: process.env.HAM_S3_BUCKET ?? "ham-bench",
-        prefix: `bench-${id}/`,
-        endpoint: process.env.HAM_S3_ENDPOINT,
-        region: process.env.AWS_REGION ?? "us-east-1",
-        forcePathStyle: true,
-        createBucket: true,
+        bucket,
+        prefix: `bench-${id}`,
+        clientConfig: {
+          endpoint,
+          region: process.env.HAM_S3_REGION ?? "us-east-1",
+          forcePathStyle: true,
+          credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "test", secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "test" },
+        },
       };
       return { resultStore: new (pick(mod, "S3ResultStore"))(options) as ResultStore };
     },
   },
 ];
+
+/**
+ * Creates the benchmark bucket on the local S3 server (S3ResultStore never creates buckets). A plain
+ * path-style PUT: the local test server (moto) does not check signatures; 409 means it exists.
+ */
+async function ensureBucket(endpoint: string, bucket: string): Promise<void> {
+  const response = await fetch(`${endpoint.replace(/\/$/, "")}/${bucket}`, { method: "PUT" });
+  if (!response.ok && response.status !== 409) {
+    throw new Error(`could not create bucket "${bucket}" at ${endpoint}: HTTP ${response.status}`);
+  }
+}
 
 async function closeStores(stores: Stores): Promise<void> {
   await stores.fingerprintStore?.close?.();
@@ -165,6 +182,17 @@ async function measure(workdir: Workdir, kind: StoreKind, shape: Shape, n: numbe
   }
 }
 
+/** A store row that takes longer than this is reported as timed out (a hung store must not hang the bench). */
+const STORE_ROW_TIMEOUT_MS = 180_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s (${what} did not finish; the store may be stuck)`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export async function benchStores(workdir: Workdir, n: number, reps: number, log: (line: string) => void): Promise<StoreRow[]> {
   const rows: StoreRow[] = [];
   for (const kind of KINDS) {
@@ -175,7 +203,7 @@ export async function benchStores(workdir: Workdir, n: number, reps: number, log
         continue;
       }
       try {
-        rows.push(await measure(workdir, kind, shape, n, reps));
+        rows.push(await withTimeout(measure(workdir, kind, shape, n, reps), STORE_ROW_TIMEOUT_MS, `${kind.name} ${shape} ${n}`));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         log(`  store ${kind.name} ${shape} ${n}: skipped, ${message}`);
