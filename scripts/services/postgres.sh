@@ -52,12 +52,16 @@ do_start() {
   chmod 700 "$PG_DIR"
   as_pg_user "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >"$PG_DIR/initdb.log" 2>&1 \
     || { cat "$PG_DIR/initdb.log" >&2; die "initdb failed (as user $PG_USER)"; }
+  # Fast and throwaway by default. HAM_PG_DURABLE=1 keeps commits durable across a crash of the
+  # server (fsync and synchronous commit on), for tests that kill or restart it on purpose.
+  local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  [ "${HAM_PG_DURABLE:-}" = "1" ] && durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
   # A port can be taken between choosing and binding: retry a few times with a new one.
   local attempt
   for attempt in 1 2 3 4 5; do
     PG_PORT="$(free_port)"
     if as_pg_user "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 30 start \
-      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null; then
+      -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR $durability -c max_connections=200" >/dev/null; then
       break
     fi
     [ "$attempt" = 5 ] && { tail -n 20 "$PG_DIR/server.log" >&2; die "postgres did not start"; }

@@ -22,7 +22,9 @@ export interface Server {
 
 async function start(kind: "postgres" | "s3"): Promise<Server> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ham-own-${kind}-`));
-  const env = { ...process.env, HAM_SERVICES_DIR: dir, HAM_SERVICES_LOCKED: "" };
+  // Durable commits: the fault tests restart Postgres immediately (like a crash) and check that
+  // nothing committed before was lost, which a throwaway cluster with synchronous_commit off may lose.
+  const env = { ...process.env, HAM_SERVICES_DIR: dir, HAM_SERVICES_LOCKED: "", HAM_PG_DURABLE: "1" };
   await run("bash", [path.join(SCRIPTS, `${kind}.sh`), "start"], { env });
   const state = Object.fromEntries(
     fs.readFileSync(path.join(dir, `${kind}.state`), "utf8").split("\n").filter(Boolean).map((l) => l.split("=", 2) as [string, string]),
