@@ -89,7 +89,10 @@ async function previousRecord(
   node: string,
 ): Promise<{ runId: string; record: NodeRunRecord } | undefined> {
   if (!repository.listRuns) return undefined;
-  const runs = await repository.listRuns({ limit: HISTORY_DEPTH });
+  // Newest first; runs started in the same millisecond are ordered by id, which sorts in start order.
+  const runs = (await repository.listRuns({ limit: HISTORY_DEPTH })).sort(
+    (a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0),
+  );
   for (const run of runs) {
     if (run.runId === currentRunId) continue;
     if (currentRunId !== undefined && run.runId > currentRunId) continue;

@@ -224,8 +224,15 @@ function describe(value: unknown): string {
   return typeof value === "object" ? "an object" : `${typeof value} ${String(value).slice(0, 40)}`;
 }
 
-/** Sortable, unique run id: time in base 36 plus random bits. */
+let lastRunTime = 0;
+
+/**
+ * Sortable, unique run id: time in base 36 plus random bits. The time part never repeats within a
+ * process (runs started in the same millisecond take the next one), so ids sort in start order —
+ * explain() relies on that to find the run before this one.
+ */
 export function newRunId(): string {
-  return `${Date.now().toString(36).padStart(9, "0")}-${randomBytes(5).toString("hex")}`;
+  lastRunTime = Math.max(Date.now(), lastRunTime + 1);
+  return `${lastRunTime.toString(36).padStart(9, "0")}-${randomBytes(5).toString("hex")}`;
 }
 

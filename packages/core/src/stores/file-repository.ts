@@ -210,7 +210,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
       const run = this.#readRun(path.join(this.#runsDir, name));
       if (run !== undefined) runs.push(run);
     }
-    runs.sort((a, b) => b.startedAt - a.startedAt);
+    runs.sort((a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0));
     return options.limit === undefined ? runs : runs.slice(0, Math.max(0, options.limit));
   }
 

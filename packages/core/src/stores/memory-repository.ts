@@ -73,7 +73,7 @@ export class MemoryFingerprintRepository implements FingerprintRepository {
 
   async listRuns(options: { limit?: number } = {}): Promise<RunRecord[]> {
     this.#check("list runs");
-    const runs = [...this.#runs.values()].sort((a, b) => b.startedAt - a.startedAt);
+    const runs = [...this.#runs.values()].sort((a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0));
     const limited = options.limit === undefined ? runs : runs.slice(0, Math.max(0, options.limit));
     return limited.map((run) => structuredClone(run));
   }
