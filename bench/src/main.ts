@@ -133,7 +133,10 @@ async function main(): Promise<void> {
   if (values.only === undefined) {
     console.log(`results in ${relative(REPO_ROOT, outDir)}/ (ham.json${values.hamilton ? ", hamilton.json" : ""}, comparison.json)`);
   } else {
-    console.log(`partial results (--only) in ${join(tmpdir(), "ham-bench-partial.json")}; bench/results/ is left as it was`);
+    console.log(
+      `partial results (--only) in ${join(tmpdir(), "ham-bench-partial.json")}; ` +
+        (values["update-results"] ? "merged into bench/results/ham.json" : "bench/results/ is left as it was"),
+    );
   }
 }
 
