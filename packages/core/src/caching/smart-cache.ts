@@ -611,17 +611,4 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** "6 nodes: 5 from cache, 1 computed" */
-export function summarize(records: readonly NodeRunRecord[]): string {
-  const nodes = records.filter((r) => r.outcome !== "input" && r.outcome !== "override");
-  const count = (outcome: NodeOutcome) => nodes.filter((r) => r.outcome === outcome).length;
-  const parts = [
-    `${count("hit")} from cache`,
-    `${count("computed")} computed`,
-    count("recomputed") ? `${count("recomputed")} recomputed` : "",
-    count("disabled") ? `${count("disabled")} uncached (disabled)` : "",
-    count("failed") ? `${count("failed")} failed` : "",
-  ].filter(Boolean);
-  return `${nodes.length} nodes: ${parts.join(", ")}`;
-}
 
