@@ -43,6 +43,25 @@ function describeStoreSuite<T extends Openable, Group extends string>(
   const skips = validateSkips(suite, groups, options.skip);
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
   const runOptions = options.cleanup ? { cleanup: options.cleanup } : {};
+  describeGroups(suite, groups, checks, skips, (c) =>
+    it(c.name, { timeout }, async (ctx) => {
+      const result = await runCheck(c as Check<T>, factory, runOptions);
+      if (result.status === "skipped") {
+        printSkip(suite, `"${c.name}"`, result.reason);
+        ctx.skip(result.reason);
+      }
+    }),
+  );
+}
+
+/** One describe per group ("basic" first); a group switched off is shown skipped with its reason. */
+function describeGroups<Group extends string, C extends { readonly group: string; readonly name: string }>(
+  suite: string,
+  groups: readonly Group[],
+  checks: readonly C[],
+  skips: ReadonlyMap<Group, string>,
+  defineCheck: (check: C) => void,
+): void {
   describe(suite, () => {
     for (const group of ["basic", ...groups] as const) {
       const groupChecks = checks.filter((c) => c.group === group);
@@ -55,15 +74,7 @@ function describeStoreSuite<T extends Openable, Group extends string>(
         continue;
       }
       describe(group, () => {
-        for (const c of groupChecks) {
-          it(c.name, { timeout }, async (ctx) => {
-            const result = await runCheck(c as Check<T>, factory, runOptions);
-            if (result.status === "skipped") {
-              printSkip(suite, `"${c.name}"`, result.reason);
-              ctx.skip(result.reason);
-            }
-          });
-        }
+        for (const c of groupChecks) defineCheck(c);
       });
     }
   });
@@ -148,20 +159,7 @@ export function describeFingerprinter(
   checkFactory(suite, factory);
   const skips = validateSkips(suite, fingerprinterGroups, options.skip);
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-  describe(suite, () => {
-    for (const group of ["basic", ...fingerprinterGroups] as const) {
-      const groupChecks = fingerprinterChecks.filter((c) => c.group === group);
-      const reason = skips.get(group as FingerprinterGroup);
-      if (reason !== undefined) {
-        printSkip(suite, `group "${group}"`, reason);
-        describe.skip(`${group} (skipped: ${reason})`, () => {
-          for (const c of groupChecks) it(c.name, () => {});
-        });
-        continue;
-      }
-      describe(group, () => {
-        for (const c of groupChecks) it(c.name, { timeout }, () => runFingerprinterCheck(c, factory));
-      });
-    }
-  });
+  describeGroups(suite, fingerprinterGroups, fingerprinterChecks, skips, (c) =>
+    it(c.name, { timeout }, () => runFingerprinterCheck(c, factory)),
+  );
 }
