@@ -12,7 +12,10 @@ import { FingerprintError } from "../errors.js";
 import { arrayExtraKeys, hiddenKey, type HiddenKey } from "./own-keys.js";
 import { hashBytes, murmur128, xxh64 } from "./bytes.js";
 
-/** Version of the byte encoding below; the cache puts it into every context key. */
+/**
+ * Version of the byte encoding below. It seeds the hash of every fingerprint, and the cache puts it
+ * into every context key, so fingerprints and entries of another version never match.
+ */
 export const FINGERPRINT_SPEC_VERSION = 2;
 
 /**
@@ -193,7 +196,7 @@ export class Encoder implements FingerprintContext {
     this.scopeBase = 0;
     try {
       this.encodeValue(value, false);
-      return murmur128(this.buf.subarray(0, this.pos));
+      return murmur128(this.buf.subarray(0, this.pos), FINGERPRINT_SPEC_VERSION);
     } catch (error) {
       if (error instanceof Unfingerprintable) {
         this.owner.reportUnfingerprintable(node, error);
@@ -227,7 +230,7 @@ export class Encoder implements FingerprintContext {
     this.scopeBase = depth;
     try {
       this.encodeValue(value, vouched);
-      return murmur128(this.buf.subarray(start, this.pos));
+      return murmur128(this.buf.subarray(start, this.pos), FINGERPRINT_SPEC_VERSION);
     } catch (error) {
       if (error instanceof Unfingerprintable) {
         this.owner.reportUnfingerprintable(this.node, error);
