@@ -12,8 +12,8 @@ beforeEach(() => {
   calls = {};
 });
 
-type Driver = Awaited<ReturnType<ReturnType<Builder["withModules"]>["build"]>>;
-const outcomes = (dr: Driver) => Object.fromEntries(Object.entries(dr.cache.lastRun).map(([name, record]) => [name, record.outcome]));
+const outcomes = (dr: { cache: { lastRun: Record<string, { outcome: string }> } }) =>
+  Object.fromEntries(Object.entries(dr.cache.lastRun).map(([name, record]) => [name, record.outcome]));
 
 async function run(stores: ReturnType<typeof memoryCache>, module: Record<string, unknown>, outputs: string[], inputs: Record<string, unknown>) {
   const dr = await new Builder().withModules(module).withCache(stores).build();
