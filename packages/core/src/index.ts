@@ -76,6 +76,7 @@ export {
 
 // Fingerprinting
 export {
+  FINGERPRINT_METHOD,
   FINGERPRINT_SPEC_VERSION,
   uniqueFingerprint,
   FingerprinterRegistry,
