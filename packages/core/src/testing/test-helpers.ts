@@ -170,3 +170,104 @@ export function binaryIn(value: unknown): (ArrayBufferView | ArrayBuffer)[] {
   visit(value);
   return found;
 }
+
+/** Every object reachable from `value` (through own properties, Map entries and Set items), once. */
+function objectsIn(value: unknown): object[] {
+  const found: object[] = [];
+  const seen = new Set<unknown>();
+  const visit = (item: unknown): void => {
+    if (typeof item !== "object" || item === null || seen.has(item)) return;
+    seen.add(item);
+    found.push(item);
+    if (item instanceof Map) for (const [k, v] of item) (visit(k), visit(v));
+    else if (item instanceof Set) for (const x of item) visit(x);
+    if (!ArrayBuffer.isView(item)) for (const name of Reflect.ownKeys(item)) visit(Object.getOwnPropertyDescriptor(item, name)?.value);
+  };
+  visit(value);
+  return found;
+}
+
+/** What `mutate` changed, on which kind of object ("extra property on Map"). */
+export interface Mutation {
+  readonly change: "key order" | "extra property" | "prototype" | "hidden property" | "-0" | "order" | "sharing" | "freeze" | "lastIndex" | "error code";
+  readonly kind: string;
+}
+
+/**
+ * Changes one thing JavaScript can observe in `copy` (a private copy of a generated value): key order,
+ * prototype, an extra or hidden property, -0, Map/Set order, sharing, frozen state, lastIndex, error
+ * props. `which` picks the object, `how` the change; undefined when nothing applied.
+ */
+export function mutate(copy: unknown, which: number, how: number): Mutation | undefined {
+  const objects = objectsIn(copy).filter((o) => Object.isExtensible(o) && !ArrayBuffer.isView(o));
+  if (objects.length === 0) return undefined;
+  const target = objects[which % objects.length] as Record<string, unknown>;
+  const keys = Reflect.ownKeys(target).filter((k): k is string => typeof k === "string" && Object.getOwnPropertyDescriptor(target, k)?.configurable === true);
+  const proto = Object.getPrototypeOf(target) as { constructor?: { name?: string } } | null;
+  const plain = proto === Object.prototype || proto === null;
+  const kind = proto === null ? "null-prototype object" : Array.isArray(target) ? "Array" : plain ? "Object" : (proto.constructor?.name ?? "?");
+  const did = (change: Mutation["change"]): Mutation => ({ change, kind });
+  switch (how % 9) {
+    case 0: // reverse key order
+      if (!plain || keys.length < 2) return undefined;
+      for (const k of [...keys].reverse()) {
+        const d = Object.getOwnPropertyDescriptor(target, k) as PropertyDescriptor;
+        delete target[k];
+        Object.defineProperty(target, k, d);
+      }
+      return did("key order");
+    case 1: // an extra property (on arrays, errors, dates… too)
+      put(target, "unit", "kg");
+      return did("extra property");
+    case 2: // flip the prototype of a plain object
+      if (!plain) return undefined;
+      Object.setPrototypeOf(target, proto === null ? Object.prototype : null);
+      return did("prototype");
+    case 3: { // hide a property
+      const k = keys.find((name) => Object.getOwnPropertyDescriptor(target, name)?.enumerable === true && !/^\d+$/.test(name));
+      if (k === undefined) return undefined;
+      Object.defineProperty(target, k, { enumerable: false });
+      return did("hidden property");
+    }
+    case 4: { // 0 becomes -0 (or -0 becomes 0)
+      const k = keys.find((name) => typeof target[name] === "number" && target[name] === 0);
+      if (k === undefined) return undefined;
+      target[k] = Object.is(target[k], -0) ? 0 : -0;
+      return did("-0");
+    }
+    case 5: // Map / Set order
+      if (target instanceof Map && target.size > 1) {
+        const entries = [...target].reverse();
+        target.clear();
+        for (const [k, v] of entries) target.set(k, v);
+        return did("order");
+      }
+      if (target instanceof Set && target.size > 1) {
+        const items = [...target].reverse();
+        target.clear();
+        for (const item of items) target.add(item);
+        return did("order");
+      }
+      return undefined;
+    case 6: { // share: point a property at another object of the value
+      const k = keys.find((name) => typeof target[name] === "object" && target[name] !== null);
+      const other = objects[(which + 1) % objects.length];
+      if (k === undefined || other === undefined || other === target[k]) return undefined;
+      target[k] = other;
+      return did("sharing");
+    }
+    case 7:
+      Object.freeze(target);
+      return did("freeze");
+    default:
+      if (target instanceof RegExp) {
+        target.lastIndex += 1;
+        return did("lastIndex");
+      }
+      if (target instanceof Error) {
+        put(target, "code", `${String(target.code)}!`);
+        return did("error code");
+      }
+      return undefined;
+  }
+}
