@@ -1,5 +1,6 @@
 // SmartCache: the caching adapter. Per node it builds the execution context key, reads the
 // repository, returns a hit without loading it, or runs the node and stores its result.
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type {
   Adapter,
@@ -20,6 +21,7 @@ import type {
 import { ResultCodec } from "../codec/index.js";
 import { deferredResult } from "../driver/deferred.js";
 import { NodeExecutionError, StoreError, isHamError } from "../errors.js";
+import { FileHashes, fileFingerprinter, untrackedPathWarning } from "../files/index.js";
 import { FingerprinterRegistry, uniqueFingerprint } from "../fingerprint/index.js";
 import { isUniqueFingerprint } from "./unique.js";
 import { hashString } from "../fingerprint/bytes.js";
@@ -87,6 +89,10 @@ export class SmartCache implements Adapter, CachingStrategy {
   #codeParts = new Map<string, Readonly<Record<string, string>>>();
   /** Expiry (maxAge), the maxBytes limit and gc: see lifecycle/. */
   readonly #lifecycle: CacheLifecycle;
+  /** Content digests of file() inputs, memoised by stat (in the cache folder when it has one). */
+  readonly #files: FileHashes;
+  /** Fingerprints inputs, config values and overrides: file() values by content, the rest as results are. */
+  readonly #inputFingerprinter: FingerprinterRegistry;
 
   constructor(options: CacheOptions = {}) {
     this.#options = options;
@@ -110,6 +116,13 @@ export class SmartCache implements Adapter, CachingStrategy {
     });
     this.fingerprinter = new FingerprinterRegistry({
       fingerprinters: [...(options.fingerprinters ?? [])],
+      warn: (message) => this.#warn(message),
+    });
+    // The memo goes beside the default file stores; with only custom stores it stays in memory.
+    const onDisk = options.fingerprintStore === undefined || options.resultStore === undefined;
+    this.#files = new FileHashes(onDisk ? { memoFile: join(path, "file-hashes.json"), tempDir: join(path, "tmp") } : {});
+    this.#inputFingerprinter = new FingerprinterRegistry({
+      fingerprinters: [fileFingerprinter(this.#files), ...(options.fingerprinters ?? [])],
       warn: (message) => this.#warn(message),
     });
     this.#batcher = new LookupBatcher(this.fingerprintStore);
@@ -411,6 +424,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (!run.uncached) {
       await this.#guard(this.resultStore, "maxBytes", () => this.#lifecycle.afterRun(Object.values(run.fingerprints)), undefined);
     }
+    if (this.#options.readOnly !== true) this.#files.save();
     if (this.#logger.enabled("info")) this.#logger.info(`[ham] ${await this.summary(records)}`);
     this.#durations.remember(records);
   }
@@ -441,7 +455,11 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (known !== undefined) return known;
     const isOverride = hasName(run.overrides, name);
     const value = isOverride ? run.overrides[name] : named(run.inputs, name);
-    const fingerprint = this.#fingerprint(value, name, undefined);
+    if (typeof value === "string") {
+      const warning = untrackedPathWarning(name, value, isOverride ? "override" : "input");
+      if (warning !== undefined) this.#warn(warning);
+    }
+    const fingerprint = this.#inputFingerprinter.fingerprint(value, { node: name });
     setNamed(run.fingerprints, name, fingerprint);
     setNamed(run.records, name, { node: name, outcome: isOverride ? "override" : "input", fingerprint, durationMs: 0 });
     return fingerprint;

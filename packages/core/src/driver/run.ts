@@ -5,6 +5,7 @@ import { callArguments, finishResult, invokeNode, runsOnMain } from "../executio
 import type { GraphNode } from "../graph/graph.js";
 import { hasName, named, setNamed } from "../graph/names.js";
 import type { ExecutionPlan } from "../graph/plan.js";
+import { nodeValueOf } from "../files/file-input.js";
 import { isDeferred, materialize } from "./deferred.js";
 import { Semaphore } from "./semaphore.js";
 
@@ -35,8 +36,9 @@ class NodeFailure extends Error {
 export async function runGraph(request: RunRequest): Promise<Record<string, unknown>> {
   const { plan, adapters, runId } = request;
   const values = new Map<string, unknown>();
-  for (const name of plan.inputs) if (hasName(request.inputs, name)) values.set(name, request.inputs[name]);
-  for (const name of plan.overrides) values.set(name, named(request.overrides, name));
+  // Nodes receive a file()'s path; the cache sees the file() in the contexts' inputs and overrides.
+  for (const name of plan.inputs) if (hasName(request.inputs, name)) values.set(name, nodeValueOf(request.inputs[name]));
+  for (const name of plan.overrides) values.set(name, nodeValueOf(named(request.overrides, name)));
 
   const graphContext: GraphExecuteContext = {
     runId,
