@@ -21,7 +21,7 @@ import type {
 import { ResultCodec } from "../codec/index.js";
 import { deferredResult } from "../driver/deferred.js";
 import { NodeExecutionError, StoreError, isHamError } from "../errors.js";
-import { FileHashes, fileFingerprinter, untrackedPathWarning } from "../files/index.js";
+import { FileHashes, file, fileFingerprinter, untrackedPathWarning } from "../files/index.js";
 import { FingerprinterRegistry, uniqueFingerprint } from "../fingerprint/index.js";
 import { isUniqueFingerprint } from "./unique.js";
 import { hashString } from "../fingerprint/bytes.js";
@@ -445,6 +445,10 @@ export class SmartCache implements Adapter, CachingStrategy {
       } else {
         setNamed(out, param.name, this.#defaultFingerprint(node, param));
       }
+    }
+    // cache({ files }): files the node reads by a fixed path. "file:" cannot start a parameter name.
+    for (const path of node.cache?.files ?? []) {
+      setNamed(out, `file:${String(path)}`, this.#inputFingerprinter.fingerprint(file(path), { node: node.name }));
     }
     return out;
   }

@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RecordingLogger, memoryCache, tempFolder } from "../../test/support.js";
 import { Builder } from "../driver/builder.js";
 import { ConfigurationError } from "../errors.js";
+import { cache } from "../modifiers/cache.js";
 import { hashingReady } from "../fingerprint/bytes.js";
 import { FileHashes, RACY_MARGIN_MS, file, isFileInput } from "./index.js";
 
@@ -178,6 +179,28 @@ describe("file() values", () => {
     for (const bad of ["", 42, null, new URL("https://example.com/a.csv")]) {
       expect(() => file(bad as string)).toThrow(ConfigurationError);
     }
+  });
+});
+
+describe("cache({ files }): files a node reads by a fixed path", () => {
+  it("their content is part of the node's key; explain names the file", async () => {
+    const dir = temp();
+    const rates = path.join(dir, "rates.json");
+    fs.writeFileSync(rates, JSON.stringify({ eur: 1 }));
+    const flow = { priced: cache({ files: [rates] })((amount: number) => amount * (JSON.parse(fs.readFileSync(rates, "utf8")) as { eur: number }).eur) };
+    const dr = await new Builder().withModules(flow).withCache({ path: path.join(dir, ".ham_cache"), logger: new RecordingLogger() }).build();
+    expect(await dr.execute(["priced"], { inputs: { amount: 10 } })).toEqual({ priced: 10 });
+    expect(await dr.execute(["priced"], { inputs: { amount: 10 } })).toEqual({ priced: 10 });
+    expect(dr.cache.lastRun.priced?.outcome).toBe("hit");
+    fs.writeFileSync(rates, JSON.stringify({ eur: 2 }));
+    expect(await dr.execute(["priced"], { inputs: { amount: 10 } })).toEqual({ priced: 20 });
+    expect(String(await dr.cache.explain("priced"))).toContain(`"file:${rates}" changed`);
+  });
+
+  it("rejects what is not a list of paths", () => {
+    expect(() => cache({ files: [] })).toThrow(/non-empty array of paths/);
+    expect(() => cache({ files: "a.json" as never })).toThrow(/non-empty array of paths/);
+    expect(() => cache({ files: [""] })).toThrow(ConfigurationError);
   });
 });
 
