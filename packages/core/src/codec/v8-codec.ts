@@ -1,31 +1,90 @@
-// The default codec: node:v8 structured serialization (no code runs on decode).
+// The default codec: node:v8 structured serialization (no code runs on decode), made faithful: what
+// v8 would drop is patched back on decode (faithful.ts, patches.ts) or the value is refused.
 import v8 from "node:v8";
 import type { Codec } from "../contracts.js";
-import { findUnfaithful } from "./faithful.js";
+import { planFaithful } from "./faithful.js";
+import { type Patch, applyPatches } from "./patches.js";
 
 /**
- * Encodes anything the structured clone algorithm handles: primitives incl. bigint, plain objects,
- * arrays, Map, Set, Date, RegExp, built-in Errors, typed arrays, ArrayBuffer, Buffer. v8 would give
- * class instances back as plain objects, so encode refuses them (the cache then leaves the result
- * uncached with a warning; register a codec for such types); functions and symbols throw too.
- * Decoded typed arrays may be views into the input bytes (no copy), so callers pass fresh bytes.
+ * Marks a payload whose value is stored as `[value, patches]`, right after the v8 header. 0x01 is
+ * never the first byte of a v8 value (tags are printable ASCII, padding 0x00, version 0xFF).
+ */
+const PATCHED = 0x01;
+const PATCHED_MARK = Uint8Array.of(PATCHED);
+
+/**
+ * Encodes anything the structured clone algorithm handles, keeping what JavaScript can observe:
+ * primitives incl. bigint, -0 and NaN; plain and null-prototype objects and arrays (with extra own
+ * properties, holes, attributes, frozen/sealed); Map and Set in order; Date, RegExp (with
+ * lastIndex), boxed primitives, built-in Errors (prototype, name, message, stack, cause, own props);
+ * typed arrays and DataViews that own their ArrayBuffer; Buffers (as their bytes); shared references
+ * and cycles. It refuses, naming the path inside the value, class instances, user Error subclasses,
+ * accessors, symbol keys, functions and views into part of a larger ArrayBuffer (docs/caching.md).
+ * Decoded binary data always owns exactly its bytes: nothing of the input bytes is exposed.
  */
 export const v8Codec: Codec = Object.freeze({
   name: "v8",
   accepts: (): boolean => true,
-  encode: (value: unknown): Uint8Array => {
-    assertFaithful(value);
-    return v8.serialize(value);
-  },
-  decode: (bytes: Uint8Array): unknown => v8.deserialize(bytes),
+  encode: (value: unknown): Uint8Array => serializeFaithfully(value, []),
+  decode: (bytes: Uint8Array): unknown => deserializeFaithfully(bytes),
 });
 
-/** Throws when v8 would not give `value` back as the same kinds of objects. */
-export function assertFaithful(value: unknown): void {
-  const unfaithful = findUnfaithful(value);
-  if (unfaithful) {
-    throw new TypeError(
-      `${unfaithful.kind} at ${unfaithful.path} would come back from v8 serialization as a plain object, losing its class`,
-    );
+/** Throws a TypeError naming the path and the reason when v8 could not give `value` back as it is. */
+export function assertFaithful(value: unknown): Patch[] | undefined {
+  const plan = planFaithful(value);
+  if (plan.refused) throw new TypeError(`${plan.refused.what} at ${plan.refused.path}: ${plan.refused.why}`);
+  return plan.patches;
+}
+
+/** v8-serializes `value` after raw `prefix` bytes (the result envelope's header), or throws. */
+export function serializeFaithfully(value: unknown, prefix: readonly Uint8Array[]): Buffer {
+  const patches = assertFaithful(value);
+  const serializer = new v8.DefaultSerializer();
+  for (const bytes of prefix) serializer.writeRawBytes(bytes);
+  serializer.writeHeader();
+  if (patches === undefined) {
+    serializer.writeValue(value);
+  } else {
+    serializer.writeRawBytes(PATCHED_MARK);
+    serializer.writeValue([value, patches]);
+  }
+  return serializer.releaseBuffer();
+}
+
+/** Decodes what serializeFaithfully wrote (or plain v8.serialize bytes). */
+export function deserializeFaithfully(bytes: Uint8Array): unknown {
+  const deserializer = new OwningDeserializer(bytes);
+  deserializer.readHeader();
+  if (bytes[headerLength(bytes)] !== PATCHED) return deserializer.readValue();
+  deserializer.readRawBytes(1);
+  const [value, patches] = deserializer.readValue() as [unknown, Patch[]];
+  applyPatches(patches);
+  return value;
+}
+
+/** Length of the v8 header: 0xFF then the format version as a varint. */
+function headerLength(bytes: Uint8Array): number {
+  let at = 1;
+  while (at < bytes.length && ((bytes[at] as number) & 0x80) !== 0) at++;
+  return at + 1;
+}
+
+interface HostObjectReader {
+  _readHostObject(): ArrayBufferView;
+}
+
+/**
+ * Node's deserializer returns typed arrays and Buffers as views into the bytes it reads (the whole
+ * file) or into its 8 KiB Buffer pool; each is copied here into an ArrayBuffer of exactly its size.
+ */
+class OwningDeserializer extends v8.DefaultDeserializer {
+  _readHostObject(): ArrayBufferView {
+    const view = (v8.DefaultDeserializer.prototype as unknown as HostObjectReader)._readHostObject.call(this);
+    const { buffer, byteOffset, byteLength } = view;
+    if (byteOffset === 0 && buffer.byteLength === byteLength) return view;
+    const own = buffer.slice(byteOffset, byteOffset + byteLength);
+    if (Buffer.isBuffer(view)) return Buffer.from(own);
+    if (view instanceof DataView) return new DataView(own);
+    return new (view.constructor as new (buffer: ArrayBufferLike) => ArrayBufferView)(own);
   }
 }
