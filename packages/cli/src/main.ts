@@ -95,7 +95,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   const [group, command, ...args] = positionals;
   if (group !== "cache") return usage(io, `unknown command "${group}"; the commands are under "ham cache"`);
   if (command === undefined) return usage(io, `ham cache needs a command: stats, runs, explain, gc or clear`);
-  const allowed = COMMAND_OPTIONS[command];
+  const allowed = Object.hasOwn(COMMAND_OPTIONS, command) ? COMMAND_OPTIONS[command] : undefined;
   if (!allowed) return usage(io, `unknown command "ham cache ${command}"; use stats, runs, explain, gc or clear`);
   const misplaced = Object.keys(values).filter((k) => !COMMON.includes(k) && !allowed.includes(k));
   if (misplaced.length > 0) return usage(io, `ham cache ${command} does not take ${misplaced.map((k) => `--${k}`).join(", ")}`);

@@ -148,6 +148,10 @@ describe("ham in-process", () => {
   it("rejects options of another command and unknown commands with exit code 2", async () => {
     expect((await hamIn(dir, ["cache", "stats", "--keep-runs", "3"])).code).toBe(2);
     expect((await hamIn(dir, ["cache", "purge"])).code).toBe(2);
+    // A name Object.prototype has is an unknown command too, not a crash.
+    const inherited = await hamIn(dir, ["cache", "toString"]);
+    expect(inherited.code).toBe(2);
+    expect(inherited.stderr).toMatch(/unknown command "ham cache toString"/);
     expect((await hamIn(dir, ["cache", "explain", "latest"])).stderr).toMatch(/explain needs a run and a node/);
     expect((await hamIn(dir, ["--help"])).code).toBe(0);
   });

@@ -17,6 +17,11 @@ export interface NodeCacheOptions {
   fingerprint?: string;
   /** Entries older than this are misses (e.g. "7d", "12h", or milliseconds). */
   maxAge?: string | number;
+  /**
+   * Files or folders the node reads by a fixed path (relative to the working directory): their
+   * content is part of the node's cache key, as for `file()` inputs.
+   */
+  files?: readonly (string | URL)[];
 }
 
 /** What the driver knows about one node. Read-only for adapters and strategies. */

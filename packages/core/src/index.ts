@@ -44,6 +44,9 @@ export {
 } from "./modifiers/index.js";
 export { type ParamInfo, type GraphNode } from "./graph/graph.js";
 
+// Files and folders as inputs: their content is part of the cache key
+export { file, FileInput, isFileInput } from "./files/index.js";
+
 // Executors (where ready nodes run)
 export { InProcessExecutor, callArguments, finishResult, invokeNode, runsOnMain, executorCacheOf } from "./execution/index.js";
 

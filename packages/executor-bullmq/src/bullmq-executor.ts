@@ -136,20 +136,20 @@ export class BullMQExecutor implements Executor {
 
   /** Fingerprint of each dependency, its bytes put in the result store first when they are not there. */
   async #storeInputs(task: ExecutorTask, cache: ExecutorCache): Promise<Record<string, string>> {
-    const out: Record<string, string> = {};
+    const out: [string, string][] = [];
     let values: Record<string, unknown> | undefined;
     for (const dep of task.dependencyNames) {
       const known = cache.fingerprintOf(task.runId, dep);
       if (known !== undefined && !isUniqueFingerprint(known)) {
         if (this.#stored.has(known) || (await guard(cache.resultStore.name, "has", () => cache.resultStore.has(known)))) {
           this.#stored.add(known);
-          out[dep] = known;
+          out.push([dep, known]);
           continue;
         }
       }
       // An input, an override, or a value the cache did not keep: store it now so workers can read it.
       values ??= await task.inputs();
-      const value = values[dep];
+      const value = Object.hasOwn(values, dep) ? values[dep] : undefined;
       // A one-time fingerprint (a value that cannot be fingerprinted) still works as a transport key.
       const fingerprint = known ?? cache.fingerprint(value, dep);
       let bytes: Uint8Array;
@@ -163,9 +163,10 @@ export class BullMQExecutor implements Executor {
       }
       await guard(cache.resultStore.name, "set", () => cache.resultStore.set(fingerprint, bytes));
       this.#stored.add(fingerprint);
-      out[dep] = fingerprint;
+      out.push([dep, fingerprint]);
     }
-    return out;
+    // fromEntries makes every name an own property, "__proto__" included.
+    return Object.fromEntries(out);
   }
 
   /**

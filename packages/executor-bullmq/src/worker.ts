@@ -160,13 +160,14 @@ async function readInputs(store: ResultStore, codec: ResultCodec, data: NodeJobD
   } catch (error) {
     throw new StoreError(store.name, "get", `reading the inputs of node "${data.node}": ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const out: Record<string, unknown> = {};
-  names.forEach((dep, i) => {
-    const bytes = found[i];
-    if (bytes === undefined) {
-      throw new StoreError(store.name, "get", `input "${dep}" of node "${data.node}" (${keys[i]}) is not in the result store; do the driver and the workers use the same result store?`);
-    }
-    out[dep] = codec.decode(bytes);
-  });
-  return out;
+  // fromEntries makes every name an own property, "__proto__" included.
+  return Object.fromEntries(
+    names.map((dep, i) => {
+      const bytes = found[i];
+      if (bytes === undefined) {
+        throw new StoreError(store.name, "get", `input "${dep}" of node "${data.node}" (${keys[i]}) is not in the result store; do the driver and the workers use the same result store?`);
+      }
+      return [dep, codec.decode(bytes)];
+    }),
+  );
 }

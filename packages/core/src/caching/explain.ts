@@ -1,6 +1,7 @@
 // dr.cache.explain(node): why a node ran or came from the cache, by comparing with the run history.
 import type { FingerprintRepository, NodeOutcome, NodeRunRecord } from "../contracts.js";
 import { HamError } from "../errors.js";
+import { named } from "../graph/names.js";
 
 /** Why a node hit or ran. `reason` is the sentence; the other fields are the facts behind it. */
 export interface Explanation {
@@ -34,7 +35,7 @@ export async function explainNode(
     if (!run) throw new HamError(`explain: run "${runId}" is not in the history of ${repository.name}; list runs with dr.cache.listRuns()`);
     record = run.nodes.find((n) => n.node === node);
   } else {
-    record = lastRun[node];
+    record = named(lastRun, node);
   }
   if (!record) {
     throw new HamError(
@@ -56,7 +57,7 @@ export async function explainNode(
   const codeVersionChanged = previous.record.codeVersion !== record.codeVersion;
   const before = previous.record.inputFingerprints ?? {};
   const now = record.inputFingerprints ?? {};
-  const changedInputs = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((k) => before[k] !== now[k]).sort();
+  const changedInputs = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((k) => named(before, k) !== named(now, k)).sort();
   const parts: string[] = [];
   const changedCode = codeVersionChanged ? changedCodeParts(previous.record, record) : [];
   if (codeVersionChanged) parts.push(changedCode.length > 0 ? `code version changed: ${changedCode.join(", ")}` : "code version changed");
@@ -74,8 +75,8 @@ function changedCodeParts(before: NodeRunRecord, now: NodeRunRecord): string[] {
   const current = now.codeParts ?? { "own code": now.codeVersion ?? "" };
   const labels = [...new Set([...Object.keys(old), ...Object.keys(current)])].sort();
   return labels.flatMap((label) => {
-    const was = old[label];
-    const is = current[label];
+    const was = named(old, label);
+    const is = named(current, label);
     if (was === is) return [];
     if (was === undefined) return [`${label} (newly used)`];
     if (is === undefined) return [`${label} (no longer used)`];

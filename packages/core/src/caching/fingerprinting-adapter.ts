@@ -1,6 +1,7 @@
 // FingerprintingAdapter: records the data fingerprint of every node a run computes (the seed's first cell).
 import type { Adapter, Fingerprint, Fingerprinter, GraphExecuteContext, NodeResultContext } from "../contracts.js";
 import { FingerprinterRegistry } from "../fingerprint/index.js";
+import { setNamed } from "../graph/names.js";
 
 export interface FingerprintingAdapterOptions {
   /** Custom fingerprinters, tried before the default one. */
@@ -27,9 +28,10 @@ export class FingerprintingAdapter implements Adapter {
 
   afterNodeExecute(ctx: NodeResultContext): void {
     if (!ctx.success || ctx.deferred) return;
-    this.runFingerprints[ctx.node.name] = this.#registry.fingerprint(ctx.result, {
+    const fingerprint = this.#registry.fingerprint(ctx.result, {
       node: ctx.node.name,
       ...(ctx.node.cache?.fingerprint !== undefined ? { mode: ctx.node.cache.fingerprint } : {}),
     });
+    setNamed(this.runFingerprints, ctx.node.name, fingerprint);
   }
 }

@@ -1,5 +1,6 @@
 // SmartCache: the caching adapter. Per node it builds the execution context key, reads the
 // repository, returns a hit without loading it, or runs the node and stores its result.
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type {
   Adapter,
@@ -20,10 +21,12 @@ import type {
 import { ResultCodec } from "../codec/index.js";
 import { deferredResult } from "../driver/deferred.js";
 import { NodeExecutionError, StoreError, isHamError } from "../errors.js";
+import { FileHashes, file, fileFingerprinter, untrackedPathWarning } from "../files/index.js";
 import { FingerprinterRegistry, uniqueFingerprint } from "../fingerprint/index.js";
 import { isUniqueFingerprint } from "./unique.js";
 import { hashString } from "../fingerprint/bytes.js";
 import type { GraphNode, ParamInfo } from "../graph/graph.js";
+import { hasName, named, setNamed } from "../graph/names.js";
 import { protectStores } from "../security/index.js";
 import { FileFingerprintRepository, FileResultStore } from "../stores/index.js";
 import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
@@ -86,6 +89,10 @@ export class SmartCache implements Adapter, CachingStrategy {
   #codeParts = new Map<string, Readonly<Record<string, string>>>();
   /** Expiry (maxAge), the maxBytes limit and gc: see lifecycle/. */
   readonly #lifecycle: CacheLifecycle;
+  /** Content digests of file() inputs, memoised by stat (in the cache folder when it has one). */
+  readonly #files: FileHashes;
+  /** Fingerprints inputs, config values and overrides: file() values by content, the rest as results are. */
+  readonly #inputFingerprinter: FingerprinterRegistry;
 
   constructor(options: CacheOptions = {}) {
     this.#options = options;
@@ -111,6 +118,13 @@ export class SmartCache implements Adapter, CachingStrategy {
       fingerprinters: [...(options.fingerprinters ?? [])],
       warn: (message) => this.#warn(message),
     });
+    // The memo goes beside the default file stores; with only custom stores it stays in memory.
+    const onDisk = options.fingerprintStore === undefined || options.resultStore === undefined;
+    this.#files = new FileHashes(onDisk ? { memoFile: join(path, "file-hashes.json"), tempDir: join(path, "tmp") } : {});
+    this.#inputFingerprinter = new FingerprinterRegistry({
+      fingerprinters: [fileFingerprinter(this.#files), ...(options.fingerprinters ?? [])],
+      warn: (message) => this.#warn(message),
+    });
     this.#batcher = new LookupBatcher(this.fingerprintStore);
     this.#lifecycle = new CacheLifecycle(options, { fingerprintStore: this.fingerprintStore, resultStore: this.resultStore }, {
       warn: (message) => this.#warn(message),
@@ -130,7 +144,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     this.#codeParts.clear();
     for (const node of graph.values()) {
       const found = identities?.get(node.name);
-      this.codeVersions[node.name] = found?.version ?? codeVersionOf(node);
+      setNamed(this.codeVersions, node.name, found?.version ?? codeVersionOf(node));
       if (found && Object.keys(found.parts).length > 0) this.#codeParts.set(node.name, found.parts);
     }
   }
@@ -255,15 +269,15 @@ export class SmartCache implements Adapter, CachingStrategy {
     const behavior = this.behavior(node);
     if (behavior === "disable" || behavior === "ignore") {
       const result = await next();
-      run.fingerprints[node.name] = uniqueFingerprint();
+      setNamed(run.fingerprints, node.name, uniqueFingerprint());
       this.#record(run, node, behavior === "disable" ? "disabled" : "computed", started, {
-        fingerprint: run.fingerprints[node.name] as string,
+        fingerprint: named(run.fingerprints, node.name) as string,
         reason: behavior === "disable" ? "behaviour disable: never read from or written to the cache" : "behaviour ignore: not cached, left out of dependents' keys",
       });
       return result;
     }
     if (node.cachedThrough !== undefined) return this.#passThrough(run, node, node.cachedThrough, behavior, ctx, next, started);
-    const codeVersion = this.codeVersions[node.name] ?? codeVersionOf(node);
+    const codeVersion = named(this.codeVersions, node.name) ?? codeVersionOf(node);
     const inputFingerprints = this.#inputFingerprints(run, node, ctx.dependencyNames);
     const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
     const facts = { contextKey, codeVersion, inputFingerprints, ...this.#codePartsOf(node) };
@@ -276,7 +290,7 @@ export class SmartCache implements Adapter, CachingStrategy {
         if (expired !== undefined) found = undefined;
       }
       if (found !== undefined) {
-        run.fingerprints[node.name] = found;
+        setNamed(run.fingerprints, node.name, found);
         this.#record(run, node, "hit", started, { ...facts, fingerprint: found });
         return deferredResult(() => this.#load(run, node, found, facts, next));
       }
@@ -286,7 +300,7 @@ export class SmartCache implements Adapter, CachingStrategy {
       if (computing) {
         const shared = await computing.promise;
         if (shared !== undefined && run.stored.has(shared.fingerprint)) {
-          run.fingerprints[node.name] = shared.fingerprint;
+          setNamed(run.fingerprints, node.name, shared.fingerprint);
           this.#record(run, node, "hit", started, {
             ...facts,
             fingerprint: shared.fingerprint,
@@ -311,7 +325,7 @@ export class SmartCache implements Adapter, CachingStrategy {
         // Another process may have computed it while we waited for the lock.
         const found = await this.#guard(this.fingerprintStore, "get", () => this.fingerprintStore.get(contextKey), undefined);
         if (found !== undefined && (expired === undefined || (await this.#expired(node.name, contextKey)) === undefined)) {
-          run.fingerprints[node.name] = found;
+          setNamed(run.fingerprints, node.name, found);
           this.#record(run, node, "hit", started, { ...facts, fingerprint: found, reason: "hit: computed by another process while this one waited" });
           return deferredResult(() => this.#load(run, node, found, facts, next));
         }
@@ -319,7 +333,7 @@ export class SmartCache implements Adapter, CachingStrategy {
       const result = await next();
       const fingerprint = await this.#store(run, node, result, facts);
       computed = fingerprint;
-      run.fingerprints[node.name] = fingerprint;
+      setNamed(run.fingerprints, node.name, fingerprint);
       this.#record(run, node, behavior === "recompute" ? "recomputed" : "computed", started, {
         ...facts,
         fingerprint,
@@ -347,16 +361,16 @@ export class SmartCache implements Adapter, CachingStrategy {
     next: () => Promise<unknown>,
     started: number,
   ): Promise<unknown> {
-    const codeVersion = this.codeVersions[node.name] ?? codeVersionOf(node);
+    const codeVersion = named(this.codeVersions, node.name) ?? codeVersionOf(node);
     const inputFingerprints = this.#inputFingerprints(run, node, ctx.dependencyNames);
     const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
     const facts = { contextKey, codeVersion, inputFingerprints, ...this.#codePartsOf(node) };
     // A parent left out of the key (behaviour "ignore") cannot vouch for the value: never reuse it.
-    const complete = node.params.every((p) => p.dep === undefined || p.name in inputFingerprints);
+    const complete = node.params.every((p) => p.dep === undefined || hasName(inputFingerprints, p.name));
     if (complete && behavior !== "recompute") {
       const found = await this.#lookup(contextKey);
       if (found !== undefined) {
-        run.fingerprints[node.name] = found;
+        setNamed(run.fingerprints, node.name, found);
         this.#record(run, node, "hit", started, { ...facts, fingerprint: found, reason: `hit: part of the cached result of "${parent}", read only when needed` });
         return deferredResult(async () => {
           try {
@@ -379,7 +393,7 @@ export class SmartCache implements Adapter, CachingStrategy {
       await this.#guard(this.fingerprintStore, "set", () => this.fingerprintStore.set(contextKey, fingerprint, meta), undefined);
       run.stats.repositoryWrites++;
     }
-    run.fingerprints[node.name] = fingerprint;
+    setNamed(run.fingerprints, node.name, fingerprint);
     this.#record(run, node, behavior === "recompute" ? "recomputed" : "computed", started, {
       ...facts,
       fingerprint,
@@ -391,7 +405,7 @@ export class SmartCache implements Adapter, CachingStrategy {
   afterNodeExecute(ctx: NodeResultContext): void {
     const run = this.#runs.get(ctx.runId);
     if (!ctx.success && run) {
-      run.records[ctx.node.name] = { node: ctx.node.name, outcome: "failed", durationMs: 0, reason: `failed: ${errorText(ctx.error)}` };
+      setNamed(run.records, ctx.node.name, { node: ctx.node.name, outcome: "failed", durationMs: 0, reason: `failed: ${errorText(ctx.error)}` });
     }
   }
 
@@ -410,6 +424,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (!run.uncached) {
       await this.#guard(this.resultStore, "maxBytes", () => this.#lifecycle.afterRun(Object.values(run.fingerprints)), undefined);
     }
+    if (this.#options.readOnly !== true) this.#files.save();
     if (this.#logger.enabled("info")) this.#logger.info(`[ham] ${await this.summary(records)}`);
     this.#durations.remember(records);
   }
@@ -422,27 +437,35 @@ export class SmartCache implements Adapter, CachingStrategy {
     const out: Record<string, Fingerprint> = {};
     for (const param of node.params) {
       if (param.dep === undefined) {
-        out[param.name] = this.#fingerprint(node.boundValues[param.name], node.name, undefined);
+        setNamed(out, param.name, this.#fingerprint(named(node.boundValues, param.name), node.name, undefined));
       } else if (provided.includes(param.dep)) {
         const upstream = this.#graph.get(param.dep);
-        if (upstream && this.behavior(upstream) === "ignore" && !(param.dep in run.overrides)) continue;
-        out[param.name] = this.#dependencyFingerprint(run, param.dep);
+        if (upstream && this.behavior(upstream) === "ignore" && !hasName(run.overrides, param.dep)) continue;
+        setNamed(out, param.name, this.#dependencyFingerprint(run, param.dep));
       } else {
-        out[param.name] = this.#defaultFingerprint(node, param);
+        setNamed(out, param.name, this.#defaultFingerprint(node, param));
       }
+    }
+    // cache({ files }): files the node reads by a fixed path. "file:" cannot start a parameter name.
+    for (const path of node.cache?.files ?? []) {
+      setNamed(out, `file:${String(path)}`, this.#inputFingerprinter.fingerprint(file(path), { node: node.name }));
     }
     return out;
   }
 
   /** Fingerprint of a dependency: a node's from this run, an input's or override's from its value. */
   #dependencyFingerprint(run: RunState, name: string): Fingerprint {
-    const known = run.fingerprints[name];
+    const known = named(run.fingerprints, name);
     if (known !== undefined) return known;
-    const isOverride = name in run.overrides;
-    const value = isOverride ? run.overrides[name] : run.inputs[name];
-    const fingerprint = this.#fingerprint(value, name, undefined);
-    run.fingerprints[name] = fingerprint;
-    run.records[name] = { node: name, outcome: isOverride ? "override" : "input", fingerprint, durationMs: 0 };
+    const isOverride = hasName(run.overrides, name);
+    const value = isOverride ? run.overrides[name] : named(run.inputs, name);
+    if (typeof value === "string") {
+      const warning = untrackedPathWarning(name, value, isOverride ? "override" : "input");
+      if (warning !== undefined) this.#warn(warning);
+    }
+    const fingerprint = this.#inputFingerprinter.fingerprint(value, { node: name });
+    setNamed(run.fingerprints, name, fingerprint);
+    setNamed(run.records, name, { node: name, outcome: isOverride ? "override" : "input", fingerprint, durationMs: 0 });
     return fingerprint;
   }
 
@@ -537,18 +560,18 @@ export class SmartCache implements Adapter, CachingStrategy {
       value = await next();
     } catch (error) {
       const cause = error instanceof Error && "node" in error ? error.cause : error;
-      run.records[node.name] = { node: node.name, outcome: "failed", durationMs: 0, reason: `failed while recomputing a cached result that ${problem}: ${errorText(cause)}` };
+      setNamed(run.records, node.name, { node: node.name, outcome: "failed", durationMs: 0, reason: `failed while recomputing a cached result that ${problem}: ${errorText(cause)}` });
       throw error;
     }
     await this.#store(run, node, value, facts);
-    const record = run.records[node.name];
-    if (record) run.records[node.name] = { ...record, outcome: "recomputed", reason: `recomputed: cached result ${problem}` };
+    const record = named(run.records, node.name);
+    if (record) setNamed(run.records, node.name, { ...record, outcome: "recomputed", reason: `recomputed: cached result ${problem}` });
     return value;
   }
 
   #record(run: RunState, node: GraphNode, outcome: NodeOutcome, started: number, extra: Partial<NodeRunRecord>): void {
     const record: NodeRunRecord = { node: node.name, outcome, durationMs: performance.now() - started, ...extra };
-    run.records[node.name] = record;
+    setNamed(run.records, node.name, record);
     if (this.#logger.enabled("debug")) this.#logger.debug(decisionLine(record));
   }
 

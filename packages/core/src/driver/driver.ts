@@ -4,6 +4,7 @@ import type { Adapter, Executor } from "../contracts.js";
 import type { SmartCache } from "../caching/smart-cache.js";
 import { ConfigurationError } from "../errors.js";
 import type { GraphNode } from "../graph/graph.js";
+import { named, setNamed } from "../graph/names.js";
 import { type ExecutionPlan, planExecution } from "../graph/plan.js";
 import { runGraph } from "./run.js";
 import { renderDot } from "./render.js";
@@ -131,7 +132,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>> {
     if (!tag) return variables;
     return variables.filter((v) =>
       Object.entries(tag).every(([key, wanted]) => {
-        const have = v.tags[key];
+        const have = named(v.tags, key);
         return have !== undefined && (typeof wanted === "string" ? have === wanted : wanted.includes(have));
       }),
     );
@@ -160,7 +161,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>> {
       facts = {};
       for (const [name, record] of Object.entries(cache.lastRun)) {
         const bytes = record.fingerprint === undefined ? undefined : cache.resultBytes(record.fingerprint);
-        facts[name] = { outcome: record.outcome, durationMs: record.durationMs, bytes };
+        setNamed(facts, name, { outcome: record.outcome, durationMs: record.durationMs, bytes });
       }
     }
     const format = options.format;

@@ -3,7 +3,9 @@ import type { Adapter, Executor, ExecutorTask, GraphExecuteContext, NodeExecuteC
 import { ConfigurationError, HamError, NodeExecutionError, StoreError } from "../errors.js";
 import { callArguments, finishResult, invokeNode, runsOnMain } from "../execution/call.js";
 import type { GraphNode } from "../graph/graph.js";
+import { hasName, named, setNamed } from "../graph/names.js";
 import type { ExecutionPlan } from "../graph/plan.js";
+import { nodeValueOf } from "../files/file-input.js";
 import { isDeferred, materialize } from "./deferred.js";
 import { Semaphore } from "./semaphore.js";
 
@@ -34,8 +36,9 @@ class NodeFailure extends Error {
 export async function runGraph(request: RunRequest): Promise<Record<string, unknown>> {
   const { plan, adapters, runId } = request;
   const values = new Map<string, unknown>();
-  for (const name of plan.inputs) if (name in request.inputs) values.set(name, request.inputs[name]);
-  for (const name of plan.overrides) values.set(name, request.overrides[name]);
+  // Nodes receive a file()'s path; the cache sees the file() in the contexts' inputs and overrides.
+  for (const name of plan.inputs) if (hasName(request.inputs, name)) values.set(name, nodeValueOf(request.inputs[name]));
+  for (const name of plan.overrides) values.set(name, nodeValueOf(named(request.overrides, name)));
 
   const graphContext: GraphExecuteContext = {
     runId,
@@ -53,7 +56,7 @@ export async function runGraph(request: RunRequest): Promise<Record<string, unkn
     for (const hook of hooks.beforeGraph) await hook(graphContext);
     await runNodes(request, values, hooks, completed);
     results = {};
-    for (const name of request.outputs) results[name] = await materialize(values.get(name));
+    for (const name of request.outputs) setNamed(results, name, await materialize(values.get(name)));
   } catch (error) {
     // A deferred result (a cache hit) whose load had to recompute the node, and failed, surfaces here.
     failure = error instanceof NodeFailure ? executionError(error, completed) : error;
@@ -167,7 +170,7 @@ function nodeContext(runId: string, node: GraphNode, values: Map<string, unknown
     inputs() {
       loaded ??= (async () => {
         const out: Record<string, unknown> = {};
-        for (const dep of dependencyNames) out[dep] = await materialize(values.get(dep));
+        for (const dep of dependencyNames) setNamed(out, dep, await materialize(values.get(dep)));
         return out;
       })();
       return loaded;

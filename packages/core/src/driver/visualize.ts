@@ -1,6 +1,7 @@
 // Renders what an execute would run as Graphviz DOT or Mermaid text, optionally coloured by cache outcome.
 import type { NodeOutcome } from "../contracts.js";
 import type { GraphNode } from "../graph/graph.js";
+import { named } from "../graph/names.js";
 import type { ExecutionPlan } from "../graph/plan.js";
 
 export interface VisualizeOptions {
@@ -56,7 +57,7 @@ export function visualize(
   const add = (name: string, kind: Kind) => {
     const node = graph.get(name);
     const origin = node?.origin ? `\n(${node.origin.kind} of ${node.origin.from})` : "";
-    const run = lastRun?.[name];
+    const run = lastRun ? named(lastRun, name) : undefined;
     items.push({ name, kind, output: outputSet.has(name), label: `${name}${origin}`, outcome: run?.outcome, facts: run ? describeRun(run) : "" });
   };
   for (const name of plan.inputs) add(name, "input");

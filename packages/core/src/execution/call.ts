@@ -1,19 +1,22 @@
 // How a node's function is called: its arguments from dependency values, and its value from what it returns.
 import type { GraphNode } from "../graph/graph.js";
+import { hasName, named, setNamed } from "../graph/names.js";
 
 /** The function's call arguments in order: positional values, or one object for a destructuring node. */
 export function callArguments(node: GraphNode, inputs: Readonly<Record<string, unknown>>): unknown[] {
   if (node.style === "object") {
+    // Every parameter is an own property (undefined when absent), so a destructuring default applies
+    // even for names Object.prototype has (`({ valueOf = 1 })`), also after a structured clone.
     const arg: Record<string, unknown> = {};
-    for (const param of node.params) {
-      if (param.dep === undefined) arg[param.name] = node.boundValues[param.name];
-      else if (param.dep in inputs) arg[param.name] = inputs[param.dep];
-    }
+    for (const param of node.params) setNamed(arg, param.name, argumentOf(node, param, inputs));
     return [arg];
   }
-  return node.params.map((param) =>
-    param.dep === undefined ? node.boundValues[param.name] : param.dep in inputs ? inputs[param.dep] : undefined,
-  );
+  return node.params.map((param) => argumentOf(node, param, inputs));
+}
+
+function argumentOf(node: GraphNode, param: GraphNode["params"][number], inputs: Readonly<Record<string, unknown>>): unknown {
+  if (param.dep === undefined) return named(node.boundValues, param.name);
+  return hasName(inputs, param.dep) ? inputs[param.dep] : undefined;
 }
 
 /** The node's value from the function's (awaited) return value: modifiers' transforms applied. */

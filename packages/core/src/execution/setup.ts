@@ -3,6 +3,7 @@ import { pathToFileURL } from "node:url";
 import type { ExecutorCache, ExecutorSetup } from "../contracts.js";
 import type { SmartCache } from "../caching/smart-cache.js";
 import type { GraphNode } from "../graph/graph.js";
+import { named } from "../graph/names.js";
 import { specOf, type AnyFunction } from "../graph/node-spec.js";
 
 export interface SetupParts {
@@ -58,8 +59,8 @@ export function executorCacheOf(cache: SmartCache): ExecutorCache {
     fingerprintStore: cache.fingerprintStore,
     open: () => cache.open(),
     // The cache keeps the fingerprints of the run that started last; another run's are not visible.
-    fingerprintOf: (runId, name) => (cache.lastRunId === runId ? cache.runFingerprints[name] : undefined),
-    codeVersion: (node) => cache.codeVersions[node],
+    fingerprintOf: (runId, name) => (cache.lastRunId === runId ? named(cache.runFingerprints, name) : undefined),
+    codeVersion: (node) => named(cache.codeVersions, node),
     fingerprint: (value, node) => cache.fingerprinter.fingerprint(value, { node }),
     encode: (value) => cache.codec.encode(value),
     decode: (bytes) => cache.codec.decode(bytes),

@@ -4,6 +4,7 @@ import { ConfigurationError, CycleError, DuplicateNodeError } from "../errors.js
 import { type ExcludedFunction, checkModifiedGraph } from "../modifiers/validate.js";
 import { type AnyFunction, type NodeDefinition, specOf } from "./node-spec.js";
 import { type CallStyle, type DefaultValue, type ParsedParams, parseParams } from "./parse.js";
+import { hasName, named } from "./names.js";
 import { undoBundlerRenames } from "./renamed-params.js";
 
 /** One parameter of a node's function and where its value comes from. */
@@ -119,7 +120,7 @@ export function toGraphNode(definition: NodeDefinition, moduleIndex: number): Gr
   }
   const params: ParamInfo[] = parsed.deps.map((param) => ({
     name: param,
-    dep: param in boundValues ? undefined : (boundSources[param] ?? param),
+    dep: hasName(boundValues, param) ? undefined : (named(boundSources, param) ?? param),
     optional: parsed.optional.has(param),
     defaultValue: parsed.defaults.get(param),
   }));

@@ -54,7 +54,7 @@ describe("parseDuration", () => {
     expect(parseDuration(input, "--older-than")).toBe(ms);
   });
 
-  it.each(["7", "soon", "7y", "-1d", "d"])("rejects %j with examples of valid durations", (input) => {
+  it.each(["7", "soon", "7y", "-1d", "d", "5 valueOf", "5constructor"])("rejects %j with examples of valid durations", (input) => {
     expect(() => parseDuration(input, "--older-than")).toThrow(/--older-than must be a duration like "7d", "12h", "30m", "90s"/);
   });
 

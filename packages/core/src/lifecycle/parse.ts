@@ -82,7 +82,7 @@ function toAmount(value: unknown, units: Readonly<Record<string, number>>, bareU
   const unit = (match[2] ?? "").toLowerCase();
   // A bare "0" needs no unit; any other bare number is ambiguous for durations (seconds? ms?).
   if (unit === "" && bareUnit === undefined && Number(match[1]) !== 0) return undefined;
-  const factor = unit === "" ? 1 : units[unit];
+  const factor = unit === "" ? 1 : Object.hasOwn(units, unit) ? units[unit] : undefined;
   return factor === undefined ? undefined : Number(match[1]) * factor;
 }
 

@@ -57,6 +57,7 @@ describe("resolveLogger", () => {
   it("rejects something that is not a logger, saying what to pass", () => {
     expect(() => resolveLogger({ logger: 42 as never })).toThrow(/pass console|takes console/);
     expect(() => resolveLogger({ logger: console, logLevel: "loud" as never })).toThrow(/logLevel must be one of/);
+    expect(() => resolveLogger({ logger: console, logLevel: "toString" as never })).toThrow(/logLevel must be one of/);
   });
 
   it("takes an object with no methods as a silent logger", () => {

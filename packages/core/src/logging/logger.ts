@@ -38,7 +38,7 @@ export function resolveLogger(settings: LoggerSettings = {}): LevelLogger {
     throw new ConfigurationError(`the logger option takes console or an object with info/warn/debug/error methods (pino, winston), got ${given === null ? "null" : typeof given}`);
   }
   // An object with none of the methods (`logger: {}`) is a silent logger: nothing is written.
-  if (settings.logLevel !== undefined && !(settings.logLevel in ORDER)) {
+  if (settings.logLevel !== undefined && !Object.hasOwn(ORDER, settings.logLevel)) {
     throw new ConfigurationError(`logLevel must be one of ${Object.keys(ORDER).join(", ")}, got ${JSON.stringify(settings.logLevel)}`);
   }
   const level = settings.logLevel ?? levelFromEnv(env) ?? ownLevel(given) ?? (given ? "info" : "warn");

@@ -1,15 +1,17 @@
 // cache: per-node cache settings — behaviour, a pinned code version, fingerprint mode, maximum age.
 import type { CacheBehavior, NodeCacheOptions } from "../contracts.js";
 import { ConfigurationError } from "../errors.js";
+import { file } from "../files/file-input.js";
 import { type AnyFunction, withSpec } from "../graph/node-spec.js";
 import { describeArgument, isPlainObject } from "./shared.js";
 
 const BEHAVIORS: readonly CacheBehavior[] = ["default", "recompute", "disable", "ignore"];
-const KEYS = ["behavior", "version", "fingerprint", "maxAge"];
+const KEYS = ["behavior", "version", "fingerprint", "maxAge", "files"];
 
 /**
  * `cache({ behavior: "recompute" })(fn)`, `cache({ version: "2" })(fn)`,
- * `cache({ fingerprint: "index" })(fn)`, `cache({ maxAge: "7d" })(fn)`. Settings given to
+ * `cache({ fingerprint: "index" })(fn)`, `cache({ maxAge: "7d" })(fn)`,
+ * `cache({ files: ["rates.json"] })(fn)` (the content of files it reads is in its key). Settings given to
  * withCache({ recompute, disable, ignore }) for the same node take precedence over `behavior`.
  */
 export function cache(options: NodeCacheOptions) {
@@ -34,7 +36,7 @@ function checkOptions(options: unknown): NodeCacheOptions {
   if (unknownKeys.length > 0) {
     throw new ConfigurationError(`cache(options) has unknown option ${unknownKeys.map((k) => `"${k}"`).join(", ")}; use ${KEYS.join(", ")}`);
   }
-  const { behavior, version, fingerprint, maxAge } = options;
+  const { behavior, version, fingerprint, maxAge, files } = options;
   if (behavior !== undefined && !BEHAVIORS.includes(behavior as CacheBehavior)) {
     throw new ConfigurationError(`cache({ behavior }) must be one of ${BEHAVIORS.join(", ")}, got ${describeArgument(behavior)}`);
   }
@@ -49,5 +51,12 @@ function checkOptions(options: unknown): NodeCacheOptions {
       throw new ConfigurationError(`cache({ maxAge }) must be milliseconds ≥ 0 or a duration like "30s", "12h", "7d", got ${describeArgument(maxAge)}`);
     }
   }
-  return { ...(options as NodeCacheOptions) };
+  if (files !== undefined && (!Array.isArray(files) || files.length === 0)) {
+    throw new ConfigurationError(`cache({ files }) must be a non-empty array of paths, like ["data/rates.json"], got ${describeArgument(files)}`);
+  }
+  return {
+    ...(options as NodeCacheOptions),
+    // file() checks each path (a bad one throws here, when the module loads) and turns URLs into paths.
+    ...(files !== undefined ? { files: (files as unknown[]).map((entry) => file(entry as string).path) } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 // config.when / config.whenNot: a function is a node only under some config, resolved at build time.
 import { ConfigurationError } from "../errors.js";
+import { setNamed } from "../graph/names.js";
 import { type AnyFunction, type ConfigCondition, type Expansion, specOf, withSpec } from "../graph/node-spec.js";
 import { describeArgument, isPlainObject } from "./shared.js";
 
@@ -90,7 +91,7 @@ function checkCondition(kind: ConfigCondition["kind"], match: unknown): ConfigCo
     if (list.length === 0) {
       throw new ConfigurationError(`config.${kind}({ ${key}: [] }) lists no values; give at least one value for "${key}"`);
     }
-    values[key] = [...list];
+    setNamed(values, key, [...list]);
   }
   return { kind, values };
 }

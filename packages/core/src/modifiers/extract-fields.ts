@@ -78,7 +78,7 @@ function pickField(parent: string, field: string, type: Function, result: unknow
       `extractFields: node "${parent}" returned ${describeArgument(result)}, not an object, so field "${field}" cannot be extracted; return an object with the fields listed in extractFields({ … })`,
     );
   }
-  if (!(field in result)) {
+  if (!hasField(result, field)) {
     const has = Object.keys(result).slice(0, 10);
     throw new HamError(
       `extractFields: node "${parent}" returned an object without field "${field}" (it has ${has.length > 0 ? has.join(", ") : "no fields"}); return "${field}" from "${parent}" or remove it from extractFields({ … })`,
@@ -91,6 +91,17 @@ function pickField(parent: string, field: string, type: Function, result: unknow
     );
   }
   return value;
+}
+
+/**
+ * True when `result` has `field` itself or from its class (a getter on a prototype), but not
+ * only from Object.prototype: a field named `valueOf` or `toString` must really be returned.
+ */
+function hasField(result: object, field: string): boolean {
+  for (let o: object | null = result; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    if (Object.hasOwn(o, field)) return true;
+  }
+  return false;
 }
 
 function matches(value: unknown, type: Function): boolean {

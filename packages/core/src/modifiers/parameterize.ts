@@ -1,6 +1,7 @@
 // parameterize: one function, several nodes, each binding some parameters to values or to other nodes.
 import { ConfigurationError } from "../errors.js";
 import { type AnyFunction, type Expansion, type NodeDefinition, withSpec } from "../graph/node-spec.js";
+import { setNamed } from "../graph/names.js";
 import { parseParams } from "../graph/parse.js";
 import { assertOnce, describeArgument as describe, isPlainObject } from "./shared.js";
 
@@ -63,8 +64,8 @@ function expand(exportName: string, definition: NodeDefinition, nodes: Record<st
           `parameterize on function "${exportName}": node "${name}" binds parameter "${key}", but "${exportName}" has parameters (${params.join(", ") || "none"}); bind one of those or fix the name`,
         );
       }
-      if (binding[BINDING] === "value") boundValues[param] = binding.value;
-      else boundSources[param] = binding.node;
+      if (binding[BINDING] === "value") setNamed(boundValues, param, binding.value);
+      else setNamed(boundSources, param, binding.node);
     }
     return {
       ...definition,

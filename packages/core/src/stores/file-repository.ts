@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord } from "../contracts.js";
 import { ConfigurationError, StoreError } from "../errors.js";
-import { atomicWriteFile, errorCode, fsyncDir, removeStaleTemps, writeAll, writeNewFile, tempPath } from "./fs-util.js";
+import { atomicWriteFile, errorCode, fsyncDir, openRegularFile, readFrom, readRegularFile, removeStaleTemps, writeAll, writeNewFile, tempPath } from "./fs-util.js";
 import { runFileStem, runIdOfFileStem } from "./keys.js";
 import { assertNotClosed, toStoreError, type StoreState } from "./lifecycle.js";
 
@@ -287,7 +287,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
   #readSegment(name: string, operation: string): boolean {
     const file = path.join(this.#metaDir, name);
     const known = this.#segments.get(name);
-    let fd: number;
+    let opened: ReturnType<typeof openRegularFile>;
     try {
       if (known !== undefined) {
         // Cheap check first: most refreshes find nothing new.
@@ -295,24 +295,21 @@ export class FileFingerprintRepository implements FingerprintRepository {
         if (stat === undefined) return false;
         if (stat.size === known.size) return true;
       }
-      fd = fs.openSync(file, "r");
+      opened = openRegularFile(file);
     } catch (error) {
-      if (errorCode(error) === "ENOENT") return false;
       throw toStoreError(this.name, operation, error, `reading segment ${file}`);
     }
+    if (opened === "missing") return false;
+    // A FIFO, socket or folder named like a segment holds no records (and a FIFO would block forever).
+    if (opened === "not a regular file") return true;
+    const { fd, size } = opened;
     try {
-      const size = fs.fstatSync(fd).size;
       const state = known ?? { offset: 0, size: 0 };
       this.#segments.set(name, state);
       state.size = size;
       if (size <= state.offset) return true;
-      const buffer = Buffer.allocUnsafe(size - state.offset);
-      let read = 0;
-      while (read < buffer.length) {
-        const n = fs.readSync(fd, buffer, read, buffer.length - read, state.offset + read);
-        if (n === 0) break;
-        read += n;
-      }
+      const buffer = readFrom(fd, state.offset, size - state.offset);
+      const read = buffer.length;
       if (read === 0) return true;
       // Only complete lines count: the tail may be a line another process is still appending, or
       // one cut short by a crash. It is read again once its newline is there.
@@ -510,13 +507,15 @@ export class FileFingerprintRepository implements FingerprintRepository {
   }
 
   #readRun(file: string): RunRecord | undefined {
-    let text: string;
+    let bytes: ReturnType<typeof readRegularFile>;
     try {
-      text = fs.readFileSync(file, "utf8");
+      bytes = readRegularFile(file);
     } catch (error) {
-      if (errorCode(error) === "ENOENT") return undefined;
       throw toStoreError(this.name, "read run", error, `reading ${file}`);
     }
+    // Missing, or a FIFO, socket or folder named like a run file (reading a FIFO would block forever).
+    if (typeof bytes === "string") return undefined;
+    const text = bytes.toString("utf8");
     try {
       const run = JSON.parse(text) as RunRecord;
       return typeof run === "object" && run !== null && typeof run.runId === "string" ? run : undefined;

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Fingerprint, ResultStore } from "../contracts.js";
 import { ConfigurationError } from "../errors.js";
-import { atomicWriteFile, errorCode, removeStaleTemps } from "./fs-util.js";
+import { atomicWriteFile, errorCode, isRegularFile, readRegularFile, removeStaleTemps } from "./fs-util.js";
 import { assertBytes, assertResultKey, resultFileName, resultKeyOfFileName, shardOf } from "./keys.js";
 import { assertNotClosed, toStoreError, type StoreState } from "./lifecycle.js";
 
@@ -69,7 +69,7 @@ export class FileResultStore implements ResultStore {
 
   async has(key: Fingerprint): Promise<boolean> {
     this.#ready("check", key);
-    return fs.existsSync(this.#fileOf(key));
+    return isRegularFile(this.#fileOf(key));
   }
 
   async get(key: Fingerprint): Promise<Uint8Array | undefined> {
@@ -89,9 +89,12 @@ export class FileResultStore implements ResultStore {
     assertBytes(this.name, key, bytes);
     const file = this.#fileOf(key);
     // Content-addressed: an existing file already holds these bytes, so the write is skipped.
-    if (fs.existsSync(file)) return;
+    if (isRegularFile(file)) return;
     const makeShard = (): void => void fs.mkdirSync(path.dirname(file), { recursive: true });
     try {
+      // Anything else at the path is no result (see #read) and is replaced: the rename below
+      // replaces a FIFO or socket, but not a folder.
+      if (fs.lstatSync(file, { throwIfNoEntry: false })?.isDirectory()) fs.rmSync(file, { recursive: true, force: true });
       try {
         atomicWriteFile(this.#tempDir, file, bytes, this.#fsync, makeShard);
       } catch (error) {
@@ -139,14 +142,15 @@ export class FileResultStore implements ResultStore {
 
   #read(key: string): Uint8Array | undefined {
     const file = this.#fileOf(key);
-    let bytes: Buffer;
+    let bytes: Buffer | "missing" | "not a regular file";
     try {
-      bytes = fs.readFileSync(file);
+      bytes = readRegularFile(file);
     } catch (error) {
-      const code = errorCode(error);
-      if (code === "ENOENT" || code === "ENOTDIR") return undefined;
       throw toStoreError(this.name, "get", error, `reading result "${key}" from ${file}`);
     }
+    // A FIFO, socket, device or folder at a result's path is no result (and reading a FIFO would
+    // block forever): it reads as missing, so the cache recomputes, and set() replaces it.
+    if (typeof bytes === "string") return undefined;
     if (this.#trackAccess) {
       const now = Date.now() / 1000;
       try {

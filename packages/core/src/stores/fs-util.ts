@@ -23,6 +23,80 @@ export function errorCode(error: unknown): string | undefined {
   return typeof error === "object" && error !== null ? (error as NodeJS.ErrnoException).code : undefined;
 }
 
+/**
+ * Opening for reading never waits: without O_NONBLOCK, opening a FIFO blocks until some process
+ * opens it for writing, and reading it blocks until one writes — forever, for a cache file.
+ */
+const READ_WITHOUT_BLOCKING = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+/** An open regular file and its size. */
+export interface OpenedFile {
+  readonly fd: number;
+  readonly size: number;
+}
+
+/**
+ * Opens `file` for reading when it is a regular file (symlinks followed). "missing" when nothing is
+ * there; "not a regular file" for a FIFO, socket, device or folder at the path, which a cache never
+ * writes and must not read (a FIFO would block the process forever). Other failures throw.
+ */
+export function openRegularFile(file: string): OpenedFile | "missing" | "not a regular file" {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, READ_WITHOUT_BLOCKING);
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === "ENOENT" || code === "ENOTDIR") return "missing";
+    if (code === "ENXIO" || code === "EISDIR") return "not a regular file"; // a socket; a folder (some platforms)
+    throw error;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isFile()) return { fd, size: stat.size };
+  } catch (error) {
+    fs.closeSync(fd);
+    throw error;
+  }
+  fs.closeSync(fd);
+  return "not a regular file";
+}
+
+/** Reads up to `length` bytes from `fd` at `position` into a buffer of their own (never Node's shared pool). */
+export function readFrom(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafeSlow(length);
+  let read = 0;
+  while (read < length) {
+    const n = fs.readSync(fd, buffer, read, length - read, position + read);
+    if (n === 0) break;
+    read += n;
+  }
+  if (read === length) return buffer;
+  // The file was shorter than its size said: hand back exactly the bytes read, in a buffer of their own.
+  const short = Buffer.allocUnsafeSlow(read);
+  buffer.copy(short, 0, 0, read);
+  return short;
+}
+
+/** The bytes of the regular file at `file`, or why there are none. */
+export function readRegularFile(file: string): Buffer | "missing" | "not a regular file" {
+  const opened = openRegularFile(file);
+  if (typeof opened === "string") return opened;
+  try {
+    return readFrom(opened.fd, 0, opened.size);
+  } finally {
+    fs.closeSync(opened.fd);
+  }
+}
+
+/** True when a regular file is at `file` (symlinks followed); false, like fs.existsSync, when it cannot be checked. */
+export function isRegularFile(file: string): boolean {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
+  }
+}
+
 /** Writes all of `bytes` to a new file at `file`, optionally fsyncing it before it is closed. */
 export function writeNewFile(file: string, bytes: Uint8Array | string, fsync: boolean): void {
   const fd = fs.openSync(file, "wx");
