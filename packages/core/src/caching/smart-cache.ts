@@ -30,6 +30,7 @@ import { hasName, named, setNamed } from "../graph/names.js";
 import { protectStores } from "../security/index.js";
 import { FileFingerprintRepository, FileResultStore } from "../stores/index.js";
 import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
+import { volatileDefaultParams } from "../identity/code-identity.js";
 import { encodeDict } from "./encode-dict.js";
 import { type Explanation, explainNode } from "./explain.js";
 import { LookupBatcher } from "./lookup-batcher.js";
@@ -87,6 +88,8 @@ export class SmartCache implements Adapter, CachingStrategy {
   readonly #writes = new Map<Fingerprint, Promise<boolean>>();
   #warned = new Set<string>();
   #codeParts = new Map<string, Readonly<Record<string, string>>>();
+  /** Nodes whose result depends on what no code version shows (see CodeIdentity.volatile): they always recompute. */
+  #volatile = new Map<string, string>();
   /** Expiry (maxAge), the maxBytes limit and gc: see lifecycle/. */
   readonly #lifecycle: CacheLifecycle;
   /** Content digests of file() inputs, memoised by stat (in the cache folder when it has one). */
@@ -142,8 +145,10 @@ export class SmartCache implements Adapter, CachingStrategy {
       ? codeIdentitiesOf(graph, { ...identity, warn: (message) => this.#warn(message), debug: (message) => this.#logger.debug?.(message) })
       : undefined;
     this.#codeParts.clear();
+    this.#volatile.clear();
     for (const node of graph.values()) {
       const found = identities?.get(node.name);
+      if (found?.volatile !== undefined) this.#volatile.set(node.name, found.volatile);
       setNamed(this.codeVersions, node.name, found?.version ?? codeVersionOf(node));
       if (found && Object.keys(found.parts).length > 0) this.#codeParts.set(node.name, found.parts);
     }
@@ -266,7 +271,8 @@ export class SmartCache implements Adapter, CachingStrategy {
     const run = this.#runs.get(ctx.runId);
     if (!run || run.uncached) return next();
     const started = performance.now();
-    const behavior = this.behavior(node);
+    const volatile = this.#volatileReason(node, ctx.dependencyNames);
+    const behavior = volatile !== undefined ? "recompute" : this.behavior(node);
     if (behavior === "disable" || behavior === "ignore") {
       const result = await next();
       setNamed(run.fingerprints, node.name, uniqueFingerprint());
@@ -337,7 +343,11 @@ export class SmartCache implements Adapter, CachingStrategy {
       this.#record(run, node, behavior === "recompute" ? "recomputed" : "computed", started, {
         ...facts,
         fingerprint,
-        ...(behavior === "recompute" ? { reason: "behaviour recompute: run and overwrite" } : expired !== undefined ? { reason: expired } : {}),
+        ...(behavior === "recompute"
+          ? { reason: volatile ?? "behaviour recompute: run and overwrite" }
+          : expired !== undefined
+            ? { reason: expired }
+            : {}),
       });
       return result;
     } finally {
@@ -451,6 +461,18 @@ export class SmartCache implements Adapter, CachingStrategy {
       setNamed(out, `file:${String(path)}`, this.#inputFingerprinter.fingerprint(file(path), { node: node.name }));
     }
     return out;
+  }
+
+  /**
+   * Why a node with the default behaviour must run anyway: it reads what no code version shows, or a
+   * parameter it was not given defaults to a value computed on each call (`today = new Date()`).
+   */
+  #volatileReason(node: GraphNode, provided: readonly string[]): string | undefined {
+    if (this.behavior(node) !== "default") return undefined;
+    const known = this.#volatile.get(node.name);
+    if (known !== undefined) return `recomputed on every run: ${known}`;
+    const param = volatileDefaultParams(node).find((p) => !provided.includes(p.dep as string));
+    return param === undefined ? undefined : `recomputed on every run: parameter "${param.name}" was not given and its default is evaluated on each call`;
   }
 
   /** Fingerprint of a dependency: a node's from this run, an input's or override's from its value. */

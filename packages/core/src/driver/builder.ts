@@ -5,7 +5,8 @@ import type { CacheOptions } from "../caching/options.js";
 import { ConfigurationError } from "../errors.js";
 import { executorSetup } from "../execution/setup.js";
 import { hashingReady } from "../fingerprint/bytes.js";
-import { buildGraph } from "../graph/graph.js";
+import { type GraphNode, buildGraph } from "../graph/graph.js";
+import { OriginalNames } from "../identity/original-names.js";
 import { Driver } from "./driver.js";
 import { cacheProgressView } from "../progress/cache-view.js";
 import { ProgressAdapter, type ProgressOptions, checkProgressOptions, progressWanted } from "../progress/progress.js";
@@ -131,7 +132,18 @@ export class Builder<N extends Record<string, unknown> = {}> {
       throw new ConfigurationError("build() found no modules: call withModules(dataflow) with the module(s) that define your functions");
     }
     await hashingReady();
-    const graph = buildGraph(this.#modules, { allowOverride: this.#allowOverride, config: this.#config });
+    const originalNames = new OriginalNames(this.#moduleSources);
+    let graph: Map<string, GraphNode>;
+    try {
+      graph = buildGraph(this.#modules, {
+        allowOverride: this.#allowOverride,
+        config: this.#config,
+        renameEvidence: { originalParamName: (node, index) => originalNames.paramName(node.fn, this.#modules[node.moduleIndex], index) },
+        debug: (message) => this.#cache?.logger.debug(message),
+      });
+    } finally {
+      originalNames.close();
+    }
     this.#cache?.attach(graph, { modules: this.#modules, sources: this.#moduleSources });
     // The cache runs innermost so user adapters' doNodeExecute wrap it and see every call.
     const adapters = this.#cache ? [...this.#adapters, this.#cache] : [...this.#adapters];

@@ -5,7 +5,7 @@ import { type ExcludedFunction, checkModifiedGraph } from "../modifiers/validate
 import { type AnyFunction, type NodeDefinition, specOf } from "./node-spec.js";
 import { type CallStyle, type DefaultValue, type ParsedParams, parseParams } from "./parse.js";
 import { hasName, named } from "./names.js";
-import { undoBundlerRenames } from "./renamed-params.js";
+import { type RenameEvidence, undoBundlerRenames } from "./renamed-params.js";
 
 /** One parameter of a node's function and where its value comes from. */
 export interface ParamInfo {
@@ -35,6 +35,10 @@ export interface GraphNode extends NodeInfo {
 export interface GraphOptions {
   readonly allowOverride: boolean;
   readonly config: Readonly<Record<string, unknown>>;
+  /** What parameters were called before a compiler renamed them (none given: no parameter is remapped). */
+  readonly renameEvidence?: RenameEvidence;
+  /** Receives a note for each parameter mapped back to its original name. */
+  readonly debug?: (message: string) => void;
 }
 
 /** Nodes of every module, keyed by name, checked for duplicates and cycles. */
@@ -63,7 +67,7 @@ export function buildGraph(modules: readonly object[], options: GraphOptions): M
       }
     }
   });
-  undoBundlerRenames(nodes);
+  if (options.renameEvidence) undoBundlerRenames(nodes, options.renameEvidence, options.debug);
   checkModifiedGraph(nodes, excluded, options.config);
   checkCycles(nodes);
   return nodes;

@@ -1,53 +1,15 @@
 // Code identity end to end: helpers, constants, imported files, packages and closures decide which
 // cached nodes run again. Modules are real files in temp folders, imported fresh for each version.
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { cpSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, describe, expect, it } from "vitest";
-import type { Logger } from "../contracts.js";
+import { describe, expect, it } from "vitest";
 import { Builder } from "../driver/builder.js";
 import { cache } from "../modifiers/cache.js";
 import { parameterize, value } from "../modifiers/parameterize.js";
-import { MemoryFingerprintRepository, MemoryResultStore } from "../stores/index.js";
-
-const root = mkdtempSync(join(tmpdir(), "ham-identity-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let folders = 0;
-
-/** Writes `files` into a fresh folder (so relative imports load fresh too) and imports `entry` from it. */
-async function moduleFrom(files: Record<string, string>, entry = "dataflow.mjs"): Promise<{ module: Record<string, unknown>; dir: string }> {
-  const dir = join(root, `v${++folders}`);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  const module = (await import(/* @vite-ignore */ `${pathToFileURL(join(dir, entry)).href}?v=${folders}`)) as Record<string, unknown>;
-  return { module, dir };
-}
-
-function recordingLogger() {
-  const warnings: string[] = [];
-  const debug: string[] = [];
-  const logger: Logger = { warn: (m: string) => void warnings.push(m), debug: (m: string) => void debug.push(m) };
-  return { logger, warnings, debug };
-}
-
-function memoryCache(logger?: Logger) {
-  return { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), ...(logger ? { logger, logLevel: "debug" as const } : {}) };
-}
-
-type Stores = ReturnType<typeof memoryCache>;
-const outcomes = (lastRun: Record<string, { outcome: string }>) =>
-  Object.fromEntries(Object.entries(lastRun).map(([name, record]) => [name, record.outcome]));
-
-async function run(stores: Stores, module: object, outputs: string[]) {
-  const dr = await new Builder().withModules(module).withCache(stores).build();
-  const result = await dr.execute(outputs as never[]);
-  return { dr, result: result as Record<string, unknown>, outcomes: outcomes(dr.cache.lastRun) };
-}
+import { memoryCache, moduleFrom, recordingLogger, root, run } from "./test-helpers.js";
 
 const dataflow = (normalize: string, rate: string) => `
 const RATE = ${rate};

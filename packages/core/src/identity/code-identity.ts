@@ -11,12 +11,19 @@ import { type FunctionSite, type ImportBinding, ModuleAnalysis, type ModuleDecla
 import { resolveImport } from "./resolve-import.js";
 import { type EsNode, type FreeName, freeNamesOf, resolveName } from "./scope.js";
 import { ScriptLocator } from "./script-locator.js";
+import { RUNTIME_GLOBALS } from "./builtin-globals.js";
+import { isVolatileDefault } from "./volatile-default.js";
 
 /** A node's code version and the parts it was made of (for `explain`). */
 export interface CodeIdentity {
   readonly version: string;
   /** Label → hash: `own code`, `helper \`normalize\` in dataflow.ts`, `package \`lodash\``, … (empty when only the node's text counts). */
   readonly parts: Readonly<Record<string, string>>;
+  /**
+   * Why no code version can cover what the node reads (a module binding written inside a function,
+   * an `import()` of a computed name): the node then recomputes on every run. Undefined when none.
+   */
+  readonly volatile?: string;
 }
 
 export interface CodeIdentityOptions {
@@ -37,7 +44,10 @@ export function computeCodeIdentities(graph: ReadonlyMap<string, GraphNode>, opt
   const run = new IdentityRun(options);
   try {
     const out = new Map<string, CodeIdentity>();
-    for (const node of graph.values()) out.set(node.name, run.identityOf(node));
+    for (const node of graph.values()) {
+      out.set(node.name, run.identityOf(node));
+      warnVolatileDefaults(node, graph, options.warn);
+    }
     return out;
   } finally {
     run.close();
@@ -74,6 +84,14 @@ const MAX_CACHED_SCRIPTS = 256;
 const declarationHashes = new WeakMap<ModuleDeclaration, string>();
 const TS_FILE = /\.(ts|tsx|mts|cts)$/;
 
+/** What a node's code version cannot cover; `writer` (file and name) is excused when the node itself reaches that function. */
+interface Unseen {
+  /** A write to module state (warned about) rather than something that makes the node recompute. */
+  readonly write: boolean;
+  readonly writer: string | undefined;
+  readonly message: string;
+}
+
 interface Found {
   readonly analysis: ModuleAnalysis;
   readonly site: FunctionSite;
@@ -94,17 +112,24 @@ class IdentityRun {
     const own = textCodeVersion(node);
     if (node.cache?.version !== undefined) return { version: own, parts: {} };
     const { text, free } = functionFacts(node.fn);
-    if (!free || ![...free.keys()].some((name) => !(name in globalThis))) return { version: own, parts: {} };
+    const needsModule = free === undefined ? false : [...free.keys()].some((name) => !RUNTIME_GLOBALS.has(name)) || DYNAMIC_IMPORT.test(text);
+    if (!needsModule) return { version: own, parts: {} };
     const found = this.#find(node, text);
     if (!found) return { version: own, parts: {} };
     const parts: Record<string, string> = {};
+    const unseen: Unseen[] = [];
     const closure: string[] = [];
-    const root = found.analysis.file;
-    for (const [name, use] of free) {
-      const where = resolveName(name, found.site.outer);
-      if (where === "module") this.#follow(found.analysis, name, use.members, parts, root, new Set());
+    const { analysis, site } = found;
+    const root = analysis.file;
+    const seen = new Set<string>();
+    for (const [name, use] of free as Map<string, FreeName>) {
+      const where = resolveName(name, site.outer);
+      if (where === "module") this.#follow(analysis, name, use.members, parts, root, seen, unseen);
       else if (where === "closure") closure.push(name);
     }
+    // `import "./register.js"` may install what any node of the module reads (helpers on globalThis, a registry).
+    for (const spec of analysis.sideEffectImports) this.#followImport(analysis, { spec, imported: "*" }, undefined, parts, root, seen, unseen, "side-effect import");
+    this.#followDynamicImports(analysis, site.node, parts, root, seen, unseen, "its own code");
     if (closure.length > 0) {
       const names = closure.map((n) => `"${n}"`).join(", ");
       this.#options.warn?.(
@@ -114,16 +139,33 @@ class IdentityRun {
       // its captured values, so they may still share results; `make(2)` and `make(3)` may not.
       const madeBy = node.origin?.from ?? node.name;
       parts[`closure over ${closure.map((n) => `\`${n}\``).join(", ")}`] = hashString(`function\u0000${madeBy}`);
+      // The factory the function was made in (in this module or another file), and what it uses.
+      const factory = analysis.declarationAt(site.start);
+      if (factory) this.#follow(analysis, factory.name, undefined, parts, root, seen, unseen);
       // `export const double = make(2)`: the declaration that made the node shows the factory's arguments.
-      const declaration = found.analysis.declarations.get(madeBy);
-      if (declaration && !(declaration.node.start <= found.site.start && found.site.start < declaration.node.end)) {
-        this.#follow(found.analysis, madeBy, undefined, parts, root, new Set());
+      const declaration = analysis.declarations.get(madeBy);
+      if (declaration && !(declaration.node.start <= site.start && site.start < declaration.node.end)) {
+        this.#follow(analysis, madeBy, undefined, parts, root, seen, unseen);
       }
     }
     const entries = Object.entries(parts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    if (entries.length === 0) return { version: own, parts: {} };
+    const reasons = unseen.filter((u) => u.writer === undefined || !seen.has(u.writer));
+    const written = [...new Set(reasons.filter((u) => u.write).map((u) => u.message))];
+    if (written.length > 0) {
+      this.#options.warn?.(
+        `node "${node.name}" reads module state that functions change at run time, which its code version cannot show: ${written.join("; ")}. A run after such a change may hit a result computed before it. Make the value an input or a config value, or pin cache({ version }) and change it with the value`,
+      );
+    }
+    const unseeable = [...new Set(reasons.filter((u) => !u.write).map((u) => u.message))];
+    const volatile = unseeable.length === 0 ? undefined : unseeable.join("; ");
+    if (volatile !== undefined) {
+      this.#options.warn?.(
+        `node "${node.name}" depends on what no code version can show: ${volatile}; ham recomputes "${node.name}" on every run. Import a literal path, or pin cache({ version }) and change it when the imported code changes`,
+      );
+    }
+    if (entries.length === 0) return { version: own, parts: {}, ...(volatile !== undefined ? { volatile } : {}) };
     const version = hashString([normalizedSourceOf(node), ...entries.map(([label, hash]) => `${label}=${hash}`)].join("\u0000"));
-    return { version, parts: { [OWN_CODE]: own, ...parts } };
+    return { version, parts: { [OWN_CODE]: own, ...parts }, ...(volatile !== undefined ? { volatile } : {}) };
   }
 
   close(): void {
@@ -169,20 +211,62 @@ class IdentityRun {
   }
 
   /** Adds the part for module-level `name` of `analysis` and, transitively, what it uses. */
-  #follow(analysis: ModuleAnalysis, name: string, members: ReadonlySet<string> | undefined, parts: Record<string, string>, root: string | undefined, seen: Set<string>): void {
+  #follow(
+    analysis: ModuleAnalysis,
+    name: string,
+    members: ReadonlySet<string> | undefined,
+    parts: Record<string, string>,
+    root: string | undefined,
+    seen: Set<string>,
+    unseen: Unseen[],
+  ): void {
     const key = `${analysis.file ?? ""}\u0000${name}`;
     if (seen.has(key)) return;
     seen.add(key);
     const declaration = analysis.declarations.get(name);
     if (!declaration) return; // a loader wrapper's parameter or a var hoisted out of a block: nothing to version
     if (declaration.import) {
-      this.#followImport(analysis, declaration.import, members, parts, root, seen);
+      this.#followImport(analysis, declaration.import, members, parts, root, seen, unseen);
       return;
     }
-    parts[`${declaration.kind} \`${name}\` in ${display(analysis.file, root)}`] = declarationHash(declaration);
-    for (const [used, use] of analysis.freeNames(declaration.node)) {
-      if (analysis.moduleScope.names.has(used)) this.#follow(analysis, used, use.members, parts, root, seen);
+    const where = display(analysis.file, root);
+    parts[`${declaration.kind} \`${name}\` in ${where}`] = declarationHash(declaration);
+    const writes = analysis.writes().get(name);
+    if (writes && writes.statements.length > 0) {
+      // Top-level statements run once, at import: their text decides the binding's value as much as its declaration.
+      const text = writes.statements.map((stmt) => normalizeSource(analysis.source.slice(stmt.start, stmt.end))).join("\u0000");
+      parts[`top-level statements writing \`${name}\` in ${where}`] = hashString(text);
+      for (const stmt of writes.statements) this.#followUses(analysis, stmt, parts, root, seen, unseen);
     }
+    // A write by a function this node itself reaches is its own doing (a memo, a call counter); any
+    // other function may change the value between runs (`setRate(5)`), which no text shows.
+    for (const { writer, where: at } of writes?.inFunctions ?? []) {
+      unseen.push({ write: true, writer: writer === undefined ? undefined : `${analysis.file ?? ""}\u0000${writer}`, message: `\`${name}\` in ${where} is written by ${at}` });
+    }
+    this.#followUses(analysis, declaration.node, parts, root, seen, unseen);
+    this.#followDynamicImports(analysis, declaration.node, parts, root, seen, unseen, `${declaration.kind} \`${name}\``);
+  }
+
+  /** Follows the module-level names a declaration or statement reads. */
+  #followUses(analysis: ModuleAnalysis, node: EsNode, parts: Record<string, string>, root: string | undefined, seen: Set<string>, unseen: Unseen[]): void {
+    for (const [used, use] of analysis.freeNames(node)) {
+      if (analysis.moduleScope.names.has(used)) this.#follow(analysis, used, use.members, parts, root, seen, unseen);
+    }
+  }
+
+  /** `await import("./util.js")` is followed like a static import; a computed specifier cannot be. */
+  #followDynamicImports(
+    analysis: ModuleAnalysis,
+    node: EsNode,
+    parts: Record<string, string>,
+    root: string | undefined,
+    seen: Set<string>,
+    unseen: Unseen[],
+    what: string,
+  ): void {
+    const found = analysis.dynamicImports(node);
+    for (const spec of found.specs) this.#followImport(analysis, { spec, imported: "*" }, undefined, parts, root, seen, unseen, "dynamic import");
+    if (found.computed > 0) unseen.push({ write: false, writer: undefined, message: `${what} in ${display(analysis.file, root)} imports a module whose name is computed at run time` });
   }
 
   #followImport(
@@ -192,6 +276,8 @@ class IdentityRun {
     parts: Record<string, string>,
     root: string | undefined,
     seen: Set<string>,
+    unseen: Unseen[],
+    wholeLabel?: string,
   ): void {
     const resolved = resolveImport(binding.spec, importer.file);
     switch (resolved.kind) {
@@ -212,19 +298,19 @@ class IdentityRun {
     }
     const names = binding.imported === "*" ? (members ? [...members] : undefined) : [binding.imported];
     if (!names) {
-      parts[`module ${display(target.file, root)}`] = hashString(normalizeSource(target.source));
+      parts[`${wholeLabel === undefined ? "module" : `${wholeLabel}: module`} ${display(target.file, root)}`] = hashString(normalizeSource(target.source));
       return;
     }
-    for (const exported of names) this.#followExport(target, exported, parts, root, seen);
+    for (const exported of names) this.#followExport(target, exported, parts, root, seen, unseen);
   }
 
-  #followExport(target: ModuleAnalysis, exported: string, parts: Record<string, string>, root: string | undefined, seen: Set<string>): void {
+  #followExport(target: ModuleAnalysis, exported: string, parts: Record<string, string>, root: string | undefined, seen: Set<string>, unseen: Unseen[]): void {
     const local = target.exportAliases.get(exported) ?? exported;
-    if (target.declarations.has(local)) return this.#follow(target, local, undefined, parts, root, seen);
+    if (target.declarations.has(local)) return this.#follow(target, local, undefined, parts, root, seen, unseen);
     const reExport = target.reExports.get(exported);
-    if (reExport) return this.#followImport(target, reExport, undefined, parts, root, seen);
+    if (reExport) return this.#followImport(target, reExport, undefined, parts, root, seen, unseen);
     if (target.starExports.length > 0) {
-      for (const spec of target.starExports) this.#followImport(target, { spec, imported: exported }, undefined, parts, root, seen);
+      for (const spec of target.starExports) this.#followImport(target, { spec, imported: exported }, undefined, parts, root, seen, unseen);
       return;
     }
     parts[`module ${display(target.file, root)}`] = hashString(normalizeSource(target.source));
@@ -298,7 +384,35 @@ class IdentityRun {
   }
 }
 
-/** Free names of a function given as source text, or undefined when it does not parse alone. */
+/** A function that may load a module when it runs (`import(…)`, `require(…)`): read its module to see which. */
+const DYNAMIC_IMPORT = /\bimport\s*\(|\brequire\s*\(|__vite_ssr_dynamic_import__/;
+
+/**
+ * One warning per parameter whose default is computed on every call (`today = new Date()`): the node
+ * recomputes on each run where the parameter is not given (see SmartCache), unless its version is pinned.
+ */
+function warnVolatileDefaults(node: GraphNode, graph: ReadonlyMap<string, GraphNode>, warn: ((message: string) => void) | undefined): void {
+  for (const param of volatileDefaultParams(node)) {
+    if (param.dep !== undefined && graph.has(param.dep)) continue;
+    const text = param.defaultValue?.literal === false ? param.defaultValue.text : "";
+    warn?.(
+      `node "${node.name}": parameter "${param.name}" defaults to \`${text}\`, which is evaluated on every call, so ham recomputes "${node.name}" on every run that does not give "${param.name}". Give "${param.name}" as an input or config value, or pin cache({ version }) if the default cannot change the result`,
+    );
+  }
+}
+
+/** The parameters of a node whose default gives a new value on each call (none when the node's version is pinned). */
+export function volatileDefaultParams(node: GraphNode): GraphNode["params"] {
+  let found = volatileParams.get(node);
+  if (!found) {
+    found = node.cache?.version !== undefined ? [] : node.params.filter((p) => p.dep !== undefined && p.defaultValue?.literal === false && isVolatileDefault(p.defaultValue.text));
+    volatileParams.set(node, found);
+  }
+  return found;
+}
+
+const volatileParams = new WeakMap<GraphNode, GraphNode["params"]>();
+
 /** What one parse of a function's text gives: its free names and its normalised text. */
 interface FunctionFacts {
   readonly text: string;

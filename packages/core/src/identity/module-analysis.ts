@@ -1,7 +1,8 @@
 // One module's source, parsed once: its top-level declarations (helpers, constants, classes, imports)
 // and every function in it with the scope around it, found by the function's source text.
 import { parse } from "acorn";
-import { type EsNode, type FreeName, type Scope, freeNamesOf, hoistVars, lexicalNames, patternNames, walkReferences } from "./scope.js";
+import { type BindingWrites, moduleWrites } from "./module-writes.js";
+import { type EsNode, type FreeName, type Scope, forEachChild, freeNamesOf, hoistVars, lexicalNames, patternNames, walkReferences } from "./scope.js";
 
 /** A binding the module imports: from `spec`, the export `imported` (`"*"` for the whole namespace). */
 export interface ImportBinding {
@@ -43,7 +44,13 @@ export class ModuleAnalysis {
   readonly reExports = new Map<string, ImportBinding>();
   /** Modules re-exported whole (`export * from "./x.js"`). */
   readonly starExports: string[] = [];
+  /** Modules imported for their side effects only (`import "./register.js"`, a bare `require("./x")`). */
+  readonly sideEffectImports: string[] = [];
   readonly moduleScope: Scope;
+  /** The module's top-level statements (inside a loader's wrapper, if any). */
+  readonly body: readonly EsNode[];
+  #writes: Map<string, BindingWrites> | undefined;
+  readonly #dynamicImports = new Map<EsNode, DynamicImports>();
   readonly #functions = new Map<string, FunctionSite[]>();
   readonly #free = new Map<string, Map<string, FreeName>>();
   #lineStarts: number[] | undefined;
@@ -63,6 +70,7 @@ export class ModuleAnalysis {
       program = parse(source, { ...PARSE_OPTIONS, sourceType: "module" }) as EsNode;
     }
     const body = unwrapLoaderWrapper(program);
+    this.body = body;
     const names = new Set<string>();
     hoistVars({ type: "BlockStatement", body, start: 0, end: 0 } as unknown as EsNode, names);
     lexicalNames(body, names);
@@ -82,6 +90,30 @@ export class ModuleAnalysis {
   /** Functions whose source text is exactly `text` (usually one). */
   functionsWithText(text: string): readonly FunctionSite[] {
     return this.#functions.get(text) ?? [];
+  }
+
+  /** Writes to module-level bindings, by name (computed on first use). */
+  writes(): Map<string, BindingWrites> {
+    this.#writes ??= moduleWrites(this.body, this.moduleScope);
+    return this.#writes;
+  }
+
+  /** The top-level declaration (not an import) whose text contains `offset`: the factory a nested function was made in. */
+  declarationAt(offset: number): ModuleDeclaration | undefined {
+    for (const declaration of this.declarations.values()) {
+      if (!declaration.import && declaration.node.start <= offset && offset < declaration.node.end) return declaration;
+    }
+    return undefined;
+  }
+
+  /** The modules `node` imports at run time: `import("./x.js")`, `require("./x")`, and how many specifiers are not literal. */
+  dynamicImports(node: EsNode): DynamicImports {
+    let found = this.#dynamicImports.get(node);
+    if (!found) {
+      found = dynamicImportsIn(node);
+      this.#dynamicImports.set(node, found);
+    }
+    return found;
   }
 
   /** Character offset of a 0-based line and column (as the inspector reports them). */
@@ -115,6 +147,7 @@ export class ModuleAnalysis {
     const text = (node: EsNode) => this.source.slice(node.start, node.end);
     switch (stmt.type) {
       case "ImportDeclaration":
+        if ((stmt.specifiers as EsNode[]).length === 0) this.sideEffectImports.push(String(stmt.source.value));
         for (const spec of stmt.specifiers as EsNode[]) {
           const imported =
             spec.type === "ImportDefaultSpecifier" ? "default" : spec.type === "ImportNamespaceSpecifier" ? "*" : importedName(spec.imported);
@@ -154,11 +187,20 @@ export class ModuleAnalysis {
       case "VariableDeclaration":
         for (const decl of stmt.declarations as EsNode[]) this.#declareVariable(decl, text(decl));
         return;
+      case "ExpressionStatement": {
+        const spec = importSpecOf(stmt.expression);
+        if (spec !== undefined) this.sideEffectImports.push(spec);
+        return;
+      }
     }
   }
 
   #declareVariable(decl: EsNode, text: string): void {
     const spec = importSpecOf(decl.init);
+    // vitest binds every import, `import "./x.js"` too: a binding without imported names that nothing reads is one.
+    if (spec !== undefined && decl.id.type === "Identifier" && isBareViteImport(decl.init) && !this.#usedAfter(decl.id.name as string, decl.end)) {
+      this.sideEffectImports.push(spec);
+    }
     if (spec !== undefined && decl.id.type === "Identifier") {
       this.#add({ name: decl.id.name, kind: "import", text, node: decl, import: { spec, imported: "*" } });
       return;
@@ -176,6 +218,11 @@ export class ModuleAnalysis {
     for (const name of patternNames(decl.id)) this.#add({ name, kind, text, node: decl });
   }
 
+  /** True when `name` occurs in the source after `offset` (vitest's import bindings are unique names). */
+  #usedAfter(name: string, offset: number): boolean {
+    return new RegExp(`\\b${name.replace(/\$/g, "\\$")}\\b`).test(this.source.slice(offset));
+  }
+
   #add(declaration: ModuleDeclaration): void {
     // The first declaration wins (a later `var` of the same name re-declares, it does not replace the text).
     if (!this.declarations.has(declaration.name)) this.declarations.set(declaration.name, declaration);
@@ -183,6 +230,35 @@ export class ModuleAnalysis {
 }
 
 const FUNCTION = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/;
+
+/** What a function or declaration imports when it runs. */
+export interface DynamicImports {
+  /** Literal specifiers, in source order. */
+  readonly specs: string[];
+  /** Calls whose specifier is computed (`import(name)`). */
+  computed: number;
+}
+
+const DYNAMIC_IMPORTERS = /^(require|__vite_ssr_dynamic_import__|__vite_ssr_import__|__vi_ssr_import__)$/;
+
+function dynamicImportsIn(root: EsNode): DynamicImports {
+  const found: DynamicImports = { specs: [], computed: 0 };
+  const visit = (node: EsNode): void => {
+    let source: EsNode | undefined;
+    if (node.type === "ImportExpression") source = node.source;
+    else if (node.type === "CallExpression" && node.callee.type === "Identifier" && DYNAMIC_IMPORTERS.test(node.callee.name)) {
+      source = (node.arguments as EsNode[])[0];
+    }
+    if (source) {
+      if (source.type === "Literal" && typeof source.value === "string") found.specs.push(source.value);
+      else if (source.type === "TemplateLiteral" && (source.expressions as EsNode[]).length === 0) found.specs.push(String(source.quasis[0].value.cooked));
+      else found.computed++;
+    }
+    forEachChild(node, visit);
+  };
+  visit(root);
+  return found;
+}
 
 function importedName(node: EsNode): string {
   return node.type === "Identifier" ? (node.name as string) : String(node.value);
@@ -200,6 +276,12 @@ function freeNamesIn(node: EsNode): Map<string, FreeName> {
     else entry.members?.add(member);
   });
   return free;
+}
+
+/** `await __vite_ssr_import__("/x.js")` with no list of imported names. */
+function isBareViteImport(init: EsNode | null | undefined): boolean {
+  const call = init?.type === "AwaitExpression" ? init.argument : init;
+  return call?.type === "CallExpression" && call.callee.type === "Identifier" && call.callee.name === "__vite_ssr_import__" && (call.arguments as EsNode[]).length === 1;
 }
 
 /**

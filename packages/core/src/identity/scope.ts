@@ -138,7 +138,7 @@ function blockScope(node: EsNode, parent: Scope): Scope | undefined {
 export function walkReferences(
   root: EsNode,
   scope: Scope,
-  onReference: (name: string, scope: Scope, member: string | undefined) => void,
+  onReference: (name: string, scope: Scope, member: string | undefined, node: EsNode) => void,
   onFunction?: (fn: EsNode, outer: Scope, parent: EsNode | undefined) => void,
 ): void {
   const visit = (node: EsNode, current: Scope, parent: EsNode | undefined, key: string | undefined): void => {
@@ -149,7 +149,7 @@ export function walkReferences(
         if (parent?.type === "MemberExpression" && key === "object" && !parent.computed && parent.property.type === "Identifier") {
           member = parent.property.name as string;
         }
-        onReference(node.name as string, current, member);
+        onReference(node.name as string, current, member, node);
         return;
       }
       case "FunctionDeclaration":

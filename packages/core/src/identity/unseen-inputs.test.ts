@@ -1,0 +1,169 @@
+// Inputs no parameter shows (issue 16, case 9): module state written at top level, dynamic imports,
+// factories in other files, defaults computed per call, side-effect imports. Each either moves the
+// code version (change → miss) or is said at build time, never a silent stale hit.
+import { describe, expect, it } from "vitest";
+import { memoryCache, moduleFrom, recordingLogger, run } from "./test-helpers.js";
+
+/** Runs v1 then v2 of a module over one cache; returns the second run. */
+async function twice(v1: Record<string, string>, v2: Record<string, string>, outputs: string[], inputs: Record<string, unknown> = {}) {
+  const stores = memoryCache();
+  const first = await run(stores, (await moduleFrom(v1)).module, outputs, inputs);
+  const second = await run(stores, (await moduleFrom(v2)).module, outputs, inputs);
+  return { first, second };
+}
+
+describe("top-level statements that write a module binding are part of its users' code version", () => {
+  const reassigned = (k: number) => `let K = 1;\nK = ${k};\nexport const N = () => K * 2;\nexport const M = () => 3;\n`;
+
+  it("`let K = 1; K = 5;`: changing the reassignment re-runs N (and only N)", async () => {
+    const { first, second } = await twice({ "dataflow.mjs": reassigned(5) }, { "dataflow.mjs": reassigned(6) }, ["N", "M"]);
+    expect(first.result).toEqual({ N: 10, M: 3 });
+    expect(second.result).toEqual({ N: 12, M: 3 });
+    expect(second.outcomes).toEqual({ N: "computed", M: "hit" });
+    expect(Object.keys(second.dr.cache.lastRun.N?.codeParts ?? {})).toContain("top-level statements writing `K` in dataflow.mjs");
+  });
+
+  it("the same module again is all hits", async () => {
+    const { second } = await twice({ "dataflow.mjs": reassigned(5) }, { "dataflow.mjs": reassigned(5) }, ["N"]);
+    expect(second.outcomes).toEqual({ N: "hit" });
+  });
+
+  it.each([
+    ["CFG.rate = 5", "CFG.rate = 6"],
+    ["Object.assign(CFG, { rate: 5 })", "Object.assign(CFG, { rate: 6 })"],
+    ["CFG['rate'] = 5", "CFG['rate'] = 6"],
+  ])("a mutation `%s` → `%s` re-runs the node that reads CFG through a helper", async (before, after) => {
+    const flow = (write: string) => `const CFG = { rate: 1 };\n${write};\nfunction rate() { return CFG.rate; }\nexport const N = () => rate() * 10;\n`;
+    const { first, second } = await twice({ "dataflow.mjs": flow(before) }, { "dataflow.mjs": flow(after) }, ["N"]);
+    expect(first.result).toEqual({ N: 50 });
+    expect(second.result).toEqual({ N: 60 });
+    expect(second.outcomes).toEqual({ N: "computed" });
+  });
+
+  it("a write from inside a function is warned about at build, naming the node, the binding, the writer and the fix", async () => {
+    const { logger, warnings } = recordingLogger();
+    const { module } = await moduleFrom({
+      "dataflow.mjs": "let RATE = 1;\nexport function _setRate(r) { RATE = r; }\nexport const N = () => RATE * 10;\n",
+    });
+    await run(memoryCache(logger), module, ["N"]);
+    const warning = warnings.filter((w) => w.includes('node "N" reads module state'));
+    expect(warning).toHaveLength(1);
+    expect(warning[0]).toContain('`RATE` in dataflow.mjs is written by function "_setRate"');
+    expect(warning[0]).toContain("Make the value an input or a config value, or pin cache({ version })");
+  });
+
+  it("a write by a function the node itself calls (a memo, a counter) is the node's own doing: no warning", async () => {
+    const { logger, warnings } = recordingLogger();
+    const { module } = await moduleFrom({
+      "dataflow.mjs": "const memo = new Map();\nfunction square(x) { if (!memo.has(x)) memo.set(x, x * x); return memo.get(x); }\nexport const N = () => square(4);\n",
+    });
+    expect((await run(memoryCache(logger), module, ["N"])).result).toEqual({ N: 16 });
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe("dynamic imports", () => {
+  const flow = 'export const N = async () => (await import("./util.mjs")).triple(2);\n';
+
+  it('`await import("./util.mjs")` is followed like a static import: a changed util re-runs the node', async () => {
+    const { first, second } = await twice(
+      { "dataflow.mjs": flow, "util.mjs": "export const triple = (x) => x * 3;\n" },
+      { "dataflow.mjs": flow, "util.mjs": "export const triple = (x) => x * 3 + 1;\n" },
+      ["N"],
+    );
+    expect(first.result).toEqual({ N: 6 });
+    expect(second.result).toEqual({ N: 7 });
+    expect(second.outcomes).toEqual({ N: "computed" });
+    expect(Object.keys(second.dr.cache.lastRun.N?.codeParts ?? {})).toContain("dynamic import: module util.mjs");
+  });
+
+  it("a computed specifier: one build-time warning, and the node recomputes on every run", async () => {
+    const { logger, warnings } = recordingLogger();
+    const stores = memoryCache(logger);
+    const { module } = await moduleFrom({
+      "dataflow.mjs": 'const which = ["./util.mjs"][0];\nexport const N = async () => (await import(new URL(which, import.meta.url).href)).triple(2);\n',
+      "util.mjs": "export const triple = (x) => x * 3;\n",
+    });
+    await run(stores, module, ["N"]);
+    const second = await run(stores, module, ["N"]);
+    expect(second.result).toEqual({ N: 6 });
+    expect(second.outcomes).toEqual({ N: "recomputed" });
+    expect(second.dr.cache.lastRun.N?.reason).toContain("imports a module whose name is computed at run time");
+    expect(warnings.filter((w) => w.includes('node "N" depends on what no code version can show'))).toHaveLength(2); // one per build
+  });
+});
+
+describe("a node made by a factory in another file", () => {
+  const flow = 'import { make } from "./factory.mjs";\nexport const double = make(2);\n';
+
+  it("the factory's source is part of the node's code version", async () => {
+    const { first, second } = await twice(
+      { "dataflow.mjs": flow, "factory.mjs": "export const make = (k) => (x) => x * k;\n" },
+      { "dataflow.mjs": flow, "factory.mjs": "export const make = (k) => (x) => x * k + 1;\n" },
+      ["double"],
+      { x: 5 },
+    );
+    expect(first.result).toEqual({ double: 10 });
+    expect(second.result).toEqual({ double: 11 });
+    expect(second.outcomes).toEqual({ x: "input", double: "computed" });
+  });
+
+  it("and what the factory uses in its own file", async () => {
+    const factory = (offset: number) => `const OFFSET = ${offset};\nexport const make = (k) => (x) => x * k + OFFSET;\n`;
+    const { second } = await twice({ "dataflow.mjs": flow, "factory.mjs": factory(0) }, { "dataflow.mjs": flow, "factory.mjs": factory(3) }, ["double"], { x: 5 });
+    expect(second.result).toEqual({ double: 13 });
+    expect(second.outcomes.double).toBe("computed");
+  });
+});
+
+describe("a default computed on every call", () => {
+  const flow = 'export const N = (x, stamp = Date.now(), currency = "EUR") => `${x} ${currency} ${stamp > 0}`;\n';
+
+  it("recomputes on every run where the parameter is not given, with one build-time warning", async () => {
+    const { logger, warnings } = recordingLogger();
+    const stores = memoryCache(logger);
+    const { module } = await moduleFrom({ "dataflow.mjs": flow });
+    await run(stores, module, ["N"], { x: 1 });
+    const second = await run(stores, module, ["N"], { x: 1 });
+    expect(second.result).toEqual({ N: "1 EUR true" });
+    expect(second.outcomes.N).toBe("recomputed");
+    const warning = warnings.filter((w) => w.includes('parameter "stamp"'));
+    expect(warning).toHaveLength(2); // one per build
+    expect(warning[0]).toContain('node "N": parameter "stamp" defaults to `Date.now()`');
+    expect(warning[0]).toContain('Give "stamp" as an input or config value, or pin cache({ version })');
+    // The literal default (currency = "EUR") is not warned about.
+    expect(warnings.filter((w) => w.includes('"currency"'))).toEqual([]);
+  });
+
+  it("given as an input, the node is cached again", async () => {
+    const stores = memoryCache();
+    const { module } = await moduleFrom({ "dataflow.mjs": flow });
+    await run(stores, module, ["N"], { x: 1, stamp: 5 });
+    const second = await run(stores, module, ["N"], { x: 1, stamp: 5 });
+    expect(second.outcomes.N).toBe("hit");
+  });
+
+  it("a literal or pure default stays cacheable", async () => {
+    const stores = memoryCache();
+    const { module } = await moduleFrom({ "dataflow.mjs": 'export const N = (x, currency = "EUR", on = true, cap = Math.max(2, 3)) => `${x}${currency}${on}${cap}`;\n' });
+    await run(stores, module, ["N"], { x: 1 });
+    expect((await run(stores, module, ["N"], { x: 1 })).outcomes.N).toBe("hit");
+  });
+});
+
+describe("side-effect imports", () => {
+  const flow = 'import "./register.mjs";\nexport const N = (x) => fmt(x);\n';
+
+  it("`import \"./register.mjs\"` is part of the code version of the nodes that read what it installs", async () => {
+    const { first, second } = await twice(
+      { "dataflow.mjs": flow, "register.mjs": "globalThis.fmt = (x) => x.toFixed(1);\n" },
+      { "dataflow.mjs": flow, "register.mjs": "globalThis.fmt = (x) => x.toFixed(2);\n" },
+      ["N"],
+      { x: 1 },
+    );
+    expect(first.result).toEqual({ N: "1.0" });
+    expect(second.result).toEqual({ N: "1.00" });
+    expect(second.outcomes.N).toBe("computed");
+    expect(Object.keys(second.dr.cache.lastRun.N?.codeParts ?? {})).toContain("side-effect import: module register.mjs");
+  });
+});
