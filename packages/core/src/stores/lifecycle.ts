@@ -18,7 +18,7 @@ export function toStoreError(store: string, operation: string, error: unknown, d
   return new StoreError(store, operation, detail ? `${detail}: ${text}` : text, { cause: error });
 }
 
-/** The StoreError for a write to a store opened with `open({ readOnly: true })`. */
+/** The StoreError for a write to a store opened with `open({ readOnly: true })` (for store authors too). */
 export function readOnlyError(store: string, operation: string): StoreError {
   return new StoreError(store, operation, "the store was opened read-only (withCache({ readOnly: true })) and writes nothing; open it without readOnly to write");
 }
