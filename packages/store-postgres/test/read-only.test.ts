@@ -5,7 +5,7 @@ import { PostgresFingerprintRepository, PostgresResultStore } from "@ham/store-p
 import pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describePostgres } from "./env.js";
-import { adminPool } from "./helpers.js";
+import { adminPool, dumpTables } from "./helpers.js";
 
 const tag = `${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const schema = `ham_ro_${tag}`;
@@ -17,20 +17,6 @@ const flow = {
   A: (x: number) => (tick("A"), { x, list: [x, x * 2] }),
   B: (A: { list: number[] }) => (tick("B"), A.list.reduce((s, v) => s + v, 0)),
 };
-
-/** Every row of every ham table under the schema, as JSON (last_access and created_at included). */
-async function dump(admin: pg.Pool): Promise<string> {
-  const { rows: tables } = await admin.query<{ table_name: string }>(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name",
-    [schema],
-  );
-  const out: Record<string, unknown[]> = {};
-  for (const { table_name } of tables) {
-    const { rows } = await admin.query(`SELECT * FROM "${schema}"."${table_name}" ORDER BY 1`);
-    out[table_name] = rows.map((row) => JSON.stringify(row));
-  }
-  return JSON.stringify(out);
-}
 
 describePostgres("read-only Postgres stores", (url) => {
   let admin: pg.Pool;
@@ -69,7 +55,7 @@ describePostgres("read-only Postgres stores", (url) => {
   });
 
   it("a read-only cache on a SELECT-only role hits, computes misses, and changes no row", async () => {
-    const before = await dump(admin);
+    const before = await dumpTables(admin, "", schema);
     const warnings: string[] = [];
     calls = {};
     const dr = await new Builder()
@@ -85,7 +71,7 @@ describePostgres("read-only Postgres stores", (url) => {
     expect((await dr.cache.listRuns()).length).toBe(1);
     await dr.close();
     expect(warnings).toEqual([]);
-    expect(await dump(admin)).toBe(before);
+    expect(await dumpTables(admin, "", schema)).toBe(before);
   });
 
   it("stores opened read-only refuse writes with a StoreError, even after a later plain open()", async () => {
@@ -93,7 +79,7 @@ describePostgres("read-only Postgres stores", (url) => {
     await fingerprintStore.open({ readOnly: true });
     await resultStore.open({ readOnly: true });
     await fingerprintStore.open();
-    const before = await dump(admin);
+    const before = await dumpTables(admin, "", schema);
     const meta = { node: "n", codeVersion: "v", createdAt: 1 };
     const writes = [
       fingerprintStore.set("k", "f", meta),
@@ -110,7 +96,7 @@ describePostgres("read-only Postgres stores", (url) => {
       expect(error).toBeInstanceOf(StoreError);
       expect(error.message).toContain("opened read-only");
     }
-    expect(await dump(admin)).toBe(before);
+    expect(await dumpTables(admin, "", schema)).toBe(before);
     await fingerprintStore.close();
     await resultStore.close();
   });
