@@ -1,8 +1,10 @@
 // Read-only file stores write nothing at all: no compaction, temp clean-up, folders or access times.
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { fullListing, recordFsWrites } from "../../test/fs-writes.js";
 import { RecordingLogger, tempFolder } from "../../test/support.js";
@@ -48,6 +50,11 @@ async function cacheThatInvitesWrites(root: string): Promise<void> {
   const writer = await new Builder().withModules(flow).withCache({ path: root }).build();
   expect(await writer.execute(["C"], { inputs: { x: 1 } })).toEqual({ C: "3/1" });
   await writer.close();
+  inviteWrites(root);
+}
+
+/** Seals the cache's segments (a dead writer's pid), adds stale temp files and ages the results. */
+function inviteWrites(root: string): void {
   const meta = path.join(root, "meta");
   const [segment] = fs.readdirSync(meta);
   const hostTag = createHash("sha1").update(os.hostname()).digest("hex").slice(0, 8);
@@ -153,4 +160,58 @@ describe("read-only file stores", () => {
     await results.set("key1", new Uint8Array([1]));
     expect(await results.get("key1")).toEqual(new Uint8Array([1]));
   });
+
+  // Root ignores file permissions, so the folder is made unwritable for a child run as "nobody".
+  const runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].find((file) => fs.existsSync(file));
+  const asRoot = process.getuid?.() === 0;
+  if (!asRoot || runuser === undefined) console.log(`[core tests] skipping the non-root read-only run: ${asRoot ? "no runuser" : "not running as root"}`);
+  it.skipIf(!asRoot || runuser === undefined)("as another user on a folder nobody may write (chmod -R a-w): hits, no warnings, nothing changed", async () => {
+    const base = folder();
+    fs.chmodSync(base, 0o755);
+    const root = path.join(base, "cache");
+    const child = path.join(base, "reader.mts");
+    const core = fileURLToPath(new URL("../index.ts", import.meta.url));
+    const dataflow = fileURLToPath(new URL("../../test/fixtures/read-only-dataflow.ts", import.meta.url));
+    // The writer runs in a child too: code versions follow the source text each runner compiles.
+    fs.writeFileSync(
+      child,
+      `import { Builder } from ${JSON.stringify(core)};
+import * as dataflow from ${JSON.stringify(dataflow)};
+const warnings = [];
+const dr = await new Builder().withModules(dataflow).withCache({ path: process.argv[2], readOnly: process.argv[3] === "read", logger: { warn: (m) => warnings.push(m) } }).build();
+const warm = await dr.execute(["C"], { inputs: { x: 1 } });
+const outcomes = Object.values(dr.cache.lastRun).map((r) => r.node + ":" + r.outcome);
+const cold = await dr.execute(["C"], { inputs: { x: 7 } });
+await dr.close();
+console.log(JSON.stringify({ uid: process.getuid(), warm, outcomes, cold, warnings }));
+`,
+    );
+    fs.chmodSync(child, 0o644);
+    const tsx = fileURLToPath(new URL("../../../../node_modules/.bin/tsx", import.meta.url));
+    const env = { ...process.env, HOME: "/tmp" };
+    const writer = spawnSync(tsx, [child, root, "write"], { encoding: "utf8", env });
+    expect(writer.stderr).toBe("");
+    expect(JSON.parse(writer.stdout.trim()).outcomes).toEqual(["x:input", "A:computed", "B:computed", "C:computed"]);
+    inviteWrites(root);
+    const chmodAll = (dir: string): void => {
+      for (const name of fs.readdirSync(dir)) {
+        const file = path.join(dir, name);
+        if (fs.statSync(file).isDirectory()) chmodAll(file);
+        else fs.chmodSync(file, 0o444);
+      }
+      fs.chmodSync(dir, 0o555);
+    };
+    chmodAll(root);
+    const before = fullListing(root);
+    const run = spawnSync(runuser!, ["-u", "nobody", "--", tsx, child, root, "read"], { encoding: "utf8", env });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout.trim().split("\n").at(-1)!)).toEqual({
+      uid: 65534,
+      warm: { C: "3/1" },
+      outcomes: ["x:input", "A:hit", "B:hit", "C:hit"],
+      cold: { C: "15/7" },
+      warnings: [],
+    });
+    expect(fullListing(root)).toEqual(before);
+  }, 60_000);
 });
