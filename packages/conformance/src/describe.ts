@@ -7,13 +7,15 @@ import {
   fingerprinterChecks,
   runFingerprinterCheck,
 } from "./fingerprinter-checks.js";
-import { type Check, type Openable, runCheck } from "./harness.js";
+import { type Check, type Openable, type RunCheckOptions, runCheck } from "./harness.js";
 import { resultStoreChecks } from "./result-store-checks.js";
 import {
   type FingerprinterGroup,
   type FingerprintRepositorySuiteOptions,
   type ResultStoreSuiteOptions,
   type StoreFactory,
+  type SnapshotContext,
+  type StoreSuiteOptions,
   fingerprinterGroups,
   fingerprintRepositoryGroups,
   resultStoreGroups,
@@ -37,12 +39,16 @@ function describeStoreSuite<T extends Openable, Group extends string>(
   groups: readonly Group[],
   checks: readonly Check<T, Group>[],
   factory: StoreFactory<T>,
-  options: { skip?: Partial<Record<Group, string>>; cleanup?: ResultStoreSuiteOptions["cleanup"]; timeout?: number },
+  options: StoreSuiteOptions<Group, T> & { damage?: RunCheckOptions<T>["damage"] },
 ): void {
   checkFactory(suite, factory);
   const skips = validateSkips(suite, groups, options.skip);
   const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-  const runOptions = options.cleanup ? { cleanup: options.cleanup } : {};
+  const runOptions: RunCheckOptions<T> = {
+    ...(options.cleanup ? { cleanup: options.cleanup } : {}),
+    ...(options.snapshot ? { snapshot: options.snapshot as (ctx: SnapshotContext<T>) => unknown } : {}),
+    ...(options.damage ? { damage: options.damage } : {}),
+  };
   describeGroups(suite, groups, checks, skips, (c) =>
     it(c.name, { timeout }, async (ctx) => {
       const result = await runCheck(c as Check<T>, factory, runOptions);

@@ -4,6 +4,7 @@ import { check, checkEqual, checkRejectsWithStoreError, describe, fail } from ".
 import type { Check } from "./harness.js";
 import { contextKeySamples } from "./keys.js";
 import type { FingerprintRepositoryGroup } from "./options.js";
+import { readOnlyRepositoryChecks } from "./read-only-repository-checks.js";
 
 type RepositoryCheck = Check<FingerprintRepository, FingerprintRepositoryGroup>;
 
@@ -390,4 +391,5 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
       }
     },
   },
+  ...readOnlyRepositoryChecks,
 ];

@@ -1,11 +1,12 @@
 // Runs one conformance check as a plain async function: opens instances, closes them, cleans up.
 // The vitest wrappers call this; tests (and curious authors) can call it directly on any store.
-import { type ConformanceContext, type StoreFactory, freshNamespace } from "./options.js";
+import type { StoreOpenOptions } from "@ham/core";
+import { type ConformanceContext, type SnapshotContext, type StoreFactory, freshNamespace } from "./options.js";
 
 /** Anything with the optional open/close pair of the store contracts. */
 export interface Openable {
   readonly name: string;
-  open?(): Promise<void>;
+  open?(options?: StoreOpenOptions): Promise<void>;
   close?(): Promise<void>;
 }
 
@@ -25,6 +26,12 @@ export interface Harness<T> {
   instance(namespace?: string): Promise<T>;
   /** Closes an instance now (the suite closes the rest after the check). */
   close(instance: T): Promise<void>;
+  /** Opens an instance (again, e.g. after `close`) with `options`; it is closed after the check. */
+  reopen(instance: T, options?: StoreOpenOptions): Promise<void>;
+  /** The author's description of the namespace's backing data as JSON, or undefined without a snapshot hook. */
+  snapshot(instance: T, namespace?: string): Promise<string | undefined>;
+  /** The author's damage hook (bytes changed behind the store's back), if given. */
+  readonly damage: ((instance: T, key: string) => Promise<void>) | undefined;
   /** Another fresh namespace (cleaned up after the check too). */
   newNamespace(): string;
   /** Ends the check as skipped, with a reason that gets printed. */
@@ -44,8 +51,12 @@ export interface Check<T, Group extends string = string> {
 export type CheckResult = { readonly status: "passed" } | { readonly status: "skipped"; readonly reason: string };
 
 /** Options for `runCheck`. */
-export interface RunCheckOptions {
+export interface RunCheckOptions<T = never> {
   readonly cleanup?: (ctx: ConformanceContext) => void | Promise<void>;
+  /** See StoreSuiteOptions.snapshot. */
+  readonly snapshot?: (ctx: SnapshotContext<T>) => unknown;
+  /** See ResultStoreSuiteOptions.damage. */
+  readonly damage?: (ctx: SnapshotContext<T> & { readonly key: string }) => void | Promise<void>;
 }
 
 /**
@@ -55,7 +66,7 @@ export interface RunCheckOptions {
 export async function runCheck<T extends Openable>(
   check: Check<T>,
   factory: StoreFactory<T>,
-  options: RunCheckOptions = {},
+  options: RunCheckOptions<T> = {},
 ): Promise<CheckResult> {
   const namespace = freshNamespace();
   const namespaces = new Set<string>([namespace]);
@@ -76,6 +87,16 @@ export async function runCheck<T extends Openable>(
       open.delete(instance);
       await instance.close?.();
     },
+    async reopen(instance, openOptions) {
+      open.add(instance);
+      await instance.open?.(openOptions);
+    },
+    async snapshot(instance, ns = namespace) {
+      if (options.snapshot === undefined) return undefined;
+      const described = await options.snapshot({ namespace: ns, instance });
+      return JSON.stringify(described, (_key, value: unknown) => (typeof value === "bigint" ? `${value}n` : value));
+    },
+    damage: options.damage && ((instance, key) => Promise.resolve(options.damage!({ namespace, instance, key }))),
     newNamespace() {
       const ns = freshNamespace();
       namespaces.add(ns);

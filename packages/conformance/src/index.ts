@@ -11,6 +11,8 @@ export type {
   StoreFactory,
   StoreSuiteOptions,
   ResultStoreSuiteOptions,
+  SnapshotContext,
+  SnapshotHook,
   FingerprintRepositorySuiteOptions,
   ResultStoreGroup,
   FingerprintRepositoryGroup,
@@ -28,5 +30,6 @@ export type {
   FingerprinterSubject,
 } from "./fingerprinter-checks.js";
 export { patternBytes } from "./assertions.js";
+export { folderSnapshot } from "./snapshot.js";
 export { URL_SAFE_ALPHABET, CONTEXT_KEY_EXTRA, resultStoreKeySamples, contextKeySamples } from "./keys.js";
 export * from "./vectors/index.js";

@@ -1,4 +1,5 @@
 // Suite options: the factory signature, the groups an implementation may switch off, and their validation.
+import type { FingerprintRepository, ResultStore } from "@ham/core";
 
 /** What a factory receives: a namespace that names one set of backing data. */
 export interface ConformanceContext {
@@ -27,6 +28,8 @@ export const resultStoreGroups = [
   "lifecycle",
   "listing",
   "largeValues",
+  "readOnly",
+  "integrity",
 ] as const;
 export type ResultStoreGroup = (typeof resultStoreGroups)[number];
 
@@ -39,6 +42,7 @@ export const fingerprintRepositoryGroups = [
   "sharedAccess",
   "lifecycle",
   "listing",
+  "readOnly",
 ] as const;
 export type FingerprintRepositoryGroup = (typeof fingerprintRepositoryGroups)[number];
 
@@ -46,8 +50,27 @@ export type FingerprintRepositoryGroup = (typeof fingerprintRepositoryGroups)[nu
 export const fingerprinterGroups = ["distinctness", "accepts", "registry"] as const;
 export type FingerprinterGroup = (typeof fingerprinterGroups)[number];
 
+/** What a snapshot hook receives: the namespace and the instance the check is using. */
+export interface SnapshotContext<T> extends ConformanceContext {
+  readonly instance: T;
+}
+
+/**
+ * Describes a namespace's backing data exactly as stored — every file with its size, mtime and inode
+ * (`folderSnapshot(dir)` does that), every row with every column, every object with its ETag and
+ * modification time — as any JSON-serialisable value. The readOnly group compares it before and
+ * after a read-only instance is opened, read and closed: any difference is a write. A store whose
+ * only medium is the instance (in memory) may describe it through `instance`.
+ */
+export type SnapshotHook<T> = (ctx: SnapshotContext<T>) => unknown;
+
 /** Options shared by the store suites. */
-export interface StoreSuiteOptions<Group extends string> {
+export interface StoreSuiteOptions<Group extends string, T = unknown> {
+  /**
+   * For the readOnly group: describes the backing data as stored (see SnapshotHook). Without it,
+   * the check that the medium is unchanged is skipped with a printed reason; the others still run.
+   */
+  readonly snapshot?: SnapshotHook<T>;
   /**
    * Groups switched off, each with the reason printed in the test report, e.g.
    * `{ persistence: "in-memory store, nothing persists" }`. An empty reason is a TypeError.
@@ -62,8 +85,15 @@ export interface StoreSuiteOptions<Group extends string> {
   readonly timeout?: number;
 }
 
-export type ResultStoreSuiteOptions = StoreSuiteOptions<ResultStoreGroup>;
-export type FingerprintRepositorySuiteOptions = StoreSuiteOptions<FingerprintRepositoryGroup>;
+export interface ResultStoreSuiteOptions extends StoreSuiteOptions<ResultStoreGroup, ResultStore> {
+  /**
+   * For the integrity group: damages the bytes stored under `key` behind the store's back, the way
+   * bit rot or a careless tool would (e.g. rewrite an S3 object's body keeping its metadata). Give it
+   * when the store keeps its own checksum; the default overwrites the entry through `delete` + `set`.
+   */
+  readonly damage?: (ctx: SnapshotContext<ResultStore> & { readonly key: string }) => void | Promise<void>;
+}
+export type FingerprintRepositorySuiteOptions = StoreSuiteOptions<FingerprintRepositoryGroup, FingerprintRepository>;
 
 /**
  * Checks the `skip` map: every key must be a known group and every reason a non-empty string.

@@ -4,6 +4,7 @@ import { check, checkBytes, checkEqual, checkRejectsWithStoreError, describe, pa
 import type { Check, Harness } from "./harness.js";
 import { resultStoreKeySamples } from "./keys.js";
 import type { ResultStoreGroup } from "./options.js";
+import { readOnlyResultStoreChecks } from "./read-only-result-store-checks.js";
 
 type ResultCheck = Check<ResultStore, ResultStoreGroup>;
 
@@ -309,4 +310,5 @@ export const resultStoreChecks: readonly ResultCheck[] = [
       await checkRejectsWithStoreError(store.delete("beforeClose"), store.name, "delete() after close()");
     },
   },
+  ...readOnlyResultStoreChecks,
 ];

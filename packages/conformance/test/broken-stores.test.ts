@@ -12,7 +12,7 @@ import {
 } from "@ham/conformance";
 import type { Fingerprinter, FingerprintRepository, ResultStore } from "@ham/core";
 import { describe, expect, it } from "vitest";
-import { ReferenceFingerprintRepository, ReferenceResultStore } from "./reference-stores.js";
+import { ReferenceFingerprintRepository, ReferenceResultStore, referenceData } from "./reference-stores.js";
 
 function resultCheck(name: string): Check<ResultStore> {
   const found = resultStoreChecks.find((c) => c.name === name);
@@ -110,9 +110,79 @@ class OldestFirstRepository extends ReferenceFingerprintRepository {
   }
 }
 
+/** Ignores `open({ readOnly: true })`: writes go through (what a store unaware of read-only does). */
+class IgnoresReadOnlyStore extends ReferenceResultStore {
+  override async open(): Promise<void> {
+    await super.open();
+  }
+}
+
+/** Records each read in its data, like access-time tracking that forgets read-only. */
+class TouchesOnReadStore extends ReferenceResultStore {
+  override async get(key: string): Promise<Uint8Array | undefined> {
+    const bytes = await super.get(key);
+    if (bytes !== undefined) this.data.set(`${key}.atime`, new Uint8Array([Date.now() & 0xff, 1]));
+    return bytes;
+  }
+  override async size(): Promise<number> {
+    return (await super.size()) - 2 * [...this.data.keys()].filter((k) => k.endsWith(".atime")).length;
+  }
+}
+
+/** Deletes an entry that fails its checksum on read and calls it a miss (the old S3 behaviour). */
+class DeletesDamagedStore extends ReferenceResultStore {
+  readonly #sums = new Map<string, string>();
+  override async set(key: string, bytes: Uint8Array): Promise<void> {
+    await super.set(key, bytes);
+    if (!this.#sums.has(key)) this.#sums.set(key, Buffer.from(bytes).toString("base64"));
+  }
+  override async get(key: string): Promise<Uint8Array | undefined> {
+    const bytes = await super.get(key);
+    if (bytes === undefined || Buffer.from(bytes).toString("base64") === this.#sums.get(key)) return bytes;
+    this.data.delete(key);
+    return undefined;
+  }
+}
+
+/** Migrates on every open, read-only or not (the old Postgres behaviour): a repository that writes on open. */
+class WritesOnOpenRepository extends ReferenceFingerprintRepository {
+  override async open(options?: { readOnly?: boolean }): Promise<void> {
+    await super.open(options);
+    this.data.records.set("schema", { contextKey: "schema", fingerprint: String(Math.random()), node: "", codeVersion: "", createdAt: 0 });
+  }
+}
+
 async function expectFailure<T extends Openable>(check: Check<T>, factory: (ctx: { namespace: string }) => T, pattern: RegExp) {
   await expect(runCheck(check, factory)).rejects.toThrow(pattern);
 }
+
+describe("the read-only and integrity checks fail on broken stores", () => {
+  const snapshot = ({ namespace }: { namespace: string }) => referenceData(namespace);
+  it("a store that ignores readOnly fails the read-only check", async () => {
+    await expectFailure(
+      resultCheck("opened read-only it reads what was written, refuses set and delete with a StoreError, and a plain open() does not lift that until close()"),
+      ({ namespace }) => new IgnoresReadOnlyStore(namespace),
+      /set\(\) on a store opened read-only: expected a StoreError, but it resolved/,
+    );
+  });
+  it("a store whose reads write fails the snapshot check", async () => {
+    await expect(
+      runCheck(resultCheck("opening read-only, reading everything and closing leave the backing data unchanged (snapshot)"), ({ namespace }) => new TouchesOnReadStore(namespace), { snapshot }),
+    ).rejects.toThrow(/the backing data changed, a read-only store wrote/);
+  });
+  it("a store that deletes a damaged entry on read fails the integrity check", async () => {
+    await expectFailure(
+      resultCheck("a damaged entry is reported, never deleted by a read; a read-only cache recomputes it and leaves it, a writable one replaces it"),
+      ({ namespace }) => new DeletesDamagedStore(namespace),
+      /get\(\) of a damaged entry returned undefined: report it with CorruptResultError/,
+    );
+  });
+  it("a repository that writes on every open fails the snapshot check", async () => {
+    await expect(
+      runCheck(repositoryCheck("opening read-only, reading everything and closing leave the backing data unchanged (snapshot)"), ({ namespace }) => new WritesOnOpenRepository(namespace), { snapshot }),
+    ).rejects.toThrow(/the backing data changed, a read-only store wrote/);
+  });
+});
 
 describe("the result store checks fail on broken stores", () => {
   it("a store that drops writes fails the round trip", async () => {

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describeFingerprintRepository, describeResultStore } from "@ham/conformance";
+import { describeFingerprintRepository, describeResultStore, folderSnapshot } from "@ham/conformance";
 import { afterAll } from "vitest";
 import { FileFingerprintRepository, FileResultStore, MemoryFingerprintRepository, MemoryResultStore } from "@ham/core";
 
@@ -11,18 +11,32 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const inMemory = "in-memory store: every instance starts empty, nothing persists";
 
+// The instance is the whole medium of a memory store: its snapshot is what a plain open lists.
 describeResultStore("MemoryResultStore", () => new MemoryResultStore(), {
   skip: { persistence: inMemory, sharedAccess: inMemory },
+  snapshot: async ({ instance }) => {
+    await instance.open?.();
+    const entries: unknown[] = [];
+    for await (const entry of instance.list!()) entries.push(entry);
+    await instance.close?.();
+    return entries;
+  },
 });
 describeFingerprintRepository("MemoryFingerprintRepository", () => new MemoryFingerprintRepository(), {
   skip: { persistence: inMemory, sharedAccess: inMemory },
+  snapshot: async ({ instance }) => {
+    await instance.open?.();
+    const entries: unknown[] = [];
+    for await (const entry of instance.entries!()) entries.push(entry);
+    const runs = await instance.listRuns!();
+    await instance.close?.();
+    return { entries, runs };
+  },
 });
 
-describeResultStore("FileResultStore", ({ namespace }) => new FileResultStore({ path: join(root, namespace) }), {
-  cleanup: ({ namespace }) => rmSync(join(root, namespace), { recursive: true, force: true }),
-});
-describeFingerprintRepository(
-  "FileFingerprintRepository",
-  ({ namespace }) => new FileFingerprintRepository({ path: join(root, namespace) }),
-  { cleanup: ({ namespace }) => rmSync(join(root, namespace), { recursive: true, force: true }) },
-);
+const folderOf = ({ namespace }: { namespace: string }) => join(root, namespace);
+const cleanup = (ctx: { namespace: string }) => rmSync(folderOf(ctx), { recursive: true, force: true });
+const snapshot = (ctx: { namespace: string }) => folderSnapshot(folderOf(ctx));
+
+describeResultStore("FileResultStore", (ctx) => new FileResultStore({ path: folderOf(ctx) }), { cleanup, snapshot });
+describeFingerprintRepository("FileFingerprintRepository", (ctx) => new FileFingerprintRepository({ path: folderOf(ctx) }), { cleanup, snapshot });

@@ -1,7 +1,7 @@
 // Tiny reference implementations for the suite's own tests: data kept per namespace in a module map,
 // so two instances on one namespace share it (persistence) the way two processes share a disk.
-import type { FingerprintEntry, FingerprintMeta, FingerprintRepository, ResultStore, RunRecord } from "@ham/core";
-import { StoreError } from "@ham/core";
+import type { FingerprintEntry, FingerprintMeta, FingerprintRepository, ResultStore, RunRecord, StoreOpenOptions } from "@ham/core";
+import { StoreError, readOnlyError } from "@ham/core";
 
 const resultData = new Map<string, Map<string, Uint8Array>>();
 const repoData = new Map<string, { records: Map<string, FingerprintEntry>; runs: Map<string, RunRecord> }>();
@@ -10,6 +10,7 @@ const repoData = new Map<string, { records: Map<string, FingerprintEntry>; runs:
 export class ReferenceResultStore implements ResultStore {
   readonly name: string;
   private closed = false;
+  protected readOnly = false;
   protected readonly data: Map<string, Uint8Array>;
   constructor(namespace: string) {
     this.name = `reference:${namespace}`;
@@ -17,11 +18,17 @@ export class ReferenceResultStore implements ResultStore {
     if (!data) resultData.set(namespace, (data = new Map()));
     this.data = data;
   }
-  async open(): Promise<void> {
+  async open(options?: StoreOpenOptions): Promise<void> {
+    if (options?.readOnly) this.readOnly = true;
     this.closed = false;
   }
   async close(): Promise<void> {
     this.closed = true;
+    this.readOnly = false;
+  }
+  protected writable(operation: string): void {
+    this.ready(operation);
+    if (this.readOnly) throw readOnlyError(this.name, operation);
   }
   protected ready(operation: string): void {
     if (this.closed) throw new StoreError(this.name, operation, "the store is closed; call open() first");
@@ -35,11 +42,11 @@ export class ReferenceResultStore implements ResultStore {
     return this.data.get(key)?.slice();
   }
   async set(key: string, bytes: Uint8Array): Promise<void> {
-    this.ready("set");
+    this.writable("set");
     this.data.set(key, bytes.slice());
   }
   async delete(key: string): Promise<void> {
-    this.ready("delete");
+    this.writable("delete");
     this.data.delete(key);
   }
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
@@ -62,6 +69,7 @@ export class ReferenceResultStore implements ResultStore {
 export class ReferenceFingerprintRepository implements FingerprintRepository {
   readonly name: string;
   private closed = false;
+  protected readOnly = false;
   protected readonly data: { records: Map<string, FingerprintEntry>; runs: Map<string, RunRecord> };
   constructor(namespace: string) {
     this.name = `reference:${namespace}`;
@@ -69,11 +77,17 @@ export class ReferenceFingerprintRepository implements FingerprintRepository {
     if (!data) repoData.set(namespace, (data = { records: new Map(), runs: new Map() }));
     this.data = data;
   }
-  async open(): Promise<void> {
+  async open(options?: StoreOpenOptions): Promise<void> {
+    if (options?.readOnly) this.readOnly = true;
     this.closed = false;
   }
   async close(): Promise<void> {
     this.closed = true;
+    this.readOnly = false;
+  }
+  protected writable(operation: string): void {
+    this.ready(operation);
+    if (this.readOnly) throw readOnlyError(this.name, operation);
   }
   protected ready(operation: string): void {
     if (this.closed) throw new StoreError(this.name, operation, "the repository is closed; call open() first");
@@ -83,7 +97,7 @@ export class ReferenceFingerprintRepository implements FingerprintRepository {
     return this.data.records.get(contextKey)?.fingerprint;
   }
   async set(contextKey: string, fingerprint: string, meta: FingerprintMeta): Promise<void> {
-    this.ready("set");
+    this.writable("set");
     this.data.records.set(contextKey, { contextKey, fingerprint, node: meta.node, codeVersion: meta.codeVersion, createdAt: meta.createdAt });
   }
   async getMany(contextKeys: readonly string[]): Promise<(string | undefined)[]> {
@@ -91,7 +105,7 @@ export class ReferenceFingerprintRepository implements FingerprintRepository {
     return contextKeys.map((k) => this.data.records.get(k)?.fingerprint);
   }
   async setMany(entries: readonly FingerprintEntry[]): Promise<void> {
-    this.ready("setMany");
+    this.writable("setMany");
     for (const e of entries) this.data.records.set(e.contextKey, { ...e });
   }
   async getEntry(contextKey: string): Promise<FingerprintEntry | undefined> {
@@ -99,7 +113,7 @@ export class ReferenceFingerprintRepository implements FingerprintRepository {
     return this.data.records.get(contextKey);
   }
   async delete(contextKey: string): Promise<void> {
-    this.ready("delete");
+    this.writable("delete");
     this.data.records.delete(contextKey);
   }
   async *entries(): AsyncIterable<FingerprintEntry> {
@@ -107,7 +121,7 @@ export class ReferenceFingerprintRepository implements FingerprintRepository {
     yield* this.data.records.values();
   }
   async saveRun(run: RunRecord): Promise<void> {
-    this.ready("saveRun");
+    this.writable("saveRun");
     this.data.runs.set(run.runId, structuredClone(run));
   }
   async listRuns(options: { limit?: number } = {}): Promise<RunRecord[]> {
@@ -120,7 +134,14 @@ export class ReferenceFingerprintRepository implements FingerprintRepository {
     return this.data.runs.get(runId);
   }
   async deleteRuns(runIds: readonly string[]): Promise<void> {
-    this.ready("deleteRuns");
+    this.writable("deleteRuns");
     for (const id of runIds) this.data.runs.delete(id);
   }
+}
+
+/** Everything stored under a namespace, for the readOnly group's snapshot hook. */
+export function referenceData(namespace: string): unknown {
+  const results = [...(resultData.get(namespace) ?? new Map<string, Uint8Array>())].map(([key, bytes]) => [key, Buffer.from(bytes).toString("base64")]);
+  const repo = repoData.get(namespace);
+  return { results, records: repo ? [...repo.records] : [], runs: repo ? [...repo.runs] : [] };
 }

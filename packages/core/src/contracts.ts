@@ -125,6 +125,23 @@ export interface RunRecord {
   readonly nodes: readonly NodeRunRecord[];
 }
 
+/**
+ * How a store is opened. `readOnly: true` (what `withCache({ readOnly: true })` asks for) means the
+ * store never changes its medium while it is open: no table creation or migration, no compaction
+ * or clean-up of temp files, no folder creation, no access-time tracking, no removal of damaged
+ * entries — reads only. Writes (`set`, `delete`, `saveRun`, …) then fail with a StoreError. A
+ * store that cannot be read without writing (LevelDB) must say so with a StoreError from `open`,
+ * never write anyway. Read-only lasts until `close()`; a later plain `open()` does not lift it.
+ */
+export interface StoreOpenOptions {
+  readonly readOnly?: boolean;
+  /**
+   * Receives non-fatal findings of the open, e.g. that a read-only cache folder does not exist
+   * (every lookup is then a miss). The cache passes its logger's warn.
+   */
+  readonly warn?: (message: string) => void;
+}
+
 /** Releases a single-flight lock. */
 export type ReleaseLock = () => Promise<void>;
 
@@ -136,8 +153,11 @@ export type ReleaseLock = () => Promise<void>;
 export interface FingerprintRepository {
   /** Name used in errors and logs, e.g. "file:.ham_cache" or "postgres". */
   readonly name: string;
-  /** Connects or loads; called once before use. Calling it again after close reopens. Must be idempotent. */
-  open?(): Promise<void>;
+  /**
+   * Connects or loads; called once before use. Calling it again after close reopens. Must be
+   * idempotent. With `{ readOnly: true }` it must not write anything (see StoreOpenOptions).
+   */
+  open?(options?: StoreOpenOptions): Promise<void>;
   /** Flushes and releases resources. Use after close (without open) must throw a StoreError. Idempotent. */
   close?(): Promise<void>;
   /** The fingerprint recorded for `contextKey`, or `undefined` when there is none. */
@@ -177,19 +197,25 @@ export interface FingerprintRepository {
 export interface ResultStore {
   /** Name used in errors and logs, e.g. "file:.ham_cache" or "s3:my-bucket". */
   readonly name: string;
-  /** Connects or prepares; idempotent. */
-  open?(): Promise<void>;
+  /** Connects or prepares; idempotent. With `{ readOnly: true }` it must not write anything (see StoreOpenOptions). */
+  open?(options?: StoreOpenOptions): Promise<void>;
   /** Releases resources; use after close (without open) must throw a StoreError. Idempotent. */
   close?(): Promise<void>;
   /** True when bytes are stored under `key`. */
   has(key: Fingerprint): Promise<boolean>;
-  /** The bytes stored under `key`, or `undefined` when there are none. */
+  /**
+   * The bytes stored under `key`, or `undefined` when there are none. A store that keeps its own
+   * checksum (S3's SHA-256) and finds bytes that fail it rejects with `CorruptResultError` naming
+   * the key; it never deletes or rewrites the entry on a read. The cache then warns, recomputes the
+   * node and (unless read-only) deletes and rewrites the entry. A store without its own checksum
+   * returns the bytes as stored: the cache's codec checksum catches the damage the same way.
+   */
   get(key: Fingerprint): Promise<Uint8Array | undefined>;
   /** Stores `bytes` under `key` atomically: readers see all of it or nothing. Idempotent. */
   set(key: Fingerprint, bytes: Uint8Array): Promise<void>;
   /** Removes `key`; a missing key is not an error. */
   delete(key: Fingerprint): Promise<void>;
-  /** Batch `get`: same order as `keys`, `undefined` for misses. Used when present. */
+  /** Batch `get`: same order as `keys`, `undefined` for misses; a damaged entry rejects as in `get`. Used when present. */
   getMany?(keys: readonly Fingerprint[]): Promise<(Uint8Array | undefined)[]>;
   /** Every stored key with its size and last-access time (for garbage collection and the CLI). */
   list?(): AsyncIterable<{ key: Fingerprint; bytes: number; lastAccess: number }>;

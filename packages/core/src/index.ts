@@ -102,5 +102,6 @@ export {
   FileResultStore,
   type FileFingerprintRepositoryOptions,
   type FileResultStoreOptions,
+  readOnlyError,
 } from "./stores/index.js";
 export { v8Codec, ResultCodec, CodecError, CorruptResultError, type ResultCodecOptions } from "./codec/index.js";

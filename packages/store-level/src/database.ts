@@ -1,6 +1,8 @@
 // The LevelDB connection both classes share: options validation, lazy open, sublevels, error mapping.
-import { ConfigurationError, StoreError } from "@ham/core";
+import fs from "node:fs";
+import { ConfigurationError, StoreError, readOnlyError, type StoreOpenOptions } from "@ham/core";
 import { Level } from "level";
+import { readOnlyCopy } from "./read-only-copy.js";
 
 /**
  * A LevelDB database from the `level` package. Typed loosely on purpose: the classes use their own
@@ -37,6 +39,10 @@ export class LevelConnection<Names extends string> {
   #sublevels: Record<Names, Sublevel> | undefined;
   #state: "initial" | "open" | "closed" = "initial";
   #opening: Promise<void> | undefined;
+  /** Opened with `{ readOnly: true }`: writes are refused until close(). */
+  #readOnly = false;
+  /** The private copy a read-only `{ location }` store reads (removed by close()). */
+  #copy: { readonly folder: string; remove(): void } | undefined;
 
   constructor(
     className: string,
@@ -69,18 +75,36 @@ export class LevelConnection<Names extends string> {
     this.#sublevelSpecs = sublevels;
   }
 
-  /** Opens the database (when the store owns it) and its sublevels. Idempotent; reopens after close. */
-  async open(): Promise<void> {
+  /**
+   * Opens the database (when the store owns it) and its sublevels. Idempotent; reopens after close.
+   * Read-only with `{ location }`: LevelDB writes to its folder on every open (LOCK, LOG, CURRENT,
+   * MANIFEST, a new log file, compactions), so the store opens a private copy of the folder instead
+   * and leaves the original untouched (see README "Read-only").
+   */
+  async open(options?: StoreOpenOptions): Promise<void> {
+    // Read-only lasts until close(): a later plain open() must not start writing.
+    if (options?.readOnly === true) this.#readOnly = true;
     if (this.#state === "open") return;
-    this.#opening ??= this.#open().finally(() => {
+    this.#opening ??= this.#open(options).finally(() => {
       this.#opening = undefined;
     });
     await this.#opening;
   }
 
-  async #open(): Promise<void> {
-    this.#db ??= new Level(this.#location as string);
-    const db = this.#db;
+  async #open(options: StoreOpenOptions | undefined): Promise<void> {
+    if (this.#ownsDb) {
+      const location = this.#location as string;
+      if (this.#readOnly) {
+        if (!fs.existsSync(location)) {
+          options?.warn?.(`store "${this.name}": the LevelDB folder ${location} does not exist; a read-only cache creates nothing, so every node is a miss (computed, not stored)`);
+        }
+        this.#copy = readOnlyCopy(this.name, location);
+        this.#db = new Level(this.#copy.folder);
+      } else if (this.#db === undefined || this.#db.location !== location) {
+        this.#db = new Level(location);
+      }
+    }
+    const db = this.#db as LevelDatabase;
     try {
       await db.open();
     } catch (error) {
@@ -118,14 +142,24 @@ export class LevelConnection<Names extends string> {
       return;
     }
     this.#state = "closed";
+    this.#readOnly = false;
     this.#sublevels = undefined;
-    if (this.#ownsDb && this.#db) {
-      try {
-        await this.#db.close();
-      } catch (error) {
-        throw new StoreError(this.name, "close", `could not close the LevelDB database: ${messageOf(error)}`, { cause: error });
-      }
+    const copy = this.#copy;
+    this.#copy = undefined;
+    try {
+      if (this.#ownsDb && this.#db) await this.#db.close();
+    } catch (error) {
+      throw new StoreError(this.name, "close", `could not close the LevelDB database: ${messageOf(error)}`, { cause: error });
+    } finally {
+      copy?.remove();
     }
+  }
+
+  /** The sublevels for a write; a StoreError when the store was opened read-only. */
+  async writableSublevels(operation: string): Promise<Record<Names, Sublevel>> {
+    const sublevels = await this.sublevels(operation);
+    if (this.#readOnly) throw readOnlyError(this.name, operation);
+    return sublevels;
   }
 
   /** The sublevels, opening on first use; a StoreError after close(). */

@@ -3,6 +3,7 @@ import {
   type Fingerprint,
   type FingerprintEntry,
   type FingerprintMeta,
+  type StoreOpenOptions,
   type FingerprintRepository,
   type RunRecord,
   StoreError,
@@ -49,9 +50,12 @@ export class LevelFingerprintRepository implements FingerprintRepository {
     this.name = this.#connection.name;
   }
 
-  /** Opens the database (or, with `{ db }`, its sublevels). Idempotent; reopens after close(). */
-  async open(): Promise<void> {
-    await this.#connection.open();
+  /**
+   * Opens the database (or, with `{ db }`, its sublevels). Idempotent; reopens after close().
+   * `{ readOnly: true }` reads a private copy of a `{ location }` folder and refuses writes.
+   */
+  async open(options?: StoreOpenOptions): Promise<void> {
+    await this.#connection.open(options);
   }
 
   /** Closes the database when this repository opened it; a `{ db }` you passed stays open. Idempotent. */
@@ -89,7 +93,7 @@ export class LevelFingerprintRepository implements FingerprintRepository {
   async set(contextKey: string, fingerprint: Fingerprint, meta: FingerprintMeta): Promise<void> {
     this.#checkKey("write", contextKey);
     const record = toStored(this.name, contextKey, fingerprint, meta);
-    const { records } = await this.#connection.sublevels("write");
+    const { records } = await this.#connection.writableSublevels("write");
     try {
       await records.put(contextKey, record);
     } catch (error) {
@@ -103,7 +107,7 @@ export class LevelFingerprintRepository implements FingerprintRepository {
       this.#checkKey("write", entry.contextKey);
       return { type: "put" as const, key: entry.contextKey, value: toStored(this.name, entry.contextKey, entry.fingerprint, entry) };
     });
-    const { records } = await this.#connection.sublevels("write");
+    const { records } = await this.#connection.writableSublevels("write");
     try {
       // One atomic batch; for a repeated key the later entry wins, as LevelDB applies them in order.
       await records.batch(operations);
@@ -114,7 +118,7 @@ export class LevelFingerprintRepository implements FingerprintRepository {
 
   async delete(contextKey: string): Promise<void> {
     this.#checkKey("delete", contextKey);
-    const { records } = await this.#connection.sublevels("delete");
+    const { records } = await this.#connection.writableSublevels("delete");
     try {
       await records.del(contextKey);
     } catch (error) {
@@ -135,7 +139,7 @@ export class LevelFingerprintRepository implements FingerprintRepository {
     if (typeof run?.runId !== "string" || run.runId === "" || !Number.isFinite(run.startedAt)) {
       throw new StoreError(this.name, "save run", "a run needs a non-empty runId and a numeric startedAt");
     }
-    const { runs, runsByTime } = await this.#connection.sublevels("save run");
+    const { runs, runsByTime } = await this.#connection.writableSublevels("save run");
     try {
       const previous = (await runs.get(run.runId)) as RunRecord | undefined;
       await this.#connection.db.batch([
@@ -173,7 +177,7 @@ export class LevelFingerprintRepository implements FingerprintRepository {
 
   async deleteRuns(runIds: readonly string[]): Promise<void> {
     if (runIds.length === 0) return;
-    const { runs, runsByTime } = await this.#connection.sublevels("delete runs");
+    const { runs, runsByTime } = await this.#connection.writableSublevels("delete runs");
     try {
       const found = (await runs.getMany(runIds as string[])) as (RunRecord | undefined)[];
       const operations = found.flatMap((run) =>

@@ -1,5 +1,5 @@
 // LevelResultStore: result bytes in a LevelDB sublevel, with a small meta record per key for list/size.
-import { type Fingerprint, type ResultStore, StoreError } from "@ham/core";
+import { type Fingerprint, type ResultStore, type StoreOpenOptions, StoreError } from "@ham/core";
 import { LevelConnection, type LevelStoreOptions } from "./database.js";
 
 /** Options of LevelResultStore: `{ location }` (a directory) or `{ db }` (a Level instance you own). */
@@ -37,9 +37,12 @@ export class LevelResultStore implements ResultStore {
     this.name = this.#connection.name;
   }
 
-  /** Opens the database (or, with `{ db }`, its sublevels). Idempotent; reopens after close(). */
-  async open(): Promise<void> {
-    await this.#connection.open();
+  /**
+   * Opens the database (or, with `{ db }`, its sublevels). Idempotent; reopens after close().
+   * `{ readOnly: true }` reads a private copy of a `{ location }` folder and refuses writes.
+   */
+  async open(options?: StoreOpenOptions): Promise<void> {
+    await this.#connection.open(options);
   }
 
   /** Closes the database when this store opened it; a `{ db }` you passed stays open. Idempotent. */
@@ -83,7 +86,7 @@ export class LevelResultStore implements ResultStore {
     if (!(bytes instanceof Uint8Array)) {
       throw new StoreError(this.name, "write", `the value for key "${key}" must be a Uint8Array, got ${typeof bytes}`);
     }
-    const { results, meta } = await this.#connection.sublevels("write");
+    const { results, meta } = await this.#connection.writableSublevels("write");
     try {
       // Content-addressed: an existing key already holds these bytes, so skip rewriting them.
       if ((await meta.get(key)) !== undefined) return;
@@ -99,7 +102,7 @@ export class LevelResultStore implements ResultStore {
 
   async delete(key: Fingerprint): Promise<void> {
     this.#checkKey("delete", key);
-    const { results, meta } = await this.#connection.sublevels("delete");
+    const { results, meta } = await this.#connection.writableSublevels("delete");
     try {
       await this.#connection.db.batch([
         { type: "del", sublevel: results, key },

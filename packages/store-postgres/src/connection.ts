@@ -1,7 +1,8 @@
-// The connection both Postgres classes share: lazy open with migrations, lifecycle, error mapping.
-import { StoreError, isHamError } from "@ham/core";
+// The connection both Postgres classes share: lazy open with migrations (or, read-only, a check
+// that the tables exist), lifecycle, error mapping.
+import { StoreError, isHamError, readOnlyError, type StoreOpenOptions } from "@ham/core";
 import pg from "pg";
-import { migrate, tableNames, type TableNames } from "./migrations.js";
+import { checkTables, migrate, tableNames, type TableNames } from "./migrations.js";
 import type { ResolvedPostgresOptions } from "./options.js";
 
 type State = "new" | "opening" | "open" | "closed";
@@ -11,6 +12,8 @@ export class PostgresConnection {
   readonly tables: TableNames;
   private pool: pg.Pool | undefined;
   private state: State = "new";
+  /** Opened with `{ readOnly: true }`: no migrations, and writes are refused (until close()). */
+  private readOnly = false;
   private opening: Promise<void> | undefined;
   private readonly secrets: string[];
   /** Where the database is, for messages: host:port/database, never credentials. */
@@ -19,14 +22,21 @@ export class PostgresConnection {
   constructor(
     private readonly storeName: string,
     readonly options: ResolvedPostgresOptions,
+    /** The tables this class reads, checked by a read-only open. */
+    private readonly usedTables: readonly Exclude<keyof TableNames, "schemaVersion">[],
   ) {
     this.tables = tableNames(options.schema, options.tablePrefix);
     this.secrets = collectSecrets(options);
     this.where = describeTarget(options);
   }
 
-  /** Connects (making a pool from the connection string if needed) and runs migrations. Idempotent. */
-  async open(): Promise<void> {
+  /**
+   * Connects (making a pool from the connection string if needed) and runs migrations; read-only,
+   * it only checks that the tables exist (SELECT privileges are enough). Idempotent.
+   */
+  async open(options?: StoreOpenOptions): Promise<void> {
+    // Read-only lasts until close(): a later plain open() must not start writing.
+    if (options?.readOnly === true) this.readOnly = true;
     if (this.state === "open") return;
     if (this.opening) return this.opening;
     this.state = "opening";
@@ -55,7 +65,8 @@ export class PostgresConnection {
     try {
       const client = await pool.connect();
       try {
-        await migrate(client, this.storeName, this.options.schema, this.options.tablePrefix);
+        if (this.readOnly) await checkTables(client, this.storeName, this.options.schema, this.options.tablePrefix, this.usedTables);
+        else await migrate(client, this.storeName, this.options.schema, this.options.tablePrefix);
       } finally {
         client.release();
       }
@@ -72,6 +83,7 @@ export class PostgresConnection {
     const pool = this.pool;
     this.pool = undefined;
     this.state = "closed";
+    this.readOnly = false;
     if (pool && this.options.pool === undefined) await pool.end().catch(() => {});
   }
 
@@ -100,6 +112,13 @@ export class PostgresConnection {
     } catch (error) {
       throw this.toStoreError(operation, error);
     }
+  }
+
+  /** Like `query`, for statements that change data: refused when the store was opened read-only. */
+  async write(operation: string, text: string, values: unknown[] = []): Promise<void> {
+    await this.ready(operation);
+    if (this.readOnly) throw readOnlyError(this.storeName, operation);
+    await this.query(operation, text, values);
   }
 
   /** Wraps an error from pg as a StoreError whose message has no password in it. */

@@ -1,5 +1,5 @@
 // PostgresFingerprintRepository: context key → fingerprint records, run history and single-flight locks.
-import type { FingerprintEntry, FingerprintMeta, FingerprintRepository, ReleaseLock, RunRecord } from "@ham/core";
+import type { FingerprintEntry, FingerprintMeta, FingerprintRepository, ReleaseLock, RunRecord, StoreOpenOptions } from "@ham/core";
 import type pg from "pg";
 import { PostgresConnection } from "./connection.js";
 import { LockSession } from "./lock-session.js";
@@ -20,7 +20,9 @@ const PAGE_SIZE = 1000;
 
 /**
  * Fingerprint repository in PostgreSQL. Several machines pointed at the same database and
- * `schema`/`tablePrefix` share one team cache. Tables are created by `open()`.
+ * `schema`/`tablePrefix` share one team cache. Tables are created by `open()`; `open({ readOnly: true })`
+ * only checks that they exist (a role with USAGE on the schema and SELECT on the tables is enough)
+ * and refuses every write.
  *
  * ```ts
  * new PostgresFingerprintRepository({ connectionString: process.env.DATABASE_URL })
@@ -32,13 +34,13 @@ export class PostgresFingerprintRepository implements FingerprintRepository {
   readonly #locks: LockSession;
 
   constructor(options: PostgresFingerprintRepositoryOptions) {
-    this.connection = new PostgresConnection(this.name, resolvePostgresOptions("PostgresFingerprintRepository", options));
+    this.connection = new PostgresConnection(this.name, resolvePostgresOptions("PostgresFingerprintRepository", options), ["fingerprints", "runs"]);
     this.#locks = new LockSession(this.connection.options);
   }
 
-  /** Connects and creates or migrates the tables. Idempotent; reopens after close(). */
-  open(): Promise<void> {
-    return this.connection.open();
+  /** Connects and creates or migrates the tables (read-only: checks they exist). Idempotent; reopens after close(). */
+  open(options?: StoreOpenOptions): Promise<void> {
+    return this.connection.open(options);
   }
 
   /** Ends the pool made from `connectionString`; a pool you passed in is left open. */
@@ -78,7 +80,7 @@ export class PostgresFingerprintRepository implements FingerprintRepository {
   }
 
   async set(contextKey: string, fingerprint: string, meta: FingerprintMeta): Promise<void> {
-    await this.connection.query(
+    await this.connection.write(
       `set fingerprint for context key ${short(contextKey)}`,
       `INSERT INTO ${this.connection.tables.fingerprints} (context_key, fingerprint, node, code_version, created_at)
        VALUES ($1, $2, $3, $4, $5)
@@ -94,7 +96,7 @@ export class PostgresFingerprintRepository implements FingerprintRepository {
     const byKey = new Map<string, FingerprintEntry>();
     for (const e of entries) byKey.set(e.contextKey, e);
     const list = [...byKey.values()];
-    await this.connection.query(
+    await this.connection.write(
       `set ${list.length} fingerprints`,
       `INSERT INTO ${this.connection.tables.fingerprints} (context_key, fingerprint, node, code_version, created_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
@@ -111,7 +113,7 @@ export class PostgresFingerprintRepository implements FingerprintRepository {
   }
 
   async delete(contextKey: string): Promise<void> {
-    await this.connection.query(
+    await this.connection.write(
       `delete context key ${short(contextKey)}`,
       `DELETE FROM ${this.connection.tables.fingerprints} WHERE context_key = $1`,
       [contextKey],
@@ -134,7 +136,7 @@ export class PostgresFingerprintRepository implements FingerprintRepository {
   }
 
   async saveRun(run: RunRecord): Promise<void> {
-    await this.connection.query(
+    await this.connection.write(
       `save run ${run.runId}`,
       `INSERT INTO ${this.connection.tables.runs} (run_id, started_at, record) VALUES ($1, $2, $3::jsonb)
        ON CONFLICT (run_id) DO UPDATE SET started_at = EXCLUDED.started_at, record = EXCLUDED.record`,
@@ -163,7 +165,7 @@ export class PostgresFingerprintRepository implements FingerprintRepository {
 
   async deleteRuns(runIds: readonly string[]): Promise<void> {
     if (runIds.length === 0) return;
-    await this.connection.query(
+    await this.connection.write(
       `delete ${runIds.length} runs`,
       `DELETE FROM ${this.connection.tables.runs} WHERE run_id = ANY($1::text[])`,
       [runIds],

@@ -92,3 +92,43 @@ export async function migrate(client: pg.PoolClient, storeName: string, schema: 
     throw error;
   }
 }
+
+/**
+ * What a read-only open does instead of migrating: checks, with reads only, that `tables` and the
+ * schema version table exist at this package's schema version. Throws a StoreError naming what is
+ * missing and how to create it (an open without readOnly, by a role that may create tables).
+ */
+export async function checkTables(
+  client: pg.PoolClient,
+  storeName: string,
+  schema: string,
+  prefix: string,
+  tables: readonly Exclude<keyof TableNames, "schemaVersion">[],
+): Promise<void> {
+  const t = tableNames(schema, prefix);
+  const wanted = [t.schemaVersion, ...tables.map((name) => t[name])];
+  const { rows } = await client.query<{ name: string; present: boolean }>(
+    "SELECT name, to_regclass(name) IS NOT NULL AS present FROM unnest($1::text[]) AS name",
+    [wanted],
+  );
+  const missing = rows.filter((r) => !r.present).map((r) => r.name);
+  const create = `create them by opening the store once without readOnly (a writing run of the cache, or \`await store.open()\`) as a role that may CREATE in schema "${schema}"`;
+  if (missing.length > 0) {
+    throw new StoreError(
+      storeName,
+      "open read-only",
+      `table${missing.length > 1 ? "s" : ""} ${missing.join(", ")} ${missing.length > 1 ? "do" : "does"} not exist, and a read-only open creates nothing: ${create}`,
+    );
+  }
+  const { rows: versions } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${t.schemaVersion}`);
+  const current = versions[0]?.version ?? 0;
+  if (current !== LATEST_SCHEMA_VERSION) {
+    throw new StoreError(
+      storeName,
+      "open read-only",
+      current > LATEST_SCHEMA_VERSION
+        ? `tables ${t.schemaVersion} are at schema version ${current}, newer than this @ham/store-postgres knows (${LATEST_SCHEMA_VERSION}): upgrade @ham/store-postgres on this machine`
+        : `tables ${t.schemaVersion} are at schema version ${current}, older than this @ham/store-postgres needs (${LATEST_SCHEMA_VERSION}), and a read-only open migrates nothing: ${create.replace("create them", "migrate them")}`,
+    );
+  }
+}

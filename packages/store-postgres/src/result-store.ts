@@ -1,5 +1,5 @@
 // PostgresResultStore: result bytes in a bytea column, keyed by data fingerprint.
-import type { ResultStore } from "@ham/core";
+import type { ResultStore, StoreOpenOptions } from "@ham/core";
 import { PostgresConnection } from "./connection.js";
 import { short } from "./fingerprint-repository.js";
 import { type PostgresStoreOptions, resolvePostgresOptions } from "./options.js";
@@ -21,18 +21,19 @@ function fromBase64(text: string): Uint8Array {
 /**
  * Result store in PostgreSQL (`bytea`, so values up to 1 GiB; large results are better kept in
  * `@ham/store-s3`). Content-addressed: setting an existing key writes nothing and only marks it used.
+ * Reads never write; `open({ readOnly: true })` only checks that the table exists and refuses writes.
  */
 export class PostgresResultStore implements ResultStore {
   readonly name = "postgres";
   private readonly connection: PostgresConnection;
 
   constructor(options: PostgresResultStoreOptions) {
-    this.connection = new PostgresConnection(this.name, resolvePostgresOptions("PostgresResultStore", options));
+    this.connection = new PostgresConnection(this.name, resolvePostgresOptions("PostgresResultStore", options), ["results"]);
   }
 
-  /** Connects and creates or migrates the tables. Idempotent; reopens after close(). */
-  open(): Promise<void> {
-    return this.connection.open();
+  /** Connects and creates or migrates the tables (read-only: checks they exist). Idempotent; reopens after close(). */
+  open(options?: StoreOpenOptions): Promise<void> {
+    return this.connection.open(options);
   }
 
   /** Ends the pool made from `connectionString`; a pool you passed in is left open. */
@@ -72,7 +73,7 @@ export class PostgresResultStore implements ResultStore {
   async set(key: string, bytes: Uint8Array): Promise<void> {
     // A Buffer view (no copy) so pg sends the parameter in binary format.
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    await this.connection.query(
+    await this.connection.write(
       `set result ${short(key)}`,
       `INSERT INTO ${this.connection.tables.results} (key, bytes, size, last_access) VALUES ($1, $2, $3, $4)
        ON CONFLICT (key) DO UPDATE SET last_access = EXCLUDED.last_access`,
@@ -81,7 +82,7 @@ export class PostgresResultStore implements ResultStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.connection.query(
+    await this.connection.write(
       `delete result ${short(key)}`,
       `DELETE FROM ${this.connection.tables.results} WHERE key = $1`,
       [key],

@@ -4,7 +4,7 @@ import { PostgresFingerprintRepository, PostgresResultStore } from "@ham/store-p
 import type pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import { describePostgres } from "./env.js";
-import { adminPool, dropTables } from "./helpers.js";
+import { adminPool, dropTables, dumpTables } from "./helpers.js";
 
 describePostgres("postgres stores pass @ham/conformance", (url) => {
   let admin: pg.Pool;
@@ -15,18 +15,19 @@ describePostgres("postgres stores pass @ham/conformance", (url) => {
     await admin.end();
   });
   const cleanup = async ({ namespace }: { namespace: string }) => dropTables(admin, `${namespace}_`);
+  const snapshot = ({ namespace }: { namespace: string }) => dumpTables(admin, `${namespace}_`);
 
   // The repository makes its own pool from the connection string, as most users will.
   describeFingerprintRepository(
     "PostgresFingerprintRepository (connectionString)",
     ({ namespace }) => new PostgresFingerprintRepository({ connectionString: url, tablePrefix: `${namespace}_` }),
-    { cleanup },
+    { cleanup, snapshot },
   );
 
   // The result store borrows the test's pool, the other way to configure it.
   describeResultStore(
     "PostgresResultStore (shared pg.Pool)",
     ({ namespace }) => new PostgresResultStore({ pool: admin, tablePrefix: `${namespace}_` }),
-    { cleanup },
+    { cleanup, snapshot },
   );
 });

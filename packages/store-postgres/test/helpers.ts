@@ -23,3 +23,17 @@ export async function dropTables(pool: pg.Pool, prefix: string, schema = "public
     await pool.query(`DROP TABLE IF EXISTS "${schema}"."${prefix}${suffix}"`);
   }
 }
+
+/** Every row of every table under `schema` whose name starts with `prefix`, as JSON text: changes if anything writes. */
+export async function dumpTables(pool: pg.Pool, prefix: string, schema = "public"): Promise<string> {
+  const { rows: tables } = await pool.query<{ table_name: string }>(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND starts_with(table_name, $2) ORDER BY table_name",
+    [schema, prefix],
+  );
+  const out: Record<string, string[]> = {};
+  for (const { table_name } of tables) {
+    const { rows } = await pool.query(`SELECT * FROM "${schema}"."${table_name}" ORDER BY 1`);
+    out[table_name] = rows.map((row) => JSON.stringify(row));
+  }
+  return JSON.stringify(out);
+}

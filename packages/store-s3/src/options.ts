@@ -18,7 +18,10 @@ export interface S3ResultStoreOptions {
   multipartThreshold?: number;
   /** Size of each uploaded part (default 8 MiB; S3 needs at least 5 MiB). */
   partSize?: number;
-  /** Receives a warning when a stored object fails its checksum (default: console). */
+  /**
+   * @deprecated Not used: an object that fails its checksum is reported with CorruptResultError
+   * and the cache warns through its own logger. Accepted so existing code keeps compiling.
+   */
   logger?: Logger;
 }
 
@@ -30,7 +33,6 @@ export interface ResolvedS3Options {
   readonly concurrency: number;
   readonly multipartThreshold: number;
   readonly partSize: number;
-  readonly logger: Logger;
 }
 
 const MiB = 1024 * 1024;
@@ -77,7 +79,6 @@ export function resolveS3Options(options: S3ResultStoreOptions): ResolvedS3Optio
     concurrency,
     multipartThreshold,
     partSize,
-    logger: options.logger ?? console,
   };
 }
 

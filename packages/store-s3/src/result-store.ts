@@ -12,7 +12,7 @@ import {
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { type ResultStore, StoreError } from "@ham/core";
+import { CorruptResultError, type ResultStore, type StoreOpenOptions, StoreError, readOnlyError } from "@ham/core";
 import { createHash } from "node:crypto";
 import { isNoSuchBucket, isNotFound, isPreconditionFailed, s3StoreError } from "./errors.js";
 import { type ResolvedS3Options, type S3ResultStoreOptions, resolveS3Options } from "./options.js";
@@ -25,9 +25,10 @@ type State = "new" | "open" | "closed";
 /**
  * Result store on S3 (or any S3-compatible server). Objects are `<prefix>/<fingerprint>`;
  * since a fingerprint always names the same value, `set` uploads nothing when the object exists.
- * Every object carries the SHA-256 of its bytes; an object that fails the check on read (changed
- * or damaged behind the cache's back) is reported as a miss with a warning and removed, so the
- * cache recomputes and re-uploads it rather than returning it.
+ * Every object carries the SHA-256 of its bytes; `get` of an object that fails the check (changed
+ * or damaged behind the cache's back) rejects with `CorruptResultError` and leaves the object: the
+ * cache warns, recomputes, and (unless read-only) deletes and re-uploads it. Reads never write.
+ * Opened with `{ readOnly: true }`, `set` and `delete` throw a StoreError.
  *
  * ```ts
  * new S3ResultStore({ bucket: "team-cache", prefix: "ham", clientConfig: { region: "eu-west-1" } })
@@ -38,6 +39,7 @@ export class S3ResultStore implements ResultStore {
   private readonly options: ResolvedS3Options;
   private client: S3Client | undefined;
   private state: State = "new";
+  private readOnly = false;
   private opening: Promise<void> | undefined;
   private readonly secrets: string[];
   private readonly uploading = new Map<string, Promise<void>>();
@@ -51,8 +53,10 @@ export class S3ResultStore implements ResultStore {
     );
   }
 
-  /** Checks that the bucket exists and can be reached. Idempotent; reopens after close(). */
-  async open(): Promise<void> {
+  /** Checks that the bucket exists and can be reached (a read). Idempotent; reopens after close(). */
+  async open(options?: StoreOpenOptions): Promise<void> {
+    // Read-only lasts until close(): a later plain open() must not start writing.
+    if (options?.readOnly === true) this.readOnly = true;
     if (this.state === "open") return;
     if (this.opening) return this.opening;
     this.opening = (async () => {
@@ -81,6 +85,7 @@ export class S3ResultStore implements ResultStore {
     if (this.client && !this.options.client) this.client.destroy();
     this.client = undefined;
     this.state = "closed";
+    this.readOnly = false;
   }
 
   async has(key: string): Promise<boolean> {
@@ -113,10 +118,7 @@ export class S3ResultStore implements ResultStore {
       expected === undefined
         ? `has no ${CHECKSUM_METADATA_KEY} checksum (written by something other than ham?)`
         : `fails its checksum (${bytes.byteLength} bytes, SHA-256 ${actual}, expected ${expected}): it was changed or damaged after it was written`;
-    this.options.logger.warn?.(`[ham] store "${this.name}": object s3://${this.options.bucket}/${objectKey} ${problem}; treating it as missing and removing it so it is recomputed`);
-    // Removing it matters: set() skips existing objects, so a bad one would otherwise stay forever.
-    await client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: objectKey })).catch(() => {});
-    return undefined;
+    throw new CorruptResultError(`store "${this.name}": object s3://${this.options.bucket}/${objectKey} ${problem}`);
   }
 
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
@@ -143,6 +145,7 @@ export class S3ResultStore implements ResultStore {
 
   private async upload(key: string, bytes: Uint8Array): Promise<void> {
     const client = await this.ready("set", key);
+    this.refuseIfReadOnly("set", key);
     // Content-addressed: an existing object already holds this value, so nothing is uploaded.
     if (await this.has(key)) return;
     const objectKey = this.objectKey(key);
@@ -167,6 +170,7 @@ export class S3ResultStore implements ResultStore {
 
   async delete(key: string): Promise<void> {
     const client = await this.ready("delete", key);
+    this.refuseIfReadOnly("delete", key);
     try {
       await client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key) }));
     } catch (error) {
@@ -223,6 +227,10 @@ export class S3ResultStore implements ResultStore {
     if (this.state !== "open") await this.open();
     if (!this.client) throw new StoreError(this.name, operation, "it was closed during the call: call open() before using it again");
     return this.client;
+  }
+
+  private refuseIfReadOnly(operation: string, key: string): void {
+    if (this.readOnly) throw readOnlyError(this.name, `${operation} ${JSON.stringify(key)}`);
   }
 
   private fail(operation: string, key: string | undefined, error: unknown): StoreError {

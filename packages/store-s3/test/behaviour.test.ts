@@ -1,6 +1,6 @@
 // S3ResultStore on a real S3 server: no re-upload, integrity checks, large values in parts, clear errors.
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { Builder, MemoryFingerprintRepository, StoreError } from "@ham/core";
+import { Builder, CorruptResultError, MemoryFingerprintRepository, StoreError } from "@ham/core";
 import { CHECKSUM_METADATA_KEY, S3ResultStore } from "@ham/store-s3";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createBucket, describeS3, emptyBucket, testClientConfig, uniqueBucket } from "./env.js";
@@ -69,10 +69,10 @@ describeS3("S3ResultStore behaviour", () => {
     await store.close();
   });
 
-  it("an object changed behind the store's back is a miss with a warning, is removed, and the next set uploads again", async () => {
+  it("an object changed behind the store's back rejects with CorruptResultError and is left in place (reads never delete)", async () => {
     const p = prefix();
-    const warnings: string[] = [];
-    const store = new S3ResultStore({ bucket, prefix: p, clientConfig: testClientConfig(), logger: { warn: (m) => warnings.push(m) } });
+    const { client, counts } = countingClient();
+    const store = new S3ResultStore({ bucket, prefix: p, client });
     await store.set("fp", new TextEncoder().encode("original"));
     // Same metadata, other bytes: what a damaged copy or a careless tool leaves.
     const head = await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: `${p}/fp` }));
@@ -80,16 +80,63 @@ describeS3("S3ResultStore behaviour", () => {
     // Bytes written without ham's checksum at all.
     await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `${p}/foreign`, Body: "no checksum" }));
 
-    expect(await store.get("fp")).toBeUndefined();
-    expect(await store.getMany(["foreign"])).toEqual([undefined]);
-    expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(/fails its checksum.*recomputed/);
-    expect(warnings[1]).toMatch(/has no ham-sha256 checksum/);
-    expect(await store.has("fp")).toBe(false);
+    const changed = await store.get("fp").then(() => undefined, (e: unknown) => e);
+    expect(changed).toBeInstanceOf(CorruptResultError);
+    expect((changed as Error).message).toMatch(new RegExp(`s3://${bucket}/${p}/fp fails its checksum \\(8 bytes, SHA-256 .*\\): it was changed or damaged`));
+    const foreign = await store.getMany(["foreign"]).then(() => undefined, (e: unknown) => e);
+    expect(foreign).toBeInstanceOf(CorruptResultError);
+    expect((foreign as Error).message).toContain(`s3://${bucket}/${p}/foreign has no ham-sha256 checksum`);
+    expect(counts.get("DeleteObjectCommand") ?? 0).toBe(0);
+    expect(await store.has("fp")).toBe(true);
+    expect(await store.has("foreign")).toBe(true);
 
+    // The cache's repair: delete, then set uploads again.
+    await store.delete("fp");
     await store.set("fp", new TextEncoder().encode("original"));
     expect(new TextDecoder().decode(await store.get("fp"))).toBe("original");
     await store.close();
+    client.destroy();
+  });
+
+  it("opened read-only: a damaged object is recomputed by the cache but never deleted, and set/delete are refused", async () => {
+    const p = prefix();
+    const writer = new S3ResultStore({ bucket, prefix: p, clientConfig: testClientConfig() });
+    const dataflow = { A: () => 21, B: (A: number) => ({ answer: A * 2 }) };
+    const fingerprintStore = new MemoryFingerprintRepository();
+    const first = await new Builder().withModules(dataflow).withCache({ fingerprintStore, resultStore: writer }).build();
+    await first.execute(["B"]);
+    await first.cache.close();
+    const key = first.cache.lastRun.B!.fingerprint!;
+    const got = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: `${p}/${key}` }));
+    const bytes = await got.Body!.transformToByteArray();
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1]! + 1) & 0xff;
+    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `${p}/${key}`, Body: bytes, Metadata: got.Metadata }));
+    const damagedTag = (await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: `${p}/${key}` }))).ETag;
+
+    const { client, counts } = countingClient();
+    const warnings: string[] = [];
+    const reader = await new Builder()
+      .withModules(dataflow)
+      .withCache({ fingerprintStore, resultStore: new S3ResultStore({ bucket, prefix: p, client }), readOnly: true, logger: { warn: (m) => void warnings.push(m) } })
+      .build();
+    expect(await reader.execute(["B"])).toEqual({ B: { answer: 42 } });
+    expect(reader.cache.lastRun.B?.outcome).toBe("recomputed");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`cached result ${key} could not be read back (store "s3:${bucket}/${p}": object s3://${bucket}/${p}/${key} fails its checksum`);
+    expect([...counts.keys()].filter((name) => !/^(Get|Head|List)/.test(name))).toEqual([]);
+    expect((await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: `${p}/${key}` }))).ETag).toBe(damagedTag);
+
+    const readOnly = new S3ResultStore({ bucket, prefix: p, client });
+    await readOnly.open({ readOnly: true });
+    await readOnly.open();
+    for (const write of [() => readOnly.set("other", new Uint8Array([1])), () => readOnly.delete(key)]) {
+      const error = await write().then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as Error).message).toContain("opened read-only");
+    }
+    expect(await readOnly.has(key)).toBe(true);
+    await reader.cache.close();
+    client.destroy();
   });
 
   it("a cached result corrupted in S3 is recomputed by the driver, not returned", async () => {
@@ -105,7 +152,7 @@ describeS3("S3ResultStore behaviour", () => {
         .withModules(dataflow)
         .withCache({
           fingerprintStore,
-          resultStore: new S3ResultStore({ bucket, prefix: p, clientConfig: testClientConfig(), logger: { warn: () => {} } }),
+          resultStore: new S3ResultStore({ bucket, prefix: p, clientConfig: testClientConfig() }),
           logger: { warn: () => {} },
         })
         .build();

@@ -18,7 +18,7 @@ import type {
   NodeRunRecord,
   ResultStore,
 } from "../contracts.js";
-import { ResultCodec } from "../codec/index.js";
+import { CorruptResultError, ResultCodec } from "../codec/index.js";
 import { deferredResult } from "../driver/deferred.js";
 import { NodeExecutionError, StoreError, isHamError } from "../errors.js";
 import { FileHashes, file, fileFingerprinter, untrackedPathWarning } from "../files/index.js";
@@ -563,18 +563,27 @@ export class SmartCache implements Adapter, CachingStrategy {
   /** Loads a hit's result; a missing or corrupt result is recomputed (with a warning), never returned. */
   async #load(run: RunState, node: GraphNode, fingerprint: Fingerprint, facts: NodeFacts, next: () => Promise<unknown>): Promise<unknown> {
     run.stats.resultReads++;
-    const bytes = await this.#guard(this.resultStore, "get", () => this.resultStore.get(fingerprint), undefined);
     let problem = "is missing from the result store";
+    let corrupt: unknown;
+    // A store that checks its own checksum reports damage with CorruptResultError (see ResultStore.get).
+    const bytes = await this.#guard(this.resultStore, "get", () => this.resultStore.get(fingerprint).catch((error: unknown) => {
+      if (!isCorruptResult(error)) throw error;
+      corrupt = error;
+      return undefined;
+    }), undefined);
     if (bytes !== undefined) {
       this.#noteSize(fingerprint, bytes.byteLength);
       try {
         return this.codec.decode(bytes);
       } catch (error) {
-        problem = `could not be read back (${errorText(error)})`;
-        // Remove the damaged bytes so the recomputed result is written in their place: a
-        // content-addressed set skips keys that already exist.
-        if (!this.#options.readOnly) await this.#guard(this.resultStore, "delete", () => this.resultStore.delete(fingerprint), undefined);
+        corrupt = error;
       }
+    }
+    if (corrupt !== undefined) {
+      problem = `could not be read back (${errorText(corrupt).replace(/^\[ham\] /, "")})`;
+      // Remove the damaged bytes so the recomputed result is written in their place: a
+      // content-addressed set skips keys that already exist. A read-only cache leaves them.
+      if (!this.#options.readOnly) await this.#guard(this.resultStore, "delete", () => this.resultStore.delete(fingerprint), undefined);
     }
     this.#warn(`node "${node.name}": cached result ${fingerprint} ${problem}; recomputing it`);
     let value: unknown;
@@ -650,6 +659,11 @@ interface NodeFacts {
 
 function newStats(): CacheStats {
   return { repositoryRoundTrips: 0, repositoryWrites: 0, resultReads: 0, resultWrites: 0 };
+}
+
+/** True for a CorruptResultError, also one from another copy of @ham/core (matched by name). */
+function isCorruptResult(error: unknown): boolean {
+  return error instanceof CorruptResultError || (error instanceof Error && error.name === "CorruptResultError");
 }
 
 function errorText(error: unknown): string {

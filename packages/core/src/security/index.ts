@@ -36,8 +36,8 @@ export function protectStores(
     resultStore = new SignedResultStore(resultStore, keys, warn);
   }
   if (options.readOnly === true) {
-    fingerprintStore = new ReadOnlyFingerprintRepository(fingerprintStore);
-    resultStore = new ReadOnlyResultStore(resultStore);
+    fingerprintStore = new ReadOnlyFingerprintRepository(fingerprintStore, warn);
+    resultStore = new ReadOnlyResultStore(resultStore, warn);
   }
   return { fingerprintStore, resultStore };
 }

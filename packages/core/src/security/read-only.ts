@@ -1,37 +1,93 @@
 // Read-only decorators: a cache that reads and hits from shared stores but never writes to them
 // (results, records, run history), e.g. for CI jobs of untrusted branches.
-import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, ResultStore, RunRecord } from "../contracts.js";
+import type {
+  Fingerprint,
+  FingerprintEntry,
+  FingerprintMeta,
+  FingerprintRepository,
+  ResultStore,
+  RunRecord,
+  StoreOpenOptions,
+} from "../contracts.js";
 
 /**
- * Wraps a FingerprintRepository: reads pass through, writes (`set`, `setMany`, `delete`, `saveRun`,
- * `deleteRuns`) are dropped. No `acquireLock`: a reader never makes writers wait for it.
+ * Opens the inner store read-only (`open({ readOnly: true })`) once, before its first use, so its
+ * own open and reads write nothing either (no migrations, compaction, temp clean-up, access times).
+ */
+class ReadOnlyOpener {
+  #opened: Promise<void> | undefined;
+  constructor(
+    private readonly inner: { open?(options?: StoreOpenOptions): Promise<void>; close?(): Promise<void> },
+    private readonly warn: ((message: string) => void) | undefined,
+  ) {}
+
+  open(): Promise<void> {
+    if (this.#opened === undefined) {
+      const options: StoreOpenOptions = this.warn ? { readOnly: true, warn: this.warn } : { readOnly: true };
+      const opening = this.inner.open ? this.inner.open(options) : Promise.resolve();
+      this.#opened = opening.catch((error: unknown) => {
+        this.#opened = undefined;
+        throw error;
+      });
+    }
+    return this.#opened;
+  }
+
+  async close(): Promise<void> {
+    this.#opened = undefined;
+    await this.inner.close?.();
+  }
+
+  /** Runs a read once the inner store is open read-only. */
+  async read<T>(action: () => Promise<T>): Promise<T> {
+    await this.open();
+    return action();
+  }
+}
+
+/**
+ * Wraps a FingerprintRepository: the inner one is opened read-only, reads pass through, writes
+ * (`set`, `setMany`, `delete`, `saveRun`, `deleteRuns`) are dropped. No `acquireLock`: a reader
+ * never makes writers wait for it.
  */
 export class ReadOnlyFingerprintRepository implements FingerprintRepository {
   readonly name: string;
   readonly inner: FingerprintRepository;
-  readonly open?: () => Promise<void>;
-  readonly close?: () => Promise<void>;
   readonly getMany?: (contextKeys: readonly string[]) => Promise<(Fingerprint | undefined)[]>;
   readonly getEntry?: (contextKey: string) => Promise<FingerprintEntry | undefined>;
   readonly entries?: () => AsyncIterable<FingerprintEntry>;
   readonly listRuns?: (options?: { limit?: number }) => Promise<RunRecord[]>;
   readonly getRun?: (runId: string) => Promise<RunRecord | undefined>;
+  readonly #opener: ReadOnlyOpener;
 
-  constructor(inner: FingerprintRepository) {
+  /** `warn` receives what the inner store reports on open (e.g. a missing cache folder). */
+  constructor(inner: FingerprintRepository, warn?: (message: string) => void) {
     this.inner = inner;
     this.name = inner.name;
     const i = inner;
-    if (i.open) this.open = () => i.open!();
-    if (i.close) this.close = () => i.close!();
-    if (i.getMany) this.getMany = (keys) => i.getMany!(keys);
-    if (i.getEntry) this.getEntry = (contextKey) => i.getEntry!(contextKey);
-    if (i.entries) this.entries = () => i.entries!();
-    if (i.listRuns) this.listRuns = (options) => i.listRuns!(options);
-    if (i.getRun) this.getRun = (runId) => i.getRun!(runId);
+    const o = (this.#opener = new ReadOnlyOpener(inner, warn));
+    if (i.getMany) this.getMany = (keys) => o.read(() => i.getMany!(keys));
+    if (i.getEntry) this.getEntry = (contextKey) => o.read(() => i.getEntry!(contextKey));
+    if (i.entries) {
+      this.entries = async function* () {
+        await o.open();
+        yield* i.entries!();
+      };
+    }
+    if (i.listRuns) this.listRuns = (options) => o.read(() => i.listRuns!(options));
+    if (i.getRun) this.getRun = (runId) => o.read(() => i.getRun!(runId));
+  }
+
+  open(): Promise<void> {
+    return this.#opener.open();
+  }
+
+  close(): Promise<void> {
+    return this.#opener.close();
   }
 
   get(contextKey: string): Promise<Fingerprint | undefined> {
-    return this.inner.get(contextKey);
+    return this.#opener.read(() => this.inner.get(contextKey));
   }
 
   async set(_contextKey: string, _fingerprint: Fingerprint, _meta: FingerprintMeta): Promise<void> {
@@ -47,33 +103,45 @@ export class ReadOnlyFingerprintRepository implements FingerprintRepository {
   async deleteRuns(_runIds: readonly string[]): Promise<void> {}
 }
 
-/** Wraps a ResultStore: reads pass through, `set` and `delete` are dropped. */
+/** Wraps a ResultStore: the inner one is opened read-only, reads pass through, `set` and `delete` are dropped. */
 export class ReadOnlyResultStore implements ResultStore {
   readonly name: string;
   readonly inner: ResultStore;
-  readonly open?: () => Promise<void>;
-  readonly close?: () => Promise<void>;
   readonly getMany?: (keys: readonly Fingerprint[]) => Promise<(Uint8Array | undefined)[]>;
   readonly list?: () => AsyncIterable<{ key: Fingerprint; bytes: number; lastAccess: number }>;
   readonly size?: () => Promise<number>;
+  readonly #opener: ReadOnlyOpener;
 
-  constructor(inner: ResultStore) {
+  /** `warn` receives what the inner store reports on open (e.g. a missing cache folder). */
+  constructor(inner: ResultStore, warn?: (message: string) => void) {
     this.inner = inner;
     this.name = inner.name;
     const i = inner;
-    if (i.open) this.open = () => i.open!();
-    if (i.close) this.close = () => i.close!();
-    if (i.getMany) this.getMany = (keys) => i.getMany!(keys);
-    if (i.list) this.list = () => i.list!();
-    if (i.size) this.size = () => i.size!();
+    const o = (this.#opener = new ReadOnlyOpener(inner, warn));
+    if (i.getMany) this.getMany = (keys) => o.read(() => i.getMany!(keys));
+    if (i.list) {
+      this.list = async function* () {
+        await o.open();
+        yield* i.list!();
+      };
+    }
+    if (i.size) this.size = () => o.read(() => i.size!());
+  }
+
+  open(): Promise<void> {
+    return this.#opener.open();
+  }
+
+  close(): Promise<void> {
+    return this.#opener.close();
   }
 
   has(key: Fingerprint): Promise<boolean> {
-    return this.inner.has(key);
+    return this.#opener.read(() => this.inner.has(key));
   }
 
   get(key: Fingerprint): Promise<Uint8Array | undefined> {
-    return this.inner.get(key);
+    return this.#opener.read(() => this.inner.get(key));
   }
 
   async set(_key: Fingerprint, _bytes: Uint8Array): Promise<void> {}

@@ -1,6 +1,6 @@
 // SignedFingerprintRepository: a decorator that signs every context key → fingerprint record with
 // HMAC-SHA256 and treats a record with a missing or wrong signature as a miss (with a warning).
-import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, ReleaseLock, RunRecord } from "../contracts.js";
+import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, ReleaseLock, RunRecord, StoreOpenOptions } from "../contracts.js";
 import { hmac, type ResolvedKey, sameMac, shortKey } from "./signing-keys.js";
 
 const DOMAIN = "ham-record-v1\u0000";
@@ -21,7 +21,7 @@ export class SignedFingerprintRepository implements FingerprintRepository {
   readonly #keys: readonly ResolvedKey[];
   readonly #warn: (message: string) => void;
   // Optional members exist only when the wrapped repository has them (the cache checks for them).
-  readonly open?: () => Promise<void>;
+  readonly open?: (options?: StoreOpenOptions) => Promise<void>;
   readonly close?: () => Promise<void>;
   readonly getMany?: (contextKeys: readonly string[]) => Promise<(Fingerprint | undefined)[]>;
   readonly setMany?: (entries: readonly FingerprintEntry[]) => Promise<void>;
@@ -40,7 +40,7 @@ export class SignedFingerprintRepository implements FingerprintRepository {
     this.#keys = keys;
     this.#warn = warn;
     const i = inner;
-    if (i.open) this.open = () => i.open!();
+    if (i.open) this.open = (options) => i.open!(options);
     if (i.close) this.close = () => i.close!();
     if (i.getMany) this.getMany = async (keys) => (await i.getMany!(keys)).map((stored, n) => this.#verify(keys[n] as string, stored));
     if (i.setMany) this.setMany = (entries) => i.setMany!(entries.map((e) => ({ ...e, fingerprint: this.#sign(e.contextKey, e.fingerprint) })));

@@ -1,6 +1,6 @@
 // SignedResultStore: a decorator that appends an HMAC-SHA256 trailer over (key, bytes) to every
 // stored result and treats a result with a missing or wrong signature as absent (with a warning).
-import type { Fingerprint, ResultStore } from "../contracts.js";
+import type { Fingerprint, ResultStore, StoreOpenOptions } from "../contracts.js";
 import { hmac, type ResolvedKey, sameMac, shortKey } from "./signing-keys.js";
 
 const DOMAIN = "ham-result-v1\u0000";
@@ -23,7 +23,7 @@ export class SignedResultStore implements ResultStore {
   readonly #warn: (message: string) => void;
   /** Keys whose stored bytes failed verification in this process (replaced on the next set). */
   readonly #rejected = new Set<Fingerprint>();
-  readonly open?: () => Promise<void>;
+  readonly open?: (options?: StoreOpenOptions) => Promise<void>;
   readonly close?: () => Promise<void>;
   readonly getMany?: (keys: readonly Fingerprint[]) => Promise<(Uint8Array | undefined)[]>;
   readonly list?: () => AsyncIterable<{ key: Fingerprint; bytes: number; lastAccess: number }>;
@@ -35,7 +35,7 @@ export class SignedResultStore implements ResultStore {
     this.#keys = keys;
     this.#warn = warn;
     const i = inner;
-    if (i.open) this.open = () => i.open!();
+    if (i.open) this.open = (options) => i.open!(options);
     if (i.close) this.close = () => i.close!();
     if (i.getMany) this.getMany = async (keys) => (await i.getMany!(keys)).map((bytes, n) => this.#verify(keys[n] as string, bytes));
     if (i.list) this.list = () => i.list!();

@@ -4,11 +4,11 @@ import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord } from "../contracts.js";
+import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord, StoreOpenOptions } from "../contracts.js";
 import { ConfigurationError, StoreError } from "../errors.js";
 import { atomicWriteFile, errorCode, fsyncDir, openRegularFile, readFrom, readRegularFile, removeStaleTemps, writeAll, writeNewFile, tempPath } from "./fs-util.js";
 import { runFileStem, runIdOfFileStem } from "./keys.js";
-import { assertNotClosed, toStoreError, type StoreState } from "./lifecycle.js";
+import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
 
 /** Options of FileFingerprintRepository. */
 export interface FileFingerprintRepositoryOptions {
@@ -76,6 +76,9 @@ const NEWLINE = 0x0a;
  * Compaction: on open, once `compactAfterSegments` segments are sealed (their process is gone, or
  * from another host and idle for a day), they are merged into one `…-compact-….log` and removed.
  * Segments of live processes are never touched.
+ *
+ * Opened with `{ readOnly: true }` it writes nothing: no folders, no temp clean-up, no compaction,
+ * and every write (`set`, `setMany`, `delete`, `saveRun`, `deleteRuns`) throws a StoreError.
  */
 export class FileFingerprintRepository implements FingerprintRepository {
   readonly name: string;
@@ -85,6 +88,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
   readonly #fsync: boolean;
   readonly #compactAfter: number;
   #state: StoreState = "initial";
+  #readOnly = false;
   #index = new Map<string, IndexRecord>();
   #segments = new Map<string, SegmentState>();
   #ownSegment: string | undefined;
@@ -112,13 +116,14 @@ export class FileFingerprintRepository implements FingerprintRepository {
     this.#compactAfter = compactAfterSegments;
   }
 
-  async open(): Promise<void> {
-    this.#open();
+  async open(options?: StoreOpenOptions): Promise<void> {
+    this.#open(options);
   }
 
   async close(): Promise<void> {
     if (this.#state === "closed") return;
     this.#state = "closed";
+    this.#readOnly = false;
     const fd = this.#ownFd;
     this.#ownFd = undefined;
     this.#ownSegment = undefined;
@@ -159,11 +164,13 @@ export class FileFingerprintRepository implements FingerprintRepository {
 
   async set(contextKey: string, fingerprint: Fingerprint, meta: FingerprintMeta): Promise<void> {
     this.#ready("set", contextKey);
+    if (this.#readOnly) throw readOnlyError(this.name, "set");
     this.#append("set", [this.#recordLine("set", contextKey, fingerprint, meta)]);
   }
 
   async setMany(entries: readonly FingerprintEntry[]): Promise<void> {
     this.#ready("setMany");
+    if (this.#readOnly) throw readOnlyError(this.name, "setMany");
     if (entries.length === 0) return;
     const lines = entries.map((e) => {
       checkContextKey(this.name, "setMany", e?.contextKey);
@@ -174,6 +181,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
 
   async delete(contextKey: string): Promise<void> {
     this.#ready("delete", contextKey);
+    if (this.#readOnly) throw readOnlyError(this.name, "delete");
     if (this.#index.get(contextKey)?.fingerprint === undefined) this.#refresh("delete");
     if (this.#index.get(contextKey)?.fingerprint === undefined) return;
     this.#append("delete", [{ k: contextKey, d: 1, w: this.#writeTime() }]);
@@ -191,6 +199,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
 
   async saveRun(run: RunRecord): Promise<void> {
     this.#ready("save run");
+    if (this.#readOnly) throw readOnlyError(this.name, "save run");
     if (typeof run?.runId !== "string" || run.runId === "" || run.runId.length > 200) {
       throw new StoreError(this.name, "save run", "the run needs a runId string of 1–200 characters");
     }
@@ -222,6 +231,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
 
   async deleteRuns(runIds: readonly string[]): Promise<void> {
     this.#ready("delete runs");
+    if (this.#readOnly) throw readOnlyError(this.name, "delete runs");
     for (const runId of runIds) {
       if (typeof runId !== "string" || runId === "" || runId.length > 200) continue;
       try {
@@ -242,14 +252,20 @@ export class FileFingerprintRepository implements FingerprintRepository {
     if (this.#state !== "open") this.#open();
   }
 
-  #open(): void {
+  #open(options?: StoreOpenOptions): void {
+    // Read-only lasts until close(): a later plain open() must not start writing.
+    if (options?.readOnly === true) this.#readOnly = true;
     if (this.#state === "open") return;
-    try {
-      this.#makeFolders();
-      removeStaleTemps(this.#metaDir);
-      removeStaleTemps(this.#runsDir);
-    } catch (error) {
-      throw toStoreError(this.name, "open", error, `creating folders under ${this.path}`);
+    if (this.#readOnly) {
+      if (!fs.existsSync(this.path)) options?.warn?.(missingFolderWarning(this.name, this.path));
+    } else {
+      try {
+        this.#makeFolders();
+        removeStaleTemps(this.#metaDir);
+        removeStaleTemps(this.#runsDir);
+      } catch (error) {
+        throw toStoreError(this.name, "open", error, `creating folders under ${this.path}`);
+      }
     }
     this.#index = new Map();
     this.#segments = new Map();
@@ -257,7 +273,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     this.#ownFd = undefined;
     this.#refresh("open");
     this.#state = "open";
-    this.#compactIfMany();
+    if (!this.#readOnly) this.#compactIfMany();
   }
 
   #makeFolders(): void {

@@ -1,11 +1,11 @@
 // FileResultStore: results as one content-addressed file each under `<path>/results/`, written atomically.
 import fs from "node:fs";
 import path from "node:path";
-import type { Fingerprint, ResultStore } from "../contracts.js";
+import type { Fingerprint, ResultStore, StoreOpenOptions } from "../contracts.js";
 import { ConfigurationError } from "../errors.js";
 import { atomicWriteFile, errorCode, isRegularFile, readRegularFile, removeStaleTemps } from "./fs-util.js";
 import { assertBytes, assertResultKey, resultFileName, resultKeyOfFileName, shardOf } from "./keys.js";
-import { assertNotClosed, toStoreError, type StoreState } from "./lifecycle.js";
+import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
 
 /** Options of FileResultStore. */
 export interface FileResultStoreOptions {
@@ -32,6 +32,9 @@ export interface FileResultStoreOptions {
  * concurrent processes and crashes never expose a partial result; temp files of dead writers are
  * removed by a later `open()` once they are 15 minutes old. Sync fs calls are used because they
  * are several times faster than fs.promises for small files.
+ *
+ * Opened with `{ readOnly: true }` it writes nothing: no folders, no temp clean-up, no access times
+ * (so `trackAccess` is off), and `set`/`delete` throw a StoreError.
  */
 export class FileResultStore implements ResultStore {
   readonly name: string;
@@ -41,6 +44,7 @@ export class FileResultStore implements ResultStore {
   readonly #fsync: boolean;
   readonly #trackAccess: boolean;
   #state: StoreState = "initial";
+  #readOnly = false;
 
   constructor(options: FileResultStoreOptions = {}) {
     const { path: root = ".ham_cache", fsync = false, trackAccess = true } = options;
@@ -59,12 +63,13 @@ export class FileResultStore implements ResultStore {
     this.#trackAccess = trackAccess;
   }
 
-  async open(): Promise<void> {
-    this.#open();
+  async open(options?: StoreOpenOptions): Promise<void> {
+    this.#open(options);
   }
 
   async close(): Promise<void> {
     this.#state = "closed";
+    this.#readOnly = false;
   }
 
   async has(key: Fingerprint): Promise<boolean> {
@@ -86,6 +91,7 @@ export class FileResultStore implements ResultStore {
 
   async set(key: Fingerprint, bytes: Uint8Array): Promise<void> {
     this.#ready("set", key);
+    if (this.#readOnly) throw readOnlyError(this.name, "set");
     assertBytes(this.name, key, bytes);
     const file = this.#fileOf(key);
     // Content-addressed: an existing file already holds these bytes, so the write is skipped.
@@ -110,6 +116,7 @@ export class FileResultStore implements ResultStore {
 
   async delete(key: Fingerprint): Promise<void> {
     this.#ready("delete", key);
+    if (this.#readOnly) throw readOnlyError(this.name, "delete");
     try {
       fs.unlinkSync(this.#fileOf(key));
     } catch (error) {
@@ -151,7 +158,7 @@ export class FileResultStore implements ResultStore {
     // A FIFO, socket, device or folder at a result's path is no result (and reading a FIFO would
     // block forever): it reads as missing, so the cache recomputes, and set() replaces it.
     if (typeof bytes === "string") return undefined;
-    if (this.#trackAccess) {
+    if (this.#trackAccess && !this.#readOnly) {
       const now = Date.now() / 1000;
       try {
         fs.utimesSync(file, now, now);
@@ -182,8 +189,15 @@ export class FileResultStore implements ResultStore {
     this.#open();
   }
 
-  #open(): void {
+  #open(options?: StoreOpenOptions): void {
+    // Read-only lasts until close(): a later plain open() must not start writing.
+    if (options?.readOnly === true) this.#readOnly = true;
     if (this.#state === "open") return;
+    if (this.#readOnly) {
+      if (!fs.existsSync(this.path)) options?.warn?.(missingFolderWarning(this.name, this.path));
+      this.#state = "open";
+      return;
+    }
     try {
       this.#makeFolders();
     } catch (error) {

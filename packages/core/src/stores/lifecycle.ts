@@ -17,3 +17,13 @@ export function toStoreError(store: string, operation: string, error: unknown, d
   const text = error instanceof Error ? error.message : String(error);
   return new StoreError(store, operation, detail ? `${detail}: ${text}` : text, { cause: error });
 }
+
+/** The StoreError for a write to a store opened with `open({ readOnly: true })` (for store authors too). */
+export function readOnlyError(store: string, operation: string): StoreError {
+  return new StoreError(store, operation, "the store was opened read-only (withCache({ readOnly: true })) and writes nothing; open it without readOnly to write");
+}
+
+/** The warning of a read-only file store whose cache folder does not exist (nothing is created). */
+export function missingFolderWarning(store: string, folder: string): string {
+  return `store "${store}": the cache folder ${folder} does not exist; a read-only cache creates nothing, so every node is a miss (computed, not stored). Point withCache({ path }) at an existing cache, or run once without readOnly to create it`;
+}

@@ -1,24 +1,28 @@
 // In-memory FingerprintRepository: the reference implementation of the contract, and for tests.
-import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord } from "../contracts.js";
+import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord, StoreOpenOptions } from "../contracts.js";
 import { StoreError } from "../errors.js";
-import { assertNotClosed, type StoreState } from "./lifecycle.js";
+import { assertNotClosed, readOnlyError, type StoreState } from "./lifecycle.js";
 
 /**
  * Keeps context key → fingerprint records and run history in maps. Records survive `close()` and a
  * later `open()` of the same instance (like a persistent store would); they vanish with the instance.
+ * Opened with `{ readOnly: true }`, writes throw a StoreError until `close()`.
  */
 export class MemoryFingerprintRepository implements FingerprintRepository {
   readonly name = "memory";
   #state: StoreState = "initial";
+  #readOnly = false;
   readonly #records = new Map<string, FingerprintEntry>();
   readonly #runs = new Map<string, RunRecord>();
 
-  async open(): Promise<void> {
+  async open(options?: StoreOpenOptions): Promise<void> {
+    if (options?.readOnly === true) this.#readOnly = true;
     this.#state = "open";
   }
 
   async close(): Promise<void> {
     this.#state = "closed";
+    this.#readOnly = false;
   }
 
   async get(contextKey: string): Promise<Fingerprint | undefined> {
@@ -28,6 +32,7 @@ export class MemoryFingerprintRepository implements FingerprintRepository {
 
   async set(contextKey: string, fingerprint: Fingerprint, meta: FingerprintMeta): Promise<void> {
     this.#check("set", contextKey);
+    if (this.#readOnly) throw readOnlyError(this.name, "set");
     this.#checkFingerprint(contextKey, fingerprint);
     this.#records.set(contextKey, entryOf(contextKey, fingerprint, meta));
   }
@@ -39,6 +44,7 @@ export class MemoryFingerprintRepository implements FingerprintRepository {
 
   async setMany(entries: readonly FingerprintEntry[]): Promise<void> {
     this.#check("setMany");
+    if (this.#readOnly) throw readOnlyError(this.name, "setMany");
     for (const entry of entries) {
       this.#checkKey("setMany", entry.contextKey);
       this.#checkFingerprint(entry.contextKey, entry.fingerprint);
@@ -53,6 +59,7 @@ export class MemoryFingerprintRepository implements FingerprintRepository {
 
   async delete(contextKey: string): Promise<void> {
     this.#check("delete", contextKey);
+    if (this.#readOnly) throw readOnlyError(this.name, "delete");
     this.#records.delete(contextKey);
   }
 
@@ -64,6 +71,7 @@ export class MemoryFingerprintRepository implements FingerprintRepository {
 
   async saveRun(run: RunRecord): Promise<void> {
     this.#check("save run");
+    if (this.#readOnly) throw readOnlyError(this.name, "save run");
     if (typeof run?.runId !== "string" || run.runId === "") {
       throw new StoreError(this.name, "save run", "the run has no runId string");
     }
@@ -86,6 +94,7 @@ export class MemoryFingerprintRepository implements FingerprintRepository {
 
   async deleteRuns(runIds: readonly string[]): Promise<void> {
     this.#check("delete runs");
+    if (this.#readOnly) throw readOnlyError(this.name, "delete runs");
     for (const id of runIds) this.#runs.delete(id);
   }
 

@@ -1,7 +1,7 @@
 // In-memory ResultStore: the reference implementation of the contract, and for tests.
-import type { Fingerprint, ResultStore } from "../contracts.js";
+import type { Fingerprint, ResultStore, StoreOpenOptions } from "../contracts.js";
 import { assertBytes, assertResultKey } from "./keys.js";
-import { assertNotClosed, type StoreState } from "./lifecycle.js";
+import { assertNotClosed, readOnlyError, type StoreState } from "./lifecycle.js";
 
 interface MemoryResult {
   readonly bytes: Uint8Array;
@@ -11,19 +11,23 @@ interface MemoryResult {
 /**
  * Keeps result bytes in a map. Bytes are copied on `set` and on `get`, because decoded values (typed
  * arrays from v8.deserialize) may be views into the returned buffer: a caller mutating its result
- * must never change what the store holds. Keys follow the same rules as the file store.
+ * must never change what the store holds. Keys follow the same rules as the file store. Opened with
+ * `{ readOnly: true }`, reads leave `lastAccess` alone and writes throw a StoreError until `close()`.
  */
 export class MemoryResultStore implements ResultStore {
   readonly name = "memory";
   #state: StoreState = "initial";
+  #readOnly = false;
   readonly #results = new Map<string, MemoryResult>();
 
-  async open(): Promise<void> {
+  async open(options?: StoreOpenOptions): Promise<void> {
+    if (options?.readOnly === true) this.#readOnly = true;
     this.#state = "open";
   }
 
   async close(): Promise<void> {
     this.#state = "closed";
+    this.#readOnly = false;
   }
 
   async has(key: Fingerprint): Promise<boolean> {
@@ -38,6 +42,7 @@ export class MemoryResultStore implements ResultStore {
 
   async set(key: Fingerprint, bytes: Uint8Array): Promise<void> {
     this.#check("set", key);
+    if (this.#readOnly) throw readOnlyError(this.name, "set");
     // Content-addressed: the same key always holds the same bytes, so an existing entry is kept.
     assertBytes(this.name, key, bytes);
     if (this.#results.has(key)) return;
@@ -46,6 +51,7 @@ export class MemoryResultStore implements ResultStore {
 
   async delete(key: Fingerprint): Promise<void> {
     this.#check("delete", key);
+    if (this.#readOnly) throw readOnlyError(this.name, "delete");
     this.#results.delete(key);
   }
 
@@ -71,7 +77,7 @@ export class MemoryResultStore implements ResultStore {
   #read(key: string): Uint8Array | undefined {
     const found = this.#results.get(key);
     if (found === undefined) return undefined;
-    found.lastAccess = Date.now();
+    if (!this.#readOnly) found.lastAccess = Date.now();
     return found.bytes.slice();
   }
 
