@@ -462,7 +462,8 @@ export class SmartCache implements Adapter, CachingStrategy {
   }
 
   #expired(node: string, contextKey: string): Promise<string | undefined> {
-    return this.#guard(this.fingerprintStore, "getEntry", () => this.#lifecycle.expired(node, contextKey), undefined);
+    // A store error (onStoreError: "warn") leaves the age unknown: never count that as fresh.
+    return this.#guard(this.fingerprintStore, "getEntry", () => this.#lifecycle.expired(node, contextKey), "computed: the stored entry's age could not be read (store error)");
   }
 
   async #lock(contextKey: string): Promise<(() => Promise<void>) | undefined> {
