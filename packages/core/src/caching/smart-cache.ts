@@ -190,7 +190,7 @@ export class SmartCache implements Adapter, CachingStrategy {
   async getResult(fingerprint: Fingerprint): Promise<unknown> {
     await this.open();
     const bytes = await this.#guard(this.resultStore, "get", () => this.resultStore.get(fingerprint), undefined);
-    return bytes === undefined ? undefined : this.codec.decode(bytes);
+    return bytes === undefined ? undefined : this.codec.decode(bytes, fingerprint);
   }
 
   /** Why `node` ran or hit in the last run (or in run `runId` from the history). */
@@ -497,7 +497,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (exists) return true;
     let bytes: Uint8Array;
     try {
-      bytes = this.codec.encode(value);
+      bytes = this.codec.encode(value, undefined, fingerprint);
     } catch (error) {
       this.#warn(`node "${node.name}": its result is not cached because it cannot be encoded (${errorText(error)}); register a codec for it with withCache({ codecs })`);
       return false;
@@ -524,7 +524,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (bytes !== undefined) {
       this.#noteSize(fingerprint, bytes.byteLength);
       try {
-        return this.codec.decode(bytes);
+        return this.codec.decode(bytes, fingerprint);
       } catch (error) {
         problem = `could not be read back (${errorText(error)})`;
         // Remove the damaged bytes so the recomputed result is written in their place: a
