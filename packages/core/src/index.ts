@@ -98,5 +98,7 @@ export {
   FileResultStore,
   type FileFingerprintRepositoryOptions,
   type FileResultStoreOptions,
+  readRuns,
+  readRun,
 } from "./stores/index.js";
 export { v8Codec, ResultCodec, CodecError, CorruptResultError, type ResultCodecOptions } from "./codec/index.js";

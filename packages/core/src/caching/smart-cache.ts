@@ -25,7 +25,7 @@ import { isUniqueFingerprint } from "./unique.js";
 import { hashString } from "../fingerprint/bytes.js";
 import type { GraphNode, ParamInfo } from "../graph/graph.js";
 import { protectStores } from "../security/index.js";
-import { FileFingerprintRepository, FileResultStore } from "../stores/index.js";
+import { FileFingerprintRepository, FileResultStore, readRuns } from "../stores/index.js";
 import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
 import { encodeDict } from "./encode-dict.js";
 import { type Explanation, explainNode } from "./explain.js";
@@ -202,7 +202,7 @@ export class SmartCache implements Adapter, CachingStrategy {
   /** Run history, newest first (empty when the repository keeps none). */
   async listRuns(options: { limit?: number } = {}) {
     await this.open();
-    return this.fingerprintStore.listRuns ? this.fingerprintStore.listRuns(options) : [];
+    return readRuns(this.fingerprintStore, options);
   }
 
   /** Removes old runs, records and results by the rules of GcOptions (see docs/cache-lifecycle.md). */

@@ -3,3 +3,4 @@ export { MemoryFingerprintRepository } from "./memory-repository.js";
 export { MemoryResultStore } from "./memory-result-store.js";
 export { FileFingerprintRepository, type FileFingerprintRepositoryOptions } from "./file-repository.js";
 export { FileResultStore, type FileResultStoreOptions } from "./file-result-store.js";
+export { readRuns, readRun } from "./run-history.js";
