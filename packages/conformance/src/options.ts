@@ -20,6 +20,7 @@ export type StoreFactory<T> = (ctx: ConformanceContext) => T | Promise<T>;
 
 /** Groups of the result store suite that an implementation may switch off (with a reason). */
 export const resultStoreGroups = [
+  "signing",
   "batch",
   "persistence",
   "concurrency",
@@ -32,6 +33,7 @@ export type ResultStoreGroup = (typeof resultStoreGroups)[number];
 
 /** Groups of the fingerprint repository suite that an implementation may switch off (with a reason). */
 export const fingerprintRepositoryGroups = [
+  "signing",
   "batch",
   "runHistory",
   "persistence",
