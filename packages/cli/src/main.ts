@@ -13,6 +13,8 @@ import {
   isHamError,
   parseDuration,
   parseSize,
+  readRun,
+  readRuns,
   summarizeCache,
   summarizeRun,
 } from "@ham/core";
@@ -128,7 +130,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
         break;
       }
       case "runs": {
-        const runs = cache.stores.fingerprintStore.listRuns ? await cache.stores.fingerprintStore.listRuns({ limit: count ?? 20 }) : [];
+        const runs = await readRuns(cache.stores.fingerprintStore, { limit: count ?? 20 });
         const summaries = runs.map(summarizeRun);
         out(json ? JSON.stringify(summaries, null, 2) : formatRuns(cache.source, summaries));
         break;
@@ -191,12 +193,12 @@ async function resolveRun(cache: OpenedCache, text: string): Promise<string> {
   const repo = cache.stores.fingerprintStore;
   if (!repo.listRuns) throw new ConfigurationError(`${repo.name} keeps no run history, so there is nothing to explain`);
   if (text === "latest" || text === "last") {
-    const [newest] = await repo.listRuns({ limit: 1 });
+    const [newest] = await readRuns(repo, { limit: 1 });
     if (!newest) throw new ConfigurationError(`the run history of ${cache.source} is empty; run a cached dataflow first`);
     return newest.runId;
   }
-  if (repo.getRun && (await repo.getRun(text))) return text;
-  const matches: RunRecord[] = (await repo.listRuns()).filter((r) => r.runId.startsWith(text));
+  if (await readRun(repo, text)) return text;
+  const matches: RunRecord[] = (await readRuns(repo)).filter((r) => r.runId.startsWith(text));
   if (matches.length === 1) return (matches[0] as RunRecord).runId;
   if (matches.length === 0) throw new ConfigurationError(`no run "${text}" in the history of ${cache.source}; list runs with: ham cache runs`);
   throw new ConfigurationError(`run "${text}" is ambiguous (${matches.length} runs start with it); give more of the id`);

@@ -124,6 +124,17 @@ describe("ham in-process", () => {
     expect(unknown.stderr).toMatch(/no run "zzz" in the history of \.ham_cache; list runs with: ham cache runs/);
   });
 
+  it("cache runs, explain and stats on a malformed run file fail with one line naming the store and the run", async () => {
+    const copy = await project("malformed-history");
+    fs.writeFileSync(path.join(copy, ".ham_cache", "runs", "bad.json"), JSON.stringify({ runId: "bad", startedAt: Date.now() + 1000, durationMs: 1, outputs: [], nodes: 5 }));
+    for (const args of [["cache", "runs"], ["cache", "explain", "latest", "total"], ["cache", "explain", "bad", "total"], ["cache", "stats"]]) {
+      const { code, stderr } = await hamIn(copy, args);
+      expect(code, args.join(" ")).toBe(1);
+      expect(stderr.trim().split("\n")).toHaveLength(1);
+      expect(stderr).toMatch(/^\[ham\] store "file:.*\.ham_cache" failed to read run history: run "bad" in the history is malformed \(nodes is 5, not a list\)/);
+    }
+  });
+
   it("cache gc --dry-run removes nothing; cache clear empties the cache", async () => {
     const copy = await project("clear");
     const dry = await hamIn(copy, ["cache", "gc", "--keep-runs", "0", "--grace", "0", "--dry-run"]);

@@ -8,6 +8,7 @@ import { FileFingerprintRepository, FileResultStore, MemoryFingerprintRepository
 import { LevelFingerprintRepository, LevelResultStore } from "@ham/store-level";
 import { PostgresFingerprintRepository, PostgresResultStore } from "@ham/store-postgres";
 import { afterAll, describe, it } from "vitest";
+import { historyScenario } from "./history-scenario.js";
 import { type StoreUnderTest, gcScenario } from "./scenario.js";
 import { describeWithEnv } from "./services.js";
 
@@ -26,18 +27,22 @@ const closeBoth = (stores: StoreUnderTest) => async () => {
 };
 
 describe("memory stores", () => {
-  gcScenario(() => opened({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() }));
+  const make = () => opened({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() });
+  gcScenario(make);
+  historyScenario(make);
 });
 
 describe("file stores", () => {
-  gcScenario(() => {
+  const make = () => {
     const dir = path.join(root, `file-${unique()}`);
     return opened({ fingerprintStore: new FileFingerprintRepository({ path: dir }), resultStore: new FileResultStore({ path: dir }) });
-  });
+  };
+  gcScenario(make);
+  historyScenario(make);
 });
 
 describe("LevelDB stores", () => {
-  gcScenario(async () => {
+  const make = async () => {
     const dir = path.join(root, `level-${unique()}`);
     const stores: StoreUnderTest = {
       fingerprintStore: new LevelFingerprintRepository({ location: path.join(dir, "repository") }),
@@ -45,16 +50,20 @@ describe("LevelDB stores", () => {
     };
     stores.cleanup = closeBoth(stores);
     return opened(stores);
-  });
+  };
+  gcScenario(make);
+  historyScenario(make);
 });
 
 describeWithEnv("PostgreSQL stores", ["HAM_PG_URL"], (env) => {
-  gcScenario(async () => {
+  const make = async () => {
     const options = { connectionString: env.HAM_PG_URL as string, tablePrefix: `gc_${unique()}_` };
     const stores: StoreUnderTest = { fingerprintStore: new PostgresFingerprintRepository(options), resultStore: new PostgresResultStore(options) };
     stores.cleanup = closeBoth(stores);
     return opened(stores);
-  });
+  };
+  gcScenario(make);
+  historyScenario(make);
 });
 
 describeWithEnv("S3 result store (file repository)", ["HAM_S3_ENDPOINT", "HAM_S3_REGION"], (env) => {

@@ -9,6 +9,7 @@ import {
 } from "./fingerprinter-checks.js";
 import { type Check, type Openable, type RunCheckOptions, runCheck } from "./harness.js";
 import { resultStoreChecks } from "./result-store-checks.js";
+import { repositorySigningChecks, resultSigningChecks } from "./signing-checks.js";
 import {
   type FingerprinterGroup,
   type FingerprintRepositorySuiteOptions,
@@ -98,7 +99,7 @@ function describeGroups<Group extends string, C extends { readonly group: string
  *   `namespace`: the same namespace gives the same data (persistence is tested by closing one
  *   instance and making another), a new namespace gives empty data.
  * @param options `skip` switches groups off, each with a printed reason
- *   (`batch`, `persistence`, `concurrency`, `sharedAccess`, `lifecycle`, `listing`, `largeValues`);
+ *   (`signing`, `batch`, `persistence`, `concurrency`, `sharedAccess`, `lifecycle`, `listing`, `largeValues`);
  *   `cleanup` removes a namespace's data after each check; `timeout` per test in ms.
  *   Optional members the store lacks (getMany, list, size, open, close) are skipped with a printed reason.
  */
@@ -107,7 +108,7 @@ export function describeResultStore(
   factory: StoreFactory<ResultStore>,
   options: ResultStoreSuiteOptions = {},
 ): void {
-  describeStoreSuite(`ResultStore conformance: ${name}`, resultStoreGroups, resultStoreChecks, factory, options);
+  describeStoreSuite(`ResultStore conformance: ${name}`, resultStoreGroups, [...resultStoreChecks, ...resultSigningChecks], factory, options);
 }
 
 /**
@@ -120,7 +121,7 @@ export function describeResultStore(
  * @param name shown in the test report.
  * @param factory as for `describeResultStore`: same namespace, same data; new namespace, empty.
  * @param options `skip` switches groups off, each with a printed reason
- *   (`batch`, `runHistory`, `persistence`, `concurrency`, `sharedAccess`, `lifecycle`, `listing`);
+ *   (`signing`, `batch`, `runHistory`, `persistence`, `concurrency`, `sharedAccess`, `lifecycle`, `listing`);
  *   `cleanup` and `timeout` as for `describeResultStore`. Optional members the repository lacks
  *   (getMany, setMany, getEntry, delete, entries, run history, open, close) are skipped with a printed reason.
  */
@@ -132,7 +133,7 @@ export function describeFingerprintRepository(
   describeStoreSuite(
     `FingerprintRepository conformance: ${name}`,
     fingerprintRepositoryGroups,
-    fingerprintRepositoryChecks,
+    [...fingerprintRepositoryChecks, ...repositorySigningChecks],
     factory,
     options,
   );

@@ -22,6 +22,7 @@ export { runCheck, CheckSkipped } from "./harness.js";
 export type { Check, CheckResult, Harness, Openable, RunCheckOptions } from "./harness.js";
 export { resultStoreChecks } from "./result-store-checks.js";
 export { fingerprintRepositoryChecks } from "./fingerprint-repository-checks.js";
+export { repositorySigningChecks, resultSigningChecks } from "./signing-checks.js";
 export { fingerprinterChecks, runFingerprinterCheck, makeFingerprintContext } from "./fingerprinter-checks.js";
 export type {
   FingerprinterCheck,

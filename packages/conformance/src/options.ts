@@ -21,6 +21,7 @@ export type StoreFactory<T> = (ctx: ConformanceContext) => T | Promise<T>;
 
 /** Groups of the result store suite that an implementation may switch off (with a reason). */
 export const resultStoreGroups = [
+  "signing",
   "batch",
   "persistence",
   "concurrency",
@@ -35,6 +36,7 @@ export type ResultStoreGroup = (typeof resultStoreGroups)[number];
 
 /** Groups of the fingerprint repository suite that an implementation may switch off (with a reason). */
 export const fingerprintRepositoryGroups = [
+  "signing",
   "batch",
   "runHistory",
   "persistence",

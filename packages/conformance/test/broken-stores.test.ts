@@ -6,6 +6,7 @@ import {
   describeResultStore,
   fingerprinterChecks,
   fingerprintRepositoryChecks,
+  repositorySigningChecks,
   resultStoreChecks,
   runCheck,
   runFingerprinterCheck,
@@ -21,7 +22,7 @@ function resultCheck(name: string): Check<ResultStore> {
 }
 
 function repositoryCheck(name: string): Check<FingerprintRepository> {
-  const found = fingerprintRepositoryChecks.find((c) => c.name === name);
+  const found = [...fingerprintRepositoryChecks, ...repositorySigningChecks].find((c) => c.name === name);
   if (!found) throw new Error(`no repository check named "${name}"`);
   return found as Check<FingerprintRepository>;
 }
@@ -152,6 +153,13 @@ class WritesOnOpenRepository extends ReferenceFingerprintRepository {
   }
 }
 
+class SecondsRepository extends ReferenceFingerprintRepository {
+  // Keeps createdAt in whole seconds, as a store with a seconds column would.
+  override async set(...[contextKey, fingerprint, meta]: Parameters<ReferenceFingerprintRepository["set"]>): Promise<void> {
+    await super.set(contextKey, fingerprint, { ...meta, createdAt: Math.floor(meta.createdAt / 1000) * 1000 });
+  }
+}
+
 async function expectFailure<T extends Openable>(check: Check<T>, factory: (ctx: { namespace: string }) => T, pattern: RegExp) {
   await expect(runCheck(check, factory)).rejects.toThrow(pattern);
 }
@@ -239,6 +247,13 @@ describe("the repository checks fail on broken repositories", () => {
   it("a repository that keeps the first write fails the overwrite check", async () => {
     await expectFailure(repositoryCheck("a later set of the same key replaces the fingerprint and its meta"), ({ namespace }) => new IgnoresOverwriteRepository(namespace), /expected "fpNew", got "fpOld"/);
   });
+  it("a repository that rounds createdAt fails the signing check (a signed cache would never hit with maxAge)", async () => {
+    await expectFailure(
+      repositoryCheck("a signed cache hits its own records, meta read back through getEntry included, without warnings"),
+      ({ namespace }) => new SecondsRepository(namespace),
+      /second run: B .*expected "hit", got "computed"/,
+    );
+  });
   it("a repository listing runs oldest first fails the run history check", async () => {
     await expectFailure(repositoryCheck("saveRun / getRun round-trip a run; listRuns is newest first and honours limit"), ({ namespace }) => new OldestFirstRepository(namespace), /newest first/);
   });
@@ -276,6 +291,6 @@ describe("suite options", () => {
   it("a skip of an unknown group is a TypeError naming the known groups", () => {
     expect(() =>
       describeResultStore("x", ({ namespace }) => new ReferenceResultStore(namespace), { skip: { persistance: "typo" } as never }),
-    ).toThrow(/unknown group "persistance"; known groups: batch, persistence/);
+    ).toThrow(/unknown group "persistance"; known groups: signing, batch, persistence/);
   });
 });

@@ -338,10 +338,10 @@ export interface ExecutorCache {
   codeVersion(node: string): string | undefined;
   /** Fingerprints a value the way the cache does (custom fingerprinters first). */
   fingerprint(value: unknown, node: string): Fingerprint;
-  /** Encodes a value the way the cache stores results. */
-  encode(value: unknown): Uint8Array;
-  /** Decodes bytes the cache (or a worker using the same codecs) stored. */
-  decode(bytes: Uint8Array): unknown;
+  /** Encodes a value the way the cache stores results; give the key it will be stored under (the envelope names it). */
+  encode(value: unknown, fingerprint?: Fingerprint): Uint8Array;
+  /** Decodes bytes the cache (or a worker using the same codecs) stored; with `fingerprint`, refuses bytes written for another key. */
+  decode(bytes: Uint8Array, fingerprint?: Fingerprint): unknown;
 }
 
 /** What an executor learns when the driver is built. */

@@ -103,5 +103,7 @@ export {
   type FileFingerprintRepositoryOptions,
   type FileResultStoreOptions,
   readOnlyError,
+  readRuns,
+  readRun,
 } from "./stores/index.js";
 export { v8Codec, ResultCodec, CodecError, CorruptResultError, type ResultCodecOptions } from "./codec/index.js";

@@ -122,7 +122,7 @@ export class BullMQExecutor implements Executor {
     }
     this.#stored.add(result.value.fingerprint);
     this.#onRun?.({ node: task.node.name, worker: result.value.worker, durationMs: result.value.durationMs, attempts: result.attempts });
-    return cache.decode(bytes);
+    return cache.decode(bytes, result.value.fingerprint);
   }
 
   /** Stops listening and closes the queue's connections. */
@@ -154,7 +154,7 @@ export class BullMQExecutor implements Executor {
       const fingerprint = known ?? cache.fingerprint(value, dep);
       let bytes: Uint8Array;
       try {
-        bytes = cache.encode(value);
+        bytes = cache.encode(value, fingerprint);
       } catch (error) {
         throw new ConfigurationError(
           `[bullmq] node "${task.node.name}" needs "${dep}", whose value cannot be encoded for the workers (${error instanceof Error ? error.message : String(error)}); register a codec with withCache({ codecs }) or run "${task.node.name}" in the driver with tag({ executor: "main" })`,

@@ -117,7 +117,7 @@ export function runWorker(options: RunWorkerOptions): HamWorker {
       const fingerprint = fingerprinter.fingerprint(value, { node: data.node, ...(node.cache?.fingerprint ? { mode: node.cache.fingerprint } : {}) });
       let bytes: Uint8Array;
       try {
-        bytes = codec.encode(value);
+        bytes = codec.encode(value, undefined, fingerprint);
       } catch (error) {
         throw new UnrecoverableError(`node "${data.node}" returned a value that cannot be encoded to send back (${error instanceof Error ? error.message : String(error)}); register a codec, or tag the node executor: "main"`);
       }
@@ -167,7 +167,7 @@ async function readInputs(store: ResultStore, codec: ResultCodec, data: NodeJobD
       if (bytes === undefined) {
         throw new StoreError(store.name, "get", `input "${dep}" of node "${data.node}" (${keys[i]}) is not in the result store; do the driver and the workers use the same result store?`);
       }
-      return [dep, codec.decode(bytes)];
+      return [dep, codec.decode(bytes, keys[i])];
     }),
   );
 }

@@ -2,6 +2,7 @@
 import type { FingerprintRepository, NodeOutcome, NodeRunRecord } from "../contracts.js";
 import { HamError } from "../errors.js";
 import { named } from "../graph/names.js";
+import { readRun, readRuns } from "../stores/run-history.js";
 
 /** Why a node hit or ran. `reason` is the sentence; the other fields are the facts behind it. */
 export interface Explanation {
@@ -31,7 +32,7 @@ export async function explainNode(
   let record: NodeRunRecord | undefined;
   let targetRun = runId ?? lastRunId;
   if (runId !== undefined && runId !== lastRunId) {
-    const run = await repository.getRun?.(runId);
+    const run = await readRun(repository, runId);
     if (!run) throw new HamError(`explain: run "${runId}" is not in the history of ${repository.name}; list runs with dr.cache.listRuns()`);
     record = run.nodes.find((n) => n.node === node);
   } else {
@@ -89,9 +90,8 @@ async function previousRecord(
   currentRunId: string | undefined,
   node: string,
 ): Promise<{ runId: string; record: NodeRunRecord } | undefined> {
-  if (!repository.listRuns) return undefined;
   // Newest first; runs started in the same millisecond are ordered by id, which sorts in start order.
-  const runs = (await repository.listRuns({ limit: HISTORY_DEPTH })).sort(
+  const runs = (await readRuns(repository, { limit: HISTORY_DEPTH })).sort(
     (a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0),
   );
   for (const run of runs) {

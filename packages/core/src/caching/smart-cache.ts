@@ -28,7 +28,7 @@ import { hashString } from "../fingerprint/bytes.js";
 import type { GraphNode, ParamInfo } from "../graph/graph.js";
 import { hasName, named, setNamed } from "../graph/names.js";
 import { protectStores } from "../security/index.js";
-import { FileFingerprintRepository, FileResultStore } from "../stores/index.js";
+import { FileFingerprintRepository, FileResultStore, readRuns } from "../stores/index.js";
 import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
 import { volatileDefaultParams } from "../identity/code-identity.js";
 import { encodeDict } from "./encode-dict.js";
@@ -209,7 +209,7 @@ export class SmartCache implements Adapter, CachingStrategy {
   async getResult(fingerprint: Fingerprint): Promise<unknown> {
     await this.open();
     const bytes = await this.#guard(this.resultStore, "get", () => this.resultStore.get(fingerprint), undefined);
-    return bytes === undefined ? undefined : this.codec.decode(bytes);
+    return bytes === undefined ? undefined : this.codec.decode(bytes, fingerprint);
   }
 
   /** Why `node` ran or hit in the last run (or in run `runId` from the history). */
@@ -221,7 +221,7 @@ export class SmartCache implements Adapter, CachingStrategy {
   /** Run history, newest first (empty when the repository keeps none). */
   async listRuns(options: { limit?: number } = {}) {
     await this.open();
-    return this.fingerprintStore.listRuns ? this.fingerprintStore.listRuns(options) : [];
+    return readRuns(this.fingerprintStore, options);
   }
 
   /** Removes old runs, records and results by the rules of GcOptions (see docs/cache-lifecycle.md). */
@@ -507,7 +507,8 @@ export class SmartCache implements Adapter, CachingStrategy {
   }
 
   #expired(node: string, contextKey: string): Promise<string | undefined> {
-    return this.#guard(this.fingerprintStore, "getEntry", () => this.#lifecycle.expired(node, contextKey), undefined);
+    // A store error (onStoreError: "warn") leaves the age unknown: never count that as fresh.
+    return this.#guard(this.fingerprintStore, "getEntry", () => this.#lifecycle.expired(node, contextKey), "computed: the stored entry's age could not be read (store error)");
   }
 
   async #lock(contextKey: string): Promise<(() => Promise<void>) | undefined> {
@@ -541,7 +542,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (exists) return true;
     let bytes: Uint8Array;
     try {
-      bytes = this.codec.encode(value);
+      bytes = this.codec.encode(value, undefined, fingerprint);
     } catch (error) {
       this.#warn(`node "${node.name}": its result is not cached because it cannot be encoded (${errorText(error)}); register a codec for it with withCache({ codecs })`);
       return false;
@@ -574,7 +575,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (bytes !== undefined) {
       this.#noteSize(fingerprint, bytes.byteLength);
       try {
-        return this.codec.decode(bytes);
+        return this.codec.decode(bytes, fingerprint);
       } catch (error) {
         corrupt = error;
       }

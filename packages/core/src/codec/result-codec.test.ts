@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Codec } from "../contracts.js";
 import { ConfigurationError, HamError } from "../errors.js";
 import { hashingReady } from "../fingerprint/bytes.js";
-import { CodecError, CorruptResultError, ResultCodec, v8Codec } from "./index.js";
+import { CodecError, CorruptResultError, RESULT_FORMAT_VERSION, ResultCodec, v8Codec } from "./index.js";
 
 beforeAll(async () => {
   await hashingReady();
@@ -72,7 +72,7 @@ describe("ResultCodec round trips", () => {
   it("the envelope starts with HAM, the format version and the codec name", () => {
     const bytes = Buffer.from(codec.encode(1));
     expect(bytes.subarray(0, 3).toString("latin1")).toBe("HAM");
-    expect(bytes[3]).toBe(1);
+    expect(bytes[3]).toBe(RESULT_FORMAT_VERSION);
     expect(bytes[4]).toBe(2);
     expect(bytes.subarray(5, 7).toString("utf8")).toBe("v8");
   });
@@ -183,7 +183,7 @@ describe("ResultCodec detects damaged bytes", () => {
 
   it("an absurd claimed payload size is refused before anything is read or allocated", () => {
     const bytes = good();
-    const lengthAt = 5 + 2 + 8;
+    const lengthAt = 9 + 7 + 8; // header "HAM" v len "v8" keylen (9), padding (7), checksum (8)
     bytes.writeUInt32BE(0x00ffffff, lengthAt); // ~2^56 bytes
     expect(corrupt(bytes).message).toMatch(/claims a payload of \d+ bytes, above maxResultBytes/);
     const limited = new ResultCodec({ maxResultBytes: 10 });

@@ -1,7 +1,8 @@
 // ResultCodec: picks a codec per value and wraps its bytes in a verified envelope (magic, codec
-// name, xxh64 checksum, length), so damaged or truncated results are detected, never returned.
+// name, the fingerprint it was written for, xxh64 checksum, length), so damaged, truncated or
+// misplaced results are detected, never returned.
 import { constants as bufferConstants } from "node:buffer";
-import type { Codec } from "../contracts.js";
+import type { Codec, Fingerprint } from "../contracts.js";
 import { ConfigurationError } from "../errors.js";
 import { xxh64 } from "../fingerprint/bytes.js";
 import { CodecError, CorruptResultError } from "./errors.js";
@@ -18,21 +19,30 @@ export interface ResultCodecOptions {
   maxResultBytes?: number;
 }
 
-/** Envelope format version written after the magic bytes. */
-export const RESULT_FORMAT_VERSION = 1;
+/**
+ * Envelope format version written after the magic bytes. Version 2 added the fingerprint the result
+ * was written for; version 1 envelopes (which cannot say whose bytes they are) are reported corrupt,
+ * so a cache recomputes them once after an upgrade rather than trusting them.
+ */
+export const RESULT_FORMAT_VERSION = 2;
 
-// Layout: "HAM" | version (1) | name length (1) | name (UTF-8) | zero padding to align the payload
-//         to 8 bytes | xxh64 of payload (8, big-endian) | payload length (8, big-endian) | payload. About 24 bytes for "v8"; no compression,
-// which would cost more per small value than the whole warm-path budget (DESIGN.md).
+// Layout: "HAM" | version (1) | name length (1) | name (UTF-8) | key length (2, big-endian) | key
+//         (the fingerprint the result is stored under, ASCII; empty when written for no key) | zero
+//         padding to align the payload to 8 bytes | xxh64 of payload, seeded with xxh64 of the key
+//         (8, big-endian) | payload length (8, big-endian) | payload.
+// About 48 bytes for "v8" and a default fingerprint; no compression, which would cost more per
+// small value than the whole warm-path budget (DESIGN.md).
 const MAGIC = [0x48, 0x41, 0x4d] as const;
 const FIXED_HEADER = 5;
+const KEY_LENGTH_BYTES = 2;
+const MAX_KEY_BYTES = 0xffff;
 const TRAILER = 16;
 const TWO_32 = 2 ** 32;
 const RESERVED_TRAILER = Buffer.alloc(TRAILER);
 
 interface Registered {
   readonly codec: Codec;
-  /** The header up to the checksum, precomputed: magic, version, name length, name. */
+  /** The start of the header, precomputed: magic, version, name length, name. */
   readonly prefix: Buffer;
 }
 
@@ -74,11 +84,15 @@ export class ResultCodec {
   }
 
   /**
-   * Encodes `value` with the first custom codec that accepts it, else v8. Throws a CodecError
-   * naming the codec (and `node`, when given) if the value cannot be encoded or is too large.
+   * Encodes `value` with the first custom codec that accepts it, else v8. `fingerprint` is the key
+   * the bytes will be stored under: the envelope names it, and `decode(bytes, fingerprint)` refuses
+   * bytes written for another key. Throws a CodecError naming the codec (and `node`, when given)
+   * if the value cannot be encoded or is too large.
    */
-  encode(value: unknown, node?: string): Uint8Array {
-    const { codec, prefix } = this.#choose(value, node);
+  encode(value: unknown, node?: string, fingerprint?: Fingerprint): Uint8Array {
+    const { codec, prefix: namePart } = this.#choose(value, node);
+    const key = keyBytes(fingerprint, codec.name, node);
+    const prefix = headerOf(namePart, key);
     let out: Buffer;
     let payloadLength: number;
     try {
@@ -119,7 +133,7 @@ export class ResultCodec {
       );
     }
     const checksumAt = prefix.length;
-    out.writeBigUInt64BE(xxh64(out.subarray(checksumAt + TRAILER)), checksumAt);
+    out.writeBigUInt64BE(xxh64(out.subarray(checksumAt + TRAILER), keySeed(key)), checksumAt);
     out.writeUInt32BE(Math.floor(payloadLength / TWO_32), checksumAt + 8);
     out.writeUInt32BE(payloadLength % TWO_32, checksumAt + 12);
     return out;
@@ -128,9 +142,11 @@ export class ResultCodec {
   /**
    * Verifies the envelope and decodes the payload with the codec named in it. Throws
    * CorruptResultError for wrong magic bytes, unknown versions or codecs, sizes that do not match
-   * (checked before anything is allocated), checksum mismatches and payloads the codec rejects.
+   * (checked before anything is allocated), checksum mismatches, payloads the codec rejects and —
+   * when `fingerprint` is given — bytes written for another fingerprint (or for none): a result
+   * file copied or restored to the wrong name, an object written under the wrong key.
    */
-  decode(bytes: Uint8Array): unknown {
+  decode(bytes: Uint8Array, fingerprint?: Fingerprint): unknown {
     if (!(bytes instanceof Uint8Array)) {
       throw new CorruptResultError(`stored result is ${describe(bytes)}, not bytes; it will be recomputed`);
     }
@@ -149,14 +165,27 @@ export class ResultCodec {
       );
     }
     const nameLength = view[4] ?? 0;
-    const checksumAt = FIXED_HEADER + nameLength + namePadding(nameLength);
+    const keyAt = FIXED_HEADER + nameLength + KEY_LENGTH_BYTES;
+    if (nameLength === 0 || view.length < keyAt) {
+      throw new CorruptResultError(`stored result is truncated: ${view.length} bytes, shorter than its header (${keyAt} bytes)`);
+    }
+    const keyLength = view.readUInt16BE(keyAt - KEY_LENGTH_BYTES);
+    const checksumAt = keyAt + keyLength + padding(keyAt + keyLength);
     const payloadStart = checksumAt + TRAILER;
-    if (nameLength === 0 || view.length < payloadStart) {
+    if (view.length < payloadStart) {
       throw new CorruptResultError(`stored result is truncated: ${view.length} bytes, shorter than its header (${payloadStart} bytes)`);
     }
     const codecName = view.toString("utf8", FIXED_HEADER, FIXED_HEADER + nameLength);
-    for (let i = FIXED_HEADER + nameLength; i < checksumAt; i++) {
+    for (let i = keyAt + keyLength; i < checksumAt; i++) {
       if (view[i] !== 0) throw new CorruptResultError(`stored result has a damaged header (non-zero padding at byte ${i})`);
+    }
+    const key = view.subarray(keyAt, keyAt + keyLength);
+    if (fingerprint !== undefined && key.toString("latin1") !== fingerprint) {
+      throw new CorruptResultError(
+        keyLength === 0
+          ? `stored result under "${fingerprint}" names no fingerprint: it was not written by the cache for this key (copied or restored to the wrong name, or written under the wrong key)`
+          : `stored result under "${fingerprint}" was written for "${key.toString("latin1")}": its bytes belong to another entry (copied or restored to the wrong name, or written under the wrong key)`,
+      );
     }
     const registered = this.#byName.get(codecName);
     if (registered === undefined) {
@@ -177,7 +206,7 @@ export class ResultCodec {
       );
     }
     const payload = view.subarray(payloadStart);
-    if (xxh64(payload) !== view.readBigUInt64BE(checksumAt)) {
+    if (xxh64(payload, keySeed(key)) !== view.readBigUInt64BE(checksumAt)) {
       throw new CorruptResultError(`stored result (codec "${codecName}", ${claimed} bytes) fails its checksum: the bytes were damaged`);
     }
     try {
@@ -219,21 +248,47 @@ function validateCodec(codec: unknown, index: number): asserts codec is Codec {
 }
 
 /**
- * Zero bytes after the codec name so the payload starts at a multiple of 8: decoders can then read
- * typed arrays (v8's Float64Array, Arrow buffers) in place instead of copying them to align them.
+ * Zero bytes after the key so the payload starts at a multiple of 8: decoders can then read typed
+ * arrays (v8's Float64Array, Arrow buffers) in place instead of copying them to align them.
  */
-function namePadding(nameLength: number): number {
-  return (8 - ((FIXED_HEADER + nameLength + TRAILER) % 8)) % 8;
+function padding(headerBytes: number): number {
+  return (8 - ((headerBytes + TRAILER) % 8)) % 8;
 }
 
 function register(codec: Codec): Registered {
   const name = Buffer.from(codec.name, "utf8");
-  const prefix = Buffer.alloc(FIXED_HEADER + name.length + namePadding(name.length));
+  const prefix = Buffer.alloc(FIXED_HEADER + name.length);
   prefix.set(MAGIC, 0);
   prefix[3] = RESULT_FORMAT_VERSION;
   prefix[4] = name.length;
   name.copy(prefix, FIXED_HEADER);
   return { codec, prefix };
+}
+
+/** The header up to the checksum: the codec's precomputed part, the key and the padding. */
+function headerOf(namePart: Buffer, key: Buffer): Buffer {
+  const keyAt = namePart.length + KEY_LENGTH_BYTES;
+  const header = Buffer.alloc(keyAt + key.length + padding(keyAt + key.length));
+  namePart.copy(header, 0);
+  header.writeUInt16BE(key.length, namePart.length);
+  key.copy(header, keyAt);
+  return header;
+}
+
+const NO_KEY = Buffer.alloc(0);
+
+function keyBytes(fingerprint: Fingerprint | undefined, codec: string, node: string | undefined): Buffer {
+  if (fingerprint === undefined) return NO_KEY;
+  const key = Buffer.from(String(fingerprint), "latin1");
+  if (key.length > MAX_KEY_BYTES || key.toString("latin1") !== fingerprint) {
+    throw new CodecError(codec, node, `cannot name fingerprint ${JSON.stringify(String(fingerprint).slice(0, 80))} in the envelope: fingerprints are up to ${MAX_KEY_BYTES} ASCII characters`);
+  }
+  return key;
+}
+
+/** The checksum's seed: ties the payload to the key named in the header (0 when none is). */
+function keySeed(key: Uint8Array): bigint {
+  return key.length === 0 ? 0n : xxh64(key);
 }
 
 function describe(value: unknown): string {

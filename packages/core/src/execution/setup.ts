@@ -62,7 +62,7 @@ export function executorCacheOf(cache: SmartCache): ExecutorCache {
     fingerprintOf: (runId, name) => (cache.lastRunId === runId ? named(cache.runFingerprints, name) : undefined),
     codeVersion: (node) => named(cache.codeVersions, node),
     fingerprint: (value, node) => cache.fingerprinter.fingerprint(value, { node }),
-    encode: (value) => cache.codec.encode(value),
-    decode: (bytes) => cache.codec.decode(bytes),
+    encode: (value, fingerprint) => cache.codec.encode(value, undefined, fingerprint),
+    decode: (bytes, fingerprint) => cache.codec.decode(bytes, fingerprint),
   };
 }

@@ -16,8 +16,8 @@ export function resolveMaxAges(nodes: Iterable<NodeInfo>, globalMaxAgeMs: number
 }
 
 /**
- * Why the stored entry for `contextKey` is too old to use, or undefined when it is fresh (or there
- * is none). Needs `getEntry`; without it the entry is used and `warn` says maxAge cannot apply.
+ * Why the stored entry for `contextKey` cannot be used (too old, or its age unknown), or undefined
+ * when it is fresh. Called after a lookup found the record. Needs `getEntry`; without it the entry is used and `warn` says maxAge cannot apply.
  */
 export async function expiredReason(
   repository: FingerprintRepository,
@@ -31,7 +31,9 @@ export async function expiredReason(
     return undefined;
   }
   const entry = await repository.getEntry(contextKey);
-  if (entry === undefined) return undefined;
+  // The record was found a moment ago: no entry now means it was removed or (signed caches) its
+  // meta failed verification. Either way its age is unknown, so it cannot count as fresh.
+  if (entry === undefined) return "computed: the stored entry's age could not be read (removed meanwhile, or its signature did not cover the stored createdAt)";
   const age = Date.now() - entry.createdAt;
   if (age <= maxAgeMs) return undefined;
   const setBy = source === "node" ? "cache({ maxAge }) on this node" : "withCache({ maxAge })";

@@ -1,6 +1,7 @@
 // Garbage collection of a cache: plans what to remove (runs, repository records, results) by the
 // rules of GcOptions, then removes it. Only ever deletes, so a concurrent run can at worst miss.
 import type { Fingerprint, FingerprintEntry, FingerprintRepository, ResultStore, RunRecord } from "../contracts.js";
+import { readRunIds, readRuns } from "../stores/run-history.js";
 import { ConfigurationError, StoreError } from "../errors.js";
 import { forEachLimit } from "./concurrency.js";
 import { formatBytes, parseDuration, parseSize } from "./parse.js";
@@ -142,7 +143,7 @@ export async function collectGarbage(stores: CacheStores, options: InternalGcOpt
 export async function clearCache(stores: CacheStores, options: Pick<GcOptions, "dryRun" | "onProgress"> = {}): Promise<GcReport> {
   const { fingerprintStore: repo, resultStore } = stores;
   const notes: string[] = [];
-  const runs = repo.listRuns ? await repo.listRuns() : [];
+  const runIds = await readRunIds(repo);
   const entries = await listEntries(repo, options.onProgress);
   const results = await listResults(resultStore, options.onProgress);
   if (!entries) notes.push(`${repo.name} cannot list its records (no entries()); they were left in place`);
@@ -150,7 +151,7 @@ export async function clearCache(stores: CacheStores, options: Pick<GcOptions, "
   let bytes = 0;
   for (const r of results?.values() ?? []) bytes += r.bytes;
   const plan: GcPlan = {
-    runIds: runs.map((r) => r.runId),
+    runIds,
     runsKept: 0,
     contextKeys: (entries ?? []).map((e) => e.contextKey),
     entriesTotal: entries?.length,
@@ -176,7 +177,7 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
   // 1. Run history. Protecting runs: the newest `keepRuns` (default: the newest one, so the last
   //    run stays warm). Runs beyond keepRuns or older than olderThan leave the history.
   options.onProgress?.({ phase: "listing runs", done: 0, total: undefined });
-  const runs: RunRecord[] = repo.listRuns ? await repo.listRuns() : [];
+  const runs: RunRecord[] = await readRuns(repo);
   if ((checked.keepRuns !== undefined || cutoff !== undefined) && !repo.listRuns) {
     notes.push(`${repo.name} keeps no run history; keepRuns/olderThan only apply to records and results`);
   }

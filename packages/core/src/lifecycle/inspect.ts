@@ -2,6 +2,7 @@
 import type { FingerprintRepository, NodeOutcome, RunRecord } from "../contracts.js";
 import { type Explanation, explainNode } from "../caching/explain.js";
 import type { CacheStores, GcProgress } from "./gc.js";
+import { readRuns } from "../stores/run-history.js";
 
 /** One run's use of the cache. */
 export interface RunSummary {
@@ -104,7 +105,7 @@ export async function summarizeCache(
   } else if (resultStore.size) {
     bytes = await resultStore.size();
   }
-  const runs = repo.listRuns ? await repo.listRuns() : undefined;
+  const runs = repo.listRuns ? await readRuns(repo) : undefined;
   let hits = 0;
   let misses = 0;
   for (const run of (runs ?? []).slice(0, recent)) {

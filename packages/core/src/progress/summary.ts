@@ -1,5 +1,6 @@
 // The one-line run summary ("6 nodes: 5 from cache, 1 computed · saved ~12.4s") and the time the cache saved.
 import type { FingerprintRepository, NodeOutcome, NodeRunRecord } from "../contracts.js";
+import { readRuns } from "../stores/run-history.js";
 
 /** How many recent runs of the history are read (once per open) to find what hits cost to compute. */
 const HISTORY_RUNS = 50;
@@ -34,7 +35,7 @@ export class ComputeDurations {
     if (!this.#historyRead && hits.some((r) => !this.#byContextKey.has(r.contextKey as string)) && repository.listRuns) {
       this.#historyRead = true;
       try {
-        for (const run of await repository.listRuns({ limit: HISTORY_RUNS })) {
+        for (const run of await readRuns(repository, { limit: HISTORY_RUNS })) {
           for (const record of run.nodes) {
             // Newest first: keep the most recent computation of a key.
             if ((record.outcome === "computed" || record.outcome === "recomputed") && record.contextKey !== undefined && !this.#byContextKey.has(record.contextKey)) {

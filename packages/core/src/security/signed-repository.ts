@@ -1,19 +1,30 @@
-// SignedFingerprintRepository: a decorator that signs every context key → fingerprint record with
-// HMAC-SHA256 and treats a record with a missing or wrong signature as a miss (with a warning).
+// SignedFingerprintRepository: a decorator that signs every context key → fingerprint record, meta
+// included, with HMAC-SHA256 and treats a record whose signature is missing or wrong as a miss.
 import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, ReleaseLock, RunRecord, StoreOpenOptions } from "../contracts.js";
-import { hmac, type ResolvedKey, sameMac, shortKey } from "./signing-keys.js";
+import { hmac, type ResolvedKey, sameMac, sha256, shortKey } from "./signing-keys.js";
 
-const DOMAIN = "ham-record-v1\u0000";
-/** Stored fingerprint = fingerprint + MARK + base64url(HMAC): url-safe, as repositories require. */
-const MARK = "_s1";
+const DOMAIN = "ham-record-v2\u0000";
+const META_DOMAIN = "ham-record-meta-v2\u0000";
+/**
+ * Stored fingerprint = fingerprint + MARK + META + MAC, all base64url (url-safe, as repositories
+ * require). META is a digest of the record's meta (createdAt, codeVersion, node), so the MAC over
+ * (context key, fingerprint, META) covers the meta too while `get` can check it without the meta.
+ */
+const MARK = "_s2";
+const META_CHARS = 22; // base64url of 16 bytes (a SHA-256 prefix), no padding
 const MAC_CHARS = 43; // base64url of 32 bytes, no padding
-const SUFFIX = MARK.length + MAC_CHARS;
+const SUFFIX = MARK.length + META_CHARS + MAC_CHARS;
+/** Records signed by ham before meta was signed: their createdAt is unprotected, so they are misses. */
+const OLD_MARK = "_s1";
+const OLD_SUFFIX = OLD_MARK.length + MAC_CHARS;
 
 /**
- * Wraps any FingerprintRepository. `set` stores `fingerprint + "_s1" + HMAC(contextKey, fingerprint)`
- * under the context key, so a record copied to another key or pointed at another fingerprint no
- * longer verifies; `get` strips and checks it. The first key signs, every key verifies (rotation).
- * Run history passes through unsigned: it only feeds `explain`, never a result.
+ * Wraps any FingerprintRepository. `set` stores `fingerprint + "_s2" + META + HMAC(contextKey,
+ * fingerprint, META)` under the context key, so a record copied to another key, pointed at another
+ * fingerprint, or given another createdAt (which decides maxAge), codeVersion or node no longer
+ * verifies; `get` strips and checks the signature, `getEntry` and `entries` check the meta as well.
+ * The first key signs, every key verifies (rotation). Records signed in the "_s1" format (before
+ * meta was signed) are misses. Run history passes through unsigned: it feeds `explain`, never a hit.
  */
 export class SignedFingerprintRepository implements FingerprintRepository {
   readonly name: string;
@@ -43,7 +54,13 @@ export class SignedFingerprintRepository implements FingerprintRepository {
     if (i.open) this.open = (options) => i.open!(options);
     if (i.close) this.close = () => i.close!();
     if (i.getMany) this.getMany = async (keys) => (await i.getMany!(keys)).map((stored, n) => this.#verify(keys[n] as string, stored));
-    if (i.setMany) this.setMany = (entries) => i.setMany!(entries.map((e) => ({ ...e, fingerprint: this.#sign(e.contextKey, e.fingerprint) })));
+    if (i.setMany) {
+      this.setMany = (entries) =>
+        i.setMany!(entries.map((e) => {
+          const meta = normalMeta(e);
+          return { ...meta, contextKey: e.contextKey, fingerprint: this.#sign(e.contextKey, e.fingerprint, meta) };
+        }));
+    }
     if (i.getEntry) {
       this.getEntry = async (contextKey) => {
         const entry = await i.getEntry!(contextKey);
@@ -73,33 +90,53 @@ export class SignedFingerprintRepository implements FingerprintRepository {
   }
 
   set(contextKey: string, fingerprint: Fingerprint, meta: FingerprintMeta): Promise<void> {
-    return this.inner.set(contextKey, this.#sign(contextKey, fingerprint), meta);
+    const signed = normalMeta(meta);
+    return this.inner.set(contextKey, this.#sign(contextKey, fingerprint, signed), signed);
   }
 
-  #sign(contextKey: string, fingerprint: Fingerprint): string {
+  #sign(contextKey: string, fingerprint: Fingerprint, meta: FingerprintMeta): string {
     const key = this.#keys[0] as ResolvedKey;
-    return `${fingerprint}${MARK}${hmac(key, DOMAIN, [contextKey, fingerprint]).toString("base64url")}`;
+    const digest = metaDigest(meta);
+    return `${fingerprint}${MARK}${digest}${hmac(key, DOMAIN, [contextKey, fingerprint, digest]).toString("base64url")}`;
   }
 
-  /** The fingerprint of a stored record when its signature verifies; otherwise a miss, with a warning. */
-  #verify(contextKey: string, stored: string | undefined): Fingerprint | undefined {
+  /** The fingerprint and meta digest of a stored record when its signature verifies; otherwise a miss, with a warning. */
+  #open(contextKey: string, stored: string | undefined): { fingerprint: Fingerprint; digest: string } | undefined {
     if (stored === undefined) return undefined;
-    if (stored.length <= SUFFIX || stored.slice(-SUFFIX, -MAC_CHARS) !== MARK) {
-      this.#reject(contextKey, "has no signature");
+    if (typeof stored !== "string" || stored.length <= SUFFIX || stored.slice(-SUFFIX, -SUFFIX + MARK.length) !== MARK) {
+      if (typeof stored === "string" && stored.length > OLD_SUFFIX && stored.slice(-OLD_SUFFIX, -MAC_CHARS) === OLD_MARK) {
+        // One warning per store, not one per record: after an upgrade every old record says the same.
+        this.#warn(
+          `store "${this.name}": records signed by an older ham (format "_s1", whose signature did not cover createdAt) are treated as misses; they are recomputed and signed again`,
+        );
+      } else {
+        this.#reject(contextKey, "has no signature");
+      }
       return undefined;
     }
     const fingerprint = stored.slice(0, -SUFFIX);
+    const digest = stored.slice(-SUFFIX + MARK.length, -MAC_CHARS);
     const given = Buffer.from(stored.slice(-MAC_CHARS), "base64url");
     for (const key of this.#keys) {
-      if (sameMac(given, hmac(key, DOMAIN, [contextKey, fingerprint]))) return fingerprint;
+      if (sameMac(given, hmac(key, DOMAIN, [contextKey, fingerprint, digest]))) return { fingerprint, digest };
     }
     this.#reject(contextKey, "has a wrong signature");
     return undefined;
   }
 
+  #verify(contextKey: string, stored: string | undefined): Fingerprint | undefined {
+    return this.#open(contextKey, stored)?.fingerprint;
+  }
+
+  /** The entry when its signature verifies and its meta is the meta that was signed; otherwise a miss. */
   #verifyEntry(entry: FingerprintEntry): FingerprintEntry | undefined {
-    const fingerprint = this.#verify(entry.contextKey, entry.fingerprint);
-    return fingerprint === undefined ? undefined : { ...entry, fingerprint };
+    const opened = this.#open(entry.contextKey, entry.fingerprint);
+    if (opened === undefined) return undefined;
+    if (metaDigest(entry) !== opened.digest) {
+      this.#reject(entry.contextKey, "has meta (createdAt, codeVersion or node) that differs from what was signed");
+      return undefined;
+    }
+    return { ...entry, fingerprint: opened.fingerprint };
   }
 
   #reject(contextKey: string, problem: string): void {
@@ -107,4 +144,15 @@ export class SignedFingerprintRepository implements FingerprintRepository {
       `store "${this.name}": the fingerprint record for context key "${shortKey(contextKey)}" ${problem}; treated as a miss (signing is on: only records signed with one of this cache's keys are used — it was tampered with, written without signing, or signed with a key not in signingKey)`,
     );
   }
+}
+
+/** The meta as it is signed and stored: whole milliseconds (what every store keeps), strings. */
+function normalMeta(meta: FingerprintMeta): FingerprintMeta {
+  const createdAt = Number.isFinite(meta?.createdAt) ? Math.trunc(meta.createdAt) : Date.now();
+  return { node: String(meta?.node), codeVersion: String(meta?.codeVersion), createdAt };
+}
+
+/** A 128-bit digest of the meta; the record's MAC covers it, so changing any meta field breaks the MAC. */
+function metaDigest(meta: FingerprintMeta): string {
+  return sha256(META_DOMAIN, [String(meta.createdAt), String(meta.codeVersion), String(meta.node)]).subarray(0, 16).toString("base64url");
 }

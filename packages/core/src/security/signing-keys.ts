@@ -1,6 +1,6 @@
 // Signing keys for signed caches: read from withCache({ signingKey }) or HAM_SIGNING_KEY, checked,
 // and turned into HMAC-SHA256 helpers (the first key signs, every key verifies).
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, type Hash, type Hmac, timingSafeEqual } from "node:crypto";
 import { ConfigurationError } from "../errors.js";
 
 /** One signing key: a string (used as its UTF-8 bytes) or raw bytes. */
@@ -33,9 +33,9 @@ export function resolveSigningKeys(
   let where: string;
   if (option === undefined) {
     const fromEnv = env[SIGNING_KEY_ENV];
-    if (fromEnv === undefined || fromEnv.trim() === "") return undefined;
-    keys = fromEnv.split(",").map((k) => k.trim()).filter((k) => k !== "");
+    if (fromEnv === undefined) return undefined;
     where = `the ${SIGNING_KEY_ENV} environment variable`;
+    keys = keysOfEnv(fromEnv, where);
   } else {
     keys = Array.isArray(option) ? option : [option];
     where = "withCache({ signingKey })";
@@ -60,18 +60,47 @@ export function resolveSigningKeys(
   return resolved;
 }
 
+/**
+ * The keys listed in HAM_SIGNING_KEY. A variable that is set is a request for signing: empty,
+ * blank or a list with an empty entry (",", "k1,,k2", "k1,") is an error, never "signing off" —
+ * a CI secret that failed to load must not quietly turn the cache's checks off.
+ */
+function keysOfEnv(text: string, where: string): string[] {
+  if (text.trim() === "") {
+    throw new ConfigurationError(
+      `${where} is set but ${text === "" ? "empty" : "blank"}: set it to a key (e.g. \`openssl rand -base64 32\`), or unset it (or pass withCache({ signingKey: false })) to turn signing off`,
+    );
+  }
+  const keys = text.split(",").map((k) => k.trim());
+  const empty = keys.findIndex((k) => k === "");
+  if (empty >= 0) {
+    throw new ConfigurationError(
+      `${where} holds ${keys.length} comma-separated keys and key ${empty + 1} is empty: list keys as "new,old" with no empty entries (the first signs, all verify)`,
+    );
+  }
+  return keys;
+}
+
 /** HMAC-SHA256 of `parts` (each prefixed with its length, so part boundaries cannot be shifted). */
 export function hmac(key: ResolvedKey, domain: string, parts: readonly (string | Uint8Array)[]): Buffer {
-  const mac = createHmac("sha256", key.bytes);
-  mac.update(domain);
+  return framed(createHmac("sha256", key.bytes), domain, parts).digest();
+}
+
+/** SHA-256 of `parts`, framed like `hmac` (for digests that a MAC then covers). */
+export function sha256(domain: string, parts: readonly (string | Uint8Array)[]): Buffer {
+  return framed(createHash("sha256"), domain, parts).digest();
+}
+
+function framed<H extends Hash | Hmac>(hash: H, domain: string, parts: readonly (string | Uint8Array)[]): H {
+  hash.update(domain);
   for (const part of parts) {
     const bytes = typeof part === "string" ? Buffer.from(part, "utf8") : part;
     const length = Buffer.alloc(8);
     length.writeBigUInt64BE(BigInt(bytes.byteLength));
-    mac.update(length);
-    mac.update(bytes);
+    hash.update(length);
+    hash.update(bytes);
   }
-  return mac.digest();
+  return hash;
 }
 
 /** Constant-time comparison of two MACs. */

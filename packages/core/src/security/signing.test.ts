@@ -38,7 +38,7 @@ describe("signed caches", () => {
     expect(warm.out).toEqual({ B: "B of 1" });
     expect(calls).toEqual({});
     expect(warm.logger.warnings).toEqual([]);
-    for await (const entry of stores.fingerprintStore.entries()) expect(entry.fingerprint).toMatch(/_s1[A-Za-z0-9_-]{43}$/);
+    for await (const entry of stores.fingerprintStore.entries()) expect(entry.fingerprint).toMatch(/_s2[A-Za-z0-9_-]{65}$/);
     for await (const item of stores.resultStore.list()) {
       const bytes = (await stores.resultStore.get(item.key))!;
       expect(Buffer.from(bytes.subarray(-8)).toString("latin1")).toBe("HAMSIG01");
@@ -118,6 +118,20 @@ describe("signed caches", () => {
     expect(() => new Builder().withCache({ signingKey: [KEY, 5 as never] })).toThrow(/key 2/);
     expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: "tiny" })).toThrow(/HAM_SIGNING_KEY/);
   });
+
+  it("HAM_SIGNING_KEY set but empty or blank is a configuration error, never signing turned off", () => {
+    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: "" })).toThrow(ConfigurationError);
+    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: "" })).toThrow(/HAM_SIGNING_KEY environment variable is set but empty/);
+    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: " \t\n" })).toThrow(/is set but blank.*unset it/);
+  });
+
+  it("a malformed HAM_SIGNING_KEY list is a configuration error naming the empty entry", () => {
+    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: "," })).toThrow(/2 comma-separated keys and key 1 is empty/);
+    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: `${KEY},,${OTHER}` })).toThrow(/key 2 is empty/);
+    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: `${KEY},` })).toThrow(/key 2 is empty/);
+    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: `${KEY},short` })).toThrow(/key 2, is 5 bytes long/);
+    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: `${KEY},` })).not.toThrow(KEY);
+  });
 });
 
 describe("signed caches through the environment", () => {
@@ -131,6 +145,16 @@ describe("signed caches through the environment", () => {
     process.env[SIGNING_KEY_ENV] = KEY;
     const dr = await new Builder().withModules(flow).withCache({ ...stores, logger: new RecordingLogger() }).build();
     await dr.execute(["B"], { inputs: { x: 3 } });
-    for await (const entry of stores.fingerprintStore.entries()) expect(entry.fingerprint).toMatch(/_s1/);
+    for await (const entry of stores.fingerprintStore.entries()) expect(entry.fingerprint).toMatch(/_s2/);
+  });
+
+  it("withCache() fails at build time when HAM_SIGNING_KEY is set but empty or a list with an empty key", () => {
+    for (const value of ["", "   ", ","]) {
+      process.env[SIGNING_KEY_ENV] = value;
+      expect(() => new Builder().withModules(flow).withCache({ ...stores })).toThrow(ConfigurationError);
+    }
+    // Turning signing off stays possible, explicitly.
+    process.env[SIGNING_KEY_ENV] = "";
+    expect(() => new Builder().withModules(flow).withCache({ ...stores, signingKey: false })).not.toThrow();
   });
 });

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord, StoreOpenOptions } from "../contracts.js";
 import { ConfigurationError, StoreError } from "../errors.js";
-import { atomicWriteFile, errorCode, fsyncDir, openRegularFile, readFrom, readRegularFile, removeStaleTemps, writeAll, writeNewFile, tempPath } from "./fs-util.js";
+import { atomicWriteFile, errorCode, fsyncDir, openRegularFile, readFrom, readRegularFile, removeStaleTemps, writeAll, writeError, writeNewFile, tempPath } from "./fs-util.js";
 import { runFileStem, runIdOfFileStem } from "./keys.js";
 import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
 
@@ -207,7 +207,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     try {
       atomicWriteFile(this.#runsDir, file, JSON.stringify(run), this.#fsync, () => this.#makeFolders());
     } catch (error) {
-      throw toStoreError(this.name, "save run", error, `writing run "${run.runId}" to ${file}`);
+      throw writeError(this.name, "save run", error, `writing run "${run.runId}" to ${file}`, this.path);
     }
   }
 
@@ -414,7 +414,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
         throw error;
       }
     } catch (error) {
-      throw toStoreError(this.name, operation, error, `appending to ${this.#metaDir}`);
+      throw writeError(this.name, operation, error, `appending to ${this.#metaDir}`, this.path);
     }
     for (const line of lines) {
       this.#index.set(line.k, {

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Fingerprint, ResultStore, StoreOpenOptions } from "../contracts.js";
 import { ConfigurationError } from "../errors.js";
-import { atomicWriteFile, errorCode, isRegularFile, readRegularFile, removeStaleTemps } from "./fs-util.js";
+import { atomicWriteFile, errorCode, isRegularFile, readRegularFile, removeStaleTemps, writeError } from "./fs-util.js";
 import { assertBytes, assertResultKey, resultFileName, resultKeyOfFileName, shardOf } from "./keys.js";
 import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
 
@@ -110,7 +110,7 @@ export class FileResultStore implements ResultStore {
         atomicWriteFile(this.#tempDir, file, bytes, this.#fsync, makeShard);
       }
     } catch (error) {
-      throw toStoreError(this.name, "set", error, `writing result "${key}" to ${file}`);
+      throw writeError(this.name, "set", error, `writing result "${key}" to ${file}`, this.path);
     }
   }
 

@@ -3,6 +3,8 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { StoreError } from "../errors.js";
+import { toStoreError } from "./lifecycle.js";
 
 /** Temp files start with this prefix; no result, segment or run file name can. */
 export const TEMP_PREFIX = ".tmp-";
@@ -95,6 +97,23 @@ export function isRegularFile(file: string): boolean {
   } catch {
     return false;
   }
+/** Codes of a write refused by the folder itself: a read-only mount, or no permission to write. */
+const NOT_WRITABLE = new Set(["EROFS", "EACCES", "EPERM"]);
+
+/**
+ * The StoreError for a failed write. When the cache folder cannot be written at all (read-only
+ * mount, another user's folder), it says so and points at readOnly, the mode made for that case.
+ */
+export function writeError(store: string, operation: string, error: unknown, detail: string, folder: string): StoreError {
+  const code = errorCode(error);
+  if (code === undefined || !NOT_WRITABLE.has(code)) return toStoreError(store, operation, error, detail);
+  const text = error instanceof Error ? error.message : String(error);
+  return new StoreError(
+    store,
+    operation,
+    `${detail}: ${text} — the cache folder ${folder} is not writable; to use a cache on a read-only mount pass withCache({ readOnly: true }), otherwise make the folder writable for this user`,
+    { cause: error },
+  );
 }
 
 /** Writes all of `bytes` to a new file at `file`, optionally fsyncing it before it is closed. */

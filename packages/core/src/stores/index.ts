@@ -4,3 +4,4 @@ export { MemoryResultStore } from "./memory-result-store.js";
 export { FileFingerprintRepository, type FileFingerprintRepositoryOptions } from "./file-repository.js";
 export { FileResultStore, type FileResultStoreOptions } from "./file-result-store.js";
 export { readOnlyError } from "./lifecycle.js";
+export { readRuns, readRun } from "./run-history.js";
