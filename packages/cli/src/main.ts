@@ -20,6 +20,7 @@ import {
 import { type OpenedCache, openCache } from "./config.js";
 import { ago, dateTime, elapsed, keyValues, percent, table } from "./format.js";
 import packageJson from "../package.json" with { type: "json" };
+import { runInit } from "./init/init.js";
 import { type TextStream, progressOn } from "./progress.js";
 
 /** Where the command reads and writes; tests pass their own. */
@@ -30,6 +31,7 @@ export interface CliIo {
 }
 
 export const USAGE = `Usage: ham cache <command> [options]
+       ham init                      write a starter (dataflow.ts, main.ts, tsconfig.json, npm scripts) here
        ham worker [worker options]   run BullMQ node jobs (needs @ham/executor-bullmq; ham worker --help)
        ham --version
 
@@ -88,6 +90,7 @@ type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extend
 /** Runs `ham <argv>`; resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
   if (argv[0] === "worker") return runWorker(argv.slice(1), io);
+  if (argv[0] === "init") return runInit(argv.slice(1), io, packageJson.version);
   let values: Values;
   let positionals: string[];
   try {
