@@ -8,8 +8,12 @@ if ! command -v pnpm >/dev/null 2>&1 || [ "$(pnpm --version 2>/dev/null)" != "$P
   npm install -g "pnpm@$PNPM_VERSION" >/dev/null
 fi
 export TURBO_TELEMETRY_DISABLED=1
+echo "› installing the workspace's packages with pnpm install (a first install takes ~10 s)"
+started=$SECONDS
 if [ "${CI:-}" = "true" ]; then
   pnpm install --frozen-lockfile
 else
-  pnpm install --prefer-offline
+  # Errors still print; the per-package progress and build-script notices do not.
+  pnpm install --prefer-offline --reporter=silent
 fi
+echo "› packages installed in $((SECONDS - started)) s"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: installs, starts PostgreSQL and the S3 server on 127.0.0.1, builds, type-checks,
-# runs all vitest projects, and stops the services again (also when a test fails).
+# checks the packed packages in a fresh project, runs all vitest projects, and stops the services again (also when a test fails).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
@@ -25,4 +25,7 @@ pnpm exec turbo run build typecheck --output-logs=errors-only
 node scripts/check-packages.mjs & checks=$!
 pnpm --silent docs:api >/dev/null
 wait "$checks"
+# A new user's first minutes from the packed tarballs in a fresh `npm init -y` project (README verbatim,
+# tsx / tsc / CommonJS / ESM, ham init): fails the run when any of it breaks. ~30 s.
+node scripts/fresh-project.mjs
 pnpm exec vitest run "$@"

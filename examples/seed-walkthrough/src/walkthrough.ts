@@ -40,6 +40,7 @@ export async function runWalkthrough({ path, print = console.log }: WalkthroughO
   print(`results: A=${results.A} B=${results.B} C=${results.C} D=${results.D} E=${results.E} F=${JSON.stringify(results.F)} G=${results.G.numRows} rows`);
   const firstRun = outcomes(dr.cache.lastRun);
   print(`outcomes: ${JSON.stringify(firstRun)}`);
+  print(said(firstRun, "the cache was empty", "an earlier run of this walkthrough stored them"));
 
   print("\n# Reading F's result from the result store by its fingerprint");
   const cache = dr.cache;
@@ -62,17 +63,23 @@ export async function runWalkthrough({ path, print = console.log }: WalkthroughO
   const rebuiltFingerprintMatches = retrieved === fingerprint;
   print(`fingerprintStore.get(contextEncoded) = ${retrieved}  matches runFingerprints.F: ${rebuiltFingerprintMatches}`);
 
-  print("\n# Second run: everything comes from the cache");
+  print("\n# The same nodes again, in the same process");
   await dr.execute<(typeof ALL)[number]>([...ALL]);
   const secondRun = outcomes(dr.cache.lastRun);
   print(`outcomes: ${JSON.stringify(secondRun)}`);
+  print(said(secondRun, "nothing was stored", "the run above stored them"));
 
-  print("\n# E's code changes (same value): E recomputes, F is still a hit because E's value did not change");
+  print("\n# E's code changes, its value does not");
   const changed = { ...primitives, E: async (C: boolean) => ["hello", "world"].join("-") };
   const dr2 = await new Builder().withModules(changed).withCache(caching).build();
   await dr2.execute(["F"]);
   const afterCodeChange = outcomes(dr2.cache.lastRun);
   print(`outcomes: ${JSON.stringify(afterCodeChange)}`);
+  print(
+    afterCodeChange.E === "hit"
+      ? "→ E is a hit: an earlier run of this walkthrough already computed this version of E (delete the cache folder to see it recompute)"
+      : `→ E ${afterCodeChange.E}: its code version is new to the cache; F is ${afterCodeChange.F === "hit" ? "still a hit because E's value did not change" : afterCodeChange.F}`,
+  );
   const explainE = String(await dr2.cache.explain("E"));
   print(`explain: ${explainE}`);
   print(`explain: ${String(await dr2.cache.explain("F"))}`);
@@ -83,6 +90,16 @@ export async function runWalkthrough({ path, print = console.log }: WalkthroughO
 
 function outcomes(lastRun: Record<string, NodeRunRecord>): Record<string, NodeRunRecord["outcome"]> {
   return Object.fromEntries(Object.values(lastRun).map((r) => [r.node, r.outcome]));
+}
+
+/** "→ every node computed: …", "→ every node from the cache: …", or the nodes of each outcome — what the outcomes show, on any run. */
+function said(run: Record<string, NodeRunRecord["outcome"]>, whyComputed: string, whyHit: string): string {
+  const nodes = Object.entries(run).filter(([, outcome]) => outcome !== "input" && outcome !== "override");
+  if (nodes.every(([, outcome]) => outcome === "computed")) return `→ every node computed: ${whyComputed}`;
+  if (nodes.every(([, outcome]) => outcome === "hit")) return `→ every node read from the cache: ${whyHit}`;
+  const by = new Map<string, string[]>();
+  for (const [node, outcome] of nodes) by.set(outcome, [...(by.get(outcome) ?? []), node]);
+  return `→ ${[...by].map(([outcome, names]) => `${outcome}: ${names.join(", ")}`).join("; ")}`;
 }
 
 function printRecord(print: (line: string) => void, record: Record<string, string>): void {

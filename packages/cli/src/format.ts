@@ -46,8 +46,3 @@ export function elapsed(ms: number): string {
 export function percent(ratio: number | undefined): string {
   return ratio === undefined ? "-" : `${Math.round(ratio * 100)}%`;
 }
-
-/** "1 run", "3 runs", "2 misses". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : word.endsWith("s") ? "es" : "s"}`;
-}

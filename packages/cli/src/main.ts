@@ -13,13 +13,16 @@ import {
   isHamError,
   parseDuration,
   parseSize,
+  plural,
   readRun,
   readRuns,
   summarizeCache,
   summarizeRun,
 } from "@ham/core";
 import { type OpenedCache, openCache } from "./config.js";
-import { ago, dateTime, elapsed, keyValues, percent, plural, table } from "./format.js";
+import { ago, dateTime, elapsed, keyValues, percent, table } from "./format.js";
+import packageJson from "../package.json" with { type: "json" };
+import { runInit } from "./init/init.js";
 import { type TextStream, progressOn } from "./progress.js";
 
 /** Where the command reads and writes; tests pass their own. */
@@ -30,12 +33,14 @@ export interface CliIo {
 }
 
 export const USAGE = `Usage: ham cache <command> [options]
+       ham init                      write a starter (dataflow.ts, main.ts, tsconfig.json, npm scripts) here
        ham worker [worker options]   run BullMQ node jobs (needs @ham/executor-bullmq; ham worker --help)
+       ham --version
 
 Commands:
   stats                         records, results, bytes and the hit rate of recent runs
   runs                          run history with hits and misses per run
-  explain <run> <node>          why a node hit or ran in a run ("latest" or an id prefix)
+  explain [run] <node>          why a node hit or ran in a run (default: the latest; or an id prefix)
   gc                            remove old runs, records and results
   clear                         remove everything in the cache
 
@@ -45,7 +50,8 @@ Options:
   --json                        machine-readable output
   stats:  --recent N            runs the hit rate covers (default 10)
   runs:   --limit N             newest N runs (default 20)
-  gc:     --keep-runs N         keep the newest N runs and what they use
+  gc:     (with none of --keep-runs, --max-bytes, --older-than: only results no record uses go)
+          --keep-runs N         keep the newest N runs and what they use
           --max-bytes SIZE      remove least-recently-used results down to SIZE (e.g. 5GB, 500MiB)
           --older-than AGE      remove what was not used for AGE (e.g. 30d, 12h)
           --grace AGE           never remove what was used within AGE (default 10m)
@@ -60,6 +66,7 @@ const OPTIONS = {
   "cache-dir": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
   recent: { type: "string" },
   limit: { type: "string" },
   "keep-runs": { type: "string" },
@@ -76,19 +83,26 @@ const COMMAND_OPTIONS: Record<string, readonly string[]> = {
   gc: ["keep-runs", "max-bytes", "older-than", "grace", "dry-run"],
   clear: ["dry-run"],
 };
-const COMMON = ["config", "cache-dir", "json", "help"];
+const COMMON = ["config", "cache-dir", "json", "help", "version"];
+/** The gc options that remove runs and records (without them gc only removes unreferenced results). */
+const GC_LIMITS = ["keep-runs", "max-bytes", "older-than"] as const;
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extends "string" ? string : boolean };
 
 /** Runs `ham <argv>`; resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
   if (argv[0] === "worker") return runWorker(argv.slice(1), io);
+  if (argv[0] === "init") return runInit(argv.slice(1), io, packageJson.version);
   let values: Values;
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] });
   } catch (error) {
     return usage(io, error instanceof Error ? error.message : String(error));
+  }
+  if (values.version) {
+    io.stdout.write(`${packageJson.version}\n`);
+    return 0;
   }
   if (values.help || positionals.length === 0 || positionals[0] === "help") {
     io.stdout.write(USAGE);
@@ -101,9 +115,13 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   if (!allowed) return usage(io, `unknown command "ham cache ${command}"; use stats, runs, explain, gc or clear`);
   const misplaced = Object.keys(values).filter((k) => !COMMON.includes(k) && !allowed.includes(k));
   if (misplaced.length > 0) return usage(io, `ham cache ${command} does not take ${misplaced.map((k) => `--${k}`).join(", ")}`);
-  const expectedArgs = command === "explain" ? 2 : 0;
-  if (args.length !== expectedArgs) {
-    return usage(io, command === "explain" ? "ham cache explain needs a run and a node: ham cache explain <run> <node>" : `ham cache ${command} takes no arguments, got "${args.join(" ")}"`);
+  if (command === "explain" ? args.length < 1 || args.length > 2 || (args.length === 1 && isLatest(args[0])) : args.length > 0) {
+    return usage(
+      io,
+      command === "explain"
+        ? "ham cache explain needs a node: ham cache explain [run] <node> (the run defaults to the latest)"
+        : `ham cache ${command} takes no arguments, got "${args.join(" ")}"`,
+    );
   }
 
   let gcOptions: GcOptions = {};
@@ -136,7 +154,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
         break;
       }
       case "explain": {
-        const [runArg, node] = args as [string, string];
+        const [runArg, node] = (args.length === 1 ? ["latest", args[0]] : args) as [string, string];
         const runId = await resolveRun(cache, runArg);
         const explanation = await explainRun(cache.stores.fingerprintStore, runId, node);
         const { toString: _toString, ...fields } = explanation;
@@ -144,8 +162,11 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
         break;
       }
       case "gc": {
-        const report = await collectGarbage(cache.stores, { ...gcOptions, onProgress: progress.update });
+        const found = await collectGarbage(cache.stores, { ...gcOptions, onProgress: progress.update });
         progress.done();
+        const limited = GC_LIMITS.some((option) => values[option] !== undefined);
+        const hint = "no --keep-runs, --max-bytes or --older-than given: gc keeps every run and record and removes only results no record points at; add one, e.g. --keep-runs 10 or --older-than 30d";
+        const report = limited ? found : { ...found, notes: [...found.notes, hint] };
         out(json ? JSON.stringify(report, null, 2) : formatReport(report));
         break;
       }
@@ -188,11 +209,15 @@ function gcOptionsOf(values: Values): GcOptions {
   return options;
 }
 
+function isLatest(text: string | undefined): boolean {
+  return text === "latest" || text === "last";
+}
+
 /** "latest"/"last", an exact run id, or a prefix that matches one run. */
 async function resolveRun(cache: OpenedCache, text: string): Promise<string> {
   const repo = cache.stores.fingerprintStore;
   if (!repo.listRuns) throw new ConfigurationError(`${repo.name} keeps no run history, so there is nothing to explain`);
-  if (text === "latest" || text === "last") {
+  if (isLatest(text)) {
     const [newest] = await readRuns(repo, { limit: 1 });
     if (!newest) throw new ConfigurationError(`the run history of ${cache.source} is empty; run a cached dataflow first`);
     return newest.runId;

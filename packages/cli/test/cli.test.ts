@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Builder, FileFingerprintRepository, FileResultStore } from "@ham/core";
 import { beforeAll, afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/main.js";
+import { USAGE, runCli } from "../src/main.js";
 
 const TSX = fileURLToPath(new URL("../../../node_modules/.bin/tsx", import.meta.url));
 const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
@@ -163,8 +163,52 @@ describe("ham in-process", () => {
     const inherited = await hamIn(dir, ["cache", "toString"]);
     expect(inherited.code).toBe(2);
     expect(inherited.stderr).toMatch(/unknown command "ham cache toString"/);
-    expect((await hamIn(dir, ["cache", "explain", "latest"])).stderr).toMatch(/explain needs a run and a node/);
+    expect((await hamIn(dir, ["cache", "explain", "latest"])).stderr).toMatch(/explain needs a node: ham cache explain \[run\] <node>/);
     expect((await hamIn(dir, ["--help"])).code).toBe(0);
+  });
+});
+
+describe("first-use details", () => {
+  it("cache explain <node> explains the latest run", async () => {
+    const bare = await hamIn(dir, ["cache", "explain", "total", "--json"]);
+    const latest = await hamIn(dir, ["cache", "explain", "latest", "total", "--json"]);
+    expect(bare.code).toBe(0);
+    expect(JSON.parse(bare.stdout)).toEqual(JSON.parse(latest.stdout));
+    expect(JSON.parse(bare.stdout)).toMatchObject({ node: "total", outcome: "hit" });
+  });
+
+  it("--version and -v print the package version", async () => {
+    const { version } = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    expect(await hamIn(dir, ["--version"])).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
+    expect((await hamIn(dir, ["-v"])).stdout).toBe(`${version}\n`);
+  });
+
+  it("gc --older-than with a bare number says it needs a unit, without offering milliseconds", async () => {
+    const { code, stderr } = await hamIn(dir, ["cache", "gc", "--older-than", "3"]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/got "3": a bare number has no unit — write "3d" for 3 days or "3h" for 3 hours/);
+    expect(stderr).not.toMatch(/milliseconds/);
+  });
+
+  it("a bare gc says which options remove more; with one of them it does not", async () => {
+    const copy = await project("gc-bare");
+    const bare = await hamIn(copy, ["cache", "gc"]);
+    expect(bare.code).toBe(0);
+    expect(bare.stdout).toMatch(/^note: no --keep-runs, --max-bytes or --older-than given: gc keeps every run and record/m);
+    expect((await hamIn(copy, ["cache", "gc", "--keep-runs", "5"])).stdout).not.toMatch(/no --keep-runs/);
+  });
+
+  it("counts are singular for one", async () => {
+    const copy = await project("singular");
+    const { stdout } = await hamIn(copy, ["cache", "gc", "--keep-runs", "1", "--grace", "0"]);
+    expect(stdout).toMatch(/^removed +2 runs, 2 records, 2 results \(/m);
+    expect(stdout).toMatch(/^kept +1 run, 2 records, 2 results \(/m);
+  });
+
+  it("docs/cache-lifecycle.md shows the usage text as it is, ham worker included", () => {
+    const doc = fs.readFileSync(new URL("../../../docs/cache-lifecycle.md", import.meta.url), "utf8");
+    expect(USAGE).toMatch(/ham worker/);
+    expect(doc).toContain(`\`\`\`\n${USAGE}\`\`\`\n`);
   });
 });
 

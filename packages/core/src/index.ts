@@ -63,6 +63,7 @@ export {
   parseSize,
   parseDuration,
   formatBytes,
+  plural,
   collectGarbage,
   clearCache,
   DEFAULT_GC_GRACE,

@@ -1,5 +1,5 @@
 // dr.cache.explain(node): why a node ran or came from the cache, by comparing with the run history.
-import type { FingerprintRepository, NodeOutcome, NodeRunRecord } from "../contracts.js";
+import type { FingerprintRepository, NodeOutcome, NodeRunRecord, RunRecord } from "../contracts.js";
 import { HamError } from "../errors.js";
 import { named } from "../graph/names.js";
 import { readRun, readRuns } from "../stores/run-history.js";
@@ -35,13 +35,18 @@ export async function explainNode(
     const run = await readRun(repository, runId);
     if (!run) throw new HamError(`explain: run "${runId}" is not in the history of ${repository.name}; list runs with dr.cache.listRuns()`);
     record = run.nodes.find((n) => n.node === node);
+  } else if (lastRunId === undefined) {
+    // Nothing ran in this process: explain the latest run the repository remembers (an earlier process's).
+    const latest = (await runsNewestFirst(repository))[0];
+    targetRun = latest?.runId;
+    record = latest?.nodes.find((n) => n.node === node);
   } else {
     record = named(lastRun, node);
   }
   if (!record) {
     throw new HamError(
       targetRun === undefined
-        ? `explain: nothing has run yet; execute the dataflow first`
+        ? `explain: nothing has run yet (the history of ${repository.name} is empty); execute the dataflow first`
         : `explain: node "${node}" did not take part in run ${targetRun}; request it (or something that needs it) and run again`,
     );
   }
@@ -90,17 +95,20 @@ async function previousRecord(
   currentRunId: string | undefined,
   node: string,
 ): Promise<{ runId: string; record: NodeRunRecord } | undefined> {
-  // Newest first; runs started in the same millisecond are ordered by id, which sorts in start order.
-  const runs = (await readRuns(repository, { limit: HISTORY_DEPTH })).sort(
-    (a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0),
-  );
-  for (const run of runs) {
+  for (const run of await runsNewestFirst(repository)) {
     if (run.runId === currentRunId) continue;
     if (currentRunId !== undefined && run.runId > currentRunId) continue;
     const record = run.nodes.find((n) => n.node === node && n.codeVersion !== undefined);
     if (record) return { runId: run.runId, record };
   }
   return undefined;
+}
+
+/** The last HISTORY_DEPTH runs, newest first; runs started in the same millisecond are ordered by id, which sorts in start order. */
+async function runsNewestFirst(repository: FingerprintRepository): Promise<RunRecord[]> {
+  return (await readRuns(repository, { limit: HISTORY_DEPTH })).sort(
+    (a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0),
+  );
 }
 
 function make(fields: Omit<Explanation, "toString">): Explanation {

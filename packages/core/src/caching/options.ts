@@ -39,7 +39,7 @@ export interface CacheOptions {
   onStoreError?: "throw" | "warn";
   /** Receives warnings and the one-line summary after each run (default: warnings to console). */
   logger?: Logger;
-  /** Lowest level passed to the logger (default: its own `level` if it has one, else "info"; "warn" for the default console logger). `HAM_DEBUG=1` means "debug": one line per node decision. */
+  /** Lowest level passed to the logger (default: its own `level` if it has one, else "info"; "warn" for the default stderr logger). `HAM_DEBUG=1` means "debug" whatever this says: one line per node decision. */
   logLevel?: LogLevel;
   /** Results larger than this many encoded bytes are not stored (a warning says so). */
   maxResultBytes?: number;

@@ -212,7 +212,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     return bytes === undefined ? undefined : this.codec.decode(bytes, fingerprint);
   }
 
-  /** Why `node` ran or hit in the last run (or in run `runId` from the history). */
+  /** Why `node` ran or hit in the last run — this process's, else the newest in the history — or in run `runId`. */
   async explain(node: string, runId?: string): Promise<Explanation> {
     await this.open();
     return explainNode(this.fingerprintStore, this.lastRunId, this.lastRun, node, runId);

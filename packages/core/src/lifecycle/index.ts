@@ -1,5 +1,5 @@
 // Public names of the cache lifecycle: sizes and durations, expiry, garbage collection, inspection.
-export { parseSize, parseDuration, formatBytes, formatDuration } from "./parse.js";
+export { parseSize, parseDuration, formatBytes, formatDuration, plural } from "./parse.js";
 export {
   collectGarbage,
   clearCache,

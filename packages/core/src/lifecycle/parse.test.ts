@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { Builder } from "../driver/builder.js";
 import { ConfigurationError } from "../errors.js";
-import { formatBytes, parseDuration, parseSize } from "./parse.js";
+import { formatBytes, parseDuration, parseSize, plural } from "./parse.js";
 
 describe("parseSize", () => {
   it.each([
@@ -38,6 +38,13 @@ describe("parseSize", () => {
   });
 });
 
+describe("plural", () => {
+  it("is singular for exactly one", () => {
+    expect([0, 1, 2].map((n) => plural(n, "node"))).toEqual(["0 nodes", "1 node", "2 nodes"]);
+    expect(plural(2, "miss")).toBe("2 misses");
+  });
+});
+
 describe("parseDuration", () => {
   it.each([
     ["7d", 7 * 86_400_000],
@@ -56,6 +63,18 @@ describe("parseDuration", () => {
 
   it.each(["7", "soon", "7y", "-1d", "d", "5 valueOf", "5constructor"])("rejects %j with examples of valid durations", (input) => {
     expect(() => parseDuration(input, "--older-than")).toThrow(/--older-than must be a duration like "7d", "12h", "30m", "90s"/);
+  });
+
+  it("a bare number in text has no unit: the message names the problem, without offering milliseconds", () => {
+    let message = "";
+    try {
+      parseDuration("3", "--older-than");
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/got "3": a bare number has no unit — write "3d" for 3 days or "3h" for 3 hours$/);
+    expect(message).not.toMatch(/milliseconds/);
+    expect(() => parseDuration({}, "withCache({ maxAge })")).toThrow(/or a number of milliseconds, got an object$/);
   });
 
   it("rejects negative milliseconds", () => {

@@ -1,5 +1,5 @@
 // Size strings ("5GB", "500MiB") and durations ("7d", "12h") for cache lifecycle options, and
-// their human-readable forms for reports and the `ham` command.
+// their human-readable forms (and counted nouns) for reports and the `ham` command.
 import { ConfigurationError } from "../errors.js";
 
 const SIZE_UNITS: Readonly<Record<string, number>> = {
@@ -66,8 +66,11 @@ export function parseSize(value: unknown, option: string): number {
 export function parseDuration(value: unknown, option: string): number {
   const ms = toAmount(value, DURATION_UNITS, undefined);
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+    // Text needs a unit (a bare "3" could be days or seconds); only a JavaScript number means milliseconds.
+    const bare = typeof value === "string" && /^\s*\d+(?:\.\d+)?\s*$/.test(value);
     throw new ConfigurationError(
-      `${option} must be a duration like "7d", "12h", "30m", "90s", "500ms" or a number of milliseconds, got ${describe(value)}`,
+      `${option} must be a duration like "7d", "12h", "30m", "90s", "500ms"${typeof value === "string" ? "" : " or a number of milliseconds"}, got ${describe(value)}` +
+        (bare ? `: a bare number has no unit — write "${value.trim()}d" for ${value.trim()} days or "${value.trim()}h" for ${value.trim()} hours` : ""),
     );
   }
   return Math.round(ms);
@@ -92,6 +95,11 @@ function describe(value: unknown): string {
   if (typeof value === "number") return String(value);
   if (Array.isArray(value)) return "an array";
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+/** "1 node", "3 nodes", "2 misses": a count with its noun, singular for exactly one. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : word.endsWith("s") ? "es" : "s"}`;
 }
 
 /** "0 B", "812 B", "4.2 KB", "1.53 GB" (powers of 1000, like `parseSize`'s GB). */

@@ -39,6 +39,9 @@ describe("resolveLogger", () => {
     expect(resolveLogger({ logger: pinoLike("info"), env: { HAM_DEBUG: "1" } }).level).toBe("debug");
     expect(resolveLogger({ logger: pinoLike("info"), env: { HAM_DEBUG: "0" } }).level).toBe("info");
     expect(resolveLogger({ logger: pinoLike("info"), env: { HAM_LOG_LEVEL: "error" } }).level).toBe("error");
+    // First match wins as the docs list it: HAM_DEBUG over the logLevel option, which beats HAM_LOG_LEVEL.
+    expect(resolveLogger({ logger: pinoLike("info"), logLevel: "warn", env: { HAM_DEBUG: "1" } }).level).toBe("debug");
+    expect(resolveLogger({ logger: pinoLike("info"), logLevel: "warn", env: { HAM_LOG_LEVEL: "debug" } }).level).toBe("warn");
   });
 
   it("the default logger writes warnings only; console works as given", () => {

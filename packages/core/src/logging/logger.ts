@@ -22,13 +22,21 @@ export interface LevelLogger {
 }
 
 export interface LoggerSettings {
-  /** The sink; default: warnings and errors to the console. */
+  /** The sink; default: the console's stderr, at "warn" unless HAM_DEBUG / HAM_LOG_LEVEL / logLevel say otherwise. */
   logger?: Logger | undefined;
-  /** Lowest level written. Default: "debug" with HAM_DEBUG=1, else HAM_LOG_LEVEL, else the logger's own `level` (pino, winston), else "info" for a given logger and "warn" for the default one. */
+  /** Lowest level written. HAM_DEBUG=1 means "debug" whatever this says; default: HAM_LOG_LEVEL, else the logger's own `level` (pino, winston), else "info" for a given logger and "warn" for the default one. */
   logLevel?: LogLevel | undefined;
   /** Environment to read HAM_DEBUG / HAM_LOG_LEVEL from (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
 }
+
+/** Without a logger: every level to stderr (stdout stays the program's own), filtered by the level above. */
+const DEFAULT_SINK: Logger = {
+  debug: (message: string) => console.error(message),
+  info: (message: string) => console.error(message),
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
 
 /** Checks and resolves a logger option; throws ConfigurationError naming what is wrong. */
 export function resolveLogger(settings: LoggerSettings = {}): LevelLogger {
@@ -41,8 +49,9 @@ export function resolveLogger(settings: LoggerSettings = {}): LevelLogger {
   if (settings.logLevel !== undefined && !Object.hasOwn(ORDER, settings.logLevel)) {
     throw new ConfigurationError(`logLevel must be one of ${Object.keys(ORDER).join(", ")}, got ${JSON.stringify(settings.logLevel)}`);
   }
-  const level = settings.logLevel ?? levelFromEnv(env) ?? ownLevel(given) ?? (given ? "info" : "warn");
-  const sink: Logger = given ?? { warn: (message: string) => console.warn(message), error: (message: string) => console.error(message) };
+  // First match wins, as docs/progress-and-logging.md lists: HAM_DEBUG, logLevel, HAM_LOG_LEVEL, the logger's own.
+  const level = debugFromEnv(env) ?? settings.logLevel ?? levelFromEnv(env) ?? ownLevel(given) ?? (given ? "info" : "warn");
+  const sink: Logger = given ?? DEFAULT_SINK;
   const threshold = ORDER[level];
   const write = (method: (typeof METHODS)[number], message: string) => {
     if (ORDER[method] < threshold) return;
@@ -61,9 +70,12 @@ export function resolveLogger(settings: LoggerSettings = {}): LevelLogger {
   };
 }
 
-function levelFromEnv(env: Readonly<Record<string, string | undefined>>): LogLevel | undefined {
+function debugFromEnv(env: Readonly<Record<string, string | undefined>>): LogLevel | undefined {
   const debug = env.HAM_DEBUG;
-  if (debug !== undefined && debug !== "" && debug !== "0" && debug !== "false") return "debug";
+  return debug !== undefined && debug !== "" && debug !== "0" && debug !== "false" ? "debug" : undefined;
+}
+
+function levelFromEnv(env: Readonly<Record<string, string | undefined>>): LogLevel | undefined {
   const named = env.HAM_LOG_LEVEL?.toLowerCase();
   return named !== undefined && named in ORDER ? (named as LogLevel) : undefined;
 }

@@ -118,6 +118,7 @@ describe("the live line", () => {
     const running = new Map([["train_model", 1000], ["fetch", 5000]]);
     expect(progressText(37, 120, 30, running, 13_000)).toBe("ham ▸ 37/120 nodes · 30 from cache · running: train_model 12s (+1)");
     expect(progressText(0, 3, 0, new Map(), 0)).toBe("ham ▸ 0/3 nodes · 0 from cache");
+    expect(progressText(0, 1, 0, new Map(), 0)).toBe("ham ▸ 0/1 node · 0 from cache");
   });
 
   it("rejects bad options with a message that says what to pass", () => {
@@ -152,6 +153,7 @@ describe("the summary line", () => {
       { ms: 2500, unknown: 1 },
     );
     expect(line).toBe("2 nodes: 2 from cache, 0 computed · saved ≥ 2.5s");
+    expect(summaryLine([{ node: "a", outcome: "computed", durationMs: 1 }])).toBe("1 node: 0 from cache, 1 computed");
     expect(formatDuration(125_000)).toBe("2m 05s");
     expect(formatDuration(3_720_000)).toBe("1h 02m");
   });

@@ -3,6 +3,7 @@
 import type { Adapter, GraphExecuteContext, GraphResultContext, NodeExecuteContext, NodeOutcome, NodeResultContext } from "../contracts.js";
 import { ConfigurationError } from "../errors.js";
 import { type LineStream, LiveLine } from "./live-line.js";
+import { plural } from "../lifecycle/parse.js";
 import { formatDuration } from "./summary.js";
 
 /** A node's outcome as progress reports it (inputs and overrides do not run). */
@@ -182,7 +183,7 @@ export class ProgressAdapter implements Adapter {
       // A human watched a live line: leave the summary in its place (unless the logger prints it).
       if (run.shown && !this.#cache?.logsSummary()) {
         const summary = this.#cache ? await this.#cache.summary(ctx.runId).catch(() => undefined) : undefined;
-        final = `ham ${ctx.success ? "✓" : "✗"} ${summary ?? `${run.done}/${run.total} nodes`} in ${formatDuration(durationMs)}`;
+        final = `ham ${ctx.success ? "✓" : "✗"} ${summary ?? `${run.done}/${plural(run.total, "node")}`} in ${formatDuration(durationMs)}`;
       }
       run.line.stop(final);
     }
@@ -205,7 +206,7 @@ export class ProgressAdapter implements Adapter {
 
 /** `ham ▸ 37/120 nodes · 30 from cache · running: train_model 12s (+2)` */
 export function progressText(done: number, total: number, fromCache: number, running: ReadonlyMap<string, number>, now: number): string {
-  let text = `ham ▸ ${done}/${total} nodes · ${fromCache} from cache`;
+  let text = `ham ▸ ${done}/${plural(total, "node")} · ${fromCache} from cache`;
   let longest: [string, number] | undefined;
   for (const entry of running) if (!longest || entry[1] < longest[1]) longest = entry;
   if (longest) {

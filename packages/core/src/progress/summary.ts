@@ -1,6 +1,7 @@
 // The one-line run summary ("6 nodes: 5 from cache, 1 computed · saved ~12.4s") and the time the cache saved.
 import type { FingerprintRepository, NodeOutcome, NodeRunRecord } from "../contracts.js";
 import { readRuns } from "../stores/run-history.js";
+import { plural } from "../lifecycle/parse.js";
 
 /** How many recent runs of the history are read (once per open) to find what hits cost to compute. */
 const HISTORY_RUNS = 50;
@@ -69,7 +70,7 @@ export function summaryLine(records: readonly NodeRunRecord[], saved?: { ms: num
     count("disabled") ? `${count("disabled")} uncached (disabled)` : "",
     count("failed") ? `${count("failed")} failed` : "",
   ].filter(Boolean);
-  let line = `${nodes.length} nodes: ${parts.join(", ")}`;
+  let line = `${plural(nodes.length, "node")}: ${parts.join(", ")}`;
   // Savings under 10 ms are noise next to the run itself: the line stays as short as it was.
   if (saved && count("hit") > 0 && saved.ms >= 10) {
     line += ` · saved ${saved.unknown > 0 ? "≥ " : "~"}${formatDuration(saved.ms)}`;
