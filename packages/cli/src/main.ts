@@ -19,6 +19,7 @@ import {
 import { type OpenedCache, openCache } from "./config.js";
 import { ago, dateTime, elapsed, keyValues, percent, plural, table } from "./format.js";
 import { type TextStream, progressOn } from "./progress.js";
+import { runUi } from "./ui.js";
 
 /** Where the command reads and writes; tests pass their own. */
 export interface CliIo {
@@ -29,6 +30,7 @@ export interface CliIo {
 
 export const USAGE = `Usage: ham cache <command> [options]
        ham worker [worker options]   run BullMQ node jobs (needs @ham/executor-bullmq; ham worker --help)
+       ham ui [ui options]           a local web page over the cache (needs @ham/ui; ham ui --help)
 
 Commands:
   stats                         records, results, bytes and the hit rate of recent runs
@@ -81,6 +83,7 @@ type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extend
 /** Runs `ham <argv>`; resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
   if (argv[0] === "worker") return runWorker(argv.slice(1), io);
+  if (argv[0] === "ui") return runUi(argv.slice(1), io);
   let values: Values;
   let positionals: string[];
   try {
@@ -171,12 +174,12 @@ function usage(io: CliIo, message: string): number {
   return 2;
 }
 
-function wholeNumber(text: string, option: string): number {
+export function wholeNumber(text: string, option: string): number {
   if (!/^\d+$/.test(text)) throw new ConfigurationError(`${option} must be a whole number like 10, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 
-function gcOptionsOf(values: Values): GcOptions {
+export function gcOptionsOf(values: Values): GcOptions {
   const options: GcOptions = {};
   if (values["keep-runs"] !== undefined) options.keepRuns = wholeNumber(values["keep-runs"], "--keep-runs");
   if (values["max-bytes"] !== undefined) options.maxBytes = parseSize(values["max-bytes"], "--max-bytes");

@@ -52,7 +52,7 @@ export { SmartCache, type CacheStats } from "./caching/smart-cache.js";
 export { type CacheOptions } from "./caching/options.js";
 export { FingerprintingAdapter, type FingerprintingAdapterOptions } from "./caching/fingerprinting-adapter.js";
 export { encodeDict, decodeDict } from "./caching/encode-dict.js";
-export { type Explanation } from "./caching/explain.js";
+export { type Explanation, compareNodeRecords } from "./caching/explain.js";
 export { isUniqueFingerprint } from "./caching/unique.js";
 
 // Cache lifecycle: expiry, garbage collection, size limits, inspection (the `ham` command uses these)
