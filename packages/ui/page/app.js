@@ -27,14 +27,15 @@ async function api(path, init) {
 }
 
 const ms = (v) => (v === undefined ? "–" : v < 1 ? `${v.toFixed(2)} ms` : v < 1000 ? `${Math.round(v)} ms` : v < 60_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.floor(v / 60_000)}m ${Math.round((v % 60_000) / 1000)}s`);
+/** Decimal units, as `ham cache stats` prints them. */
 const bytes = (v) => {
   if (v === undefined || v === null) return "–";
-  if (v < 1024) return `${v} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let n = v / 1024;
+  if (v < 1000) return `${v} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let n = v / 1000;
   let u = 0;
-  while (n >= 1024 && u < units.length - 1) (n /= 1024), u++;
-  return `${n.toFixed(n < 10 ? 1 : 0)} ${units[u]}`;
+  while (n >= 1000 && u < units.length - 1) (n /= 1000), u++;
+  return `${n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0)} ${units[u]}`;
 };
 const pct = (v) => (v === undefined || v === null ? "–" : `${Math.round(v * 100)}%`);
 const when = (t) => new Date(t).toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
@@ -63,7 +64,7 @@ function table(headers, rows) {
 
 function show(...children) {
   const main = document.getElementById("main");
-  main.replaceChildren(...children);
+  main.replaceChildren(...children.filter((c) => c !== undefined && c !== null));
 }
 function poll(fn) {
   clearTimeout(timer);

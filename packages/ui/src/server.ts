@@ -84,6 +84,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, data: 
       response.writeHead(200, { ...SAFE_HEADERS, "Content-Type": page[1] });
       return void response.end(request.method === "HEAD" ? undefined : fs.readFileSync(PAGE_DIR + page[0]));
     }
+    if (url.pathname === "/favicon.ico") return void response.writeHead(204, SAFE_HEADERS).end();
     const parts = url.pathname.split("/").slice(1).map(decodeURIComponent);
     if (parts[0] !== "api") return send(response, 404, { error: `no page ${url.pathname}` });
     if (request.method === "POST") {
