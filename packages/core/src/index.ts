@@ -66,6 +66,7 @@ export {
   summarizeCache,
   summarizeRun,
   explainRun,
+  storelessNodesOf,
   type GcOptions,
   type GcReport,
   type GcProgress,

@@ -13,6 +13,7 @@ import {
   collectGarbage,
   compareNodeRecords,
   explainRun,
+  storelessNodesOf,
   summarizeRun,
 } from "@ham/core";
 import { byAge, byNode, type CacheView } from "./cache-view.js";
@@ -111,14 +112,14 @@ export class UiData {
         codeVersionChanged: explanation.codeVersionChanged,
         previousRunId: explanation.previousRunId,
       },
-      preview: await this.#preview(record),
+      preview: await this.#preview(record, storelessNodesOf([run]).has(name)),
     };
   }
 
-  async #preview(record: NodeRunRecord): Promise<Preview> {
+  async #preview(record: NodeRunRecord, storeless: boolean): Promise<Preview> {
     if (record.outcome === "input" || record.outcome === "override") return { bytes: undefined, note: `${record.outcome}s are given to execute, not stored` };
     if (record.fingerprint === undefined) return { bytes: undefined, note: "no result (the node failed)" };
-    if (record.reason?.startsWith('picked from "') || record.reason?.startsWith('hit: part of the cached result of "')) {
+    if (storeless) {
       return { bytes: undefined, note: "stored as part of another node's result (extractFields)" };
     }
     const size = (await this.#resultSizes())?.get(record.fingerprint)?.bytes;
