@@ -15,6 +15,16 @@ if ! command -v dot >/dev/null 2>&1; then
     echo "› Graphviz's dot is not installed (apt-get install graphviz): SVG/PNG tests will be skipped"
   fi
 fi
+# Debian's Chromium runs @ham/ui's browser tests (headless, driven by playwright-core); install it where we may.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "› installing Chromium for the ham ui browser tests"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null ||
+      echo "› could not install Chromium: the ham ui browser tests will fail in CI"
+  else
+    echo "› Chromium is not installed (apt-get install chromium): the ham ui browser tests will be skipped"
+  fi
+fi
 bash scripts/services/up.sh
 trap 'bash scripts/services/down.sh || true' EXIT
 # shellcheck disable=SC1091

@@ -24,6 +24,7 @@ import { ago, dateTime, elapsed, keyValues, percent, table } from "./format.js";
 import packageJson from "../package.json" with { type: "json" };
 import { runInit } from "./init/init.js";
 import { type TextStream, progressOn } from "./progress.js";
+import { runUi } from "./ui.js";
 
 /** Where the command reads and writes; tests pass their own. */
 export interface CliIo {
@@ -35,6 +36,7 @@ export interface CliIo {
 export const USAGE = `Usage: ham cache <command> [options]
        ham init                      write a starter (dataflow.ts, main.ts, tsconfig.json, npm scripts) here
        ham worker [worker options]   run BullMQ node jobs (needs @ham/executor-bullmq; ham worker --help)
+       ham ui [ui options]           a local web page over the cache (needs @ham/ui; ham ui --help)
        ham --version
 
 Commands:
@@ -93,6 +95,7 @@ type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extend
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
   if (argv[0] === "worker") return runWorker(argv.slice(1), io);
   if (argv[0] === "init") return runInit(argv.slice(1), io, packageJson.version);
+  if (argv[0] === "ui") return runUi(argv.slice(1), io);
   let values: Values;
   let positionals: string[];
   try {
@@ -194,12 +197,12 @@ function usage(io: CliIo, message: string): number {
   return 2;
 }
 
-function wholeNumber(text: string, option: string): number {
+export function wholeNumber(text: string, option: string): number {
   if (!/^\d+$/.test(text)) throw new ConfigurationError(`${option} must be a whole number like 10, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 
-function gcOptionsOf(values: Values): GcOptions {
+export function gcOptionsOf(values: Values): GcOptions {
   const options: GcOptions = {};
   if (values["keep-runs"] !== undefined) options.keepRuns = wholeNumber(values["keep-runs"], "--keep-runs");
   if (values["max-bytes"] !== undefined) options.maxBytes = parseSize(values["max-bytes"], "--max-bytes");

@@ -258,6 +258,21 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
   },
   {
     group: "runHistory",
+    name: "saveRun of an id already in the history replaces that run (a running snapshot, then the final record)",
+    async run(h) {
+      const repo = await h.instance();
+      if (typeof repo.saveRun !== "function" || typeof repo.listRuns !== "function" || typeof repo.getRun !== "function") {
+        return h.skip("the repository has no run history (saveRun/listRuns/getRun are optional members)");
+      }
+      const final = sampleRun("r-live", 500);
+      await repo.saveRun({ ...final, durationMs: 3, nodes: final.nodes.slice(0, 1), running: true });
+      await repo.saveRun(final);
+      checkRun(await repo.getRun("r-live"), final, 'getRun("r-live") after saving it twice');
+      checkEqual((await repo.listRuns()).map((r) => r.runId).join(","), "r-live", "listRuns() after saving one run twice");
+    },
+  },
+  {
+    group: "runHistory",
     name: "deleteRuns removes the given runs and ignores unknown ids",
     async run(h) {
       const repo = await h.instance();

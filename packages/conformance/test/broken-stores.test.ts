@@ -160,6 +160,13 @@ class SecondsRepository extends ReferenceFingerprintRepository {
   }
 }
 
+/** Keeps the first record saved under a run id: a running snapshot would never become the final run. */
+class KeepsFirstRunRepository extends ReferenceFingerprintRepository {
+  override async saveRun(run: Parameters<ReferenceFingerprintRepository["saveRun"]>[0]) {
+    if ((await super.getRun(run.runId)) === undefined) await super.saveRun(run);
+  }
+}
+
 async function expectFailure<T extends Openable>(check: Check<T>, factory: (ctx: { namespace: string }) => T, pattern: RegExp) {
   await expect(runCheck(check, factory)).rejects.toThrow(pattern);
 }
@@ -256,6 +263,13 @@ describe("the repository checks fail on broken repositories", () => {
   });
   it("a repository listing runs oldest first fails the run history check", async () => {
     await expectFailure(repositoryCheck("saveRun / getRun round-trip a run; listRuns is newest first and honours limit"), ({ namespace }) => new OldestFirstRepository(namespace), /newest first/);
+  });
+  it("a repository that keeps the first save of a run id fails the replace check", async () => {
+    await expectFailure(
+      repositoryCheck("saveRun of an id already in the history replaces that run (a running snapshot, then the final record)"),
+      ({ namespace }) => new KeepsFirstRunRepository(namespace),
+      /getRun\("r-live"\) after saving it twice/,
+    );
   });
 });
 

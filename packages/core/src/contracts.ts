@@ -114,6 +114,8 @@ export interface NodeRunRecord {
   readonly durationMs: number;
   /** Why the node ran or hit, in words (see `dr.cache.explain`). */
   readonly reason?: string;
+  /** The nodes and inputs this call received, by name: the run's DAG edges (for `ham ui`). */
+  readonly deps?: readonly string[];
 }
 
 /** A run as kept in the repository's history. */
@@ -123,6 +125,11 @@ export interface RunRecord {
   readonly durationMs: number;
   readonly outputs: readonly string[];
   readonly nodes: readonly NodeRunRecord[];
+  /**
+   * Set on a progress snapshot of a run still going (saved under the same id, replaced by the final
+   * record when it ends); `durationMs` is then the time so far. Only runs lasting over half a second get one.
+   */
+  readonly running?: true;
 }
 
 /**
@@ -174,7 +181,7 @@ export interface FingerprintRepository {
   delete?(contextKey: string): Promise<void>;
   /** Every record (for garbage collection and the CLI). */
   entries?(): AsyncIterable<FingerprintEntry>;
-  /** Appends a run to the history. */
+  /** Adds a run to the history; saving a run id already there replaces that record. */
   saveRun?(run: RunRecord): Promise<void>;
   /** Run history, newest first. */
   listRuns?(options?: { limit?: number }): Promise<RunRecord[]>;

@@ -16,12 +16,12 @@ export {
 // Dataflows and the driver
 export { Builder, type NodesOf } from "./driver/builder.js";
 export { Driver, type ExecuteOptions, type ExecuteResult, type OutputName, type Variable } from "./driver/driver.js";
-export { type VisualizeOptions, type NodeRunFacts } from "./driver/visualize.js";
+export { type VisualizeOptions, type NodeRunFacts, visualizeRun, OUTCOME_COLORS } from "./driver/visualize.js";
 export { renderExecution, renderDot, graphvizAvailable, formatOfFile, type ImageFormat, type PictureFormat } from "./driver/render.js";
 
 // Progress and logging
 export { ProgressAdapter, type ProgressOptions, type ProgressEvent, type ProgressOutcome, type ProgressCacheView } from "./progress/progress.js";
-export { summaryLine } from "./progress/summary.js";
+export { summaryLine, ComputeDurations } from "./progress/summary.js";
 export { resolveLogger, type LogLevel, type LevelLogger, type LoggerSettings } from "./logging/logger.js";
 export { deferredResult, isDeferred, DeferredResult } from "./driver/deferred.js";
 export { node, type NodeOptions } from "./graph/node-spec.js";
@@ -55,7 +55,7 @@ export { SmartCache, type CacheStats } from "./caching/smart-cache.js";
 export { type CacheOptions } from "./caching/options.js";
 export { FingerprintingAdapter, type FingerprintingAdapterOptions } from "./caching/fingerprinting-adapter.js";
 export { encodeDict, decodeDict } from "./caching/encode-dict.js";
-export { type Explanation } from "./caching/explain.js";
+export { type Explanation, compareNodeRecords } from "./caching/explain.js";
 export { isUniqueFingerprint } from "./caching/unique.js";
 
 // Cache lifecycle: expiry, garbage collection, size limits, inspection (the `ham` command uses these)
@@ -70,6 +70,7 @@ export {
   summarizeCache,
   summarizeRun,
   explainRun,
+  storelessNodesOf,
   type GcOptions,
   type GcReport,
   type GcProgress,

@@ -60,12 +60,8 @@ export async function explainNode(
   if (!previous) {
     return make({ ...base, reason: "computed: first run — no earlier run in the history computed or read this node" });
   }
-  const codeVersionChanged = previous.record.codeVersion !== record.codeVersion;
-  const before = previous.record.inputFingerprints ?? {};
-  const now = record.inputFingerprints ?? {};
-  const changedInputs = [...new Set([...Object.keys(before), ...Object.keys(now)])].filter((k) => named(before, k) !== named(now, k)).sort();
+  const { codeVersionChanged, changedCode, changedInputs } = compareNodeRecords(previous.record, record);
   const parts: string[] = [];
-  const changedCode = codeVersionChanged ? changedCodeParts(previous.record, record) : [];
   if (codeVersionChanged) parts.push(changedCode.length > 0 ? `code version changed: ${changedCode.join(", ")}` : "code version changed");
   if (changedInputs.length > 0) parts.push(`input${changedInputs.length > 1 ? "s" : ""} ${changedInputs.map((i) => `"${i}"`).join(", ")} changed`);
   const reason =
@@ -73,6 +69,18 @@ export async function explainNode(
       ? `computed: ${parts.join(" and ")} since run ${previous.runId}`
       : `computed: same code and inputs as run ${previous.runId}, but no stored entry was found (cleared, expired or never written)`;
   return make({ ...base, reason, codeVersionChanged, changedCode, changedInputs, previousRunId: previous.runId });
+}
+
+/** What differs between two records of one node (e.g. from two runs): its code version, which code parts, which inputs. */
+export function compareNodeRecords(
+  before: NodeRunRecord,
+  now: NodeRunRecord,
+): { codeVersionChanged: boolean; changedCode: string[]; changedInputs: string[] } {
+  const codeVersionChanged = before.codeVersion !== now.codeVersion;
+  const was = before.inputFingerprints ?? {};
+  const is = now.inputFingerprints ?? {};
+  const changedInputs = [...new Set([...Object.keys(was), ...Object.keys(is)])].filter((k) => named(was, k) !== named(is, k)).sort();
+  return { codeVersionChanged, changedCode: codeVersionChanged ? changedCodeParts(before, now) : [], changedInputs };
 }
 
 /** The code parts that differ between two records (a record without parts counts as its own code only). */

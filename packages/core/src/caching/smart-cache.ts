@@ -34,6 +34,7 @@ import { volatileDefaultParams } from "../identity/code-identity.js";
 import { encodeDict } from "./encode-dict.js";
 import { type Explanation, explainNode } from "./explain.js";
 import { LookupBatcher } from "./lookup-batcher.js";
+import { RunProgress } from "./run-progress.js";
 import { type CacheOptions, resolveBehaviors } from "./options.js";
 import { decisionLine } from "../logging/decisions.js";
 import { type LevelLogger, resolveLogger } from "../logging/logger.js";
@@ -264,6 +265,18 @@ export class SmartCache implements Adapter, CachingStrategy {
       }
       run.uncached = true;
     }
+    const saveRun = this.fingerprintStore.saveRun?.bind(this.fingerprintStore);
+    if (saveRun && !run.uncached) {
+      const outputs = ctx.outputs;
+      run.progress = new RunProgress(saveRun, () => ({
+        runId: run.id,
+        startedAt: run.started,
+        durationMs: Date.now() - run.started,
+        outputs,
+        nodes: Object.values(run.records),
+        running: true,
+      }));
+    }
   }
 
   async doNodeExecute(ctx: NodeExecuteContext, next: () => Promise<unknown>): Promise<unknown> {
@@ -278,6 +291,7 @@ export class SmartCache implements Adapter, CachingStrategy {
       setNamed(run.fingerprints, node.name, uniqueFingerprint());
       this.#record(run, node, behavior === "disable" ? "disabled" : "computed", started, {
         fingerprint: named(run.fingerprints, node.name) as string,
+        deps: ctx.dependencyNames,
         reason: behavior === "disable" ? "behaviour disable: never read from or written to the cache" : "behaviour ignore: not cached, left out of dependents' keys",
       });
       return result;
@@ -286,7 +300,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     const codeVersion = named(this.codeVersions, node.name) ?? codeVersionOf(node);
     const inputFingerprints = this.#inputFingerprints(run, node, ctx.dependencyNames);
     const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
-    const facts = { contextKey, codeVersion, inputFingerprints, ...this.#codePartsOf(node) };
+    const facts = { contextKey, codeVersion, inputFingerprints, deps: ctx.dependencyNames, ...this.#codePartsOf(node) };
     let expired: string | undefined;
     if (behavior !== "recompute") {
       let found = await this.#lookup(contextKey);
@@ -374,7 +388,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     const codeVersion = named(this.codeVersions, node.name) ?? codeVersionOf(node);
     const inputFingerprints = this.#inputFingerprints(run, node, ctx.dependencyNames);
     const contextKey = this.contextKey(node, codeVersion, inputFingerprints);
-    const facts = { contextKey, codeVersion, inputFingerprints, ...this.#codePartsOf(node) };
+    const facts = { contextKey, codeVersion, inputFingerprints, deps: ctx.dependencyNames, ...this.#codePartsOf(node) };
     // A parent left out of the key (behaviour "ignore") cannot vouch for the value: never reuse it.
     const complete = node.params.every((p) => p.dep === undefined || hasName(inputFingerprints, p.name));
     if (complete && behavior !== "recompute") {
@@ -415,7 +429,7 @@ export class SmartCache implements Adapter, CachingStrategy {
   afterNodeExecute(ctx: NodeResultContext): void {
     const run = this.#runs.get(ctx.runId);
     if (!ctx.success && run) {
-      setNamed(run.records, ctx.node.name, { node: ctx.node.name, outcome: "failed", durationMs: 0, reason: `failed: ${errorText(ctx.error)}` });
+      setNamed(run.records, ctx.node.name, { node: ctx.node.name, outcome: "failed", durationMs: 0, reason: `failed: ${errorText(ctx.error)}`, deps: ctx.dependencyNames });
     }
   }
 
@@ -425,6 +439,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     this.#runs.delete(run.id);
     // Exact for one run at a time; runs that overlap share the batcher and count each other's lookups.
     run.stats.repositoryRoundTrips += this.#batcher.roundTrips - run.roundTripsAtStart;
+    await run.progress?.stop();
     const records = Object.values(run.records);
     if (!run.uncached && this.fingerprintStore.saveRun) {
       const record = { runId: run.id, startedAt: run.started, durationMs: Date.now() - run.started, outputs: ctx.outputs, nodes: records };
@@ -647,12 +662,15 @@ interface RunState {
   /** Each node's outcome, by name. */
   records: Record<string, NodeRunRecord>;
   stats: CacheStats;
+  /** The run's snapshots in the history while it goes (long runs only). */
+  progress?: RunProgress;
   /** The batcher's round-trip count when the run started. */
   roundTripsAtStart: number;
 }
 
 interface NodeFacts {
   contextKey: string;
+  deps: readonly string[];
   codeVersion: string;
   codeParts?: Readonly<Record<string, string>>;
   inputFingerprints: Record<string, Fingerprint>;

@@ -1,5 +1,5 @@
 // Renders what an execute would run as Graphviz DOT or Mermaid text, optionally coloured by cache outcome.
-import type { NodeOutcome } from "../contracts.js";
+import type { NodeOutcome, RunRecord } from "../contracts.js";
 import type { GraphNode } from "../graph/graph.js";
 import { named } from "../graph/names.js";
 import type { ExecutionPlan } from "../graph/plan.js";
@@ -24,7 +24,8 @@ export interface NodeRunFacts {
 
 type Kind = "node" | "input" | "override";
 
-const OUTCOME_COLORS: Record<NodeOutcome, string> = {
+/** Fill colour of each outcome in pictures (and in `ham ui`). */
+export const OUTCOME_COLORS: Readonly<Record<NodeOutcome, string>> = {
   hit: "#a7e3a1",
   computed: "#f7c77e",
   recomputed: "#f29e6d",
@@ -66,6 +67,29 @@ export function visualize(
   const edges: [string, string][] = [];
   for (const node of plan.nodes) for (const dep of node.deps) if (items.some((i) => i.name === dep)) edges.push([dep, node.name]);
   return options.format === "mermaid" ? mermaid(items, edges) : dot(items, edges);
+}
+
+/**
+ * DOT text of a run from its history record alone (no graph needed, e.g. for `ham ui`): each
+ * node coloured by outcome with its time and result size (`bytes`), edges from the recorded deps
+ * (older records without them: the input names that are nodes of the run).
+ */
+export function visualizeRun(run: RunRecord, bytes: (fingerprint: string) => number | undefined = () => undefined): string {
+  const outputs = new Set(run.outputs);
+  const names = new Set(run.nodes.map((n) => n.node));
+  const items: Item[] = run.nodes.map((n) => ({
+    name: n.node,
+    kind: n.outcome === "input" ? "input" : n.outcome === "override" ? "override" : "node",
+    output: outputs.has(n.node),
+    label: n.node,
+    outcome: n.outcome,
+    facts: describeRun({ outcome: n.outcome, durationMs: n.durationMs, bytes: n.fingerprint === undefined ? undefined : bytes(n.fingerprint) }),
+  }));
+  const edges: [string, string][] = [];
+  for (const n of run.nodes) {
+    for (const dep of n.deps ?? Object.keys(n.inputFingerprints ?? {})) if (names.has(dep)) edges.push([dep, n.node]);
+  }
+  return dot(items, edges);
 }
 
 function dot(items: Item[], edges: [string, string][]): string {
