@@ -97,6 +97,8 @@ export function isRegularFile(file: string): boolean {
   } catch {
     return false;
   }
+}
+
 /** Codes of a write refused by the folder itself: a read-only mount, or no permission to write. */
 const NOT_WRITABLE = new Set(["EROFS", "EACCES", "EPERM"]);
 
