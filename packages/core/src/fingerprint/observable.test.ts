@@ -260,6 +260,10 @@ describe("case 12: instances of user classes", () => {
     const registry = new FingerprinterRegistry({ fingerprinters: [byFields] });
     expect(registry.fingerprint(new Point(1, 2))).toBe(registry.fingerprint(new Point(1, 2)));
     expect(registry.fingerprint(new Point(1, 2))).not.toBe(registry.fingerprint(new Point(2, 1)));
+    // Also with a context from elsewhere (e.g. the conformance suite's).
+    const foreign = { node: undefined, mode: undefined, fingerprint: (v: unknown) => fingerprintValue(v), hashBytes: () => "", warn: () => {} };
+    expect(defaultFingerprinter.fingerprint(new Point(1, 2), foreign)).toBe(defaultFingerprinter.fingerprint(new Point(1, 2), foreign));
+    expect(defaultFingerprinter.fingerprint(new Point(1, 2), foreign)).not.toBe(defaultFingerprinter.fingerprint(new Point(2, 1), foreign));
   });
 
   it("subclasses of built-ins are user classes too (they may hold #private state)", () => {
