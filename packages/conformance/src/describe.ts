@@ -99,8 +99,10 @@ function describeGroups<Group extends string, C extends { readonly group: string
  *   `namespace`: the same namespace gives the same data (persistence is tested by closing one
  *   instance and making another), a new namespace gives empty data.
  * @param options `skip` switches groups off, each with a printed reason
- *   (`signing`, `batch`, `persistence`, `concurrency`, `sharedAccess`, `lifecycle`, `listing`, `largeValues`);
- *   `cleanup` removes a namespace's data after each check; `timeout` per test in ms.
+ *   (`signing`, `batch`, `persistence`, `concurrency`, `sharedAccess`, `lifecycle`, `listing`, `largeValues`,
+ *   `readOnly`, `integrity`); `cleanup` removes a namespace's data after each check; `snapshot`
+ *   describes the backing data for the readOnly group (e.g. `folderSnapshot(dir)`); `damage`
+ *   changes stored bytes behind the store's back for the integrity group; `timeout` per test in ms.
  *   Optional members the store lacks (getMany, list, size, open, close) are skipped with a printed reason.
  */
 export function describeResultStore(
@@ -121,8 +123,8 @@ export function describeResultStore(
  * @param name shown in the test report.
  * @param factory as for `describeResultStore`: same namespace, same data; new namespace, empty.
  * @param options `skip` switches groups off, each with a printed reason
- *   (`signing`, `batch`, `runHistory`, `persistence`, `concurrency`, `sharedAccess`, `lifecycle`, `listing`);
- *   `cleanup` and `timeout` as for `describeResultStore`. Optional members the repository lacks
+ *   (`signing`, `batch`, `runHistory`, `persistence`, `concurrency`, `sharedAccess`, `lifecycle`, `listing`,
+ *   `readOnly`); `cleanup`, `snapshot` and `timeout` as for `describeResultStore`. Optional members the repository lacks
  *   (getMany, setMany, getEntry, delete, entries, run history, open, close) are skipped with a printed reason.
  */
 export function describeFingerprintRepository(

@@ -137,8 +137,9 @@ export interface RunRecord {
  * store never changes its medium while it is open: no table creation or migration, no compaction
  * or clean-up of temp files, no folder creation, no access-time tracking, no removal of damaged
  * entries — reads only. Writes (`set`, `delete`, `saveRun`, …) then fail with a StoreError. A
- * store that cannot be read without writing (LevelDB) must say so with a StoreError from `open`,
- * never write anyway. Read-only lasts until `close()`; a later plain `open()` does not lift it.
+ * store whose medium cannot be read without writing must not write anyway: read a private copy
+ * (as @ham/store-level does) or reject `open` with a StoreError saying so. Read-only lasts until
+ * `close()`; a later plain `open()` does not lift it.
  */
 export interface StoreOpenOptions {
   readonly readOnly?: boolean;

@@ -58,7 +58,7 @@ describeWithBrowser("ham ui --allow-gc in Chromium", () => {
       expect(await page.locator("#gc-plan").textContent()).toMatch(/^gc would remove 2 runs, /);
       expect(await page.locator("#gc-run").isDisabled()).toBe(false);
       await page.click("#gc-run");
-      await page.waitForFunction(() => document.getElementById("gc-result")?.textContent !== "");
+      await page.waitForFunction('document.getElementById("gc-result")?.textContent !== ""');
       expect(await page.locator("#gc-result").textContent()).toMatch(/^Removed 2 runs, \d+ records, \d+ results \(/);
       expect(fs.readdirSync(runsDir)).toHaveLength(1);
     } finally {

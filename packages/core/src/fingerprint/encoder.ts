@@ -9,7 +9,7 @@ import { endianness } from "node:os";
 import { types } from "node:util";
 import type { Fingerprint, FingerprintContext, Fingerprinter } from "../contracts.js";
 import { FingerprintError } from "../errors.js";
-import { arrayExtraKeys, hiddenKey, type HiddenKey } from "./own-keys.js";
+import { arrayExtraKeys, builtinOwnKey, hiddenKey, type HiddenKey } from "./own-keys.js";
 import { hashBytes, murmur128, xxh64 } from "./bytes.js";
 
 /**
@@ -187,15 +187,18 @@ export class Encoder implements FingerprintContext {
   /** Passes a warning to the registry's logger (FingerprintContext member). */
   readonly warn = (message: string): void => this.owner.warn(message);
 
-  /** Fingerprint of a top-level value; a value it cannot fingerprint gets a unique one. */
-  fingerprintRoot(value: unknown, node: string | undefined, mode: string | undefined): Fingerprint {
+  /**
+   * Fingerprint of a top-level value; a value it cannot fingerprint gets a unique one. `vouched`:
+   * handed over by a custom fingerprinter (see encodeInstance).
+   */
+  fingerprintRoot(value: unknown, node: string | undefined, mode: string | undefined, vouched = false): Fingerprint {
     this.node = node;
     this.mode = mode;
     this.pos = 0;
     this.seen = undefined;
     this.scopeBase = 0;
     try {
-      this.encodeValue(value, false);
+      this.encodeValue(value, vouched);
       return murmur128(this.buf.subarray(0, this.pos), FINGERPRINT_SPEC_VERSION);
     } catch (error) {
       if (error instanceof Unfingerprintable) {
@@ -516,7 +519,12 @@ export class Encoder implements FingerprintContext {
   }
 
   private encodeOther(value: object, proto: object, vouched: boolean): void {
-    switch (BUILTINS.get(proto)) {
+    const builtin = BUILTINS.get(proto);
+    if (builtin !== undefined && builtin !== Builtin.Bytes && builtin !== Builtin.Boxed && builtin !== Builtin.Error) {
+      const extra = builtinOwnKey(value);
+      if (extra !== undefined) throw this.extraProperty(`a ${constructorName(proto)}`, extra);
+    }
+    switch (builtin) {
       case Builtin.Bytes:
         if (ArrayBuffer.isView(value)) {
           this.encodeBytes(value, value.byteLength, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
@@ -552,6 +560,8 @@ export class Encoder implements FingerprintContext {
           this.writeTag(TAG_REGEXP);
           this.writeString(regexp.source);
           this.writeString(regexp.flags);
+          // Where the next exec/test of a global or sticky RegExp starts: observable.
+          this.writeNumber(regexp.lastIndex);
           return;
         }
         break;
@@ -764,6 +774,12 @@ export class Encoder implements FingerprintContext {
 
   private unfingerprintable(what: string): Unfingerprintable {
     return new Unfingerprintable(what, this.path());
+  }
+
+  /** An own property on a built-in that normally has none (a Map's `meta`, …), named in the warning. */
+  private extraProperty(what: string, key: HiddenKey): Unfingerprintable {
+    const name = typeof key.key === "symbol" ? `[${String(key.key)}]` : JSON.stringify(key.key);
+    return this.unfingerprintable(`${what} with an own property ${name}`);
   }
 
   /** An own property the codec cannot keep (non-enumerable or symbol-keyed), named in the warning. */
