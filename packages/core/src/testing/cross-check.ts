@@ -32,7 +32,7 @@ export interface CrossCheckOptions extends ExecuteOptions {
  * run starts empty and the warm one reads what it wrote.
  */
 export async function crossCheck(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any typed dataflow
+  // any: the dataflow's node types do not matter here, and Builder<N> is invariant in N
   builder: () => Builder<any>,
   cache: CacheOptions,
   outputs: readonly string[],
