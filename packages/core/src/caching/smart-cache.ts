@@ -93,6 +93,8 @@ export class SmartCache implements Adapter, CachingStrategy {
   readonly #files: FileHashes;
   /** Fingerprints inputs, config values and overrides: file() values by content, the rest as results are. */
   readonly #inputFingerprinter: FingerprinterRegistry;
+  /** Input and override names already warned about for naming a file as a plain string (once per name). */
+  readonly #pathWarned = new Set<string>();
 
   constructor(options: CacheOptions = {}) {
     this.#options = options;
@@ -459,9 +461,12 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (known !== undefined) return known;
     const isOverride = hasName(run.overrides, name);
     const value = isOverride ? run.overrides[name] : named(run.inputs, name);
-    if (typeof value === "string") {
+    if (typeof value === "string" && !this.#pathWarned.has(name)) {
       const warning = untrackedPathWarning(name, value, isOverride ? "override" : "input");
-      if (warning !== undefined) this.#warn(warning);
+      if (warning !== undefined) {
+        this.#pathWarned.add(name);
+        this.#warn(warning);
+      }
     }
     const fingerprint = this.#inputFingerprinter.fingerprint(value, { node: name });
     setNamed(run.fingerprints, name, fingerprint);

@@ -97,16 +97,32 @@ describe("README's example with file(path)", () => {
     const dr = await new Builder().withModules(readme).withCache(stores).build();
     expect(await dr.execute(["total"], { inputs: { path: csv } })).toEqual({ total: 10 });
     await dr.execute(["total"], { inputs: { path: csv } });
+    const other = path.join(dir, "other.csv");
+    fs.writeFileSync(other, "amount,ok\n1,yes\n");
+    await dr.execute(["total"], { inputs: { path: other } }); // another file under the same name: already told
     expect(stores.logger.warnings).toHaveLength(1);
     expect(stores.logger.warnings[0]).toContain(`input "path" is ${JSON.stringify(csv)}, which names an existing file`);
     expect(stores.logger.warnings[0]).toContain(`inputs: { path: file(${JSON.stringify(csv)}) }`);
     expect(stores.logger.warnings[0]).toContain(`withConfig({ path: file(`);
   });
 
+  it("a folder named by an override is warned about with the override's fix", async () => {
+    const dir = temp();
+    const stores = memoryCache();
+    const dr = await new Builder().withModules({ source: () => "x", size: (source: string) => source.length }).withCache(stores).build();
+    await dr.execute(["size"], { overrides: { source: dir } });
+    expect(stores.logger.warnings).toHaveLength(1);
+    expect(stores.logger.warnings[0]).toContain(`override "source" is ${JSON.stringify(dir)}, which names an existing folder`);
+    expect(stores.logger.warnings[0]).toContain(`overrides: { source: file(${JSON.stringify(dir)}) }`);
+  });
+
   it("strings that name nothing on disk, and file() values, are not warned about", async () => {
     const stores = memoryCache();
     const dr = await new Builder().withModules({ shout: (word: string) => word.toUpperCase() }).withCache(stores).build();
     await dr.execute(["shout"], { inputs: { word: "no-such-file-here.csv" } });
+    const csv = path.join(temp(), "real.csv");
+    fs.writeFileSync(csv, "x");
+    await dr.execute(["shout"], { inputs: { word: file(csv) } });
     expect(stores.logger.warnings).toEqual([]);
   });
 });
