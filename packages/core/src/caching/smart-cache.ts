@@ -27,7 +27,7 @@ import { isUniqueFingerprint } from "./unique.js";
 import { hashString } from "../fingerprint/bytes.js";
 import type { GraphNode, ParamInfo } from "../graph/graph.js";
 import { hasName, named, setNamed } from "../graph/names.js";
-import { protectStores } from "../security/index.js";
+import { protectStores, resolveSigningKeys } from "../security/index.js";
 import { FileFingerprintRepository, FileResultStore } from "../stores/index.js";
 import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
 import { encodeDict } from "./encode-dict.js";
@@ -120,8 +120,9 @@ export class SmartCache implements Adapter, CachingStrategy {
       fingerprinters: [...(options.fingerprinters ?? [])],
       warn: (message) => this.#warn(message),
     });
-    // The memo goes beside the default file stores; with only custom stores it stays in memory.
-    const onDisk = options.fingerprintStore === undefined || options.resultStore === undefined;
+    // The memo goes beside the default file stores; with only custom stores it stays in memory, and
+    // so it does for a signed cache: an unsigned memo on disk could pass off old content as current.
+    const onDisk = (options.fingerprintStore === undefined || options.resultStore === undefined) && resolveSigningKeys(options.signingKey) === undefined;
     this.#files = new FileHashes(onDisk ? { memoFile: join(path, "file-hashes.json"), tempDir: join(path, "tmp") } : {});
     this.#inputFingerprinter = new FingerprinterRegistry({
       fingerprinters: [fileFingerprinter(this.#files), ...(options.fingerprinters ?? [])],

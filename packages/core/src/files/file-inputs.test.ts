@@ -198,6 +198,20 @@ describe("file() values", () => {
   });
 });
 
+describe("where the memo is kept", () => {
+  it("beside the default file stores, but not for a signed cache", async () => {
+    const dir = temp();
+    const csv = path.join(dir, "sales.csv");
+    fs.writeFileSync(csv, "amount,ok\n1,yes\n");
+    for (const [name, extra] of [["plain", {}], ["signed", { signingKey: "a-test-signing-key-of-32-bytes!!" }]] as const) {
+      const cachePath = path.join(dir, name);
+      const dr = await new Builder().withModules(readme).withCache({ path: cachePath, logger: new RecordingLogger(), ...extra }).build();
+      expect(await dr.execute(["total"], { inputs: { path: file(csv) } })).toEqual({ total: 1 });
+      expect(fs.existsSync(path.join(cachePath, "file-hashes.json"))).toBe(name === "plain");
+    }
+  });
+});
+
 describe("cache({ files }): files a node reads by a fixed path", () => {
   it("their content is part of the node's key; explain names the file", async () => {
     const dir = temp();
