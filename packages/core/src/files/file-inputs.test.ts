@@ -9,7 +9,7 @@ import { Builder } from "../driver/builder.js";
 import { ConfigurationError } from "../errors.js";
 import { cache } from "../modifiers/cache.js";
 import { hashingReady } from "../fingerprint/bytes.js";
-import { FileHashes, RACY_MARGIN_MS, file, isFileInput } from "./index.js";
+import { FileHashes, type FileInput, RACY_MARGIN_MS, containsFileInput, file, isFileInput } from "./index.js";
 
 type Row = { amount: number; ok: boolean };
 let reads: string[] = [];
@@ -146,6 +146,21 @@ describe("file() values", () => {
     expect(dr.cache.lastRun.echo?.outcome).toBe("computed");
   });
 
+  it("inside an array or object the node gets the FileInput, and the key still covers the content", async () => {
+    const dir = temp();
+    const [a, b] = ["a.txt", "b.txt"].map((name) => path.join(dir, name)) as [string, string];
+    fs.writeFileSync(a, "1");
+    fs.writeFileSync(b, "22");
+    const flow = { sizes: (sources: { files: FileInput[] }) => sources.files.map((f) => fs.readFileSync(f.path, "utf8").length) };
+    const dr = await new Builder().withModules(flow).withCache(memoryCache()).build();
+    const inputs = { sources: { files: [file(a), file(b)] } };
+    expect(await dr.execute(["sizes"], { inputs })).toEqual({ sizes: [1, 2] });
+    expect(await dr.execute(["sizes"], { inputs })).toEqual({ sizes: [1, 2] });
+    expect(dr.cache.lastRun.sizes?.outcome).toBe("hit");
+    fs.writeFileSync(b, "333");
+    expect(await dr.execute(["sizes"], { inputs })).toEqual({ sizes: [1, 3] });
+  });
+
   it("the path is part of the key: two files with equal content are different inputs", async () => {
     const dir = temp();
     for (const name of ["x.txt", "y.txt"]) fs.writeFileSync(path.join(dir, name), "same");
@@ -192,6 +207,10 @@ describe("file() values", () => {
     expect(isFileInput(file("a.csv"))).toBe(true);
     expect(isFileInput({ path: "a.csv" })).toBe(false);
     expect(String(file("a.csv"))).toBe("a.csv");
+    const cyclic: Record<string, unknown> = { list: [1, new Float64Array(3)] };
+    cyclic["self"] = cyclic;
+    expect(containsFileInput(cyclic)).toBe(false);
+    expect(containsFileInput(new Map([["k", new Set([file("a.csv")])]]))).toBe(true);
     for (const bad of ["", 42, null, new URL("https://example.com/a.csv")]) {
       expect(() => file(bad as string)).toThrow(ConfigurationError);
     }
