@@ -174,7 +174,7 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
   { name: "Date(0)", make: () => new Date(0), fingerprint: "SsWt3zhLSHQ4S0h0OEtIdA" },
   { name: "Date(2023-11-14T22:13:20Z)", make: () => new Date(1_700_000_000_000), variants: () => [new Date("2023-11-14T22:13:20.000Z")], fingerprint: "frQHxt1s2FOP3C7NLL8tBQ" },
   { name: "invalid Date", make: () => new Date(NaN), variants: () => [new Date("not a date")], fingerprint: "O8RwpaX9jT832SLHROcrmw" },
-  { name: "RegExp /ab+c/gi", make: () => /ab+c/gi, variants: () => [new RegExp("ab+c", "ig")], fingerprint: "PUaNoFuYg50tqvkP-z_utA" },
+  { name: "RegExp /ab+c/gi", make: () => /ab+c/gi, variants: () => [new RegExp("ab+c", "ig")], fingerprint: "qT6n7qAMhaEH69gaUwHGug" },
   { name: "boxed Number(1)", make: () => new Number(1), fingerprint: "63ynYzouq9xtjK3xOi6r3A" },
   { name: 'boxed String("1")', make: () => new String("1"), fingerprint: "9QzyZbvXnqGgwq0loMKtJQ" },
   { name: "boxed Boolean(false)", make: () => new Boolean(false), fingerprint: "3p0gYFZEaHhWRGh4VkRoeA" },

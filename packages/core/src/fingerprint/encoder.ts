@@ -9,7 +9,7 @@ import { endianness } from "node:os";
 import { types } from "node:util";
 import type { Fingerprint, FingerprintContext, Fingerprinter } from "../contracts.js";
 import { FingerprintError } from "../errors.js";
-import { arrayExtraKeys, hiddenKey, type HiddenKey } from "./own-keys.js";
+import { arrayExtraKeys, builtinOwnKey, hiddenKey, type HiddenKey } from "./own-keys.js";
 import { hashBytes, murmur128, xxh64 } from "./bytes.js";
 
 /**
@@ -516,7 +516,12 @@ export class Encoder implements FingerprintContext {
   }
 
   private encodeOther(value: object, proto: object, vouched: boolean): void {
-    switch (BUILTINS.get(proto)) {
+    const builtin = BUILTINS.get(proto);
+    if (builtin !== undefined && builtin !== Builtin.Bytes && builtin !== Builtin.Boxed && builtin !== Builtin.Error) {
+      const extra = builtinOwnKey(value);
+      if (extra !== undefined) throw this.extraProperty(`a ${constructorName(proto)}`, extra);
+    }
+    switch (builtin) {
       case Builtin.Bytes:
         if (ArrayBuffer.isView(value)) {
           this.encodeBytes(value, value.byteLength, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
@@ -552,6 +557,8 @@ export class Encoder implements FingerprintContext {
           this.writeTag(TAG_REGEXP);
           this.writeString(regexp.source);
           this.writeString(regexp.flags);
+          // Where the next exec/test of a global or sticky RegExp starts: observable.
+          this.writeNumber(regexp.lastIndex);
           return;
         }
         break;
@@ -764,6 +771,12 @@ export class Encoder implements FingerprintContext {
 
   private unfingerprintable(what: string): Unfingerprintable {
     return new Unfingerprintable(what, this.path());
+  }
+
+  /** An own property on a built-in that normally has none (a Map's `meta`, …), named in the warning. */
+  private extraProperty(what: string, key: HiddenKey): Unfingerprintable {
+    const name = typeof key.key === "symbol" ? `[${String(key.key)}]` : JSON.stringify(key.key);
+    return this.unfingerprintable(`${what} with an own property ${name}`);
   }
 
   /** An own property the codec cannot keep (non-enumerable or symbol-keyed), named in the warning. */

@@ -297,6 +297,9 @@ describe("other observable differences", () => {
       [Object.assign([1], { [Symbol.for("tag")]: 1 }), "an array with a symbol-keyed"],
       [Object.defineProperty([1], "meta", { value: 2, enumerable: false }), 'non-enumerable own property "meta"'],
       [Object.defineProperty(Array.from({ length: 500 }, () => 0), "meta", { value: 2, enumerable: false }), 'non-enumerable own property "meta"'],
+      [Object.assign(new Map([["a", 1]]), { meta: 1 }), 'a Map with an own property "meta"'],
+      [Object.assign(new Set([1]), { [Symbol.for("tag")]: 1 }), "a Set with an own property [Symbol(tag)]"],
+      [Object.assign(new Date(0), { tz: "UTC" }), 'a Date with an own property "tz"'],
     ];
     for (const [value, expected] of cases) {
       const { fp: first, warnings } = fingerprintWithWarnings({ nested: value });

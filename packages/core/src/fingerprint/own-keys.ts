@@ -30,6 +30,20 @@ function firstHidden(value: object, keys: readonly (string | symbol)[]): HiddenK
   return undefined;
 }
 
+/**
+ * The first own property of a Map, Set, Date, RegExp (besides its `lastIndex`), URL or
+ * URLSearchParams, which normally have none: the codec cannot keep one, so it makes the value
+ * unfingerprintable. Undefined when there is none.
+ */
+export function builtinOwnKey(value: object): HiddenKey | undefined {
+  const keys = Reflect.ownKeys(value);
+  for (const key of keys) {
+    if (key === "lastIndex" && value instanceof RegExp) continue;
+    return { key, symbol: typeof key === "symbol" };
+  }
+  return undefined;
+}
+
 // Up to this length, Reflect.ownKeys (one string per index) is cheaper than util.inspect.
 const SMALL_ARRAY = 64;
 // util.inspect lists an array's non-index own properties without touching its elements (Node's

@@ -170,10 +170,11 @@ describe("default fingerprint: dates, regexps, boxed values, errors, classes", (
     expect(fp(new Date(NaN))).toBe(fp(new Date("nope")));
   });
 
-  it("fingerprints RegExps by source and flags, not lastIndex", () => {
+  it("fingerprints RegExps by source, flags and lastIndex (where the next exec starts)", () => {
     const moved = /a/g;
     moved.lastIndex = 3;
-    expect(fp(moved)).toBe(fp(/a/g));
+    expect(fp(moved)).not.toBe(fp(/a/g));
+    expect(fp(/a/g)).toBe(fp(new RegExp("a", "g")));
     expect(fp(/a/g)).not.toBe(fp(/a/i));
     expect(fp(/a/g)).not.toBe(fp("/a/g"));
   });

@@ -153,7 +153,7 @@ describe("the byte encoding in docs/fingerprint-spec.md", () => {
 
   it("encodes Dates and RegExps", () => {
     expect(fingerprintValue(new Date(3))).toBe(specHash([ascii("D"), ...f64(3)]));
-    expect(fingerprintValue(/a/g)).toBe(specHash([ascii("R"), ...str("a"), ...str("g")]));
+    expect(fingerprintValue(/a/g)).toBe(specHash([ascii("R"), ...str("a"), ...str("g"), ascii("d"), ...f64(0)]));
   });
 
   it("encodes byte payloads as B + kind + u64 length + u64 xxh64 + class name", () => {
