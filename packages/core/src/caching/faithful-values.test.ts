@@ -63,7 +63,6 @@ const kept: Record<string, () => unknown> = {
   ordered: () => ({ map: new Map([["z", 1], ["a", 2]]), set: new Set(["z", "a"]), keys: { y: 1, x: 2 } }),
   shared,
   numbers: () => [-0, Number.NaN, new Number(-0), new String("s"), Object(2n) as object],
-  dateExtras: () => Object.assign(new Date(0), { tz: "UTC" }),
   frozen: () => Object.freeze({ list: Object.freeze([1]) }),
 };
 
@@ -79,6 +78,7 @@ const refusedNodes: Record<string, () => unknown> = {
   symbolKey: () => (count("symbolKey"), [{ [Symbol("id")]: 1 }]),
   hidden: () => (count("hidden"), Object.defineProperty({ a: 1 }, "secret", { value: 2, enumerable: false })),
   viewAtOffset: () => (count("viewAtOffset"), { v: new Float64Array(8).subarray(2, 5) }),
+  dateExtras: () => (count("dateExtras"), Object.assign(new Date(0), { tz: "UTC" })),
 };
 const refusedWarnings: Record<string, RegExp> = {
   userError: /class AppError|AppError at \$\.rows\[3\]\.err/,
@@ -87,6 +87,7 @@ const refusedWarnings: Record<string, RegExp> = {
   symbolKey: /\[Symbol\(id\)\] at \$\[0\]/,
   hidden: /non-enumerable own property "secret" at \$/,
   viewAtOffset: /node "value": its result is not cached .*Float64Array viewing bytes 16–40 of a 64-byte ArrayBuffer at \$\.v/,
+  dateExtras: /Date with an own property "tz" at \$/,
 };
 
 describe.each(["memory", "file"] as const)("a warm run returns what the fresh run returned (%s stores)", (stores) => {
