@@ -79,6 +79,7 @@ export {
 
 // Fingerprinting
 export {
+  FINGERPRINT_METHOD,
   FINGERPRINT_SPEC_VERSION,
   uniqueFingerprint,
   FingerprinterRegistry,

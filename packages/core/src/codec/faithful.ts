@@ -185,8 +185,9 @@ function sparseRest(value: unknown[], from: number, expected: number, state: Wal
 
 /** An array's own keys besides its elements: `length` (and its attributes) and extra properties. */
 function arrayKeys(value: unknown[], state: WalkState, present: number): Refusal | undefined {
-  const integrity = integrityOf(value);
   const lengthWritable = (gopd(value, "length") as PropertyDescriptor).writable === true;
+  // V8 calls a non-extensible empty array frozen although its length is writable: seal it instead.
+  const integrity = integrityOf(value) === Integrity.Frozen && lengthWritable ? Integrity.Sealed : integrityOf(value);
   const plain = !hasExtraKeys(value, present + 1) && (lengthWritable || integrity === Integrity.Frozen);
   if (plain) {
     if (integrity !== Integrity.Extensible) addPatch(state, [value, -1, 0, integrity]);

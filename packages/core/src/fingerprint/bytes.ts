@@ -55,9 +55,9 @@ export function hashBytes(bytes: Uint8Array): string {
   return scratch64.toString("base64url");
 }
 
-/** murmur3 x86 128-bit of `bytes` as 22 url-safe base64 characters (no padding). */
-export function murmur128(bytes: Uint8Array): string {
-  return Buffer.from(murmur.x86.hash128(bytes), "hex").toString("base64url");
+/** murmur3 x86 128-bit of `bytes` (with `seed`, default 0) as 22 url-safe base64 characters (no padding). */
+export function murmur128(bytes: Uint8Array, seed = 0): string {
+  return Buffer.from(murmur.x86.hash128(bytes, seed), "hex").toString("base64url");
 }
 
 /** murmur3 x86 128-bit of a string's UTF-8 bytes, as 22 url-safe base64 characters. */

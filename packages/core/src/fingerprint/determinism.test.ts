@@ -1,5 +1,6 @@
-// Equal values get equal fingerprints in separate processes, whatever the key, Map and Set
-// insertion order or typed-array offset each process happened to use.
+// Equal values get equal fingerprints in separate processes, whatever typed-array offset, object
+// identities and allocation history each process happened to have; insertion order is part of the
+// value (spec v2), so the same order gives the same fingerprint and another order another one.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,14 +17,19 @@ const tsx = join(here, "../../../../node_modules/.bin/tsx");
 const workDir = mkdtempSync(join(tmpdir(), "ham-fp-determinism-"));
 const script = join(workDir, "child.mts");
 
-// The child builds the same values in an order chosen by its argument and prints their fingerprints.
+// The child builds the same values, after other allocations chosen by its argument, and prints
+// their fingerprints (and those of the values built in reverse order).
 const childSource = `
 import { fingerprintValue, hashingReady } from ${JSON.stringify(join(here, "index.ts"))};
 import { fingerprintVectors } from ${JSON.stringify(join(here, "../../../conformance/src/vectors/index.ts"))};
 const reversed = process.argv[2] === "reversed";
-const order = <T,>(items: T[]): T[] => (reversed ? [...items].reverse() : items);
+// Unrelated objects first (other identity hashes, other heap layout) in the "reversed" child.
+const noise = reversed ? Array.from({ length: 1000 }, (_, i) => new Map([[i, { i }]])) : [];
+const order = <T,>(items: T[], flip = false): T[] => (flip ? [...items].reverse() : items);
 await hashingReady();
-const entries = order([["alpha", 1], ["beta", [1, 2]], ["gamma", { x: new Set(order([1, 2, 3])) }]] as [string, unknown][]);
+const build = (flip: boolean) => order([["alpha", 1], ["beta", [1, 2]], ["gamma", { x: new Set(order([1, 2, 3], flip)) }]] as [string, unknown][], flip);
+const entries = build(false);
+const flipped = build(true);
 const offset = reversed ? 40 : 8;
 const backing = new Float64Array(offset / 8 + 4);
 const view = new Float64Array(backing.buffer, offset, 3);
@@ -31,9 +37,13 @@ view.set([0.1, 0.2, 0.3]);
 const out: Record<string, string> = {
   object: fingerprintValue(Object.fromEntries(entries)),
   map: fingerprintValue(new Map(entries)),
-  set: fingerprintValue(new Set(order(["a", 1, 2n, { k: [true] }]))),
+  set: fingerprintValue(new Set(["a", 1, 2n, { k: [true] }])),
+  flippedObject: fingerprintValue(Object.fromEntries(flipped)),
+  flippedMap: fingerprintValue(new Map(flipped)),
+  flippedSet: fingerprintValue(new Set(order(["a", 1, 2n, { k: [true] }], true))),
   view: fingerprintValue(view),
   pid: String(process.pid),
+  noise: String(noise.length),
 };
 for (const vector of fingerprintVectors) out["vector:" + vector.name] = fingerprintValue(vector.make());
 console.log(JSON.stringify(out));
@@ -54,15 +64,22 @@ async function child(order: "forward" | "reversed"): Promise<Record<string, stri
 }
 
 describe("fingerprints across processes", () => {
-  it("two child processes give the same fingerprints for equal values built in different orders", async () => {
+  it("two child processes give the same fingerprints for equal values, another insertion order another one", async () => {
     const [forward, reversed] = await Promise.all([child("forward"), child("reversed")]);
     expect(forward["pid"]).not.toBe(reversed["pid"]);
-    delete forward["pid"];
-    delete reversed["pid"];
+    expect(reversed["noise"]).not.toBe(forward["noise"]);
+    for (const key of ["pid", "noise"]) {
+      delete forward[key];
+      delete reversed[key];
+    }
     expect(reversed).toEqual(forward);
+    for (const kind of ["object", "map", "set"]) {
+      expect(forward[`flipped${kind[0]!.toUpperCase()}${kind.slice(1)}`], kind).not.toBe(forward[kind]);
+    }
     // …and the same as this process.
     expect(forward["view"]).toBe(fingerprintValue(new Float64Array([0.1, 0.2, 0.3])));
-    expect(forward["object"]).toBe(fingerprintValue({ gamma: { x: new Set([3, 2, 1]) }, alpha: 1, beta: [1, 2] }));
+    expect(forward["object"]).toBe(fingerprintValue({ alpha: 1, beta: [1, 2], gamma: { x: new Set([1, 2, 3]) } }));
+    expect(forward["flippedObject"]).toBe(fingerprintValue({ gamma: { x: new Set([3, 2, 1]) }, beta: [1, 2], alpha: 1 }));
     for (const vector of fingerprintVectors) expect(forward[`vector:${vector.name}`], vector.name).toBe(vector.fingerprint);
   }, 120_000);
 });

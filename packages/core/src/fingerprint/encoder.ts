@@ -1,17 +1,29 @@
-// The default fingerprinter's byte encoding (spec v1, docs/fingerprint-spec.md): writes a value as
+// The default fingerprinter's byte encoding (spec v2, docs/fingerprint-spec.md): writes a value as
 // a compact, type-tagged, self-delimiting byte string into one growable buffer, asking custom
-// fingerprinters first for every nested value. Change any byte here and FINGERPRINT_SPEC_VERSION
-// must change with it (the golden vectors in @ham/conformance fail otherwise).
+// fingerprinters first for every nested value. Everything JavaScript can observe is kept: key, Map
+// and Set order, prototypes, arrays' extra properties, shared references. Change any byte here and
+// FINGERPRINT_SPEC_VERSION must change with it (the golden vectors in @ham/conformance fail otherwise).
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { endianness } from "node:os";
 import { types } from "node:util";
 import type { Fingerprint, FingerprintContext, Fingerprinter } from "../contracts.js";
 import { FingerprintError } from "../errors.js";
+import { arrayExtraKeys, builtinOwnKey, hiddenKey, type HiddenKey } from "./own-keys.js";
 import { hashBytes, murmur128, xxh64 } from "./bytes.js";
 
-/** Version of the byte encoding below; the cache puts it into every context key. */
-export const FINGERPRINT_SPEC_VERSION = 1;
+/**
+ * Version of the byte encoding below. It seeds the hash of every fingerprint, and the cache puts it
+ * into every context key, so fingerprints and entries of another version never match.
+ */
+export const FINGERPRINT_SPEC_VERSION = 2;
+
+/**
+ * The method a class defines to be fingerprinted: `[FINGERPRINT_METHOD]() { return state }`. The
+ * default fingerprinter fingerprints what it returns (with the class name) instead of refusing an
+ * instance whose state it cannot see (#private fields, closures).
+ */
+export const FINGERPRINT_METHOD: unique symbol = Symbol.for("ham.fingerprint") as never;
 
 // One ASCII byte per type, so an encoding dump is readable next to the spec.
 const TAG_UNDEFINED = 0x55; // U
@@ -24,10 +36,11 @@ const TAG_STRING_UTF16 = 0x77; // w
 const TAG_BIGINT = 0x69; // i
 const TAG_SYMBOL = 0x79; // y
 const TAG_ARRAY = 0x41; // A
-const TAG_ARRAY_SUBCLASS = 0x61; // a
 const TAG_HOLE = 0x68; // h
 const TAG_OBJECT = 0x4f; // O
-const TAG_INSTANCE = 0x43; // C
+const TAG_NULL_PROTO_OBJECT = 0x6f; // o
+const TAG_INSTANCE = 0x43; // C: class name + what its FINGERPRINT_METHOD returned
+const TAG_VOUCHED_INSTANCE = 0x56; // V: class name + own fields (handed over by a custom fingerprinter)
 const TAG_MAP = 0x4d; // M
 const TAG_SET = 0x53; // S
 const TAG_DATE = 0x44; // D
@@ -36,7 +49,8 @@ const TAG_BYTES = 0x42; // B
 const TAG_BOXED = 0x62; // b
 const TAG_ERROR = 0x45; // E
 const TAG_CANONICAL = 0x4b; // K
-const TAG_BACKREF = 0x72; // r
+const TAG_BACKREF = 0x72; // r: an object met before in this fingerprint (by its number)
+const TAG_OUTER_BACKREF = 0x5e; // ^: an enclosing object outside a nested ctx.fingerprint (levels up)
 const TAG_CUSTOM = 0x58; // X
 
 /** Element kinds of byte payloads (tag B). 0 is a view type this spec version does not know. */
@@ -59,6 +73,27 @@ const BYTE_KINDS: Readonly<Record<string, number>> = {
 };
 
 const BIG_ENDIAN_HOST = endianness() === "BE";
+
+// The built-in classes with their own rule, by prototype: a subclass (which may hold #private
+// state) is a user class instead.
+const Builtin = { Bytes: 1, Map: 2, Set: 3, Date: 4, RegExp: 5, Boxed: 6, Error: 7, URL: 8, URLSearchParams: 9 } as const;
+type Builtin = (typeof Builtin)[keyof typeof Builtin];
+const BUILTINS = new Map<object, Builtin>();
+for (const name of [...Object.keys(BYTE_KINDS), "Buffer"]) {
+  const ctor = (globalThis as Record<string, unknown>)[name];
+  if (typeof ctor === "function") BUILTINS.set(ctor.prototype as object, Builtin.Bytes);
+}
+BUILTINS.set(Map.prototype, Builtin.Map);
+BUILTINS.set(Set.prototype, Builtin.Set);
+BUILTINS.set(Date.prototype, Builtin.Date);
+BUILTINS.set(RegExp.prototype, Builtin.RegExp);
+for (const ctor of [Number, String, Boolean, BigInt, Symbol]) BUILTINS.set(ctor.prototype, Builtin.Boxed);
+for (const name of ["Error", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError", "AggregateError", "DOMException"]) {
+  const ctor = (globalThis as Record<string, unknown>)[name];
+  if (typeof ctor === "function") BUILTINS.set(ctor.prototype as object, Builtin.Error);
+}
+BUILTINS.set(URL.prototype, Builtin.URL);
+BUILTINS.set(URLSearchParams.prototype, Builtin.URLSearchParams);
 
 // Objects whose identity or state JavaScript cannot read synchronously: fingerprinting them by
 // their (empty) own fields would make every instance look equal, which is worse than a miss.
@@ -111,7 +146,7 @@ const MAX_RETAINED_CAPACITY = 4 * 1024 * 1024;
 
 /**
  * Encodes values for one registry. Also the FingerprintContext handed to custom fingerprinters,
- * so their nested `ctx.fingerprint` calls share the cycle stack and depth of the outer value.
+ * so their nested `ctx.fingerprint` calls share the depth and the enclosing objects of the outer value.
  */
 export class Encoder implements FingerprintContext {
   node: string | undefined = undefined;
@@ -123,10 +158,18 @@ export class Encoder implements FingerprintContext {
   private text: Buffer = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   private view: DataView = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   private pos = 0;
-  /** The containers being encoded, outermost first: cycle detection and depth. */
+  /** The containers being encoded, outermost first: depth, paths, and cycles across nested scopes. */
   private readonly ancestors: object[] = [];
   /** pathKeys[d] is the key under ancestors[d] being encoded (for warnings only). */
   private readonly pathKeys: (string | number)[] = [];
+  /**
+   * Every object met in the current scope (one fingerprint, or one nested `ctx.fingerprint`) → its
+   * number in order of first meeting. Meeting it again writes a back-reference: linear time for
+   * shared sub-objects, and shared differs from copied (the codec keeps sharing). Created lazily.
+   */
+  private seen: Map<object, number> | undefined = undefined;
+  /** ancestors[0 .. scopeBase) belong to enclosing scopes (0 in a top-level fingerprint). */
+  private scopeBase = 0;
   private readonly customs: readonly Fingerprinter[];
   private readonly maxDepth: number;
 
@@ -149,9 +192,11 @@ export class Encoder implements FingerprintContext {
     this.node = node;
     this.mode = mode;
     this.pos = 0;
+    this.seen = undefined;
+    this.scopeBase = 0;
     try {
       this.encodeValue(value, false);
-      return murmur128(this.buf.subarray(0, this.pos));
+      return murmur128(this.buf.subarray(0, this.pos), FINGERPRINT_SPEC_VERSION);
     } catch (error) {
       if (error instanceof Unfingerprintable) {
         this.owner.reportUnfingerprintable(node, error);
@@ -160,6 +205,7 @@ export class Encoder implements FingerprintContext {
       throw this.readFailure(error);
     } finally {
       if (this.ancestors.length !== 0) this.ancestors.length = 0;
+      this.seen = undefined;
       this.pos = 0;
       if (this.buf.byteLength > MAX_RETAINED_CAPACITY) this.setBuffer(new Uint8Array(INITIAL_CAPACITY));
     }
@@ -167,19 +213,24 @@ export class Encoder implements FingerprintContext {
 
   /**
    * Fingerprint of a value nested in the one being encoded (a custom fingerprinter's
-   * `ctx.fingerprint`, or the default fingerprinter called by a custom one with `skipCustomAtRoot`
-   * so it does not hand the value straight back to that custom fingerprinter).
+   * `ctx.fingerprint`, or the default fingerprinter called by a custom one with `vouched`, so it
+   * does not hand the value straight back to that custom fingerprinter). A scope of its own: its
+   * objects are numbered from 0, so the result does not depend on what the outer value held before.
    */
-  subFingerprint(value: unknown, skipCustomAtRoot: boolean): Fingerprint {
+  subFingerprint(value: unknown, vouched: boolean): Fingerprint {
     const start = this.pos;
     // A custom fingerprinter handing its own value to the default one: that value is on top of
     // the ancestor stack (pushed by tryCustom), and must be encoded, not taken for a cycle.
     const top = this.ancestors.length - 1;
-    const handedBack = skipCustomAtRoot && top >= 0 && this.ancestors[top] === value ? this.ancestors.pop() : undefined;
+    const handedBack = vouched && top >= 0 && this.ancestors[top] === value ? this.ancestors.pop() : undefined;
     const depth = this.ancestors.length;
+    const outerSeen = this.seen;
+    const outerBase = this.scopeBase;
+    this.seen = undefined;
+    this.scopeBase = depth;
     try {
-      this.encodeValue(value, skipCustomAtRoot);
-      return murmur128(this.buf.subarray(start, this.pos));
+      this.encodeValue(value, vouched);
+      return murmur128(this.buf.subarray(start, this.pos), FINGERPRINT_SPEC_VERSION);
     } catch (error) {
       if (error instanceof Unfingerprintable) {
         this.owner.reportUnfingerprintable(this.node, error);
@@ -189,6 +240,8 @@ export class Encoder implements FingerprintContext {
     } finally {
       if (this.ancestors.length !== depth) this.ancestors.length = depth;
       if (handedBack !== undefined) this.ancestors.push(handedBack);
+      this.seen = outerSeen;
+      this.scopeBase = outerBase;
       this.pos = start;
     }
   }
@@ -288,12 +341,13 @@ export class Encoder implements FingerprintContext {
   // Values
   // -------------------------------------------------------------------------------------------
 
-  private encodeValue(value: unknown, skipCustom: boolean): void {
+  /** `vouched`: a custom fingerprinter handed this value to the default rules (see encodeOther). */
+  private encodeValue(value: unknown, vouched: boolean): void {
     if (typeof value === "object" && value !== null) {
-      this.encodeObject(value, skipCustom);
+      this.encodeObject(value, vouched);
       return;
     }
-    if (!skipCustom && this.customs.length !== 0 && this.tryCustom(value)) return;
+    if (!vouched && this.customs.length !== 0 && this.tryCustom(value)) return;
     switch (typeof value) {
       case "number":
         this.writeNumber(value);
@@ -327,27 +381,47 @@ export class Encoder implements FingerprintContext {
     }
   }
 
-  private encodeObject(value: object, skipCustom: boolean): void {
-    const at = this.ancestors.indexOf(value);
-    if (at !== -1) {
-      // A cycle: refer to the ancestor by how many levels up it is, so the encoding of a subtree
-      // does not depend on where the subtree sits.
-      this.writeTag(TAG_BACKREF);
-      this.writeU32(this.ancestors.length - at);
+  private encodeObject(value: object, vouched: boolean): void {
+    let seen = this.seen;
+    if (seen === undefined) {
+      seen = this.seen = new Map();
+    } else {
+      const index = seen.get(value);
+      if (index !== undefined) {
+        // Met before (shared or cyclic): refer to it by number, as the codec keeps the sharing.
+        this.writeTag(TAG_BACKREF);
+        this.writeU32(index);
+        return;
+      }
+    }
+    if (this.scopeBase !== 0) {
+      // Inside a nested ctx.fingerprint: an enclosing object from outside is a cycle.
+      const at = this.ancestors.lastIndexOf(value, this.scopeBase - 1);
+      if (at !== -1) {
+        this.writeTag(TAG_OUTER_BACKREF);
+        this.writeU32(this.ancestors.length - at);
+        return;
+      }
+    }
+    seen.set(value, seen.size);
+    if (!vouched && this.customs.length !== 0 && this.tryCustom(value)) return;
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto === Object.prototype) {
+      this.writeTag(TAG_OBJECT);
+      this.encodeFields(value, true);
       return;
     }
-    if (!skipCustom && this.customs.length !== 0 && this.tryCustom(value)) return;
-    if (Array.isArray(value)) {
+    if (Array.isArray(value) && (proto === Array.prototype || isForeignIntrinsic(proto, "Array"))) {
       this.encodeArray(value);
       return;
     }
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto === Object.prototype || proto === null) {
-      this.writeTag(TAG_OBJECT);
-      this.encodeFields(value);
+    if (proto === null) {
+      // Differs from a plain object: `"x" in o`, `o.toString`, `o instanceof Object` all tell.
+      this.writeTag(TAG_NULL_PROTO_OBJECT);
+      this.encodeFields(value, true);
       return;
     }
-    this.encodeOther(value, proto as object);
+    this.encodeOther(value, proto as object, vouched);
   }
 
   private enter(value: object): number {
@@ -359,28 +433,33 @@ export class Encoder implements FingerprintContext {
     return depth;
   }
 
+  /** `A`, u32 length, the items (holes as `h`), then u32 count + (key, value) of extra properties. */
   private encodeArray(array: unknown[]): void {
-    const proto: unknown = Object.getPrototypeOf(array);
-    if (proto === Array.prototype) {
-      this.writeTag(TAG_ARRAY);
-    } else {
-      this.writeTag(TAG_ARRAY_SUBCLASS);
-      this.writeString(constructorName(proto));
-    }
+    this.writeTag(TAG_ARRAY);
     const n = array.length;
     this.writeU32(n);
     const depth = this.enter(array);
     const fast = this.customs.length === 0;
+    let holes = 0;
     for (let i = 0; i < n; i++) {
       const item = array[i];
       if (fast && typeof item === "number") {
         i = this.writeNumberRun(array, i, n) - 1;
       } else if (item === undefined && !(i in array)) {
         this.writeTag(TAG_HOLE);
+        holes++;
       } else {
         this.pathKeys[depth] = i;
         this.encodeValue(item, false);
       }
+    }
+    const extras = arrayExtraKeys(array, n, holes);
+    if ("symbol" in extras) throw this.hidden("an array", extras);
+    this.writeU32(extras.length);
+    for (const key of extras) {
+      this.writeString(key);
+      this.pathKeys[depth] = key;
+      this.encodeValue((array as unknown as Record<string, unknown>)[key], false);
     }
     this.ancestors.pop();
   }
@@ -412,10 +491,19 @@ export class Encoder implements FingerprintContext {
     return end;
   }
 
-  /** u32 count, then each own enumerable string key (sorted by UTF-16 code units) and its value. */
-  private encodeFields(value: object): void {
-    const keys = sortStrings(Object.keys(value));
+  /**
+   * u32 count, then each own enumerable string key, in the object's own order (`Object.keys`), and
+   * its value. `strict`: a non-enumerable or symbol-keyed own property makes the value
+   * unfingerprintable (the codec cannot keep it either); errors skip this (their `stack` and
+   * `message` are non-enumerable own properties).
+   */
+  private encodeFields(value: object, strict: boolean): void {
+    const keys = Object.keys(value);
     const n = keys.length;
+    if (strict) {
+      const hidden = hiddenKey(value, n);
+      if (hidden !== undefined) throw this.hidden(proto(value) === null ? "a null-prototype object" : "an object", hidden);
+    }
     this.writeU32(n);
     const depth = this.enter(value);
     for (let i = 0; i < n; i++) {
@@ -427,64 +515,108 @@ export class Encoder implements FingerprintContext {
     this.ancestors.pop();
   }
 
-  private encodeOther(value: object, proto: object): void {
-    if (ArrayBuffer.isView(value)) {
-      this.encodeBytes(value, value.byteLength, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-      return;
+  private encodeOther(value: object, proto: object, vouched: boolean): void {
+    const builtin = BUILTINS.get(proto);
+    if (builtin !== undefined && builtin !== Builtin.Bytes && builtin !== Builtin.Boxed && builtin !== Builtin.Error) {
+      const extra = builtinOwnKey(value);
+      if (extra !== undefined) throw this.extraProperty(`a ${constructorName(proto)}`, extra);
     }
-    if (types.isAnyArrayBuffer(value)) {
-      this.encodeBytes(value, value.byteLength, new Uint8Array(value));
-      return;
-    }
-    if (types.isMap(value)) {
-      this.encodeMap(value as Map<unknown, unknown>);
-      return;
-    }
-    if (types.isSet(value)) {
-      this.encodeSet(value as Set<unknown>);
-      return;
-    }
-    if (types.isDate(value)) {
-      this.writeTag(TAG_DATE);
-      this.writeF64((value as Date).getTime());
-      return;
-    }
-    if (types.isRegExp(value)) {
-      const regexp = value as RegExp;
-      this.writeTag(TAG_REGEXP);
-      this.writeString(regexp.source);
-      this.writeString(regexp.flags);
-      return;
-    }
-    if (types.isBoxedPrimitive(value)) {
-      this.writeTag(TAG_BOXED);
-      this.encodeValue((value as { valueOf(): unknown }).valueOf(), true);
-      return;
-    }
-    if (types.isNativeError(value) || value instanceof Error) {
-      this.encodeError(value as Error, proto);
-      return;
-    }
-    if (value instanceof URL) {
-      this.writeCanonical("URL", value.href);
-      return;
-    }
-    if (value instanceof URLSearchParams) {
-      this.writeCanonical("URLSearchParams", value.toString());
-      return;
+    switch (builtin) {
+      case Builtin.Bytes:
+        if (ArrayBuffer.isView(value)) {
+          this.encodeBytes(value, value.byteLength, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+          return;
+        }
+        if (types.isAnyArrayBuffer(value)) {
+          this.encodeBytes(value, value.byteLength, new Uint8Array(value));
+          return;
+        }
+        break;
+      case Builtin.Map:
+        if (types.isMap(value)) {
+          this.encodeMap(value as Map<unknown, unknown>);
+          return;
+        }
+        break;
+      case Builtin.Set:
+        if (types.isSet(value)) {
+          this.encodeSet(value as Set<unknown>);
+          return;
+        }
+        break;
+      case Builtin.Date:
+        if (types.isDate(value)) {
+          this.writeTag(TAG_DATE);
+          this.writeF64((value as Date).getTime());
+          return;
+        }
+        break;
+      case Builtin.RegExp:
+        if (types.isRegExp(value)) {
+          const regexp = value as RegExp;
+          this.writeTag(TAG_REGEXP);
+          this.writeString(regexp.source);
+          this.writeString(regexp.flags);
+          // Where the next exec/test of a global or sticky RegExp starts: observable.
+          this.writeNumber(regexp.lastIndex);
+          return;
+        }
+        break;
+      case Builtin.Boxed:
+        if (types.isBoxedPrimitive(value)) {
+          this.writeTag(TAG_BOXED);
+          this.encodeValue((value as { valueOf(): unknown }).valueOf(), true);
+          return;
+        }
+        break;
+      case Builtin.Error:
+        this.encodeError(value as Error, proto);
+        return;
+      case Builtin.URL:
+        this.writeCanonical("URL", (value as URL).href);
+        return;
+      case Builtin.URLSearchParams:
+        this.writeCanonical("URLSearchParams", (value as URLSearchParams).toString());
+        return;
+      default:
+        break;
     }
     const opaque = opaqueKind(value, proto);
     if (opaque !== undefined) throw this.unfingerprintable(opaque);
     const name = constructorName(proto);
-    if (name === "Object" && Object.getPrototypeOf(proto) === null) {
+    if (isForeignIntrinsic(proto, "Object")) {
       // A plain object from another realm (vm, worker-made structures).
       this.writeTag(TAG_OBJECT);
-      this.encodeFields(value);
+      this.encodeFields(value, true);
       return;
+    }
+    this.encodeInstance(value, name, vouched);
+  }
+
+  /**
+   * An instance of a user class (or of a subclass of a built-in): its state may sit where ham cannot
+   * look (#private fields, closures), so it is fingerprinted through its FINGERPRINT_METHOD, by its
+   * own fields when a custom fingerprinter vouched for it, and is unfingerprintable otherwise.
+   */
+  private encodeInstance(value: object, name: string, vouched: boolean): void {
+    if (vouched) {
+      this.writeTag(TAG_VOUCHED_INSTANCE);
+      this.writeString(name);
+      this.encodeFields(value, true);
+      return;
+    }
+    const method = (value as { [FINGERPRINT_METHOD]?: unknown })[FINGERPRINT_METHOD];
+    if (typeof method !== "function") {
+      throw this.unfingerprintable(
+        `an instance of class ${name || "(anonymous)"} without a [Symbol.for("ham.fingerprint")]() method (its state may sit in #private fields or closures ham cannot see; add the method, returning the state to fingerprint)`,
+      );
     }
     this.writeTag(TAG_INSTANCE);
     this.writeString(name);
-    this.encodeFields(value);
+    const depth = this.enter(value);
+    this.pathKeys[depth] = "<ham.fingerprint>";
+    this.encodeValue(method.call(value) as unknown, false);
+    this.ancestors.pop();
   }
 
   private writeCanonical(type: string, text: string): void {
@@ -507,85 +639,35 @@ export class Encoder implements FingerprintContext {
     this.view.setBigUint64(this.pos, BigInt(byteLength), true);
     this.view.setBigUint64(this.pos + 8, xxh64(payload), true);
     this.pos += 16;
-    // Buffer and other subclasses keep their class name; the standard classes write "".
+    // Buffer keeps its class name; the standard classes write "".
     this.writeString(kind === 0 ? intrinsicName : name === intrinsicName ? "" : name);
   }
 
-  /** Map and Set entries are encoded, then reordered by their bytes, so insertion order is irrelevant. */
+  /** `M`, u32 size, then each entry's key and value in insertion order (iteration order is observable). */
   private encodeMap(map: Map<unknown, unknown>): void {
     this.writeTag(TAG_MAP);
     this.writeU32(map.size);
     const depth = this.enter(map);
-    const start = this.pos;
-    const ends: number[] = [];
     let i = 0;
     for (const [key, item] of map) {
       this.pathKeys[depth] = i++;
       this.encodeValue(key, false);
       this.encodeValue(item, false);
-      ends.push(this.pos);
     }
-    this.sortEntries(start, ends);
     this.ancestors.pop();
   }
 
+  /** `S`, u32 size, then each element in insertion order. */
   private encodeSet(set: Set<unknown>): void {
     this.writeTag(TAG_SET);
     this.writeU32(set.size);
     const depth = this.enter(set);
-    const start = this.pos;
-    const ends: number[] = [];
     let i = 0;
     for (const item of set) {
       this.pathKeys[depth] = i++;
       this.encodeValue(item, false);
-      ends.push(this.pos);
     }
-    this.sortEntries(start, ends);
     this.ancestors.pop();
-  }
-
-  /**
-   * Rewrites the entries in [start, ends[last]) in unsigned lexicographic order of their bytes.
-   * Encodings are self-delimiting (no encoding is a prefix of another), so a Map's entries sort by
-   * key first and only equal keys (distinct objects with equal content) fall back to the value.
-   */
-  private sortEntries(start: number, ends: number[]): void {
-    const n = ends.length;
-    if (n < 2) return;
-    const copy = this.buf.slice(start, this.pos);
-    const starts = new Array<number>(n);
-    const order = new Array<number>(n);
-    // Offsets relative to `copy`; entry i spans [starts[i], ends[i]).
-    let previousEnd = 0;
-    for (let i = 0; i < n; i++) {
-      starts[i] = previousEnd;
-      previousEnd = ends[i]! - start;
-      ends[i] = previousEnd;
-      order[i] = i;
-    }
-    if (n <= 16) {
-      // Insertion sort without a comparator closure: most Maps and Sets are small.
-      for (let i = 1; i < n; i++) {
-        const item = order[i]!;
-        let j = i - 1;
-        while (j >= 0 && compareBytes(copy, starts[order[j]!]!, ends[order[j]!]!, starts[item]!, ends[item]!) > 0) {
-          order[j + 1] = order[j]!;
-          j--;
-        }
-        order[j + 1] = item;
-      }
-    } else {
-      order.sort((a, b) => compareBytes(copy, starts[a]!, ends[a]!, starts[b]!, ends[b]!));
-    }
-    let p = start;
-    for (let k = 0; k < n; k++) {
-      const i = order[k]!;
-      const from = starts[i]!;
-      const to = ends[i]!;
-      this.buf.set(copy.subarray(from, to), p);
-      p += to - from;
-    }
   }
 
   /** `E`, class name, name, message, cause flag (+ cause), AggregateError's errors, own fields. */
@@ -612,7 +694,7 @@ export class Encoder implements FingerprintContext {
     }
     this.ancestors.pop();
     this.writeTag(TAG_OBJECT);
-    this.encodeFields(error);
+    this.encodeFields(error, false);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -631,8 +713,8 @@ export class Encoder implements FingerprintContext {
       if (!accepted) continue;
       const isObject = (typeof value === "object" && value !== null) || typeof value === "function";
       const depth = this.ancestors.length;
-      // The value is an ancestor of whatever the fingerprinter hands back to ctx.fingerprint,
-      // so a value that contains itself gives a back-reference instead of endless recursion.
+      // The value encloses whatever the fingerprinter hands back to ctx.fingerprint, so a value
+      // that contains itself gives a back-reference instead of endless recursion.
       if (isObject) {
         this.enter(value);
         this.pathKeys[depth] = `<${fingerprinter.name}>`;
@@ -691,6 +773,18 @@ export class Encoder implements FingerprintContext {
     return new Unfingerprintable(what, this.path());
   }
 
+  /** An own property on a built-in that normally has none (a Map's `meta`, …), named in the warning. */
+  private extraProperty(what: string, key: HiddenKey): Unfingerprintable {
+    const name = typeof key.key === "symbol" ? `[${String(key.key)}]` : JSON.stringify(key.key);
+    return this.unfingerprintable(`${what} with an own property ${name}`);
+  }
+
+  /** An own property the codec cannot keep (non-enumerable or symbol-keyed), named in the warning. */
+  private hidden(what: string, key: HiddenKey): Unfingerprintable {
+    const name = typeof key.key === "symbol" ? `[${String(key.key)}]` : JSON.stringify(key.key);
+    return this.unfingerprintable(`${what} with a ${key.symbol ? "symbol-keyed" : "non-enumerable"} own property ${name}`);
+  }
+
   /** Where the encoder is, e.g. `$.rows[3].handler` (Map and Set entries count in insertion order). */
   private path(): string {
     let text = "$";
@@ -706,31 +800,15 @@ export class Encoder implements FingerprintContext {
   }
 }
 
-/** Sorts strings by UTF-16 code units (what Array#sort does), faster for the few keys of most objects. */
-function sortStrings(keys: string[]): string[] {
-  const n = keys.length;
-  if (n > 16) return keys.sort();
-  for (let i = 1; i < n; i++) {
-    const key = keys[i]!;
-    let j = i - 1;
-    while (j >= 0 && keys[j]! > key) {
-      keys[j + 1] = keys[j]!;
-      j--;
-    }
-    keys[j + 1] = key;
-  }
-  return keys;
+function proto(value: object): unknown {
+  return Object.getPrototypeOf(value);
 }
 
-function compareBytes(bytes: Uint8Array, aStart: number, aEnd: number, bStart: number, bEnd: number): number {
-  const aLength = aEnd - aStart;
-  const bLength = bEnd - bStart;
-  const n = Math.min(aLength, bLength);
-  for (let i = 0; i < n; i++) {
-    const diff = bytes[aStart + i]! - bytes[bStart + i]!;
-    if (diff !== 0) return diff;
-  }
-  return aLength - bLength;
+/** `proto` is another realm's `Object.prototype` or `Array.prototype` (vm contexts). */
+function isForeignIntrinsic(proto: unknown, name: "Object" | "Array"): boolean {
+  if (proto === null || typeof proto !== "object" || constructorName(proto) !== name) return false;
+  const parent: unknown = Object.getPrototypeOf(proto);
+  return name === "Object" ? parent === null : parent !== null && Object.getPrototypeOf(parent) === null && constructorName(parent) === "Object";
 }
 
 function constructorName(proto: unknown): string {

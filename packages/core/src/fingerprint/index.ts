@@ -1,5 +1,5 @@
 // Public names of the fingerprinting module (re-exported from @ham/core's src/index.ts).
-export { FINGERPRINT_SPEC_VERSION, uniqueFingerprint } from "./encoder.js";
+export { FINGERPRINT_METHOD, FINGERPRINT_SPEC_VERSION, uniqueFingerprint } from "./encoder.js";
 export {
   FingerprinterRegistry,
   defaultFingerprinter,

@@ -121,9 +121,11 @@ export class FingerprinterRegistry implements EncoderOwner {
 }
 
 /**
- * The default recursive fingerprinter: type-tagged, order-free for objects, Maps and Sets, bulk
- * hashing for byte payloads (docs/fingerprint-spec.md). Accepts every value. Called by a custom
- * fingerprinter with its `ctx`, nested values still go through the registry's custom fingerprinters.
+ * The default recursive fingerprinter: type-tagged, in the order JavaScript iterates objects, Maps
+ * and Sets, sharing-aware, bulk hashing for byte payloads (docs/fingerprint-spec.md). Accepts every
+ * value. Called by a custom fingerprinter with its `ctx`, nested values still go through the
+ * registry's custom fingerprinters, and a class instance handed over this way is fingerprinted by
+ * its class name and own fields (the custom fingerprinter vouches that they hold its whole state).
  */
 export const defaultFingerprinter: Fingerprinter = {
   name: "default",

@@ -1,4 +1,4 @@
-// Golden vectors of spec v1 (from @ham/conformance's source, so core does not depend on it), and
+// Golden vectors of spec v2 (from @ham/conformance's source, so core does not depend on it), and
 // the spec's byte encoding rebuilt by hand from docs/fingerprint-spec.md and hashed with the
 // reference libraries, so the document and the code cannot drift apart.
 import murmur from "murmurhash3js-revisited";
@@ -10,7 +10,7 @@ import {
   fingerprintVectors,
   viewAtOffset,
 } from "../../../conformance/src/vectors/index.js";
-import { FINGERPRINT_SPEC_VERSION, FingerprinterRegistry, fingerprintValue, hashingReady } from "./index.js";
+import { FINGERPRINT_METHOD, FINGERPRINT_SPEC_VERSION, FingerprinterRegistry, defaultFingerprinter, fingerprintValue, hashingReady } from "./index.js";
 
 let h64: (bytes: Uint8Array) => bigint;
 
@@ -20,10 +20,10 @@ beforeAll(async () => {
   h64 = (bytes) => api.h64Raw(bytes, 0n);
 });
 
-/** murmur3 x86 128 of the bytes with the reference library, as the spec's 22-character output. */
+/** murmur3 x86 128 (seed 2, the spec version) of the bytes with the reference library, as the spec's 22-character output. */
 function specHash(...parts: (number[] | Uint8Array)[]): string {
   const bytes = Buffer.concat(parts.map((part) => Uint8Array.from(part)));
-  return Buffer.from(murmur.x86.hash128(bytes), "hex").toString("base64url");
+  return Buffer.from(murmur.x86.hash128(bytes, 2), "hex").toString("base64url");
 }
 const u32 = (n: number): number[] => [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24];
 const u64 = (n: bigint): number[] => [...Buffer.from(new BigUint64Array([n]).buffer)];
@@ -33,11 +33,25 @@ const str = (s: string): number[] => {
   return [0x73, ...u32(utf8.length), ...utf8];
 };
 const ascii = (c: string): number => c.charCodeAt(0);
+const quiet = { warn: () => {} };
 
-describe("golden vectors (spec v1)", () => {
+describe("golden vectors (spec v2)", () => {
   it("belong to the spec version the code implements", () => {
     expect(FINGERPRINT_VECTORS_SPEC_VERSION).toBe(FINGERPRINT_SPEC_VERSION);
-    expect(FINGERPRINT_SPEC_VERSION).toBe(1);
+    expect(FINGERPRINT_SPEC_VERSION).toBe(2);
+  });
+
+  it("differ from the v1 fingerprints, also where the bytes did not change (the hash seed moved)", () => {
+    // Spec v1's golden fingerprints: a v1 result stored under one of them can never be read as a v2 value.
+    const v1: [unknown, string][] = [
+      [undefined, "635ih2KaUW1imlFtYppRbQ"],
+      [1, "MW5Mj9RmYlUwnf8m0POHYQ"],
+      ["hello-world", "J74o2EB-Hz8pNdcDZmBrvg"],
+      [{ a: 1, b: 2 }, "siTPjoCwLUGqjRqPp1G4PQ"],
+      [new Uint8Array([1, 2, 3]), "MKHUSt5fPAgooz7masefLw"],
+    ];
+    for (const [value, old] of v1) expect(fingerprintValue(value)).not.toBe(old);
+    expect(fingerprintValue(undefined)).toBe(specHash([ascii("U")]));
   });
 
   it("has at least 40 vectors, with distinct names and distinct fingerprints", () => {
@@ -47,11 +61,11 @@ describe("golden vectors (spec v1)", () => {
   });
 
   it("every vector, variant and re-offset view gives the expected fingerprint", () => {
-    expect(checkFingerprintVectors((value) => fingerprintValue(value))).toEqual([]);
+    expect(checkFingerprintVectors((value) => fingerprintValue(value, quiet))).toEqual([]);
   });
 
   it("a registry with no custom fingerprinters gives the same fingerprints", () => {
-    const registry = new FingerprinterRegistry();
+    const registry = new FingerprinterRegistry(quiet);
     expect(checkFingerprintVectors((value) => registry.fingerprint(value))).toEqual([]);
   });
 
@@ -67,7 +81,7 @@ describe("golden vectors (spec v1)", () => {
   });
 
   it("a checker catches a wrong fingerprinter", () => {
-    const mismatches = checkFingerprintVectors((value) => fingerprintValue(typeof value === "number" ? value + 1 : value));
+    const mismatches = checkFingerprintVectors((value) => fingerprintValue(typeof value === "number" ? value + 1 : value, quiet));
     expect(mismatches.length).toBeGreaterThan(0);
     expect(mismatches[0]).toMatchObject({ construction: "value" });
   });
@@ -98,35 +112,48 @@ describe("the byte encoding in docs/fingerprint-spec.md", () => {
     expect(fingerprintValue(Symbol.for("k"))).toBe(specHash([ascii("y"), ...str("k")]));
   });
 
-  it("encodes arrays as A + u32 length + items, holes as h", () => {
+  it("encodes arrays as A + u32 length + items (holes as h) + u32 count + extra (key, value) pairs", () => {
     const sparse: unknown[] = [];
     sparse[1] = "1";
-    expect(fingerprintValue([1, "1"])).toBe(specHash([ascii("A"), ...u32(2), ascii("d"), ...f64(1), ...str("1")]));
-    expect(fingerprintValue(sparse)).toBe(specHash([ascii("A"), ...u32(2), ascii("h"), ...str("1")]));
-  });
-
-  it("encodes plain objects as O + u32 count + sorted (key, value) pairs", () => {
-    expect(fingerprintValue({ b: 1, a: null })).toBe(
-      specHash([ascii("O"), ...u32(2), ...str("a"), ascii("N"), ...str("b"), ascii("d"), ...f64(1)]),
+    expect(fingerprintValue([1, "1"])).toBe(specHash([ascii("A"), ...u32(2), ascii("d"), ...f64(1), ...str("1"), ...u32(0)]));
+    expect(fingerprintValue(sparse)).toBe(specHash([ascii("A"), ...u32(2), ascii("h"), ...str("1"), ...u32(0)]));
+    expect(fingerprintValue(Object.assign([true], { unit: "kg" }))).toBe(
+      specHash([ascii("A"), ...u32(1), ascii("T"), ...u32(1), ...str("unit"), ...str("kg")]),
     );
   });
 
-  it("encodes class instances as C + class name + the object body", () => {
-    class P {
-      x = 1;
-    }
-    expect(fingerprintValue(new P())).toBe(specHash([ascii("C"), ...str("P"), ...u32(1), ...str("x"), ascii("d"), ...f64(1)]));
+  it("encodes plain objects as O + u32 count + (key, value) pairs in own order, null-prototype ones as o", () => {
+    expect(fingerprintValue({ b: 1, a: null })).toBe(
+      specHash([ascii("O"), ...u32(2), ...str("b"), ascii("d"), ...f64(1), ...str("a"), ascii("N")]),
+    );
+    expect(fingerprintValue(Object.assign(Object.create(null) as object, { a: null }))).toBe(
+      specHash([ascii("o"), ...u32(1), ...str("a"), ascii("N")]),
+    );
   });
 
-  it("encodes Sets and Maps with entries sorted by their bytes", () => {
-    // "s…" (0x73) sorts after "d…" (0x64): the number comes first whatever the insertion order.
-    expect(fingerprintValue(new Set(["x", 2]))).toBe(specHash([ascii("S"), ...u32(2), ascii("d"), ...f64(2), ...str("x")]));
+  it("encodes class instances as C + class name + E(what FINGERPRINT_METHOD returns), vouched ones as V + name + fields", () => {
+    class P {
+      x = 1;
+      [FINGERPRINT_METHOD](): unknown {
+        return "p";
+      }
+    }
+    expect(fingerprintValue(new P())).toBe(specHash([ascii("C"), ...str("P"), ...str("p")]));
+    const registry = new FingerprinterRegistry({
+      fingerprinters: [{ name: "p", accepts: (v) => v instanceof P, fingerprint: (v, ctx) => defaultFingerprinter.fingerprint(v, ctx) }],
+    });
+    const vouched = specHash([ascii("V"), ...str("P"), ...u32(1), ...str("x"), ascii("d"), ...f64(1)]);
+    expect(registry.fingerprint(new P())).toBe(specHash([ascii("X"), ...str("p"), ...str(vouched)]));
+  });
+
+  it("encodes Sets and Maps with entries in insertion order", () => {
+    expect(fingerprintValue(new Set(["x", 2]))).toBe(specHash([ascii("S"), ...u32(2), ...str("x"), ascii("d"), ...f64(2)]));
     expect(fingerprintValue(new Map([["k", true]]))).toBe(specHash([ascii("M"), ...u32(1), ...str("k"), ascii("T")]));
   });
 
   it("encodes Dates and RegExps", () => {
     expect(fingerprintValue(new Date(3))).toBe(specHash([ascii("D"), ...f64(3)]));
-    expect(fingerprintValue(/a/g)).toBe(specHash([ascii("R"), ...str("a"), ...str("g")]));
+    expect(fingerprintValue(/a/g)).toBe(specHash([ascii("R"), ...str("a"), ...str("g"), ascii("d"), ...f64(0)]));
   });
 
   it("encodes byte payloads as B + kind + u64 length + u64 xxh64 + class name", () => {
@@ -140,10 +167,29 @@ describe("the byte encoding in docs/fingerprint-spec.md", () => {
     );
   });
 
-  it("encodes a cycle as r + u32 levels up", () => {
+  it("encodes an object met before (cycle or shared) as r + u32 its number in order of first meeting", () => {
     const list: unknown[] = [];
     list.push(list);
-    expect(fingerprintValue(list)).toBe(specHash([ascii("A"), ...u32(1), ascii("r"), ...u32(1)]));
+    expect(fingerprintValue(list)).toBe(specHash([ascii("A"), ...u32(1), ascii("r"), ...u32(0), ...u32(0)]));
+    const shared = {};
+    const empty = [ascii("O"), ...u32(0)];
+    expect(fingerprintValue([shared, [shared]])).toBe(
+      specHash([ascii("A"), ...u32(2), ...empty, ascii("A"), ...u32(1), ascii("r"), ...u32(1), ...u32(0), ...u32(0)]),
+    );
+  });
+
+  it("encodes an enclosing object outside a nested ctx.fingerprint as ^ + u32 levels up", () => {
+    class Node {
+      next: unknown = undefined;
+    }
+    let inner = "";
+    const registry = new FingerprinterRegistry({
+      fingerprinters: [{ name: "n", accepts: (v) => v instanceof Node, fingerprint: (v, ctx) => (inner = ctx.fingerprint([(v as Node).next])) }],
+    });
+    const node = new Node();
+    node.next = node;
+    registry.fingerprint(node);
+    expect(inner).toBe(specHash([ascii("A"), ...u32(1), ascii("^"), ...u32(2), ...u32(0)]));
   });
 
   it("encodes a custom fingerprinter's output as X + name + output", () => {

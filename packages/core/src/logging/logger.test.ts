@@ -77,7 +77,7 @@ describe("per-node cache decisions at debug level", () => {
     await (await build()).execute(["B"]);
     const debug = sink.lines.filter(([level]) => level === "debug").map(([, text]) => String(text));
     expect(debug).toHaveLength(2);
-    expect(debug[0]).toMatch(/^\[ham\] debug node "A": hit · key f1\.\S+… · same code version and input fingerprints as a stored result · \d/);
+    expect(debug[0]).toMatch(/^\[ham\] debug node "A": hit · key f2\.\S+… · same code version and input fingerprints as a stored result · \d/);
     expect(debug[1]).toMatch(/^\[ham\] debug node "B": hit/);
   });
 
