@@ -1,6 +1,9 @@
 // Child process of the docs runner: imports a page's block files in order and reports which one failed.
 import { pathToFileURL } from "node:url";
 
+// The fresh-vs-warm cross-check (fresh-vs-warm.test.ts): wraps every cached driver's execute.
+const crosscheck = process.env.HAM_CROSSCHECK ? await import("./crosscheck-hook.ts") : undefined;
+
 for (const [index, file] of process.argv.slice(2).entries()) {
   try {
     await import(pathToFileURL(file).href);
@@ -10,3 +13,4 @@ for (const [index, file] of process.argv.slice(2).entries()) {
     process.exit(1);
   }
 }
+await crosscheck?.finish();

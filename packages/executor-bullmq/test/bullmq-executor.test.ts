@@ -59,6 +59,16 @@ describe.skipIf(!redis)("BullMQExecutor with two worker processes", () => {
     }
   });
 
+  it("an input named __proto__ reaches the worker as an input", async () => {
+    const dr = await driver([]);
+    try {
+      const named = Object.defineProperty({ n: 3 }, "__proto__", { value: 10, enumerable: true });
+      expect(await dr.execute(["scaled"], { inputs: named })).toEqual({ scaled: [10, 20, 30] });
+    } finally {
+      await dr.close();
+    }
+  });
+
   it("a node that fails on every attempt raises NodeExecutionError naming it and the worker's error", async () => {
     const dr = await driver([], { attempts: 2 });
     try {

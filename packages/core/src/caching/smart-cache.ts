@@ -21,13 +21,13 @@ import type {
 import { CorruptResultError, ResultCodec } from "../codec/index.js";
 import { deferredResult } from "../driver/deferred.js";
 import { NodeExecutionError, StoreError, isHamError } from "../errors.js";
-import { FileHashes, file, fileFingerprinter, untrackedPathWarning } from "../files/index.js";
+import { FileHashes, containsFileInput, file, fileFingerprinter, untrackedPathWarning } from "../files/index.js";
 import { FingerprinterRegistry, uniqueFingerprint } from "../fingerprint/index.js";
 import { isUniqueFingerprint } from "./unique.js";
 import { hashString } from "../fingerprint/bytes.js";
 import type { GraphNode, ParamInfo } from "../graph/graph.js";
 import { hasName, named, setNamed } from "../graph/names.js";
-import { protectStores } from "../security/index.js";
+import { protectStores, resolveSigningKeys } from "../security/index.js";
 import { FileFingerprintRepository, FileResultStore, readRuns } from "../stores/index.js";
 import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
 import { volatileDefaultParams } from "../identity/code-identity.js";
@@ -95,8 +95,10 @@ export class SmartCache implements Adapter, CachingStrategy {
   readonly #lifecycle: CacheLifecycle;
   /** Content digests of file() inputs, memoised by stat (in the cache folder when it has one). */
   readonly #files: FileHashes;
-  /** Fingerprints inputs, config values and overrides: file() values by content, the rest as results are. */
+  /** Fingerprints inputs, config values and overrides that hold a file(): those by content, the rest as results are. */
   readonly #inputFingerprinter: FingerprinterRegistry;
+  /** Input and override names already warned about for naming a file as a plain string (once per name). */
+  readonly #pathWarned = new Set<string>();
 
   constructor(options: CacheOptions = {}) {
     this.#options = options;
@@ -122,8 +124,9 @@ export class SmartCache implements Adapter, CachingStrategy {
       fingerprinters: [...(options.fingerprinters ?? [])],
       warn: (message) => this.#warn(message),
     });
-    // The memo goes beside the default file stores; with only custom stores it stays in memory.
-    const onDisk = options.fingerprintStore === undefined || options.resultStore === undefined;
+    // The memo goes beside the default file stores; with only custom stores it stays in memory, and
+    // so it does for a signed cache: an unsigned memo on disk could pass off old content as current.
+    const onDisk = (options.fingerprintStore === undefined || options.resultStore === undefined) && resolveSigningKeys(options.signingKey) === undefined;
     this.#files = new FileHashes(onDisk ? { memoFile: join(path, "file-hashes.json"), tempDir: join(path, "tmp") } : {});
     this.#inputFingerprinter = new FingerprinterRegistry({
       fingerprinters: [fileFingerprinter(this.#files), ...(options.fingerprinters ?? [])],
@@ -496,11 +499,16 @@ export class SmartCache implements Adapter, CachingStrategy {
     if (known !== undefined) return known;
     const isOverride = hasName(run.overrides, name);
     const value = isOverride ? run.overrides[name] : named(run.inputs, name);
-    if (typeof value === "string") {
+    if (typeof value === "string" && !this.#pathWarned.has(name)) {
       const warning = untrackedPathWarning(name, value, isOverride ? "override" : "input");
-      if (warning !== undefined) this.#warn(warning);
+      if (warning !== undefined) {
+        this.#pathWarned.add(name);
+        this.#warn(warning);
+      }
     }
-    const fingerprint = this.#inputFingerprinter.fingerprint(value, { node: name });
+    // Only values holding a file() go through the file fingerprinter: a custom fingerprinter turns
+    // off the default one's fast paths (a large array of numbers takes twice as long).
+    const fingerprint = containsFileInput(value) ? this.#inputFingerprinter.fingerprint(value, { node: name }) : this.#fingerprint(value, name, undefined);
     setNamed(run.fingerprints, name, fingerprint);
     setNamed(run.records, name, { node: name, outcome: isOverride ? "override" : "input", fingerprint, durationMs: 0 });
     return fingerprint;

@@ -244,3 +244,43 @@ describe("the default codec and class instances", () => {
     expect(back.error).toBeInstanceOf(TypeError);
   });
 });
+
+describe("issue 16: the default codec keeps what JavaScript observes, or refuses naming the path", () => {
+  const codec = new ResultCodec();
+  const roundTrip = <T>(value: T): T => codec.decode(codec.encode(value)) as T;
+
+  it("keeps built-in errors' own props, custom names, prototypes and causes (case 6)", async () => {
+    await hashingReady();
+    const error = roundTrip(Object.assign(new Error("x"), { code: "ENOENT" }));
+    expect(error.code).toBe("ENOENT");
+    const named = roundTrip(Object.assign(new TypeError("t", { cause: { id: 1 } }), { name: "HttpError" }));
+    expect([Object.getPrototypeOf(named), named.name, named.cause]).toEqual([TypeError.prototype, "HttpError", { id: 1 }]);
+    expect(Object.keys(named)).toEqual(["name"]);
+    class AppError extends Error {}
+    expect(() => codec.encode({ rows: [1, 2, 3, { err: new AppError("x") }] })).toThrow(/AppError at \$\.rows\[3\]\.err: a user-defined Error subclass/);
+  });
+
+  it("decodes binary data owning exactly its bytes, even from a larger read buffer (case 7)", async () => {
+    await hashingReady();
+    const encoded = codec.encode({ f: new Float64Array([1, 2, 3]), b: Buffer.from("hello world") });
+    const file = new Uint8Array(8192);
+    file.set(encoded, 64);
+    const back = codec.decode(file.subarray(64, 64 + encoded.byteLength)) as { f: Float64Array; b: Buffer };
+    expect([back.f.byteOffset, back.f.buffer.byteLength, new Float64Array(back.f.buffer).length]).toEqual([0, 24, 3]);
+    expect([Buffer.isBuffer(back.b), back.b.byteOffset, back.b.buffer.byteLength]).toEqual([true, 0, 11]);
+    expect(() => codec.encode({ v: new Float64Array(10).subarray(2, 5) })).toThrow(/Float64Array viewing bytes 16–40 of a 80-byte ArrayBuffer at \$\.v/);
+    const shared = new ArrayBuffer(8);
+    expect(() => codec.encode([new Uint8Array(shared), shared])).toThrow(/sharing its ArrayBuffer .* at \$\[[01]\]/);
+  });
+
+  it("keeps null prototypes, hidden props, lastIndex, array extras, frozen state; refuses accessors and symbol keys (case 8)", async () => {
+    await hashingReady();
+    expect(Object.getPrototypeOf(roundTrip(Object.create(null) as object))).toBe(null);
+    expect(Object.getOwnPropertyDescriptor(roundTrip(Object.defineProperty({}, "h", { value: 1 })), "h")).toEqual({ value: 1, writable: false, enumerable: false, configurable: false });
+    expect(roundTrip(Object.assign(/a/g, { lastIndex: 3 })).lastIndex).toBe(3);
+    expect(roundTrip(Object.assign([1, 2], { unit: "kg" })).unit).toBe("kg");
+    expect(Object.isFrozen(roundTrip(Object.freeze({ a: 1 })))).toBe(true);
+    expect(() => codec.encode({ a: { get g() { return 1; } } })).toThrow(/accessor property \(getter\/setter\) at \$\.a\.g/);
+    expect(() => codec.encode({ a: [{ [Symbol("s")]: 1 }] })).toThrow(/symbol-keyed property \[Symbol\(s\)\] at \$\.a\[0\]/);
+  });
+});

@@ -45,7 +45,37 @@ export function isFileInput(value: unknown): value is FileInput {
   return typeof value === "object" && value !== null && (value as { [FILE_INPUT]?: unknown })[FILE_INPUT] === true;
 }
 
-/** What a node receives for an input, config or override value: the path of a `file()`, else the value itself. */
+/**
+ * True when `value` is a `file()` or holds one anywhere inside (arrays, objects, Maps, Sets), so the
+ * cache must fingerprint it with the file fingerprinter. Other values keep the default
+ * fingerprinter's fast paths; the walk costs a type check per element, far less than hashing them.
+ */
+export function containsFileInput(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const seen = new Set<object>();
+  const stack: object[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop() as object;
+    if (isFileInput(current)) return true;
+    if (seen.has(current) || ArrayBuffer.isView(current) || current instanceof ArrayBuffer) continue;
+    seen.add(current);
+    const children: Iterable<unknown> = Array.isArray(current)
+      ? current
+      : current instanceof Map
+        ? [...current.keys(), ...current.values()]
+        : current instanceof Set
+          ? current
+          : Object.values(current);
+    for (const child of children) if (typeof child === "object" && child !== null) stack.push(child);
+  }
+  return false;
+}
+
+/**
+ * What a node receives for an input, config or override value: the path of a `file()` given as the
+ * whole value, else the value itself (a `file()` inside an array or object stays a FileInput: use
+ * its `.path`).
+ */
 export function nodeValueOf(value: unknown): unknown {
   return isFileInput(value) ? value.path : value;
 }

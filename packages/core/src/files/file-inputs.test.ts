@@ -9,7 +9,7 @@ import { Builder } from "../driver/builder.js";
 import { ConfigurationError } from "../errors.js";
 import { cache } from "../modifiers/cache.js";
 import { hashingReady } from "../fingerprint/bytes.js";
-import { FileHashes, RACY_MARGIN_MS, file, isFileInput } from "./index.js";
+import { FileHashes, type FileInput, RACY_MARGIN_MS, containsFileInput, file, isFileInput } from "./index.js";
 
 type Row = { amount: number; ok: boolean };
 let reads: string[] = [];
@@ -97,16 +97,32 @@ describe("README's example with file(path)", () => {
     const dr = await new Builder().withModules(readme).withCache(stores).build();
     expect(await dr.execute(["total"], { inputs: { path: csv } })).toEqual({ total: 10 });
     await dr.execute(["total"], { inputs: { path: csv } });
+    const other = path.join(dir, "other.csv");
+    fs.writeFileSync(other, "amount,ok\n1,yes\n");
+    await dr.execute(["total"], { inputs: { path: other } }); // another file under the same name: already told
     expect(stores.logger.warnings).toHaveLength(1);
     expect(stores.logger.warnings[0]).toContain(`input "path" is ${JSON.stringify(csv)}, which names an existing file`);
     expect(stores.logger.warnings[0]).toContain(`inputs: { path: file(${JSON.stringify(csv)}) }`);
     expect(stores.logger.warnings[0]).toContain(`withConfig({ path: file(`);
   });
 
+  it("a folder named by an override is warned about with the override's fix", async () => {
+    const dir = temp();
+    const stores = memoryCache();
+    const dr = await new Builder().withModules({ source: () => "x", size: (source: string) => source.length }).withCache(stores).build();
+    await dr.execute(["size"], { overrides: { source: dir } });
+    expect(stores.logger.warnings).toHaveLength(1);
+    expect(stores.logger.warnings[0]).toContain(`override "source" is ${JSON.stringify(dir)}, which names an existing folder`);
+    expect(stores.logger.warnings[0]).toContain(`overrides: { source: file(${JSON.stringify(dir)}) }`);
+  });
+
   it("strings that name nothing on disk, and file() values, are not warned about", async () => {
     const stores = memoryCache();
     const dr = await new Builder().withModules({ shout: (word: string) => word.toUpperCase() }).withCache(stores).build();
     await dr.execute(["shout"], { inputs: { word: "no-such-file-here.csv" } });
+    const csv = path.join(temp(), "real.csv");
+    fs.writeFileSync(csv, "x");
+    await dr.execute(["shout"], { inputs: { word: file(csv) } });
     expect(stores.logger.warnings).toEqual([]);
   });
 });
@@ -128,6 +144,21 @@ describe("file() values", () => {
     // The node sees the same path string, but the override's content changed: a miss, not a hit.
     expect(await dr.execute(["echo"], { overrides: { text: file(b) } })).toEqual({ echo: b });
     expect(dr.cache.lastRun.echo?.outcome).toBe("computed");
+  });
+
+  it("inside an array or object the node gets the FileInput, and the key still covers the content", async () => {
+    const dir = temp();
+    const [a, b] = ["a.txt", "b.txt"].map((name) => path.join(dir, name)) as [string, string];
+    fs.writeFileSync(a, "1");
+    fs.writeFileSync(b, "22");
+    const flow = { sizes: (sources: { files: FileInput[] }) => sources.files.map((f) => fs.readFileSync(f.path, "utf8").length) };
+    const dr = await new Builder().withModules(flow).withCache(memoryCache()).build();
+    const inputs = { sources: { files: [file(a), file(b)] } };
+    expect(await dr.execute(["sizes"], { inputs })).toEqual({ sizes: [1, 2] });
+    expect(await dr.execute(["sizes"], { inputs })).toEqual({ sizes: [1, 2] });
+    expect(dr.cache.lastRun.sizes?.outcome).toBe("hit");
+    fs.writeFileSync(b, "333");
+    expect(await dr.execute(["sizes"], { inputs })).toEqual({ sizes: [1, 3] });
   });
 
   it("the path is part of the key: two files with equal content are different inputs", async () => {
@@ -176,8 +207,26 @@ describe("file() values", () => {
     expect(isFileInput(file("a.csv"))).toBe(true);
     expect(isFileInput({ path: "a.csv" })).toBe(false);
     expect(String(file("a.csv"))).toBe("a.csv");
+    const cyclic: Record<string, unknown> = { list: [1, new Float64Array(3)] };
+    cyclic["self"] = cyclic;
+    expect(containsFileInput(cyclic)).toBe(false);
+    expect(containsFileInput(new Map([["k", new Set([file("a.csv")])]]))).toBe(true);
     for (const bad of ["", 42, null, new URL("https://example.com/a.csv")]) {
       expect(() => file(bad as string)).toThrow(ConfigurationError);
+    }
+  });
+});
+
+describe("where the memo is kept", () => {
+  it("beside the default file stores, but not for a signed cache", async () => {
+    const dir = temp();
+    const csv = path.join(dir, "sales.csv");
+    fs.writeFileSync(csv, "amount,ok\n1,yes\n");
+    for (const [name, extra] of [["plain", {}], ["signed", { signingKey: "a-test-signing-key-of-32-bytes!!" }]] as const) {
+      const cachePath = path.join(dir, name);
+      const dr = await new Builder().withModules(readme).withCache({ path: cachePath, logger: new RecordingLogger(), ...extra }).build();
+      expect(await dr.execute(["total"], { inputs: { path: file(csv) } })).toEqual({ total: 1 });
+      expect(fs.existsSync(path.join(cachePath, "file-hashes.json"))).toBe(name === "plain");
     }
   });
 });

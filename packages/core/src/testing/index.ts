@@ -1,2 +1,4 @@
-// Test support shared with other packages' tests (`@ham/core/testing`); not part of the public API.
+// Test support shared with other packages' tests, not part of the public API (the root export does
+// not include it): import it by relative path, e.g. "../../core/src/testing/index.js".
 export { firstDifference, observablyEqual } from "./observable.js";
+export { crossCheck, tableContents, type CrossCheckOptions, type CrossCheckReport } from "./cross-check.js";

@@ -121,10 +121,10 @@ const tree = fc.letrec<{ value: unknown; object: object; array: unknown[]; map: 
     })
     .map(({ Type, message, code, name, cause, dropStack }) => {
       const options = cause === undefined ? undefined : { cause };
-      const error = Type === AggregateError ? new AggregateError([1, "two"], message, options) : new Type(message, options);
+      const error = Type === AggregateError ? new AggregateError([1, "two"], message, options) : new (Type as ErrorConstructor)(message, options);
       if (code !== undefined) put(error, "code", code);
       if (name !== undefined) error.name = name;
-      if (dropStack) delete error.stack;
+      if (dropStack) delete (error as { stack?: string }).stack;
       return error;
     }),
 }));
