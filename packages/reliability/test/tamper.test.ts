@@ -1,6 +1,6 @@
 // Tampering with every store: stored result bytes flipped, truncated or swapped with another
-// entry's, and a record pointed at another result. Checksums catch damage; signing also catches
-// swaps and re-pointed records (the checksum is not bound to the key: see docs/security.md).
+// entry's, and a record pointed at another result. Checksums catch damage and the envelope's
+// fingerprint catches swaps; signing also catches re-pointed records (see docs/security.md).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -103,6 +103,19 @@ for (const kind of storeKinds) {
         expect(r.warnings.length).toBeGreaterThan(0);
       });
     }
+
+    it("(unsigned) a result swapped with another entry's bytes is detected (the envelope names its fingerprint) and recomputed", async () => {
+      const stores = await kind.make();
+      const s = await scenario(stores, false);
+      await overwrite(stores.resultStore, s.fpB, (await stores.resultStore.get(s.fpA))!);
+      const r = await s.rerun();
+      expect(r.out).toEqual(expected(1));
+      expect(r.outcomes.B).toBe("recomputed");
+      expect(r.warnings.some((w) => w.includes(`cached result ${s.fpB}`) && w.includes(`was written for "${s.fpA}"`))).toBe(true);
+      const again = await s.rerun();
+      expect(again.outcomes.B).toBe("hit");
+      expect(again.warnings).toEqual([]);
+    });
 
     it("(signed) a result swapped with another entry's validly signed bytes is detected and recomputed", async () => {
       const stores = await kind.make();

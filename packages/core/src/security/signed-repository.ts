@@ -101,7 +101,7 @@ export class SignedFingerprintRepository implements FingerprintRepository {
   }
 
   /** The fingerprint and meta digest of a stored record when its signature verifies; otherwise a miss, with a warning. */
-  #open(contextKey: string, stored: string | undefined): { fingerprint: Fingerprint; digest: string } | undefined {
+  #unseal(contextKey: string, stored: string | undefined): { fingerprint: Fingerprint; digest: string } | undefined {
     if (stored === undefined) return undefined;
     if (typeof stored !== "string" || stored.length <= SUFFIX || stored.slice(-SUFFIX, -SUFFIX + MARK.length) !== MARK) {
       if (typeof stored === "string" && stored.length > OLD_SUFFIX && stored.slice(-OLD_SUFFIX, -MAC_CHARS) === OLD_MARK) {
@@ -125,12 +125,12 @@ export class SignedFingerprintRepository implements FingerprintRepository {
   }
 
   #verify(contextKey: string, stored: string | undefined): Fingerprint | undefined {
-    return this.#open(contextKey, stored)?.fingerprint;
+    return this.#unseal(contextKey, stored)?.fingerprint;
   }
 
   /** The entry when its signature verifies and its meta is the meta that was signed; otherwise a miss. */
   #verifyEntry(entry: FingerprintEntry): FingerprintEntry | undefined {
-    const opened = this.#open(entry.contextKey, entry.fingerprint);
+    const opened = this.#unseal(entry.contextKey, entry.fingerprint);
     if (opened === undefined) return undefined;
     if (metaDigest(entry) !== opened.digest) {
       this.#reject(entry.contextKey, "has meta (createdAt, codeVersion or node) that differs from what was signed");

@@ -39,10 +39,12 @@ describe("resource limits", () => {
     await cold.execute(["large"]);
     const key = cold.cache!.runFingerprints.large as string;
     const bytes = Buffer.from((await stores.resultStore.get(key))!);
-    // Envelope of the v8 codec: "HAM", version, name length 2, "v8", 1 byte padding, checksum at 8, length at 16.
+    // Envelope of the v8 codec: "HAM", version, name length 2, "v8", key length (2), the key, padding
+    // so the payload is 8-byte aligned, checksum (8), length (8).
     expect(bytes.subarray(0, 3).toString()).toBe("HAM");
-    bytes.writeUInt32BE(0x001fffff, 16);
-    bytes.writeUInt32BE(0xffffffff, 20);
+    const lengthAt = Math.ceil((9 + bytes.readUInt16BE(7) + 16) / 8) * 8 - 8;
+    bytes.writeUInt32BE(0x001fffff, lengthAt);
+    bytes.writeUInt32BE(0xffffffff, lengthAt + 4);
     await stores.resultStore.delete(key);
     await stores.resultStore.set(key, new Uint8Array(bytes));
     calls = {};
