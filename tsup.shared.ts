@@ -6,7 +6,9 @@ export const sharedTsup = (overrides: Options = {}): Options => ({
   format: ["esm", "cjs"],
   dts: true,
   clean: true,
-  sourcemap: true,
+  // No source maps: the published dist/ is unminified, readable JavaScript, and maps would triple
+  // the install size (see CONTRIBUTING.md, "What a package ships").
+  sourcemap: false,
   target: "node20",
   splitting: false,
   treeshake: true,

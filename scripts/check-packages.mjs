@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Package quality of every published package (run after the build): publint, @arethetypeswrong/cli,
-// a README with install and use, sideEffects declared, and dependencies that match the imports.
+// a README with install and use (its docs links absolute), sideEffects declared, dependencies that match
+// the imports, the npm page metadata (repository, homepage, bugs, keywords, license, engines), and what
+// the tarball weighs against a budget.
 // Usage: node scripts/check-packages.mjs [--no-attw]   (exits 1 and lists every problem when one fails)
 import { execFile } from "node:child_process";
 import { builtinModules } from "node:module";
@@ -21,6 +23,17 @@ const builtins = new Set(builtinModules);
 const UNUSED_ALLOWED = {
   "@ham/executor-bullmq": { ioredis: "declared by the executor's author; bullmq brings its own copy — to be removed by that package's owner" },
 };
+
+/** The repository every package links to (package.json repository/homepage/bugs, README doc links). */
+const REPOSITORY = "https://github.com/ham-dataflows/ham";
+
+/**
+ * What a package may weigh, measured with `npm pack --dry-run` (bytes). Packages ship dist/ only —
+ * ESM + CJS + .d.ts, no source maps, no src/ (CONTRIBUTING.md, "What a package ships"); @ham/core
+ * measured 174 KB packed / 669 KB unpacked when the budget was set.
+ */
+const SIZE_BUDGETS = { "@ham/core": { packed: 220_000, unpacked: 800_000 } };
+const DEFAULT_BUDGET = { packed: 60_000, unpacked: 250_000 };
 
 const packages = readdirSync(join(root, "packages"))
   .map((dir) => join(root, "packages", dir))
@@ -74,7 +87,17 @@ async function check({ dir, pkg }) {
     const installLine = new RegExp(`(npm|pnpm|yarn) (install|add|i)[^\\n]*${name.replace(/[/@-]/g, (c) => `\\${c}`)}(\\s|$)`, "m");
     if (!installLine.test(text)) problems.push(`${name}: README.md does not show how to install it ("npm install ${name}")`);
     if (!/```(ts|js|sh)/.test(text)) problems.push(`${name}: README.md has no code example`);
+    // npm shows the README outside the repository: a docs page it names must be a link that works there.
+    const linkPattern = new RegExp(`\\[[^\\]]*\\]\\(${REPOSITORY.replace(/[.]/g, "\\.")}/blob/main/(docs/[\\w-]+\\.md)\\)`, "g");
+    for (const [, page] of text.matchAll(linkPattern)) {
+      if (!existsSync(join(root, page))) problems.push(`${name}: README.md links ${page}, which does not exist`);
+    }
+    for (const [page] of text.replace(linkPattern, "").matchAll(/docs\/[\w-]+\.md/g)) {
+      problems.push(`${name}: README.md mentions ${page} without linking it: write [${page}](${REPOSITORY}/blob/main/${page})`);
+    }
   }
+
+  problems.push(...metadataProblems(dir, pkg), ...(await sizeProblems(dir, name)));
 
   if (typeof pkg.sideEffects !== "boolean" && !Array.isArray(pkg.sideEffects)) problems.push(`${name}: package.json does not declare sideEffects (false when importing it does nothing by itself)`);
 
@@ -95,6 +118,44 @@ async function check({ dir, pkg }) {
     if (!used.has(dep) && allowed) console.log(`! ${name}: dependency "${dep}" is not imported by src/ (${allowed})`);
     else if (!used.has(dep)) problems.push(`${name}: dependency "${dep}" is never imported by src/ — remove it (or move it to devDependencies)`);
   }
+  return problems;
+}
+
+/** repository (with this folder as directory), homepage, bugs, keywords, license, engines; dist-only files. */
+function metadataProblems(dir, pkg) {
+  const problems = [];
+  const name = pkg.name;
+  const folder = relative(root, dir).split("\\").join("/");
+  if (pkg.repository?.url !== `git+${REPOSITORY}.git` || pkg.repository?.directory !== folder) {
+    problems.push(`${name}: package.json needs "repository": { "type": "git", "url": "git+${REPOSITORY}.git", "directory": "${folder}" }`);
+  }
+  if (typeof pkg.homepage !== "string" || !pkg.homepage.startsWith(REPOSITORY)) problems.push(`${name}: package.json needs "homepage" (${REPOSITORY}/tree/main/${folder}#readme)`);
+  if (pkg.bugs?.url !== `${REPOSITORY}/issues`) problems.push(`${name}: package.json needs "bugs": { "url": "${REPOSITORY}/issues" }`);
+  if (!Array.isArray(pkg.keywords) || pkg.keywords.length < 3) problems.push(`${name}: package.json needs "keywords" (at least 3, for npm search)`);
+  if (typeof pkg.license !== "string" || pkg.license === "") problems.push(`${name}: package.json needs "license"`);
+  if (typeof pkg.engines?.node !== "string") problems.push(`${name}: package.json needs "engines": { "node": ">=20.11" }`);
+  if (JSON.stringify(pkg.files) !== JSON.stringify(["dist"])) problems.push(`${name}: package.json "files" should be ["dist"] (found ${JSON.stringify(pkg.files)}); see CONTRIBUTING.md, "What a package ships"`);
+  // src/ is not shipped, so the published exports drop the workspace-only "@ham/source" condition.
+  const published = JSON.parse(JSON.stringify(pkg.exports ?? {}), (key, value) => (key === "@ham/source" ? undefined : value));
+  if (JSON.stringify(pkg.publishConfig?.exports) !== JSON.stringify(published)) {
+    problems.push(`${name}: publishConfig.exports must be "exports" without the "@ham/source" condition: ${JSON.stringify(published)}`);
+  }
+  return problems;
+}
+
+/** Packed and unpacked size of the tarball npm would make, against SIZE_BUDGETS. */
+async function sizeProblems(dir, name) {
+  const { stdout } = await run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: dir, timeout: 120_000 });
+  const [{ size, unpackedSize, files }] = JSON.parse(stdout);
+  const budget = SIZE_BUDGETS[name] ?? DEFAULT_BUDGET;
+  const kb = (n) => `${Math.round(n / 1000)} KB`;
+  const problems = [];
+  if (size > budget.packed || unpackedSize > budget.unpacked) {
+    const largest = [...files].sort((a, b) => b.size - a.size).slice(0, 3).map((f) => `${f.path} ${kb(f.size)}`).join(", ");
+    problems.push(`${name}: the package weighs ${kb(size)} packed / ${kb(unpackedSize)} unpacked, over its budget of ${kb(budget.packed)} / ${kb(budget.unpacked)} (largest: ${largest}); ship less or raise SIZE_BUDGETS in scripts/check-packages.mjs deliberately`);
+  }
+  const stray = files.map((f) => f.path).filter((path) => path.endsWith(".map") || path.startsWith("src/"));
+  if (stray.length > 0) problems.push(`${name}: the tarball holds ${stray.slice(0, 3).join(", ")}${stray.length > 3 ? ", …" : ""}: source maps and src/ are not shipped`);
   return problems;
 }
 

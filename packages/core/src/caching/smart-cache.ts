@@ -32,6 +32,7 @@ import { FileFingerprintRepository, FileResultStore, readRuns } from "../stores/
 import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
 import { volatileDefaultParams } from "../identity/code-identity.js";
 import { encodeDict } from "./encode-dict.js";
+import type { DynamicNames, OutputName, UnknownOutput } from "../driver/names.js";
 import { type Explanation, explainNode } from "./explain.js";
 import { LookupBatcher } from "./lookup-batcher.js";
 import { RunProgress } from "./run-progress.js";
@@ -54,7 +55,8 @@ export interface CacheStats {
   resultWrites: number;
 }
 
-export class SmartCache implements Adapter, CachingStrategy {
+/** `N` maps node names to result types (from the driver's modules), so `explain("node")` checks the name. */
+export class SmartCache<N extends Record<string, unknown> = Record<string, any>> implements Adapter, CachingStrategy {
   /** Data fingerprint of every node (and used input) in the last run. */
   runFingerprints: Record<string, Fingerprint> = {};
   /** Code version of every node, computed once when the driver is built. */
@@ -217,6 +219,9 @@ export class SmartCache implements Adapter, CachingStrategy {
   }
 
   /** Why `node` ran or hit in the last run — this process's, else the newest in the history — or in run `runId`. */
+  explain<K extends string>(node: DynamicNames<K>, runId?: string): Promise<Explanation>;
+  explain<K extends string = never>(node: NoInfer<K>, runId?: string): Promise<Explanation>;
+  explain<const K extends OutputName<N> | UnknownOutput>(node: K, runId?: string): Promise<Explanation>;
   async explain(node: string, runId?: string): Promise<Explanation> {
     await this.open();
     return explainNode(this.fingerprintStore, this.lastRunId, this.lastRun, node, runId);

@@ -7,13 +7,17 @@ import { executorSetup } from "../execution/setup.js";
 import { hashingReady } from "../fingerprint/bytes.js";
 import { type GraphNode, buildGraph } from "../graph/graph.js";
 import { OriginalNames } from "../identity/original-names.js";
+import type { IsReplaced, MadeNodes } from "../modifiers/made-nodes.js";
 import { Driver } from "./driver.js";
 import { cacheProgressView } from "../progress/cache-view.js";
 import { ProgressAdapter, type ProgressOptions, checkProgressOptions, progressWanted } from "../progress/progress.js";
 
 /** Node names → result types of a module's exported functions (names starting with `_` left out). */
-export type NodesOf<M> = {
-  [K in keyof M as K extends `_${string}` | "default" ? never : M[K] extends (...args: never[]) => unknown ? K : never]: M[K] extends (
+export type NodesOf<M> = OwnNodes<M> & UnionToIntersection<{ [K in keyof M]: MadeNodes<M[K]> }[keyof M]>;
+
+/** The module's functions under their export names (parameterized ones excepted: their nodes are made). */
+type OwnNodes<M> = {
+  [K in keyof M as K extends `_${string}` | "default" ? never : M[K] extends (...args: never[]) => unknown ? (IsReplaced<M[K]> extends true ? never : K) : never]: M[K] extends (
     ...args: never[]
   ) => infer R
     ? Awaited<R>

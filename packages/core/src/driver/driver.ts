@@ -8,7 +8,10 @@ import { named, setNamed } from "../graph/names.js";
 import { type ExecutionPlan, planExecution } from "../graph/plan.js";
 import { runGraph } from "./run.js";
 import { renderDot } from "./render.js";
+import type { DynamicNames, OutputName, UnknownOutput } from "./names.js";
 import { type NodeRunFacts, type VisualizeOptions, visualize } from "./visualize.js";
+
+export type { OutputName } from "./names.js";
 
 /** What `execute` takes besides the outputs. */
 export interface ExecuteOptions {
@@ -45,14 +48,8 @@ export interface DriverSettings {
 /** Output values by name; `N` maps node names to result types when modules are typed. */
 export type ExecuteResult<N, K extends string> = { [P in K]: P extends keyof N ? N[P] : unknown };
 
-/**
- * Names `execute` accepts without a type argument: the nodes TypeScript can see in the modules, or
- * any name when it sees none (a module typed `object`).
- */
-export type OutputName<N> = [keyof N] extends [never] ? string : Extract<keyof N, string>;
-
-/** `string[]` built at run time (not literal names) is passed through: types cannot check it. */
-type DynamicNames<K extends string> = string extends K ? K : never;
+/** What `visualizeExecution` returns for the options given: PNG bytes, or text. */
+export type Rendered<O> = O extends { format: "png" } ? Buffer : O extends { format: string } ? ("png" extends O["format"] ? string | Buffer : string) : string;
 
 export class Driver<N extends Record<string, unknown> = Record<string, any>> {
   readonly #settings: DriverSettings;
@@ -73,7 +70,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>> {
   }
 
   /** The cache installed by `withCache()`. Throws when caching is off. */
-  get cache(): SmartCache {
+  get cache(): SmartCache<N> {
     const cache = this.#settings.cache;
     if (!cache) {
       throw new ConfigurationError("this driver has no cache: build it with new Builder().withCache() to use dr.cache");
@@ -83,14 +80,14 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>> {
 
   /**
    * Runs what `outputs` need and returns their values by name, typed from the modules' functions
-   * (`out.F` is F's awaited return type). A name the types do not know is a type error; to request
-   * one anyway — an input, or a node a modifier such as `parameterize` made — name every output in
-   * the type argument: `dr.execute<"F" | "D">(["F", "D"])` (`out.D` is then `unknown`). A list
+   * (`out.F` is F's awaited return type; nodes `parameterize` and `extractFields` make are known too).
+   * A name the types do not know is a type error; to request one anyway — an input, or a node
+   * `config.when(…, { name })` renames — name every output in the type argument: `dr.execute<"F" | "D">(["F", "D"])` (`out.D` is then `unknown`). A list
    * built at run time (`string[]`) is accepted as is and gives `Record<string, unknown>`.
    */
-  execute<const K extends OutputName<N>>(outputs: readonly K[], options?: ExecuteOptions): Promise<ExecuteResult<N, K>>;
   execute<K extends string>(outputs: readonly DynamicNames<K>[], options?: ExecuteOptions): Promise<Record<string, unknown>>;
   execute<K extends string = never>(outputs: readonly NoInfer<K>[], options?: ExecuteOptions): Promise<ExecuteResult<N, K>>;
+  execute<const K extends OutputName<N> | UnknownOutput>(outputs: readonly K[], options?: ExecuteOptions): Promise<ExecuteResult<N, K>>;
   async execute<K extends string>(outputs: readonly K[], options: ExecuteOptions = {}): Promise<ExecuteResult<N, K>> {
     const { plan, inputs, overrides } = this.#prepare(outputs, options);
     return (await runGraph({
@@ -150,9 +147,10 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>> {
    * text / PNG bytes rendered by Graphviz's `dot` (a HamError says how to install it when missing).
    * With `cache: true`, nodes are coloured by the last run's outcome, with time and result size.
    */
-  visualizeExecution(outputs: readonly string[], options: ExecuteOptions & VisualizeOptions & { format: "png" }): Buffer;
-  visualizeExecution(outputs: readonly string[], options?: ExecuteOptions & VisualizeOptions & { format?: "dot" | "mermaid" | "svg" }): string;
-  visualizeExecution(outputs: readonly string[], options?: ExecuteOptions & VisualizeOptions): string | Buffer;
+  visualizeExecution<K extends string, O extends ExecuteOptions & VisualizeOptions = {}>(outputs: readonly DynamicNames<K>[], options?: O): Rendered<O>;
+  visualizeExecution<K extends string = never>(outputs: readonly NoInfer<K>[], options: ExecuteOptions & VisualizeOptions & { format: "png" }): Buffer;
+  visualizeExecution<K extends string = never>(outputs: readonly NoInfer<K>[], options?: ExecuteOptions & VisualizeOptions & { format?: "dot" | "mermaid" | "svg" }): string;
+  visualizeExecution<const K extends OutputName<N> | UnknownOutput, O extends ExecuteOptions & VisualizeOptions = {}>(outputs: readonly K[], options?: O): Rendered<O>;
   visualizeExecution(outputs: readonly string[], options: ExecuteOptions & VisualizeOptions = {}): string | Buffer {
     const { plan } = this.#prepare(outputs, options);
     const cache = options.cache ? this.#settings.cache : undefined;

@@ -79,3 +79,26 @@ describe("escape hatches for names the types cannot see", () => {
     expectTypeOf(out.anything).toEqualTypeOf<unknown>();
   });
 });
+
+describe("visualizeExecution and cache.explain check names like execute", () => {
+  it("visualizeExecution: known names pass, a misspelt one is an error, the format picks text or bytes", () => {
+    expectTypeOf(dr.visualizeExecution(["F"], { inputs: { D: false } })).toEqualTypeOf<string>();
+    expectTypeOf(dr.visualizeExecution(["F"], { format: "mermaid", cache: true })).toEqualTypeOf<string>();
+    expectTypeOf(dr.visualizeExecution(["F"], { format: "png" })).toEqualTypeOf<Buffer>();
+    // @ts-expect-error "Fo" is not a node
+    dr.visualizeExecution(["Fo"]);
+    expectTypeOf(dr.visualizeExecution<"F" | "D">(["F", "D"])).toEqualTypeOf<string>();
+    expectTypeOf(dr.visualizeExecution<"F" | "D">(["F", "D"], { format: "png" })).toEqualTypeOf<Buffer>();
+    const names: string[] = process.argv.slice(2);
+    expectTypeOf(dr.visualizeExecution(names, { format: "dot" })).toEqualTypeOf<string>();
+  });
+
+  it("cache.explain: known names pass, a misspelt one is an error, a type argument or a string lets any through", async () => {
+    expectTypeOf(await dr.cache.explain("E")).toHaveProperty("reason");
+    // @ts-expect-error "Ee" is not a node
+    void dr.cache.explain("Ee");
+    void dr.cache.explain<"D">("D");
+    const name: string = process.argv[2] ?? "E";
+    void dr.cache.explain(name, "run-id");
+  });
+});

@@ -1,6 +1,7 @@
 // extractFields: a node returning an object also exposes each listed field as its own node.
 import { ConfigurationError, HamError } from "../errors.js";
 import { type Expansion, type NodeDefinition, withSpec } from "../graph/node-spec.js";
+import type { MakesNodes } from "./made-nodes.js";
 import { assertOnce, describeArgument, isPlainObject } from "./shared.js";
 
 /** What a field may be declared as: a built-in constructor (Number, String, …) or any class. */
@@ -35,13 +36,14 @@ export type FieldValues<Fields> = { [K in keyof Fields]: FieldValue<Fields[K]> }
  */
 export function extractFields<const Fields extends Readonly<Record<string, FieldType | BigIntConstructor | SymbolConstructor>>>(fields: Fields) {
   const checked = checkFields(fields);
-  return <F extends (...args: never[]) => FieldValues<Fields> | PromiseLike<FieldValues<Fields>>>(fn: F): F => {
+  // The type lists the field nodes it makes, so execute(["mean"]) needs no type argument.
+  return <F extends (...args: never[]) => FieldValues<Fields> | PromiseLike<FieldValues<Fields>>>(fn: F): F & MakesNodes<FieldValues<Fields>> => {
     const step: Expansion = {
       kind: "extractFields",
       order: 20,
       apply: (exportName, definitions) => expand(exportName, definitions, checked),
     };
-    return withSpec(fn, { expansions: [assertOnce(fn, step)] });
+    return withSpec(fn, { expansions: [assertOnce(fn, step)] }) as F & MakesNodes<FieldValues<Fields>>;
   };
 }
 

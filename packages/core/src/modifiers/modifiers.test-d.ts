@@ -10,14 +10,16 @@ const fetchRows = async (url: string): Promise<{ rows: number[]; total: number }
 describe("wrappers keep parameter and return types", () => {
   it("parameterize", () => {
     const wrapped = parameterize({ x: { a: value(1) }, y: { b: source("other") } })(add);
-    expectTypeOf(wrapped).toEqualTypeOf<(a: number, b: string) => string>();
+    // Still callable as the function it wraps; its type also lists the nodes it makes (type-level only).
+    expectTypeOf(wrapped).toExtend<(a: number, b: string) => string>();
     expectTypeOf(wrapped).parameters.toEqualTypeOf<[a: number, b: string]>();
     expectTypeOf(wrapped).returns.toEqualTypeOf<string>();
   });
 
   it("extractFields, also for async functions", () => {
     const wrapped = extractFields({ rows: Array, total: Number })(fetchRows);
-    expectTypeOf(wrapped).toEqualTypeOf<typeof fetchRows>();
+    expectTypeOf(wrapped).toExtend<typeof fetchRows>();
+    expectTypeOf(wrapped).parameters.toEqualTypeOf<[url: string]>();
     expectTypeOf(wrapped).returns.resolves.toEqualTypeOf<{ rows: number[]; total: number }>();
   });
 
@@ -31,7 +33,9 @@ describe("wrappers keep parameter and return types", () => {
 
   it("stacked modifiers keep the type too", () => {
     const stacked = tag({ a: "b" })(cache({ behavior: "disable" })(config.when({ on: true })(parameterize({ n: { a: value(1) } })(add))));
-    expectTypeOf(stacked).toEqualTypeOf<typeof add>();
+    expectTypeOf(stacked).toExtend<typeof add>();
+    expectTypeOf(stacked).parameters.toEqualTypeOf<[a: number, b: string]>();
+    expectTypeOf(stacked).returns.toEqualTypeOf<string>();
   });
 
   it("a module of wrapped functions still types the driver's results", async () => {
@@ -39,6 +43,38 @@ describe("wrappers keep parameter and return types", () => {
     const out = await dr.execute(["total", "label"]);
     expectTypeOf(out.total).toEqualTypeOf<number>();
     expectTypeOf(out.label).toEqualTypeOf<string>();
+  });
+});
+
+describe("nodes a modifier makes are typed without a type argument", () => {
+  it("parameterize: each made node has the function's result; the wrapped export is not a node", async () => {
+    const dr = await new Builder()
+      .withModules({
+        prices: () => [10, 20],
+        discounted: parameterize({ springSale: { rate: value(0.1) }, staffSale: { rate: value(0.5) } })(async (prices: number[], rate: number) => prices.map((p) => p * rate)),
+      })
+      .build();
+    const out = await dr.execute(["springSale", "staffSale", "prices"]);
+    expectTypeOf(out).toEqualTypeOf<{ springSale: number[]; staffSale: number[]; prices: number[] }>();
+    // @ts-expect-error "discounted" is replaced by the nodes it makes
+    await dr.execute(["discounted"]);
+  });
+
+  it("extractFields: the field nodes have the declared types and the parent stays a node", async () => {
+    const dr = await new Builder()
+      .withModules({ stats: extractFields({ mean: Number, label: String })((values: number[]) => ({ mean: values[0] ?? 0, label: "x" })) })
+      .build();
+    const out = await dr.execute(["mean", "label", "stats"]);
+    expectTypeOf(out.mean).toEqualTypeOf<number>();
+    expectTypeOf(out.label).toEqualTypeOf<string>();
+    expectTypeOf(out.stats).toEqualTypeOf<{ mean: number; label: string }>();
+    // @ts-expect-error no such field node
+    await dr.execute(["median"]);
+  });
+
+  it("stacked under tag / cache / config.when, the made nodes are still known", async () => {
+    const dr = await new Builder().withModules({ base: tag({ owner: "x" })(parameterize({ one: { n: value(1) } })((n: number) => n * 2)) }).build();
+    expectTypeOf((await dr.execute(["one"])).one).toEqualTypeOf<number>();
   });
 });
 

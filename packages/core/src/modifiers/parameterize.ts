@@ -3,6 +3,7 @@ import { ConfigurationError } from "../errors.js";
 import { type AnyFunction, type Expansion, type NodeDefinition, withSpec } from "../graph/node-spec.js";
 import { setNamed } from "../graph/names.js";
 import { parseParams } from "../graph/parse.js";
+import type { MakesNodes, ReplacesItself } from "./made-nodes.js";
 import { assertOnce, describeArgument as describe, isPlainObject } from "./shared.js";
 
 const BINDING = Symbol.for("ham.binding");
@@ -40,17 +41,21 @@ export function source(node: string): BoundSource {
  * b: { x: source("other") } })(fn)`. The function's own export name is not a node. Parameters not
  * bound keep their usual dependency (the node or input of the same name).
  */
-export function parameterize(nodes: Readonly<Record<string, Bindings>>) {
+export function parameterize<const Nodes extends Readonly<Record<string, Bindings>>>(nodes: Nodes) {
   const checked = checkNodes(nodes);
-  return <F extends AnyFunction>(fn: F): F => {
+  // The type lists the nodes it makes (each with the function's result), so execute needs no type argument.
+  return <F extends AnyFunction>(fn: F): F & ParameterizedNodes<F, Nodes> => {
     const step: Expansion = {
       kind: "parameterize",
       order: 10,
       apply: (exportName, definitions) => definitions.flatMap((definition) => expand(exportName, definition, checked)),
     };
-    return withSpec(fn, { expansions: [assertOnce(fn, step)] });
+    return withSpec(fn, { expansions: [assertOnce(fn, step)] }) as F & ParameterizedNodes<F, Nodes>;
   };
 }
+
+/** Type-level: the nodes `parameterize(nodes)(fn)` makes, each typed with `fn`'s awaited result. */
+export type ParameterizedNodes<F extends AnyFunction, Nodes> = MakesNodes<{ [K in keyof Nodes & string]: Awaited<ReturnType<F>> }> & ReplacesItself;
 
 function expand(exportName: string, definition: NodeDefinition, nodes: Record<string, Bindings>): NodeDefinition[] {
   const params = definition.deps ?? parseParams(definition.fn, exportName).deps;
