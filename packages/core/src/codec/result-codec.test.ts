@@ -283,4 +283,23 @@ describe("issue 16: the default codec keeps what JavaScript observes, or refuses
     expect(() => codec.encode({ a: { get g() { return 1; } } })).toThrow(/accessor property \(getter\/setter\) at \$\.a\.g/);
     expect(() => codec.encode({ a: [{ [Symbol("s")]: 1 }] })).toThrow(/symbol-keyed property \[Symbol\(s\)\] at \$\.a\[0\]/);
   });
+
+  it("checks every element of large arrays too (a getter, a read-only or hidden element is refused)", async () => {
+    await hashingReady();
+    const big = (): number[] => Array.from({ length: 40 }, (_, i) => i);
+    const exotic: [string, PropertyDescriptor][] = [
+      ["getter", { get: () => 1, enumerable: true, configurable: true }],
+      ["read-only", { writable: false }],
+      ["hidden", { enumerable: false }],
+    ];
+    for (const [, descriptor] of exotic) {
+      expect(() => codec.encode({ a: Object.defineProperty(big(), 30, descriptor) })).toThrow(/at \$\.a\[30\]/);
+    }
+    const frozen = roundTrip(Object.freeze(big()));
+    expect([Object.isFrozen(frozen), frozen[39]]).toEqual([true, 39]);
+    const holey = big();
+    delete holey[5];
+    expect(5 in roundTrip(holey)).toBe(false);
+    expect(roundTrip(Object.assign(big(), { unit: "kg" })).unit).toBe("kg");
+  });
 });
