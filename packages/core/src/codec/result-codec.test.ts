@@ -269,6 +269,11 @@ describe("issue 16: the default codec keeps what JavaScript observes, or refuses
     expect([back.f.byteOffset, back.f.buffer.byteLength, new Float64Array(back.f.buffer).length]).toEqual([0, 24, 3]);
     expect([Buffer.isBuffer(back.b), back.b.byteOffset, back.b.buffer.byteLength]).toEqual([true, 0, 11]);
     expect(() => codec.encode({ v: new Float64Array(10).subarray(2, 5) })).toThrow(/Float64Array viewing bytes 16–40 of a 80-byte ArrayBuffer at \$\.v/);
+    // Buffers from Node's pool share one ArrayBuffer without overlapping: kept, each owning its bytes.
+    const pooled = roundTrip({ a: Buffer.from("x"), b: Buffer.from("y") });
+    expect([pooled.a.toString(), pooled.b.toString(), pooled.a.buffer === pooled.b.buffer, pooled.a.buffer.byteLength]).toEqual(["x", "y", false, 1]);
+    const whole = Buffer.from("hello");
+    expect(() => codec.encode({ whole, part: whole.subarray(2) })).toThrow(/sharing its ArrayBuffer/);
     const shared = new ArrayBuffer(8);
     expect(() => codec.encode([new Uint8Array(shared), shared])).toThrow(/sharing its ArrayBuffer .* at \$\[[01]\]/);
   });
