@@ -187,15 +187,18 @@ export class Encoder implements FingerprintContext {
   /** Passes a warning to the registry's logger (FingerprintContext member). */
   readonly warn = (message: string): void => this.owner.warn(message);
 
-  /** Fingerprint of a top-level value; a value it cannot fingerprint gets a unique one. */
-  fingerprintRoot(value: unknown, node: string | undefined, mode: string | undefined): Fingerprint {
+  /**
+   * Fingerprint of a top-level value; a value it cannot fingerprint gets a unique one. `vouched`:
+   * handed over by a custom fingerprinter (see encodeInstance).
+   */
+  fingerprintRoot(value: unknown, node: string | undefined, mode: string | undefined, vouched = false): Fingerprint {
     this.node = node;
     this.mode = mode;
     this.pos = 0;
     this.seen = undefined;
     this.scopeBase = 0;
     try {
-      this.encodeValue(value, false);
+      this.encodeValue(value, vouched);
       return murmur128(this.buf.subarray(0, this.pos), FINGERPRINT_SPEC_VERSION);
     } catch (error) {
       if (error instanceof Unfingerprintable) {

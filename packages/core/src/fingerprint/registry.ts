@@ -132,11 +132,10 @@ export const defaultFingerprinter: Fingerprinter = {
   accepts: () => true,
   fingerprint(value: unknown, ctx: FingerprintContext): Fingerprint {
     if (ctx instanceof Encoder) return ctx.subFingerprint(value, true);
-    // A context from elsewhere: the default rules alone, warnings to that context.
-    return new FingerprinterRegistry({ warn: (message) => ctx.warn(message) }).fingerprint(value, {
-      node: ctx.node,
-      mode: ctx.mode,
-    });
+    // A context from elsewhere: the default rules alone (the value vouched for all the same),
+    // warnings to that context.
+    const registry = new FingerprinterRegistry({ warn: (message) => ctx.warn(message) });
+    return new Encoder(registry).fingerprintRoot(value, ctx.node, ctx.mode, true);
   },
 };
 
