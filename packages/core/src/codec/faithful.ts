@@ -38,7 +38,7 @@ const DENSE_ARRAY = 0x41;
 const SMALL_INDEXED = 256;
 const INSPECT_KEYS = { showHidden: true, depth: 0, maxArrayLength: 0, maxStringLength: 0, breakLength: Infinity, customInspect: false } as const;
 
-/** A refusal found by the walk; the path is filled in by a second walk that tracks paths. */
+/** A refusal found by the walk (where: in WalkState.path, tracked by the second walk only). */
 class Refusal {
   constructor(
     readonly what: string,
@@ -49,28 +49,28 @@ class Refusal {
 /**
  * Walks `value` once (shared objects and cycles visited once) and returns the patches that make
  * `decode(encode(value))` observably equal to it, or the first part of it that cannot be kept.
- * Plain data allocates nothing beyond the walk's stack and visited set.
+ * Path strings are built only when a refusal needs one, by walking again.
  */
 export function planFaithful(value: unknown): FaithfulPlan {
   const fast = walk(value, false);
-  if (!(fast instanceof Refusal)) return { patches: fast };
+  if (!("refusal" in fast)) return fast;
   const slow = walk(value, true);
-  return { refused: slow instanceof Refusal ? { path: "$", what: slow.what, why: slow.why } : (slow as unknown as Unfaithful) };
+  const { refusal, path } = "refusal" in slow ? slow : fast;
+  return { refused: { path, what: refusal.what, why: refusal.why } };
 }
 
-/** The walk; with `withPaths`, a refusal comes back as an Unfaithful naming its path. */
-function walk(root: unknown, withPaths: boolean): Patch[] | undefined | Refusal {
+function walk(root: unknown, withPaths: boolean): { patches: Patch[] | undefined } | { refusal: Refusal; path: string } {
   const seen = new Set<object>();
   const stack: unknown[] = [root];
   const paths: string[] | undefined = withPaths ? ["$"] : undefined;
   const state: WalkState = { patches: undefined, claims: undefined, stack, paths, path: "$" };
   while (stack.length > 0) {
     const current = stack.pop();
-    state.path = paths?.pop() ?? "";
-    const problem = visit(current, seen, state);
-    if (problem !== undefined) return withPaths ? ({ path: state.path, what: problem.what, why: problem.why } as unknown as Refusal) : problem;
+    state.path = paths?.pop() ?? "$";
+    const refusal = visit(current, seen, state);
+    if (refusal !== undefined) return { refusal, path: state.path };
   }
-  return state.patches;
+  return { patches: state.patches };
 }
 
 interface WalkState {
@@ -139,7 +139,7 @@ function dataFlags(value: object, key: string | symbol, state: WalkState): numbe
     return new Refusal("An accessor property (getter/setter)", "the cache would store one value read from it, not the accessor");
   }
   push(state, d.value, key);
-  return (d.writable ? FLAG_WRITABLE : 0) + (d.enumerable === true ? FLAG_ENUMERABLE : 0) + (d.configurable === true ? FLAG_CONFIGURABLE : 0);
+  return flagsOf(d);
 }
 
 function array(value: unknown[], state: WalkState): Refusal | undefined {
@@ -164,10 +164,8 @@ function array(value: unknown[], state: WalkState): Refusal | undefined {
       continue;
     }
     present++;
-    if (d.writable === undefined) return at(state, `[${i}]`, new Refusal("An accessor element (getter/setter)", "the cache would store one value read from it, not the accessor"));
-    const flags = (d.writable ? FLAG_WRITABLE : 0) + (d.enumerable === true ? FLAG_ENUMERABLE : 0) + (d.configurable === true ? FLAG_CONFIGURABLE : 0);
-    if (flags !== expected) return at(state, `[${i}]`, new Refusal("An element with its own attributes (non-enumerable, read-only or non-configurable)", "the cache cannot keep per-element attributes"));
-    push(state, d.value, i);
+    const refusal = element(d, i, expected, state);
+    if (refusal) return refusal;
   }
   return arrayKeys(value, state, present);
 }
@@ -195,16 +193,27 @@ export function v8HeaderLength(bytes: Uint8Array): number {
   return at + 1;
 }
 
+/** Checks one element's descriptor against the attributes all elements share, and visits its value. */
+function element(d: PropertyDescriptor, index: number, expected: number, state: WalkState): Refusal | undefined {
+  if (d.writable === undefined) return at(state, `[${index}]`, new Refusal("An accessor element (getter/setter)", "the cache would store one value read from it, not the accessor"));
+  if (flagsOf(d) !== expected) {
+    return at(state, `[${index}]`, new Refusal("An element with its own attributes (non-enumerable, read-only or non-configurable)", "the cache cannot keep per-element attributes"));
+  }
+  push(state, d.value, index);
+  return undefined;
+}
+
+function flagsOf(d: PropertyDescriptor): number {
+  return (d.writable === true ? FLAG_WRITABLE : 0) + (d.enumerable === true ? FLAG_ENUMERABLE : 0) + (d.configurable === true ? FLAG_CONFIGURABLE : 0);
+}
+
 /** Visits the elements of a sparse array from index `from` on; returns how many there are. */
 function sparseRest(value: unknown[], from: number, expected: number, state: WalkState): number | Refusal {
   let count = 0;
   for (const key of Object.getOwnPropertyNames(value)) {
     if (!isIndex(key) || Number(key) < from) continue;
-    const d = gopd(value, key) as PropertyDescriptor;
-    if (d.writable === undefined) return at(state, `[${key}]`, new Refusal("An accessor element (getter/setter)", "the cache would store one value read from it, not the accessor"));
-    const flags = (d.writable ? FLAG_WRITABLE : 0) + (d.enumerable === true ? FLAG_ENUMERABLE : 0) + (d.configurable === true ? FLAG_CONFIGURABLE : 0);
-    if (flags !== expected) return at(state, `[${key}]`, new Refusal("An element with its own attributes (non-enumerable, read-only or non-configurable)", "the cache cannot keep per-element attributes"));
-    push(state, d.value, Number(key));
+    const refusal = element(gopd(value, key) as PropertyDescriptor, Number(key), expected, state);
+    if (refusal) return refusal;
     count++;
   }
   return count;
@@ -347,7 +356,7 @@ function propsOf(value: object, keys: readonly (string | symbol)[]): unknown[] {
   const props: unknown[] = [];
   for (const key of keys) {
     const d = gopd(value, key) as PropertyDescriptor;
-    props.push(key, d.value, (d.writable === true ? FLAG_WRITABLE : 0) + (d.enumerable === true ? FLAG_ENUMERABLE : 0) + (d.configurable === true ? FLAG_CONFIGURABLE : 0));
+    props.push(key, d.value, flagsOf(d));
   }
   return props;
 }

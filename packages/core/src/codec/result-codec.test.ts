@@ -307,4 +307,14 @@ describe("issue 16: the default codec keeps what JavaScript observes, or refuses
     expect(5 in roundTrip(holey)).toBe(false);
     expect(roundTrip(Object.assign(big(), { unit: "kg" })).unit).toBe("kg");
   });
+
+  it("walks very sparse arrays by their elements, not their length", async () => {
+    await hashingReady();
+    const sparse: unknown[] = [];
+    sparse[1e9] = { x: 1 };
+    const back = roundTrip(sparse);
+    expect([back.length, Object.keys(back), back[1e9]]).toEqual([1e9 + 1, ["1000000000"], { x: 1 }]);
+    Object.defineProperty(sparse, 2e9, { get: () => 1, enumerable: true, configurable: true });
+    expect(() => codec.encode(sparse)).toThrow(/accessor element .* at \$\[2000000000\]/);
+  });
 });
