@@ -1,7 +1,7 @@
 // One walk over a value before v8 serializes it: finds what v8 would not give back as it was, and
 // either plans a patch that restores it on decode (see patches.ts) or refuses the value, naming where.
-import { inspect, types } from "node:util";
-import v8 from "node:v8";
+import { types } from "node:util";
+import { hasExtraKeys, packedPrimitives } from "./v8-shapes.js";
 import { type Patch, ERROR_PROTOTYPES, FLAG_CONFIGURABLE, FLAG_ENUMERABLE, FLAG_WRITABLE, Integrity, PROTO_NULL } from "./patches.js";
 
 /** Why a value cannot be cached faithfully, and where inside it (`$.rows[3].err`). */
@@ -32,11 +32,6 @@ const LEAVES = new Map<unknown, (value: object) => boolean>([
   [Boolean.prototype, types.isBooleanObject],
   [BigInt.prototype, types.isBigIntObject],
 ]);
-/** v8's tag of a densely written array ("A"). */
-const DENSE_ARRAY = 0x41;
-/** Above this many elements, arrays are checked for extra keys without listing every index. */
-const SMALL_INDEXED = 256;
-const INSPECT_KEYS = { showHidden: true, depth: 0, maxArrayLength: 0, maxStringLength: 0, breakLength: Infinity, customInspect: false } as const;
 
 /** A refusal found by the walk (where: in WalkState.path, tracked by the second walk only). */
 class Refusal {
@@ -170,29 +165,6 @@ function array(value: unknown[], state: WalkState): Refusal | undefined {
   return arrayKeys(value, state, present);
 }
 
-/**
- * Whether `value` holds only primitives, in V8's fast packed elements: v8 then writes it densely (tag
- * "A"), which it never does for an array with holes or with an element that has attributes of its
- * own (getters, read-only…): those live in dictionary elements. Checking this costs two cheap passes
- * instead of one property descriptor per element (large numeric arrays encode ~5x faster).
- */
-function packedPrimitives(value: unknown[]): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const item = value[i];
-    if (typeof item === "object" ? item !== null : typeof item === "function" || typeof item === "symbol") return false;
-    if (item === undefined && !(i in value)) return false;
-  }
-  const bytes = v8.serialize(value);
-  return bytes[v8HeaderLength(bytes)] === DENSE_ARRAY;
-}
-
-/** Length of a v8 serialization header: 0xFF, then the format version as a varint. */
-export function v8HeaderLength(bytes: Uint8Array): number {
-  let at = 1;
-  while (at < bytes.length && ((bytes[at] as number) & 0x80) !== 0) at++;
-  return at + 1;
-}
-
 /** Checks one element's descriptor against the attributes all elements share, and visits its value. */
 function element(d: PropertyDescriptor, index: number, expected: number, state: WalkState): Refusal | undefined {
   if (d.writable === undefined) return at(state, `[${index}]`, new Refusal("An accessor element (getter/setter)", "the cache would store one value read from it, not the accessor"));
@@ -317,20 +289,6 @@ function leaf(value: object, state: WalkState, indexed: number): Refusal | undef
   }
   addPatch(state, [value, -1, propsOf(value, keys), integrity]);
   return undefined;
-}
-
-/**
- * Whether an array or typed array has own keys besides its `natural` count (elements, and `length`
- * for arrays). Small ones list their keys; large ones ask util.inspect, which lists only non-index
- * keys (Node has no other public way to skip a million index keys), and compare with a bare twin.
- */
-function hasExtraKeys(value: object, natural: number): boolean {
-  const indexed = Array.isArray(value) || types.isTypedArray(value);
-  const length = indexed ? (value as Uint8Array).length : 0;
-  if (length <= SMALL_INDEXED) return Reflect.ownKeys(value).length !== natural;
-  if (Object.getOwnPropertySymbols(value).length > 0) return true;
-  const twin = Array.isArray(value) ? Object.assign([], { length }) : (value as Uint8Array).subarray(0);
-  return inspect(value, INSPECT_KEYS) !== inspect(twin, INSPECT_KEYS);
 }
 
 function classInstance(value: object): Refusal {

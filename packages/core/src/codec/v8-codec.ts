@@ -2,7 +2,8 @@
 // v8 would drop is patched back on decode (faithful.ts, patches.ts) or the value is refused.
 import v8 from "node:v8";
 import type { Codec } from "../contracts.js";
-import { planFaithful, v8HeaderLength } from "./faithful.js";
+import { planFaithful } from "./faithful.js";
+import { v8HeaderLength } from "./v8-shapes.js";
 import { type Patch, applyPatches } from "./patches.js";
 
 /**
