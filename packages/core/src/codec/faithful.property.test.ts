@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isUniqueFingerprint } from "../caching/unique.js";
 import { fingerprintValue, hashingReady } from "../fingerprint/index.js";
 import { firstDifference } from "../testing/observable.js";
-import { type Mutation, binaryIn, mutate, observableValues } from "../testing/test-helpers.js";
+import { type Mutation, binaryIn, mutate, objectsIn, observableValues } from "../testing/test-helpers.js";
 import { CodecError, ResultCodec } from "./index.js";
 
 const SOAK = process.env.HAM_SOAK === "1";
@@ -65,6 +65,10 @@ const PROPS_NOT_FINGERPRINTED = new Set(["ArrayBuffer", "Number", "String", "Boo
 function fingerprintGap(mutation: Mutation): boolean {
   return mutation.change === "freeze" || (PROPS_NOT_FINGERPRINTED.has(mutation.kind) && mutation.change !== "order");
 }
+/** Arrays of up to 64 items are not searched for non-enumerable extra properties (spec v2's choice). */
+function hasHiddenArrayExtra(value: unknown): boolean {
+  return objectsIn(value).some((o) => Array.isArray(o) && Object.getOwnPropertyNames(o).length > Object.keys(o).length + 1);
+}
 const KNOWN_GAP = /byteOffset|\.buffer|extensibility|sealed\/frozen/;
 
 describe("values that differ observably get different fingerprints", () => {
@@ -74,7 +78,7 @@ describe("values that differ observably get different fingerprints", () => {
         const [fa, fb] = [fingerprintValue(a, quiet), fingerprintValue(b, quiet)];
         if (isUniqueFingerprint(fa) || isUniqueFingerprint(fb)) return;
         const difference = firstDifference(a, b);
-        if (difference !== undefined && !KNOWN_GAP.test(difference)) expect(fb, difference).not.toBe(fa);
+        if (difference !== undefined && !KNOWN_GAP.test(difference) && !hasHiddenArrayExtra(a) && !hasHiddenArrayExtra(b)) expect(fb, difference).not.toBe(fa);
       }),
       { seed: SEED, numRuns: RUNS },
     );
@@ -88,7 +92,7 @@ describe("values that differ observably get different fingerprints", () => {
         if ("refused" in outcome) return;
         let mutation: Mutation | undefined;
         for (let step = 0; step < 9 && mutation === undefined; step++) mutation = mutate(outcome.back, which, how + step);
-        if (mutation === undefined || fingerprintGap(mutation)) return;
+        if (mutation === undefined || fingerprintGap(mutation) || hasHiddenArrayExtra(value)) return;
         const difference = firstDifference(value, outcome.back);
         if (difference === undefined) return;
         const [fa, fb] = [fingerprintValue(value, quiet), fingerprintValue(outcome.back, quiet)];
@@ -116,6 +120,7 @@ describe("values that differ observably get different fingerprints", () => {
     ["a frozen object and an extensible one", () => Object.freeze({ a: 1 }), () => ({ a: 1 })],
     ["a Float64Array view at an offset and an owning copy", () => new Float64Array(4).subarray(1, 3), () => new Float64Array(2)],
     ["a boxed Number with an extra own property", () => Object.assign(new Number(1), { unit: "kg" }), () => new Number(1)],
+    ["small arrays with different non-enumerable extra properties", () => Object.defineProperty([1], "unit", { value: "kg" }), () => Object.defineProperty([1], "unit", { value: "lb" })],
     ["an ArrayBuffer with an extra own property", () => Object.assign(new ArrayBuffer(2), { unit: "kg" }), () => new ArrayBuffer(2)],
   ];
   it.fails.each(gaps)("known gap (reported, encoder's part): %s get different fingerprints", (_, a, b) => {

@@ -1,6 +1,7 @@
 // One walk over a value before v8 serializes it: finds what v8 would not give back as it was, and
 // either plans a patch that restores it on decode (see patches.ts) or refuses the value, naming where.
-import { inspect, types } from "node:util";
+import { types } from "node:util";
+import { hasExtraKeys, packedPrimitives } from "./v8-shapes.js";
 import { type Patch, ERROR_PROTOTYPES, FLAG_CONFIGURABLE, FLAG_ENUMERABLE, FLAG_WRITABLE, Integrity, PROTO_NULL } from "./patches.js";
 
 /** Why a value cannot be cached faithfully, and where inside it (`$.rows[3].err`). */
@@ -31,11 +32,8 @@ const LEAVES = new Map<unknown, (value: object) => boolean>([
   [Boolean.prototype, types.isBooleanObject],
   [BigInt.prototype, types.isBigIntObject],
 ]);
-/** Above this many elements, arrays are checked for extra keys without listing every index. */
-const SMALL_INDEXED = 256;
-const INSPECT_KEYS = { showHidden: true, depth: 0, maxArrayLength: 0, maxStringLength: 0, breakLength: Infinity, customInspect: false } as const;
 
-/** A refusal found by the walk; the path is filled in by a second walk that tracks paths. */
+/** A refusal found by the walk (where: in WalkState.path, tracked by the second walk only). */
 class Refusal {
   constructor(
     readonly what: string,
@@ -46,28 +44,28 @@ class Refusal {
 /**
  * Walks `value` once (shared objects and cycles visited once) and returns the patches that make
  * `decode(encode(value))` observably equal to it, or the first part of it that cannot be kept.
- * Plain data allocates nothing beyond the walk's stack and visited set.
+ * Path strings are built only when a refusal needs one, by walking again.
  */
 export function planFaithful(value: unknown): FaithfulPlan {
   const fast = walk(value, false);
-  if (!(fast instanceof Refusal)) return { patches: fast };
+  if (!("refusal" in fast)) return fast;
   const slow = walk(value, true);
-  return { refused: slow instanceof Refusal ? { path: "$", what: slow.what, why: slow.why } : (slow as unknown as Unfaithful) };
+  const { refusal, path } = "refusal" in slow ? slow : fast;
+  return { refused: { path, what: refusal.what, why: refusal.why } };
 }
 
-/** The walk; with `withPaths`, a refusal comes back as an Unfaithful naming its path. */
-function walk(root: unknown, withPaths: boolean): Patch[] | undefined | Refusal {
+function walk(root: unknown, withPaths: boolean): { patches: Patch[] | undefined } | { refusal: Refusal; path: string } {
   const seen = new Set<object>();
   const stack: unknown[] = [root];
   const paths: string[] | undefined = withPaths ? ["$"] : undefined;
   const state: WalkState = { patches: undefined, claims: undefined, stack, paths, path: "$" };
   while (stack.length > 0) {
     const current = stack.pop();
-    state.path = paths?.pop() ?? "";
-    const problem = visit(current, seen, state);
-    if (problem !== undefined) return withPaths ? ({ path: state.path, what: problem.what, why: problem.why } as unknown as Refusal) : problem;
+    state.path = paths?.pop() ?? "$";
+    const refusal = visit(current, seen, state);
+    if (refusal !== undefined) return { refusal, path: state.path };
   }
-  return state.patches;
+  return { patches: state.patches };
 }
 
 interface WalkState {
@@ -136,10 +134,11 @@ function dataFlags(value: object, key: string | symbol, state: WalkState): numbe
     return new Refusal("An accessor property (getter/setter)", "the cache would store one value read from it, not the accessor");
   }
   push(state, d.value, key);
-  return (d.writable ? FLAG_WRITABLE : 0) + (d.enumerable === true ? FLAG_ENUMERABLE : 0) + (d.configurable === true ? FLAG_CONFIGURABLE : 0);
+  return flagsOf(d);
 }
 
 function array(value: unknown[], state: WalkState): Refusal | undefined {
+  if (value.length > 16 && packedPrimitives(value)) return arrayKeys(value, state, value.length);
   const frozen = Object.isFrozen(value);
   const sealed = frozen || Object.isSealed(value);
   // Element attributes v8 gives back (all elements alike): set again on decode by freeze/seal.
@@ -160,12 +159,24 @@ function array(value: unknown[], state: WalkState): Refusal | undefined {
       continue;
     }
     present++;
-    if (d.writable === undefined) return at(state, `[${i}]`, new Refusal("An accessor element (getter/setter)", "the cache would store one value read from it, not the accessor"));
-    const flags = (d.writable ? FLAG_WRITABLE : 0) + (d.enumerable === true ? FLAG_ENUMERABLE : 0) + (d.configurable === true ? FLAG_CONFIGURABLE : 0);
-    if (flags !== expected) return at(state, `[${i}]`, new Refusal("An element with its own attributes (non-enumerable, read-only or non-configurable)", "the cache cannot keep per-element attributes"));
-    push(state, d.value, i);
+    const refusal = element(d, i, expected, state);
+    if (refusal) return refusal;
   }
   return arrayKeys(value, state, present);
+}
+
+/** Checks one element's descriptor against the attributes all elements share, and visits its value. */
+function element(d: PropertyDescriptor, index: number, expected: number, state: WalkState): Refusal | undefined {
+  if (d.writable === undefined) return at(state, `[${index}]`, new Refusal("An accessor element (getter/setter)", "the cache would store one value read from it, not the accessor"));
+  if (flagsOf(d) !== expected) {
+    return at(state, `[${index}]`, new Refusal("An element with its own attributes (non-enumerable, read-only or non-configurable)", "the cache cannot keep per-element attributes"));
+  }
+  push(state, d.value, index);
+  return undefined;
+}
+
+function flagsOf(d: PropertyDescriptor): number {
+  return (d.writable === true ? FLAG_WRITABLE : 0) + (d.enumerable === true ? FLAG_ENUMERABLE : 0) + (d.configurable === true ? FLAG_CONFIGURABLE : 0);
 }
 
 /** Visits the elements of a sparse array from index `from` on; returns how many there are. */
@@ -173,11 +184,8 @@ function sparseRest(value: unknown[], from: number, expected: number, state: Wal
   let count = 0;
   for (const key of Object.getOwnPropertyNames(value)) {
     if (!isIndex(key) || Number(key) < from) continue;
-    const d = gopd(value, key) as PropertyDescriptor;
-    if (d.writable === undefined) return at(state, `[${key}]`, new Refusal("An accessor element (getter/setter)", "the cache would store one value read from it, not the accessor"));
-    const flags = (d.writable ? FLAG_WRITABLE : 0) + (d.enumerable === true ? FLAG_ENUMERABLE : 0) + (d.configurable === true ? FLAG_CONFIGURABLE : 0);
-    if (flags !== expected) return at(state, `[${key}]`, new Refusal("An element with its own attributes (non-enumerable, read-only or non-configurable)", "the cache cannot keep per-element attributes"));
-    push(state, d.value, Number(key));
+    const refusal = element(gopd(value, key) as PropertyDescriptor, Number(key), expected, state);
+    if (refusal) return refusal;
     count++;
   }
   return count;
@@ -283,20 +291,6 @@ function leaf(value: object, state: WalkState, indexed: number): Refusal | undef
   return undefined;
 }
 
-/**
- * Whether an array or typed array has own keys besides its `natural` count (elements, and `length`
- * for arrays). Small ones list their keys; large ones ask util.inspect, which lists only non-index
- * keys (Node has no other public way to skip a million index keys), and compare with a bare twin.
- */
-function hasExtraKeys(value: object, natural: number): boolean {
-  const indexed = Array.isArray(value) || types.isTypedArray(value);
-  const length = indexed ? (value as Uint8Array).length : 0;
-  if (length <= SMALL_INDEXED) return Reflect.ownKeys(value).length !== natural;
-  if (Object.getOwnPropertySymbols(value).length > 0) return true;
-  const twin = Array.isArray(value) ? Object.assign([], { length }) : (value as Uint8Array).subarray(0);
-  return inspect(value, INSPECT_KEYS) !== inspect(twin, INSPECT_KEYS);
-}
-
 function classInstance(value: object): Refusal {
   const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
   const kind = typeof name === "string" && name !== "" ? name : "an object with a custom prototype";
@@ -320,7 +314,7 @@ function propsOf(value: object, keys: readonly (string | symbol)[]): unknown[] {
   const props: unknown[] = [];
   for (const key of keys) {
     const d = gopd(value, key) as PropertyDescriptor;
-    props.push(key, d.value, (d.writable === true ? FLAG_WRITABLE : 0) + (d.enumerable === true ? FLAG_ENUMERABLE : 0) + (d.configurable === true ? FLAG_CONFIGURABLE : 0));
+    props.push(key, d.value, flagsOf(d));
   }
   return props;
 }

@@ -269,6 +269,11 @@ describe("issue 16: the default codec keeps what JavaScript observes, or refuses
     expect([back.f.byteOffset, back.f.buffer.byteLength, new Float64Array(back.f.buffer).length]).toEqual([0, 24, 3]);
     expect([Buffer.isBuffer(back.b), back.b.byteOffset, back.b.buffer.byteLength]).toEqual([true, 0, 11]);
     expect(() => codec.encode({ v: new Float64Array(10).subarray(2, 5) })).toThrow(/Float64Array viewing bytes 16–40 of a 80-byte ArrayBuffer at \$\.v/);
+    // Buffers from Node's pool share one ArrayBuffer without overlapping: kept, each owning its bytes.
+    const pooled = roundTrip({ a: Buffer.from("x"), b: Buffer.from("y") });
+    expect([pooled.a.toString(), pooled.b.toString(), pooled.a.buffer === pooled.b.buffer, pooled.a.buffer.byteLength]).toEqual(["x", "y", false, 1]);
+    const whole = Buffer.from("hello");
+    expect(() => codec.encode({ whole, part: whole.subarray(2) })).toThrow(/sharing its ArrayBuffer/);
     const shared = new ArrayBuffer(8);
     expect(() => codec.encode([new Uint8Array(shared), shared])).toThrow(/sharing its ArrayBuffer .* at \$\[[01]\]/);
   });
@@ -282,5 +287,34 @@ describe("issue 16: the default codec keeps what JavaScript observes, or refuses
     expect(Object.isFrozen(roundTrip(Object.freeze({ a: 1 })))).toBe(true);
     expect(() => codec.encode({ a: { get g() { return 1; } } })).toThrow(/accessor property \(getter\/setter\) at \$\.a\.g/);
     expect(() => codec.encode({ a: [{ [Symbol("s")]: 1 }] })).toThrow(/symbol-keyed property \[Symbol\(s\)\] at \$\.a\[0\]/);
+  });
+
+  it("checks every element of large arrays too (a getter, a read-only or hidden element is refused)", async () => {
+    await hashingReady();
+    const big = (): number[] => Array.from({ length: 40 }, (_, i) => i);
+    const exotic: [string, PropertyDescriptor][] = [
+      ["getter", { get: () => 1, enumerable: true, configurable: true }],
+      ["read-only", { writable: false }],
+      ["hidden", { enumerable: false }],
+    ];
+    for (const [, descriptor] of exotic) {
+      expect(() => codec.encode({ a: Object.defineProperty(big(), 30, descriptor) })).toThrow(/at \$\.a\[30\]/);
+    }
+    const frozen = roundTrip(Object.freeze(big()));
+    expect([Object.isFrozen(frozen), frozen[39]]).toEqual([true, 39]);
+    const holey = big();
+    delete holey[5];
+    expect(5 in roundTrip(holey)).toBe(false);
+    expect(roundTrip(Object.assign(big(), { unit: "kg" })).unit).toBe("kg");
+  });
+
+  it("walks very sparse arrays by their elements, not their length", async () => {
+    await hashingReady();
+    const sparse: unknown[] = [];
+    sparse[1e9] = { x: 1 };
+    const back = roundTrip(sparse);
+    expect([back.length, Object.keys(back), back[1e9]]).toEqual([1e9 + 1, ["1000000000"], { x: 1 }]);
+    Object.defineProperty(sparse, 2e9, { get: () => 1, enumerable: true, configurable: true });
+    expect(() => codec.encode(sparse)).toThrow(/accessor element .* at \$\[2000000000\]/);
   });
 });

@@ -3,6 +3,7 @@
 import v8 from "node:v8";
 import type { Codec } from "../contracts.js";
 import { planFaithful } from "./faithful.js";
+import { v8HeaderLength } from "./v8-shapes.js";
 import { type Patch, applyPatches } from "./patches.js";
 
 /**
@@ -55,18 +56,11 @@ export function serializeFaithfully(value: unknown, prefix: readonly Uint8Array[
 export function deserializeFaithfully(bytes: Uint8Array): unknown {
   const deserializer = new OwningDeserializer(bytes);
   deserializer.readHeader();
-  if (bytes[headerLength(bytes)] !== PATCHED) return deserializer.readValue();
+  if (bytes[v8HeaderLength(bytes)] !== PATCHED) return deserializer.readValue();
   deserializer.readRawBytes(1);
   const [value, patches] = deserializer.readValue() as [unknown, Patch[]];
   applyPatches(patches);
   return value;
-}
-
-/** Length of the v8 header: 0xFF then the format version as a varint. */
-function headerLength(bytes: Uint8Array): number {
-  let at = 1;
-  while (at < bytes.length && ((bytes[at] as number) & 0x80) !== 0) at++;
-  return at + 1;
 }
 
 interface HostObjectReader {

@@ -172,7 +172,7 @@ export function binaryIn(value: unknown): (ArrayBufferView | ArrayBuffer)[] {
 }
 
 /** Every object reachable from `value` (through own properties, Map entries and Set items), once. */
-function objectsIn(value: unknown): object[] {
+export function objectsIn(value: unknown): object[] {
   const found: object[] = [];
   const seen = new Set<unknown>();
   const visit = (item: unknown): void => {
