@@ -30,7 +30,9 @@ describe("saveRun on a read-only file system (EROFS injected at the fs layer)", 
     const openSync = fs.openSync;
     // Every new file is refused, as on a read-only mount (reads still work).
     vi.spyOn(fs, "openSync").mockImplementation(((file: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
-      if (flags !== undefined && flags !== "r") {
+      // Numeric flags without a write bit (the result store opens with O_RDONLY | O_NONBLOCK) are reads too.
+      const writes = typeof flags === "number" ? (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT)) !== 0 : flags !== "r";
+      if (flags !== undefined && writes) {
         throw Object.assign(new Error(`EROFS: read-only file system, open '${String(file)}'`), { code: "EROFS", errno: -30, syscall: "open" });
       }
       return openSync(file, flags ?? "r", mode);
