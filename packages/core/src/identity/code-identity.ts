@@ -10,6 +10,7 @@ import { normalizeSource } from "../graph/parse.js";
 import { type FunctionSite, type ImportBinding, ModuleAnalysis, type ModuleDeclaration } from "./module-analysis.js";
 import { resolveImport } from "./resolve-import.js";
 import { type EsNode, type FreeName, freeNamesOf, resolveName } from "./scope.js";
+import { selfContainedUses } from "./self-contained.js";
 import { ScriptLocator } from "./script-locator.js";
 import { RUNTIME_GLOBALS } from "./builtin-globals.js";
 import { isVolatileDefault } from "./volatile-default.js";
@@ -451,7 +452,7 @@ function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
     let expr = (program.body as EsNode[])[0]?.expression as EsNode | undefined;
     if (expr?.type === "ObjectExpression") expr = (expr.properties as EsNode[])[0]?.value;
     if (expr && /^(ArrowFunctionExpression|FunctionExpression)$/.test(expr.type)) {
-      facts = { text, free: freeNamesOf(expr), normalized: tokens.join(" ") };
+      facts = { text, free: freeNamesOf(expr, selfContainedUses(expr)), normalized: tokens.join(" ") };
       break;
     }
     if (expr?.type === "ClassExpression") break;
@@ -471,7 +472,7 @@ function pickSite(sites: readonly FunctionSite[], offset: number | undefined): F
     return sites.reduce((best, site) => (Math.abs(site.start - offset) < Math.abs(best.start - offset) ? site : best));
   }
   const first = sites[0] as FunctionSite;
-  const free = freeNamesOf(first.node);
+  const free = freeNamesOf(first.node, selfContainedUses(first.node));
   const signature = (site: FunctionSite) => [...free.keys()].map((name) => resolveName(name, site.outer)).join(",");
   const expected = signature(first);
   return sites.every((site) => signature(site) === expected) ? first : undefined;

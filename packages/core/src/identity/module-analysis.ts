@@ -3,6 +3,7 @@
 import { parse } from "acorn";
 import { type BindingWrites, moduleWrites } from "./module-writes.js";
 import { type EsNode, type FreeName, type Scope, forEachChild, freeNamesOf, hoistVars, lexicalNames, patternNames, walkReferences } from "./scope.js";
+import { selfContainedUses } from "./self-contained.js";
 
 /** A binding the module imports: from `spec`, the export `imported` (`"*"` for the whole namespace). */
 export interface ImportBinding {
@@ -268,7 +269,9 @@ function importedName(node: EsNode): string {
 function freeNamesIn(node: EsNode): Map<string, FreeName> {
   const boundary: Scope = { names: new Set(), parent: undefined, module: false };
   const free = new Map<string, FreeName>();
-  walkReferences(node, boundary, (name, scope, member) => {
+  const selfContained = selfContainedUses(node);
+  walkReferences(node, boundary, (name, scope, member, reference) => {
+    if (selfContained.has(reference)) return;
     for (let s: Scope | undefined = scope; s && s !== boundary; s = s.parent) if (s.names.has(name)) return;
     const entry = free.get(name);
     if (!entry) free.set(name, { name, members: member === undefined ? undefined : new Set([member]) });

@@ -255,11 +255,12 @@ export function resolveName(name: string, scope: Scope | undefined): "module" | 
 }
 
 /** Names a function uses that it does not declare itself, with the member names read off them. */
-export function freeNamesOf(fn: EsNode): Map<string, FreeName> {
+export function freeNamesOf(fn: EsNode, skip: ReadonlySet<EsNode> = new Set()): Map<string, FreeName> {
   const boundary: Scope = { names: new Set(), parent: undefined, module: false };
   const free = new Map<string, FreeName>();
   const own = functionScope(fn, boundary);
-  const record = (name: string, scope: Scope, member: string | undefined): void => {
+  const record = (name: string, scope: Scope, member: string | undefined, node?: EsNode): void => {
+    if (node !== undefined && skip.has(node)) return;
     for (let s: Scope | undefined = scope; s && s !== boundary; s = s.parent) if (s.names.has(name)) return;
     const entry = free.get(name);
     if (!entry) free.set(name, { name, members: member === undefined ? undefined : new Set([member]) });

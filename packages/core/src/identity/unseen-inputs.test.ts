@@ -60,6 +60,29 @@ describe("top-level statements that write a module binding are part of its users
     expect((await run(memoryCache(logger), module, ["N"])).result).toEqual({ N: 16 });
     expect(warnings).toEqual([]);
   });
+
+  it.each([
+    ["a counter through a helper", "let calls = {};\nconst tick = (n) => void (calls[n] = (calls[n] ?? 0) + 1);\nexport function _reset() { calls = {}; }\nexport const N = () => (tick('N'), 4);\n"],
+    ["a counter in the node", "const computations = { n: 0 };\nexport function _reset() { computations.n = 0; }\nexport const N = () => { computations.n++; return 4; };\n"],
+    ["a log pushed in a sequence", "let reads = [];\nexport function _reset() { reads = []; }\nexport const N = () => (reads.push('N'), 4);\n"],
+  ])("state the node only writes back into itself (%s) is no input of it: no warning, and it hits", async (_what, source) => {
+    const { logger, warnings } = recordingLogger();
+    const { module } = await moduleFrom({ "dataflow.mjs": source });
+    const cache = memoryCache(logger);
+    expect((await run(cache, module, ["N"])).result).toEqual({ N: 4 });
+    const again = await run(cache, module, ["N"]);
+    expect(again.outcomes).toEqual({ N: "hit" });
+    expect(warnings).toEqual([]);
+  });
+
+  it("a counter the node also reads for its result is module state it reads: warned about", async () => {
+    const { logger, warnings } = recordingLogger();
+    const { module } = await moduleFrom({
+      "dataflow.mjs": "let calls = 0;\nexport function _reset() { calls = 0; }\nexport const N = () => { calls++; return calls * 10; };\n",
+    });
+    await run(memoryCache(logger), module, ["N"]);
+    expect(warnings.filter((w) => w.includes('node "N" reads module state') && w.includes("`calls`"))).toHaveLength(1);
+  });
 });
 
 describe("dynamic imports", () => {
