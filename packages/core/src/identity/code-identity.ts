@@ -11,6 +11,8 @@ import { type FunctionSite, type ImportBinding, ModuleAnalysis, type ModuleDecla
 import { resolveImport } from "./resolve-import.js";
 import { type EsNode, type FreeName, freeNamesOf, resolveName } from "./scope.js";
 import { ScriptLocator } from "./script-locator.js";
+import { type CanonicalContext, canonicalForm } from "./canonical.js";
+import { isCompilerHelper } from "./compiler-helpers.js";
 import { RUNTIME_GLOBALS } from "./builtin-globals.js";
 import { isVolatileDefault } from "./volatile-default.js";
 
@@ -62,19 +64,27 @@ export function computeCodeIdentities(graph: ReadonlyMap<string, GraphNode>, opt
  */
 export function textCodeVersion(node: GraphNode): string {
   const pinned = node.cache?.version;
-  if (pinned !== undefined) return hashString(`pinned\u0000${node.origin?.from ?? node.name}\u0000${pinned}`);
-  return hashString(normalizedSourceOf(node));
+  if (pinned !== undefined) return `${CODE_VERSION_FORMAT}${hashString(`pinned\u0000${node.origin?.from ?? node.name}\u0000${pinned}`)}`;
+  return `${CODE_VERSION_FORMAT}${hashString(canonicalSourceOf(node, undefined))}`;
 }
 
 /**
- * `normalizeSource(node.source)`, from the function's one parse: node.source is the function's text
- * plus, for nodes a modifier made, a suffix after it (a comment marker and the modifier's text).
+ * The version format, first in every code version: versions of another format (the token-text
+ * versions before it) never equal one of these, so old cache entries are misses, never wrong hits.
  */
-function normalizedSourceOf(node: GraphNode): string {
+export const CODE_VERSION_FORMAT = "c2.";
+
+/**
+ * The canonical form of a node's function (see canonical.ts), with the module around it when known,
+ * plus, for nodes a modifier made, the modifier's suffix (node.source is the function's text, a
+ * comment marker and that suffix).
+ */
+function canonicalSourceOf(node: GraphNode, found: Found | undefined): string {
   const facts = functionFacts(node.fn);
-  const rest = node.source.slice(facts.text.length);
   if (!node.source.startsWith(facts.text)) return normalizeSource(node.source);
-  return rest.length === 0 ? facts.normalized : `${facts.normalized} ${normalizeSource(rest)}`.trimEnd();
+  const own = found ? canonicalForm(found.site.node, contextOf(found.analysis)) : facts.canonical;
+  const rest = node.source.slice(facts.text.length);
+  return rest.length === 0 ? own : `${own} ${normalizeSource(rest)}`.trimEnd();
 }
 
 // Analyses of scripts seen through the inspector, by script id: a script's text never changes, so
@@ -124,7 +134,7 @@ class IdentityRun {
     const seen = new Set<string>();
     for (const [name, use] of free as Map<string, FreeName>) {
       const where = resolveName(name, site.outer);
-      if (where === "module") this.#follow(analysis, name, use.members, parts, root, seen, unseen);
+      if (where === "module" && !isCompilerHelper(name)) this.#follow(analysis, name, use.members, parts, root, seen, unseen);
       else if (where === "closure") closure.push(name);
     }
     // `import "./register.js"` may install what any node of the module reads (helpers on globalThis, a registry).
@@ -163,9 +173,12 @@ class IdentityRun {
         `node "${node.name}" depends on what no code version can show: ${volatile}; ham recomputes "${node.name}" on every run. Import a literal path, or pin cache({ version }) and change it when the imported code changes`,
       );
     }
-    if (entries.length === 0) return { version: own, parts: {}, ...(volatile !== undefined ? { volatile } : {}) };
-    const version = hashString([normalizedSourceOf(node), ...entries.map(([label, hash]) => `${label}=${hash}`)].join("\u0000"));
-    return { version, parts: { [OWN_CODE]: own, ...parts }, ...(volatile !== undefined ? { volatile } : {}) };
+    const ownInModule = `${CODE_VERSION_FORMAT}${hashString(canonicalSourceOf(node, found))}`;
+    if (entries.length === 0) return { version: ownInModule, parts: {}, ...(volatile !== undefined ? { volatile } : {}) };
+    // Labels name files with their extension (`util.ts` under tsx, `util.js` built): the hash does not.
+    const hashed = entries.map(([label, hash]) => `${label.replace(SCRIPT_EXTENSION, "")}=${hash}`);
+    const version = `${CODE_VERSION_FORMAT}${hashString([canonicalSourceOf(node, found), ...hashed].join("\u0000"))}`;
+    return { version, parts: { [OWN_CODE]: ownInModule, ...parts }, ...(volatile !== undefined ? { volatile } : {}) };
   }
 
   close(): void {
@@ -230,11 +243,11 @@ class IdentityRun {
       return;
     }
     const where = display(analysis.file, root);
-    parts[`${declaration.kind} \`${name}\` in ${where}`] = declarationHash(declaration);
+    parts[`${declaration.kind} \`${name}\` in ${where}`] = declarationHash(declaration, analysis);
     const writes = analysis.writes().get(name);
     if (writes && writes.statements.length > 0) {
       // Top-level statements run once, at import: their text decides the binding's value as much as its declaration.
-      const text = writes.statements.map((stmt) => normalizeSource(analysis.source.slice(stmt.start, stmt.end))).join("\u0000");
+      const text = writes.statements.map((stmt) => canonicalForm(stmt, contextOf(analysis))).join("\u0000");
       parts[`top-level statements writing \`${name}\` in ${where}`] = hashString(text);
       for (const stmt of writes.statements) this.#followUses(analysis, stmt, parts, root, seen, unseen);
     }
@@ -250,7 +263,7 @@ class IdentityRun {
   /** Follows the module-level names a declaration or statement reads. */
   #followUses(analysis: ModuleAnalysis, node: EsNode, parts: Record<string, string>, root: string | undefined, seen: Set<string>, unseen: Unseen[]): void {
     for (const [used, use] of analysis.freeNames(node)) {
-      if (analysis.moduleScope.names.has(used)) this.#follow(analysis, used, use.members, parts, root, seen, unseen);
+      if (analysis.moduleScope.names.has(used) && !isCompilerHelper(used)) this.#follow(analysis, used, use.members, parts, root, seen, unseen);
     }
   }
 
@@ -298,7 +311,7 @@ class IdentityRun {
     }
     const names = binding.imported === "*" ? (members ? [...members] : undefined) : [binding.imported];
     if (!names) {
-      parts[`${wholeLabel === undefined ? "module" : `${wholeLabel}: module`} ${display(target.file, root)}`] = hashString(normalizeSource(target.source));
+      parts[`${wholeLabel === undefined ? "module" : `${wholeLabel}: module`} ${display(target.file, root)}`] = moduleHash(target);
       return;
     }
     for (const exported of names) this.#followExport(target, exported, parts, root, seen, unseen);
@@ -313,7 +326,7 @@ class IdentityRun {
       for (const spec of target.starExports) this.#followImport(target, { spec, imported: exported }, undefined, parts, root, seen, unseen);
       return;
     }
-    parts[`module ${display(target.file, root)}`] = hashString(normalizeSource(target.source));
+    parts[`module ${display(target.file, root)}`] = moduleHash(target);
   }
 
   /** A project file's analysis: the script as loaded (through the inspector) when it is, else the file on disk. */
@@ -418,15 +431,15 @@ interface FunctionFacts {
   readonly text: string;
   /** Names the function reads but does not declare; undefined when it could not be parsed. */
   readonly free: Map<string, FreeName> | undefined;
-  /** The text's tokens joined by single spaces (what normalizeSource gives). */
-  readonly normalized: string;
+  /** The function's canonical form without its module (canonical.ts); its token text when it does not parse. */
+  readonly canonical: string;
 }
 
 // A function's text never changes, so its facts are kept for as long as the function lives: later
 // builds over the same module (new drivers in one process) skip the parse.
 const factsByFunction = new WeakMap<object, FunctionFacts>();
 
-/** Parses a function once: its free names from the AST, its normalised text from the same tokens. */
+/** Parses a function once: its free names and its canonical form, from the same AST. */
 function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
   const known = factsByFunction.get(fn);
   if (known) return known;
@@ -434,16 +447,12 @@ function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
   let facts: FunctionFacts | undefined;
   for (const prefix of ["(", "({", "({async "]) {
     const wrapped = `${prefix}${text}${prefix === "(" ? ")" : "})"}`;
-    const tokens: string[] = [];
     const end = prefix.length + text.length;
     let program: EsNode;
     try {
       program = parse(wrapped, {
         ecmaVersion: "latest",
         sourceType: "module",
-        onToken: (token) => {
-          if (token.start >= prefix.length && token.end <= end && token.end > token.start) tokens.push(wrapped.slice(token.start, token.end));
-        },
       }) as EsNode;
     } catch {
       continue;
@@ -451,12 +460,12 @@ function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
     let expr = (program.body as EsNode[])[0]?.expression as EsNode | undefined;
     if (expr?.type === "ObjectExpression") expr = (expr.properties as EsNode[])[0]?.value;
     if (expr && /^(ArrowFunctionExpression|FunctionExpression)$/.test(expr.type)) {
-      facts = { text, free: freeNamesOf(expr), normalized: tokens.join(" ") };
+      facts = { text, free: freeNamesOf(expr), canonical: canonicalForm(expr) };
       break;
     }
     if (expr?.type === "ClassExpression") break;
   }
-  facts ??= { text, free: undefined, normalized: normalizeSource(text) };
+  facts ??= { text, free: undefined, canonical: normalizeSource(text) };
   factsByFunction.set(fn, facts);
   return facts;
 }
@@ -477,13 +486,54 @@ function pickSite(sites: readonly FunctionSite[], offset: number | undefined): F
   return sites.every((site) => signature(site) === expected) ? first : undefined;
 }
 
-function declarationHash(declaration: ModuleDeclaration): string {
+function declarationHash(declaration: ModuleDeclaration, analysis: ModuleAnalysis): string {
   let hash = declarationHashes.get(declaration);
   if (hash === undefined) {
-    hash = hashString(`${declaration.kind}\u0000${normalizeSource(declaration.text)}`);
+    hash = hashString(`${declaration.kind}\u0000${canonicalForm(declaration.node, contextOf(analysis))}`);
     declarationHashes.set(declaration, hash);
   }
   return hash;
+}
+
+const SCRIPT_EXTENSION = /\.(?:[mc]?[jt]sx?)\b/g;
+const contexts = new WeakMap<ModuleAnalysis, CanonicalContext>();
+
+/** How canonical forms read a module's names: its imports by target (relative, no extension), its top-level names. */
+function contextOf(analysis: ModuleAnalysis): CanonicalContext {
+  let context = contexts.get(analysis);
+  if (!context) {
+    const targets = new Map<string, string>();
+    context = {
+      importOf: (name) => analysis.declarations.get(name)?.import,
+      isModuleName: (name) => analysis.moduleScope.names.has(name),
+      target: (spec) => {
+        let target = targets.get(spec);
+        if (target === undefined) {
+          target = canonicalTarget(spec, analysis.file);
+          targets.set(spec, target);
+        }
+        return target;
+      },
+    };
+    contexts.set(analysis, context);
+  }
+  return context;
+}
+
+/** `./lib/util` for "./lib/util.js" from tsc's output, "./lib/util.ts" under tsx, "/@fs/…/lib/util.ts" under vitest. */
+function canonicalTarget(spec: string, importer: string | undefined): string {
+  const resolved = resolveImport(spec, importer);
+  if (resolved.kind === "package") return `package:${resolved.name}`;
+  if (resolved.kind === "builtin") return `node:${spec.replace(/^node:/, "")}`;
+  if (resolved.kind === "unresolved" || importer === undefined) return JSON.stringify(spec);
+  const relative = path.relative(path.dirname(importer), resolved.path).split(path.sep).join("/");
+  return `./${relative.replace(SCRIPT_EXTENSION, "")}`;
+}
+
+/** A whole module's canonical form, its loader and compiler boilerplate left out (see ModuleAnalysis.ownStatements). */
+function moduleHash(analysis: ModuleAnalysis): string {
+  const context = contextOf(analysis);
+  return hashString(analysis.ownStatements().map((stmt) => canonicalForm(stmt, context)).join("\u0000"));
 }
 
 /** A file named relative to the node's own module, so labels (and hashes) do not depend on where the project lives. */

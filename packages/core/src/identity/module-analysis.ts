@@ -1,6 +1,7 @@
 // One module's source, parsed once: its top-level declarations (helpers, constants, classes, imports)
 // and every function in it with the scope around it, found by the function's source text.
 import { parse } from "acorn";
+import { withoutKeepName } from "./compiler-helpers.js";
 import { type BindingWrites, moduleWrites } from "./module-writes.js";
 import { type EsNode, type FreeName, type Scope, forEachChild, freeNamesOf, hoistVars, lexicalNames, patternNames, walkReferences } from "./scope.js";
 
@@ -96,6 +97,15 @@ export class ModuleAnalysis {
   writes(): Map<string, BindingWrites> {
     this.#writes ??= moduleWrites(this.body, this.moduleScope);
     return this.#writes;
+  }
+
+  /**
+   * The statements the module's author wrote: without what compilers and loaders add (esbuild's
+   * `__defProp`/`__export` helpers and `module.exports` lines, tsc's `"use strict"`, `__esModule`
+   * marker and `exports.x = void 0` preamble, vitest's export bookkeeping, `__name(f, "f")` calls).
+   */
+  ownStatements(): EsNode[] {
+    return this.body.filter((stmt) => !isBoilerplate(stmt));
   }
 
   /** The top-level declaration (not an import) whose text contains `offset`: the factory a nested function was made in. */
@@ -213,7 +223,7 @@ export class ModuleAnalysis {
       }
       return;
     }
-    const init = decl.init as EsNode | null;
+    const init = decl.init ? withoutKeepName(decl.init as EsNode) : null;
     const kind = init && FUNCTION.test(init.type) ? "helper" : init?.type === "ClassExpression" ? "class" : "constant";
     for (const name of patternNames(decl.id)) this.#add({ name, kind, text, node: decl });
   }
@@ -335,6 +345,34 @@ function unwrapLoaderWrapper(program: EsNode): EsNode[] {
  */
 function withoutExportKeywords(source: string): string {
   return source.replace(/^([ \t]*)export(?=\s+(?:const|let|var|function|class|async)\b)/gm, "$1      ");
+}
+
+const BOILERPLATE_CALLS = /^(__name|__export|__reExport|__vite_ssr_exportName__|__vite_ssr_exportAll__|__exportStar|__setModuleDefault)$/;
+
+function isBoilerplate(stmt: EsNode): boolean {
+  if (isTrivialStatement(stmt)) return true;
+  if (stmt.type === "VariableDeclaration") {
+    // esbuild's helpers: `var __defProp = Object.defineProperty, …`, `var flow_exports = {}`.
+    return (stmt.declarations as EsNode[]).every((d) => d.id.type === "Identifier" && /^__|_exports$/.test(d.id.name as string));
+  }
+  if (stmt.type !== "ExpressionStatement") return false;
+  let expr = stmt.expression as EsNode;
+  if (expr.type === "LogicalExpression" && expr.left.type === "Literal" && expr.left.value === 0) return true; // `0 && (module.exports = …)`
+  if (expr.type === "CallExpression") {
+    const callee = expr.callee as EsNode;
+    if (callee.type === "Identifier") return BOILERPLATE_CALLS.test(callee.name as string);
+    // `Object.defineProperty(exports, "__esModule", { value: true })`
+    return callee.type === "MemberExpression" && (expr.arguments as EsNode[])[0]?.type === "Identifier" && (expr.arguments as EsNode[])[0]?.name === "exports";
+  }
+  // `module.exports = __toCommonJS(x)`, `exports.a = exports.b = void 0`
+  while (expr.type === "AssignmentExpression") {
+    const left = expr.left as EsNode;
+    const root = left.type === "MemberExpression" && left.object.type === "Identifier" ? (left.object.name as string) : undefined;
+    if (root !== "module" && root !== "exports") return false;
+    if (root === "module") return true;
+    expr = expr.right;
+  }
+  return expr.type === "UnaryExpression" && expr.operator === "void";
 }
 
 /** `"use strict"` or `__filename = "…"` before a wrapper. */

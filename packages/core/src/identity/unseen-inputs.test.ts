@@ -75,6 +75,13 @@ describe("dynamic imports", () => {
     expect(second.result).toEqual({ N: 7 });
     expect(second.outcomes).toEqual({ N: "computed" });
     expect(Object.keys(second.dr.cache.lastRun.N?.codeParts ?? {})).toContain("dynamic import: module util.mjs");
+    // The same files in another folder: all hits (vitest's rewritten specifier names a folder, the canonical form does not).
+    const same = await twice(
+      { "dataflow.mjs": flow, "util.mjs": "export const triple = (x) => x * 3;\n" },
+      { "dataflow.mjs": flow, "util.mjs": "export const triple = (x) => x * 3;\n" },
+      ["N"],
+    );
+    expect(same.second.outcomes).toEqual({ N: "hit" });
   });
 
   it("a computed specifier: one build-time warning, and the node recomputes on every run", async () => {
