@@ -7,7 +7,7 @@ import type { EsNode } from "./scope.js";
 
 const canonical = (text: string): string => {
   const program = parse(`(${text})`, { ecmaVersion: "latest", sourceType: "module" }) as EsNode;
-  return canonicalForm((program.body as EsNode[])[0].expression);
+  return canonicalForm((program.body as EsNode[])[0]?.expression as EsNode);
 };
 
 describe("what compilers change does not count", () => {

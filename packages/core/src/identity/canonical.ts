@@ -130,6 +130,19 @@ class Printer {
       case "ParenthesizedExpression":
         this.#node(node.expression, parent, key);
         return;
+      case "BlockStatement":
+      case "StaticBlock":
+      case "Program": {
+        // `void 0;` and other statements without effects (esbuild drops them) do not count.
+        const body = (node.body as EsNode[]).filter((stmt) => !isInert(stmt));
+        if (body.length !== (node.body as EsNode[]).length) return this.#generic({ ...node, body } as EsNode);
+        break;
+      }
+      case "ClassBody": {
+        const body = classMembers(node.body as EsNode[]);
+        if (body) return this.#generic({ ...node, body } as EsNode);
+        break;
+      }
     }
     this.#generic(node);
   }
@@ -291,6 +304,39 @@ function literal(node: EsNode): string {
   if (typeof value === "string") return `T(${JSON.stringify(value)})`;
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   return String(value);
+}
+
+/** `void 0;`, `0;`: an expression statement that does nothing (directives like "use strict" aside). */
+function isInert(stmt: EsNode): boolean {
+  if (stmt.type === "EmptyStatement") return true;
+  if (stmt.type !== "ExpressionStatement" || stmt.directive !== undefined) return false;
+  const expr = stmt.expression as EsNode;
+  return expr.type === "Literal" || (expr.type === "UnaryExpression" && expr.operator === "void" && expr.argument.type === "Literal");
+}
+
+/**
+ * A class body in a fixed order: instance fields (in order), static fields and blocks (in order),
+ * then methods by key. Methods are all defined before any static field runs and instance fields
+ * run at construction whatever their place, so compilers may and do reorder them (esbuild puts the
+ * constructor first). esbuild's keepNames block (`static { __name(this, "C") }`) is left out, as are
+ * fields declared without a value (`value;`, which tsc emits or not by `useDefineForClassFields`).
+ * Undefined when nothing changes.
+ */
+function classMembers(members: readonly EsNode[]): EsNode[] | undefined {
+  const kept = members.filter((m) => !isKeepNameBlock(m) && !(m.type === "PropertyDefinition" && m.value === null && !m.static && !m.computed));
+  const fields = kept.filter((m) => m.type === "PropertyDefinition" && !m.static);
+  const statics = kept.filter((m) => (m.type === "PropertyDefinition" && m.static) || m.type === "StaticBlock");
+  const methods = kept.filter((m) => m.type !== "PropertyDefinition" && m.type !== "StaticBlock");
+  const keyOf = (m: EsNode) => `${m.static ? 1 : 0}:${m.kind as string}:${m.computed ? "[]" : String(m.key?.name ?? m.key?.value)}`;
+  const sorted = [...methods].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+  const ordered = [...fields, ...statics, ...sorted];
+  return ordered.length === members.length && ordered.every((m, i) => m === members[i]) ? undefined : ordered;
+}
+
+function isKeepNameBlock(member: EsNode): boolean {
+  if (member.type !== "StaticBlock" || (member.body as EsNode[]).length !== 1) return false;
+  const expr = (member.body as EsNode[])[0]?.expression as EsNode | undefined;
+  return expr?.type === "CallExpression" && expr.callee.type === "Identifier" && expr.callee.name === "__name";
 }
 
 function isZeroSequence(node: EsNode): boolean {

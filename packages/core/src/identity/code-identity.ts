@@ -13,6 +13,7 @@ import { type EsNode, type FreeName, freeNamesOf, resolveName } from "./scope.js
 import { ScriptLocator } from "./script-locator.js";
 import { type CanonicalContext, canonicalForm } from "./canonical.js";
 import { isCompilerHelper } from "./compiler-helpers.js";
+import { enumFunction, enumMembers } from "./enums.js";
 import { RUNTIME_GLOBALS } from "./builtin-globals.js";
 import { isVolatileDefault } from "./volatile-default.js";
 
@@ -82,7 +83,9 @@ export const CODE_VERSION_FORMAT = "c2.";
 function canonicalSourceOf(node: GraphNode, found: Found | undefined): string {
   const facts = functionFacts(node.fn);
   if (!node.source.startsWith(facts.text)) return normalizeSource(node.source);
-  const own = found ? canonicalForm(found.site.node, contextOf(found.analysis)) : facts.canonical;
+  // Parsed alone, `function f() {}` is an expression; in its module, a declaration: the same function.
+  const site = found?.site.node.type === "FunctionDeclaration" ? ({ ...found.site.node, type: "FunctionExpression" } as EsNode) : found?.site.node;
+  const own = found && site ? canonicalForm(site, contextOf(found.analysis)) : facts.canonical;
   const rest = node.source.slice(facts.text.length);
   return rest.length === 0 ? own : `${own} ${normalizeSource(rest)}`.trimEnd();
 }
@@ -489,7 +492,11 @@ function pickSite(sites: readonly FunctionSite[], offset: number | undefined): F
 function declarationHash(declaration: ModuleDeclaration, analysis: ModuleAnalysis): string {
   let hash = declarationHashes.get(declaration);
   if (hash === undefined) {
-    hash = hashString(`${declaration.kind}\u0000${canonicalForm(declaration.node, contextOf(analysis))}`);
+    // An enum is its members, however the compiler spelled the code that fills it.
+    const init = declaration.node.type === "VariableDeclarator" ? (declaration.node.init as EsNode | null) : undefined;
+    const filler = enumFunction(init) ?? (init === null ? enumFunction(analysis.enumStatements.get(declaration.name)?.expression) : undefined);
+    const form = filler ? `enum:${canonicalForm(enumMembers(filler), contextOf(analysis))}` : canonicalForm(declaration.node, contextOf(analysis));
+    hash = hashString(`${declaration.kind}\u0000${form}`);
     declarationHashes.set(declaration, hash);
   }
   return hash;

@@ -2,6 +2,7 @@
 // and every function in it with the scope around it, found by the function's source text.
 import { parse } from "acorn";
 import { withoutKeepName } from "./compiler-helpers.js";
+import { enumStatementName } from "./enums.js";
 import { type BindingWrites, moduleWrites } from "./module-writes.js";
 import { type EsNode, type FreeName, type Scope, forEachChild, freeNamesOf, hoistVars, lexicalNames, patternNames, walkReferences } from "./scope.js";
 
@@ -45,6 +46,8 @@ export class ModuleAnalysis {
   readonly reExports = new Map<string, ImportBinding>();
   /** Modules re-exported whole (`export * from "./x.js"`). */
   readonly starExports: string[] = [];
+  /** tsc's enum statements (`(function (E) { … })(E || (E = {}))`), by the enum's name. */
+  readonly enumStatements = new Map<string, EsNode>();
   /** Modules imported for their side effects only (`import "./register.js"`, a bare `require("./x")`). */
   readonly sideEffectImports: string[] = [];
   readonly moduleScope: Scope;
@@ -95,7 +98,10 @@ export class ModuleAnalysis {
 
   /** Writes to module-level bindings, by name (computed on first use). */
   writes(): Map<string, BindingWrites> {
-    this.#writes ??= moduleWrites(this.body, this.moduleScope);
+    this.#writes ??= moduleWrites(
+      this.body.filter((stmt) => enumStatementName(stmt) === undefined),
+      this.moduleScope,
+    );
     return this.#writes;
   }
 
@@ -198,6 +204,8 @@ export class ModuleAnalysis {
         for (const decl of stmt.declarations as EsNode[]) this.#declareVariable(decl, text(decl));
         return;
       case "ExpressionStatement": {
+        const filled = enumStatementName(stmt);
+        if (filled !== undefined && !this.enumStatements.has(filled)) this.enumStatements.set(filled, stmt);
         const spec = importSpecOf(stmt.expression);
         if (spec !== undefined) this.sideEffectImports.push(spec);
         return;
@@ -308,7 +316,7 @@ function importSpecOf(init: EsNode | null | undefined): string | undefined {
       if (callee.type === "Identifier" && /^(require|__vite_ssr_import__|__vi_ssr_import__|__vite_ssr_dynamic_import__)$/.test(callee.name)) {
         return first?.type === "Literal" && typeof first.value === "string" ? first.value : undefined;
       }
-      if (callee.type === "Identifier" && /^(__toESM|__importStar|__importDefault|_interopRequireDefault|_interopRequireWildcard)$/.test(callee.name)) {
+      if (callee.type === "Identifier" && /^(__toESM|__importStar|__importDefault|_interopRequireDefault|_interopRequireWildcard|_interop_require_default|_interop_require_wildcard)$/.test(callee.name)) {
         expr = first;
       } else return undefined;
     } else return undefined;
