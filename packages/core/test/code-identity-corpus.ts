@@ -91,7 +91,7 @@ export function corpusModules(): CorpusModule[] {
     } catch {
       continue;
     }
-    for (const entry of Object.keys(files).filter((f) => /(^|\/)(dataflow|walkthrough|pipeline)\.ts$/.test(f))) {
+    for (const entry of Object.keys(files).filter((f) => /(^|\/)(dataflow|primitives)\.ts$/.test(f))) {
       modules.push({ name: `examples/${example}/src/${entry}`, files, entry });
     }
   }

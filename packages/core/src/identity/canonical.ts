@@ -15,6 +15,8 @@ export interface CanonicalContext {
   target(spec: string): string;
   /** True for the module's own top-level names (tsc's CommonJS reads an exported `RATE` as `exports.RATE`). */
   isModuleName(name: string): boolean;
+  /** The literal value of member `member` of the module's enum `name` (esbuild writes `Unit.Kg` as `"kg"`). */
+  enumMember(name: string, member: string): EsNode | undefined;
 }
 
 /** Numbered local names in scope while printing. */
@@ -199,7 +201,8 @@ class Printer {
     const imported = this.#context?.importOf(node.object.name as string);
     if (imported?.imported === "*") return `@${this.#target(imported.spec)}#${property}`;
     if (node.object.name === "exports" && this.#context?.isModuleName(property)) return property;
-    return undefined;
+    const value = this.#context?.enumMember(node.object.name as string, property);
+    return value ? literal(value) : undefined;
   }
 
   /** `__name(f, "f")` (esbuild's keepNames) is `f`; `require("./x")` and vitest's dynamic import are `import("./x")`. */

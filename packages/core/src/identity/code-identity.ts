@@ -13,7 +13,7 @@ import { type EsNode, type FreeName, freeNamesOf, resolveName } from "./scope.js
 import { ScriptLocator } from "./script-locator.js";
 import { type CanonicalContext, canonicalForm } from "./canonical.js";
 import { isCompilerHelper } from "./compiler-helpers.js";
-import { enumFunction, enumMembers } from "./enums.js";
+import { enumFunction, enumLiterals, enumMembers } from "./enums.js";
 import { RUNTIME_GLOBALS } from "./builtin-globals.js";
 import { isVolatileDefault } from "./volatile-default.js";
 
@@ -125,7 +125,8 @@ class IdentityRun {
     const own = textCodeVersion(node);
     if (node.cache?.version !== undefined) return { version: own, parts: {} };
     const { text, free } = functionFacts(node.fn);
-    const needsModule = free === undefined ? false : [...free.keys()].some((name) => !RUNTIME_GLOBALS.has(name)) || DYNAMIC_IMPORT.test(text);
+    const needsModule =
+      free === undefined ? false : [...free.keys()].some((name) => !RUNTIME_GLOBALS.has(name)) || free.get("exports")?.members !== undefined || DYNAMIC_IMPORT.test(text);
     if (!needsModule) return { version: own, parts: {} };
     const found = this.#find(node, text);
     if (!found) return { version: own, parts: {} };
@@ -137,7 +138,8 @@ class IdentityRun {
     const seen = new Set<string>();
     for (const [name, use] of free as Map<string, FreeName>) {
       const where = resolveName(name, site.outer);
-      if (where === "module" && !isCompilerHelper(name)) this.#follow(analysis, name, use.members, parts, root, seen, unseen);
+      if (where === "module" && !isCompilerHelper(name) && !inlinedEnum(analysis, name, use.members)) this.#follow(analysis, name, use.members, parts, root, seen, unseen);
+      else if (where === "global" && name === "exports") this.#followExportsReads(analysis, use.members, parts, root, seen, unseen);
       else if (where === "closure") closure.push(name);
     }
     // `import "./register.js"` may install what any node of the module reads (helpers on globalThis, a registry).
@@ -266,8 +268,21 @@ class IdentityRun {
   /** Follows the module-level names a declaration or statement reads. */
   #followUses(analysis: ModuleAnalysis, node: EsNode, parts: Record<string, string>, root: string | undefined, seen: Set<string>, unseen: Unseen[]): void {
     for (const [used, use] of analysis.freeNames(node)) {
-      if (analysis.moduleScope.names.has(used) && !isCompilerHelper(used)) this.#follow(analysis, used, use.members, parts, root, seen, unseen);
+      if (analysis.moduleScope.names.has(used) && !isCompilerHelper(used) && !inlinedEnum(analysis, used, use.members)) this.#follow(analysis, used, use.members, parts, root, seen, unseen);
+      else if (used === "exports") this.#followExportsReads(analysis, use.members, parts, root, seen, unseen);
     }
+  }
+
+  /** tsc's CommonJS reads an exported constant as `exports.RATE`: that is the module's `RATE`. */
+  #followExportsReads(
+    analysis: ModuleAnalysis,
+    members: ReadonlySet<string> | undefined,
+    parts: Record<string, string>,
+    root: string | undefined,
+    seen: Set<string>,
+    unseen: Unseen[],
+  ): void {
+    for (const member of members ?? []) if (analysis.declarations.has(member)) this.#follow(analysis, member, undefined, parts, root, seen, unseen);
   }
 
   /** `await import("./util.js")` is followed like a static import; a computed specifier cannot be. */
@@ -493,8 +508,7 @@ function declarationHash(declaration: ModuleDeclaration, analysis: ModuleAnalysi
   let hash = declarationHashes.get(declaration);
   if (hash === undefined) {
     // An enum is its members, however the compiler spelled the code that fills it.
-    const init = declaration.node.type === "VariableDeclarator" ? (declaration.node.init as EsNode | null) : undefined;
-    const filler = enumFunction(init) ?? (init === null ? enumFunction(analysis.enumStatements.get(declaration.name)?.expression) : undefined);
+    const filler = enumFillerOf(analysis, declaration.name);
     const form = filler ? `enum:${canonicalForm(enumMembers(filler), contextOf(analysis))}` : canonicalForm(declaration.node, contextOf(analysis));
     hash = hashString(`${declaration.kind}\u0000${form}`);
     declarationHashes.set(declaration, hash);
@@ -512,7 +526,8 @@ function contextOf(analysis: ModuleAnalysis): CanonicalContext {
     const targets = new Map<string, string>();
     context = {
       importOf: (name) => analysis.declarations.get(name)?.import,
-      isModuleName: (name) => analysis.moduleScope.names.has(name),
+      isModuleName: (name) => analysis.moduleScope.names.has(name) || analysis.declarations.has(name),
+      enumMember: (name, member) => enumLiteralsOf(analysis, name)?.get(member),
       target: (spec) => {
         let target = targets.get(spec);
         if (target === undefined) {
@@ -525,6 +540,32 @@ function contextOf(analysis: ModuleAnalysis): CanonicalContext {
     contexts.set(analysis, context);
   }
   return context;
+}
+
+const enumTables = new WeakMap<ModuleAnalysis, Map<string, Map<string, EsNode> | undefined>>();
+
+/** The literal members of the module's enum `name` (undefined when `name` is not an enum of the module). */
+function enumLiteralsOf(analysis: ModuleAnalysis, name: string): Map<string, EsNode> | undefined {
+  let tables = enumTables.get(analysis);
+  if (!tables) enumTables.set(analysis, (tables = new Map()));
+  if (tables.has(name)) return tables.get(name);
+  const filler = enumFillerOf(analysis, name);
+  const table = filler ? enumLiterals(filler) : undefined;
+  tables.set(name, table);
+  return table;
+}
+
+function enumFillerOf(analysis: ModuleAnalysis, name: string): EsNode | undefined {
+  const declaration = analysis.declarations.get(name);
+  if (!declaration || declaration.import) return undefined;
+  const init = declaration.node.type === "VariableDeclarator" ? (declaration.node.init as EsNode | null) : undefined;
+  return enumFunction(init) ?? (init === null ? enumFunction(analysis.enumStatements.get(name)?.expression) : undefined);
+}
+
+/** True when every use of `name` reads an enum member whose literal value the canonical form holds (nothing to follow). */
+function inlinedEnum(analysis: ModuleAnalysis, name: string, members: ReadonlySet<string> | undefined): boolean {
+  const table = members === undefined ? undefined : enumLiteralsOf(analysis, name);
+  return table !== undefined && [...(members as ReadonlySet<string>)].every((member) => table.has(member));
 }
 
 /** `./lib/util` for "./lib/util.js" from tsc's output, "./lib/util.ts" under tsx, "/@fs/…/lib/util.ts" under vitest. */

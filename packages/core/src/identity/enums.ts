@@ -37,3 +37,26 @@ export function enumMembers(fn: EsNode): EsNode {
   const body = { ...fn.body, body: statements };
   return { type: "ArrowFunctionExpression", params: fn.params, body, async: false, generator: false, expression: false, id: null, start: fn.start, end: fn.end } as unknown as EsNode;
 }
+
+/** An enum's members whose values are literals (`E[E["A"] = 0] = "A"`, `E["B"] = "b"`), by name. */
+export function enumLiterals(fn: EsNode): Map<string, EsNode> {
+  const param = ((fn.params as EsNode[])[0] as EsNode).name as string;
+  const out = new Map<string, EsNode>();
+  const member = (node: EsNode): EsNode | undefined => {
+    if (node.type !== "AssignmentExpression" || node.operator !== "=" || node.left.type !== "MemberExpression") return undefined;
+    const target = node.left as EsNode;
+    if (target.object.type !== "Identifier" || target.object.name !== param) return undefined;
+    return target;
+  };
+  for (const stmt of fn.body.body as EsNode[]) {
+    if (stmt.type !== "ExpressionStatement") continue;
+    let assign = stmt.expression as EsNode;
+    const outer = member(assign);
+    // `E[E["A"] = 0] = "A"`: the inner assignment holds the member.
+    if (outer?.computed && outer.property.type === "AssignmentExpression") assign = outer.property;
+    const target = member(assign);
+    const key = target ? (target.computed ? target.property.value : target.property.name) : undefined;
+    if (typeof key === "string" && assign.right.type === "Literal") out.set(key, assign.right);
+  }
+  return out;
+}

@@ -204,6 +204,7 @@ export class ModuleAnalysis {
         for (const decl of stmt.declarations as EsNode[]) this.#declareVariable(decl, text(decl));
         return;
       case "ExpressionStatement": {
+        this.#declareCommonJsExport(stmt.expression as EsNode);
         const filled = enumStatementName(stmt);
         if (filled !== undefined && !this.enumStatements.has(filled)) this.enumStatements.set(filled, stmt);
         const spec = importSpecOf(stmt.expression);
@@ -234,6 +235,20 @@ export class ModuleAnalysis {
     const init = decl.init ? withoutKeepName(decl.init as EsNode) : null;
     const kind = init && FUNCTION.test(init.type) ? "helper" : init?.type === "ClassExpression" ? "class" : "constant";
     for (const name of patternNames(decl.id)) this.#add({ name, kind, text, node: decl });
+  }
+
+  /** tsc's CommonJS output declares `export const RATE = 2` as `exports.RATE = 2` (and reads it as `exports.RATE`). */
+  #declareCommonJsExport(expr: EsNode): void {
+    if (expr.type !== "AssignmentExpression" || expr.operator !== "=") return;
+    const left = expr.left as EsNode;
+    if (left.type !== "MemberExpression" || left.computed || left.object.type !== "Identifier" || left.object.name !== "exports") return;
+    const init = expr.right as EsNode;
+    if (init.type === "UnaryExpression" && init.operator === "void") return; // the `exports.a = exports.b = void 0` preamble
+    if (init.type === "AssignmentExpression") return;
+    const name = left.property.name as string;
+    if (init.type === "Identifier" && init.name === name) return; // `exports.f = f`: f is declared already
+    const kind = FUNCTION.test(init.type) ? "helper" : init.type === "ClassExpression" ? "class" : "constant";
+    this.#add({ name, kind, text: this.source.slice(expr.start, expr.end), node: { type: "VariableDeclarator", id: { type: "Identifier", name }, init, start: expr.start, end: expr.end } as unknown as EsNode });
   }
 
   /** True when `name` occurs in the source after `offset` (vitest's import bindings are unique names). */
