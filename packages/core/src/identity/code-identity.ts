@@ -66,8 +66,17 @@ export function computeCodeIdentities(graph: ReadonlyMap<string, GraphNode>, opt
 export function textCodeVersion(node: GraphNode): string {
   const pinned = node.cache?.version;
   if (pinned !== undefined) return `${CODE_VERSION_FORMAT}${hashString(`pinned\u0000${node.origin?.from ?? node.name}\u0000${pinned}`)}`;
-  return `${CODE_VERSION_FORMAT}${hashString(canonicalSourceOf(node, undefined))}`;
+  const plain = node.source === functionFacts(node.fn).text;
+  let version = plain ? textVersions.get(node.fn) : undefined;
+  if (version === undefined) {
+    version = `${CODE_VERSION_FORMAT}${hashString(canonicalSourceOf(node, undefined))}`;
+    if (plain) textVersions.set(node.fn, version);
+  }
+  return version;
 }
+
+// A function's text never changes: its text-only version is kept for later builds.
+const textVersions = new WeakMap<object, string>();
 
 /**
  * The version format, first in every code version: versions of another format (the token-text
@@ -85,7 +94,7 @@ function canonicalSourceOf(node: GraphNode, found: Found | undefined): string {
   if (!node.source.startsWith(facts.text)) return normalizeSource(node.source);
   // Parsed alone, `function f() {}` is an expression; in its module, a declaration: the same function.
   const site = found?.site.node.type === "FunctionDeclaration" ? ({ ...found.site.node, type: "FunctionExpression" } as EsNode) : found?.site.node;
-  const own = found && site ? canonicalForm(site, contextOf(found.analysis)) : facts.canonical;
+  const own = found && site ? canonicalInModule(site, found.site.node, found.analysis) : facts.canonical;
   const rest = node.source.slice(facts.text.length);
   return rest.length === 0 ? own : `${own} ${normalizeSource(rest)}`.trimEnd();
 }
@@ -94,6 +103,8 @@ function canonicalSourceOf(node: GraphNode, found: Found | undefined): string {
 // they are kept for the life of the process (bounded).
 const scriptAnalyses = new Map<string, ModuleAnalysis | null>();
 const MAX_CACHED_SCRIPTS = 256;
+// The scripts a module's functions were found in, for later builds over the same module object.
+const moduleScripts = new WeakMap<object, ModuleAnalysis[]>();
 const declarationHashes = new WeakMap<ModuleDeclaration, string>();
 const TS_FILE = /\.(ts|tsx|mts|cts)$/;
 
@@ -114,7 +125,6 @@ class IdentityRun {
   readonly #options: CodeIdentityOptions;
   #locator: ScriptLocator | string | undefined;
   readonly #files = new Map<string, ModuleAnalysis | null>();
-  readonly #moduleScripts = new Map<object, ModuleAnalysis[]>();
   readonly #noted = new Set<string>();
 
   constructor(options: CodeIdentityOptions) {
@@ -122,14 +132,13 @@ class IdentityRun {
   }
 
   identityOf(node: GraphNode): CodeIdentity {
-    const own = textCodeVersion(node);
-    if (node.cache?.version !== undefined) return { version: own, parts: {} };
+    if (node.cache?.version !== undefined) return { version: textCodeVersion(node), parts: {} };
     const { text, free } = functionFacts(node.fn);
     const needsModule =
       free === undefined ? false : [...free.keys()].some((name) => !RUNTIME_GLOBALS.has(name)) || free.get("exports")?.members !== undefined || DYNAMIC_IMPORT.test(text);
-    if (!needsModule) return { version: own, parts: {} };
+    if (!needsModule) return { version: textCodeVersion(node), parts: {} };
     const found = this.#find(node, text);
-    if (!found) return { version: own, parts: {} };
+    if (!found) return { version: textCodeVersion(node), parts: {} };
     const parts: Record<string, string> = {};
     const unseen: Unseen[] = [];
     const closure: string[] = [];
@@ -178,11 +187,11 @@ class IdentityRun {
         `node "${node.name}" depends on what no code version can show: ${volatile}; ham recomputes "${node.name}" on every run. Import a literal path, or pin cache({ version }) and change it when the imported code changes`,
       );
     }
-    const ownInModule = `${CODE_VERSION_FORMAT}${hashString(canonicalSourceOf(node, found))}`;
+    const ownInModule = ownVersionInModule(node, found);
     if (entries.length === 0) return { version: ownInModule, parts: {}, ...(volatile !== undefined ? { volatile } : {}) };
     // Labels name files with their extension (`util.ts` under tsx, `util.js` built): the hash does not.
     const hashed = entries.map(([label, hash]) => `${label.replace(SCRIPT_EXTENSION, "")}=${hash}`);
-    const version = `${CODE_VERSION_FORMAT}${hashString([canonicalSourceOf(node, found), ...hashed].join("\u0000"))}`;
+    const version = `${CODE_VERSION_FORMAT}${hashString([ownInModule, ...hashed].join("\u0000"))}`;
     return { version, parts: { [OWN_CODE]: ownInModule, ...parts }, ...(volatile !== undefined ? { volatile } : {}) };
   }
 
@@ -203,15 +212,16 @@ class IdentityRun {
         `the file given with withModuleSource for module ${node.moduleIndex + 1} (${given}) ${analysis ? `does not contain the function of node "${node.name}" as it runs (was it compiled or transformed?)` : "cannot be read or parsed as JavaScript"}; looking the function up through the inspector instead`,
       );
     }
+    // Scripts already read for this module (in this build or an earlier one): no inspector needed.
+    const known = module === undefined ? [] : (moduleScripts.get(module) ?? []);
+    for (const analysis of known) {
+      const site = pickSite(analysis.functionsWithText(text), undefined);
+      if (site) return { analysis, site };
+    }
     const locator = this.#openLocator();
     if (typeof locator === "string") {
       this.#note("inspector", `cannot read module sources through node:inspector (${locator}); nodes that use module-level helpers or constants are versioned by their own text only — give the module's file with builder.withModuleSource(module, url)`);
       return undefined;
-    }
-    const known = module === undefined ? [] : (this.#moduleScripts.get(module) ?? []);
-    for (const analysis of known) {
-      const site = pickSite(analysis.functionsWithText(text), undefined);
-      if (site) return { analysis, site };
     }
     const location = locator.locate(node.fn);
     const analysis = location ? this.#scriptAnalysis(location.scriptId) : undefined;
@@ -219,7 +229,7 @@ class IdentityRun {
       this.#note(`node:${node.name}`, `the source of node "${node.name}" could not be found; it is versioned by its own text only (helpers and constants it uses are not followed)`);
       return undefined;
     }
-    if (module !== undefined && !known.includes(analysis)) this.#moduleScripts.set(module, [...known, analysis]);
+    if (module !== undefined && !known.includes(analysis)) moduleScripts.set(module, [...known, analysis]);
     const site = pickSite(analysis.functionsWithText(text), analysis.offsetOf(location.line, location.column));
     if (!site) {
       this.#note(`node:${node.name}`, `the function of node "${node.name}" was not found in its script ${locator.url(location.scriptId)}; it is versioned by its own text only`);
@@ -516,6 +526,30 @@ function declarationHash(declaration: ModuleDeclaration, analysis: ModuleAnalysi
   return hash;
 }
 
+const siteForms = new WeakMap<EsNode, string>();
+const siteVersions = new WeakMap<EsNode, string>();
+
+/** The version of a node's own code read in its module (kept per function site for later builds). */
+function ownVersionInModule(node: GraphNode, found: Found): string {
+  const plain = node.source === functionFacts(node.fn).text; // no modifier suffix: the site alone decides
+  let version = plain ? siteVersions.get(found.site.node) : undefined;
+  if (version === undefined) {
+    version = `${CODE_VERSION_FORMAT}${hashString(canonicalSourceOf(node, found))}`;
+    if (plain) siteVersions.set(found.site.node, version);
+  }
+  return version;
+}
+
+/** A function's canonical form in its module (kept: a script's text, and so its analysis, never changes). */
+function canonicalInModule(printed: EsNode, site: EsNode, analysis: ModuleAnalysis): string {
+  let form = siteForms.get(site);
+  if (form === undefined) {
+    form = canonicalForm(printed, contextOf(analysis));
+    siteForms.set(site, form);
+  }
+  return form;
+}
+
 const SCRIPT_EXTENSION = /\.(?:[mc]?[jt]sx?)\b/g;
 const contexts = new WeakMap<ModuleAnalysis, CanonicalContext>();
 
@@ -585,8 +619,21 @@ function moduleHash(analysis: ModuleAnalysis): string {
 }
 
 /** A file named relative to the node's own module, so labels (and hashes) do not depend on where the project lives. */
+const displayed = new Map<string, string>();
+
 function display(file: string | undefined, root: string | undefined): string {
   if (!file) return "(unnamed script)";
+  const key = `${file}\u0000${root ?? ""}`;
+  let shown = displayed.get(key);
+  if (shown === undefined) {
+    shown = displayUncached(file, root);
+    if (displayed.size > 10_000) displayed.clear();
+    displayed.set(key, shown);
+  }
+  return shown;
+}
+
+function displayUncached(file: string, root: string | undefined): string {
   if (!root) return path.basename(file);
   const relative = path.relative(path.dirname(root), file).split(path.sep).join("/");
   return relative === "" ? path.basename(file) : relative;
