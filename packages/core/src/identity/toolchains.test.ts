@@ -50,10 +50,14 @@ describe("code versions across toolchains", () => {
     writeFileSync(join(root, "package.json"), JSON.stringify({ type: "module" }));
     writeFileSync(join(root, "child.mts"), child);
     const tsc = async (out: string, target: string, module: string) => {
-      await exec(bin("tsc"), ["--outDir", join(root, out), "--rootDir", join(root, "src"), "--target", target, "--module", module, "--moduleResolution", module === "NodeNext" ? "NodeNext" : "Node10", "--strict", "--skipLibCheck", join(root, "src/flow.ts"), join(root, "src/lib/util.ts")], { timeout: 120_000 });
+      const args = ["--outDir", join(root, out), "--rootDir", join(root, "src"), "--target", target, "--module", module, "--moduleResolution", module === "NodeNext" ? "NodeNext" : "Node10"];
+      await exec(bin("tsc"), [...args, "--strict", "--skipLibCheck", "--esModuleInterop", join(root, "src/flow.ts"), join(root, "src/lib/util.ts")], { timeout: 120_000 });
     };
     await tsc("dist-es2022", "ES2022", "NodeNext");
     builds["tsc ES2022 ESM"] = join(root, "dist-es2022/flow.js");
+    await tsc("dist-es2020-cjs", "ES2020", "CommonJS");
+    writeFileSync(join(root, "dist-es2020-cjs/package.json"), JSON.stringify({ type: "commonjs" }));
+    builds["tsc ES2020 CommonJS"] = join(root, "dist-es2020-cjs/flow.js");
     builds["tsx"] = join(root, "src/flow.ts");
   }, 240_000);
 
@@ -71,6 +75,11 @@ describe("code versions across toolchains", () => {
     expect(third.outcomes.summary).toBe("computed");
     const fourth = await runIn(builds.tsx as string, fromTsc);
     expect(hitsOnly(fourth.outcomes)).toBe(true);
+
+    // tsc's CommonJS build for ES2020 reads the same cache: all hits.
+    const cjs = await runIn(builds["tsc ES2020 CommonJS"] as string, fromTsx);
+    expect(cjs.versions).toEqual(first.versions);
+    expect(hitsOnly(cjs.outcomes)).toBe(true);
 
     // And vitest's transform of the same source, in this process.
     const flow = (await import(/* @vite-ignore */ pathToFileURL(builds.tsx as string).href)) as object;
