@@ -62,6 +62,17 @@ describe("top-level statements that write a module binding are part of its users
   });
 });
 
+describe("state only its writers read", () => {
+  it("a call counter reset from outside (a test's beforeEach) changes no result: no warning", async () => {
+    const { logger, warnings } = recordingLogger();
+    const { module } = await moduleFrom({
+      "dataflow.mjs": "let calls = {};\nfunction tick(n) { calls[n] = (calls[n] ?? 0) + 1; }\nexport function _reset() { calls = {}; }\nexport const A = () => (tick(\"A\"), 7);\n",
+    });
+    expect((await run(memoryCache(logger), module, ["A"])).result).toEqual({ A: 7 });
+    expect(warnings).toEqual([]);
+  });
+});
+
 describe("dynamic imports", () => {
   const flow = 'export const N = async () => (await import("./util.mjs")).triple(2);\n';
 
