@@ -12,6 +12,9 @@ import { resolveImport } from "./resolve-import.js";
 import { type EsNode, type FreeName, freeNamesOf, resolveName } from "./scope.js";
 import { selfContainedUses } from "./self-contained.js";
 import { ScriptLocator } from "./script-locator.js";
+import { type CanonicalContext, canonicalForm } from "./canonical.js";
+import { isCompilerHelper } from "./compiler-helpers.js";
+import { enumFunction, enumLiterals, enumMembers } from "./enums.js";
 import { RUNTIME_GLOBALS } from "./builtin-globals.js";
 import { isVolatileDefault } from "./volatile-default.js";
 
@@ -63,25 +66,46 @@ export function computeCodeIdentities(graph: ReadonlyMap<string, GraphNode>, opt
  */
 export function textCodeVersion(node: GraphNode): string {
   const pinned = node.cache?.version;
-  if (pinned !== undefined) return hashString(`pinned\u0000${node.origin?.from ?? node.name}\u0000${pinned}`);
-  return hashString(normalizedSourceOf(node));
+  if (pinned !== undefined) return `${CODE_VERSION_FORMAT}${hashString(`pinned\u0000${node.origin?.from ?? node.name}\u0000${pinned}`)}`;
+  const plain = node.source === functionFacts(node.fn).text;
+  let version = plain ? textVersions.get(node.fn) : undefined;
+  if (version === undefined) {
+    version = `${CODE_VERSION_FORMAT}${hashString(canonicalSourceOf(node, undefined))}`;
+    if (plain) textVersions.set(node.fn, version);
+  }
+  return version;
 }
 
+// A function's text never changes: its text-only version is kept for later builds.
+const textVersions = new WeakMap<object, string>();
+
 /**
- * `normalizeSource(node.source)`, from the function's one parse: node.source is the function's text
- * plus, for nodes a modifier made, a suffix after it (a comment marker and the modifier's text).
+ * The version format, first in every code version: versions of another format (the token-text
+ * versions before it) never equal one of these, so old cache entries are misses, never wrong hits.
  */
-function normalizedSourceOf(node: GraphNode): string {
+export const CODE_VERSION_FORMAT = "c2.";
+
+/**
+ * The canonical form of a node's function (see canonical.ts), with the module around it when known,
+ * plus, for nodes a modifier made, the modifier's suffix (node.source is the function's text, a
+ * comment marker and that suffix).
+ */
+function canonicalSourceOf(node: GraphNode, found: Found | undefined): string {
   const facts = functionFacts(node.fn);
-  const rest = node.source.slice(facts.text.length);
   if (!node.source.startsWith(facts.text)) return normalizeSource(node.source);
-  return rest.length === 0 ? facts.normalized : `${facts.normalized} ${normalizeSource(rest)}`.trimEnd();
+  // Parsed alone, `function f() {}` is an expression; in its module, a declaration: the same function.
+  const site = found?.site.node.type === "FunctionDeclaration" ? ({ ...found.site.node, type: "FunctionExpression" } as EsNode) : found?.site.node;
+  const own = found && site ? canonicalInModule(site, found.site.node, found.analysis) : facts.canonical;
+  const rest = node.source.slice(facts.text.length);
+  return rest.length === 0 ? own : `${own} ${normalizeSource(rest)}`.trimEnd();
 }
 
 // Analyses of scripts seen through the inspector, by script id: a script's text never changes, so
 // they are kept for the life of the process (bounded).
 const scriptAnalyses = new Map<string, ModuleAnalysis | null>();
 const MAX_CACHED_SCRIPTS = 256;
+// The scripts a module's functions were found in, for later builds over the same module object.
+const moduleScripts = new WeakMap<object, ModuleAnalysis[]>();
 const declarationHashes = new WeakMap<ModuleDeclaration, string>();
 const TS_FILE = /\.(ts|tsx|mts|cts)$/;
 
@@ -89,6 +113,8 @@ const TS_FILE = /\.(ts|tsx|mts|cts)$/;
 interface Unseen {
   /** A write to module state (warned about) rather than something that makes the node recompute. */
   readonly write: boolean;
+  /** The binding written (file and name). */
+  readonly binding: string | undefined;
   readonly writer: string | undefined;
   readonly message: string;
 }
@@ -102,21 +128,23 @@ class IdentityRun {
   readonly #options: CodeIdentityOptions;
   #locator: ScriptLocator | string | undefined;
   readonly #files = new Map<string, ModuleAnalysis | null>();
-  readonly #moduleScripts = new Map<object, ModuleAnalysis[]>();
   readonly #noted = new Set<string>();
+  /** Who reads each module binding followed for the current node (file and name → readers' file and name). */
+  readonly #readers = new Map<string, Set<string | undefined>>();
+  #reader: string | undefined;
 
   constructor(options: CodeIdentityOptions) {
     this.#options = options;
   }
 
   identityOf(node: GraphNode): CodeIdentity {
-    const own = textCodeVersion(node);
-    if (node.cache?.version !== undefined) return { version: own, parts: {} };
+    if (node.cache?.version !== undefined) return { version: textCodeVersion(node), parts: {} };
     const { text, free } = functionFacts(node.fn);
-    const needsModule = free === undefined ? false : [...free.keys()].some((name) => !RUNTIME_GLOBALS.has(name)) || DYNAMIC_IMPORT.test(text);
-    if (!needsModule) return { version: own, parts: {} };
+    const needsModule =
+      free === undefined ? false : [...free.keys()].some((name) => !RUNTIME_GLOBALS.has(name)) || free.get("exports")?.members !== undefined || DYNAMIC_IMPORT.test(text);
+    if (!needsModule) return { version: textCodeVersion(node), parts: {} };
     const found = this.#find(node, text);
-    if (!found) return { version: own, parts: {} };
+    if (!found) return { version: textCodeVersion(node), parts: {} };
     const parts: Record<string, string> = {};
     const unseen: Unseen[] = [];
     const closure: string[] = [];
@@ -125,7 +153,14 @@ class IdentityRun {
     const seen = new Set<string>();
     for (const [name, use] of free as Map<string, FreeName>) {
       const where = resolveName(name, site.outer);
-      if (where === "module") this.#follow(analysis, name, use.members, parts, root, seen, unseen);
+      if (where === "module" && !isCompilerHelper(name) && !inlinedEnum(analysis, name, use.members)) {
+        this.#reader = `${analysis.file ?? ""}\u0000${node.origin?.from ?? node.name}`;
+        this.#follow(analysis, name, use.members, parts, root, seen, unseen);
+      }
+      else if (where === "global" && name === "exports") {
+        this.#reader = `${analysis.file ?? ""}\u0000${node.origin?.from ?? node.name}`;
+        this.#followExportsReads(analysis, use.members, parts, root, seen, unseen);
+      }
       else if (where === "closure") closure.push(name);
     }
     // `import "./register.js"` may install what any node of the module reads (helpers on globalThis, a registry).
@@ -141,6 +176,7 @@ class IdentityRun {
       const madeBy = node.origin?.from ?? node.name;
       parts[`closure over ${closure.map((n) => `\`${n}\``).join(", ")}`] = hashString(`function\u0000${madeBy}`);
       // The factory the function was made in (in this module or another file), and what it uses.
+      this.#reader = `${analysis.file ?? ""}\u0000${node.origin?.from ?? node.name}`;
       const factory = analysis.declarationAt(site.start);
       if (factory) this.#follow(analysis, factory.name, undefined, parts, root, seen, unseen);
       // `export const double = make(2)`: the declaration that made the node shows the factory's arguments.
@@ -150,7 +186,13 @@ class IdentityRun {
       }
     }
     const entries = Object.entries(parts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const reasons = unseen.filter((u) => u.writer === undefined || !seen.has(u.writer));
+    // Excused: a write by a function the node itself reaches (its own doing), and state that only
+    // its writers read (a memo, a call counter: resetting it from outside changes no result).
+    const writersOf = new Map<string, Set<string | undefined>>();
+    for (const u of unseen) if (u.binding !== undefined) (writersOf.get(u.binding) ?? writersOf.set(u.binding, new Set()).get(u.binding))?.add(u.writer);
+    const selfContained = (binding: string) => [...(this.#readers.get(binding) ?? [])].every((reader) => writersOf.get(binding)?.has(reader));
+    const reasons = unseen.filter((u) => !(u.writer !== undefined && seen.has(u.writer)) && !(u.binding !== undefined && selfContained(u.binding)));
+    this.#readers.clear();
     const written = [...new Set(reasons.filter((u) => u.write).map((u) => u.message))];
     if (written.length > 0) {
       this.#options.warn?.(
@@ -164,9 +206,12 @@ class IdentityRun {
         `node "${node.name}" depends on what no code version can show: ${volatile}; ham recomputes "${node.name}" on every run. Import a literal path, or pin cache({ version }) and change it when the imported code changes`,
       );
     }
-    if (entries.length === 0) return { version: own, parts: {}, ...(volatile !== undefined ? { volatile } : {}) };
-    const version = hashString([normalizedSourceOf(node), ...entries.map(([label, hash]) => `${label}=${hash}`)].join("\u0000"));
-    return { version, parts: { [OWN_CODE]: own, ...parts }, ...(volatile !== undefined ? { volatile } : {}) };
+    const ownInModule = ownVersionInModule(node, found);
+    if (entries.length === 0) return { version: ownInModule, parts: {}, ...(volatile !== undefined ? { volatile } : {}) };
+    // Labels name files with their extension (`util.ts` under tsx, `util.js` built): the hash does not.
+    const hashed = entries.map(([label, hash]) => `${label.replace(SCRIPT_EXTENSION, "")}=${hash}`);
+    const version = `${CODE_VERSION_FORMAT}${hashString([ownInModule, ...hashed].join("\u0000"))}`;
+    return { version, parts: { [OWN_CODE]: ownInModule, ...parts }, ...(volatile !== undefined ? { volatile } : {}) };
   }
 
   close(): void {
@@ -186,15 +231,16 @@ class IdentityRun {
         `the file given with withModuleSource for module ${node.moduleIndex + 1} (${given}) ${analysis ? `does not contain the function of node "${node.name}" as it runs (was it compiled or transformed?)` : "cannot be read or parsed as JavaScript"}; looking the function up through the inspector instead`,
       );
     }
+    // Scripts already read for this module (in this build or an earlier one): no inspector needed.
+    const known = module === undefined ? [] : (moduleScripts.get(module) ?? []);
+    for (const analysis of known) {
+      const site = pickSite(analysis.functionsWithText(text), undefined);
+      if (site) return { analysis, site };
+    }
     const locator = this.#openLocator();
     if (typeof locator === "string") {
       this.#note("inspector", `cannot read module sources through node:inspector (${locator}); nodes that use module-level helpers or constants are versioned by their own text only — give the module's file with builder.withModuleSource(module, url)`);
       return undefined;
-    }
-    const known = module === undefined ? [] : (this.#moduleScripts.get(module) ?? []);
-    for (const analysis of known) {
-      const site = pickSite(analysis.functionsWithText(text), undefined);
-      if (site) return { analysis, site };
     }
     const location = locator.locate(node.fn);
     const analysis = location ? this.#scriptAnalysis(location.scriptId) : undefined;
@@ -202,7 +248,7 @@ class IdentityRun {
       this.#note(`node:${node.name}`, `the source of node "${node.name}" could not be found; it is versioned by its own text only (helpers and constants it uses are not followed)`);
       return undefined;
     }
-    if (module !== undefined && !known.includes(analysis)) this.#moduleScripts.set(module, [...known, analysis]);
+    if (module !== undefined && !known.includes(analysis)) moduleScripts.set(module, [...known, analysis]);
     const site = pickSite(analysis.functionsWithText(text), analysis.offsetOf(location.line, location.column));
     if (!site) {
       this.#note(`node:${node.name}`, `the function of node "${node.name}" was not found in its script ${locator.url(location.scriptId)}; it is versioned by its own text only`);
@@ -222,6 +268,7 @@ class IdentityRun {
     unseen: Unseen[],
   ): void {
     const key = `${analysis.file ?? ""}\u0000${name}`;
+    if (this.#reader !== undefined) (this.#readers.get(key) ?? this.#readers.set(key, new Set()).get(key))?.add(this.#reader);
     if (seen.has(key)) return;
     seen.add(key);
     const declaration = analysis.declarations.get(name);
@@ -231,28 +278,50 @@ class IdentityRun {
       return;
     }
     const where = display(analysis.file, root);
-    parts[`${declaration.kind} \`${name}\` in ${where}`] = declarationHash(declaration);
+    parts[`${declaration.kind} \`${name}\` in ${where}`] = declarationHash(declaration, analysis);
     const writes = analysis.writes().get(name);
     if (writes && writes.statements.length > 0) {
       // Top-level statements run once, at import: their text decides the binding's value as much as its declaration.
-      const text = writes.statements.map((stmt) => normalizeSource(analysis.source.slice(stmt.start, stmt.end))).join("\u0000");
+      const text = writes.statements.map((stmt) => canonicalForm(stmt, contextOf(analysis))).join("\u0000");
       parts[`top-level statements writing \`${name}\` in ${where}`] = hashString(text);
-      for (const stmt of writes.statements) this.#followUses(analysis, stmt, parts, root, seen, unseen);
+      for (const stmt of writes.statements) this.#followUses(analysis, stmt, parts, root, seen, unseen, undefined);
     }
     // A write by a function this node itself reaches is its own doing (a memo, a call counter); any
     // other function may change the value between runs (`setRate(5)`), which no text shows.
     for (const { writer, where: at } of writes?.inFunctions ?? []) {
-      unseen.push({ write: true, writer: writer === undefined ? undefined : `${analysis.file ?? ""}\u0000${writer}`, message: `\`${name}\` in ${where} is written by ${at}` });
+      unseen.push({ write: true, binding: key, writer: writer === undefined ? undefined : `${analysis.file ?? ""}\u0000${writer}`, message: `\`${name}\` in ${where} is written by ${at}` });
     }
-    this.#followUses(analysis, declaration.node, parts, root, seen, unseen);
+    this.#followUses(analysis, declaration.node, parts, root, seen, unseen, key);
     this.#followDynamicImports(analysis, declaration.node, parts, root, seen, unseen, `${declaration.kind} \`${name}\``);
   }
 
   /** Follows the module-level names a declaration or statement reads. */
-  #followUses(analysis: ModuleAnalysis, node: EsNode, parts: Record<string, string>, root: string | undefined, seen: Set<string>, unseen: Unseen[]): void {
+  #followUses(
+    analysis: ModuleAnalysis,
+    node: EsNode,
+    parts: Record<string, string>,
+    root: string | undefined,
+    seen: Set<string>,
+    unseen: Unseen[],
+    reader: string | undefined,
+  ): void {
     for (const [used, use] of analysis.freeNames(node)) {
-      if (analysis.moduleScope.names.has(used)) this.#follow(analysis, used, use.members, parts, root, seen, unseen);
+      this.#reader = reader;
+      if (analysis.moduleScope.names.has(used) && !isCompilerHelper(used) && !inlinedEnum(analysis, used, use.members)) this.#follow(analysis, used, use.members, parts, root, seen, unseen);
+      else if (used === "exports") this.#followExportsReads(analysis, use.members, parts, root, seen, unseen);
     }
+  }
+
+  /** tsc's CommonJS reads an exported constant as `exports.RATE`: that is the module's `RATE`. */
+  #followExportsReads(
+    analysis: ModuleAnalysis,
+    members: ReadonlySet<string> | undefined,
+    parts: Record<string, string>,
+    root: string | undefined,
+    seen: Set<string>,
+    unseen: Unseen[],
+  ): void {
+    for (const member of members ?? []) if (analysis.declarations.has(member)) this.#follow(analysis, member, undefined, parts, root, seen, unseen);
   }
 
   /** `await import("./util.js")` is followed like a static import; a computed specifier cannot be. */
@@ -267,7 +336,7 @@ class IdentityRun {
   ): void {
     const found = analysis.dynamicImports(node);
     for (const spec of found.specs) this.#followImport(analysis, { spec, imported: "*" }, undefined, parts, root, seen, unseen, "dynamic import");
-    if (found.computed > 0) unseen.push({ write: false, writer: undefined, message: `${what} in ${display(analysis.file, root)} imports a module whose name is computed at run time` });
+    if (found.computed > 0) unseen.push({ write: false, binding: undefined, writer: undefined, message: `${what} in ${display(analysis.file, root)} imports a module whose name is computed at run time` });
   }
 
   #followImport(
@@ -299,7 +368,7 @@ class IdentityRun {
     }
     const names = binding.imported === "*" ? (members ? [...members] : undefined) : [binding.imported];
     if (!names) {
-      parts[`${wholeLabel === undefined ? "module" : `${wholeLabel}: module`} ${display(target.file, root)}`] = hashString(normalizeSource(target.source));
+      parts[`${wholeLabel === undefined ? "module" : `${wholeLabel}: module`} ${display(target.file, root)}`] = moduleHash(target);
       return;
     }
     for (const exported of names) this.#followExport(target, exported, parts, root, seen, unseen);
@@ -314,7 +383,7 @@ class IdentityRun {
       for (const spec of target.starExports) this.#followImport(target, { spec, imported: exported }, undefined, parts, root, seen, unseen);
       return;
     }
-    parts[`module ${display(target.file, root)}`] = hashString(normalizeSource(target.source));
+    parts[`module ${display(target.file, root)}`] = moduleHash(target);
   }
 
   /** A project file's analysis: the script as loaded (through the inspector) when it is, else the file on disk. */
@@ -419,15 +488,15 @@ interface FunctionFacts {
   readonly text: string;
   /** Names the function reads but does not declare; undefined when it could not be parsed. */
   readonly free: Map<string, FreeName> | undefined;
-  /** The text's tokens joined by single spaces (what normalizeSource gives). */
-  readonly normalized: string;
+  /** The function's canonical form without its module (canonical.ts); its token text when it does not parse. */
+  readonly canonical: string;
 }
 
 // A function's text never changes, so its facts are kept for as long as the function lives: later
 // builds over the same module (new drivers in one process) skip the parse.
 const factsByFunction = new WeakMap<object, FunctionFacts>();
 
-/** Parses a function once: its free names from the AST, its normalised text from the same tokens. */
+/** Parses a function once: its free names and its canonical form, from the same AST. */
 function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
   const known = factsByFunction.get(fn);
   if (known) return known;
@@ -435,16 +504,12 @@ function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
   let facts: FunctionFacts | undefined;
   for (const prefix of ["(", "({", "({async "]) {
     const wrapped = `${prefix}${text}${prefix === "(" ? ")" : "})"}`;
-    const tokens: string[] = [];
     const end = prefix.length + text.length;
     let program: EsNode;
     try {
       program = parse(wrapped, {
         ecmaVersion: "latest",
         sourceType: "module",
-        onToken: (token) => {
-          if (token.start >= prefix.length && token.end <= end && token.end > token.start) tokens.push(wrapped.slice(token.start, token.end));
-        },
       }) as EsNode;
     } catch {
       continue;
@@ -452,12 +517,12 @@ function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
     let expr = (program.body as EsNode[])[0]?.expression as EsNode | undefined;
     if (expr?.type === "ObjectExpression") expr = (expr.properties as EsNode[])[0]?.value;
     if (expr && /^(ArrowFunctionExpression|FunctionExpression)$/.test(expr.type)) {
-      facts = { text, free: freeNamesOf(expr, selfContainedUses(expr)), normalized: tokens.join(" ") };
+      facts = { text, free: freeNamesOf(expr, selfContainedUses(expr)), canonical: canonicalForm(expr) };
       break;
     }
     if (expr?.type === "ClassExpression") break;
   }
-  facts ??= { text, free: undefined, normalized: normalizeSource(text) };
+  facts ??= { text, free: undefined, canonical: normalizeSource(text) };
   factsByFunction.set(fn, facts);
   return facts;
 }
@@ -478,18 +543,126 @@ function pickSite(sites: readonly FunctionSite[], offset: number | undefined): F
   return sites.every((site) => signature(site) === expected) ? first : undefined;
 }
 
-function declarationHash(declaration: ModuleDeclaration): string {
+function declarationHash(declaration: ModuleDeclaration, analysis: ModuleAnalysis): string {
   let hash = declarationHashes.get(declaration);
   if (hash === undefined) {
-    hash = hashString(`${declaration.kind}\u0000${normalizeSource(declaration.text)}`);
+    // An enum is its members, however the compiler spelled the code that fills it.
+    const filler = enumFillerOf(analysis, declaration.name);
+    const form = filler ? `enum:${canonicalForm(enumMembers(filler), contextOf(analysis))}` : canonicalForm(declaration.node, contextOf(analysis));
+    hash = hashString(`${declaration.kind}\u0000${form}`);
     declarationHashes.set(declaration, hash);
   }
   return hash;
 }
 
+const siteForms = new WeakMap<EsNode, string>();
+const siteVersions = new WeakMap<EsNode, string>();
+
+/** The version of a node's own code read in its module (kept per function site for later builds). */
+function ownVersionInModule(node: GraphNode, found: Found): string {
+  const plain = node.source === functionFacts(node.fn).text; // no modifier suffix: the site alone decides
+  let version = plain ? siteVersions.get(found.site.node) : undefined;
+  if (version === undefined) {
+    version = `${CODE_VERSION_FORMAT}${hashString(canonicalSourceOf(node, found))}`;
+    if (plain) siteVersions.set(found.site.node, version);
+  }
+  return version;
+}
+
+/** A function's canonical form in its module (kept: a script's text, and so its analysis, never changes). */
+function canonicalInModule(printed: EsNode, site: EsNode, analysis: ModuleAnalysis): string {
+  let form = siteForms.get(site);
+  if (form === undefined) {
+    form = canonicalForm(printed, contextOf(analysis));
+    siteForms.set(site, form);
+  }
+  return form;
+}
+
+const SCRIPT_EXTENSION = /\.(?:[mc]?[jt]sx?)\b/g;
+const contexts = new WeakMap<ModuleAnalysis, CanonicalContext>();
+
+/** How canonical forms read a module's names: its imports by target (relative, no extension), its top-level names. */
+function contextOf(analysis: ModuleAnalysis): CanonicalContext {
+  let context = contexts.get(analysis);
+  if (!context) {
+    const targets = new Map<string, string>();
+    context = {
+      importOf: (name) => analysis.declarations.get(name)?.import,
+      isModuleName: (name) => analysis.moduleScope.names.has(name) || analysis.declarations.has(name),
+      enumMember: (name, member) => enumLiteralsOf(analysis, name)?.get(member),
+      target: (spec) => {
+        let target = targets.get(spec);
+        if (target === undefined) {
+          target = canonicalTarget(spec, analysis.file);
+          targets.set(spec, target);
+        }
+        return target;
+      },
+    };
+    contexts.set(analysis, context);
+  }
+  return context;
+}
+
+const enumTables = new WeakMap<ModuleAnalysis, Map<string, Map<string, EsNode> | undefined>>();
+
+/** The literal members of the module's enum `name` (undefined when `name` is not an enum of the module). */
+function enumLiteralsOf(analysis: ModuleAnalysis, name: string): Map<string, EsNode> | undefined {
+  let tables = enumTables.get(analysis);
+  if (!tables) enumTables.set(analysis, (tables = new Map()));
+  if (tables.has(name)) return tables.get(name);
+  const filler = enumFillerOf(analysis, name);
+  const table = filler ? enumLiterals(filler) : undefined;
+  tables.set(name, table);
+  return table;
+}
+
+function enumFillerOf(analysis: ModuleAnalysis, name: string): EsNode | undefined {
+  const declaration = analysis.declarations.get(name);
+  if (!declaration || declaration.import) return undefined;
+  const init = declaration.node.type === "VariableDeclarator" ? (declaration.node.init as EsNode | null) : undefined;
+  return enumFunction(init) ?? (init === null ? enumFunction(analysis.enumStatements.get(name)?.expression) : undefined);
+}
+
+/** True when every use of `name` reads an enum member whose literal value the canonical form holds (nothing to follow). */
+function inlinedEnum(analysis: ModuleAnalysis, name: string, members: ReadonlySet<string> | undefined): boolean {
+  const table = members === undefined ? undefined : enumLiteralsOf(analysis, name);
+  return table !== undefined && [...(members as ReadonlySet<string>)].every((member) => table.has(member));
+}
+
+/** `./lib/util` for "./lib/util.js" from tsc's output, "./lib/util.ts" under tsx, "/@fs/…/lib/util.ts" under vitest. */
+function canonicalTarget(spec: string, importer: string | undefined): string {
+  const resolved = resolveImport(spec, importer);
+  if (resolved.kind === "package") return `package:${resolved.name}`;
+  if (resolved.kind === "builtin") return `node:${spec.replace(/^node:/, "")}`;
+  if (resolved.kind === "unresolved" || importer === undefined) return JSON.stringify(spec);
+  const relative = path.relative(path.dirname(importer), resolved.path).split(path.sep).join("/");
+  return `./${relative.replace(SCRIPT_EXTENSION, "")}`;
+}
+
+/** A whole module's canonical form, its loader and compiler boilerplate left out (see ModuleAnalysis.ownStatements). */
+function moduleHash(analysis: ModuleAnalysis): string {
+  const context = contextOf(analysis);
+  return hashString(analysis.ownStatements().map((stmt) => canonicalForm(stmt, context)).join("\u0000"));
+}
+
 /** A file named relative to the node's own module, so labels (and hashes) do not depend on where the project lives. */
+const displayed = new Map<string, string>();
+
 function display(file: string | undefined, root: string | undefined): string {
   if (!file) return "(unnamed script)";
+  const key = `${file}\u0000${root ?? ""}`;
+  let shown = displayed.get(key);
+  if (shown === undefined) {
+    shown = displayUncached(file, root);
+    if (displayed.size > 10_000) displayed.clear();
+    displayed.set(key, shown);
+  }
+  return shown;
+}
+
+function displayUncached(file: string, root: string | undefined): string {
   if (!root) return path.basename(file);
   const relative = path.relative(path.dirname(root), file).split(path.sep).join("/");
   return relative === "" ? path.basename(file) : relative;

@@ -1,6 +1,8 @@
 // One module's source, parsed once: its top-level declarations (helpers, constants, classes, imports)
 // and every function in it with the scope around it, found by the function's source text.
 import { parse } from "acorn";
+import { withoutKeepName } from "./compiler-helpers.js";
+import { enumStatementName } from "./enums.js";
 import { type BindingWrites, moduleWrites } from "./module-writes.js";
 import { type EsNode, type FreeName, type Scope, forEachChild, freeNamesOf, hoistVars, lexicalNames, patternNames, walkReferences } from "./scope.js";
 import { selfContainedUses } from "./self-contained.js";
@@ -45,6 +47,8 @@ export class ModuleAnalysis {
   readonly reExports = new Map<string, ImportBinding>();
   /** Modules re-exported whole (`export * from "./x.js"`). */
   readonly starExports: string[] = [];
+  /** tsc's enum statements (`(function (E) { … })(E || (E = {}))`), by the enum's name. */
+  readonly enumStatements = new Map<string, EsNode>();
   /** Modules imported for their side effects only (`import "./register.js"`, a bare `require("./x")`). */
   readonly sideEffectImports: string[] = [];
   readonly moduleScope: Scope;
@@ -95,8 +99,20 @@ export class ModuleAnalysis {
 
   /** Writes to module-level bindings, by name (computed on first use). */
   writes(): Map<string, BindingWrites> {
-    this.#writes ??= moduleWrites(this.body, this.moduleScope);
+    this.#writes ??= moduleWrites(
+      this.body.filter((stmt) => enumStatementName(stmt) === undefined),
+      this.moduleScope,
+    );
     return this.#writes;
+  }
+
+  /**
+   * The statements the module's author wrote: without what compilers and loaders add (esbuild's
+   * `__defProp`/`__export` helpers and `module.exports` lines, tsc's `"use strict"`, `__esModule`
+   * marker and `exports.x = void 0` preamble, vitest's export bookkeeping, `__name(f, "f")` calls).
+   */
+  ownStatements(): EsNode[] {
+    return this.body.filter((stmt) => !isBoilerplate(stmt));
   }
 
   /** The top-level declaration (not an import) whose text contains `offset`: the factory a nested function was made in. */
@@ -189,6 +205,9 @@ export class ModuleAnalysis {
         for (const decl of stmt.declarations as EsNode[]) this.#declareVariable(decl, text(decl));
         return;
       case "ExpressionStatement": {
+        this.#declareCommonJsExport(stmt.expression as EsNode);
+        const filled = enumStatementName(stmt);
+        if (filled !== undefined && !this.enumStatements.has(filled)) this.enumStatements.set(filled, stmt);
         const spec = importSpecOf(stmt.expression);
         if (spec !== undefined) this.sideEffectImports.push(spec);
         return;
@@ -214,9 +233,23 @@ export class ModuleAnalysis {
       }
       return;
     }
-    const init = decl.init as EsNode | null;
+    const init = decl.init ? withoutKeepName(decl.init as EsNode) : null;
     const kind = init && FUNCTION.test(init.type) ? "helper" : init?.type === "ClassExpression" ? "class" : "constant";
     for (const name of patternNames(decl.id)) this.#add({ name, kind, text, node: decl });
+  }
+
+  /** tsc's CommonJS output declares `export const RATE = 2` as `exports.RATE = 2` (and reads it as `exports.RATE`). */
+  #declareCommonJsExport(expr: EsNode): void {
+    if (expr.type !== "AssignmentExpression" || expr.operator !== "=") return;
+    const left = expr.left as EsNode;
+    if (left.type !== "MemberExpression" || left.computed || left.object.type !== "Identifier" || left.object.name !== "exports") return;
+    const init = expr.right as EsNode;
+    if (init.type === "UnaryExpression" && init.operator === "void") return; // the `exports.a = exports.b = void 0` preamble
+    if (init.type === "AssignmentExpression") return;
+    const name = left.property.name as string;
+    if (init.type === "Identifier" && init.name === name) return; // `exports.f = f`: f is declared already
+    const kind = FUNCTION.test(init.type) ? "helper" : init.type === "ClassExpression" ? "class" : "constant";
+    this.#add({ name, kind, text: this.source.slice(expr.start, expr.end), node: { type: "VariableDeclarator", id: { type: "Identifier", name }, init, start: expr.start, end: expr.end } as unknown as EsNode });
   }
 
   /** True when `name` occurs in the source after `offset` (vitest's import bindings are unique names). */
@@ -301,7 +334,7 @@ function importSpecOf(init: EsNode | null | undefined): string | undefined {
       if (callee.type === "Identifier" && /^(require|__vite_ssr_import__|__vi_ssr_import__|__vite_ssr_dynamic_import__)$/.test(callee.name)) {
         return first?.type === "Literal" && typeof first.value === "string" ? first.value : undefined;
       }
-      if (callee.type === "Identifier" && /^(__toESM|__importStar|__importDefault|_interopRequireDefault|_interopRequireWildcard)$/.test(callee.name)) {
+      if (callee.type === "Identifier" && /^(__toESM|__importStar|__importDefault|_interopRequireDefault|_interopRequireWildcard|_interop_require_default|_interop_require_wildcard)$/.test(callee.name)) {
         expr = first;
       } else return undefined;
     } else return undefined;
@@ -338,6 +371,34 @@ function unwrapLoaderWrapper(program: EsNode): EsNode[] {
  */
 function withoutExportKeywords(source: string): string {
   return source.replace(/^([ \t]*)export(?=\s+(?:const|let|var|function|class|async)\b)/gm, "$1      ");
+}
+
+const BOILERPLATE_CALLS = /^(__name|__export|__reExport|__vite_ssr_exportName__|__vite_ssr_exportAll__|__exportStar|__setModuleDefault)$/;
+
+function isBoilerplate(stmt: EsNode): boolean {
+  if (isTrivialStatement(stmt)) return true;
+  if (stmt.type === "VariableDeclaration") {
+    // esbuild's helpers: `var __defProp = Object.defineProperty, …`, `var flow_exports = {}`.
+    return (stmt.declarations as EsNode[]).every((d) => d.id.type === "Identifier" && /^__|_exports$/.test(d.id.name as string));
+  }
+  if (stmt.type !== "ExpressionStatement") return false;
+  let expr = stmt.expression as EsNode;
+  if (expr.type === "LogicalExpression" && expr.left.type === "Literal" && expr.left.value === 0) return true; // `0 && (module.exports = …)`
+  if (expr.type === "CallExpression") {
+    const callee = expr.callee as EsNode;
+    if (callee.type === "Identifier") return BOILERPLATE_CALLS.test(callee.name as string);
+    // `Object.defineProperty(exports, "__esModule", { value: true })`
+    return callee.type === "MemberExpression" && (expr.arguments as EsNode[])[0]?.type === "Identifier" && (expr.arguments as EsNode[])[0]?.name === "exports";
+  }
+  // `module.exports = __toCommonJS(x)`, `exports.a = exports.b = void 0`
+  while (expr.type === "AssignmentExpression") {
+    const left = expr.left as EsNode;
+    const root = left.type === "MemberExpression" && left.object.type === "Identifier" ? (left.object.name as string) : undefined;
+    if (root !== "module" && root !== "exports") return false;
+    if (root === "module") return true;
+    expr = expr.right;
+  }
+  return expr.type === "UnaryExpression" && expr.operator === "void";
 }
 
 /** `"use strict"` or `__filename = "…"` before a wrapper. */

@@ -102,7 +102,7 @@ export function functionScope(fn: EsNode, parent: Scope | undefined): Scope {
 }
 
 /** The scope of a block-like node (block, for, catch, switch, class, static block), or undefined. */
-function blockScope(node: EsNode, parent: Scope): Scope | undefined {
+export function blockScope(node: EsNode, parent: Scope): Scope | undefined {
   const names = new Set<string>();
   switch (node.type) {
     case "BlockStatement":
@@ -222,7 +222,7 @@ export function walkReferences(
 }
 
 /** False for identifiers that are property names, labels or keys rather than variable references. */
-function isReference(node: EsNode, parent: EsNode, key: string | undefined): boolean {
+export function isReference(node: EsNode, parent: EsNode, key: string | undefined): boolean {
   switch (parent.type) {
     case "MemberExpression":
       return key === "object" || parent.computed === true;

@@ -85,6 +85,17 @@ describe("top-level statements that write a module binding are part of its users
   });
 });
 
+describe("state only its writers read", () => {
+  it("a call counter reset from outside (a test's beforeEach) changes no result: no warning", async () => {
+    const { logger, warnings } = recordingLogger();
+    const { module } = await moduleFrom({
+      "dataflow.mjs": "let calls = {};\nfunction tick(n) { calls[n] = (calls[n] ?? 0) + 1; }\nexport function _reset() { calls = {}; }\nexport const A = () => (tick(\"A\"), 7);\n",
+    });
+    expect((await run(memoryCache(logger), module, ["A"])).result).toEqual({ A: 7 });
+    expect(warnings).toEqual([]);
+  });
+});
+
 describe("dynamic imports", () => {
   const flow = 'export const N = async () => (await import("./util.mjs")).triple(2);\n';
 
@@ -98,6 +109,13 @@ describe("dynamic imports", () => {
     expect(second.result).toEqual({ N: 7 });
     expect(second.outcomes).toEqual({ N: "computed" });
     expect(Object.keys(second.dr.cache.lastRun.N?.codeParts ?? {})).toContain("dynamic import: module util.mjs");
+    // The same files in another folder: all hits (vitest's rewritten specifier names a folder, the canonical form does not).
+    const same = await twice(
+      { "dataflow.mjs": flow, "util.mjs": "export const triple = (x) => x * 3;\n" },
+      { "dataflow.mjs": flow, "util.mjs": "export const triple = (x) => x * 3;\n" },
+      ["N"],
+    );
+    expect(same.second.outcomes).toEqual({ N: "hit" });
   });
 
   it("a computed specifier: one build-time warning, and the node recomputes on every run", async () => {
