@@ -113,8 +113,6 @@ const TS_FILE = /\.(ts|tsx|mts|cts)$/;
 interface Unseen {
   /** A write to module state (warned about) rather than something that makes the node recompute. */
   readonly write: boolean;
-  /** The binding written (file and name). */
-  readonly binding: string | undefined;
   readonly writer: string | undefined;
   readonly message: string;
 }
@@ -129,9 +127,6 @@ class IdentityRun {
   #locator: ScriptLocator | string | undefined;
   readonly #files = new Map<string, ModuleAnalysis | null>();
   readonly #noted = new Set<string>();
-  /** Who reads each module binding followed for the current node (file and name → readers' file and name). */
-  readonly #readers = new Map<string, Set<string | undefined>>();
-  #reader: string | undefined;
 
   constructor(options: CodeIdentityOptions) {
     this.#options = options;
@@ -153,14 +148,8 @@ class IdentityRun {
     const seen = new Set<string>();
     for (const [name, use] of free as Map<string, FreeName>) {
       const where = resolveName(name, site.outer);
-      if (where === "module" && !isCompilerHelper(name) && !inlinedEnum(analysis, name, use.members)) {
-        this.#reader = `${analysis.file ?? ""}\u0000${node.origin?.from ?? node.name}`;
-        this.#follow(analysis, name, use.members, parts, root, seen, unseen);
-      }
-      else if (where === "global" && name === "exports") {
-        this.#reader = `${analysis.file ?? ""}\u0000${node.origin?.from ?? node.name}`;
-        this.#followExportsReads(analysis, use.members, parts, root, seen, unseen);
-      }
+      if (where === "module" && !isCompilerHelper(name) && !inlinedEnum(analysis, name, use.members)) this.#follow(analysis, name, use.members, parts, root, seen, unseen);
+      else if (where === "global" && name === "exports") this.#followExportsReads(analysis, use.members, parts, root, seen, unseen);
       else if (where === "closure") closure.push(name);
     }
     // `import "./register.js"` may install what any node of the module reads (helpers on globalThis, a registry).
@@ -176,7 +165,6 @@ class IdentityRun {
       const madeBy = node.origin?.from ?? node.name;
       parts[`closure over ${closure.map((n) => `\`${n}\``).join(", ")}`] = hashString(`function\u0000${madeBy}`);
       // The factory the function was made in (in this module or another file), and what it uses.
-      this.#reader = `${analysis.file ?? ""}\u0000${node.origin?.from ?? node.name}`;
       const factory = analysis.declarationAt(site.start);
       if (factory) this.#follow(analysis, factory.name, undefined, parts, root, seen, unseen);
       // `export const double = make(2)`: the declaration that made the node shows the factory's arguments.
@@ -186,13 +174,7 @@ class IdentityRun {
       }
     }
     const entries = Object.entries(parts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    // Excused: a write by a function the node itself reaches (its own doing), and state that only
-    // its writers read (a memo, a call counter: resetting it from outside changes no result).
-    const writersOf = new Map<string, Set<string | undefined>>();
-    for (const u of unseen) if (u.binding !== undefined) (writersOf.get(u.binding) ?? writersOf.set(u.binding, new Set()).get(u.binding))?.add(u.writer);
-    const selfContained = (binding: string) => [...(this.#readers.get(binding) ?? [])].every((reader) => writersOf.get(binding)?.has(reader));
-    const reasons = unseen.filter((u) => !(u.writer !== undefined && seen.has(u.writer)) && !(u.binding !== undefined && selfContained(u.binding)));
-    this.#readers.clear();
+    const reasons = unseen.filter((u) => u.writer === undefined || !seen.has(u.writer));
     const written = [...new Set(reasons.filter((u) => u.write).map((u) => u.message))];
     if (written.length > 0) {
       this.#options.warn?.(
@@ -268,7 +250,6 @@ class IdentityRun {
     unseen: Unseen[],
   ): void {
     const key = `${analysis.file ?? ""}\u0000${name}`;
-    if (this.#reader !== undefined) (this.#readers.get(key) ?? this.#readers.set(key, new Set()).get(key))?.add(this.#reader);
     if (seen.has(key)) return;
     seen.add(key);
     const declaration = analysis.declarations.get(name);
@@ -284,29 +265,20 @@ class IdentityRun {
       // Top-level statements run once, at import: their text decides the binding's value as much as its declaration.
       const text = writes.statements.map((stmt) => canonicalForm(stmt, contextOf(analysis))).join("\u0000");
       parts[`top-level statements writing \`${name}\` in ${where}`] = hashString(text);
-      for (const stmt of writes.statements) this.#followUses(analysis, stmt, parts, root, seen, unseen, undefined);
+      for (const stmt of writes.statements) this.#followUses(analysis, stmt, parts, root, seen, unseen);
     }
     // A write by a function this node itself reaches is its own doing (a memo, a call counter); any
     // other function may change the value between runs (`setRate(5)`), which no text shows.
     for (const { writer, where: at } of writes?.inFunctions ?? []) {
-      unseen.push({ write: true, binding: key, writer: writer === undefined ? undefined : `${analysis.file ?? ""}\u0000${writer}`, message: `\`${name}\` in ${where} is written by ${at}` });
+      unseen.push({ write: true, writer: writer === undefined ? undefined : `${analysis.file ?? ""}\u0000${writer}`, message: `\`${name}\` in ${where} is written by ${at}` });
     }
-    this.#followUses(analysis, declaration.node, parts, root, seen, unseen, key);
+    this.#followUses(analysis, declaration.node, parts, root, seen, unseen);
     this.#followDynamicImports(analysis, declaration.node, parts, root, seen, unseen, `${declaration.kind} \`${name}\``);
   }
 
   /** Follows the module-level names a declaration or statement reads. */
-  #followUses(
-    analysis: ModuleAnalysis,
-    node: EsNode,
-    parts: Record<string, string>,
-    root: string | undefined,
-    seen: Set<string>,
-    unseen: Unseen[],
-    reader: string | undefined,
-  ): void {
+  #followUses(analysis: ModuleAnalysis, node: EsNode, parts: Record<string, string>, root: string | undefined, seen: Set<string>, unseen: Unseen[]): void {
     for (const [used, use] of analysis.freeNames(node)) {
-      this.#reader = reader;
       if (analysis.moduleScope.names.has(used) && !isCompilerHelper(used) && !inlinedEnum(analysis, used, use.members)) this.#follow(analysis, used, use.members, parts, root, seen, unseen);
       else if (used === "exports") this.#followExportsReads(analysis, use.members, parts, root, seen, unseen);
     }
@@ -336,7 +308,7 @@ class IdentityRun {
   ): void {
     const found = analysis.dynamicImports(node);
     for (const spec of found.specs) this.#followImport(analysis, { spec, imported: "*" }, undefined, parts, root, seen, unseen, "dynamic import");
-    if (found.computed > 0) unseen.push({ write: false, binding: undefined, writer: undefined, message: `${what} in ${display(analysis.file, root)} imports a module whose name is computed at run time` });
+    if (found.computed > 0) unseen.push({ write: false, writer: undefined, message: `${what} in ${display(analysis.file, root)} imports a module whose name is computed at run time` });
   }
 
   #followImport(

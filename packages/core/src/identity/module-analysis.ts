@@ -148,7 +148,7 @@ export class ModuleAnalysis {
     const key = `${node.start}:${node.end}`;
     let free = this.#free.get(key);
     if (!free) {
-      free = FUNCTION.test(node.type) ? freeNamesOf(node) : freeNamesIn(node);
+      free = FUNCTION.test(node.type) ? freeNamesOf(node, selfContainedUses(node)) : freeNamesIn(node);
       this.#free.set(key, free);
     }
     return free;
