@@ -194,6 +194,6 @@ describe("names Object.prototype has, not in the graph", () => {
   it("a cache without such a node has no lastRun entry for it", async () => {
     const dr = await new Builder().withModules({ a: () => 1 }).withCache(memoryCache()).build();
     await dr.execute(["a"]);
-    await expect(dr.cache.explain("valueOf")).rejects.toThrow(`node "valueOf" did not take part`);
+    await expect(dr.cache.explain<string>("valueOf")).rejects.toThrow(`node "valueOf" did not take part`);
   });
 });
