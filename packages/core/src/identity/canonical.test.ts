@@ -36,6 +36,8 @@ describe("what can change behaviour counts", () => {
     ["numeric addition vs concatenation", '(a, b) => a + b + "x"', '(a, b) => a + (b + "x")'],
     ["a regular expression's flags", "(s) => /a/g.test(s)", "(s) => /a/.test(s)"],
     ["`arguments`", "function () { return arguments[0]; }", "function () { return arguments[1]; }"],
+    ["locals a direct eval reads by name", '(x) => eval("x")', '(y) => eval("x")'],
+    ["a class field declared without a value", "() => class { x; }", "() => class {}"],
   ])("%s", (_, a, b) => {
     expect(canonical(a)).not.toBe(canonical(b));
   });

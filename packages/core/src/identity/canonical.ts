@@ -40,19 +40,22 @@ class Printer {
   readonly #context: CanonicalContext | undefined;
   #counter = 0;
   #names: Names | undefined;
+  #keepNames = false;
 
   constructor(context: CanonicalContext | undefined) {
     this.#context = context;
   }
 
   print(root: EsNode): string {
+    // A direct `eval` or a `with` reads locals by name: then names are kept as written.
+    this.#keepNames = readsNamesDynamically(root);
     this.#node(root, undefined, undefined);
     return this.#out.join("");
   }
 
   #enter(scope: Scope): void {
     const ids = new Map<string, string>();
-    for (const name of scope.names) ids.set(name, name === "arguments" ? name : `$${this.#counter++}`);
+    for (const name of scope.names) ids.set(name, name === "arguments" || this.#keepNames ? `local:${name}` : `$${this.#counter++}`);
     this.#names = { ids, parent: this.#names };
   }
 
@@ -200,7 +203,7 @@ class Printer {
     if (typeof property !== "string" || this.#local(node.object.name as string) !== undefined) return undefined;
     const imported = this.#context?.importOf(node.object.name as string);
     if (imported?.imported === "*") return `@${this.#target(imported.spec)}#${property}`;
-    if (node.object.name === "exports" && this.#context?.isModuleName(property)) return property;
+    if (node.object.name === "exports" && !this.#context?.isModuleName("exports") && this.#context?.isModuleName(property)) return property;
     const value = this.#context?.enumMember(node.object.name as string, property);
     return value ? literal(value) : undefined;
   }
@@ -321,12 +324,11 @@ function isInert(stmt: EsNode): boolean {
  * A class body in a fixed order: instance fields (in order), static fields and blocks (in order),
  * then methods by key. Methods are all defined before any static field runs and instance fields
  * run at construction whatever their place, so compilers may and do reorder them (esbuild puts the
- * constructor first). esbuild's keepNames block (`static { __name(this, "C") }`) is left out, as are
- * fields declared without a value (`value;`, which tsc emits or not by `useDefineForClassFields`).
+ * constructor first). esbuild's keepNames block (`static { __name(this, "C") }`) is left out.
  * Undefined when nothing changes.
  */
 function classMembers(members: readonly EsNode[]): EsNode[] | undefined {
-  const kept = members.filter((m) => !isKeepNameBlock(m) && !(m.type === "PropertyDefinition" && m.value === null && !m.static && !m.computed));
+  const kept = members.filter((m) => !isKeepNameBlock(m));
   const fields = kept.filter((m) => m.type === "PropertyDefinition" && !m.static);
   const statics = kept.filter((m) => (m.type === "PropertyDefinition" && m.static) || m.type === "StaticBlock");
   const methods = kept.filter((m) => m.type !== "PropertyDefinition" && m.type !== "StaticBlock");
@@ -334,6 +336,24 @@ function classMembers(members: readonly EsNode[]): EsNode[] | undefined {
   const sorted = [...methods].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   const ordered = [...fields, ...statics, ...sorted];
   return ordered.length === members.length && ordered.every((m, i) => m === members[i]) ? undefined : ordered;
+}
+
+function readsNamesDynamically(root: EsNode): boolean {
+  let found = false;
+  const visit = (node: EsNode): void => {
+    if (found) return;
+    if (node.type === "WithStatement" || (node.type === "CallExpression" && node.callee.type === "Identifier" && node.callee.name === "eval")) {
+      found = true;
+      return;
+    }
+    for (const key in node) {
+      const value = node[key];
+      if (Array.isArray(value)) for (const item of value) if (item && typeof item.type === "string") visit(item as EsNode);
+      if (value && typeof value === "object" && typeof value.type === "string") visit(value as EsNode);
+    }
+  };
+  visit(root);
+  return found;
 }
 
 function isKeepNameBlock(member: EsNode): boolean {
