@@ -110,7 +110,11 @@ export interface NodeRunRecord {
   readonly codeParts?: Readonly<Record<string, string>>;
   /** Fingerprints of the inputs that went into the context key, by dependency name. */
   readonly inputFingerprints?: Readonly<Record<string, Fingerprint>>;
-  /** Wall time spent on the node, in milliseconds. */
+  /**
+   * Milliseconds. For a computed node, its function's own time (NodeExecuteContext.ownTimeMs: the
+   * call itself when synchronous; call to settle when async, which overlaps other nodes); for a hit,
+   * the time to find it in the cache.
+   */
   readonly durationMs: number;
   /** Why the node ran or hit, in words (see `dr.cache.explain`). */
   readonly reason?: string;
@@ -284,6 +288,14 @@ export interface NodeExecuteContext {
   readonly dependencyNames: readonly string[];
   /** Loads (once) and returns the dependency values for this call. */
   inputs(): Promise<Record<string, unknown>>;
+  /**
+   * The node function's own time in this call, in ms, once it returned: for a synchronous function
+   * the call itself, not the time other nodes started alongside it ran; for an async one, wall time
+   * from the call until its promise settled (it overlaps other nodes running meanwhile); for a node
+   * handed to an executor, from hand-off until the executor answered. `undefined` while it runs or
+   * when it did not run (a cache hit, or an adapter that replaced the call).
+   */
+  ownTimeMs?(): number | undefined;
 }
 
 /** Passed to `afterNodeExecute`. */

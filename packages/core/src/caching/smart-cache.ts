@@ -290,6 +290,7 @@ export class SmartCache implements Adapter, CachingStrategy {
       const result = await next();
       setNamed(run.fingerprints, node.name, uniqueFingerprint());
       this.#record(run, node, behavior === "disable" ? "disabled" : "computed", started, {
+        durationMs: ownTime(ctx, started),
         fingerprint: named(run.fingerprints, node.name) as string,
         deps: ctx.dependencyNames,
         reason: behavior === "disable" ? "behaviour disable: never read from or written to the cache" : "behaviour ignore: not cached, left out of dependents' keys",
@@ -356,6 +357,7 @@ export class SmartCache implements Adapter, CachingStrategy {
       setNamed(run.fingerprints, node.name, fingerprint);
       this.#record(run, node, behavior === "recompute" ? "recomputed" : "computed", started, {
         ...facts,
+        durationMs: ownTime(ctx, started),
         fingerprint,
         ...(behavior === "recompute"
           ? { reason: volatile ?? "behaviour recompute: run and overwrite" }
@@ -420,6 +422,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     setNamed(run.fingerprints, node.name, fingerprint);
     this.#record(run, node, behavior === "recompute" ? "recomputed" : "computed", started, {
       ...facts,
+      durationMs: ownTime(ctx, started),
       fingerprint,
       reason: `picked from "${parent}"; its value is stored as part of "${parent}"'s result`,
     });
@@ -451,7 +454,7 @@ export class SmartCache implements Adapter, CachingStrategy {
     }
     if (this.#options.readOnly !== true) this.#files.save();
     if (this.#logger.enabled("info")) this.#logger.info(`[ham] ${await this.summary(records)}`);
-    this.#durations.remember(records);
+    this.#durations.remember(records, run.id, Date.now() - run.started);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -690,3 +693,8 @@ function errorText(error: unknown): string {
 }
 
 
+
+/** A computed node's duration: its function's own time (NodeExecuteContext.ownTimeMs), else wall time since `started`. */
+function ownTime(ctx: NodeExecuteContext, started: number): number {
+  return ctx.ownTimeMs?.() ?? performance.now() - started;
+}
