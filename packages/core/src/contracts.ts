@@ -72,6 +72,11 @@ export interface Fingerprinter {
   accepts(value: unknown): boolean;
   /** The fingerprint of `value`: equal values give equal strings, on every machine. */
   fingerprint(value: unknown, ctx: FingerprintContext): Fingerprint;
+  /**
+   * Called once by `build()`: throws a ConfigurationError naming what is missing (an optional
+   * library this needs, with the command that installs it), so the run does not fail halfway.
+   */
+  check?(): void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -245,6 +250,8 @@ export interface Codec {
   encode(value: unknown): Uint8Array;
   /** Decodes bytes this codec produced; throws on malformed input. */
   decode(bytes: Uint8Array): unknown;
+  /** Like Fingerprinter.check: called once by `build()`, throws when something this needs is missing. */
+  check?(): void;
 }
 
 /** Decides, per node, what the cache does and how the execution context key is made. */

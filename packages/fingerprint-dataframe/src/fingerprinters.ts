@@ -1,7 +1,7 @@
 // The table fingerprinters: Arrow, Arquero, nodejs-polars and danfo-like frames, by content or index.
 import { type Fingerprint, type FingerprintContext, type Fingerprinter, FingerprintError } from "@ham/core";
 import { type TableKind, tableKind } from "./detect.js";
-import { arrowModule } from "./libraries.js";
+import { arrowModule, checkLibraries } from "./libraries.js";
 import { type DataframeFingerprintMode, type DataframeFingerprintOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import {
   type ColumnSource,
@@ -48,6 +48,11 @@ class DataframeFingerprinter implements Fingerprinter {
   accepts(value: unknown): boolean {
     const kind = tableKind(value);
     return kind !== undefined && this.kinds.has(kind);
+  }
+
+  /** Called by build(): fails there when polars is installed but apache-arrow (needed to read it) is not. */
+  check(): void {
+    checkLibraries(this.options.libraries, { polarsFingerprints: this.kinds.has("polars-dataframe") });
   }
 
   fingerprint(value: unknown, ctx: FingerprintContext): Fingerprint {

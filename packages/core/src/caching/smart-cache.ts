@@ -139,6 +139,8 @@ export class SmartCache implements Adapter, CachingStrategy {
   /** Binds the cache to a built graph: checks options and computes every code version once. */
   attach(graph: ReadonlyMap<string, GraphNode>, identity?: { modules: readonly object[]; sources?: ReadonlyMap<object, string> }): void {
     this.#behaviors = resolveBehaviors(this.#options, graph);
+    // What the configured fingerprinters and codecs need (an optional library…) fails here, not mid-run.
+    for (const part of [...(this.#options.fingerprinters ?? []), ...(this.#options.codecs ?? [])]) part.check?.();
     this.#graph = graph;
     this.#lifecycle.attach(graph.values());
     // Given the modules (and files from withModuleSource), code versions follow the helpers nodes use.
