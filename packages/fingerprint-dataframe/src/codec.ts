@@ -11,6 +11,7 @@
 import type { Codec } from "@ham/core";
 import { CodecError, CorruptResultError, HamError } from "@ham/core";
 import { type TableKind, tableKind } from "./detect.js";
+import { takeIpc } from "./ipc-memo.js";
 import { type DataframeLibraries, arqueroModule, arrowModule, polarsModule } from "./libraries.js";
 import { Rehomer, isFromModule } from "./rehome.js";
 
@@ -131,10 +132,11 @@ class ArrowIpcCodec implements Codec {
       case "arquero":
         // Arquero writes IPC itself (through flechette); no extra library needed to encode.
         return value.toArrowIPC({ format: "stream" }) as Uint8Array;
+      // A frame just fingerprinted hands back the IPC bytes the fingerprint read (ipc-memo.ts).
       case "polars-dataframe":
-        return value.writeIPCStream() as Uint8Array;
+        return takeIpc(value) ?? (value.writeIPCStream() as Uint8Array);
       case "polars-series":
-        return value.toFrame().writeIPCStream() as Uint8Array;
+        return takeIpc(value) ?? (value.toFrame().writeIPCStream() as Uint8Array);
       default:
         throw new Error(`unreachable table kind ${kind}`);
     }
