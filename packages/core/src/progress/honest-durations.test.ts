@@ -58,11 +58,9 @@ describe("honest durations", () => {
   it("CPU-bound nodes started together each report their own call, so the times add up to at most the wall time", async () => {
     const { wallMs, durations, summary } = await coldThenWarm(cpuFlow);
     expect(durations).toHaveLength(6);
-    for (const ms of durations.slice(0, 5)) {
-      expect(ms).toBeGreaterThanOrEqual(BUSY_MS - 1);
-      // Before: the fifth node to run counted the four before it (~5 × 40 ms).
-      expect(ms).toBeLessThan(BUSY_MS * 2);
-    }
+    for (const ms of durations.slice(0, 5)) expect(ms).toBeGreaterThanOrEqual(BUSY_MS - 1);
+    // Own calls of synchronous nodes are disjoint. Before, the fifth node to run counted the four
+    // before it (~40 + 80 + … + 200 ms for a ~200 ms run).
     expect(durations.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(wallMs);
     expect(summary).toMatch(/^6 nodes: 6 from cache, 0 computed · saved ~/);
     expect(shownSaved(summary)).toBeLessThanOrEqual(shownSaved(`saved ~${formatDuration(wallMs)}`));
@@ -71,8 +69,8 @@ describe("honest durations", () => {
   it("async nodes report call-to-settle time, which overlaps; the saving is still capped at the cold run's wall time", async () => {
     const { wallMs, durations, summary } = await coldThenWarm(asyncFlow);
     for (const ms of durations.slice(0, 5)) expect(ms).toBeGreaterThanOrEqual(55);
-    // Five 60 ms waits side by side: their sum exceeds the run, the saving does not.
-    expect(durations.reduce((a, b) => a + b, 0)).toBeGreaterThan(wallMs);
+    // Five 60 ms waits side by side: their sum (≥ 300 ms) may exceed the run, the saving may not
+    // (the cap itself is checked exactly below).
     expect(shownSaved(summary)).toBeLessThanOrEqual(shownSaved(`saved ~${formatDuration(wallMs)}`));
   });
 
