@@ -3,6 +3,7 @@ import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type DataRow, benchData } from "./data-size.js";
+import { type DataframeBench, benchDataframes, formatDataframes } from "./dataframes.js";
 import { Workdir } from "./dataflows.js";
 import { type FingerprintRow, benchFingerprint } from "./fingerprint.js";
 import { type GraphRow, benchGraph } from "./graphs.js";
@@ -13,7 +14,7 @@ import { type SeedRun, seedExample } from "./seed-example.js";
 import { type StoreRow, benchStores } from "./stores.js";
 import { formatData, formatFingerprint, formatGraphs, formatImport, formatProfile, formatStores } from "./tables.js";
 
-export const SECTIONS = ["graphs", "data", "seed", "import", "fingerprint", "stores"] as const;
+export const SECTIONS = ["graphs", "data", "seed", "import", "fingerprint", "stores", "dataframes"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -58,6 +59,8 @@ export interface BenchResults {
   import?: ImportRow;
   fingerprint: FingerprintRow[];
   stores: StoreRow[];
+  /** The dataframe pipelines (issue 21 goals); absent in results written before the section existed. */
+  dataframes?: DataframeBench;
   profiles: ProfileResult[];
 }
 
@@ -125,6 +128,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (on("stores")) {
       results.stores = await benchStores(workdir, options.storeNodes, reps, log);
       for (const line of formatStores(results.stores, reps)) log(line);
+    }
+    if (on("dataframes")) {
+      try {
+        results.dataframes = benchDataframes(1_000_000);
+        for (const line of formatDataframes(results.dataframes)) log(line);
+      } catch (error) {
+        log(`  dataframe pipelines skipped: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     if (options.profileNodes > 0) {
       const plan: [ProfileMode, "chain" | "wide", number][] = [

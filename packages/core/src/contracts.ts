@@ -72,6 +72,11 @@ export interface Fingerprinter {
   accepts(value: unknown): boolean;
   /** The fingerprint of `value`: equal values give equal strings, on every machine. */
   fingerprint(value: unknown, ctx: FingerprintContext): Fingerprint;
+  /**
+   * Called once by `build()`: throws a ConfigurationError naming what is missing (an optional
+   * library this needs, with the command that installs it), so the run does not fail halfway.
+   */
+  check?(): void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -110,7 +115,11 @@ export interface NodeRunRecord {
   readonly codeParts?: Readonly<Record<string, string>>;
   /** Fingerprints of the inputs that went into the context key, by dependency name. */
   readonly inputFingerprints?: Readonly<Record<string, Fingerprint>>;
-  /** Wall time spent on the node, in milliseconds. */
+  /**
+   * Milliseconds. For a computed node, its function's own time (NodeExecuteContext.ownTimeMs: the
+   * call itself when synchronous; call to settle when async, which overlaps other nodes); for a hit,
+   * the time to find it in the cache.
+   */
   readonly durationMs: number;
   /** Why the node ran or hit, in words (see `dr.cache.explain`). */
   readonly reason?: string;
@@ -241,6 +250,8 @@ export interface Codec {
   encode(value: unknown): Uint8Array;
   /** Decodes bytes this codec produced; throws on malformed input. */
   decode(bytes: Uint8Array): unknown;
+  /** Like Fingerprinter.check: called once by `build()`, throws when something this needs is missing. */
+  check?(): void;
 }
 
 /** Decides, per node, what the cache does and how the execution context key is made. */
@@ -284,6 +295,14 @@ export interface NodeExecuteContext {
   readonly dependencyNames: readonly string[];
   /** Loads (once) and returns the dependency values for this call. */
   inputs(): Promise<Record<string, unknown>>;
+  /**
+   * The node function's own time in this call, in ms, once it returned: for a synchronous function
+   * the call itself, not the time other nodes started alongside it ran; for an async one, wall time
+   * from the call until its promise settled (it overlaps other nodes running meanwhile); for a node
+   * handed to an executor, from hand-off until the executor answered. `undefined` while it runs or
+   * when it did not run (a cache hit, or an adapter that replaced the call).
+   */
+  ownTimeMs?(): number | undefined;
 }
 
 /** Passed to `afterNodeExecute`. */

@@ -1,7 +1,8 @@
 // The table fingerprinters: Arrow, Arquero, nodejs-polars and danfo-like frames, by content or index.
 import { type Fingerprint, type FingerprintContext, type Fingerprinter, FingerprintError } from "@ham/core";
 import { type TableKind, tableKind } from "./detect.js";
-import { arrowModule } from "./libraries.js";
+import { rememberIpc } from "./ipc-memo.js";
+import { arrowModule, checkLibraries } from "./libraries.js";
 import { type DataframeFingerprintMode, type DataframeFingerprintOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import {
   type ColumnSource,
@@ -48,6 +49,11 @@ class DataframeFingerprinter implements Fingerprinter {
   accepts(value: unknown): boolean {
     const kind = tableKind(value);
     return kind !== undefined && this.kinds.has(kind);
+  }
+
+  /** Called by build(): fails there when polars is installed but apache-arrow (needed to read it) is not. */
+  check(): void {
+    checkLibraries(this.options.libraries, { polarsFingerprints: this.kinds.has("polars-dataframe") });
   }
 
   fingerprint(value: unknown, ctx: FingerprintContext): Fingerprint {
@@ -113,9 +119,12 @@ class DataframeFingerprinter implements Fingerprinter {
       case "polars-dataframe":
       case "polars-series": {
         // Polars hands its buffers out as Arrow IPC (a native, bulk copy); apache-arrow reads them.
+        // The bytes are kept for the codec (ipc-memo.ts), which then stores them without writing again.
         const df = kind === "polars-series" ? (frame.toFrame() as AnyRecord) : frame;
         const arrow = arrowModule(this.options.libraries, "fingerprint nodejs-polars frames");
-        return arrowTableSource(arrow.tableFromIPC(df.writeIPCStream()) as AnyRecord);
+        const ipc = df.writeIPCStream() as Uint8Array;
+        rememberIpc(frame, ipc);
+        return arrowTableSource(arrow.tableFromIPC(ipc) as AnyRecord);
       }
       default:
         throw new Error(`unreachable table kind ${kind}`);

@@ -11,6 +11,7 @@ export {
 export type { DataframeLibrary } from "./fingerprinters.js";
 export { arrowIpcCodec, ARROW_IPC_CODEC_NAME } from "./codec.js";
 export type { ArrowIpcCodecOptions } from "./codec.js";
+export type { ArrowIpcCompression } from "./compression.js";
 export { dataframeCaching } from "./caching.js";
 export type { DataframeCaching, DataframeCachingOptions } from "./caching.js";
 export type { DataframeFingerprintMode, DataframeFingerprintOptions } from "./options.js";

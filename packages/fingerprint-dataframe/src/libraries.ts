@@ -68,3 +68,36 @@ export function polarsModule(libraries: DataframeLibraries, purpose: string): An
   if (given) return (given.readIPCStream ? given : given.default) as AnyRecord;
   return requireModule("nodejs-polars", purpose, false);
 }
+
+/** Finds an installed module's entry point, or throws (the default: resolved from this package). */
+export type ModuleResolver = (name: string) => string;
+
+const resolveHere: ModuleResolver = (name) => requireHere.resolve(name);
+
+function installed(name: string, resolve: ModuleResolver): boolean {
+  try {
+    resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The build-time check (Fingerprinter.check): fingerprinting nodejs-polars frames reads their Arrow
+ * IPC with apache-arrow, so a project with polars and without apache-arrow fails at `build()` with
+ * the install command, not at run time after the first node has read its data.
+ */
+export function checkLibraries(
+  libraries: DataframeLibraries,
+  wants: { readonly polarsFingerprints: boolean },
+  resolve: ModuleResolver = resolveHere,
+): void {
+  if (!wants.polarsFingerprints || libraries.arrow !== undefined) return;
+  const polars = libraries.polars !== undefined || installed("nodejs-polars", resolve);
+  if (polars && !installed("apache-arrow", resolve)) {
+    throw new ConfigurationError(
+      '@ham/fingerprint-dataframe needs "apache-arrow" to fingerprint nodejs-polars frames (it reads their Arrow IPC), but it is not installed: run `npm install apache-arrow` (or pnpm add / yarn add), or pass it as dataframeCaching({ libraries: { arrow } })',
+    );
+  }
+}

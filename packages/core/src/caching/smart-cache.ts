@@ -144,6 +144,8 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
   /** Binds the cache to a built graph: checks options and computes every code version once. */
   attach(graph: ReadonlyMap<string, GraphNode>, identity?: { modules: readonly object[]; sources?: ReadonlyMap<object, string> }): void {
     this.#behaviors = resolveBehaviors(this.#options, graph);
+    // What the configured fingerprinters and codecs need (an optional library…) fails here, not mid-run.
+    for (const part of [...(this.#options.fingerprinters ?? []), ...(this.#options.codecs ?? [])]) part.check?.();
     this.#graph = graph;
     this.#lifecycle.attach(graph.values());
     // Given the modules (and files from withModuleSource), code versions follow the helpers nodes use.
@@ -298,6 +300,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
       const result = await next();
       setNamed(run.fingerprints, node.name, uniqueFingerprint());
       this.#record(run, node, behavior === "disable" ? "disabled" : "computed", started, {
+        durationMs: ownTime(ctx, started),
         fingerprint: named(run.fingerprints, node.name) as string,
         deps: ctx.dependencyNames,
         reason: behavior === "disable" ? "behaviour disable: never read from or written to the cache" : "behaviour ignore: not cached, left out of dependents' keys",
@@ -364,6 +367,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
       setNamed(run.fingerprints, node.name, fingerprint);
       this.#record(run, node, behavior === "recompute" ? "recomputed" : "computed", started, {
         ...facts,
+        durationMs: ownTime(ctx, started),
         fingerprint,
         ...(behavior === "recompute"
           ? { reason: volatile ?? "behaviour recompute: run and overwrite" }
@@ -428,6 +432,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     setNamed(run.fingerprints, node.name, fingerprint);
     this.#record(run, node, behavior === "recompute" ? "recomputed" : "computed", started, {
       ...facts,
+      durationMs: ownTime(ctx, started),
       fingerprint,
       reason: `picked from "${parent}"; its value is stored as part of "${parent}"'s result`,
     });
@@ -459,7 +464,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     }
     if (this.#options.readOnly !== true) this.#files.save();
     if (this.#logger.enabled("info")) this.#logger.info(`[ham] ${await this.summary(records)}`);
-    this.#durations.remember(records);
+    this.#durations.remember(records, run.id, Date.now() - run.started);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -703,3 +708,8 @@ function errorText(error: unknown): string {
 }
 
 
+
+/** A computed node's duration: its function's own time (NodeExecuteContext.ownTimeMs), else wall time since `started`. */
+function ownTime(ctx: NodeExecuteContext, started: number): number {
+  return ctx.ownTimeMs?.() ?? performance.now() - started;
+}

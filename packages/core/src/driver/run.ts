@@ -160,13 +160,17 @@ function executionError(failure: NodeFailure, completed: readonly string[]): Nod
   );
 }
 
+/** Each node call's own time (see NodeExecuteContext.ownTimeMs), by the context the driver made for it. */
+const ownTimes = new WeakMap<NodeExecuteContext, number>();
+
 function nodeContext(runId: string, node: GraphNode, values: Map<string, unknown>): NodeExecuteContext {
   const dependencyNames = node.deps.filter((dep) => values.has(dep));
   let loaded: Promise<Record<string, unknown>> | undefined;
-  return {
+  const context: NodeExecuteContext = {
     runId,
     node,
     dependencyNames,
+    ownTimeMs: () => ownTimes.get(context),
     inputs() {
       loaded ??= (async () => {
         const out: Record<string, unknown> = {};
@@ -176,6 +180,7 @@ function nodeContext(runId: string, node: GraphNode, values: Map<string, unknown
       return loaded;
     },
   };
+  return context;
 }
 
 function callThroughAdapters(
@@ -197,7 +202,7 @@ function callThroughAdapters(
 async function callNode(node: GraphNode, context: NodeExecuteContext): Promise<unknown> {
   const inputs = await context.inputs();
   try {
-    return await invokeNode(node, inputs);
+    return await invokeNode(node, inputs, (ms) => ownTimes.set(context, ms));
   } catch (error) {
     throw new NodeFailure(node.name, error);
   }
@@ -214,10 +219,14 @@ async function callExecutor(executor: Executor, node: GraphNode, context: NodeEx
     finish: (returned) => finishResult(node, returned),
     runHere: () => callNode(node, context),
   };
+  const started = performance.now();
   try {
     return await executor.execute(task);
   } catch (error) {
     if (error instanceof NodeFailure || error instanceof StoreError || error instanceof ConfigurationError) throw error;
     throw new NodeFailure(node.name, error);
+  } finally {
+    // runHere measured the call itself; otherwise the hand-off is all this process saw.
+    if (!ownTimes.has(context)) ownTimes.set(context, performance.now() - started);
   }
 }

@@ -24,12 +24,32 @@ export function finishResult(node: GraphNode, returned: unknown): unknown {
   return node.transform ? node.transform(returned) : returned;
 }
 
-/** Calls the node's function with these dependency values and returns the node's value. */
-export async function invokeNode(node: GraphNode, inputs: Readonly<Record<string, unknown>>): Promise<unknown> {
+/**
+ * Calls the node's function with these dependency values and returns the node's value. `onOwnTime`
+ * receives the function's own time in ms: for a synchronous function the call itself (so nodes
+ * started together do not count each other's work); for one returning a promise, wall time from the
+ * call until the promise settles, which overlaps whatever else ran meanwhile.
+ */
+export async function invokeNode(
+  node: GraphNode,
+  inputs: Readonly<Record<string, unknown>>,
+  onOwnTime?: (ms: number) => void,
+): Promise<unknown> {
   const fn = node.fn as (...args: unknown[]) => unknown;
-  let result = fn(...callArguments(node, inputs));
-  if (result !== null && typeof (result as PromiseLike<unknown>)?.then === "function") result = await result;
-  return finishResult(node, result);
+  const args = callArguments(node, inputs);
+  const started = performance.now();
+  let result = fn(...args);
+  if (result !== null && typeof (result as PromiseLike<unknown>)?.then === "function") {
+    try {
+      result = await result;
+    } finally {
+      onOwnTime?.(performance.now() - started);
+    }
+    return finishResult(node, result);
+  }
+  const value = finishResult(node, result);
+  onOwnTime?.(performance.now() - started);
+  return value;
 }
 
 /**

@@ -11,17 +11,20 @@ const HISTORY_RUNS = 50;
  * is already in the run history (NodeRunRecord.durationMs of the run that computed it, found by the
  * same context key), so nothing new is stored: durations seen in this process are remembered, and the
  * history is read at most once per open for keys computed by earlier processes.
+ *
+ * Async nodes' durations overlap (each is call-to-settle wall time), so the hits computed by one run
+ * are credited at most that run's wall time: the estimate never exceeds what the runs it replaces took.
  */
 export class ComputeDurations {
-  readonly #byContextKey = new Map<string, number>();
+  readonly #byContextKey = new Map<string, { ms: number; runId: string }>();
+  readonly #runWallMs = new Map<string, number>();
   #historyRead = false;
 
-  /** Notes what computed nodes took (call after every run). */
-  remember(records: readonly NodeRunRecord[]): void {
+  /** Notes what computed nodes took in run `runId`, which took `wallMs` (call after every run). */
+  remember(records: readonly NodeRunRecord[], runId: string, wallMs: number): void {
+    this.#runWallMs.set(runId, wallMs);
     for (const record of records) {
-      if ((record.outcome === "computed" || record.outcome === "recomputed") && record.contextKey !== undefined) {
-        this.#byContextKey.set(record.contextKey, record.durationMs);
-      }
+      if (isComputation(record)) this.#byContextKey.set(record.contextKey, { ms: record.durationMs, runId });
     }
   }
 
@@ -37,10 +40,11 @@ export class ComputeDurations {
       this.#historyRead = true;
       try {
         for (const run of await readRuns(repository, { limit: HISTORY_RUNS })) {
+          if (!this.#runWallMs.has(run.runId)) this.#runWallMs.set(run.runId, run.durationMs);
           for (const record of run.nodes) {
             // Newest first: keep the most recent computation of a key.
-            if ((record.outcome === "computed" || record.outcome === "recomputed") && record.contextKey !== undefined && !this.#byContextKey.has(record.contextKey)) {
-              this.#byContextKey.set(record.contextKey, record.durationMs);
+            if (isComputation(record) && !this.#byContextKey.has(record.contextKey)) {
+              this.#byContextKey.set(record.contextKey, { ms: record.durationMs, runId: run.runId });
             }
           }
         }
@@ -48,15 +52,21 @@ export class ComputeDurations {
         // The summary is informational: a history that cannot be read leaves the saving unknown.
       }
     }
-    let ms = 0;
+    const byRun = new Map<string, number>();
     let unknown = 0;
     for (const hit of hits) {
       const took = this.#byContextKey.get(hit.contextKey as string);
       if (took === undefined) unknown++;
-      else ms += took;
+      else byRun.set(took.runId, (byRun.get(took.runId) ?? 0) + took.ms);
     }
+    let ms = 0;
+    for (const [runId, sum] of byRun) ms += Math.min(sum, this.#runWallMs.get(runId) ?? sum);
     return { ms, unknown };
   }
+}
+
+function isComputation(record: NodeRunRecord): record is NodeRunRecord & { contextKey: string } {
+  return (record.outcome === "computed" || record.outcome === "recomputed") && record.contextKey !== undefined;
 }
 
 /** "6 nodes: 5 from cache, 1 computed" plus " · saved ~1.2s" when hits saved 10 ms or more. */

@@ -1,0 +1,165 @@
+// Benchmark: caching cost of real table pipelines (a ≥1M-row polars one and examples/dataframe-pipeline) against the issue-21 goals.
+// Run: node --expose-gc --import tsx --conditions=@ham/source bench/pipeline.bench.ts [rows] [compression,…]
+// Prints one JSON object: per pipeline and compression, the goal figures (see docs/dataframes.md).
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Builder, type Codec } from "@ham/core";
+import * as arrow from "apache-arrow";
+import pl from "nodejs-polars";
+import * as example from "../../../examples/dataframe-pipeline/src/dataflow.js";
+import { type ArrowIpcCompression, dataframeCaching } from "../src/index.js";
+import * as flightsPipeline from "./flights-pipeline.js";
+
+type AnyRecord = Record<string, any>;
+type Modules = Record<string, unknown>;
+
+const ROWS = Number(process.argv[2] ?? 1_000_000);
+const COMPRESSIONS = (process.argv[3] ?? "none,zlib-1").split(",") as ArrowIpcCompression[];
+/** `--leaf <pipeline index> <cache path> <compression>`: the child that times a leaf-change re-run in a fresh process. */
+const LEAF = process.argv[4] === "--leaf" ? { index: Number(process.argv[5]), path: process.argv[6] as string } : undefined;
+
+/** Every Arrow IPC serialisation: polars' native writer and apache-arrow's tableToIPC. */
+const serialisations = { n: 0 };
+const polarsNative = Object.getPrototypeOf((pl.DataFrame({ a: [1] }) as AnyRecord)._df) as AnyRecord;
+const writeIpcStream = polarsNative.writeIpcStream as (...args: unknown[]) => unknown;
+polarsNative.writeIpcStream = function (this: unknown, ...args: unknown[]) {
+  serialisations.n++;
+  return writeIpcStream.apply(this, args);
+};
+const countingArrow = { ...arrow, tableToIPC: (...args: Parameters<typeof arrow.tableToIPC>) => (serialisations.n++, arrow.tableToIPC(...args)) };
+
+function folderBytes(path: string): number {
+  let total = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true })) {
+    const full = join(path, entry.name);
+    total += entry.isDirectory() ? folderBytes(full) : statSync(full).size;
+  }
+  return total;
+}
+
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+async function timedMs<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  gc();
+  const start = performance.now();
+  const value = await fn();
+  return [performance.now() - start, value];
+}
+
+/** "saved ~1.2s" / "saved ~850ms" → ms. */
+function savedMs(summary: string): number {
+  const match = /saved [~≥] ?([\d.]+)(ms|s)$/.exec(summary);
+  return match ? Number(match[1]) * (match[2] === "s" ? 1000 : 1) : 0;
+}
+
+interface Pipeline {
+  readonly name: string;
+  readonly modules: Modules;
+  readonly outputs: readonly string[];
+  readonly inputs: Record<string, unknown>;
+  /** The same modules with one leaf node's code changed (each variant differently). */
+  readonly changed: (variant: 1 | 2) => Modules;
+}
+
+async function measure(pipeline: Pipeline, compression: ArrowIpcCompression) {
+  const { modules, outputs, inputs } = pipeline;
+  const plain = await new Builder().withModules(modules).withProgress(false).build();
+  await plain.execute(outputs, { inputs }); // warm-up: JIT, library loading
+  const [uncachedMs] = await timedMs(() => plain.execute(outputs, { inputs }));
+
+  const path = mkdtempSync(join(tmpdir(), "ham-df-bench-"));
+  try {
+    let encodes = 0;
+    const caching = dataframeCaching({ compression, libraries: { arrow: countingArrow, polars: pl } });
+    const codec = caching.codecs[0] as Codec;
+    const counted: Codec = { ...codec, name: codec.name, accepts: (v) => codec.accepts(v), decode: (b) => codec.decode(b), encode: (v) => (encodes++, codec.encode(v)) };
+    const build = (mods: Modules) =>
+      new Builder().withModules(mods).withCache({ path, fingerprinters: caching.fingerprinters, codecs: [counted] }).withProgress(false).build();
+    const cold = await build(modules);
+    serialisations.n = 0;
+    const [coldMs] = await timedMs(() => cold.execute(outputs, { inputs }));
+    const ipcPerResult = encodes === 0 ? 0 : serialisations.n / encodes;
+    const coldRunMs = coldMs;
+    const warm = await build(modules);
+    const [warmMs] = await timedMs(() => warm.execute(outputs, { inputs }));
+    const saved = savedMs(await warm.cache.summary());
+    // A new process, as a user's next run is: table libraries are loaded again, by what the run meets.
+    const child = JSON.parse(
+      execFileSync(process.execPath, [...process.execArgv, process.argv[1] as string, String(ROWS), compression, "--leaf", String(pipelines.indexOf(pipeline)), path], {
+        encoding: "utf8",
+      }),
+    ) as { ms: number; recomputed: string[] };
+    const changed = await build(pipeline.changed(1));
+    const [leafMs] = await timedMs(() => changed.execute(outputs, { inputs }));
+    const recomputed = Object.values(changed.cache.lastRun).filter((r) => r.outcome === "computed").map((r) => r.node);
+    return {
+      pipeline: pipeline.name,
+      compression,
+      uncached_execute_ms: Math.round(uncachedMs),
+      cold_execute_ms: Math.round(coldMs),
+      cold_over_uncached: Number((coldMs / uncachedMs).toFixed(2)),
+      ipc_serialisations_per_table_result: Number(ipcPerResult.toFixed(2)),
+      table_results_stored: encodes,
+      warm_execute_ms: Math.round(warmMs),
+      leaf_change_execute_ms: Math.round(leafMs),
+      leaf_change_new_process_execute_ms: Math.round(child.ms),
+      leaf_change_recomputed: recomputed,
+      saved_ms: saved,
+      saved_over_cold_wall: Number((saved / coldRunMs).toFixed(2)),
+      cache_bytes: folderBytes(path),
+    };
+  } finally {
+    rmSync(path, { recursive: true, force: true });
+  }
+}
+
+const pipelines: Pipeline[] = [
+  {
+    name: `polars flights (${ROWS} rows)`,
+    modules: flightsPipeline,
+    outputs: flightsPipeline.OUTPUTS,
+    inputs: { rows: ROWS },
+    changed: (variant) => ({
+      ...flightsPipeline,
+      topRoutes:
+        variant === 1
+          ? (byRoute: pl.DataFrame) => byRoute.sort("mean_delay", true).head(25)
+          : (byRoute: pl.DataFrame) => byRoute.sort("mean_delay", true).head(30),
+    }),
+  },
+  {
+    name: `examples/dataframe-pipeline (${ROWS} rows)`,
+    modules: example,
+    outputs: ["revenue", "byRegion"],
+    inputs: { rows: ROWS },
+    changed: (variant) => ({
+      ...example,
+      revenue:
+        variant === 1
+          ? (byRegion: arrow.Table) => Math.round((byRegion.getChild("revenue")!.toArray() as Float64Array).reduce((a, b) => a + b, 0))
+          : (byRegion: arrow.Table) => Math.floor((byRegion.getChild("revenue")!.toArray() as Float64Array).reduce((a, b) => a + b, 0)),
+    }),
+  },
+];
+
+if (LEAF) {
+  const pipeline = pipelines[LEAF.index] as Pipeline;
+  const caching = dataframeCaching({ compression: COMPRESSIONS[0] as ArrowIpcCompression });
+  const dr = await new Builder().withModules(pipeline.changed(2)).withCache({ path: LEAF.path, ...caching }).withProgress(false).build();
+  const [ms] = await timedMs(() => dr.execute(pipeline.outputs, { inputs: pipeline.inputs }));
+  const recomputed = Object.values(dr.cache.lastRun).filter((r) => r.outcome === "computed").map((r) => r.node);
+  console.log(JSON.stringify({ ms, recomputed }));
+  process.exit(0);
+}
+
+const results = [];
+for (const pipeline of pipelines) {
+  const rows = [];
+  for (const compression of COMPRESSIONS) rows.push(await measure(pipeline, compression));
+  const none = rows.find((r) => r.compression === "none");
+  for (const row of rows) results.push({ ...row, cache_vs_uncompressed: none ? Number((row.cache_bytes / none.cache_bytes).toFixed(2)) : undefined });
+}
+const load = (await import("node:os")).loadavg().map((x) => x.toFixed(1));
+console.log(JSON.stringify({ node: process.version, loadavg: load, rows: ROWS, results }, null, 2));
