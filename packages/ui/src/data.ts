@@ -13,6 +13,8 @@ import {
   collectGarbage,
   compareNodeRecords,
   explainRun,
+  readRun,
+  readRuns,
   storelessNodesOf,
   summarizeRun,
 } from "@ham/core";
@@ -68,8 +70,8 @@ export class UiData {
   }
 
   async runs(): Promise<RunListItem[]> {
-    const runs = this.#repo.listRuns ? await this.#repo.listRuns({ limit: RUNS_SHOWN }) : [];
-    for (const run of [...runs].reverse()) this.#durations.remember(run.nodes);
+    const runs = await readRuns(this.#repo, { limit: RUNS_SHOWN });
+    for (const run of [...runs].reverse()) this.#durations.remember(run.nodes, run.runId, run.durationMs);
     return Promise.all(runs.map(async (run) => this.#listItem(run)));
   }
 
@@ -176,7 +178,7 @@ export class UiData {
   }
 
   async #getRun(runId: string): Promise<RunRecord> {
-    const run = this.#repo.getRun ? await this.#repo.getRun(runId) : undefined;
+    const run = await readRun(this.#repo, runId);
     if (!run) throw new NotFound(`no run "${runId}" in the history of ${this.#options.source}`);
     return run;
   }
