@@ -526,7 +526,7 @@ export class Encoder implements FingerprintContext {
     // (A typed array's own keys are its indices: its extra properties are not looked for.)
     if (builtin !== undefined && builtin !== Builtin.Error && (builtin !== Builtin.Bytes || !types.isTypedArray(value))) {
       const extra = builtinOwnKey(value);
-      if (extra !== undefined) throw this.extraProperty(`a ${constructorName(proto)}`, extra);
+      if (extra !== undefined) throw this.extraProperty(withArticle(constructorName(proto)), extra);
     }
     switch (builtin) {
       case Builtin.Bytes:
@@ -644,7 +644,7 @@ export class Encoder implements FingerprintContext {
     const total = view.buffer.byteLength;
     if (byteOffset !== 0 || byteLength !== total) {
       throw this.unfingerprintable(
-        `a ${constructorName(Object.getPrototypeOf(view)) || "view"} viewing bytes ${byteOffset}–${byteOffset + byteLength} of a ${total}-byte ArrayBuffer (pass a copy, x.slice(), to fingerprint its bytes)`,
+        `${withArticle(constructorName(Object.getPrototypeOf(view)) || "view")} viewing bytes ${byteOffset}–${byteOffset + byteLength} of a ${total}-byte ArrayBuffer (pass a copy, x.slice(), to fingerprint its bytes)`,
       );
     }
   }
@@ -839,6 +839,11 @@ function isForeignIntrinsic(proto: unknown, name: "Object" | "Array"): boolean {
   if (proto === null || typeof proto !== "object" || constructorName(proto) !== name) return false;
   const parent: unknown = Object.getPrototypeOf(proto);
   return name === "Object" ? parent === null : parent !== null && Object.getPrototypeOf(parent) === null && constructorName(parent) === "Object";
+}
+
+/** "a Map", "an ArrayBuffer", "a Uint8Array" (U as in "you"). */
+function withArticle(name: string): string {
+  return `${/^[AEIO]/.test(name) ? "an" : "a"} ${name}`;
 }
 
 function constructorName(proto: unknown): string {
