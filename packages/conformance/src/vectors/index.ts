@@ -1,7 +1,8 @@
 // Golden vectors of ham's default fingerprinter, spec v2 (docs/fingerprint-spec.md): values built
 // in code (most cannot be JSON) with the fingerprint every implementation must give them, values
 // that must get a unique fingerprint every time, and a checker that also rebuilds each value in
-// other constructions and at other buffer offsets.
+// other constructions and at other buffer offsets (the same fingerprint for a Buffer, a unique one
+// for any other view of part of a larger ArrayBuffer).
 // Standalone on purpose (no @ham/core import), so @ham/core's own tests can run these vectors.
 
 /** One golden vector: a value and the fingerprint spec v2 gives it. */
@@ -185,7 +186,7 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
   { name: "URL", make: () => new URL("https://example.com/a?b=1#c"), fingerprint: "aDvFaqg_g_K96yANzW2ttA" },
   { name: "URLSearchParams", make: () => new URLSearchParams("a=1&b=2"), fingerprint: "pkGf50BWxzedgNTUtjPRZA" },
 
-  // Bytes: hashed in bulk; element type and class matter; the view's offset does not.
+  // Bytes: hashed in bulk; element type and class matter; a Buffer's offset (in Node's pool) does not.
   { name: "empty Uint8Array", make: () => new Uint8Array(0), fingerprint: "C4yviNCb-NKKHGwVyUxXXQ" },
   { name: "Uint8Array [1, 2, 3]", make: () => new Uint8Array([1, 2, 3]), fingerprint: "uF6ZrnrAQts8wGQICAs3_A" },
   { name: "Buffer [1, 2, 3] (differs from Uint8Array)", make: () => Buffer.from([1, 2, 3]), fingerprint: "hZjiN64D-zgknF9Unq2Idg" },
@@ -241,6 +242,11 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
     },
     fingerprint: "P37PkJSM2Ehjy3YPJywm3w",
   },
+  // Integrity: a non-extensible, sealed or frozen object differs from an extensible copy.
+  { name: "frozen object { a: 1 }", make: () => Object.freeze({ a: 1 }), fingerprint: "e5Fc_LD8jH3Dl3gqLwZtXA" },
+  { name: "sealed object { a: 1 }", make: () => Object.seal({ a: 1 }), fingerprint: "DPAk9nkWu90G688716Cv7g" },
+  { name: "non-extensible object { a: 1 }", make: () => Object.preventExtensions({ a: 1 }), fingerprint: "eHrrQPVK8_P7OjZM5ADDHQ" },
+  { name: "frozen array [1] in an object", make: () => ({ list: Object.freeze([1]) }), fingerprint: "siBRceBKH3v2CmirQ2bKDg" },
   { name: "two equal copies", make: () => ({ x: { v: [1, 2] }, y: { v: [1, 2] } }), fingerprint: "U6L3EkNqEH7tZSikFeLkZg" },
   { name: "the same Date twice", make: () => { const date = new Date(0); return [date, date]; }, fingerprint: "iPtgA35E-_hQsIOfyLccJw" },
   { name: "diamond of shared references 40 levels deep", make: () => diamond(40), fingerprint: "4IhrnSTruS44s-zKCXWkSw" },
@@ -254,6 +260,11 @@ export const uniqueFingerprintVectors: readonly UniqueFingerprintVector[] = [
   { name: "object with a symbol-keyed property", make: () => ({ a: 1, [Symbol.for("tag")]: 1 }) },
   { name: "object with a non-enumerable property", make: () => Object.defineProperty({ a: 1 }, "hidden", { value: 1 }) },
   { name: "a function", make: () => () => 1 },
+  { name: "Float64Array viewing part of a larger ArrayBuffer", make: () => new Float64Array(4).subarray(1, 3) },
+  { name: "boxed Number with an own property", make: () => Object.assign(new Number(1), { unit: "kg" }) },
+  { name: "boxed String with an own property", make: () => Object.assign(new String("ab"), { unit: "kg" }) },
+  { name: "ArrayBuffer with an own property", make: () => Object.assign(new ArrayBuffer(2), { unit: "kg" }) },
+  { name: "small array with a non-enumerable property", make: () => Object.defineProperty([1, 2], "unit", { value: "kg" }) },
   { name: "a Promise nested in an object", make: () => ({ pending: Promise.resolve(1) }) },
 ];
 
@@ -261,12 +272,16 @@ const VIEW_OFFSETS = [8, 24, 64];
 
 /**
  * Checks `fingerprint` (e.g. `(value) => fingerprintValue(value)` from @ham/core) against every
- * vector, every variant, every typed array / DataView / Buffer rebuilt at other byte offsets, and
- * that every unique vector gets a different fingerprint each time. Returns the mismatches (empty
- * when all agree).
+ * vector, every variant, every Buffer rebuilt at other byte offsets, and that every unique vector
+ * and every other typed array / DataView rebuilt at an offset into a larger ArrayBuffer gets a
+ * different fingerprint each time. Returns the mismatches (empty when all agree).
  */
 export function checkFingerprintVectors(fingerprint: (value: unknown) => string): FingerprintVectorMismatch[] {
   const mismatches: FingerprintVectorMismatch[] = [];
+  const checkUnique = (name: string, construction: string, make: () => unknown): void => {
+    const first = fingerprint(make());
+    if (fingerprint(make()) === first) mismatches.push({ name, construction, expected: "a unique fingerprint each time", actual: first });
+  };
   const check = (vector: FingerprintVector, construction: string, value: unknown): void => {
     const actual = fingerprint(value);
     if (actual !== vector.fingerprint) {
@@ -280,15 +295,13 @@ export function checkFingerprintVectors(fingerprint: (value: unknown) => string)
     if (ArrayBuffer.isView(value)) {
       const elementSize = (value as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
       const offsets = elementSize === 1 ? [1, 3, ...VIEW_OFFSETS] : VIEW_OFFSETS;
-      for (const offset of offsets) check(vector, `view at byte offset ${offset}`, viewAtOffset(value, offset));
+      for (const offset of offsets) {
+        const construction = `view at byte offset ${offset}`;
+        if (typeof Buffer !== "undefined" && Buffer.isBuffer(value)) check(vector, construction, viewAtOffset(value, offset));
+        else checkUnique(vector.name, construction, () => viewAtOffset(value, offset));
+      }
     }
   }
-  for (const vector of uniqueFingerprintVectors) {
-    const first = fingerprint(vector.make());
-    const second = fingerprint(vector.make());
-    if (first === second) {
-      mismatches.push({ name: vector.name, construction: "fingerprinted twice", expected: "a unique fingerprint each time", actual: first });
-    }
-  }
+  for (const vector of uniqueFingerprintVectors) checkUnique(vector.name, "fingerprinted twice", vector.make);
   return mismatches;
 }

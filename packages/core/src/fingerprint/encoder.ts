@@ -52,6 +52,7 @@ const TAG_CANONICAL = 0x4b; // K
 const TAG_BACKREF = 0x72; // r: an object met before in this fingerprint (by its number)
 const TAG_OUTER_BACKREF = 0x5e; // ^: an enclosing object outside a nested ctx.fingerprint (levels up)
 const TAG_CUSTOM = 0x58; // X
+const TAG_INTEGRITY = 0x7a; // z: + 1 non-extensible, 2 sealed, 3 frozen; then the object itself
 
 /** Element kinds of byte payloads (tag B). 0 is a view type this spec version does not know. */
 const BYTE_KINDS: Readonly<Record<string, number>> = {
@@ -408,6 +409,8 @@ export class Encoder implements FingerprintContext {
     }
     seen.set(value, seen.size);
     if (!vouched && this.customs.length !== 0 && this.tryCustom(value)) return;
+    // Frozen and sealed objects are non-extensible too: one cheap check for the common case.
+    if (!Object.isExtensible(value)) this.writeIntegrity(value);
     const proto: unknown = Object.getPrototypeOf(value);
     if (proto === Object.prototype) {
       this.writeTag(TAG_OBJECT);
@@ -520,13 +523,15 @@ export class Encoder implements FingerprintContext {
 
   private encodeOther(value: object, proto: object, vouched: boolean): void {
     const builtin = BUILTINS.get(proto);
-    if (builtin !== undefined && builtin !== Builtin.Bytes && builtin !== Builtin.Boxed && builtin !== Builtin.Error) {
+    // (A typed array's own keys are its indices: its extra properties are not looked for.)
+    if (builtin !== undefined && builtin !== Builtin.Error && (builtin !== Builtin.Bytes || !types.isTypedArray(value))) {
       const extra = builtinOwnKey(value);
-      if (extra !== undefined) throw this.extraProperty(`a ${constructorName(proto)}`, extra);
+      if (extra !== undefined) throw this.extraProperty(withArticle(constructorName(proto)), extra);
     }
     switch (builtin) {
       case Builtin.Bytes:
         if (ArrayBuffer.isView(value)) {
+          if (proto !== Buffer.prototype) this.checkOwnsBuffer(value);
           this.encodeBytes(value, value.byteLength, new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
           return;
         }
@@ -620,6 +625,28 @@ export class Encoder implements FingerprintContext {
     this.pathKeys[depth] = "<ham.fingerprint>";
     this.encodeValue(method.call(value) as unknown, false);
     this.ancestors.pop();
+  }
+
+  /** `z` + the integrity level of a non-extensible object (written before the object). */
+  private writeIntegrity(value: object): void {
+    this.ensure(2);
+    this.buf[this.pos++] = TAG_INTEGRITY;
+    this.buf[this.pos++] = Object.isFrozen(value) ? 3 : Object.isSealed(value) ? 2 : 1;
+  }
+
+  /**
+   * A view of part of a larger ArrayBuffer shows the rest through `.buffer`, which its bytes do not
+   * tell: unfingerprintable, as the codec refuses it too. A Buffer is its bytes (Node's pool is not
+   * part of it).
+   */
+  private checkOwnsBuffer(view: ArrayBufferView): void {
+    const { byteOffset, byteLength } = view;
+    const total = view.buffer.byteLength;
+    if (byteOffset !== 0 || byteLength !== total) {
+      throw this.unfingerprintable(
+        `${withArticle(constructorName(Object.getPrototypeOf(view)) || "view")} viewing bytes ${byteOffset}–${byteOffset + byteLength} of a ${total}-byte ArrayBuffer (pass a copy, x.slice(), to fingerprint its bytes)`,
+      );
+    }
   }
 
   private writeCanonical(type: string, text: string): void {
@@ -812,6 +839,11 @@ function isForeignIntrinsic(proto: unknown, name: "Object" | "Array"): boolean {
   if (proto === null || typeof proto !== "object" || constructorName(proto) !== name) return false;
   const parent: unknown = Object.getPrototypeOf(proto);
   return name === "Object" ? parent === null : parent !== null && Object.getPrototypeOf(parent) === null && constructorName(parent) === "Object";
+}
+
+/** "a Map", "an ArrayBuffer", "a Uint8Array" (U as in "you"). */
+function withArticle(name: string): string {
+  return `${/^[AEIO]/.test(name) ? "an" : "a"} ${name}`;
 }
 
 function constructorName(proto: unknown): string {

@@ -303,6 +303,16 @@ describe("other observable differences", () => {
       [Object.assign(new Map([["a", 1]]), { meta: 1 }), 'a Map with an own property "meta"'],
       [Object.assign(new Set([1]), { [Symbol.for("tag")]: 1 }), "a Set with an own property [Symbol(tag)]"],
       [Object.assign(new Date(0), { tz: "UTC" }), 'a Date with an own property "tz"'],
+      [Object.defineProperty([1, 2], "unit", { value: "kg" }), 'an array with a non-enumerable own property "unit"'],
+      [Object.defineProperty(Array.from({ length: 40 }, () => 0), "unit", { value: "kg" }), 'an array with a non-enumerable own property "unit"'],
+      [Object.assign(new Number(1), { unit: "kg" }), 'a Number with an own property "unit"'],
+      [Object.assign(new String("ab"), { unit: "kg" }), 'a String with an own property "unit"'],
+      [Object.assign(Object(1n) as object, { [Symbol.for("tag")]: 1 }), "a BigInt with an own property [Symbol(tag)]"],
+      [Object.assign(new Boolean(true), { unit: "kg" }), 'a Boolean with an own property "unit"'],
+      [Object.assign(new ArrayBuffer(2), { unit: "kg" }), 'an ArrayBuffer with an own property "unit"'],
+      [Object.assign(new DataView(new ArrayBuffer(2)), { unit: "kg" }), 'a DataView with an own property "unit"'],
+      [new Float64Array(4).subarray(1, 3), "a Float64Array viewing bytes 8–24 of a 32-byte ArrayBuffer"],
+      [new Uint8Array(new ArrayBuffer(8), 0, 4), "a Uint8Array viewing bytes 0–4 of a 8-byte ArrayBuffer"],
     ];
     for (const [value, expected] of cases) {
       const { fp: first, warnings } = fingerprintWithWarnings({ nested: value });
@@ -310,5 +320,38 @@ describe("other observable differences", () => {
       expect(warnings[0]).toContain(expected);
       expect(warnings[0]).toContain("$.nested");
     }
+  });
+
+  it("a boxed String, a Buffer in Node's pool and a small array without extras keep real fingerprints", () => {
+    for (const value of [new String("ab"), Buffer.from("pooled"), [1, "a", [2]], Object.assign([1, 2], { unit: "kg" })]) {
+      const { fp: first, warnings } = fingerprintWithWarnings(value);
+      expect(isUniqueFingerprint(first)).toBe(false);
+      expect(warnings).toEqual([]);
+    }
+  });
+
+  it("frozen, sealed and non-extensible objects differ from extensible copies and from each other", () => {
+    const kinds = (make: () => object): string[] => [
+      fp(make()),
+      fp(Object.preventExtensions(make())),
+      fp(Object.seal(make())),
+      fp(Object.freeze(make())),
+    ];
+    for (const make of [() => ({ a: 1 }), () => [1, 2], () => Object.assign(Object.create(null) as object, { a: 1 })]) {
+      const all = kinds(make);
+      expect(new Set(all).size, String(make)).toBe(4);
+      expect(kinds(make), String(make)).toEqual(all);
+    }
+    // Without own properties, a non-extensible object is already sealed and frozen (JavaScript says so too).
+    for (const make of [() => new Map([[1, 2]]), () => new Date(0), () => new Uint8Array(0), () => ({})]) {
+      const [extensible, ...rest] = kinds(make);
+      expect(new Set(rest).size, String(make)).toBe(1);
+      expect(rest[0], String(make)).not.toBe(extensible);
+      expect(Object.isFrozen(Object.preventExtensions(make()))).toBe(true);
+    }
+    // Nested, and also on an object met again (its level is written where it is first met).
+    const shared = Object.freeze({ s: 1 });
+    expect(fp({ x: shared, y: shared })).not.toBe(fp({ x: { s: 1 }, y: { s: 1 } }));
+    expect(fp({ x: Object.freeze({ s: 1 }) })).not.toBe(fp({ x: { s: 1 } }));
   });
 });

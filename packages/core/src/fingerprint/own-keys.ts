@@ -31,21 +31,24 @@ function firstHidden(value: object, keys: readonly (string | symbol)[]): HiddenK
 }
 
 /**
- * The first own property of a Map, Set, Date, RegExp (besides its `lastIndex`), URL or
- * URLSearchParams, which normally have none: the codec cannot keep one, so it makes the value
- * unfingerprintable. Undefined when there is none.
+ * The first own property of a Map, Set, Date, RegExp (besides its `lastIndex`), URL,
+ * URLSearchParams, boxed primitive (besides a String object's characters and `length`), ArrayBuffer
+ * or DataView, which normally have none: it makes the value unfingerprintable. Undefined when there
+ * is none.
  */
 export function builtinOwnKey(value: object): HiddenKey | undefined {
   const keys = Reflect.ownKeys(value);
+  const characters = types.isStringObject(value) ? (value as unknown as string).length : -1;
   for (const key of keys) {
     if (key === "lastIndex" && value instanceof RegExp) continue;
+    if (characters !== -1 && typeof key === "string" && (key === "length" || (isArrayIndex(key) && Number(key) < characters))) continue;
     return { key, symbol: typeof key === "symbol" };
   }
   return undefined;
 }
 
-// Up to this length, Object.keys (one string per index) is cheaper than util.inspect.
-const SMALL_ARRAY = 64;
+// Up to this length, Reflect.ownKeys (one string per index) is cheaper than util.inspect.
+const SMALL_ARRAY = 32;
 // util.inspect lists an array's non-index own properties without touching its elements (Node's
 // getOwnNonIndexProperties). Only its output for an array with none is relied on, compared
 // exactly: any other output (extra properties, a future format) takes the exact slow path.
@@ -65,19 +68,13 @@ const INSPECT_OPTIONS = {
 /**
  * The extra (non-index) enumerable string-keyed own properties of a plain array, in their own order
  * (usually none). `holes` is how many indices below `length` are missing. Returns a HiddenKey
- * instead when the array has a symbol-keyed or (above SMALL_ARRAY items) a non-enumerable own
- * property other than `length`. Non-enumerable string-keyed properties of small arrays are not
- * looked for: Reflect.ownKeys costs three times Object.keys on every small array, for a property
- * only Object.defineProperty makes.
+ * instead when the array has a symbol-keyed or non-enumerable own property other than `length`.
  */
 export function arrayExtraKeys(array: unknown[], length: number, holes: number): readonly string[] | HiddenKey {
   if (length <= SMALL_ARRAY) {
-    // Enumerable own keys: the present indices, then any extras.
-    const keys = Object.keys(array);
-    const symbols = Object.getOwnPropertySymbols(array);
-    if (symbols.length !== 0) return { key: symbols[0]!, symbol: true };
-    if (keys.length === length - holes) return NO_KEYS;
-    return extrasOf(array, keys);
+    // Every own key: the present indices and `length`, then any extras (exact, non-enumerable too).
+    const keys = Reflect.ownKeys(array);
+    return keys.length === length - holes + 1 ? NO_KEYS : extrasOf(array, keys);
   }
   if (!types.isProxy(array) && inspect(array, INSPECT_OPTIONS) === `[ ... ${length} more items, [length]: ${length} ]`) {
     return NO_KEYS;

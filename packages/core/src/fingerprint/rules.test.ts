@@ -2,6 +2,7 @@
 import { EventEmitter } from "node:events";
 import { Readable } from "node:stream";
 import { beforeAll, describe, expect, it } from "vitest";
+import { isUniqueFingerprint } from "../caching/unique.js";
 import { FINGERPRINT_METHOD, fingerprintValue, hashingReady } from "./index.js";
 
 const fp = (value: unknown): string => fingerprintValue(value, { warn: () => {} });
@@ -228,12 +229,28 @@ describe("default fingerprint: dates, regexps, boxed values, errors, classes", (
 });
 
 describe("default fingerprint: bytes", () => {
-  it("hashes a view at an offset like a fresh copy", () => {
+  it("refuses a view of part of a larger ArrayBuffer (its .buffer shows the rest), naming it", () => {
     const data = Float64Array.from([1.5, 2.5, -3]);
     const backing = new Float64Array(10).fill(9);
     backing.set(data, 4);
-    expect(fp(backing.subarray(4, 7))).toBe(fp(data));
-    expect(fp(new DataView(new Uint8Array([9, 1, 2, 3, 9]).buffer, 1, 3))).toBe(fp(new DataView(new Uint8Array([1, 2, 3]).buffer)));
+    const warnings: string[] = [];
+    const log = { warn: (message: string) => void warnings.push(message) };
+    for (const view of [backing.subarray(4, 7), new DataView(new Uint8Array([9, 1, 2, 3, 9]).buffer, 1, 3), new Float64Array(backing.buffer, 0, 3)]) {
+      const first = fingerprintValue({ view }, log);
+      expect(isUniqueFingerprint(first)).toBe(true);
+      expect(fingerprintValue({ view }, log)).not.toBe(first);
+    }
+    expect(warnings[0]).toMatch(/Float64Array viewing bytes 32–56 of a 80-byte ArrayBuffer \(pass a copy, x\.slice\(\), to fingerprint its bytes\) at \$\.view/);
+    expect(warnings.join("\n")).toMatch(/DataView viewing bytes 1–4 of a 5-byte ArrayBuffer/);
+    expect(fp(backing.subarray(4, 7).slice())).toBe(fp(data));
+  });
+
+  it("hashes a Buffer by its bytes, wherever it sits in its ArrayBuffer (Node's pool)", () => {
+    const pooled = Buffer.from("hello");
+    expect(pooled.byteOffset !== 0 || pooled.buffer.byteLength !== 5).toBe(true);
+    const backing = new Uint8Array([9, 104, 101, 108, 108, 111, 9]);
+    expect(fp(Buffer.from(backing.buffer, 1, 5))).toBe(fp(pooled));
+    expect(fp(Buffer.from(new Uint8Array([104, 101, 108, 108, 111]).buffer))).toBe(fp(pooled));
   });
 
   it("lets the element type matter for the same bytes", () => {

@@ -4,6 +4,7 @@
 import murmur from "murmurhash3js-revisited";
 import xxhash from "xxhash-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { isUniqueFingerprint } from "../caching/unique.js";
 import {
   FINGERPRINT_VECTORS_SPEC_VERSION,
   checkFingerprintVectors,
@@ -69,13 +70,15 @@ describe("golden vectors (spec v2)", () => {
     expect(checkFingerprintVectors((value) => registry.fingerprint(value))).toEqual([]);
   });
 
-  it("typed-array views at many offsets of one shared buffer give the vector's fingerprint", () => {
+  it("views at many offsets of a larger buffer: a Buffer gives the vector's fingerprint, any other view a unique one", () => {
     for (const vector of fingerprintVectors) {
       const value = vector.make();
       if (!ArrayBuffer.isView(value)) continue;
       const size = (value as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
       for (let offset = 0; offset <= 8 * size; offset += size) {
-        expect(fingerprintValue(viewAtOffset(value, offset)), `${vector.name} at ${offset}`).toBe(vector.fingerprint);
+        const view = viewAtOffset(value, offset);
+        if (Buffer.isBuffer(value)) expect(fingerprintValue(view), `${vector.name} at ${offset}`).toBe(vector.fingerprint);
+        else expect(isUniqueFingerprint(fingerprintValue(view, quiet)), `${vector.name} at ${offset}`).toBe(true);
       }
     }
   });
@@ -129,6 +132,15 @@ describe("the byte encoding in docs/fingerprint-spec.md", () => {
     expect(fingerprintValue(Object.assign(Object.create(null) as object, { a: null }))).toBe(
       specHash([ascii("o"), ...u32(1), ...str("a"), ascii("N")]),
     );
+  });
+
+  it("encodes a non-extensible object as z + level (1 non-extensible, 2 sealed, 3 frozen) before the object", () => {
+    const body = [ascii("O"), ...u32(1), ...str("a"), ascii("d"), ...f64(1)];
+    expect(fingerprintValue(Object.preventExtensions({ a: 1 }))).toBe(specHash([ascii("z"), 1, ...body]));
+    expect(fingerprintValue(Object.seal({ a: 1 }))).toBe(specHash([ascii("z"), 2, ...body]));
+    expect(fingerprintValue(Object.freeze({ a: 1 }))).toBe(specHash([ascii("z"), 3, ...body]));
+    expect(fingerprintValue({ a: 1 })).toBe(specHash(body));
+    expect(fingerprintValue(Object.freeze([true]))).toBe(specHash([ascii("z"), 3, ascii("A"), ...u32(1), ascii("T"), ...u32(0)]));
   });
 
   it("encodes class instances as C + class name + E(what FINGERPRINT_METHOD returns), vouched ones as V + name + fields", () => {
