@@ -11,6 +11,7 @@ import type { Fingerprint, FingerprintContext, Fingerprinter } from "../contract
 import { FingerprintError } from "../errors.js";
 import { arrayExtraKeys, builtinOwnKey, hiddenKey, type HiddenKey } from "./own-keys.js";
 import { hashBytes, murmur128, xxh64 } from "./bytes.js";
+import { ObjectNumbers } from "./object-numbers.js";
 
 /**
  * Version of the byte encoding below. It seeds the hash of every fingerprint, and the cache puts it
@@ -168,7 +169,7 @@ export class Encoder implements FingerprintContext {
    * number in order of first meeting. Meeting it again writes a back-reference: linear time for
    * shared sub-objects, and shared differs from copied (the codec keeps sharing). Created lazily.
    */
-  private seen: Map<object, number> | undefined = undefined;
+  private seen: ObjectNumbers | undefined = undefined;
   /** ancestors[0 .. scopeBase) belong to enclosing scopes (0 in a top-level fingerprint). */
   private scopeBase = 0;
   private readonly customs: readonly Fingerprinter[];
@@ -261,9 +262,13 @@ export class Encoder implements FingerprintContext {
   }
 
   /** Makes room for `bytes` more bytes (doubling, so appends stay amortised O(1)). */
+  /** Makes room for `bytes` more bytes (small enough to be inlined at every write). */
   private ensure(bytes: number): void {
-    const needed = this.pos + bytes;
-    if (needed <= this.buf.byteLength) return;
+    if (this.pos + bytes > this.buf.byteLength) this.grow(this.pos + bytes);
+  }
+
+  /** Grows the buffer to hold `needed` bytes (doubling, so appends stay amortised O(1)). */
+  private grow(needed: number): void {
     let capacity = this.buf.byteLength * 2;
     while (capacity < needed) capacity *= 2;
     // Uninitialised memory is fine: only bytes below `pos` are ever read.
@@ -386,20 +391,9 @@ export class Encoder implements FingerprintContext {
   }
 
   private encodeObject(value: object, vouched: boolean): void {
-    let seen = this.seen;
-    if (seen === undefined) {
-      seen = this.seen = new Map();
-    } else {
-      const index = seen.get(value);
-      if (index !== undefined) {
-        // Met before (shared or cyclic): refer to it by number, as the codec keeps the sharing.
-        this.writeTag(TAG_BACKREF);
-        this.writeU32(index);
-        return;
-      }
-    }
     if (this.scopeBase !== 0) {
-      // Inside a nested ctx.fingerprint: an enclosing object from outside is a cycle.
+      // Inside a nested ctx.fingerprint: an enclosing object from outside is a cycle. (Such an
+      // object is never numbered in this scope, so looking here first changes nothing.)
       const at = this.ancestors.lastIndexOf(value, this.scopeBase - 1);
       if (at !== -1) {
         this.writeTag(TAG_OUTER_BACKREF);
@@ -407,7 +401,13 @@ export class Encoder implements FingerprintContext {
         return;
       }
     }
-    seen.set(value, seen.size);
+    const index = (this.seen ??= new ObjectNumbers()).meet(value);
+    if (index !== -1) {
+      // Met before (shared or cyclic): refer to it by number, as the codec keeps the sharing.
+      this.writeTag(TAG_BACKREF);
+      this.writeU32(index);
+      return;
+    }
     if (!vouched && this.customs.length !== 0 && this.tryCustom(value)) return;
     // Frozen and sealed objects are non-extensible too: one cheap check for the common case.
     if (!Object.isExtensible(value)) this.writeIntegrity(value);
