@@ -30,9 +30,10 @@ const REPOSITORY = "https://github.com/ham-dataflows/ham";
 /**
  * What a package may weigh, measured with `npm pack --dry-run` (bytes). Packages ship dist/ only —
  * ESM + CJS + .d.ts, no source maps, no src/ (CONTRIBUTING.md, "What a package ships"); @ham/core
- * measured 174 KB packed / 669 KB unpacked when the budget was set.
+ * measured 174 KB packed / 669 KB unpacked when the budget was set, and 234 KB / 898 KB after the
+ * faithful codec, canonical code identity, file inputs and checked history reads (raised with them).
  */
-const SIZE_BUDGETS = { "@ham/core": { packed: 220_000, unpacked: 800_000 } };
+const SIZE_BUDGETS = { "@ham/core": { packed: 280_000, unpacked: 1_050_000 } };
 const DEFAULT_BUDGET = { packed: 60_000, unpacked: 250_000 };
 
 const packages = readdirSync(join(root, "packages"))

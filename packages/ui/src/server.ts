@@ -31,7 +31,8 @@ export const DEFAULT_PORT = 4477;
 /** Largest stored result the node view previews by default. */
 export const DEFAULT_PREVIEW_BYTES = 64 * 1024;
 
-const PAGE_DIR = fileURLToPath(new URL("../page/", import.meta.url));
+// dist/page/ in the published package (the build copies it there); page/ beside src/ in the repository.
+const PAGE_DIR = [new URL("./page/", import.meta.url), new URL("../page/", import.meta.url)].map((url) => fileURLToPath(url)).find((dir) => fs.existsSync(dir)) ?? fileURLToPath(new URL("../page/", import.meta.url));
 const STATIC: Readonly<Record<string, [file: string, type: string]>> = {
   "/": ["index.html", "text/html; charset=utf-8"],
   "/app.js": ["app.js", "text/javascript; charset=utf-8"],
