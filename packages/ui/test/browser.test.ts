@@ -70,7 +70,7 @@ describeWithBrowser("ham ui in Chromium", () => {
     await page.waitForSelector("#why");
     expect(await page.locator("#why").textContent()).toMatch(/^computed: code version changed: own code since run \S+$/);
     expect(await page.locator("#fingerprint").textContent()).toMatch(/^[\w-]{20,}$/);
-    expect(await page.locator("#context-key").textContent()).toMatch(/^f1\./);
+    expect(await page.locator("#context-key").textContent()).toMatch(/^f2\./);
     expect(await page.locator("#preview").textContent()).toBe("'hello-world'");
     await shot("ui-node.png");
   });

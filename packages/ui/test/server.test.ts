@@ -129,7 +129,7 @@ describe("ham ui server", () => {
     const node = (await request(server, `/api/runs/${middle.runId}/nodes/total`, { headers: { Host: host } })).body as { explanation: { reason: string; changedInputs: string[] }; deps: string[]; contextKey: string };
     expect(node.explanation.reason).toMatch(/^computed: input "rows" changed since run /);
     expect(node.deps).toEqual(["rows"]);
-    expect(node.contextKey).toMatch(/^f1\./);
+    expect(node.contextKey).toMatch(/^f2\./);
     const diff = (await request(server, `/api/diff?a=${middle.runId}&b=${newest.runId}`, { headers: { Host: host } })).body as { rows: { node: string; a: string; b: string; changed: boolean; why: string[] }[] };
     expect(diff.rows.find((r) => r.node === "total")).toEqual({ node: "total", a: "computed", b: "hit", changed: true, why: ['input rows changed', "result changed"] });
     expect(diff.rows.find((r) => r.node === "size")).toMatchObject({ a: "input", b: "input", changed: true, why: ["value changed"] });

@@ -71,7 +71,9 @@ export class OriginalNames {
     const given = module === undefined ? undefined : this.#sources?.get(module);
     if (given !== undefined) {
       const file = given.startsWith("file:") ? fileURLToPath(given) : path.resolve(given);
-      return this.#mapped(`file:${file}`, () => readText(file), file);
+      const script = this.#mapped(`file:${file}`, () => readText(file), file);
+      // A given TypeScript source is not what runs (and acorn cannot read it): ask the running script.
+      if (script?.map !== undefined) return script;
     }
     if (this.#locator === undefined) this.#locator = ScriptLocator.open();
     const locator = this.#locator;
