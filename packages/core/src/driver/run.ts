@@ -160,17 +160,20 @@ function executionError(failure: NodeFailure, completed: readonly string[]): Nod
   );
 }
 
-/** Each node call's own time (see NodeExecuteContext.ownTimeMs), by the context the driver made for it. */
-const ownTimes = new WeakMap<NodeExecuteContext, number>();
+/** Where a context the driver made keeps its node call's own time (see NodeExecuteContext.ownTimeMs). */
+const OWN_TIME = Symbol("ham.ownTimeMs");
+type TimedContext = NodeExecuteContext & { [OWN_TIME]?: number };
 
 function nodeContext(runId: string, node: GraphNode, values: Map<string, unknown>): NodeExecuteContext {
   const dependencyNames = node.deps.filter((dep) => values.has(dep));
   let loaded: Promise<Record<string, unknown>> | undefined;
-  const context: NodeExecuteContext = {
+  const context: TimedContext = {
     runId,
     node,
     dependencyNames,
-    ownTimeMs: () => ownTimes.get(context),
+    ownTimeMs() {
+      return context[OWN_TIME];
+    },
     inputs() {
       loaded ??= (async () => {
         const out: Record<string, unknown> = {};
@@ -202,7 +205,9 @@ function callThroughAdapters(
 async function callNode(node: GraphNode, context: NodeExecuteContext): Promise<unknown> {
   const inputs = await context.inputs();
   try {
-    return await invokeNode(node, inputs, (ms) => ownTimes.set(context, ms));
+    return await invokeNode(node, inputs, (ms) => {
+      (context as TimedContext)[OWN_TIME] = ms;
+    });
   } catch (error) {
     throw new NodeFailure(node.name, error);
   }
@@ -227,6 +232,7 @@ async function callExecutor(executor: Executor, node: GraphNode, context: NodeEx
     throw new NodeFailure(node.name, error);
   } finally {
     // runHere measured the call itself; otherwise the hand-off is all this process saw.
-    if (!ownTimes.has(context)) ownTimes.set(context, performance.now() - started);
+    const timed = context as TimedContext;
+    if (timed[OWN_TIME] === undefined) timed[OWN_TIME] = performance.now() - started;
   }
 }
