@@ -10,7 +10,6 @@ import {
   collectGarbage,
   explainRun,
   formatBytes,
-  isHamError,
   parseDuration,
   parseSize,
   plural,
@@ -20,7 +19,7 @@ import {
   summarizeRun,
 } from "@ham/core";
 import { type OpenedCache, openCache } from "./config.js";
-import { ago, dateTime, elapsed, keyValues, percent, table } from "./format.js";
+import { ago, dateTime, elapsed, errorLine, keyValues, percent, table } from "./format.js";
 import packageJson from "../package.json" with { type: "json" };
 import { runInit } from "./init/init.js";
 import { type TextStream, progressOn } from "./progress.js";
@@ -183,9 +182,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     return 0;
   } catch (error) {
     progress.done();
-    const message = error instanceof Error ? error.message : String(error);
-    const line = (message.split("\n")[0] ?? "").trim();
-    io.stderr.write(`${isHamError(error) || line.startsWith("[ham]") ? line : `[ham] ${line}`}\n`);
+    io.stderr.write(`${errorLine(error)}\n`);
     return 1;
   } finally {
     await cache?.close();

@@ -1,9 +1,10 @@
 // `ham ui`: opens the configured cache like the other commands and serves @ham/ui's page over it
 // until interrupted (Ctrl-C). @ham/ui is an optional install, like the BullMQ worker.
 import { parseArgs } from "node:util";
-import { isHamError, parseSize } from "@ham/core";
+import { parseSize } from "@ham/core";
 import { type OpenedCache, openCache } from "./config.js";
 import { type CliIo, gcOptionsOf, wholeNumber } from "./main.js";
+import { errorLine } from "./format.js";
 
 export const UI_USAGE = `Usage: ham ui [options]   a local web page over the cache: runs, DAGs, explain, diffs, gc (needs @ham/ui)
 
@@ -78,9 +79,7 @@ export async function runUi(argv: readonly string[], io: CliIo, stop: AbortSigna
     await server.close();
     return 0;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const line = (message.split("\n")[0] ?? "").trim();
-    io.stderr.write(`${isHamError(error) || line.startsWith("[ham]") ? line : `[ham] ${line}`}\n`);
+    io.stderr.write(`${errorLine(error)}\n`);
     return 1;
   } finally {
     await cache?.close();
