@@ -58,7 +58,8 @@ describeWithBrowser("ham ui --allow-gc in Chromium", () => {
       expect(await page.locator("#gc-plan").textContent()).toMatch(/^gc would remove 2 runs, /);
       expect(await page.locator("#gc-run").isDisabled()).toBe(false);
       await page.click("#gc-run");
-      await page.waitForFunction('document.getElementById("gc-result")?.textContent !== ""');
+      // A locator wait, not waitForFunction: a string predicate is evaluated with eval, which the page's CSP refuses.
+      await page.locator("#gc-result").filter({ hasText: /\S/ }).waitFor({ state: "attached" });
       expect(await page.locator("#gc-result").textContent()).toMatch(/^Removed 2 runs, \d+ records, \d+ results \(/);
       expect(fs.readdirSync(runsDir)).toHaveLength(1);
     } finally {
