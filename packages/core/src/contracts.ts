@@ -24,7 +24,22 @@ export interface NodeCacheOptions {
   files?: readonly (string | URL)[];
 }
 
-/** What the driver knows about one node. Read-only for adapters and strategies. */
+/** A parameter's default: its value when it is a literal, else its source text. */
+export type DefaultValue = { readonly literal: true; readonly value: unknown } | { readonly literal: false; readonly text: string };
+
+/** One parameter of a node's function and where its value comes from. */
+export interface ParamInfo {
+  /** The parameter name (the key in the execution context's input fingerprints). */
+  readonly name: string;
+  /** The node or input that supplies it; undefined when bound to a literal value. */
+  readonly dep: string | undefined;
+  /** True when the parameter has a default and may go unsupplied. */
+  readonly optional: boolean;
+  /** The default, when the parameter has one (literal defaults are fingerprinted like given values). */
+  readonly defaultValue: DefaultValue | undefined;
+}
+
+/** What the driver knows about one node. Read-only for adapters, strategies and executors. */
 export interface NodeInfo {
   /** Node name (the export name, or the name a modifier gave it). */
   readonly name: string;
@@ -44,6 +59,17 @@ export interface NodeInfo {
   readonly cache: Readonly<NodeCacheOptions> | undefined;
   /** Where the node came from when a modifier made it (e.g. `parameterize` of function `f`). */
   readonly origin: { readonly kind: string; readonly from: string } | undefined;
+  /** The function's parameters in order: each one's dependency (or bound value) and default. */
+  readonly params: readonly ParamInfo[];
+  /** The node whose stored result holds this one's value (extractFields); the cache stores nothing for it. */
+  readonly cachedThrough?: string;
+  /**
+   * Where the node may run: "main" when it must run in the driver's process whatever the executor
+   * (tagged `executor: "main"`, or a field picked from its parent's value), else "anywhere".
+   */
+  readonly runsOn: "main" | "anywhere";
+  /** Which module (index in withModules) defined it. */
+  readonly moduleIndex: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,6 +151,13 @@ export interface NodeRunRecord {
   readonly reason?: string;
   /** The nodes and inputs this call received, by name: the run's DAG edges (for `ham ui`). */
   readonly deps?: readonly string[];
+  /**
+   * Set for a node whose value is a field of another node's stored result (extractFields): that
+   * node's name. Such a record has no result of its own (gc keeps it).
+   */
+  readonly pickedFrom?: string;
+  /** True when the stored entry was older than the node's maxAge, so the node was computed again. */
+  readonly expired?: true;
 }
 
 /** A run as kept in the repository's history. */
@@ -337,6 +370,52 @@ export interface Adapter {
   doNodeExecute?(ctx: NodeExecuteContext, next: () => Promise<unknown>): Promise<unknown>;
   afterNodeExecute?(ctx: NodeResultContext): void | Promise<void>;
   afterGraphExecute?(ctx: GraphResultContext): void | Promise<void>;
+}
+
+/** One run's state as the cache keeps it: while it goes, and for a few runs after it ended (`cache.run(runId)`). */
+export interface CacheRunView {
+  readonly runId: string;
+  /** Each node's outcome so far, by node name. */
+  readonly records: Readonly<Record<string, NodeRunRecord>>;
+  /** Data fingerprint of every node (and used input) so far, by name. */
+  readonly fingerprints: Readonly<Record<string, Fingerprint>>;
+  /** False while the run goes. */
+  readonly finished: boolean;
+}
+
+/** What `build()` hands a cache: the built graph and where its modules came from. */
+export interface CacheSetup {
+  /** Every node of the graph by name. */
+  readonly graph: ReadonlyMap<string, NodeInfo>;
+  /** The modules given to withModules, in order (NodeInfo.moduleIndex indexes them). */
+  readonly modules: readonly object[];
+  /** Module → file path or file: URL, from withModuleSource. */
+  readonly sources: ReadonlyMap<object, string>;
+}
+
+/**
+ * A cache the driver runs with (what `withCache()` installs): an adapter the builder places
+ * innermost, bound to the graph once by `attach`, with per-run views for other adapters and executors.
+ */
+export interface GraphCache extends Adapter {
+  /** Called once by `build()`: checks options against the graph and computes what it needs per node. */
+  attach(setup: CacheSetup): void;
+  /** Run `runId`'s records and fingerprints (while it goes, and for recent runs), else undefined. */
+  run(runId: string): CacheRunView | undefined;
+  /** Each node's outcome in the run that started last, by node name. */
+  readonly lastRun: Readonly<Record<string, NodeRunRecord>>;
+  /** Encoded size in bytes of the result stored under `fingerprint`, when this process knows it. */
+  resultBytes(fingerprint: Fingerprint): number | undefined;
+  /** The one-line summary of the last run, or of `records`. */
+  summary(records?: readonly NodeRunRecord[]): Promise<string>;
+  /** True when the cache's logger prints at `level` (the progress line then leaves the summary to it). */
+  logs(level: "debug" | "info"): boolean;
+  /** Receives a debug note (e.g. from the build) through the cache's logger. */
+  debug(message: string): void;
+  /** The cache's stores and encodings as executors see them. */
+  executorCache(): ExecutorCache;
+  /** Closes the stores; the next run opens them again. */
+  close(): Promise<void>;
 }
 
 /** Something that can take log messages: `console`, pino, winston, … */

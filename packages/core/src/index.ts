@@ -23,7 +23,7 @@ export { renderExecution, renderDot, graphvizAvailable, formatOfFile, type Image
 export { ProgressAdapter, type ProgressOptions, type ProgressEvent, type ProgressOutcome, type ProgressCacheView } from "./progress/progress.js";
 export { summaryLine, ComputeDurations } from "./progress/summary.js";
 export { resolveLogger, type LogLevel, type LevelLogger, type LoggerSettings } from "./logging/logger.js";
-export { deferredResult, isDeferred, DeferredResult } from "./driver/deferred.js";
+export { deferredResult, isDeferred, DeferredResult } from "./execution/deferred.js";
 export { node, type NodeOptions } from "./graph/node-spec.js";
 export {
   parameterize,
@@ -42,20 +42,21 @@ export {
   type ConfigMatch,
   type WhenOptions,
 } from "./modifiers/index.js";
-export { type ParamInfo, type GraphNode } from "./graph/graph.js";
+export { type GraphNode } from "./graph/graph.js";
 
 // Files and folders as inputs: their content is part of the cache key
 export { file, FileInput, isFileInput } from "./files/index.js";
 
 // Executors (where ready nodes run)
-export { InProcessExecutor, callArguments, finishResult, invokeNode, runsOnMain, executorCacheOf } from "./execution/index.js";
+export { InProcessExecutor, callArguments, finishResult, invokeNode, runsOnMain } from "./execution/index.js";
+export { executorCacheOf } from "./caching/executor-cache.js";
 
 // Caching
 export { SmartCache, type CacheStats } from "./caching/smart-cache.js";
 export { type CacheOptions } from "./caching/options.js";
 export { FingerprintingAdapter, type FingerprintingAdapterOptions } from "./caching/fingerprinting-adapter.js";
 export { encodeDict, decodeDict } from "./caching/encode-dict.js";
-export { type Explanation, compareNodeRecords } from "./caching/explain.js";
+export { type Explanation, compareNodeRecords } from "./lifecycle/explain.js";
 export { isUniqueFingerprint } from "./caching/unique.js";
 
 // Cache lifecycle: expiry, garbage collection, size limits, inspection (the `ham` command uses these)

@@ -6,7 +6,6 @@ import {
   type ExecutorCache,
   type ExecutorSetup,
   type ExecutorTask,
-  type GraphNode,
   StoreError,
   hashString,
   isUniqueFingerprint,
@@ -82,7 +81,7 @@ export class BullMQExecutor implements Executor {
         "[bullmq] the BullMQ executor moves values through the cache's result store: build the driver with withCache({ resultStore, fingerprintStore }) on stores the workers share",
       );
     }
-    const unplaced = [...setup.graph.values()].filter((node) => !runsOnMain(node as GraphNode) && !setup.locate(node.name));
+    const unplaced = [...setup.graph.values()].filter((node) => !runsOnMain(node) && !setup.locate(node.name));
     if (unplaced.length > 0) {
       throw new ConfigurationError(
         `[bullmq] workers cannot find the code of node(s) ${unplaced.map((n) => `"${n.name}"`).join(", ")}: tell ham their module's file with builder.withModuleSource(module, import.meta.url), or keep them in the driver with tag({ executor: "main" })`,

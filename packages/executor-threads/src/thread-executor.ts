@@ -1,6 +1,6 @@
 // ThreadExecutor: runs nodes' functions on a piscina pool of worker threads; values cross by structured clone.
 import { availableParallelism } from "node:os";
-import { ConfigurationError, type Executor, type ExecutorSetup, type ExecutorTask, type GraphNode, runsOnMain } from "@ham/core";
+import { ConfigurationError, type Executor, type ExecutorSetup, type ExecutorTask, runsOnMain } from "@ham/core";
 import { Piscina } from "piscina";
 
 /** Where and how long one node ran, for logs and examples. */
@@ -62,7 +62,7 @@ export class ThreadExecutor implements Executor {
   }
 
   attach(setup: ExecutorSetup): void {
-    const unplaced = [...setup.graph.values()].filter((node) => !runsOnMain(node as GraphNode) && !setup.locate(node.name));
+    const unplaced = [...setup.graph.values()].filter((node) => !runsOnMain(node) && !setup.locate(node.name));
     if (unplaced.length > 0) {
       throw new ConfigurationError(
         `[threads] worker threads cannot find the code of node(s) ${unplaced.map((n) => `"${n.name}"`).join(", ")}: tell ham their module's file with builder.withModuleSource(module, import.meta.url), or keep them in this process with tag({ executor: "main" })`,

@@ -1,6 +1,6 @@
 // Code versions: a hash of each node's source with comments and whitespace removed, plus the
 // module-level helpers, constants, classes and imports it uses (see identity/ and docs/code-identity.md).
-import type { GraphNode } from "../graph/graph.js";
+import type { NodeInfo } from "../contracts.js";
 import { type CodeIdentity, type CodeIdentityOptions, computeCodeIdentities, textCodeVersion } from "../identity/code-identity.js";
 
 export type { CodeIdentity, CodeIdentityOptions };
@@ -12,7 +12,7 @@ export type { CodeIdentity, CodeIdentityOptions };
  * from) so two functions pinned to the same string never share results by accident, while the nodes
  * `parameterize` makes from one function still do.
  */
-export function codeVersionOf(node: GraphNode): string {
+export function codeVersionOf(node: NodeInfo): string {
   return textCodeVersion(node);
 }
 
@@ -20,6 +20,6 @@ export function codeVersionOf(node: GraphNode): string {
  * Code versions of a whole graph, computed once per build: each node's own text plus, transitively,
  * what it uses from its module and the project files it imports (package imports by name and version).
  */
-export function codeIdentitiesOf(graph: ReadonlyMap<string, GraphNode>, options: CodeIdentityOptions): Map<string, CodeIdentity> {
+export function codeIdentitiesOf(graph: ReadonlyMap<string, NodeInfo>, options: CodeIdentityOptions): Map<string, CodeIdentity> {
   return computeCodeIdentities(graph, options);
 }

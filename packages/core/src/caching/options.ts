@@ -6,11 +6,11 @@ import type {
   FingerprintRepository,
   Fingerprinter,
   Logger,
+  NodeInfo,
   ResultStore,
 } from "../contracts.js";
 import { ConfigurationError } from "../errors.js";
 import type { LogLevel } from "../logging/logger.js";
-import type { GraphNode } from "../graph/graph.js";
 import { closest } from "../graph/plan.js";
 
 /** Options of `withCache()`. */
@@ -64,7 +64,7 @@ const BEHAVIOR_LISTS = ["recompute", "disable", "ignore"] as const;
 const BEHAVIORS: readonly CacheBehavior[] = ["default", "recompute", "disable", "ignore"];
 
 /** Checks options against the graph and returns each node's configured behaviour. */
-export function resolveBehaviors(options: CacheOptions, graph: ReadonlyMap<string, GraphNode>): Map<string, CacheBehavior> {
+export function resolveBehaviors(options: CacheOptions, graph: ReadonlyMap<string, NodeInfo>): Map<string, CacheBehavior> {
   const fallback = options.defaultBehavior ?? "default";
   if (!BEHAVIORS.includes(fallback)) {
     throw new ConfigurationError(`withCache({ defaultBehavior }) must be one of ${BEHAVIORS.join(", ")}, got ${JSON.stringify(fallback)}`);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Adapter } from "../contracts.js";
 import { NodeExecutionError } from "../errors.js";
 import { Builder } from "./builder.js";
-import { deferredResult } from "./deferred.js";
+import { deferredResult } from "../execution/deferred.js";
 
 /** An adapter that appends "<label>:<hook>[:node]" to `log` for every hook. */
 function recorder(label: string, log: string[]): Adapter {

@@ -1,7 +1,6 @@
 // Builder: collects modules, config, adapters and cache options, then builds a validated Driver.
-import type { Adapter, Executor } from "../contracts.js";
-import { SmartCache } from "../caching/smart-cache.js";
-import type { CacheOptions } from "../caching/options.js";
+import type { Adapter, Executor, GraphCache } from "../contracts.js";
+import { type CacheOptions, type SmartCache, createCache } from "../caching/index.js";
 import { ConfigurationError } from "../errors.js";
 import { executorSetup } from "../execution/setup.js";
 import { hashingReady } from "../fingerprint/bytes.js";
@@ -31,6 +30,7 @@ export class Builder<N extends Record<string, unknown> = {}> {
   #moduleSources = new Map<object, string>();
   #config: Record<string, unknown> = {};
   #adapters: Adapter[] = [];
+  /** The cache withCache() made; the build knows it only as a GraphCache (its type is what dr.cache returns). */
   #cache: SmartCache | undefined;
   #allowOverride = false;
   #maxConcurrency = Number.POSITIVE_INFINITY;
@@ -87,7 +87,7 @@ export class Builder<N extends Record<string, unknown> = {}> {
       throw new ConfigurationError(`withCache() takes an options object, got ${options === null ? "null" : typeof options}`);
     }
     if (this.#cache) throw new ConfigurationError("withCache() was called twice; pass all cache options in one call");
-    this.#cache = new SmartCache(options);
+    this.#cache = createCache(options);
     return this;
   }
 
@@ -131,7 +131,7 @@ export class Builder<N extends Record<string, unknown> = {}> {
   }
 
   /** Validates the graph (duplicates, cycles, cache options) and returns the driver. */
-  async build(): Promise<Driver<N>> {
+  async build(): Promise<Driver<N, SmartCache<N>>> {
     if (this.#modules.length === 0) {
       throw new ConfigurationError("build() found no modules: call withModules(dataflow) with the module(s) that define your functions");
     }
@@ -143,22 +143,23 @@ export class Builder<N extends Record<string, unknown> = {}> {
         allowOverride: this.#allowOverride,
         config: this.#config,
         renameEvidence: { originalParamName: (node, index) => originalNames.paramName(node.fn, this.#modules[node.moduleIndex], index) },
-        debug: (message) => this.#cache?.logger.debug(message),
+        debug: (message) => this.#cache?.debug(message),
       });
     } finally {
       originalNames.close();
     }
-    this.#cache?.attach(graph, { modules: this.#modules, sources: this.#moduleSources });
+    const cache: GraphCache | undefined = this.#cache;
+    cache?.attach({ graph, modules: this.#modules, sources: this.#moduleSources });
     // The cache runs innermost so user adapters' doNodeExecute wrap it and see every call.
-    const adapters = this.#cache ? [...this.#adapters, this.#cache] : [...this.#adapters];
+    const adapters = cache ? [...this.#adapters, cache] : [...this.#adapters];
     // Progress goes last: its afterGraphExecute then sees the cache's finished records and summary.
     if (this.#progress !== false && progressWanted(this.#progress)) {
-      adapters.push(new ProgressAdapter(this.#progress, this.#cache ? cacheProgressView(this.#cache) : undefined));
+      adapters.push(new ProgressAdapter(this.#progress, cache ? cacheProgressView(cache) : undefined));
     }
     await this.#executor?.attach?.(
-      executorSetup({ graph, modules: this.#modules, sources: this.#moduleSources, config: this.#config, cache: this.#cache }),
+      executorSetup({ graph, modules: this.#modules, sources: this.#moduleSources, config: this.#config, cache: cache?.executorCache() }),
     );
-    return new Driver<N>({
+    return new Driver<N, SmartCache<N>>({
       graph,
       config: this.#config,
       adapters,

@@ -1,25 +1,21 @@
 // The Driver: runs the nodes that requested outputs need, and answers questions about the graph.
 import { randomBytes } from "node:crypto";
-import type { Adapter, Executor } from "../contracts.js";
+import type { Adapter, Executor, GraphCache } from "../contracts.js";
+// Type only, for the default of `C`: what `dr.cache` is for a plain `Driver<N>`. The driver uses its cache through GraphCache.
 import type { SmartCache } from "../caching/smart-cache.js";
 import { ConfigurationError } from "../errors.js";
-import type { GraphNode } from "../graph/graph.js";
+import type { GraphNode } from "../graph/node.js";
 import { named, setNamed } from "../graph/names.js";
 import { type ExecutionPlan, planExecution } from "../graph/plan.js";
 import { runGraph } from "./run.js";
 import { renderDot } from "./render.js";
-import type { DynamicNames, OutputName, UnknownOutput } from "./names.js";
+import type { ExecuteOptions } from "./execute-options.js";
+import type { DynamicNames, OutputName, UnknownOutput } from "../output-names.js";
 import { type NodeRunFacts, type VisualizeOptions, visualize } from "./visualize.js";
 
-export type { OutputName } from "./names.js";
+export type { OutputName } from "../output-names.js";
 
-/** What `execute` takes besides the outputs. */
-export interface ExecuteOptions {
-  /** Values for names no function provides (config values are included automatically). */
-  inputs?: Readonly<Record<string, unknown>>;
-  /** Values that replace nodes: their upstream does not run. */
-  overrides?: Readonly<Record<string, unknown>>;
-}
+export type { ExecuteOptions } from "./execute-options.js";
 
 /** One entry of `listAvailableVariables()`. */
 export interface Variable {
@@ -35,11 +31,12 @@ export interface Variable {
   readonly origin: { readonly kind: string; readonly from: string } | undefined;
 }
 
-export interface DriverSettings {
+/** What a driver runs with; `C` is the cache's type as `dr.cache` returns it (withCache() makes a SmartCache). */
+export interface DriverSettings<C extends GraphCache = GraphCache> {
   readonly graph: ReadonlyMap<string, GraphNode>;
   readonly config: Readonly<Record<string, unknown>>;
   readonly adapters: readonly Adapter[];
-  readonly cache: SmartCache | undefined;
+  readonly cache: C | undefined;
   readonly maxConcurrency: number;
   /** Where ready nodes run (withExecutor); undefined runs them in this process. */
   readonly executor?: Executor | undefined;
@@ -51,11 +48,11 @@ export type ExecuteResult<N, K extends string> = { [P in K]: P extends keyof N ?
 /** What `visualizeExecution` returns for the options given: PNG bytes, or text. */
 export type Rendered<O> = O extends { format: "png" } ? Buffer : O extends { format: string } ? ("png" extends O["format"] ? string | Buffer : string) : string;
 
-export class Driver<N extends Record<string, unknown> = Record<string, any>> {
-  readonly #settings: DriverSettings;
+export class Driver<N extends Record<string, unknown> = Record<string, any>, C extends GraphCache = SmartCache<N>> {
+  readonly #settings: DriverSettings<C>;
   readonly #inputNames: ReadonlySet<string>;
 
-  constructor(settings: DriverSettings) {
+  constructor(settings: DriverSettings<C>) {
     this.#settings = settings;
     const inputs = new Set<string>();
     for (const node of settings.graph.values()) {
@@ -70,7 +67,7 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>> {
   }
 
   /** The cache installed by `withCache()`. Throws when caching is off. */
-  get cache(): SmartCache<N> {
+  get cache(): C {
     const cache = this.#settings.cache;
     if (!cache) {
       throw new ConfigurationError("this driver has no cache: build it with new Builder().withCache() to use dr.cache");

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import { ConfigurationError, HamError } from "../errors.js";
-import type { ExecuteOptions } from "./driver.js";
+import type { ExecuteOptions } from "./execute-options.js";
 import type { VisualizeOptions } from "./visualize.js";
 
 /** Formats Graphviz renders. */

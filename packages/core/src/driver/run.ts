@@ -2,11 +2,11 @@
 import type { Adapter, Executor, ExecutorTask, GraphExecuteContext, NodeExecuteContext } from "../contracts.js";
 import { ConfigurationError, HamError, NodeExecutionError, StoreError } from "../errors.js";
 import { callArguments, finishResult, invokeNode, runsOnMain } from "../execution/call.js";
-import type { GraphNode } from "../graph/graph.js";
+import type { GraphNode } from "../graph/node.js";
 import { hasName, named, setNamed } from "../graph/names.js";
 import type { ExecutionPlan } from "../graph/plan.js";
 import { nodeValueOf } from "../files/file-input.js";
-import { isDeferred, materialize } from "./deferred.js";
+import { isDeferred, materialize } from "../execution/deferred.js";
 import { Semaphore } from "./semaphore.js";
 
 export interface RunRequest {

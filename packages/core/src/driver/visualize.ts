@@ -1,6 +1,6 @@
 // Renders what an execute would run as Graphviz DOT or Mermaid text, optionally coloured by cache outcome.
 import type { NodeOutcome, RunRecord } from "../contracts.js";
-import type { GraphNode } from "../graph/graph.js";
+import type { GraphNode } from "../graph/node.js";
 import { named } from "../graph/names.js";
 import type { ExecutionPlan } from "../graph/plan.js";
 

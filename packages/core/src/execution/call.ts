@@ -1,5 +1,6 @@
 // How a node's function is called: its arguments from dependency values, and its value from what it returns.
-import type { GraphNode } from "../graph/graph.js";
+import type { NodeInfo } from "../contracts.js";
+import type { GraphNode } from "../graph/node.js";
 import { hasName, named, setNamed } from "../graph/names.js";
 
 /** The function's call arguments in order: positional values, or one object for a destructuring node. */
@@ -57,6 +58,6 @@ export async function invokeNode(
  * `executor: "main"` (it holds handles, sockets, open files…), or it only picks a field of its
  * parent's value (extractFields), which is cheaper than any hand-off.
  */
-export function runsOnMain(node: GraphNode): boolean {
-  return node.tags["executor"] === "main" || node.cachedThrough !== undefined;
+export function runsOnMain(node: NodeInfo): boolean {
+  return node.runsOn === "main";
 }

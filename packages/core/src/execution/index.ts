@@ -1,4 +1,3 @@
 // Executors: the in-process default and the helpers executor packages share with the driver.
 export { InProcessExecutor } from "./in-process.js";
 export { callArguments, finishResult, invokeNode, runsOnMain } from "./call.js";
-export { executorCacheOf } from "./setup.js";

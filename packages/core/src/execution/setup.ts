@@ -1,18 +1,16 @@
 // Builds what executors learn at build time: where each node's code lives, and the cache's stores.
 import { pathToFileURL } from "node:url";
-import type { ExecutorCache, ExecutorSetup } from "../contracts.js";
-import type { SmartCache } from "../caching/smart-cache.js";
-import type { GraphNode } from "../graph/graph.js";
-import { named } from "../graph/names.js";
+import type { ExecutorCache, ExecutorSetup, NodeInfo } from "../contracts.js";
 import { specOf, type AnyFunction } from "../graph/node-spec.js";
 
 export interface SetupParts {
-  readonly graph: ReadonlyMap<string, GraphNode>;
+  readonly graph: ReadonlyMap<string, NodeInfo>;
   readonly modules: readonly object[];
   /** Module → file path or file: URL, from `withModuleSource` (or the executor's own option). */
   readonly sources: ReadonlyMap<object, string>;
   readonly config: Readonly<Record<string, unknown>>;
-  readonly cache: SmartCache | undefined;
+  /** The cache's stores and encodings (GraphCache.executorCache()), when caching is on. */
+  readonly cache: ExecutorCache | undefined;
 }
 
 /** The setup handed to `executor.attach`. */
@@ -22,7 +20,7 @@ export function executorSetup(parts: SetupParts): ExecutorSetup {
   return {
     graph,
     config: parts.config,
-    cache: parts.cache ? executorCacheOf(parts.cache) : undefined,
+    cache: parts.cache,
     locate(name) {
       if (located.has(name)) return located.get(name);
       const node = graph.get(name);
@@ -50,19 +48,4 @@ function exportNameOf(module: object, fn: AnyFunction): string | undefined {
 
 function toUrl(location: string): string {
   return location.startsWith("file:") ? location : pathToFileURL(location).href;
-}
-
-/** The cache's public parts, as the ExecutorCache contract names them. */
-export function executorCacheOf(cache: SmartCache): ExecutorCache {
-  return {
-    resultStore: cache.resultStore,
-    fingerprintStore: cache.fingerprintStore,
-    open: () => cache.open(),
-    // The cache keeps the fingerprints of the run that started last; another run's are not visible.
-    fingerprintOf: (runId, name) => (cache.lastRunId === runId ? named(cache.runFingerprints, name) : undefined),
-    codeVersion: (node) => named(cache.codeVersions, node),
-    fingerprint: (value, node) => cache.fingerprinter.fingerprint(value, { node }),
-    encode: (value, fingerprint) => cache.codec.encode(value, undefined, fingerprint),
-    decode: (bytes, fingerprint) => cache.codec.decode(bytes, fingerprint),
-  };
 }

@@ -1,36 +1,14 @@
 // Turns dataflow modules into a validated graph of nodes: names, parameters, dependencies, cycles.
-import type { NodeInfo } from "../contracts.js";
+import type { ParamInfo } from "../contracts.js";
 import { ConfigurationError, CycleError, DuplicateNodeError } from "../errors.js";
 import { type ExcludedFunction, checkModifiedGraph } from "../modifiers/validate.js";
 import { type AnyFunction, type NodeDefinition, specOf } from "./node-spec.js";
-import { type CallStyle, type DefaultValue, type ParsedParams, parseParams } from "./parse.js";
+import { type ParsedParams, parseParams } from "./parse.js";
+import type { GraphNode } from "./node.js";
 import { hasName, named } from "./names.js";
 import { type RenameEvidence, undoBundlerRenames } from "./renamed-params.js";
 
-/** One parameter of a node's function and where its value comes from. */
-export interface ParamInfo {
-  /** The parameter name (the key in the execution context's input fingerprints). */
-  readonly name: string;
-  /** The node or input that supplies it; undefined when bound to a literal value. */
-  readonly dep: string | undefined;
-  /** True when the parameter has a default and may go unsupplied. */
-  readonly optional: boolean;
-  /** The default, when the parameter has one (literal defaults are fingerprinted like given values). */
-  readonly defaultValue: DefaultValue | undefined;
-}
-
-/** A node as the driver runs it. */
-export interface GraphNode extends NodeInfo {
-  readonly params: readonly ParamInfo[];
-  readonly style: CallStyle;
-  readonly transform: ((result: unknown) => unknown) | undefined;
-  /** The node whose stored result holds this one's value (extractFields); the cache stores nothing for it. */
-  readonly cachedThrough?: string;
-  /** Which module (index in withModules) defined it. */
-  readonly moduleIndex: number;
-  /** True when dependencies were declared (node({ deps })) rather than read from the source. */
-  readonly explicitDeps: boolean;
-}
+export type { GraphNode, ParamInfo } from "./node.js";
 
 export interface GraphOptions {
   readonly allowOverride: boolean;
@@ -142,6 +120,8 @@ export function toGraphNode(definition: NodeDefinition, moduleIndex: number): Gr
     cache: definition.cache,
     origin: definition.origin,
     ...(definition.cachedThrough !== undefined ? { cachedThrough: definition.cachedThrough } : {}),
+    // A field picked from its parent's value is cheaper here than any hand-off.
+    runsOn: definition.tags?.["executor"] === "main" || definition.cachedThrough !== undefined ? "main" : "anywhere",
     params,
     style: parsed.style,
     transform: definition.transform,

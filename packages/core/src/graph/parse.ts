@@ -16,8 +16,9 @@ export interface ParsedParams {
   readonly defaults: ReadonlyMap<string, DefaultValue>;
 }
 
-/** A parameter's default: its value when it is a literal, else its source text. */
-export type DefaultValue = { readonly literal: true; readonly value: unknown } | { readonly literal: false; readonly text: string };
+import type { DefaultValue } from "../contracts.js";
+
+export type { DefaultValue };
 
 interface ParamNode extends AcornNode {
   name?: string;

@@ -1,6 +1,6 @@
 // Works out which nodes an execute needs, in dependency order, and which inputs it uses.
 import { MissingInputError, UnknownNodeError } from "../errors.js";
-import type { GraphNode } from "./graph.js";
+import type { GraphNode } from "./node.js";
 
 export interface ExecutionPlan {
   /** Nodes to run, dependencies first. */

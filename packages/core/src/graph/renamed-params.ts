@@ -3,7 +3,7 @@
 // In a dataflow every dependency parameter shadows the export it names, so without this every
 // TypeScript module run through those tools would lose its edges. A mapping needs evidence: the
 // script's source map must say the parameter was called `A` (plain JavaScript may really mean `A2`).
-import type { GraphNode, ParamInfo } from "./graph.js";
+import type { GraphNode, ParamInfo } from "./node.js";
 
 const RENAMED = /^(.+?)([2-9]|[1-9]\d+)$/;
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse } from "acorn";
 import { hashString } from "../fingerprint/bytes.js";
-import type { GraphNode } from "../graph/graph.js";
+import type { NodeInfo as GraphNode } from "../contracts.js"; // what code versions read of a node
 import { normalizeSource } from "../graph/parse.js";
 import { type FunctionSite, type ImportBinding, ModuleAnalysis, type ModuleDeclaration } from "./module-analysis.js";
 import { resolveImport } from "./resolve-import.js";

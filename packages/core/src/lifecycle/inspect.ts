@@ -1,6 +1,6 @@
 // What a cache holds and how recent runs used it: the numbers behind `ham cache stats` and `ham cache runs`.
 import type { FingerprintRepository, NodeOutcome, RunRecord } from "../contracts.js";
-import { type Explanation, explainNode } from "../caching/explain.js";
+import { type Explanation, explainNode } from "./explain.js";
 import type { CacheStores, GcProgress } from "./gc.js";
 import { readRuns } from "../stores/run-history.js";
 

@@ -1,6 +1,6 @@
 // Build-time checks of what modifiers made: source() targets, and needs that only other configs provide.
 import { ConfigurationError } from "../errors.js";
-import type { GraphNode } from "../graph/graph.js";
+import type { GraphNode } from "../graph/node.js";
 import type { NodeDefinition, NodeSpec } from "../graph/node-spec.js";
 import { closest } from "../graph/plan.js";
 import { describeCondition, show } from "./config.js";

@@ -1,16 +1,20 @@
-// What the progress adapter reads from a SmartCache: outcomes, the summary line, whether the logger prints it.
-import type { SmartCache } from "../caching/smart-cache.js";
+// What the progress adapter reads from the driver's cache (the GraphCache contract): each run's
+// outcomes, that run's summary line, whether the cache's logger prints the summary itself.
+import type { GraphCache } from "../contracts.js";
 import { named } from "../graph/names.js";
 import type { ProgressCacheView, ProgressOutcome } from "./progress.js";
 
-export function cacheProgressView(cache: SmartCache): ProgressCacheView {
+export function cacheProgressView(cache: GraphCache): ProgressCacheView {
   return {
     outcomeOf(runId, node) {
-      if (cache.lastRunId !== runId) return undefined;
-      const outcome = named(cache.lastRun, node)?.outcome;
+      const run = cache.run(runId);
+      const outcome = run === undefined ? undefined : named(run.records, node)?.outcome;
       return outcome === undefined || outcome === "input" || outcome === "override" ? undefined : (outcome as ProgressOutcome);
     },
-    summary: () => cache.summary(),
-    logsSummary: () => cache.logger.enabled("info"),
+    summary(runId) {
+      const run = cache.run(runId);
+      return cache.summary(run === undefined ? undefined : Object.values(run.records));
+    },
+    logsSummary: () => cache.logs("info"),
   };
 }

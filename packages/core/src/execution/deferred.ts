@@ -1,4 +1,4 @@
-// A node result that is loaded only when something needs it (a cache hit nobody has read yet).
+// A node result that is loaded only when something needs it (a cache hit nobody has read yet): part of the Adapter contract.
 
 const DEFERRED = Symbol.for("ham.deferredResult");
 

@@ -1,0 +1,372 @@
+// CacheRun: one run of a cache. Holds the run's state (records, fingerprints, store traffic, keys in
+// flight) and takes each node through lookup → hit (loaded when needed) or compute → store → record.
+import { performance } from "node:perf_hooks";
+import type {
+  CacheBehavior,
+  CacheRunView,
+  Fingerprint,
+  GraphExecuteContext,
+  NodeExecuteContext,
+  NodeInfo,
+  NodeOutcome,
+  NodeRunRecord,
+} from "../contracts.js";
+import { CorruptResultError } from "../codec/index.js";
+import { deferredResult } from "../execution/deferred.js";
+import { NodeExecutionError, isHamError } from "../errors.js";
+import { uniqueFingerprint } from "../fingerprint/index.js";
+import { hasName, named, setNamed } from "../graph/names.js";
+import { decisionLine } from "../logging/decisions.js";
+import { type CacheParts, type CacheStats, errorText, newStats } from "./cache-parts.js";
+import type { GraphBinding } from "./graph-binding.js";
+import type { ResultWriter, WriteTarget } from "./result-writer.js";
+import { inputFingerprintsOf } from "./run-inputs.js";
+import { RunProgress } from "./run-progress.js";
+import { isUniqueFingerprint } from "./unique.js";
+
+/** One node's call in this run, as the cache handles it. */
+interface NodeStep {
+  readonly ctx: NodeExecuteContext;
+  readonly node: NodeInfo;
+  readonly started: number;
+  readonly behavior: CacheBehavior;
+  /** Why a default-behaviour node must recompute anyway (see GraphBinding.volatileReason). */
+  readonly volatile: string | undefined;
+  /** The "expired: …" reason when a stored entry was found too old. */
+  expired?: string | undefined;
+}
+
+/** What the execution context key and the record of a cached node are made of. */
+interface NodeFacts {
+  readonly contextKey: string;
+  readonly deps: readonly string[];
+  readonly codeVersion: string;
+  readonly codeParts?: Readonly<Record<string, string>>;
+  readonly inputFingerprints: Record<string, Fingerprint>;
+}
+
+/** A usable stored result, and why it is one when not found the plain way. */
+interface Found {
+  readonly fingerprint: Fingerprint;
+  readonly reason?: string;
+}
+
+type Shared = { node: string; fingerprint: Fingerprint };
+
+/** Why a node with a maxAge is computed when its entry's age could not be read (store error, onStoreError: "warn"). */
+const AGE_UNKNOWN = "computed: the stored entry's age could not be read (store error)";
+
+export class CacheRun implements CacheRunView {
+  readonly runId: string;
+  readonly started = Date.now();
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly overrides: Readonly<Record<string, unknown>>;
+  /** Data fingerprint of every node and used input, by name. */
+  readonly fingerprints: Record<string, Fingerprint> = {};
+  /** Each node's outcome, by name. */
+  readonly records: Record<string, NodeRunRecord> = {};
+  readonly stats: CacheStats = newStats();
+  /** True when the stores could not be opened (onStoreError: "warn"): nodes then run uncached. */
+  uncached = false;
+  finished = false;
+  /** The run's snapshots in the history while it goes (long runs only). */
+  progress: RunProgress | undefined;
+  readonly #parts: CacheParts;
+  readonly #binding: GraphBinding;
+  readonly #writer: ResultWriter;
+  /** Context keys being computed in this run, so a second node with the same key waits and shares. */
+  readonly #computing = new Map<string, Promise<Shared | undefined>>();
+  /** Fingerprints whose result is known to be in the result store. */
+  readonly #stored = new Set<Fingerprint>();
+  /** The batcher's round-trip count when the run started. */
+  readonly #roundTripsAtStart: number;
+
+  constructor(ctx: GraphExecuteContext, parts: CacheParts, binding: GraphBinding, writer: ResultWriter) {
+    this.runId = ctx.runId;
+    this.inputs = ctx.inputs;
+    this.overrides = ctx.overrides;
+    this.#parts = parts;
+    this.#binding = binding;
+    this.#writer = writer;
+    this.#roundTripsAtStart = parts.batcher.roundTrips;
+  }
+
+  /** Starts the history snapshots of a long run (when the repository keeps a history). */
+  trackProgress(outputs: readonly string[]): void {
+    const store = this.#parts.fingerprintStore;
+    if (!store.saveRun || this.uncached) return;
+    const save = store.saveRun.bind(store);
+    this.progress = new RunProgress(save, () => ({ ...this.#runRecord(outputs), running: true }));
+  }
+
+  /** Runs one node through the cache: a hit hands back its result unloaded, a miss computes and stores it. */
+  async execute(ctx: NodeExecuteContext, next: () => Promise<unknown>): Promise<unknown> {
+    const step = this.#step(ctx);
+    if (step.behavior === "disable" || step.behavior === "ignore") return this.#uncachedCall(step, next);
+    const parent = step.node.cachedThrough;
+    if (parent !== undefined) return this.#passThrough(step, parent, next);
+    const facts = this.#facts(step);
+    const found = step.behavior === "recompute" ? undefined : await this.#find(step, facts);
+    return found ? this.#hit(step, facts, found, next) : this.#compute(step, facts, next);
+  }
+
+  /** Records a node that failed (its error, as the run reports it). */
+  failed(ctx: NodeExecuteContext, error: unknown): void {
+    setNamed(this.records, ctx.node.name, { node: ctx.node.name, outcome: "failed", durationMs: 0, reason: `failed: ${errorText(error)}`, deps: ctx.dependencyNames });
+  }
+
+  /** Ends the run: saves it in the history, applies maxBytes, remembers the file digests. */
+  async finish(outputs: readonly string[]): Promise<void> {
+    this.finished = true;
+    const parts = this.#parts;
+    // Exact for one run at a time; runs that overlap share the batcher and count each other's lookups.
+    this.stats.repositoryRoundTrips += parts.batcher.roundTrips - this.#roundTripsAtStart;
+    await this.progress?.stop();
+    const store = parts.fingerprintStore;
+    if (!this.uncached && store.saveRun) {
+      const save = store.saveRun.bind(store);
+      const record = this.#runRecord(outputs);
+      await parts.guard(store, "saveRun", () => save(record), undefined);
+    }
+    if (!this.uncached) {
+      await parts.guard(parts.resultStore, "maxBytes", () => parts.lifecycle.afterRun(Object.values(this.fingerprints)), undefined);
+    }
+    if (parts.options.readOnly !== true) parts.files.save();
+  }
+
+  #runRecord(outputs: readonly string[]) {
+    return { runId: this.runId, startedAt: this.started, durationMs: Date.now() - this.started, outputs, nodes: Object.values(this.records) };
+  }
+
+  #step(ctx: NodeExecuteContext): NodeStep {
+    const node = ctx.node;
+    const volatile = this.#binding.volatileReason(node, ctx.dependencyNames);
+    return { ctx, node, started: performance.now(), volatile, behavior: volatile !== undefined ? "recompute" : this.#binding.behavior(node) };
+  }
+
+  #facts(step: NodeStep): NodeFacts {
+    const { node, ctx } = step;
+    const codeVersion = this.#binding.codeVersion(node);
+    const inputFingerprints = inputFingerprintsOf(this.#parts, this.#binding, this, node, ctx.dependencyNames);
+    const contextKey = this.#binding.contextKey(node, codeVersion, inputFingerprints);
+    return { contextKey, codeVersion, inputFingerprints, deps: ctx.dependencyNames, ...this.#binding.codePartsOf(node) };
+  }
+
+  /** Behaviour disable or ignore: the node runs, nothing is read or stored, its fingerprint is unique. */
+  async #uncachedCall(step: NodeStep, next: () => Promise<unknown>): Promise<unknown> {
+    const result = await next();
+    const disabled = step.behavior === "disable";
+    const fingerprint = uniqueFingerprint();
+    setNamed(this.fingerprints, step.node.name, fingerprint);
+    this.#record(step, disabled ? "disabled" : "computed", {
+      durationMs: ownTime(step),
+      fingerprint,
+      deps: step.ctx.dependencyNames,
+      reason: disabled ? "behaviour disable: never read from or written to the cache" : "behaviour ignore: not cached, left out of dependents' keys",
+    });
+    return result;
+  }
+
+  /** A stored result for the key, unless expired; else one another node of this run is computing. */
+  async #find(step: NodeStep, facts: NodeFacts): Promise<Found | undefined> {
+    const fingerprint = await this.#lookup(facts.contextKey);
+    if (fingerprint !== undefined) {
+      // Only nodes with a maxAge read the entry's age, so the default warm path costs what it did.
+      if (this.#parts.lifecycle.hasMaxAge(step.node.name)) step.expired = await this.#expired(step.node.name, facts.contextKey);
+      if (step.expired === undefined) return { fingerprint };
+    }
+    // Another node of this run with the same key (parameterize: same code, same inputs) is being
+    // computed: wait for it and share its stored result instead of computing and storing again.
+    const computing = this.#computing.get(facts.contextKey);
+    const shared = computing === undefined ? undefined : await computing;
+    if (shared === undefined || !this.#stored.has(shared.fingerprint)) return undefined;
+    return { fingerprint: shared.fingerprint, reason: `hit: node "${shared.node}" computed the same code with the same inputs earlier in this run` };
+  }
+
+  #hit(step: NodeStep, facts: NodeFacts, found: Found, next: () => Promise<unknown>): unknown {
+    setNamed(this.fingerprints, step.node.name, found.fingerprint);
+    this.#record(step, "hit", { ...facts, fingerprint: found.fingerprint, ...(found.reason !== undefined ? { reason: found.reason } : {}) });
+    return deferredResult(() => this.#load(step, facts, found.fingerprint, next));
+  }
+
+  /** A miss: computes the node under the key's lock (once per key in this run and across processes) and stores it. */
+  async #compute(step: NodeStep, facts: NodeFacts, next: () => Promise<unknown>): Promise<unknown> {
+    const { contextKey } = facts;
+    let settle: (value: Shared | undefined) => void = () => undefined;
+    if (!this.#computing.has(contextKey)) this.#computing.set(contextKey, new Promise((resolve) => (settle = resolve)));
+    let computed: Fingerprint | undefined;
+    const release = await this.#lock(contextKey).catch((error: unknown) => {
+      settle(undefined);
+      throw error;
+    });
+    try {
+      const other = release && step.behavior !== "recompute" ? await this.#foundMeanwhile(step, contextKey) : undefined;
+      if (other) return this.#hit(step, facts, other, next);
+      const result = await next();
+      computed = await this.#storeComputed(step, facts, result, this.#computedOutcome(step));
+      return result;
+    } finally {
+      settle(computed === undefined ? undefined : { node: step.node.name, fingerprint: computed });
+      if (release) await release();
+    }
+  }
+
+  /** Another process may have computed it while this one waited for the lock. */
+  async #foundMeanwhile(step: NodeStep, contextKey: string): Promise<Found | undefined> {
+    const store = this.#parts.fingerprintStore;
+    const fingerprint = await this.#parts.guard(store, "get", () => store.get(contextKey), undefined);
+    if (fingerprint === undefined) return undefined;
+    if (step.expired !== undefined && (await this.#expired(step.node.name, contextKey)) !== undefined) return undefined;
+    return { fingerprint, reason: "hit: computed by another process while this one waited" };
+  }
+
+  /** What a computed node's record says: its outcome and why it ran. */
+  #computedOutcome(step: NodeStep): Pick<NodeRunRecord, "outcome" | "reason" | "expired"> {
+    if (step.behavior === "recompute") return { outcome: "recomputed", reason: step.volatile ?? "behaviour recompute: run and overwrite" };
+    if (step.expired === undefined) return { outcome: "computed" };
+    return { outcome: "computed", reason: step.expired, ...(step.expired !== AGE_UNKNOWN ? { expired: true as const } : {}) };
+  }
+
+  /** Stores a computed result and records the node once; resolves with the result's fingerprint. */
+  async #storeComputed(step: NodeStep, facts: NodeFacts, value: unknown, outcome: Pick<NodeRunRecord, "outcome" | "reason" | "expired">): Promise<Fingerprint> {
+    const { fingerprint, stored } = await this.#writer.store(this.#target(step, facts), value, this.stats);
+    if (stored) this.#stored.add(fingerprint);
+    setNamed(this.fingerprints, step.node.name, fingerprint);
+    this.#record(step, outcome.outcome, { ...facts, durationMs: ownTime(step), fingerprint, ...withoutOutcome(outcome) });
+    return fingerprint;
+  }
+
+  /**
+   * Loads a hit's result when something needs it. A missing or corrupt result is recomputed (with a
+   * warning), never returned; the node's record then says what it became — recomputed, with the new
+   * result's fingerprint and the recompute's time — replacing the hit's in one write.
+   */
+  async #load(step: NodeStep, facts: NodeFacts, fingerprint: Fingerprint, next: () => Promise<unknown>): Promise<unknown> {
+    const read = await this.#read(fingerprint);
+    if ("value" in read) return read.value;
+    const name = step.node.name;
+    this.#parts.warn(`node "${name}": cached result ${fingerprint} ${read.problem}; recomputing it`);
+    const again: NodeStep = { ...step, started: performance.now() };
+    let value: unknown;
+    try {
+      value = await next();
+    } catch (error) {
+      const cause = error instanceof Error && "node" in error ? error.cause : error;
+      setNamed(this.records, name, { node: name, outcome: "failed", durationMs: 0, reason: `failed while recomputing a cached result that ${read.problem}: ${errorText(cause)}` });
+      throw error;
+    }
+    await this.#storeComputed(again, facts, value, { outcome: "recomputed", reason: `recomputed: cached result ${read.problem}` });
+    return value;
+  }
+
+  /** Reads and decodes a stored result; a corrupt one is deleted (unless read-only) so the recompute can take its place. */
+  async #read(fingerprint: Fingerprint): Promise<{ value: unknown } | { problem: string }> {
+    const parts = this.#parts;
+    this.stats.resultReads++;
+    let corrupt: unknown;
+    // A store that checks its own checksum reports damage with CorruptResultError (see ResultStore.get).
+    const bytes = await parts.guard(parts.resultStore, "get", () => parts.resultStore.get(fingerprint).catch((error: unknown) => {
+      if (!isCorruptResult(error)) throw error;
+      corrupt = error;
+      return undefined;
+    }), undefined);
+    if (bytes !== undefined) {
+      this.#writer.noteSize(fingerprint, bytes.byteLength);
+      try {
+        return { value: parts.codec.decode(bytes, fingerprint) };
+      } catch (error) {
+        corrupt = error;
+      }
+    }
+    if (corrupt === undefined) return { problem: "is missing from the result store" };
+    // Remove the damaged bytes so the recomputed result is written in their place: a
+    // content-addressed set skips keys that already exist. A read-only cache leaves them.
+    if (!parts.options.readOnly) await parts.guard(parts.resultStore, "delete", () => parts.resultStore.delete(fingerprint), undefined);
+    return { problem: `could not be read back (${errorText(corrupt).replace(/^\[ham\] /, "")})` };
+  }
+
+  /**
+   * A node whose value lives in its parent's stored result (extractFields). Only its fingerprint is
+   * recorded (context key → fingerprint of the field's value), never a result: a hit hands back the
+   * field picked from the parent's result when something reads it, so an unchanged parent means the
+   * field node does not run, and a field whose value did not change keeps its dependents' keys.
+   */
+  async #passThrough(step: NodeStep, parent: string, next: () => Promise<unknown>): Promise<unknown> {
+    const { node } = step;
+    const facts = this.#facts(step);
+    // A parent left out of the key (behaviour "ignore") cannot vouch for the value: never reuse it.
+    const complete = node.params.every((p) => p.dep === undefined || hasName(facts.inputFingerprints, p.name));
+    const found = complete && step.behavior !== "recompute" ? await this.#lookup(facts.contextKey) : undefined;
+    if (found !== undefined) {
+      setNamed(this.fingerprints, node.name, found);
+      this.#record(step, "hit", { ...facts, fingerprint: found, pickedFrom: parent, reason: `hit: part of the cached result of "${parent}", read only when needed` });
+      return deferredResult(() => pickField(node.name, parent, next));
+    }
+    const result = await next();
+    const fingerprint = complete ? this.#parts.fingerprint(result, node.name, node.cache?.fingerprint) : uniqueFingerprint();
+    if (complete && !isUniqueFingerprint(fingerprint)) await this.#writer.record(this.#target(step, facts), fingerprint, this.stats);
+    setNamed(this.fingerprints, node.name, fingerprint);
+    this.#record(step, step.behavior === "recompute" ? "recomputed" : "computed", {
+      ...facts,
+      durationMs: ownTime(step),
+      fingerprint,
+      pickedFrom: parent,
+      reason: `picked from "${parent}"; its value is stored as part of "${parent}"'s result`,
+    });
+    return result;
+  }
+
+  #target(step: NodeStep, facts: NodeFacts): WriteTarget {
+    return { node: step.node.name, mode: step.node.cache?.fingerprint, contextKey: facts.contextKey, codeVersion: facts.codeVersion };
+  }
+
+  #lookup(contextKey: string): Promise<Fingerprint | undefined> {
+    return this.#parts.guard(this.#parts.fingerprintStore, "getMany", () => this.#parts.batcher.get(contextKey), undefined);
+  }
+
+  #expired(node: string, contextKey: string): Promise<string | undefined> {
+    // A store error (onStoreError: "warn") leaves the age unknown: never count that as fresh.
+    const parts = this.#parts;
+    return parts.guard(parts.fingerprintStore, "getEntry", () => parts.lifecycle.expired(node, contextKey), AGE_UNKNOWN);
+  }
+
+  async #lock(contextKey: string): Promise<(() => Promise<void>) | undefined> {
+    const store = this.#parts.fingerprintStore;
+    const acquire = store.acquireLock?.bind(store);
+    if (!acquire) return undefined;
+    return this.#parts.guard(store, "acquireLock", () => acquire(contextKey), undefined);
+  }
+
+  #record(step: NodeStep, outcome: NodeOutcome, extra: Partial<NodeRunRecord>): void {
+    const record: NodeRunRecord = { node: step.node.name, outcome, durationMs: performance.now() - step.started, ...extra };
+    setNamed(this.records, step.node.name, record);
+    const logger = this.#parts.logger;
+    if (logger.enabled("debug")) logger.debug(decisionLine(record));
+  }
+}
+
+/** A field node's hit, read from its parent's result; a failure names both. */
+async function pickField(node: string, parent: string, next: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await next();
+  } catch (error) {
+    if (isHamError(error)) throw error;
+    const cause = error instanceof Error && "cause" in error ? error.cause : error;
+    throw new NodeExecutionError(node, [], { cause, message: `node "${node}" failed when read from the cached result of "${parent}": ${errorText(cause)}` });
+  }
+}
+
+function withoutOutcome(outcome: Pick<NodeRunRecord, "outcome" | "reason" | "expired">): Partial<NodeRunRecord> {
+  const { outcome: _, ...rest } = outcome;
+  return rest;
+}
+
+/** True for a CorruptResultError, also one from another copy of @ham/core (matched by name). */
+function isCorruptResult(error: unknown): boolean {
+  return error instanceof CorruptResultError || (error instanceof Error && error.name === "CorruptResultError");
+}
+
+/** A computed node's duration: its function's own time (NodeExecuteContext.ownTimeMs), else wall time since it started. */
+function ownTime(step: NodeStep): number {
+  return step.ctx.ownTimeMs?.() ?? performance.now() - step.started;
+}

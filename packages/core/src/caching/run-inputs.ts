@@ -1,0 +1,66 @@
+// The input fingerprints of a node in one run: its dependencies' (nodes of this run, inputs and
+// overrides by value), its bound values', its absent defaults' and the files it names in cache({ files }).
+import type { Fingerprint, NodeInfo, NodeRunRecord, ParamInfo } from "../contracts.js";
+import { containsFileInput, file } from "../files/index.js";
+import { hashString } from "../fingerprint/bytes.js";
+import { hasName, named, setNamed } from "../graph/names.js";
+import type { CacheParts } from "./cache-parts.js";
+import type { GraphBinding } from "./graph-binding.js";
+
+/** What input fingerprinting reads and fills in of a run. */
+export interface RunValues {
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly overrides: Readonly<Record<string, unknown>>;
+  /** Data fingerprint of every node and used input, by name (an input's is added when first used). */
+  readonly fingerprints: Record<string, Fingerprint>;
+  /** Each node's outcome, by name (a used input or override gets its record here). */
+  readonly records: Record<string, NodeRunRecord>;
+}
+
+export function inputFingerprintsOf(
+  parts: CacheParts,
+  binding: GraphBinding,
+  run: RunValues,
+  node: NodeInfo,
+  provided: readonly string[],
+): Record<string, Fingerprint> {
+  const out: Record<string, Fingerprint> = {};
+  for (const param of node.params) {
+    if (param.dep === undefined) {
+      setNamed(out, param.name, parts.fingerprint(named(node.boundValues, param.name), node.name));
+    } else if (provided.includes(param.dep)) {
+      const upstream = binding.node(param.dep);
+      if (upstream && binding.behavior(upstream) === "ignore" && !hasName(run.overrides, param.dep)) continue;
+      setNamed(out, param.name, dependencyFingerprint(parts, run, param.dep));
+    } else {
+      setNamed(out, param.name, defaultFingerprint(parts, node, param));
+    }
+  }
+  // cache({ files }): files the node reads by a fixed path. "file:" cannot start a parameter name.
+  for (const path of node.cache?.files ?? []) {
+    setNamed(out, `file:${String(path)}`, parts.inputFingerprinter.fingerprint(file(path), { node: node.name }));
+  }
+  return out;
+}
+
+/** Fingerprint of a dependency: a node's from this run, an input's or override's from its value. */
+function dependencyFingerprint(parts: CacheParts, run: RunValues, name: string): Fingerprint {
+  const known = named(run.fingerprints, name);
+  if (known !== undefined) return known;
+  const isOverride = hasName(run.overrides, name);
+  const value = isOverride ? run.overrides[name] : named(run.inputs, name);
+  if (typeof value === "string") parts.checkPath(name, value, isOverride ? "override" : "input");
+  // Only values holding a file() go through the file fingerprinter: a custom fingerprinter turns
+  // off the default one's fast paths (a large array of numbers takes twice as long).
+  const fingerprint = containsFileInput(value) ? parts.inputFingerprinter.fingerprint(value, { node: name }) : parts.fingerprint(value, name);
+  setNamed(run.fingerprints, name, fingerprint);
+  setNamed(run.records, name, { node: name, outcome: isOverride ? "override" : "input", fingerprint, durationMs: 0 });
+  return fingerprint;
+}
+
+/** An absent optional parameter: its literal default fingerprints like the same value given. */
+function defaultFingerprint(parts: CacheParts, node: NodeInfo, param: ParamInfo): Fingerprint {
+  const def = param.defaultValue;
+  if (def?.literal) return parts.fingerprint(def.value, node.name);
+  return hashString(`default-expression\u0000${def?.text ?? ""}`);
+}
