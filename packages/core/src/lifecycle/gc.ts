@@ -5,6 +5,7 @@ import { readRunIds, readRuns } from "../stores/run-history.js";
 import { ConfigurationError, StoreError } from "../errors.js";
 import { forEachLimit } from "./concurrency.js";
 import { formatBytes, parseDuration, parseSize } from "./parse.js";
+import { pickedFromOf } from "./record-facts.js";
 
 /** What `dr.cache.gc()` (and `ham cache gc`) removes. Rules combine: each one can only remove more. */
 export interface GcOptions {
@@ -386,16 +387,13 @@ function asStoreError(store: string, operation: string, error: unknown): StoreEr
 
 /**
  * Nodes whose records point at a value stored inside another node's result (extractFields field
- * nodes), recognised in the run history by the reason the cache records for them. Their records
+ * nodes), recognised in the run history by their `pickedFrom` (older records: their reason). Their records
  * have no result of their own and must not be collected as dangling.
  */
 export function storelessNodesOf(runs: readonly RunRecord[]): Set<string> {
   const names = new Set<string>();
   for (const run of runs) {
-    for (const node of run.nodes) {
-      const reason = node.reason ?? "";
-      if (reason.startsWith("picked from \"") || reason.startsWith("hit: part of the cached result of \"")) names.add(node.node);
-    }
+    for (const node of run.nodes) if (pickedFromOf(node) !== undefined) names.add(node.node);
   }
   return names;
 }

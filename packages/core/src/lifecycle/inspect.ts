@@ -3,6 +3,7 @@ import type { FingerprintRepository, NodeOutcome, RunRecord } from "../contracts
 import { type Explanation, explainNode } from "./explain.js";
 import type { CacheStores, GcProgress } from "./gc.js";
 import { readRuns } from "../stores/run-history.js";
+import { wasExpired } from "./record-facts.js";
 
 /** One run's use of the cache. */
 export interface RunSummary {
@@ -64,7 +65,7 @@ export function summarizeRun(run: RunRecord): RunSummary {
     recomputed,
     disabled: count(run, "disabled"),
     failed,
-    expired: run.nodes.filter((n) => n.reason?.startsWith("expired:") === true).length,
+    expired: run.nodes.filter(wasExpired).length,
     hitRate: cacheable === 0 ? undefined : hits / cacheable,
   };
 }
