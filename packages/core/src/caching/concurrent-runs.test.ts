@@ -1,6 +1,7 @@
 // One cached driver executing several times at once: each run keeps its own fingerprints and outcomes.
 import { describe, expect, it } from "vitest";
 import { memoryCache } from "../../test/support.js";
+import type { Executor, ExecutorCache, ProgressEvent } from "../index.js";
 import { Builder } from "../driver/builder.js";
 
 const mod = {
@@ -39,5 +40,46 @@ describe("concurrent executes on one cached driver", () => {
     expect(dr.cache.lastRun.x?.fingerprint).toBe(dr.cache.fingerprinter.fingerprint(1, { node: "x" }));
     expect(Object.keys(dr.cache.lastRun).sort()).toEqual(["A", "B", "x"]);
     expect((await dr.cache.listRuns()).length).toBe(2);
+  });
+
+  it("overlapping runs each see their own state: executors' fingerprintOf and progress outcomes (cache.run(runId))", async () => {
+    const events: ProgressEvent[] = [];
+    let secondStarted: () => void = () => undefined;
+    const bothStarted = new Promise<void>((resolve) => (secondStarted = resolve));
+    const onProgress = (event: ProgressEvent) => {
+      events.push(event);
+      if (event.type === "started" && events.filter((e) => e.type === "started").length === 2) secondStarted();
+    };
+    let cache: ExecutorCache | undefined;
+    const seen: { runId: string; x: string | undefined; A: string | undefined }[] = [];
+    let firstRun: string | undefined;
+    const executor: Executor = {
+      name: "peek",
+      attach: (setup) => void (cache = setup.cache),
+      async execute(task) {
+        firstRun ??= task.runId;
+        // The first run's B waits until the second run has started: the runs overlap.
+        if (task.node.name === "B" && task.runId === firstRun) await bothStarted;
+        if (task.node.name === "B") seen.push({ runId: task.runId, x: cache?.fingerprintOf(task.runId, "x"), A: cache?.fingerprintOf(task.runId, "A") });
+        return task.runHere();
+      },
+    };
+    const dr = await new Builder()
+      .withModules({ A: (x: number) => x * 10, B: (A: number) => A + 1 })
+      .withCache({ ...memoryCache(), recompute: ["B"] })
+      .withExecutor(executor)
+      .withProgress({ live: false, onProgress })
+      .build();
+    const results = await Promise.all([dr.execute(["B"], { inputs: { x: 1 } }), dr.execute(["B"], { inputs: { x: 2 } })]);
+    expect(results).toEqual([{ B: 11 }, { B: 21 }]);
+    const fingerprint = (value: number, node: string) => dr.cache.fingerprinter.fingerprint(value, { node });
+    expect(seen).toHaveLength(2);
+    for (const { runId, x, A } of seen) {
+      const given = runId === firstRun ? 1 : 2;
+      expect(x).toBe(fingerprint(given, "x"));
+      expect(A).toBe(fingerprint(given * 10, "A"));
+    }
+    const outcomesOfB = events.flatMap((e) => (e.type === "node-finished" && e.node === "B" ? [[e.runId === firstRun ? "first" : "second", e.outcome]] : []));
+    expect(outcomesOfB.sort()).toEqual([["first", "recomputed"], ["second", "recomputed"]]);
   });
 });

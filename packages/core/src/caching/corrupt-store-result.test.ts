@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { CountingResultStore, RecordingLogger } from "../../test/support.js";
 import { CorruptResultError } from "../codec/errors.js";
-import type { Fingerprint } from "../contracts.js";
+import type { Fingerprint, Logger } from "../contracts.js";
+import type { ProgressEvent } from "../progress/progress.js";
 import { Builder } from "../driver/builder.js";
 import { MemoryFingerprintRepository } from "../stores/memory-repository.js";
 
@@ -60,4 +61,38 @@ describe("a store reporting a corrupt entry", () => {
     expect(resultStore.calls.delete + resultStore.calls.set).toBe(0);
     expect(resultStore.damaged.has(key)).toBe(true);
   });
+
+  it("a damaged hit is reported once as what it became: recomputed, with the recompute's time, in lastRun, the history, the debug log and progress", async () => {
+    const slow = { B: (x: number) => (busy(25), x + 1) };
+    const fingerprintStore = new MemoryFingerprintRepository();
+    const resultStore = new ChecksummedStore();
+    const writer = await new Builder().withModules(slow).withCache({ fingerprintStore, resultStore }).build();
+    await writer.execute(["B"], { inputs: { x: 4 } });
+    const key = writer.cache.lastRun.B!.fingerprint!;
+    resultStore.damaged.add(key);
+    const debug: string[] = [];
+    const logger: Logger = { debug: (message) => void debug.push(message), warn: () => undefined };
+    const events: ProgressEvent[] = [];
+    const dr = await new Builder()
+      .withModules(slow)
+      .withCache({ fingerprintStore, resultStore, logger, logLevel: "debug" })
+      .withProgress({ live: false, onProgress: (event) => void events.push(event) })
+      .build();
+    expect(await dr.execute(["B"], { inputs: { x: 4 } })).toEqual({ B: 5 });
+    const record = dr.cache.lastRun.B;
+    expect(record).toMatchObject({ outcome: "recomputed", fingerprint: key, reason: expect.stringMatching(/^recomputed: cached result could not be read back/) });
+    expect(record?.durationMs).toBeGreaterThanOrEqual(20);
+    const [saved] = await dr.cache.listRuns({ limit: 1 });
+    expect(saved?.nodes.filter((n) => n.node === "B").map((n) => n.outcome)).toEqual(["recomputed"]);
+    expect(debug.filter((line) => line.startsWith('[ham] debug node "B"')).at(-1)).toMatch(/^\[ham\] debug node "B": recomputed · key .* · recomputed: cached result could not be read back/);
+    expect(events.find((event) => event.type === "finished")).toMatchObject({ fromCache: 0 });
+  });
 });
+
+/** Keeps the thread busy for `ms` (a node whose own time is measurable). */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spin
+  }
+}

@@ -16,5 +16,9 @@ export function cacheProgressView(cache: GraphCache): ProgressCacheView {
       return cache.summary(run === undefined ? undefined : Object.values(run.records));
     },
     logsSummary: () => cache.logs("info"),
+    hits(runId) {
+      const run = cache.run(runId);
+      return run === undefined ? undefined : Object.values(run.records).filter((record) => record.outcome === "hit").length;
+    },
   };
 }

@@ -55,6 +55,11 @@ export interface ProgressCacheView {
   summary(runId: string): Promise<string | undefined>;
   /** True when the cache's logger prints the summary itself (then the live line does not repeat it). */
   logsSummary(): boolean;
+  /**
+   * How many nodes of run `runId` the cache served in the end (a hit whose stored result proved
+   * unreadable when loaded counts as the recompute it became), for the "finished" event.
+   */
+  hits?(runId: string): number | undefined;
 }
 
 interface RunProgress {
@@ -187,7 +192,8 @@ export class ProgressAdapter implements Adapter {
       }
       run.line.stop(final);
     }
-    this.#emit({ type: "finished", runId: ctx.runId, success: ctx.success, done: run.done, total: run.total, fromCache: run.fromCache, durationMs });
+    const fromCache = this.#cache?.hits?.(ctx.runId) ?? run.fromCache;
+    this.#emit({ type: "finished", runId: ctx.runId, success: ctx.success, done: run.done, total: run.total, fromCache, durationMs });
   }
 
   #draw(run: RunProgress): void {
