@@ -76,6 +76,8 @@ export class CacheRun implements CacheRunView {
   readonly #writer: ResultWriter;
   /** Context keys being computed in this run, so a second node with the same key waits and shares. */
   readonly #computing = new Map<string, Promise<Shared | undefined>>();
+  /** How to settle each claim in #computing, until the claiming node's #compute takes it. */
+  readonly #claims = new Map<string, (value: Shared | undefined) => void>();
   /** Fingerprints whose result is known to be in the result store. */
   readonly #stored = new Set<Fingerprint>();
   /** The batcher's round-trip count when the run started. */
@@ -178,7 +180,12 @@ export class CacheRun implements CacheRunView {
     // Another node of this run with the same key (parameterize: same code, same inputs) is being
     // computed: wait for it and share its stored result instead of computing and storing again.
     const computing = this.#computing.get(facts.contextKey);
-    const shared = computing === undefined ? undefined : await computing;
+    if (computing === undefined) {
+      // Claimed before this returns (no await in between), so a node with the same key starting now waits for this one.
+      this.#claim(facts.contextKey);
+      return undefined;
+    }
+    const shared = await computing;
     if (shared === undefined || !this.#stored.has(shared.fingerprint)) return undefined;
     return { fingerprint: shared.fingerprint, reason: `hit: node "${shared.node}" computed the same code with the same inputs earlier in this run` };
   }
@@ -192,8 +199,9 @@ export class CacheRun implements CacheRunView {
   /** A miss: computes the node under the key's lock (once per key in this run and across processes) and stores it. */
   async #compute(step: NodeStep, facts: NodeFacts, next: () => Promise<unknown>): Promise<unknown> {
     const { contextKey } = facts;
-    let settle: (value: Shared | undefined) => void = () => undefined;
-    if (!this.#computing.has(contextKey)) this.#computing.set(contextKey, new Promise((resolve) => (settle = resolve)));
+    if (!this.#computing.has(contextKey)) this.#claim(contextKey);
+    const settle = this.#claims.get(contextKey) ?? (() => undefined);
+    this.#claims.delete(contextKey);
     let computed: Fingerprint | undefined;
     const release = await this.#lock(contextKey).catch((error: unknown) => {
       settle(undefined);
@@ -209,6 +217,11 @@ export class CacheRun implements CacheRunView {
       settle(computed === undefined ? undefined : { node: step.node.name, fingerprint: computed });
       if (release) await release();
     }
+  }
+
+  /** Marks `contextKey` as being computed by this node; #compute settles it with the stored result. */
+  #claim(contextKey: string): void {
+    this.#computing.set(contextKey, new Promise((resolve) => this.#claims.set(contextKey, resolve)));
   }
 
   /** Another process may have computed it while this one waited for the lock. */
