@@ -1,7 +1,7 @@
 // Turns dataflow modules into a validated graph of nodes: names, parameters, dependencies, cycles.
 import type { ParamInfo } from "../contracts.js";
 import { ConfigurationError, CycleError, DuplicateNodeError } from "../errors.js";
-import { type ExcludedFunction, checkModifiedGraph } from "../modifiers/validate.js";
+import { type ExcludedFunction, checkModifiedGraph } from "./check-modified.js";
 import { type AnyFunction, type NodeDefinition, specOf } from "./node-spec.js";
 import { type ParsedParams, parseParams } from "./parse.js";
 import type { GraphNode } from "./node.js";

@@ -68,19 +68,6 @@ export function holds(condition: ConfigCondition, cfg: Readonly<Record<string, u
 }
 
 /** "region is \"eu\"", "region is not \"eu\" or \"us\"" */
-export function describeCondition(condition: ConfigCondition): string {
-  return Object.entries(condition.values)
-    .map(([key, values]) => `${key} is ${condition.kind === "whenNot" ? "not " : ""}${values.map(show).join(" or ")}`)
-    .join(" and ");
-}
-
-export function show(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "[…]" : "{…}";
-  return String(value);
-}
-
 function checkCondition(kind: ConfigCondition["kind"], match: unknown): ConfigCondition {
   if (!isPlainObject(match) || Object.keys(match).length === 0) {
     throw new ConfigurationError(`config.${kind}(match) needs an object of config key → value, like { region: "eu" }, got ${describeArgument(match)}`);

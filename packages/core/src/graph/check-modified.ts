@@ -1,9 +1,9 @@
 // Build-time checks of what modifiers made: source() targets, and needs that only other configs provide.
 import { ConfigurationError } from "../errors.js";
-import type { GraphNode } from "../graph/node.js";
-import type { NodeDefinition, NodeSpec } from "../graph/node-spec.js";
-import { closest } from "../graph/plan.js";
-import { describeCondition, show } from "./config.js";
+import { describeCondition, show } from "./conditions.js";
+import type { GraphNode } from "./node.js";
+import type { NodeDefinition, NodeSpec } from "./node-spec.js";
+import { closest } from "./plan.js";
 
 /** A function that config.when / config.whenNot left out of the graph under the build's config. */
 export interface ExcludedFunction {
