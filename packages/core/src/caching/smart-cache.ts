@@ -35,6 +35,7 @@ import { encodeDict } from "./encode-dict.js";
 import type { DynamicNames, OutputName, UnknownOutput } from "../driver/names.js";
 import { type Explanation, explainNode } from "./explain.js";
 import { LookupBatcher } from "./lookup-batcher.js";
+import { ResultBatcher } from "./result-batcher.js";
 import { RunProgress } from "./run-progress.js";
 import { type CacheOptions, resolveBehaviors } from "./options.js";
 import { decisionLine } from "../logging/decisions.js";
@@ -85,6 +86,8 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
   #graph: ReadonlyMap<string, GraphNode> = new Map();
   #opening: Promise<void> | undefined;
   #batcher: LookupBatcher;
+  /** Result reads started together go to the store as one getMany (issue 20). */
+  #results: ResultBatcher;
   /** Runs in progress by run id: one driver may execute several times at once, each with its own state. */
   readonly #runs = new Map<string, RunState>();
   /** Result writes in flight by fingerprint, so equal results computed at once are written once. */
@@ -135,6 +138,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
       warn: (message) => this.#warn(message),
     });
     this.#batcher = new LookupBatcher(this.fingerprintStore);
+    this.#results = new ResultBatcher(this.resultStore);
     this.#lifecycle = new CacheLifecycle(options, { fingerprintStore: this.fingerprintStore, resultStore: this.resultStore }, {
       warn: (message) => this.#warn(message),
       info: (message) => this.#logger.info?.(message),
@@ -600,7 +604,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     let problem = "is missing from the result store";
     let corrupt: unknown;
     // A store that checks its own checksum reports damage with CorruptResultError (see ResultStore.get).
-    const bytes = await this.#guard(this.resultStore, "get", () => this.resultStore.get(fingerprint).catch((error: unknown) => {
+    const bytes = await this.#guard(this.resultStore, "get", () => this.#results.get(fingerprint).catch((error: unknown) => {
       if (!isCorruptResult(error)) throw error;
       corrupt = error;
       return undefined;
