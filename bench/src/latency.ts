@@ -1,9 +1,11 @@
 // The latency benchmark (`--only latency`): warm chain and wide runs over the file, Postgres and S3
 // stores with a fixed delay added per round trip, counting repository and result round trips.
+import { loadavg } from "node:os";
 import { S3Client } from "@aws-sdk/client-s3";
 import { type CacheOptions, FileFingerprintRepository, FileResultStore, type FingerprintRepository, type ResultStore } from "@ham/core";
 import { PostgresFingerprintRepository, PostgresResultStore } from "@ham/store-postgres";
 import { S3ResultStore } from "@ham/store-s3";
+import type { GoalRow } from "./compare.js";
 import { type Shape, type Workdir, makeDataflow } from "./dataflows.js";
 import { build, outcomes } from "./graphs.js";
 import { type Delay, Traffic, addS3Latency, withLatency } from "./latency-stores.js";
@@ -32,6 +34,8 @@ export interface LatencyRow {
   max_in_flight?: number;
   /** Wall time of the warm run, seconds. */
   warm_s?: number;
+  /** The machine's 1-minute load average when the row was measured (wall times depend on it). */
+  load_1m?: number;
 }
 
 /** The stores of one measurement, wrapped: their delay can change, their traffic is counted. */
@@ -158,7 +162,8 @@ async function measure(workdir: Workdir, kind: Kind, shape: Shape, n: number, de
         await dr.close();
         walls.push(wall);
       }
-      rows.push({ store: kind.name, shape, N: n, depth: flow.depth, delay_ms: ms, ...counts, warm_s: median(walls) });
+      const load = Math.round((loadavg()[0] ?? 0) * 10) / 10;
+      rows.push({ store: kind.name, shape, N: n, depth: flow.depth, delay_ms: ms, ...counts, warm_s: median(walls), load_1m: load });
     }
     return rows;
   } finally {
@@ -211,12 +216,12 @@ const cell = (v: number | undefined, width: number) => (v === undefined ? "-" : 
 /** Header line, then one line per row. */
 export function formatLatency(rows: readonly LatencyRow[]): string[] {
   return [
-    `${"store".padEnd(32)} ${"shape".padEnd(5)} ${"N".padStart(5)} ${"+ms".padStart(4)} | ${"repo_rd".padStart(7)} ${"repo_wr".padStart(7)} | ${"res_rt".padStart(6)} ${"res_n".padStart(5)} ${"inflt".padStart(5)} | ${"warm ms".padStart(9)}`,
+    `${"store".padEnd(32)} ${"shape".padEnd(5)} ${"N".padStart(5)} ${"+ms".padStart(4)} | ${"repo_rd".padStart(7)} ${"repo_wr".padStart(7)} | ${"res_rt".padStart(6)} ${"res_n".padStart(5)} ${"inflt".padStart(5)} | ${"warm ms".padStart(9)} ${"load".padStart(5)}`,
     ...rows.map((r) =>
       r.skipped !== undefined
         ? `${r.store.padEnd(32)} ${r.shape.padEnd(5)} ${String(r.N).padStart(5)} ${String(r.delay_ms).padStart(4)} | skipped: ${r.skipped}`
         : `${r.store.padEnd(32)} ${r.shape.padEnd(5)} ${String(r.N).padStart(5)} ${String(r.delay_ms).padStart(4)} | ${cell(r.repo_reads, 7)} ${cell(r.repo_writes, 7)} | ` +
-          `${cell(r.result_reads, 6)} ${cell(r.results_read, 5)} ${cell(r.max_in_flight, 5)} | ${(((r.warm_s ?? 0) * 1e3).toFixed(1)).padStart(9)}`,
+          `${cell(r.result_reads, 6)} ${cell(r.results_read, 5)} ${cell(r.max_in_flight, 5)} | ${(((r.warm_s ?? 0) * 1e3).toFixed(1)).padStart(9)} ${cell(r.load_1m, 5)}`,
     ),
   ];
 }
@@ -232,17 +237,53 @@ export function latencyMarkdown(rows: readonly LatencyRow[]): string[] {
       "is filled without delay, then each row is a warm run with a new driver (every node a hit). Repo reads/writes = " +
       "fingerprint repository round trips; result trips = result store read round trips (a `getMany` is one; on S3 each GET " +
       "is one); in flight = most result reads at once. The chain is deep (depth N), the wide dataflow shallow (depth 3) with " +
-      "N − 1 outputs to load.",
+      "N − 1 outputs to load. Load = the machine's 1-minute load average at the row (2 cores; other work ran alongside).",
     "",
-    "| store | shape | N | depth | +ms per trip | repo reads | repo writes | result trips | results read | in flight | warm ms |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| store | shape | N | depth | +ms per trip | repo reads | repo writes | result trips | results read | in flight | warm ms | load |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of rows) {
-    if (r.skipped !== undefined) out.push(`| ${r.store} | ${r.shape} | ${r.N} | ${r.depth} | ${r.delay_ms} | skipped: ${r.skipped} | | | | | |`);
+    if (r.skipped !== undefined) out.push(`| ${r.store} | ${r.shape} | ${r.N} | ${r.depth} | ${r.delay_ms} | skipped: ${r.skipped} | | | | | | |`);
     else
       out.push(
-        `| ${r.store} | ${r.shape} | ${r.N} | ${r.depth} | ${r.delay_ms} | ${r.repo_reads} | ${r.repo_writes} | ${r.result_reads} | ${r.results_read} | ${r.max_in_flight} | ${((r.warm_s ?? 0) * 1e3).toFixed(1)} |`,
+        `| ${r.store} | ${r.shape} | ${r.N} | ${r.depth} | ${r.delay_ms} | ${r.repo_reads} | ${r.repo_writes} | ${r.result_reads} | ${r.results_read} | ${r.max_in_flight} | ${((r.warm_s ?? 0) * 1e3).toFixed(1)} | ${r.load_1m ?? "—"} |`,
       );
   }
   return out;
+}
+
+/** Issue 20's goals that the latency rows measure (none when the section did not run). */
+export function latencyGoals(rows: readonly LatencyRow[]): GoalRow[] {
+  const ran = rows.filter((r) => r.skipped === undefined);
+  const find = (store: string | RegExp, shape: Shape, n: number, delay?: number) =>
+    ran.filter((r) => (typeof store === "string" ? r.store === store : store.test(r.store)) && r.shape === shape && r.N === n && (delay === undefined || r.delay_ms === delay));
+  const goals: GoalRow[] = [];
+  const chains = [100, 1000].map((n) => find("file", "chain", n, ran[0]?.delay_ms)[0]).filter((r) => r !== undefined);
+  if (chains.length) {
+    goals.push({
+      measure: `repository round trips, warm run, nothing changed, chain ${chains.map((r) => r.N).join(" / ")}`,
+      goal: "≤ 2",
+      reached: chains.map((r) => String(r.repo_reads)).join(" / "),
+      met: chains.every((r) => (r.repo_reads ?? Infinity) <= 2),
+    });
+  }
+  const slow = find(/./, "chain", 100, 5);
+  if (slow.length) {
+    goals.push({
+      measure: "warm chain 100, 5 ms added per round trip",
+      goal: "≤ 25 ms",
+      reached: slow.map((r) => `${r.store}: ${((r.warm_s ?? 0) * 1e3).toFixed(0)} ms`).join("; "),
+      met: slow.every((r) => (r.warm_s ?? Infinity) <= 0.025),
+    });
+  }
+  const s3 = find(/^s3/, "wide", 100);
+  if (s3.length) {
+    goals.push({
+      measure: "result GETs of a warm wide 100 run on S3, in flight at once",
+      goal: "≥ 16 (bounded, configurable)",
+      reached: String(Math.min(...s3.map((r) => r.max_in_flight ?? 0))),
+      met: s3.every((r) => (r.max_in_flight ?? 0) >= 16),
+    });
+  }
+  return goals;
 }
