@@ -8,7 +8,7 @@ import { Builder } from "../driver/builder.js";
 import { StoreError } from "../errors.js";
 import { MemoryFingerprintRepository } from "../stores/memory-repository.js";
 import { observablyEqual } from "../testing/observable.js";
-import { ResultBatcher } from "./result-batcher.js";
+import { ResultBatcher, SINGLE_READS_IN_FLIGHT } from "./result-batcher.js";
 
 /** A counting memory store with a native getMany; entries in `damaged` fail a store-side checksum (as on S3). */
 class BatchingStore extends CountingResultStore {
@@ -76,11 +76,23 @@ describe("batched result reads", () => {
     expect(store.batches).toEqual([[dr.cache.runFingerprints.c1, dr.cache.runFingerprints.c2, dr.cache.runFingerprints.c3]]);
   });
 
-  it("a store without getMany gets one get per result, with the same values", async () => {
-    const store = new CountingResultStore();
+  it("a store without getMany gets one get per result, at most 16 in flight, with the same values", async () => {
+    let inFlight = 0;
+    let most = 0;
+    class SlowStore extends CountingResultStore {
+      override async get(key: Fingerprint): Promise<Uint8Array | undefined> {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inFlight--;
+        return super.get(key);
+      }
+    }
+    const store = new SlowStore();
     const { dr, expected } = await warmCache(store);
+    most = 0;
     expect(observablyEqual(await dr.execute(outputs), expected)).toBe(true);
     expect(store.calls.get).toBe(20);
+    expect(most).toBe(SINGLE_READS_IN_FLIGHT);
   });
 
   it("a damaged entry in the batch recomputes only its node, with the warning get gives, and is rewritten", async () => {

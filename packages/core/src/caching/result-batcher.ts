@@ -1,5 +1,9 @@
 // Coalesces result reads asked for in the same tick into one ResultStore.getMany (one get per key without it).
 import type { Fingerprint, ResultStore } from "../contracts.js";
+import { forEachLimit } from "../lifecycle/concurrency.js";
+
+/** Single reads in flight at once, for a store without getMany or a batch read again key by key. */
+export const SINGLE_READS_IN_FLIGHT = 16;
 
 interface Waiter {
   resolve(bytes: Uint8Array | undefined): void;
@@ -10,7 +14,8 @@ interface Waiter {
  * Loads of cached results that start together (a run's outputs, a node's inputs) become one
  * `getMany`: one round trip instead of one per result. A batch that fails as a whole (one damaged
  * entry, a store error) is read again key by key, so each read gets its own outcome: one corrupt
- * entry makes only its node recompute, as with `get`.
+ * entry makes only its node recompute, as with `get`. Key-by-key reads (also for stores without
+ * getMany) keep at most SINGLE_READS_IN_FLIGHT `get`s in flight.
  */
 export class ResultBatcher {
   /** Keys waiting for the next flush, each with the reads that asked for it (duplicates share one read). */
@@ -56,7 +61,7 @@ export class ResultBatcher {
         return;
       }
     }
-    await Promise.all(keys.map((key) => this.#getOne(key, batch.get(key))));
+    await forEachLimit(keys, SINGLE_READS_IN_FLIGHT, (key) => this.#getOne(key, batch.get(key)));
   }
 
   async #getOne(key: Fingerprint, waiters: Waiter[] | undefined): Promise<void> {
