@@ -1,6 +1,7 @@
 // ham vs Hamilton: one table of matching rows with the ratio per row, and the issue's goals met or missed.
 import type { HamiltonResults } from "./hamilton.js";
 import type { BenchResults } from "./run-bench.js";
+import { latencyGoals } from "./latency.js";
 
 export interface ComparisonRow {
   measure: string;
@@ -199,5 +200,6 @@ export function goals(ham: BenchResults, hamilton: HamiltonResults | undefined, 
       met: over.length === 0,
     });
   }
+  out.push(...latencyGoals(ham.latency ?? [])); // issue 20, from the latency section
   return out;
 }

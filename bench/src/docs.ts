@@ -1,6 +1,7 @@
 // Generates docs/benchmarks.md from one bench run (and Hamilton's figures from the same session).
 import { type ComparisonRow, type GoalRow, fraction } from "./compare.js";
 import type { HamiltonResults } from "./hamilton.js";
+import { latencyMarkdown } from "./latency.js";
 import type { BenchResults } from "./run-bench.js";
 
 const f = (v: number | undefined, digits = 1) => (v === undefined ? "—" : v >= 100 ? v.toFixed(0) : v.toFixed(digits));
@@ -164,6 +165,10 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
         );
     }
   }
+  if (ham.latency?.length) {
+    p();
+    for (const line of latencyMarkdown(ham.latency)) p(line);
+  }
   if (ham.seed.length) {
     p();
     p("## Seed example");
@@ -191,6 +196,7 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
   p("pnpm bench                 # ham only (add --profile for .cpuprofile files, --reps N, --sizes 10,100)");
   p("pnpm bench:hamilton        # ham, then Hamilton's run.sh in the same session, then one table");
   p("bash scripts/services/up.sh && source .services/env && pnpm bench   # adds the Postgres and S3 store rows");
+  p("pnpm bench --only latency --reps 1 --update-results   # the latency section alone, merged into the last full run");
   p("```");
   p();
   return out.join("\n");

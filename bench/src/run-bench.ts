@@ -8,13 +8,14 @@ import { Workdir } from "./dataflows.js";
 import { type FingerprintRow, benchFingerprint } from "./fingerprint.js";
 import { type GraphRow, benchGraph } from "./graphs.js";
 import { type ImportRow, importTime, profileImport } from "./import-time.js";
+import { type LatencyRow, benchLatency, formatLatency } from "./latency.js";
 import { REPO_ROOT } from "./paths.js";
 import { type ProfileMode, type ProfileResult, profileRuns } from "./profile.js";
 import { type SeedRun, seedExample } from "./seed-example.js";
 import { type StoreRow, benchStores } from "./stores.js";
 import { formatData, formatFingerprint, formatGraphs, formatImport, formatProfile, formatStores } from "./tables.js";
 
-export const SECTIONS = ["graphs", "data", "seed", "import", "fingerprint", "stores", "dataframes"] as const;
+export const SECTIONS = ["graphs", "data", "seed", "import", "fingerprint", "stores", "dataframes", "latency"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -24,6 +25,9 @@ export interface BenchOptions {
   sections: Section[];
   /** Nodes of the store benchmark's dataflows. */
   storeNodes: number;
+  /** Latency section: dataflow sizes (default 100, 1000) and ms added per round trip (default 1, 5, 20). */
+  latencySizes?: number[];
+  latencyDelays?: number[];
   fingerprintBytes: number;
   fingerprintCount: number;
   /** Import @ham/core from its build (default) or its source (smoke test: no build). */
@@ -61,6 +65,8 @@ export interface BenchResults {
   stores: StoreRow[];
   /** The dataframe pipelines (issue 21 goals); absent in results written before the section existed. */
   dataframes?: DataframeBench;
+  /** Warm runs with a delay per round trip (issue 20); absent in results written before the section existed. */
+  latency?: LatencyRow[];
   profiles: ProfileResult[];
 }
 
@@ -136,6 +142,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       } catch (error) {
         log(`  dataframe pipelines skipped: ${error instanceof Error ? error.message : String(error)}`);
       }
+    }
+    if (on("latency")) {
+      log(`\n=== Latency: warm runs (new driver) with a delay per store round trip (median of ${Math.min(reps, 3)}) ===`);
+      log(formatLatency([])[0] as string);
+      const latencyOptions = { sizes: options.latencySizes ?? [100, 1000], delays: options.latencyDelays ?? [1, 5, 20], reps: Math.min(reps, 3), log };
+      results.latency = await benchLatency(workdir, latencyOptions);
     }
     if (options.profileNodes > 0) {
       const plan: [ProfileMode, "chain" | "wide", number][] = [

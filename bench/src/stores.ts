@@ -121,7 +121,7 @@ const KINDS: StoreKind[] = [
  * Creates the benchmark bucket on the local S3 server (S3ResultStore never creates buckets). A plain
  * path-style PUT: the local test server (moto) does not check signatures; 409 means it exists.
  */
-async function ensureBucket(endpoint: string, bucket: string): Promise<void> {
+export async function ensureBucket(endpoint: string, bucket: string): Promise<void> {
   const response = await fetch(`${endpoint.replace(/\/$/, "")}/${bucket}`, { method: "PUT" });
   if (!response.ok && response.status !== 409) {
     throw new Error(`could not create bucket "${bucket}" at ${endpoint}: HTTP ${response.status}`);
@@ -185,7 +185,7 @@ async function measure(workdir: Workdir, kind: StoreKind, shape: Shape, n: numbe
 /** A store row that takes longer than this is reported as timed out (a hung store must not hang the bench). */
 const STORE_ROW_TIMEOUT_MS = 180_000;
 
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s (${what} did not finish; the store may be stuck)`)), ms);

@@ -20,6 +20,8 @@ describe("the bench at N = 10, one rep", () => {
       rows: [1000, 2000],
       sections: [...SECTIONS],
       storeNodes: 10,
+      latencySizes: [10],
+      latencyDelays: [1],
       fingerprintBytes: 1024 * 1024,
       fingerprintCount: 1000,
       importEntry: "source",
@@ -46,6 +48,13 @@ describe("the bench at N = 10, one rep", () => {
     for (const s of results.stores) {
       if (s.skipped === undefined) expect(finite(s.warm_new) && finite(s.warm_round_trips)).toBe(true);
       else expect(s.skipped.length).toBeGreaterThan(0);
+    }
+    // Latency rows: the file store always runs (round trips counted); the service-backed ones may say why not.
+    const fileLatency = results.latency?.filter((r) => r.store === "file") ?? [];
+    expect(fileLatency.map((r) => `${r.shape} ${r.N} +${r.delay_ms}`)).toEqual(["chain 10 +1", "wide 10 +1"]);
+    for (const r of results.latency ?? []) {
+      if (r.skipped === undefined) expect(finite(r.warm_s) && (r.repo_reads ?? 0) > 0 && (r.results_read ?? 0) > 0).toBe(true);
+      else expect(r.skipped.length).toBeGreaterThan(0);
     }
     expect(results.profiles.map((p) => `${p.mode} ${p.shape}`)).toEqual(["warm chain", "warm wide", "cold chain", "plain chain"]);
     for (const p of results.profiles) expect(p.hotSpots.length).toBeGreaterThan(0);

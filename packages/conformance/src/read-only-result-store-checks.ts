@@ -4,6 +4,7 @@ import { Builder, MemoryFingerprintRepository, type ResultStore } from "@ham/cor
 import { check, checkBytes, checkEqual, checkRejectsWithStoreError, describe, patternBytes } from "./assertions.js";
 import type { Check, Harness } from "./harness.js";
 import type { ResultStoreGroup } from "./options.js";
+import { checkReportsDamage, damage } from "./damage.js";
 import { WRITE_METHODS, checkSameSnapshot, countingDataflow, recordCalls, warningsLogger } from "./read-only-support.js";
 
 type ResultCheck = Check<ResultStore, ResultStoreGroup>;
@@ -33,29 +34,6 @@ async function readEverything(store: ResultStore): Promise<void> {
   }
   if (store.list) for await (const _ of store.list());
   if (store.size) checkEqual(await store.size(), 300, "size() opened read-only");
-}
-
-/** The bytes stored under `key` damaged behind the store's back (the author's hook, or delete + set). */
-async function damage(h: Harness<ResultStore>, store: ResultStore, key: string, original: Uint8Array): Promise<void> {
-  if (h.damage) return h.damage(store, key);
-  const damaged = new Uint8Array(original); // a copy (Buffer#slice would be a view)
-  damaged[damaged.length - 1] = (damaged[damaged.length - 1]! + 1) & 0xff;
-  await store.delete(key);
-  await store.set(key, damaged);
-}
-
-/** Reads a damaged entry: a CorruptResultError or bytes other than the original; anything else fails. */
-async function checkReportsDamage(store: ResultStore, key: string, original: Uint8Array, what: string): Promise<void> {
-  let got: Uint8Array | undefined;
-  try {
-    got = await store.get(key);
-  } catch (error) {
-    const name = (error as { name?: unknown })?.name;
-    check(name === "CorruptResultError", `${what}: get() of a damaged entry should return its bytes or reject with CorruptResultError (see ResultStore.get), got ${error instanceof Error ? `${error.name}: ${error.message}` : describe(error)}`);
-    return;
-  }
-  check(got !== undefined, `${what}: get() of a damaged entry returned undefined: report it with CorruptResultError (a read must not delete it, and a miss hides the damage)`);
-  check(Buffer.compare(Buffer.from(got), Buffer.from(original)) !== 0, `${what}: get() returned the original bytes: the damage hook did not damage the entry`);
 }
 
 export const readOnlyResultStoreChecks: readonly ResultCheck[] = [

@@ -4,6 +4,7 @@ import { check, checkBytes, checkEqual, checkRejectsWithStoreError, describe, pa
 import type { Check, Harness } from "./harness.js";
 import { resultStoreKeySamples } from "./keys.js";
 import type { ResultStoreGroup } from "./options.js";
+import { batchResultStoreChecks } from "./batch-result-store-checks.js";
 import { readOnlyResultStoreChecks } from "./read-only-result-store-checks.js";
 
 type ResultCheck = Check<ResultStore, ResultStoreGroup>;
@@ -147,6 +148,7 @@ export const resultStoreChecks: readonly ResultCheck[] = [
       checkEqual(none.length, 0, "getMany([]).length");
     },
   },
+  ...batchResultStoreChecks,
 
   // --- listing ------------------------------------------------------------------------------
   {
@@ -308,6 +310,9 @@ export const resultStoreChecks: readonly ResultCheck[] = [
       await checkRejectsWithStoreError(store.has("beforeClose"), store.name, "has() after close()");
       await checkRejectsWithStoreError(store.set("afterClose", patternBytes(4, 2)), store.name, "set() after close()");
       await checkRejectsWithStoreError(store.delete("beforeClose"), store.name, "delete() after close()");
+      if (typeof store.getMany === "function") {
+        await checkRejectsWithStoreError(store.getMany(["beforeClose"]), store.name, "getMany() after close()");
+      }
     },
   },
   ...readOnlyResultStoreChecks,

@@ -11,7 +11,7 @@ import {
   runCheck,
   runFingerprinterCheck,
 } from "@ham/conformance";
-import type { Fingerprinter, FingerprintRepository, ResultStore } from "@ham/core";
+import { CorruptResultError, type Fingerprinter, type FingerprintRepository, type ResultStore } from "@ham/core";
 import { describe, expect, it } from "vitest";
 import { ReferenceFingerprintRepository, ReferenceResultStore, referenceData } from "./reference-stores.js";
 
@@ -47,6 +47,70 @@ class ForgetfulResultStore extends ReferenceResultStore {
 class ReversedGetManyStore extends ReferenceResultStore {
   override async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
     return (await super.getMany(keys)).reverse();
+  }
+}
+
+/** Answers batches of over 100 keys in chunks of 100, the chunks in the wrong order (a worker pool that appends as chunks finish). */
+class ChunksOutOfOrderStore extends ReferenceResultStore {
+  override async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    const all = await super.getMany(keys);
+    if (keys.length <= 100) return all;
+    const chunks: (Uint8Array | undefined)[][] = [];
+    for (let i = 0; i < all.length; i += 100) chunks.push(all.slice(i, i + 100));
+    return chunks.reverse().flat();
+  }
+}
+
+/** Answers a key asked twice only at its first place (a batch deduplicated and not expanded back). */
+class DedupingGetManyStore extends ReferenceResultStore {
+  override async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    const seen = new Set<string>();
+    const all = await super.getMany(keys);
+    return keys.map((key, i) => (seen.has(key) ? undefined : (seen.add(key), all[i])));
+  }
+}
+
+/** Answers only the first key of a batch; the rest read as misses (a batch cut short). */
+class FirstKeyOnlyGetManyStore extends ReferenceResultStore {
+  override async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    const all = await super.getMany(keys);
+    return all.map((bytes, i) => (i === 0 ? bytes : undefined));
+  }
+}
+
+/** Keeps a checksum per key: get reports damage with CorruptResultError, getMany hides it as a miss. */
+class HidesDamageInBatchStore extends ReferenceResultStore {
+  static readonly sums = new Map<string, string>();
+  #sum(bytes: Uint8Array): string {
+    return Buffer.from(bytes).toString("base64");
+  }
+  override async set(key: string, bytes: Uint8Array): Promise<void> {
+    await super.set(key, bytes);
+    HidesDamageInBatchStore.sums.set(`${this.name}/${key}`, this.#sum(bytes));
+  }
+  #damaged(key: string): boolean {
+    const bytes = this.data.get(key);
+    return bytes !== undefined && HidesDamageInBatchStore.sums.get(`${this.name}/${key}`) !== this.#sum(bytes);
+  }
+  override async get(key: string): Promise<Uint8Array | undefined> {
+    if (this.#damaged(key)) throw new CorruptResultError(`result "${key}" fails its checksum`);
+    return super.get(key);
+  }
+  override async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    const all = await super.getMany(keys);
+    return keys.map((key, i) => (this.#damaged(key) ? undefined : all[i]));
+  }
+  /** The damage hook: flips the stored bytes' last byte behind the store's back. */
+  corrupt(key: string): void {
+    const bytes = this.data.get(key) as Uint8Array;
+    bytes[bytes.length - 1] = ((bytes[bytes.length - 1] as number) + 1) & 0xff;
+  }
+}
+
+/** getMany works after close(). */
+class GetManyAfterCloseStore extends ReferenceResultStore {
+  override async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    return keys.map((k) => this.data.get(k));
   }
 }
 
@@ -227,6 +291,36 @@ describe("the result store checks fail on broken stores", () => {
   it("a store with torn writes fails the atomicity check", async () => {
     await expectFailure(resultCheck("readers racing writers see either nothing or the whole value (atomic set)"), ({ namespace }) => new LastWriterTearsStore(namespace), /expected 524288 bytes, got 262144/);
   });
+  it("a store whose large batches come back out of order fails the 300-key check (and passes the small one)", async () => {
+    const store = ({ namespace }: { namespace: string }) => new ChunksOutOfOrderStore(namespace);
+    expect(await runCheck(resultCheck("getMany returns values in the order asked, with undefined for misses"), store)).toEqual({ status: "passed" });
+    await expectFailure(resultCheck("getMany of 300 keys, present and missing interleaved, answers each in its place exactly as get does"), store, /getMany\(\)\[0\]/);
+  });
+
+  it("a store that answers a repeated key only once fails the duplicates check", async () => {
+    await expectFailure(resultCheck("a key asked several times in one getMany gets its bytes at each place"), ({ namespace }) => new DedupingGetManyStore(namespace), /getMany\(\)\[1\] \(dupA\)/);
+  });
+
+  it("a store whose getMany hides a damaged entry as a miss fails the damaged-batch check", async () => {
+    await expect(
+      runCheck(resultCheck("a damaged entry in a batch is reported as get reports it, never as a miss, and the read deletes nothing"), ({ namespace }) => new HidesDamageInBatchStore(namespace), {
+        damage: ({ instance, key }) => (instance as HidesDamageInBatchStore).corrupt(key),
+      }),
+    ).rejects.toThrow(/getMany\(\) returned undefined for a damaged entry/);
+  });
+
+  it("a store whose getMany cuts batches short fails the cache check: hits recompute", async () => {
+    await expectFailure(
+      resultCheck("a cache reads a warm run's results with one getMany; a damaged one among them recomputes only its node"),
+      ({ namespace }) => new FirstKeyOnlyGetManyStore(namespace),
+      /nodes computed \(only the damaged one\)/,
+    );
+  });
+
+  it("a store whose getMany works after close() fails the closed-store check", async () => {
+    await expectFailure(resultCheck("using a closed store fails with a StoreError naming the store"), ({ namespace }) => new GetManyAfterCloseStore(namespace), /getMany\(\) after close\(\): expected a StoreError, but it resolved/);
+  });
+
   it("a store without getMany gets the batch check skipped with a reason, not passed", async () => {
     class NoBatch extends ReferenceResultStore {}
     Object.defineProperty(NoBatch.prototype, "getMany", { value: undefined });

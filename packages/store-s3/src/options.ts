@@ -12,7 +12,7 @@ export interface S3ResultStoreOptions {
   client?: S3Client;
   /** Settings for the client the store makes when `client` is not given (region, endpoint, …). */
   clientConfig?: S3ClientConfig;
-  /** Objects fetched at once by getMany (default 8). */
+  /** Objects fetched at once by getMany: at most this many GETs in flight (default 16). */
   concurrency?: number;
   /** Results above this many bytes are uploaded in parts (default 16 MiB). */
   multipartThreshold?: number;
@@ -65,7 +65,7 @@ export function resolveS3Options(options: S3ResultStoreOptions): ResolvedS3Optio
   if (options.client !== undefined && typeof (options.client as { send?: unknown }).send !== "function") {
     throw new ConfigurationError("S3ResultStore: options.client must be an S3Client from @aws-sdk/client-s3");
   }
-  const concurrency = positiveInteger("concurrency", options.concurrency, 8);
+  const concurrency = positiveInteger("concurrency", options.concurrency, 16);
   const multipartThreshold = positiveInteger("multipartThreshold", options.multipartThreshold, 16 * MiB);
   const partSize = positiveInteger("partSize", options.partSize, 8 * MiB);
   if (partSize < 5 * MiB) {

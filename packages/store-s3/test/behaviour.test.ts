@@ -212,6 +212,28 @@ describeS3("S3ResultStore behaviour", () => {
     await store.close();
   });
 
+  it("getMany keeps 16 GETs in flight by default (issue 20) and answers each key in order", async () => {
+    const p = prefix();
+    const store = new S3ResultStore({ bucket, prefix: p, clientConfig: testClientConfig() });
+    const keys = Array.from({ length: 40 }, (_, i) => `d${i}`);
+    await Promise.all(keys.map((k) => store.set(k, new TextEncoder().encode(k))));
+    let inFlight = 0;
+    let most = 0;
+    const get = store.get.bind(store);
+    store.get = async (key: string) => {
+      most = Math.max(most, ++inFlight);
+      try {
+        return await get(key);
+      } finally {
+        inFlight--;
+      }
+    };
+    const values = await store.getMany(["missing", ...keys, "d3"]);
+    expect(values.map((v) => (v ? new TextDecoder().decode(v) : v))).toEqual([undefined, ...keys, "d3"]);
+    expect(most).toBe(16);
+    await store.close();
+  });
+
   it("a missing bucket gives a clear StoreError on open and on first use", async () => {
     const store = new S3ResultStore({ bucket: "no-such-bucket-ham", clientConfig: testClientConfig() });
     const error = await store.open().then(() => undefined, (e: unknown) => e);

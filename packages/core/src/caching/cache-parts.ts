@@ -11,6 +11,7 @@ import { type LevelLogger, resolveLogger } from "../logging/logger.js";
 import { protectStores, resolveSigningKeys } from "../security/index.js";
 import { FileFingerprintRepository, FileResultStore } from "../stores/index.js";
 import { LookupBatcher } from "./lookup-batcher.js";
+import { ResultBatcher } from "./result-batcher.js";
 import type { CacheOptions } from "./options.js";
 
 /** Counters of store traffic, for benchmarks and tuning. */
@@ -43,6 +44,8 @@ export class CacheParts {
   /** Content digests of file() inputs, memoised by stat (in the cache folder when it has one). */
   readonly files: FileHashes;
   readonly batcher: LookupBatcher;
+  /** Result reads started together go to the store as one getMany (issue 20). */
+  readonly results: ResultBatcher;
   /** Expiry (maxAge), the maxBytes limit and gc: see lifecycle/. */
   readonly lifecycle: CacheLifecycle;
   readonly #warned = new Set<string>();
@@ -76,6 +79,7 @@ export class CacheParts {
     this.files = new FileHashes(onDisk ? { memoFile: join(path, "file-hashes.json"), tempDir: join(path, "tmp") } : {});
     this.inputFingerprinter = new FingerprinterRegistry({ fingerprinters: [fileFingerprinter(this.files), ...(options.fingerprinters ?? [])], warn });
     this.batcher = new LookupBatcher(this.fingerprintStore);
+    this.results = new ResultBatcher(this.resultStore);
     this.lifecycle = new CacheLifecycle(options, stores, { warn, info: (message) => this.logger.info?.(message) });
   }
 

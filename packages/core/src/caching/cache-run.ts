@@ -278,7 +278,7 @@ export class CacheRun implements CacheRunView {
     this.stats.resultReads++;
     let corrupt: unknown;
     // A store that checks its own checksum reports damage with CorruptResultError (see ResultStore.get).
-    const bytes = await parts.guard(parts.resultStore, "get", () => parts.resultStore.get(fingerprint).catch((error: unknown) => {
+    const bytes = await parts.guard(parts.resultStore, "get", () => parts.results.get(fingerprint).catch((error: unknown) => {
       if (!isCorruptResult(error)) throw error;
       corrupt = error;
       return undefined;

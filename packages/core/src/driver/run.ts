@@ -6,7 +6,7 @@ import type { GraphNode } from "../graph/node.js";
 import { hasName, named, setNamed } from "../graph/names.js";
 import type { ExecutionPlan } from "../graph/plan.js";
 import { nodeValueOf } from "../files/file-input.js";
-import { isDeferred, materialize } from "../execution/deferred.js";
+import { isDeferred, materializeAll } from "../execution/deferred.js";
 import { Semaphore } from "./semaphore.js";
 
 export interface RunRequest {
@@ -56,7 +56,9 @@ export async function runGraph(request: RunRequest): Promise<Record<string, unkn
     for (const hook of hooks.beforeGraph) await hook(graphContext);
     await runNodes(request, values, hooks, completed);
     results = {};
-    for (const name of request.outputs) setNamed(results, name, await materialize(values.get(name)));
+    // Outputs load together: the cache reads their results in one batch (ResultStore.getMany).
+    const loaded = await materializeAll(request.outputs.map((name) => values.get(name)));
+    request.outputs.forEach((name, i) => setNamed(results, name, loaded[i]));
   } catch (error) {
     // A deferred result (a cache hit) whose load had to recompute the node, and failed, surfaces here.
     failure = error instanceof NodeFailure ? executionError(error, completed) : error;
@@ -177,7 +179,8 @@ function nodeContext(runId: string, node: GraphNode, values: Map<string, unknown
     inputs() {
       loaded ??= (async () => {
         const out: Record<string, unknown> = {};
-        for (const dep of dependencyNames) setNamed(out, dep, await materialize(values.get(dep)));
+        const loadedDeps = await materializeAll(dependencyNames.map((dep) => values.get(dep))); // one batch, see above
+        dependencyNames.forEach((dep, i) => setNamed(out, dep, loadedDeps[i]));
         return out;
       })();
       return loaded;

@@ -28,3 +28,15 @@ export function isDeferred(value: unknown): value is DeferredResult {
 export function materialize(value: unknown): unknown {
   return isDeferred(value) ? value.load() : value;
 }
+
+/**
+ * The values themselves, every deferred one loading at once (so the cache reads them in one batch).
+ * All loads settle before it answers; a failure rejects with the first failing value's error, in order.
+ */
+export async function materializeAll(values: readonly unknown[]): Promise<unknown[]> {
+  if (!values.some(isDeferred)) return [...values];
+  const settled = await Promise.allSettled(values.map(materialize));
+  const failed = settled.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value);
+}

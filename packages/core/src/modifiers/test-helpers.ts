@@ -1,10 +1,14 @@
 // Helpers for the modifier tests: real memory stores that count their writes, and catching errors.
 import { MemoryFingerprintRepository, MemoryResultStore } from "../index.js";
 
-/** A real MemoryResultStore that counts `set` and `get` calls. */
+/** A real MemoryResultStore that counts `set` calls and results read (by `get`, or each key of a `getMany`). */
 export class CountingResultStore extends MemoryResultStore {
   sets = 0;
   gets = 0;
+  override async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    this.gets += keys.length;
+    return super.getMany(keys);
+  }
   override async set(key: string, bytes: Uint8Array): Promise<void> {
     this.sets++;
     return super.set(key, bytes);
