@@ -2,7 +2,7 @@
 import { type Fingerprint, type FingerprintContext, type Fingerprinter, FingerprintError } from "@ham/core";
 import { type TableKind, tableKind } from "./detect.js";
 import { rememberIpc } from "./ipc-memo.js";
-import { arrowModule, checkLibraries } from "./libraries.js";
+import { checkLibraries, flechetteModule } from "./libraries.js";
 import { type DataframeFingerprintMode, type DataframeFingerprintOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import {
   type ColumnSource,
@@ -51,7 +51,7 @@ class DataframeFingerprinter implements Fingerprinter {
     return kind !== undefined && this.kinds.has(kind);
   }
 
-  /** Called by build(): fails there when polars is installed but apache-arrow (needed to read it) is not. */
+  /** Called by build(): fails there when polars is installed but flechette (which reads its IPC) cannot be found. */
   check(): void {
     checkLibraries(this.options.libraries, { polarsFingerprints: this.kinds.has("polars-dataframe") });
   }
@@ -118,13 +118,14 @@ class DataframeFingerprinter implements Fingerprinter {
         return arqueroSource(frame);
       case "polars-dataframe":
       case "polars-series": {
-        // Polars hands its buffers out as Arrow IPC (a native, bulk copy); apache-arrow reads them.
-        // The bytes are kept for the codec (ipc-memo.ts), which then stores them without writing again.
+        // Polars hands its buffers out as Arrow IPC (a native, bulk copy); flechette views them in
+        // place (libraries.ts: no apache-arrow needed). The bytes are kept for the codec
+        // (ipc-memo.ts), which then stores them without writing again.
         const df = kind === "polars-series" ? (frame.toFrame() as AnyRecord) : frame;
-        const arrow = arrowModule(this.options.libraries, "fingerprint nodejs-polars frames");
+        const flechette = flechetteModule("fingerprint nodejs-polars frames");
         const ipc = df.writeIPCStream() as Uint8Array;
         rememberIpc(frame, ipc);
-        return arrowTableSource(arrow.tableFromIPC(ipc) as AnyRecord);
+        return flechetteTableSource(flechette.tableFromIPC(ipc) as AnyRecord);
       }
       default:
         throw new Error(`unreachable table kind ${kind}`);
@@ -202,7 +203,7 @@ export function arqueroFingerprinter(options: DataframeFingerprintOptions = {}):
   return new DataframeFingerprinter(options, ["arquero"], "arqueroFingerprinter");
 }
 
-/** Fingerprinter for nodejs-polars `DataFrame` and `Series` (reads them through Arrow IPC). */
+/** Fingerprinter for nodejs-polars `DataFrame` and `Series` (reads them through Arrow IPC, with flechette). */
 export function polarsFingerprinter(options: DataframeFingerprintOptions = {}): Fingerprinter {
   return new DataframeFingerprinter(options, ["polars"], "polarsFingerprinter");
 }
