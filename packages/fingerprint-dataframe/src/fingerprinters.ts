@@ -3,6 +3,7 @@ import { type Fingerprint, type FingerprintContext, type Fingerprinter, Fingerpr
 import { type TableKind, tableKind } from "./detect.js";
 import { rememberIpc } from "./ipc-memo.js";
 import { checkLibraries, flechetteModule } from "./libraries.js";
+import { polarsIpc } from "./polars-ipc.js";
 import { type DataframeFingerprintMode, type DataframeFingerprintOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import {
   type ColumnSource,
@@ -123,9 +124,9 @@ class DataframeFingerprinter implements Fingerprinter {
         // (ipc-memo.ts), which then stores them without writing again.
         const df = kind === "polars-series" ? (frame.toFrame() as AnyRecord) : frame;
         const flechette = flechetteModule("fingerprint nodejs-polars frames");
-        const ipc = df.writeIPCStream() as Uint8Array;
-        rememberIpc(frame, ipc);
-        return flechetteTableSource(flechette.tableFromIPC(ipc) as AnyRecord);
+        const framed = polarsIpc(df);
+        rememberIpc(frame, framed);
+        return flechetteTableSource(flechette.tableFromIPC(framed.ipc) as AnyRecord);
       }
       default:
         throw new Error(`unreachable table kind ${kind}`);
