@@ -27,6 +27,12 @@ describe("bulk hashing, native where the binary loads", () => {
     expect(checkFingerprintVectors((value) => fingerprintValue(value, { warn: () => {} }))).toEqual([]);
   });
 
+  it("a view the native binding refuses (a Uint8ClampedArray passed as bytes) is hashed by WASM, with the same value", () => {
+    const clamped = new Uint8ClampedArray(2 << 20).fill(9);
+    const asBytes = new Uint8Array(clamped.buffer);
+    expect(xxh64(clamped as unknown as Uint8Array)).toBe(reference(asBytes, 0n));
+  });
+
   it("matches xxhash-wasm at every size around the thresholds, at odd offsets, with and without a seed", () => {
     const backing = new Uint8Array((3 << 20) + 64);
     for (let i = 0; i < backing.length; i++) backing[i] = (i * 2654435761) >>> 24;

@@ -69,7 +69,13 @@ export function xxh64(bytes: Uint8Array, seed = 0n): bigint {
   const n = bytes.byteLength;
   if (n >= NATIVE_MIN_BYTES && api) {
     const hash = native ? native.hash : n >= NATIVE_LOAD_BYTES ? nativeXxh64().hash : undefined;
-    if (hash) return hash(bytes, seed);
+    if (hash) {
+      try {
+        return hash(bytes, seed);
+      } catch {
+        // The binding takes Uint8Arrays only; any other view a caller passes goes to WASM below.
+      }
+    }
   }
   return wasmXxh64(bytes, seed);
 }
