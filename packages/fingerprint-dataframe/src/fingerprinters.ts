@@ -126,7 +126,7 @@ class DataframeFingerprinter implements Fingerprinter {
         const flechette = flechetteModule("fingerprint nodejs-polars frames");
         const framed = polarsIpc(df);
         rememberIpc(frame, framed);
-        return flechetteTableSource(flechette.tableFromIPC(framed.ipc) as AnyRecord);
+        return flechetteTableSource(flechette.tableFromIPC(framed.ipc) as unknown as AnyRecord);
       }
       default:
         throw new Error(`unreachable table kind ${kind}`);

@@ -8,6 +8,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { ConfigurationError } from "@ham/core";
+import type * as Flechette from "@uwdata/flechette";
 
 /** Module objects to use instead of loading them (e.g. `{ arrow: await import("apache-arrow") }`). */
 export interface DataframeLibraries {
@@ -76,8 +77,8 @@ export function arqueroModule(libraries: DataframeLibraries, purpose: string): A
  * nodejs-polars exports, so fingerprinting polars frames never loads apache-arrow (~100–900 ms
  * under tsx, against ~3 ms for flechette). Both give the same column buffers, hence the same fingerprint.
  */
-export function flechetteModule(purpose: string): AnyRecord {
-  return requireModule("@uwdata/flechette", purpose, false);
+export function flechetteModule(purpose: string): typeof Flechette {
+  return requireModule("@uwdata/flechette", purpose, false) as typeof Flechette;
 }
 
 /** nodejs-polars: the given module, else the installed one. */
