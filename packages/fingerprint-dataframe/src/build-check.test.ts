@@ -1,4 +1,4 @@
-// The build-time check: polars installed without apache-arrow fails build() with the install command.
+// The build-time check: polars installed without flechette (which reads its IPC) fails build() with the install command.
 import { Builder, ConfigurationError, MemoryFingerprintRepository, MemoryResultStore } from "@ham/core";
 import { describe, expect, it } from "vitest";
 import { arqueroFingerprinter, dataframeCaching, polarsFingerprinter } from "./index.js";
@@ -13,17 +13,16 @@ const only =
   };
 
 describe("checkLibraries", () => {
-  it("polars without apache-arrow: a ConfigurationError with the install command", () => {
+  it("polars without @uwdata/flechette: a ConfigurationError with the install command", () => {
     const check = () => checkLibraries({}, { polarsFingerprints: true }, only("nodejs-polars"));
     expect(check).toThrow(ConfigurationError);
-    expect(check).toThrow(/needs "apache-arrow" to fingerprint nodejs-polars frames.*npm install apache-arrow/);
+    expect(check).toThrow(/needs "@uwdata\/flechette".*to fingerprint nodejs-polars frames.*npm install @ham\/fingerprint-dataframe @uwdata\/flechette/);
     // A polars module handed in counts as installed.
-    expect(() => checkLibraries({ polars: {} }, { polarsFingerprints: true }, only())).toThrow(/npm install apache-arrow/);
+    expect(() => checkLibraries({ polars: {} }, { polarsFingerprints: true }, only())).toThrow(/npm install @ham\/fingerprint-dataframe @uwdata\/flechette/);
   });
 
-  it("passes when apache-arrow is there, given, not needed, or polars is absent", () => {
-    expect(() => checkLibraries({}, { polarsFingerprints: true }, only("nodejs-polars", "apache-arrow"))).not.toThrow();
-    expect(() => checkLibraries({ arrow: {} }, { polarsFingerprints: true }, only("nodejs-polars"))).not.toThrow();
+  it("passes when flechette is there, not needed, or polars is absent; apache-arrow is not needed for polars", () => {
+    expect(() => checkLibraries({}, { polarsFingerprints: true }, only("nodejs-polars", "@uwdata/flechette"))).not.toThrow();
     expect(() => checkLibraries({}, { polarsFingerprints: false }, only("nodejs-polars"))).not.toThrow();
     expect(() => checkLibraries({}, { polarsFingerprints: true }, only("arquero"))).not.toThrow();
   });
@@ -45,13 +44,13 @@ describe("build() runs the check", () => {
   it("a failing check fails build(), before any node ran", async () => {
     const ran: string[] = [];
     const fingerprinter = arqueroFingerprinter();
-    // The check dataframeCaching's fingerprinter runs, as in a project without apache-arrow.
+    // The check dataframeCaching's fingerprinter runs, as in an install that lost flechette.
     fingerprinter.check = () => checkLibraries({}, { polarsFingerprints: true }, only("nodejs-polars"));
     const build = new Builder()
       .withModules({ n: () => (ran.push("n"), 1) })
       .withCache({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), fingerprinters: [fingerprinter] })
       .build();
-    await expect(build).rejects.toThrow(/npm install apache-arrow/);
+    await expect(build).rejects.toThrow(/npm install @ham\/fingerprint-dataframe @uwdata\/flechette/);
     expect(ran).toEqual([]);
   });
 });

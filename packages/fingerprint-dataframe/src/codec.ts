@@ -14,13 +14,14 @@ import { CodecError, CorruptResultError, HamError } from "@ham/core";
 import { type TableKind, tableKind } from "./detect.js";
 import { type ArrowIpcCompression, type Compression, DEFAULT_COMPRESSION, decompress, parseCompression } from "./compression.js";
 import { takeIpc } from "./ipc-memo.js";
+import { type FramedIpc, polarsIpc } from "./polars-ipc.js";
 import { type DataframeLibraries, arqueroModule, arrowModule, polarsModule } from "./libraries.js";
 import { Rehomer, isFromModule } from "./rehome.js";
 
 type AnyRecord = Record<string, any>;
 
 const MAGIC = [0x48, 0x41, 0x4d, 0x44, 0x46, 0x01]; // "HAMDF" v1
-const HEADER = MAGIC.length + 2;
+const HEADER = MAGIC.length + 2; // polars-ipc.ts leaves this much room (HEADROOM) in front of a frame's IPC
 
 const KIND_BYTES: Partial<Record<TableKind, number>> = {
   "arrow-table": 1,
@@ -64,12 +65,19 @@ class ArrowIpcCodec implements Codec {
         `cannot encode ${Object.prototype.toString.call(value)}: it stores apache-arrow, Arquero and nodejs-polars tables only`,
       );
     }
-    const body = this.compression.compress(this.toIpc(kind, value as AnyRecord));
-    const out = new Uint8Array(HEADER + body.byteLength);
+    const { ipc, headroom } = this.toIpc(kind, value as AnyRecord);
+    let out: Uint8Array;
+    if (this.compression.byte === 0 && headroom >= HEADER) {
+      // The stream was written behind free room for the header (polars-ipc.ts): no copy.
+      out = new Uint8Array(ipc.buffer, ipc.byteOffset - HEADER, HEADER + ipc.byteLength);
+    } else {
+      const body = this.compression.compress(ipc);
+      out = new Uint8Array(HEADER + body.byteLength);
+      out.set(body, HEADER);
+    }
     out.set(MAGIC, 0);
     out[MAGIC.length] = kindByte;
     out[MAGIC.length + 1] = this.compression.byte;
-    out.set(body, HEADER);
     return out;
   }
 
@@ -117,7 +125,7 @@ class ArrowIpcCodec implements Codec {
     return arrowModule(this.libraries, purpose);
   }
 
-  private toIpc(kind: TableKind, value: AnyRecord): Uint8Array {
+  private toIpc(kind: TableKind, value: AnyRecord): FramedIpc {
     switch (kind) {
       case "arrow-table":
       case "arrow-record-batch":
@@ -135,16 +143,16 @@ class ArrowIpcCodec implements Codec {
           const vector = rehomer ? new arrow.Vector((value.data as AnyRecord[]).map((d) => rehomer.data(d))) : value;
           table = new arrow.Table({ value: vector });
         }
-        return arrow.tableToIPC(table, "stream") as Uint8Array;
+        return { ipc: arrow.tableToIPC(table, "stream") as Uint8Array, headroom: 0 };
       }
       case "arquero":
         // Arquero writes IPC itself (through flechette); no extra library needed to encode.
-        return value.toArrowIPC({ format: "stream" }) as Uint8Array;
+        return { ipc: value.toArrowIPC({ format: "stream" }) as Uint8Array, headroom: 0 };
       // A frame just fingerprinted hands back the IPC bytes the fingerprint read (ipc-memo.ts).
       case "polars-dataframe":
-        return takeIpc(value) ?? (value.writeIPCStream() as Uint8Array);
+        return takeIpc(value) ?? polarsIpc(value);
       case "polars-series":
-        return takeIpc(value) ?? (value.toFrame().writeIPCStream() as Uint8Array);
+        return takeIpc(value) ?? polarsIpc(value.toFrame() as AnyRecord);
       default:
         throw new Error(`unreachable table kind ${kind}`);
     }

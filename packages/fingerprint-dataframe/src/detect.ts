@@ -30,6 +30,10 @@ export function tableKind(value: unknown): TableKind | undefined {
   if (!isObject(value)) return undefined;
   // Arquero first: its tables also have `columnNames` and `numRows`, but as methods.
   if (isFn(value.columnNames) && isFn(value.numRows) && isFn(value.toArrow) && isFn(value.isFiltered)) return "arquero";
+  // polars before Arrow: a polars DataFrame's `schema` is a getter that builds a Series per column.
+  const tag = Object.prototype.toString.call(value);
+  if (tag === "[object DataFrame]" && isFn(value.writeIPCStream) && isObject(value._df)) return "polars-dataframe";
+  if (isObject(value._s) && isFn(value.toFrame) && typeof value.name === "string" && "dtype" in value) return "polars-series";
   if (hasArrowSchema(value)) {
     if (Array.isArray(value.batches) && Array.isArray(value.data) && isFn(value.getChildAt)) return "arrow-table";
     if (isArrowData(value.data) && isFn(value.getChildAt)) return "arrow-record-batch";
@@ -39,9 +43,6 @@ export function tableKind(value: unknown): TableKind | undefined {
     const first: unknown = value.data[0];
     if (first === undefined || isArrowData(first)) return "arrow-vector";
   }
-  const tag = Object.prototype.toString.call(value);
-  if (tag === "[object DataFrame]" && isFn(value.writeIPCStream) && isObject(value._df)) return "polars-dataframe";
-  if (isObject(value._s) && isFn(value.toFrame) && typeof value.name === "string" && "dtype" in value) return "polars-series";
   if (Array.isArray(value.columns) && Array.isArray(value.values) && Array.isArray(value.index)) return "danfo-like";
   return undefined;
 }

@@ -231,6 +231,23 @@ describe("across libraries", () => {
     expect(content(df.getColumn("x"))).not.toBe(content(df.getColumn("id")));
   });
 
+  it("nodejs-polars frames are read without apache-arrow, with the fingerprints apache-arrow's reading gave", () => {
+    // The fingerprinter must not touch apache-arrow for polars: a module that throws on any use.
+    const noArrow = new Proxy({}, { get: () => { throw new Error("apache-arrow was used"); } });
+    const fpr = polarsFingerprinter({ libraries: { arrow: noArrow, polars: pl } });
+    const frames = [
+      pl.DataFrame({ a: [1, null, 3], s: ["x", null, "zz"], b: [true, false, null], f: [1.5, 2.5, null], d: [new Date(0), new Date(1e12), null] }),
+      pl.DataFrame({ c: pl.Series("c", ["a", "b", "a"]).cast(pl.Categorical) }),
+      pl.DataFrame({ l: [[1, 2], [3], []] }),
+      pl.DataFrame({ i64: pl.Series("i64", [1n, 2n, 3n], pl.Int64), u8: pl.Series("u8", [1, 2, 3], pl.UInt8) }),
+    ];
+    for (const df of frames) {
+      // Before: polars IPC read by apache-arrow. Same bytes, same buffers, same fingerprint.
+      expect(fp(df, { fingerprinter: fpr })).toBe(content(arrow.tableFromIPC(df.writeIPCStream())));
+    }
+    expect(fp(frames[0]!.getColumn("s"), { fingerprinter: fpr })).toBe(content(arrow.tableFromIPC(frames[0]!.select("s").writeIPCStream())));
+  });
+
   it("danfo-like frames (columns + values + index) fingerprint by content or by their own index", () => {
     const frame = (values: unknown[][], idx: unknown[]) => ({ columns: ["a", "b"], dtypes: ["int32", "string"], values, index: idx });
     const base = frame([[1, "x"], [2, "y"]], [0, 1]);

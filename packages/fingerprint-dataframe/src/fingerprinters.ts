@@ -2,7 +2,8 @@
 import { type Fingerprint, type FingerprintContext, type Fingerprinter, FingerprintError } from "@ham/core";
 import { type TableKind, tableKind } from "./detect.js";
 import { rememberIpc } from "./ipc-memo.js";
-import { arrowModule, checkLibraries } from "./libraries.js";
+import { checkLibraries, flechetteModule } from "./libraries.js";
+import { polarsIpc } from "./polars-ipc.js";
 import { type DataframeFingerprintMode, type DataframeFingerprintOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import {
   type ColumnSource,
@@ -51,7 +52,7 @@ class DataframeFingerprinter implements Fingerprinter {
     return kind !== undefined && this.kinds.has(kind);
   }
 
-  /** Called by build(): fails there when polars is installed but apache-arrow (needed to read it) is not. */
+  /** Called by build(): fails there when polars is installed but flechette (which reads its IPC) cannot be found. */
   check(): void {
     checkLibraries(this.options.libraries, { polarsFingerprints: this.kinds.has("polars-dataframe") });
   }
@@ -118,13 +119,14 @@ class DataframeFingerprinter implements Fingerprinter {
         return arqueroSource(frame);
       case "polars-dataframe":
       case "polars-series": {
-        // Polars hands its buffers out as Arrow IPC (a native, bulk copy); apache-arrow reads them.
-        // The bytes are kept for the codec (ipc-memo.ts), which then stores them without writing again.
+        // Polars hands its buffers out as Arrow IPC (a native, bulk copy); flechette views them in
+        // place (libraries.ts: no apache-arrow needed). The bytes are kept for the codec
+        // (ipc-memo.ts), which then stores them without writing again.
         const df = kind === "polars-series" ? (frame.toFrame() as AnyRecord) : frame;
-        const arrow = arrowModule(this.options.libraries, "fingerprint nodejs-polars frames");
-        const ipc = df.writeIPCStream() as Uint8Array;
-        rememberIpc(frame, ipc);
-        return arrowTableSource(arrow.tableFromIPC(ipc) as AnyRecord);
+        const flechette = flechetteModule("fingerprint nodejs-polars frames");
+        const framed = polarsIpc(df);
+        rememberIpc(frame, framed);
+        return flechetteTableSource(flechette.tableFromIPC(framed.ipc) as unknown as AnyRecord);
       }
       default:
         throw new Error(`unreachable table kind ${kind}`);
@@ -202,7 +204,7 @@ export function arqueroFingerprinter(options: DataframeFingerprintOptions = {}):
   return new DataframeFingerprinter(options, ["arquero"], "arqueroFingerprinter");
 }
 
-/** Fingerprinter for nodejs-polars `DataFrame` and `Series` (reads them through Arrow IPC). */
+/** Fingerprinter for nodejs-polars `DataFrame` and `Series` (reads them through Arrow IPC, with flechette). */
 export function polarsFingerprinter(options: DataframeFingerprintOptions = {}): Fingerprinter {
   return new DataframeFingerprinter(options, ["polars"], "polarsFingerprinter");
 }

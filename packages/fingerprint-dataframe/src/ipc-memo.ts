@@ -9,10 +9,12 @@
 /** How long unclaimed bytes are kept: the cache encodes right after fingerprinting (one store lookup between). */
 const KEEP_MS = 5000;
 
-const memo = new WeakMap<object, Uint8Array>();
+import type { FramedIpc } from "./polars-ipc.js";
+
+const memo = new WeakMap<object, FramedIpc>();
 
 /** Remembers the IPC stream `value` was fingerprinted from. */
-export function rememberIpc(value: object, ipc: Uint8Array): void {
+export function rememberIpc(value: object, ipc: FramedIpc): void {
   memo.set(value, ipc);
   const timer = setTimeout(() => {
     if (memo.get(value) === ipc) memo.delete(value);
@@ -21,7 +23,7 @@ export function rememberIpc(value: object, ipc: Uint8Array): void {
 }
 
 /** The remembered IPC stream of `value`, once; undefined when there is none. */
-export function takeIpc(value: object): Uint8Array | undefined {
+export function takeIpc(value: object): FramedIpc | undefined {
   const ipc = memo.get(value);
   if (ipc !== undefined) memo.delete(value);
   return ipc;

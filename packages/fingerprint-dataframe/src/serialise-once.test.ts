@@ -55,6 +55,23 @@ describe("one IPC serialisation per table result", () => {
     expect((cached.arrowResult as arrow.Table).toArray().map((r) => r.toJSON())).toEqual((fresh.arrowResult as arrow.Table).toArray().map((r) => r.toJSON()));
   });
 
+  it("stores a polars frame in the very buffer its fingerprint read: the codec header goes in front, no copy", () => {
+    const { libraries } = countSerialisations();
+    const { fingerprinters, codecs } = dataframeCaching({ libraries });
+    const df = pl.DataFrame({ id: Int32Array.from({ length: 5000 }, (_, i) => i), name: Array.from({ length: 5000 }, (_, i) => `n${i % 7}`) });
+    const hashed: Uint8Array[] = [];
+    const ctx = { node: "n", mode: undefined, fingerprint: () => "x", hashBytes: (b: Uint8Array) => (hashed.push(b), String(b.byteLength)), warn: () => undefined };
+    fingerprinters[0]!.fingerprint(df, ctx);
+    const encoded = codecs[0]!.encode(df);
+    expect(hashed.some((bytes) => bytes.buffer === encoded.buffer)).toBe(true);
+    expect(encoded.byteOffset).toBe(0);
+    expect((codecs[0]!.decode(encoded) as pl.DataFrame).frameEqual(df)).toBe(true);
+    // Without a fingerprint first (a later store), the frame is written once, the same way.
+    const again = codecs[0]!.encode(df);
+    expect(again.buffer).not.toBe(encoded.buffer);
+    expect(Buffer.from(again).equals(Buffer.from(encoded))).toBe(true);
+  });
+
   it("stores the bytes the fingerprint was read from, even if the frame changed in place before the store", async () => {
     const { libraries } = countSerialisations();
     const { fingerprinters, codecs } = dataframeCaching({ libraries });

@@ -199,6 +199,11 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
   { name: "Float32Array [0.1, -0]", make: () => new Float32Array([0.1, -0]), fingerprint: "CQ5ftSqJz7z4Dnmfw0pI1w" },
   { name: "Float64Array [1.5, -0, NaN]", make: () => new Float64Array([1.5, -0, NaN]), fingerprint: "WOoPf0REikF6TWF2jCQ3Iw" },
   { name: "Float64Array of 4096 values", make: () => Float64Array.from({ length: 4096 }, (_, i) => i / 7), fingerprint: "hrf3LxP2gQf9cnt7udIYrQ" },
+  // Large payloads: @ham/core hashes these natively where @node-rs/xxhash loads and with WASM where
+  // it does not (its tests run them both ways); the 3 MiB one also crosses WASM's 1 MiB streaming chunks.
+  { name: "Float64Array of 2^18 values (2 MiB)", make: () => Float64Array.from({ length: 1 << 18 }, (_, i) => i / 7), fingerprint: "spL-EIOGacruTS1yUhnHEg" },
+  { name: "Buffer of 64 KiB + 3 bytes", make: () => Buffer.from(Uint8Array.from({ length: 65539 }, (_, i) => (i * 31 + 11) & 255)), fingerprint: "W81ZcdsMmOzm7lmPsk2YpA" },
+  { name: "Uint8Array of 3 MiB + 5 bytes", make: () => Uint8Array.from({ length: (3 << 20) + 5 }, (_, i) => (i * 131 + (i >> 9)) & 255), fingerprint: "kUVVgjzKfdJ91eJlPROZjg" },
   { name: "BigInt64Array [-1n, 2n]", make: () => new BigInt64Array([-1n, 2n]), fingerprint: "F3zz9_REvg_xNWvCjkcB6Q" },
   { name: "BigUint64Array [2n ** 64n - 1n]", make: () => new BigUint64Array([2n ** 64n - 1n]), fingerprint: "tzXzVRHBPe9G2WYlF0-Vwg" },
   { name: "DataView over [1, 2, 3, 4]", make: () => new DataView(new Uint8Array([1, 2, 3, 4]).buffer), fingerprint: "CgXzJN2bIbohKCoXf7H32w" },

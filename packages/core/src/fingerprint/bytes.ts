@@ -1,12 +1,15 @@
 /// <reference path="../murmurhash3js-revisited.d.ts" />
-// Low-level hashing: murmur3 x86 128-bit for structured encodings, xxh64 (WASM) for bulk bytes.
+// Low-level hashing: murmur3 x86 128-bit for structured encodings, xxh64 (native or WASM) for bulk bytes.
 // Why two hashes: murmurhash3js-revisited (the project's named hash for structured values) reaches
-// ~0.3–0.6 GB/s, plenty for the small encodings of structured values; xxhash-wasm reaches ~6.5 GB/s
-// (TOOLCHAIN.md), so bulk payloads (typed arrays, Buffers, table columns) do not cap fingerprinting
-// far below memory bandwidth.
+// ~0.3–0.6 GB/s, plenty for the small encodings of structured values; xxh64 runs near memory
+// bandwidth, so bulk payloads (typed arrays, Buffers, table columns) do not cap fingerprinting.
+// xxh64 comes from xxhash-wasm (always loaded) and, for large inputs, from the native
+// @node-rs/xxhash where its binary loads (native-xxh64.ts): the same values, measured faster above
+// ~16 KiB (a native call costs more than a WASM one below that).
 import murmur from "murmurhash3js-revisited";
 import xxhash from "xxhash-wasm";
 import { FingerprintError } from "../errors.js";
+import { type NativeLoad, type RequireFn, loadNativeXxh64 } from "./native-xxh64.js";
 
 type XXHashAPI = Awaited<ReturnType<typeof xxhash>>;
 
@@ -31,9 +34,15 @@ export function isHashingReady(): boolean {
 }
 
 const CHUNK = 1 << 20;
+/** The first input this large loads the native hash (~5 ms once; smaller work never pays for it). */
+const NATIVE_LOAD_BYTES = 1 << 20;
+/** Once loaded, inputs this large go native (below, a WASM call is cheaper than a native one). */
+const NATIVE_MIN_BYTES = 16 << 10;
 
-/** xxh64 of `bytes` as a bigint (streamed in 1 MiB chunks above 1 MiB, which is faster here). */
-export function xxh64(bytes: Uint8Array, seed = 0n): bigint {
+let native: NativeLoad | undefined;
+
+/** xxh64 with xxhash-wasm: streamed in 1 MiB chunks above 1 MiB (faster than one copy into WASM memory). */
+function wasmXxh64(bytes: Uint8Array, seed: bigint): bigint {
   if (!api) {
     throw new FingerprintError(
       "bulk hashing is not initialised: await hashingReady() from @ham/core before fingerprinting outside a driver",
@@ -45,6 +54,41 @@ export function xxh64(bytes: Uint8Array, seed = 0n): bigint {
     hasher.update(bytes.subarray(offset, Math.min(offset + CHUNK, bytes.byteLength)));
   }
   return hasher.digest();
+}
+
+/** Loads (once) and returns the native xxh64, checked against WASM; undefined where it is unavailable. */
+function nativeXxh64(requireFn?: RequireFn): NativeLoad {
+  if (native) return native;
+  wasmXxh64(new Uint8Array(0), 0n); // throws the "await hashingReady()" error before anything is decided
+  native = loadNativeXxh64(wasmXxh64, requireFn);
+  return native;
+}
+
+/** xxh64 of `bytes` as a bigint: native for large inputs where @node-rs/xxhash loads, WASM otherwise (same value). */
+export function xxh64(bytes: Uint8Array, seed = 0n): bigint {
+  const n = bytes.byteLength;
+  if (n >= NATIVE_MIN_BYTES && api) {
+    const hash = native ? native.hash : n >= NATIVE_LOAD_BYTES ? nativeXxh64().hash : undefined;
+    if (hash) {
+      try {
+        return hash(bytes, seed);
+      } catch {
+        // The binding takes Uint8Arrays only; any other view a caller passes goes to WASM below.
+      }
+    }
+  }
+  return wasmXxh64(bytes, seed);
+}
+
+/**
+ * Which implementation hashes large inputs: "native", "wasm" (with the reason native is not used),
+ * or "not loaded yet" (native is tried at the first input of 1 MiB or more). `load: true` tries now;
+ * `requireFn` replaces the module loader (tests simulate a missing binary with it).
+ */
+export function bulkHashBackend(options: { load?: boolean; requireFn?: RequireFn } = {}): { backend: "native" | "wasm" | "not loaded yet"; reason?: string } {
+  const state = options.load ? nativeXxh64(options.requireFn) : native;
+  if (!state) return { backend: "not loaded yet" };
+  return state.hash ? { backend: "native" } : { backend: "wasm", reason: state.reason! };
 }
 
 const scratch64 = Buffer.alloc(8);
