@@ -35,6 +35,7 @@ import { encodeDict } from "./encode-dict.js";
 import type { DynamicNames, OutputName, UnknownOutput } from "../driver/names.js";
 import { type Explanation, explainNode } from "./explain.js";
 import { LookupBatcher } from "./lookup-batcher.js";
+import { LookupPrefetcher, type RunPrefetch } from "./prefetch.js";
 import { RunProgress } from "./run-progress.js";
 import { type CacheOptions, resolveBehaviors } from "./options.js";
 import { decisionLine } from "../logging/decisions.js";
@@ -85,6 +86,8 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
   #graph: ReadonlyMap<string, GraphNode> = new Map();
   #opening: Promise<void> | undefined;
   #batcher: LookupBatcher;
+  /** Predicts each run's context keys and confirms them in one batch (prefetch.ts); undefined with `predict: false`. */
+  #prefetcher: LookupPrefetcher | undefined;
   /** Runs in progress by run id: one driver may execute several times at once, each with its own state. */
   readonly #runs = new Map<string, RunState>();
   /** Result writes in flight by fingerprint, so equal results computed at once are written once. */
@@ -135,6 +138,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
       warn: (message) => this.#warn(message),
     });
     this.#batcher = new LookupBatcher(this.fingerprintStore);
+    if (options.predict !== false) this.#prefetcher = new LookupPrefetcher(this.fingerprintStore, this.#batcher);
     this.#lifecycle = new CacheLifecycle(options, { fingerprintStore: this.fingerprintStore, resultStore: this.resultStore }, {
       warn: (message) => this.#warn(message),
       info: (message) => this.#logger.info?.(message),
@@ -275,6 +279,8 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
       }
       run.uncached = true;
     }
+    // Speculative lookups (prefetch.ts): one batch for every key this run is predicted to ask for.
+    if (!run.uncached) run.prefetch = this.#prefetcher?.start(ctx.nodes.filter((n) => this.behavior(n) === "default"), (n) => named(this.codeVersions, n));
     const saveRun = this.fingerprintStore.saveRun?.bind(this.fingerprintStore);
     if (saveRun && !run.uncached) {
       const outputs = ctx.outputs;
@@ -314,7 +320,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     const facts = { contextKey, codeVersion, inputFingerprints, deps: ctx.dependencyNames, ...this.#codePartsOf(node) };
     let expired: string | undefined;
     if (behavior !== "recompute") {
-      let found = await this.#lookup(contextKey);
+      let found = await this.#lookup(run, contextKey);
       // Only nodes with a maxAge read the entry's age, so the default warm path costs what it did.
       if (found !== undefined && this.#lifecycle.hasMaxAge(node.name)) {
         expired = await this.#expired(node.name, contextKey);
@@ -404,7 +410,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     // A parent left out of the key (behaviour "ignore") cannot vouch for the value: never reuse it.
     const complete = node.params.every((p) => p.dep === undefined || hasName(inputFingerprints, p.name));
     if (complete && behavior !== "recompute") {
-      const found = await this.#lookup(contextKey);
+      const found = await this.#lookup(run, contextKey);
       if (found !== undefined) {
         setNamed(run.fingerprints, node.name, found);
         this.#record(run, node, "hit", started, { ...facts, fingerprint: found, reason: `hit: part of the cached result of "${parent}", read only when needed` });
@@ -427,6 +433,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     if (complete && !isUniqueFingerprint(fingerprint)) {
       const meta = { node: node.name, codeVersion, createdAt: Date.now() };
       await this.#guard(this.fingerprintStore, "set", () => this.fingerprintStore.set(contextKey, fingerprint, meta), undefined);
+      this.#prefetcher?.wrote(contextKey); // prefetched answers for this key are out of date
       run.stats.repositoryWrites++;
     }
     setNamed(run.fingerprints, node.name, fingerprint);
@@ -450,6 +457,9 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     const run = this.#runs.get(ctx.runId);
     if (!run) return;
     this.#runs.delete(run.id);
+    // Speculative lookups: the run's batch is done; its keys predict the next run's (prefetch.ts).
+    run.prefetch?.end();
+    this.#prefetcher?.remember(Object.values(run.records));
     // Exact for one run at a time; runs that overlap share the batcher and count each other's lookups.
     run.stats.repositoryRoundTrips += this.#batcher.roundTrips - run.roundTripsAtStart;
     await run.progress?.stop();
@@ -535,8 +545,9 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     return this.fingerprinter.fingerprint(value, { node, ...(mode !== undefined ? { mode } : {}) });
   }
 
-  #lookup(contextKey: string): Promise<Fingerprint | undefined> {
-    return this.#guard(this.fingerprintStore, "getMany", () => this.#batcher.get(contextKey), undefined);
+  #lookup(run: RunState, contextKey: string): Promise<Fingerprint | undefined> {
+    // Answered from the run's prefetched batch when predicted (prefetch.ts), else batched per level.
+    return this.#guard(this.fingerprintStore, "getMany", () => run.prefetch?.lookup(contextKey) ?? this.#batcher.get(contextKey), undefined);
   }
 
   #expired(node: string, contextKey: string): Promise<string | undefined> {
@@ -564,6 +575,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     run.stored.add(fingerprint);
     const meta = { node: node.name, codeVersion: facts.codeVersion, createdAt: Date.now() };
     await this.#guard(this.fingerprintStore, "set", () => this.fingerprintStore.set(facts.contextKey, fingerprint, meta), undefined);
+    this.#prefetcher?.wrote(facts.contextKey); // prefetched answers for this key are out of date
     run.stats.repositoryWrites++;
     return fingerprint;
   }
@@ -682,6 +694,8 @@ interface RunState {
   stats: CacheStats;
   /** The run's snapshots in the history while it goes (long runs only). */
   progress?: RunProgress;
+  /** This run's speculative lookups (prefetch.ts). */
+  prefetch?: RunPrefetch | undefined;
   /** The batcher's round-trip count when the run started. */
   roundTripsAtStart: number;
 }
