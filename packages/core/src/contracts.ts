@@ -391,6 +391,8 @@ export interface ExecutorTask {
   readonly dependencyNames: readonly string[];
   /** Loads (once) the dependency values by name. */
   inputs(): Promise<Record<string, unknown>>;
+  /** Loads one dependency's value, leaving the others unread (e.g. a worker's results the executor passes on by fingerprint). */
+  input?(name: string): Promise<unknown>;
   /** The function's call arguments in order (one object for a destructuring node), bound values included. */
   args(): Promise<unknown[]>;
   /** Turns the function's return value into the node's value (e.g. extractFields' field pick); call it on the driver side. */

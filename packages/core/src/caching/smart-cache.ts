@@ -19,7 +19,7 @@ import type {
   ResultStore,
 } from "../contracts.js";
 import { CorruptResultError, ResultCodec } from "../codec/index.js";
-import { deferredResult } from "../driver/deferred.js";
+import { deferredResult, materialize } from "../driver/deferred.js";
 import { NodeExecutionError, StoreError, isHamError } from "../errors.js";
 import { FileHashes, containsFileInput, file, fileFingerprinter, untrackedPathWarning } from "../files/index.js";
 import { FingerprinterRegistry, uniqueFingerprint } from "../fingerprint/index.js";
@@ -36,6 +36,7 @@ import type { DynamicNames, OutputName, UnknownOutput } from "../driver/names.js
 import { type Explanation, explainNode } from "./explain.js";
 import { LookupBatcher } from "./lookup-batcher.js";
 import { LookupPrefetcher, type RunPrefetch } from "./prefetch.js";
+import { type ReportedResult, isReportedResult, storeReported } from "./reported-result.js";
 import { RunProgress } from "./run-progress.js";
 import { type CacheOptions, resolveBehaviors } from "./options.js";
 import { decisionLine } from "../logging/decisions.js";
@@ -429,7 +430,8 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
       }
     }
     const result = await next();
-    const fingerprint = complete ? this.#fingerprint(result, node.name, node.cache?.fingerprint) : uniqueFingerprint();
+    // A worker's result (reported-result.ts) comes with its fingerprint.
+    const fingerprint = !complete ? uniqueFingerprint() : isReportedResult(result) ? result.fingerprint : this.#fingerprint(result, node.name, node.cache?.fingerprint);
     if (complete && !isUniqueFingerprint(fingerprint)) {
       const meta = { node: node.name, codeVersion, createdAt: Date.now() };
       await this.#guard(this.fingerprintStore, "set", () => this.fingerprintStore.set(contextKey, fingerprint, meta), undefined);
@@ -563,12 +565,14 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
 
   /** Fingerprints a computed result and stores it: result bytes first, then the repository record. */
   async #store(run: RunState, node: GraphNode, value: unknown, facts: NodeFacts): Promise<Fingerprint> {
-    const fingerprint = this.#fingerprint(value, node.name, node.cache?.fingerprint);
+    // A worker's result (reported-result.ts) comes with its fingerprint: not loaded, not fingerprinted again.
+    const reported = isReportedResult(value) ? value : undefined;
+    const fingerprint = reported?.fingerprint ?? this.#fingerprint(value, node.name, node.cache?.fingerprint);
     if (isUniqueFingerprint(fingerprint)) return fingerprint; // cannot be found again: not worth storing
     // Equal results computed at the same moment (two nodes, or two runs) share one write.
     let write = this.#writes.get(fingerprint);
     if (!write) {
-      write = this.#writeResult(run, node, fingerprint, value).finally(() => this.#writes.delete(fingerprint));
+      write = (reported ? this.#writeReported(run, reported) : this.#writeResult(run, node, fingerprint, value)).finally(() => this.#writes.delete(fingerprint));
       this.#writes.set(fingerprint, write);
     }
     if (!(await write)) return fingerprint;
@@ -604,6 +608,14 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
       this.#noteSize(fingerprint, bytes.byteLength);
     }
     return stored;
+  }
+
+  /** A worker's result: the worker stored its bytes, or they are stored here as they came; false when not stored. */
+  async #writeReported(run: RunState, reported: ReportedResult): Promise<boolean> {
+    if (this.#options.readOnly === true) return false;
+    const wrote = await this.#guard(this.resultStore, "set", () => storeReported(this.resultStore, reported), undefined);
+    if (wrote) run.stats.resultWrites++;
+    return wrote !== undefined;
   }
 
   /** Loads a hit's result; a missing or corrupt result is recomputed (with a warning), never returned. */
@@ -643,7 +655,8 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     await this.#store(run, node, value, facts);
     const record = named(run.records, node.name);
     if (record) setNamed(run.records, node.name, { ...record, outcome: "recomputed", reason: `recomputed: cached result ${problem}` });
-    return value;
+    return materialize(value); // the value is needed now, also when a worker computed it
+
   }
 
   #record(run: RunState, node: GraphNode, outcome: NodeOutcome, started: number, extra: Partial<NodeRunRecord>): void {

@@ -195,7 +195,7 @@ function callThroughAdapters(
   executor: Executor | undefined,
 ): Promise<unknown> {
   const adapter = adapters[index];
-  if (!adapter) return executor && !runsOnMain(node) ? callExecutor(executor, node, context) : callNode(node, context);
+  if (!adapter) return executor && !runsOnMain(node) ? callExecutor(executor, node, context, values) : callNode(node, context);
   return (adapter.doNodeExecute as NonNullable<Adapter["doNodeExecute"]>).call(adapter, context, () =>
     callThroughAdapters(adapters, index + 1, context, node, values, executor),
   );
@@ -214,12 +214,14 @@ async function callNode(node: GraphNode, context: NodeExecuteContext): Promise<u
 }
 
 /** Hands the node to the executor; its failures become the node's (store and setup errors pass as they are). */
-async function callExecutor(executor: Executor, node: GraphNode, context: NodeExecuteContext): Promise<unknown> {
+async function callExecutor(executor: Executor, node: GraphNode, context: NodeExecuteContext, values: Map<string, unknown>): Promise<unknown> {
   const task: ExecutorTask = {
     runId: context.runId,
     node,
     dependencyNames: context.dependencyNames,
     inputs: () => context.inputs(),
+    // One dependency, without loading the others (issue 20: a worker's results stay unread).
+    input: async (name) => (context.dependencyNames.includes(name) ? materialize(values.get(name)) : undefined),
     args: async () => callArguments(node, await context.inputs()),
     finish: (returned) => finishResult(node, returned),
     runHere: () => callNode(node, context),
