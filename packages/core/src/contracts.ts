@@ -369,6 +369,11 @@ export interface ExecutorCache {
   encode(value: unknown, fingerprint?: Fingerprint): Uint8Array;
   /** Decodes bytes the cache (or a worker using the same codecs) stored; with `fingerprint`, refuses bytes written for another key. */
   decode(bytes: Uint8Array, fingerprint?: Fingerprint): unknown;
+  /**
+   * True when the cache has no custom fingerprinters or codecs: a worker with @ham/core's
+   * FingerprinterRegistry and ResultCodec (default options) fingerprints and encodes as the cache does.
+   */
+  readonly builtInsOnly?: boolean;
 }
 
 /** What an executor learns when the driver is built. */

@@ -44,9 +44,9 @@ export function isReportedResult(value: unknown): value is ReportedResult {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[REPORTED] === true;
 }
 
-/** Puts a reported result's bytes in the store when the worker did not (false: nothing to write). */
-export async function storeReported(store: ResultStore, reported: ReportedResult): Promise<boolean> {
-  if (reported.bytes === undefined) return false;
-  if (!(await store.has(reported.fingerprint))) await store.set(reported.fingerprint, reported.bytes);
-  return true;
+/** Puts a reported result's bytes in the store unless the worker did or they are there; the bytes written (0: none). */
+export async function storeReported(store: ResultStore, reported: ReportedResult): Promise<number> {
+  if (reported.bytes === undefined || (await store.has(reported.fingerprint))) return 0;
+  await store.set(reported.fingerprint, reported.bytes);
+  return reported.bytes.byteLength;
 }

@@ -613,9 +613,14 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
   /** A worker's result: the worker stored its bytes, or they are stored here as they came; false when not stored. */
   async #writeReported(run: RunState, reported: ReportedResult): Promise<boolean> {
     if (this.#options.readOnly === true) return false;
-    const wrote = await this.#guard(this.resultStore, "set", () => storeReported(this.resultStore, reported), undefined);
-    if (wrote) run.stats.resultWrites++;
-    return wrote !== undefined;
+    const written = await this.#guard(this.resultStore, "set", () => storeReported(this.resultStore, reported), undefined);
+    if (written === undefined) return false;
+    if (written > 0) {
+      run.stats.resultWrites++;
+      this.#lifecycle.noteWrite(written);
+      this.#noteSize(reported.fingerprint, written);
+    }
+    return true;
   }
 
   /** Loads a hit's result; a missing or corrupt result is recomputed (with a warning), never returned. */

@@ -64,5 +64,6 @@ export function executorCacheOf(cache: SmartCache): ExecutorCache {
     fingerprint: (value, node) => cache.fingerprinter.fingerprint(value, { node }),
     encode: (value, fingerprint) => cache.codec.encode(value, undefined, fingerprint),
     decode: (bytes, fingerprint) => cache.codec.decode(bytes, fingerprint),
+    builtInsOnly: cache.fingerprinter.fingerprinters.length === 0 && cache.codec.builtInOnly,
   };
 }
