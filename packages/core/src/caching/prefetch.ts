@@ -59,7 +59,7 @@ export class LookupPrefetcher {
     if (!this.#historyRead && nodes.some((node) => !this.#known.has(node.name))) {
       this.#historyRead = true;
       // One round trip: the newest runs of the shared history (what another machine ran counts too).
-      this.batcher.roundTrips++;
+      if (this.repository.listRuns) this.batcher.roundTrips++;
       const runs = await readRuns(this.repository, { limit: HISTORY_RUNS }).catch(() => []);
       // Oldest first, so the newest run's key for a node wins; this process's own runs win over all.
       for (const run of runs.reverse()) {
