@@ -24,11 +24,15 @@ describeS3("predicted vs level-by-level lookups with S3 results", () => {
     client.destroy();
     fs.rmSync(root, { recursive: true, force: true });
   });
-  predictionCases(() => {
-    const name = `p${setups++}`;
-    return {
-      fingerprintStore: new FileFingerprintRepository({ path: path.join(root, name) }),
-      resultStore: new S3ResultStore({ bucket, prefix: name, client }),
-    };
-  });
+  // A chain of 30 when nothing changed: every cold run uploads each node's result to moto.
+  predictionCases(
+    () => {
+      const name = `p${setups++}`;
+      return {
+        fingerprintStore: new FileFingerprintRepository({ path: path.join(root, name) }),
+        resultStore: new S3ResultStore({ bucket, prefix: name, client }),
+      };
+    },
+    { chain: 30 },
+  );
 });

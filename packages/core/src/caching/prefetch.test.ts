@@ -53,6 +53,20 @@ describe("round trips", () => {
     await Promise.all([warm.close(), slow.close()]);
   });
 
+  it("a new process predicts from the newest run in the history", async () => {
+    const stores = { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() };
+    const calls: string[] = [];
+    const first = await new Builder().withModules(chainModule(10, calls)).withCache(stores).build();
+    await first.execute(["c9"], { inputs: { x: 1 } });
+    await first.execute(["c9"], { inputs: { x: 2 } });
+    const repository = countingRepository(stores.fingerprintStore);
+    const dr = await new Builder().withModules(chainModule(10, calls)).withCache({ ...stores, fingerprintStore: repository }).build();
+    calls.length = 0;
+    expect(await dr.execute(["c9"], { inputs: { x: 2 } })).toEqual({ c9: 12 });
+    expect(calls).toEqual([]);
+    expect(repository.reads).toBe(2);
+  });
+
   it("a node whose prediction fails is looked up level by level only from there down", async () => {
     const stores = { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() };
     const calls: string[] = [];

@@ -61,8 +61,8 @@ export class LookupPrefetcher {
       // One round trip: the newest runs of the shared history (what another machine ran counts too).
       if (this.repository.listRuns) this.batcher.roundTrips++;
       const runs = await readRuns(this.repository, { limit: HISTORY_RUNS }).catch(() => []);
-      // Oldest first, so the newest run's key for a node wins; this process's own runs win over all.
-      for (const run of runs.reverse()) {
+      // Newest first: the newest run's key for a node wins (this process's own runs win over all).
+      for (const run of runs) {
         for (const record of run.nodes) {
           if (record.contextKey !== undefined && !this.#known.has(record.node)) this.#known.set(record.node, { contextKey: record.contextKey, codeVersion: record.codeVersion });
         }
