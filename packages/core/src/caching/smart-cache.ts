@@ -661,7 +661,6 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     const record = named(run.records, node.name);
     if (record) setNamed(run.records, node.name, { ...record, outcome: "recomputed", reason: `recomputed: cached result ${problem}` });
     return materialize(value); // the value is needed now, also when a worker computed it
-
   }
 
   #record(run: RunState, node: GraphNode, outcome: NodeOutcome, started: number, extra: Partial<NodeRunRecord>): void {
