@@ -448,6 +448,11 @@ export interface ExecutorCache {
   encode(value: unknown, fingerprint?: Fingerprint): Uint8Array;
   /** Decodes bytes the cache (or a worker using the same codecs) stored; with `fingerprint`, refuses bytes written for another key. */
   decode(bytes: Uint8Array, fingerprint?: Fingerprint): unknown;
+  /**
+   * True when the cache has no custom fingerprinters or codecs: a worker with @ham/core's
+   * FingerprinterRegistry and ResultCodec (default options) fingerprints and encodes as the cache does.
+   */
+  readonly builtInsOnly?: boolean;
 }
 
 /** What an executor learns when the driver is built. */
@@ -470,10 +475,14 @@ export interface ExecutorTask {
   readonly dependencyNames: readonly string[];
   /** Loads (once) the dependency values by name. */
   inputs(): Promise<Record<string, unknown>>;
+  /** Loads one dependency's value, leaving the others unread (e.g. a worker's results the executor passes on by fingerprint). */
+  input?(name: string): Promise<unknown>;
   /** The function's call arguments in order (one object for a destructuring node), bound values included. */
   args(): Promise<unknown[]>;
   /** Turns the function's return value into the node's value (e.g. extractFields' field pick); call it on the driver side. */
   finish(returned: unknown): unknown;
+  /** True when `finish` derives the node's value from the returned one (a modifier), so a worker's fingerprint of the returned value is not the node's. */
+  readonly transformsResult: boolean;
   /** Runs the node in this process (what the default in-process executor does). */
   runHere(): Promise<unknown>;
 }

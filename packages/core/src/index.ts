@@ -24,6 +24,7 @@ export { ProgressAdapter, type ProgressOptions, type ProgressEvent, type Progres
 export { summaryLine, ComputeDurations } from "./progress/summary.js";
 export { resolveLogger, type LogLevel, type LevelLogger, type LoggerSettings } from "./logging/logger.js";
 export { deferredResult, isDeferred, DeferredResult } from "./execution/deferred.js";
+export { reportedResult, isReportedResult, ReportedResult, type ReportedResultInit } from "./caching/reported-result.js";
 export { node, type NodeOptions } from "./graph/node-spec.js";
 export {
   parameterize,

@@ -1,5 +1,6 @@
 // BullMQExecutor: the driver side. Puts each ready node's inputs in the shared result store, enqueues
-// the node as a job of references, waits for a worker to finish it and reads the value back.
+// the node as a job of references, waits for a worker to finish it and hands back its fingerprint
+// (the value is read back only when the driver needs it).
 import {
   ConfigurationError,
   type Executor,
@@ -9,6 +10,7 @@ import {
   StoreError,
   hashString,
   isUniqueFingerprint,
+  reportedResult,
   runsOnMain,
 } from "@ham/core";
 import { type Job, Queue, QueueEvents } from "bullmq";
@@ -115,13 +117,21 @@ export class BullMQExecutor implements Executor {
       taskKey,
     };
     const result = await this.#run(data);
-    const bytes = await guard(cache.resultStore.name, "get", () => cache.resultStore.get(result.value.fingerprint));
-    if (bytes === undefined) {
-      throw new StoreError(cache.resultStore.name, "get", `worker "${result.value.worker}" reported node "${task.node.name}" done, but its result ${result.value.fingerprint} is not in the result store: do the driver and the workers use the same result store?`);
-    }
-    this.#stored.add(result.value.fingerprint);
-    this.#onRun?.({ node: task.node.name, worker: result.value.worker, durationMs: result.value.durationMs, attempts: result.attempts });
-    return cache.decode(bytes, result.value.fingerprint);
+    const { fingerprint, worker } = result.value;
+    this.#stored.add(fingerprint);
+    this.#onRun?.({ node: task.node.name, worker, durationMs: result.value.durationMs, attempts: result.attempts });
+    // The worker stored the value under its fingerprint: the cache records that fingerprint, and the
+    // value is read back only when something in this process needs it.
+    return reportedResult({
+      fingerprint,
+      load: async () => {
+        const bytes = await guard(cache.resultStore.name, "get", () => cache.resultStore.get(fingerprint));
+        if (bytes === undefined) {
+          throw new StoreError(cache.resultStore.name, "get", `worker "${worker}" reported node "${task.node.name}" done, but its result ${fingerprint} is not in the result store: do the driver and the workers use the same result store?`);
+        }
+        return cache.decode(bytes, fingerprint);
+      },
+    });
   }
 
   /** Stops listening and closes the queue's connections. */
@@ -147,8 +157,13 @@ export class BullMQExecutor implements Executor {
         }
       }
       // An input, an override, or a value the cache did not keep: store it now so workers can read it.
-      values ??= await task.inputs();
-      const value = Object.hasOwn(values, dep) ? values[dep] : undefined;
+      // Only this one is loaded (task.input), so other dependencies' results stay unread.
+      let value: unknown;
+      if (task.input) value = await task.input(dep);
+      else {
+        values ??= await task.inputs();
+        value = Object.hasOwn(values, dep) ? values[dep] : undefined;
+      }
       // A one-time fingerprint (a value that cannot be fingerprinted) still works as a transport key.
       const fingerprint = known ?? cache.fingerprint(value, dep);
       let bytes: Uint8Array;

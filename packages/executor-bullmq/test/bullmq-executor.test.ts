@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Builder, ConfigurationError, NodeExecutionError } from "@ham/core";
+import { Builder, ConfigurationError, FileFingerprintRepository, FileResultStore, NodeExecutionError, type ResultStore, tag } from "@ham/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BullMQExecutor, type BullMQRunEvent } from "../src/index.js";
 import { type WorkerProcess, redisUrl, startWorker } from "./services.js";
@@ -54,6 +54,47 @@ describe.skipIf(!redis)("BullMQExecutor with two worker processes", () => {
       expect(await dr.execute(outputs, { inputs })).toEqual(expected);
       expect(events).toEqual([]);
       expect(Object.values(dr.cache.lastRun).filter((r) => r.outcome === "hit").length).toBe(11);
+    } finally {
+      await dr.close();
+    }
+  });
+
+  it("the driver reads back only the results it needs: requested outputs and inputs of nodes it runs itself", async () => {
+    const gets: string[] = [];
+    const files = new FileResultStore({ path: cache });
+    // The driver's view of the shared result store, counting what it reads.
+    const resultStore: ResultStore = {
+      name: files.name,
+      open: (o) => files.open(o),
+      close: () => files.close(),
+      has: (key) => files.has(key),
+      get: (key) => (gets.push(key), files.get(key)),
+      set: (key, bytes) => files.set(key, bytes),
+      delete: (key) => files.delete(key),
+      getMany: (keys) => (gets.push(...keys), Promise.all(keys.map((k) => files.get(k)))),
+    };
+    const events: BullMQRunEvent[] = [];
+    const extra = { doubled: tag({ executor: "main" })((total: number) => total * 2) };
+    const dr = await new Builder()
+      .withModules(flow, extra)
+      .withModuleSource(flow, flowUrl)
+      .withCache({ fingerprintStore: new FileFingerprintRepository({ path: cache }), resultStore })
+      .withExecutor(new BullMQExecutor({ redis: redis as string, queue, onRun: (e) => events.push(e) }))
+      .build();
+    try {
+      // Inputs no other test uses: every node is computed by a worker in this run.
+      const got = await dr.execute(["report"], { inputs: { n: 7, delayMs: 1 } });
+      expect(got).toEqual(await (await new Builder().withModules(flow).build()).execute(["report"], { inputs: { n: 7, delayMs: 1 } }));
+      expect(events.map((e) => e.node).sort()).toEqual(["cubes", "numbers", "report", "slow1", "slow2", "slow3", "slow4", "slow5", "slow6", "squares", "total"]);
+      // Recorded from the fingerprints the workers reported; only the requested output was read back.
+      expect(dr.cache.lastRun.total?.outcome).toBe("computed");
+      const names = Object.fromEntries(Object.entries(dr.cache.runFingerprints).map(([n, f]) => [f, n]));
+      expect(gets.map((g) => names[g] ?? g)).toEqual(["report"]);
+
+      // A node run in this process needs its input's value: that one is read, nothing else.
+      gets.length = 0;
+      expect(await dr.execute(["doubled"], { inputs: { n: 8, delayMs: 1 } })).toEqual({ doubled: 2 * (204 + 1296) });
+      expect(gets).toEqual([dr.cache.runFingerprints.total]);
     } finally {
       await dr.close();
     }

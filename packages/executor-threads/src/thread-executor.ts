@@ -1,6 +1,6 @@
 // ThreadExecutor: runs nodes' functions on a piscina pool of worker threads; values cross by structured clone.
 import { availableParallelism } from "node:os";
-import { ConfigurationError, type Executor, type ExecutorSetup, type ExecutorTask, runsOnMain } from "@ham/core";
+import { ConfigurationError, type Executor, type ExecutorSetup, type ExecutorTask, type Fingerprint, reportedResult, runsOnMain } from "@ham/core";
 import { Piscina } from "piscina";
 
 /** Where and how long one node ran, for logs and examples. */
@@ -19,13 +19,24 @@ export interface ThreadExecutorOptions {
   idleTimeoutMs?: number;
   /** Called after each node a thread ran. */
   onRun?: (event: ThreadRunEvent) => void;
+  /** Node.js options for the threads (default: this process's), e.g. `["--conditions=my-env"]`. */
+  execArgv?: readonly string[];
 }
 
+/** What a thread sends back: the value, or (when asked and able) its fingerprint and encoded bytes. */
 interface ThreadResult {
-  value: unknown;
+  value?: unknown;
+  fingerprint?: Fingerprint;
+  bytes?: Uint8Array;
   threadId: number;
   durationMs: number;
 }
+
+/**
+ * A value the driver and the threads both fingerprint: a thread fingerprints results itself only when
+ * its @ham/core gets the driver's fingerprint for it (same version, same spec).
+ */
+const PROBE = { text: "ham", numbers: [1, 2.5, -0, Number.NaN], nested: new Map([["k", new Set([1n, null])]]), bytes: new Uint8Array([1, 2, 3]), when: new Date(0) };
 
 /**
  * Runs CPU-bound nodes on worker threads. Each thread imports the node's module by URL (from
@@ -38,8 +49,11 @@ export class ThreadExecutor implements Executor {
   readonly #threads: number;
   readonly #idleTimeout: number;
   readonly #onRun: ((event: ThreadRunEvent) => void) | undefined;
+  readonly #execArgv: readonly string[] | undefined;
   #setup: ExecutorSetup | undefined;
   #pool: Piscina | undefined;
+  /** The probe and the driver's fingerprint of it, sent with each task the threads may fingerprint. */
+  #probe: { value: typeof PROBE; fingerprint: Fingerprint } | undefined;
 
   constructor(options: ThreadExecutorOptions = {}) {
     if (typeof options !== "object" || options === null) {
@@ -59,6 +73,10 @@ export class ThreadExecutor implements Executor {
     this.#threads = threads;
     this.#idleTimeout = idle;
     this.#onRun = options.onRun;
+    if (options.execArgv !== undefined && !(Array.isArray(options.execArgv) && options.execArgv.every((a) => typeof a === "string"))) {
+      throw new ConfigurationError(`[threads] option "execArgv" must be a list of strings`);
+    }
+    this.#execArgv = options.execArgv;
   }
 
   attach(setup: ExecutorSetup): void {
@@ -69,6 +87,7 @@ export class ThreadExecutor implements Executor {
       );
     }
     this.#setup = setup;
+    this.#probe = setup.cache?.builtInsOnly ? { value: PROBE, fingerprint: setup.cache.fingerprint(PROBE, "probe") } : undefined;
   }
 
   async execute(task: ExecutorTask): Promise<unknown> {
@@ -82,9 +101,19 @@ export class ThreadExecutor implements Executor {
       minThreads: 0,
       maxThreads: this.#threads,
       idleTimeout: this.#idleTimeout,
+      ...(this.#execArgv ? { execArgv: [...this.#execArgv] } : {}),
     });
-    const out = (await this.#pool.run({ moduleUrl: where.moduleUrl, exportName: where.exportName, node: task.node.name, args })) as ThreadResult;
+    // With the cache on (built-in fingerprinters and codecs only), the thread fingerprints and encodes
+    // the value: the driver records it by that fingerprint and decodes it only when it needs it.
+    // Not for a node whose value the driver derives from the return value (task.finish).
+    const cache = this.#setup?.cache;
+    const report = this.#probe && cache && !task.transformsResult ? { probe: this.#probe, mode: task.node.cache?.fingerprint } : undefined;
+    const out = (await this.#pool.run({ moduleUrl: where.moduleUrl, exportName: where.exportName, node: task.node.name, args, report })) as ThreadResult;
     this.#onRun?.({ node: task.node.name, threadId: out.threadId, durationMs: out.durationMs });
+    const { fingerprint, bytes } = out;
+    if (cache && fingerprint !== undefined && bytes !== undefined) {
+      return reportedResult({ fingerprint, bytes, load: async () => cache.decode(bytes, fingerprint) });
+    }
     return task.finish(out.value);
   }
 

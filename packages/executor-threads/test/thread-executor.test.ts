@@ -1,6 +1,6 @@
 // ThreadExecutor: nodes run on worker threads with the same results as in-process; failures name the node.
-import { Builder, ConfigurationError, NodeExecutionError, tag } from "@ham/core";
-import { afterAll, describe, expect, it } from "vitest";
+import { Builder, ConfigurationError, FingerprinterRegistry, MemoryFingerprintRepository, MemoryResultStore, NodeExecutionError, tag } from "@ham/core";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { ThreadExecutor } from "../src/index.js";
 
 const flowUrl = new URL("./fixtures/flow.mjs", import.meta.url);
@@ -49,6 +49,38 @@ describe("ThreadExecutor", () => {
     executors.push(executor);
     const dr = await new Builder().withModules(mainOnly).withExecutor(executor).build();
     expect(await dr.execute(["twice"], { inputs: { x: 4 } })).toEqual({ twice: 8 });
+  });
+
+  it("with the cache on, a thread fingerprints and encodes its node's value: the driver records that fingerprint without fingerprinting the value again", async () => {
+    const stores = () => ({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() });
+    // The threads load @ham/core from its TypeScript source here, as the driver does (the tests' condition).
+    const executor = new ThreadExecutor({ threads: 2, execArgv: ["--conditions=@ham/source"] });
+    executors.push(executor);
+    const cached = stores();
+    const dr = await new Builder().withModules(flow).withModuleSource(flow, flowUrl).withCache(cached).withExecutor(executor).build();
+    const local = await new Builder().withModules(flow).withCache(stores()).build();
+    const outputs = ["labels"];
+    const expected = await local.execute(outputs, { inputs: { seed: 3 } });
+
+    // Counts the driver's fingerprinting (the threads have their own copy of the class).
+    const calls = vi.spyOn(FingerprinterRegistry.prototype, "fingerprint");
+    try {
+      expect(await dr.execute(outputs, { inputs: { seed: 3 } })).toEqual(expected);
+      const nodes = calls.mock.calls.map(([, options]) => options?.node);
+      // The driver fingerprinted the input, never a value a thread computed.
+      expect(nodes).toEqual(["seed"]);
+    } finally {
+      calls.mockRestore();
+    }
+    for (const name of ["base", "total", "labels"]) {
+      expect(dr.cache.lastRun[name]?.outcome).toBe("computed");
+      // The thread's fingerprint is the one the driver would have computed.
+      expect(dr.cache.lastRun[name]?.fingerprint).toBe(local.cache.lastRun[name]?.fingerprint);
+    }
+    // Stored as the thread encoded them: a new driver on the same stores hits and reads them back.
+    const warm = await new Builder().withModules(flow).withCache(cached).build();
+    expect(await warm.execute(outputs, { inputs: { seed: 3 } })).toEqual(expected);
+    expect(Object.values(warm.cache.lastRun).filter((r) => r.outcome === "hit").map((r) => r.node).sort()).toEqual(["base", "labels", "total"]);
   });
 
   it("rejects bad options when constructed", () => {

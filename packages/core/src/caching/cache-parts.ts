@@ -12,6 +12,7 @@ import { protectStores, resolveSigningKeys } from "../security/index.js";
 import { FileFingerprintRepository, FileResultStore } from "../stores/index.js";
 import { LookupBatcher } from "./lookup-batcher.js";
 import { ResultBatcher } from "./result-batcher.js";
+import { LookupPrefetcher } from "./prefetch.js";
 import type { CacheOptions } from "./options.js";
 
 /** Counters of store traffic, for benchmarks and tuning. */
@@ -46,6 +47,8 @@ export class CacheParts {
   readonly batcher: LookupBatcher;
   /** Result reads started together go to the store as one getMany (issue 20). */
   readonly results: ResultBatcher;
+  /** Predicts each run's context keys and confirms them in one batch (prefetch.ts); undefined with `predict: false`. */
+  readonly prefetcher: LookupPrefetcher | undefined;
   /** Expiry (maxAge), the maxBytes limit and gc: see lifecycle/. */
   readonly lifecycle: CacheLifecycle;
   readonly #warned = new Set<string>();
@@ -80,6 +83,7 @@ export class CacheParts {
     this.inputFingerprinter = new FingerprinterRegistry({ fingerprinters: [fileFingerprinter(this.files), ...(options.fingerprinters ?? [])], warn });
     this.batcher = new LookupBatcher(this.fingerprintStore);
     this.results = new ResultBatcher(this.resultStore);
+    this.prefetcher = options.predict !== false ? new LookupPrefetcher(this.fingerprintStore, this.batcher) : undefined;
     this.lifecycle = new CacheLifecycle(options, stores, { warn, info: (message) => this.logger.info?.(message) });
   }
 

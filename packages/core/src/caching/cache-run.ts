@@ -12,7 +12,7 @@ import type {
   NodeRunRecord,
 } from "../contracts.js";
 import { CorruptResultError } from "../codec/index.js";
-import { deferredResult } from "../execution/deferred.js";
+import { deferredResult, materialize } from "../execution/deferred.js";
 import { NodeExecutionError, isHamError } from "../errors.js";
 import { uniqueFingerprint } from "../fingerprint/index.js";
 import { hasName, named, setNamed } from "../graph/names.js";
@@ -21,6 +21,8 @@ import { type CacheParts, type CacheStats, errorText, newStats } from "./cache-p
 import type { GraphBinding } from "./graph-binding.js";
 import type { ResultWriter, WriteTarget } from "./result-writer.js";
 import { inputFingerprintsOf } from "./run-inputs.js";
+import type { RunPrefetch } from "./prefetch.js";
+import { isReportedResult } from "./reported-result.js";
 import { RunProgress } from "./run-progress.js";
 import { isUniqueFingerprint } from "./unique.js";
 
@@ -82,6 +84,8 @@ export class CacheRun implements CacheRunView {
   readonly #stored = new Set<Fingerprint>();
   /** The batcher's round-trip count when the run started. */
   readonly #roundTripsAtStart: number;
+  /** This run's speculative lookups (prefetch.ts). */
+  #prefetch: RunPrefetch | undefined;
 
   constructor(ctx: GraphExecuteContext, parts: CacheParts, binding: GraphBinding, writer: ResultWriter) {
     this.runId = ctx.runId;
@@ -99,6 +103,13 @@ export class CacheRun implements CacheRunView {
     if (!store.saveRun || this.uncached) return;
     const save = store.saveRun.bind(store);
     this.progress = new RunProgress(save, () => ({ ...this.#runRecord(outputs), running: true }));
+  }
+
+  /** Speculative lookups (prefetch.ts): one batch for every key this run is predicted to ask for. */
+  predict(nodes: readonly NodeInfo[]): void {
+    if (this.uncached) return;
+    const binding = this.#binding;
+    this.#prefetch = this.#parts.prefetcher?.start(nodes.filter((n) => binding.behavior(n) === "default"), (n) => named(binding.codeVersions, n));
   }
 
   /** Runs one node through the cache: a hit hands back its result unloaded, a miss computes and stores it. */
@@ -121,6 +132,9 @@ export class CacheRun implements CacheRunView {
   async finish(outputs: readonly string[]): Promise<void> {
     this.finished = true;
     const parts = this.#parts;
+    // Speculative lookups: the run's batch is done; its keys predict the next run's (prefetch.ts).
+    this.#prefetch?.end();
+    parts.prefetcher?.remember(Object.values(this.records));
     // Exact for one run at a time; runs that overlap share the batcher and count each other's lookups.
     this.stats.repositoryRoundTrips += parts.batcher.roundTrips - this.#roundTripsAtStart;
     await this.progress?.stop();
@@ -269,7 +283,7 @@ export class CacheRun implements CacheRunView {
       throw error;
     }
     await this.#storeComputed(again, facts, value, { outcome: "recomputed", reason: `recomputed: cached result ${read.problem}` });
-    return value;
+    return materialize(value); // the value is needed now, also when a worker computed it
   }
 
   /** Reads and decodes a stored result; a corrupt one is deleted (unless read-only) so the recompute can take its place. */
@@ -316,7 +330,8 @@ export class CacheRun implements CacheRunView {
       return deferredResult(() => pickField(node.name, parent, next));
     }
     const result = await next();
-    const fingerprint = complete ? this.#parts.fingerprint(result, node.name, node.cache?.fingerprint) : uniqueFingerprint();
+    // A worker's result (reported-result.ts) comes with its fingerprint.
+    const fingerprint = !complete ? uniqueFingerprint() : isReportedResult(result) ? result.fingerprint : this.#parts.fingerprint(result, node.name, node.cache?.fingerprint);
     if (complete && !isUniqueFingerprint(fingerprint)) await this.#writer.record(this.#target(step, facts), fingerprint, this.stats);
     setNamed(this.fingerprints, node.name, fingerprint);
     this.#record(step, step.behavior === "recompute" ? "recomputed" : "computed", {
@@ -334,7 +349,8 @@ export class CacheRun implements CacheRunView {
   }
 
   #lookup(contextKey: string): Promise<Fingerprint | undefined> {
-    return this.#parts.guard(this.#parts.fingerprintStore, "getMany", () => this.#parts.batcher.get(contextKey), undefined);
+    // Answered from the run's prefetched batch when predicted (prefetch.ts), else batched per level.
+    return this.#parts.guard(this.#parts.fingerprintStore, "getMany", () => this.#prefetch?.lookup(contextKey) ?? this.#parts.batcher.get(contextKey), undefined);
   }
 
   #expired(node: string, contextKey: string): Promise<string | undefined> {

@@ -30,5 +30,6 @@ export function executorCacheOf(cache: ExecutorCacheSource): ExecutorCache {
     fingerprint: (value, node) => cache.fingerprinter.fingerprint(value, { node }),
     encode: (value, fingerprint) => cache.codec.encode(value, undefined, fingerprint),
     decode: (bytes, fingerprint) => cache.codec.decode(bytes, fingerprint),
+    builtInsOnly: cache.fingerprinter.fingerprinters.length === 0 && cache.codec.builtInOnly,
   };
 }

@@ -56,6 +56,12 @@ export interface CacheOptions {
    * signing off. See docs/security.md.
    */
   signingKey?: string | Uint8Array | readonly (string | Uint8Array)[] | false;
+  /**
+   * Predicts a run's context keys from earlier runs and confirms them all in one repository round
+   * trip, looking up level by level only below a node whose prediction failed (default true). `false`
+   * looks up level by level: one round trip per DAG level. Same outcomes either way; see docs/stores.md.
+   */
+  predict?: boolean;
   /** Reads and hits from the stores but never writes results, records or run history to them. */
   readOnly?: boolean;
 }

@@ -2,6 +2,7 @@
 // the repository record); equal results computed at once are written once.
 import type { Fingerprint, FingerprintMeta } from "../contracts.js";
 import { type CacheParts, type CacheStats, errorText } from "./cache-parts.js";
+import { type ReportedResult, isReportedResult, storeReported } from "./reported-result.js";
 import { isUniqueFingerprint } from "./unique.js";
 
 /** Where a stored result is recorded: its context key and the facts kept beside it. */
@@ -29,12 +30,15 @@ export class ResultWriter {
    * in the result store. A unique fingerprint (a value that cannot be found again) is not stored.
    */
   async store(target: WriteTarget, value: unknown, stats: CacheStats): Promise<{ fingerprint: Fingerprint; stored: boolean }> {
-    const fingerprint = this.#parts.fingerprint(value, target.node, target.mode);
+    // A worker's result (reported-result.ts) comes with its fingerprint: not loaded, not fingerprinted again.
+    const reported = isReportedResult(value) ? value : undefined;
+    const fingerprint = reported?.fingerprint ?? this.#parts.fingerprint(value, target.node, target.mode);
     if (isUniqueFingerprint(fingerprint)) return { fingerprint, stored: false };
     // Equal results computed at the same moment (two nodes, or two runs) share one write.
     let write = this.#writes.get(fingerprint);
     if (!write) {
-      write = this.#writeResult(target.node, fingerprint, value, stats).finally(() => this.#writes.delete(fingerprint));
+      const writing = reported ? this.#writeReported(reported, stats) : this.#writeResult(target.node, fingerprint, value, stats);
+      write = writing.finally(() => this.#writes.delete(fingerprint));
       this.#writes.set(fingerprint, write);
     }
     if (!(await write)) return { fingerprint, stored: false };
@@ -47,6 +51,7 @@ export class ResultWriter {
     const store = this.#parts.fingerprintStore;
     const meta: FingerprintMeta = { node: target.node, codeVersion: target.codeVersion, createdAt: Date.now() };
     await this.#parts.guard(store, "set", () => store.set(target.contextKey, fingerprint, meta), undefined);
+    this.#parts.prefetcher?.wrote(target.contextKey); // prefetched answers for this key are out of date
     stats.repositoryWrites++;
   }
 
@@ -58,6 +63,20 @@ export class ResultWriter {
   noteSize(fingerprint: Fingerprint, bytes: number): void {
     if (this.#sizes.size >= 10_000) this.#sizes.clear(); // only for pictures: keep memory bounded
     this.#sizes.set(fingerprint, bytes);
+  }
+
+  /** A worker's result: the worker stored its bytes, or they are stored here as they came; false when not stored. */
+  async #writeReported(reported: ReportedResult, stats: CacheStats): Promise<boolean> {
+    const parts = this.#parts;
+    if (parts.options.readOnly === true) return false;
+    const written = await parts.guard(parts.resultStore, "set", () => storeReported(parts.resultStore, reported), undefined);
+    if (written === undefined) return false;
+    if (written > 0) {
+      stats.resultWrites++;
+      parts.lifecycle.noteWrite(written);
+      this.noteSize(reported.fingerprint, written);
+    }
+    return true;
   }
 
   /** Puts a result's bytes in the result store unless they are there; false when it is not stored. */

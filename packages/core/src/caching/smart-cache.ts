@@ -201,6 +201,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
       run.uncached = true;
     }
     run.trackProgress(ctx.outputs);
+    run.predict(ctx.nodes);
   }
 
   doNodeExecute(ctx: NodeExecuteContext, next: () => Promise<unknown>): Promise<unknown> {

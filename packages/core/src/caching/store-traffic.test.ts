@@ -116,7 +116,8 @@ describe("warm runs", () => {
       mod[name] = node({ deps: ["root"] }, new Function("root", `return root + ${i};`) as (root: number) => number);
     }
     mod.total = node({ deps: names }, (...values: number[]) => values.reduce((a, b) => a + b, 0));
-    const build = () => new Builder().withModules(mod).withCache(stores).build();
+    // Level by level (predict: false): the batcher's own batching; prefetch.test.ts covers prediction.
+    const build = () => new Builder().withModules(mod).withCache({ ...stores, predict: false }).build();
     const cold = await build();
     const expected = await cold.execute(["total"], { inputs: { seed: 1 } });
     stores.fingerprintStore.reset();

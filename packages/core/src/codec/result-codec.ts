@@ -78,6 +78,11 @@ export class ResultCodec {
     this.#custom = custom;
   }
 
+  /** True when no custom codec and no size limit are set: any ResultCodec with default options encodes (and accepts) the same. */
+  get builtInOnly(): boolean {
+    return this.#custom.length === 0 && this.maxResultBytes === bufferConstants.MAX_LENGTH;
+  }
+
   /** Names of the codecs this instance can decode, custom ones first. */
   get codecNames(): string[] {
     return [...this.#custom.map((r) => r.codec.name), v8Codec.name];

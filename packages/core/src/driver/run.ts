@@ -6,7 +6,7 @@ import type { GraphNode } from "../graph/node.js";
 import { hasName, named, setNamed } from "../graph/names.js";
 import type { ExecutionPlan } from "../graph/plan.js";
 import { nodeValueOf } from "../files/file-input.js";
-import { isDeferred, materializeAll } from "../execution/deferred.js";
+import { isDeferred, materialize, materializeAll } from "../execution/deferred.js";
 import { Semaphore } from "./semaphore.js";
 
 export interface RunRequest {
@@ -198,7 +198,7 @@ function callThroughAdapters(
   executor: Executor | undefined,
 ): Promise<unknown> {
   const adapter = adapters[index];
-  if (!adapter) return executor && !runsOnMain(node) ? callExecutor(executor, node, context) : callNode(node, context);
+  if (!adapter) return executor && !runsOnMain(node) ? callExecutor(executor, node, context, values) : callNode(node, context);
   return (adapter.doNodeExecute as NonNullable<Adapter["doNodeExecute"]>).call(adapter, context, () =>
     callThroughAdapters(adapters, index + 1, context, node, values, executor),
   );
@@ -217,14 +217,17 @@ async function callNode(node: GraphNode, context: NodeExecuteContext): Promise<u
 }
 
 /** Hands the node to the executor; its failures become the node's (store and setup errors pass as they are). */
-async function callExecutor(executor: Executor, node: GraphNode, context: NodeExecuteContext): Promise<unknown> {
+async function callExecutor(executor: Executor, node: GraphNode, context: NodeExecuteContext, values: Map<string, unknown>): Promise<unknown> {
   const task: ExecutorTask = {
     runId: context.runId,
     node,
     dependencyNames: context.dependencyNames,
     inputs: () => context.inputs(),
+    // One dependency, without loading the others (issue 20: a worker's results stay unread).
+    input: async (name) => (context.dependencyNames.includes(name) ? materialize(values.get(name)) : undefined),
     args: async () => callArguments(node, await context.inputs()),
     finish: (returned) => finishResult(node, returned),
+    transformsResult: node.transform !== undefined,
     runHere: () => callNode(node, context),
   };
   const started = performance.now();
