@@ -45,7 +45,7 @@ const esbuildBundle: Build = (files, entry, dir) => {
     mkdirSync(path.dirname(path.join(src, file)), { recursive: true });
     writeFileSync(path.join(src, file), text);
   }
-  const out = buildSync({ entryPoints: [path.join(src, entry)], bundle: true, format: "esm", write: false, packages: "external", sourcemap: "inline", logLevel: "silent" });
+  const out = buildSync({ entryPoints: [path.join(src, entry)], bundle: true, format: "esm", write: false, outfile: path.join(dir, jsPath(entry)), packages: "external", sourcemap: "inline", logLevel: "silent" });
   return { [jsPath(entry)]: out.outputFiles[0]?.text ?? "" };
 };
 

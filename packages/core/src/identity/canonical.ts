@@ -4,6 +4,7 @@
 // do not count; local names are numbered by scope (esbuild's `rate` → `rate2` renames do not count);
 // and what compilers add (`__name(f, "f")`, `(0, util_1.f)(…)`, `exports.X`, vitest's import bindings) is
 // read as what it stands for. docs/code-identity.md lists each normalisation and why it is safe.
+import { sourceClassBody } from "./class-fields.js";
 import type { ImportBinding } from "./module-analysis.js";
 import { type EsNode, type Scope, blockScope, functionScope, isReference } from "./scope.js";
 
@@ -17,6 +18,8 @@ export interface CanonicalContext {
   isModuleName(name: string): boolean;
   /** The literal value of member `member` of the module's enum `name` (esbuild writes `Unit.Kg` as `"kg"`). */
   enumMember(name: string, member: string): EsNode | undefined;
+  /** The name a module-level name had in its source file (a bundle renames clashing names: `label2`). */
+  sourceName?(name: string): string;
 }
 
 /** Numbered local names in scope while printing. */
@@ -144,7 +147,10 @@ class Printer {
         break;
       }
       case "ClassBody": {
-        const body = classMembers(node.body as EsNode[]);
+        // Fields where the source had them (class-fields.ts), then in a fixed order.
+        const source = parent ? sourceClassBody(parent) : undefined;
+        const members = source ?? (node.body as EsNode[]);
+        const body = classMembers(members) ?? source;
         if (body) return this.#generic({ ...node, body } as EsNode);
         break;
       }
@@ -192,8 +198,8 @@ class Printer {
     if (local !== undefined) return local;
     if (name === "undefined") return "UnaryExpression(argument:0;operator:\"void\";prefix:true;)";
     const imported = this.#context?.importOf(name);
-    if (imported && imported.imported !== "*") return `@${this.#target(imported.spec)}#${imported.imported}`;
-    return name;
+    if (imported && imported.imported !== "*") return `@${imported.target ?? this.#target(imported.spec)}#${imported.imported}`;
+    return this.#context?.sourceName?.(name) ?? name;
   }
 
   /** `ns.f` of an import namespace (ESM `* as ns`, CommonJS `util_1`, vitest's binding), or tsc's `exports.RATE`. */
@@ -202,7 +208,7 @@ class Printer {
     const property = node.computed ? (node.property.type === "Literal" ? node.property.value : undefined) : node.property.name;
     if (typeof property !== "string" || this.#local(node.object.name as string) !== undefined) return undefined;
     const imported = this.#context?.importOf(node.object.name as string);
-    if (imported?.imported === "*") return `@${this.#target(imported.spec)}#${property}`;
+    if (imported?.imported === "*") return `@${imported.target ?? this.#target(imported.spec)}#${property}`;
     if (node.object.name === "exports" && !this.#context?.isModuleName("exports") && this.#context?.isModuleName(property)) return property;
     const value = this.#context?.enumMember(node.object.name as string, property);
     return value ? literal(value) : undefined;

@@ -144,7 +144,8 @@ class IdentityRun {
     const unseen: Unseen[] = [];
     const closure: string[] = [];
     const { analysis, site } = found;
-    const root = analysis.file;
+    // Files are named relative to the node's own source file (in a bundle, the file it came from).
+    const root = analysis.originFileAt(site.start) ?? analysis.file;
     const seen = new Set<string>();
     for (const [name, use] of free as Map<string, FreeName>) {
       const where = resolveName(name, site.outer);
@@ -258,13 +259,15 @@ class IdentityRun {
       this.#followImport(analysis, declaration.import, members, parts, root, seen, unseen);
       return;
     }
-    const where = display(analysis.file, root);
-    parts[`${declaration.kind} \`${name}\` in ${where}`] = declarationHash(declaration, analysis);
+    const origin = analysis.originFileAt(declaration.node.start);
+    const where = display(origin ?? analysis.file, root);
+    const named = analysis.originalName(name);
+    parts[`${declaration.kind} \`${named}\` in ${where}`] = declarationHash(declaration, analysis);
     const writes = analysis.writes().get(name);
     if (writes && writes.statements.length > 0) {
       // Top-level statements run once, at import: their text decides the binding's value as much as its declaration.
-      const text = writes.statements.map((stmt) => canonicalForm(stmt, contextOf(analysis))).join("\u0000");
-      parts[`top-level statements writing \`${name}\` in ${where}`] = hashString(text);
+      const text = writes.statements.map((stmt) => canonicalForm(stmt, contextOf(analysis, origin))).join("\u0000");
+      parts[`top-level statements writing \`${named}\` in ${where}`] = hashString(text);
       for (const stmt of writes.statements) this.#followUses(analysis, stmt, parts, root, seen, unseen);
     }
     // A write by a function this node itself reaches is its own doing (a memo, a call counter); any
@@ -520,7 +523,8 @@ function declarationHash(declaration: ModuleDeclaration, analysis: ModuleAnalysi
   if (hash === undefined) {
     // An enum is its members, however the compiler spelled the code that fills it.
     const filler = enumFillerOf(analysis, declaration.name);
-    const form = filler ? `enum:${canonicalForm(enumMembers(filler), contextOf(analysis))}` : canonicalForm(declaration.node, contextOf(analysis));
+    const context = contextOf(analysis, analysis.originFileAt(declaration.node.start));
+    const form = filler ? `enum:${canonicalForm(enumMembers(filler), context)}` : canonicalForm(declaration.node, context);
     hash = hashString(`${declaration.kind}\u0000${form}`);
     declarationHashes.set(declaration, hash);
   }
@@ -545,22 +549,34 @@ function ownVersionInModule(node: GraphNode, found: Found): string {
 function canonicalInModule(printed: EsNode, site: EsNode, analysis: ModuleAnalysis): string {
   let form = siteForms.get(site);
   if (form === undefined) {
-    form = canonicalForm(printed, contextOf(analysis));
+    form = canonicalForm(printed, contextOf(analysis, analysis.originFileAt(site.start)));
     siteForms.set(site, form);
   }
   return form;
 }
 
 const SCRIPT_EXTENSION = /\.(?:[mc]?[jt]sx?)\b/g;
-const contexts = new WeakMap<ModuleAnalysis, CanonicalContext>();
+const contexts = new WeakMap<ModuleAnalysis, Map<string, CanonicalContext>>();
 
-/** How canonical forms read a module's names: its imports by target (relative, no extension), its top-level names. */
-function contextOf(analysis: ModuleAnalysis): CanonicalContext {
-  let context = contexts.get(analysis);
+/**
+ * How canonical forms read a module's names: its imports by target (relative, no extension), its
+ * top-level names. In a bundle, `origin` is the source file the code came from: a declaration that
+ * came from another file reads as an import of it, by its source name.
+ */
+function contextOf(analysis: ModuleAnalysis, origin = analysis.originFileAt(0)): CanonicalContext {
+  let byOrigin = contexts.get(analysis);
+  if (!byOrigin) contexts.set(analysis, (byOrigin = new Map()));
+  let context = byOrigin.get(origin ?? "");
   if (!context) {
     const targets = new Map<string, string>();
     context = {
-      importOf: (name) => analysis.declarations.get(name)?.import,
+      importOf: (name) => {
+        const declaration = analysis.declarations.get(name);
+        if (!declaration || declaration.import || origin === undefined) return declaration?.import;
+        const from = analysis.originFileAt(declaration.node.start);
+        if (from === undefined || from === origin) return undefined;
+        return { spec: from, imported: analysis.originalName(name), target: `./${relativeFile(origin, from).replace(SCRIPT_EXTENSION, "")}` };
+      },
       isModuleName: (name) => analysis.moduleScope.names.has(name) || analysis.declarations.has(name),
       enumMember: (name, member) => enumLiteralsOf(analysis, name)?.get(member),
       target: (spec) => {
@@ -571,8 +587,9 @@ function contextOf(analysis: ModuleAnalysis): CanonicalContext {
         }
         return target;
       },
+      ...(origin === undefined ? {} : { sourceName: (name: string) => analysis.originalName(name) }),
     };
-    contexts.set(analysis, context);
+    byOrigin.set(origin ?? "", context);
   }
   return context;
 }
@@ -609,8 +626,12 @@ function canonicalTarget(spec: string, importer: string | undefined): string {
   if (resolved.kind === "package") return `package:${resolved.name}`;
   if (resolved.kind === "builtin") return `node:${spec.replace(/^node:/, "")}`;
   if (resolved.kind === "unresolved" || importer === undefined) return JSON.stringify(spec);
-  const relative = path.relative(path.dirname(importer), resolved.path).split(path.sep).join("/");
-  return `./${relative.replace(SCRIPT_EXTENSION, "")}`;
+  return `./${relativeFile(importer, resolved.path).replace(SCRIPT_EXTENSION, "")}`;
+}
+
+/** `file` relative to the folder of `from`, with `/` separators. */
+function relativeFile(from: string, file: string): string {
+  return path.relative(path.dirname(from), file).split(path.sep).join("/");
 }
 
 /** A whole module's canonical form, its loader and compiler boilerplate left out (see ModuleAnalysis.ownStatements). */
