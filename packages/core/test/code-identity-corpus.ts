@@ -2,10 +2,11 @@
 // (esbuild as tsx runs it, ESM and CommonJS; tsc to ES2022 and ES2020, ESM and CommonJS; an esbuild
 // bundle; swc), and the code version of each node under each build. Used by the corpus test and by
 // scripts/code-identity-corpus.ts, which writes the agreement table into docs/code-identity.md.
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { transformSync as swcTransform } from "@swc/core";
 import { buildSync, transformSync as esbuildTransform } from "esbuild";
 import ts from "typescript";
@@ -27,7 +28,8 @@ export interface CorpusModule {
   readonly entry: string;
 }
 
-type Build = (files: Readonly<Record<string, string>>, entry: string, dir: string) => Record<string, string>;
+type Outputs = Record<string, string>;
+type Build = (files: Readonly<Record<string, string>>, entry: string, dir: string) => Outputs | Promise<Outputs>;
 
 const jsPath = (file: string) => file.replace(/\.tsx?$/, ".js");
 const perFile = (compile: (text: string, file: string) => string): Build => (files) =>
@@ -49,6 +51,30 @@ const esbuildBundle: Build = (files, entry, dir) => {
   return { [jsPath(entry)]: out.outputFiles[0]?.text ?? "" };
 };
 
+/** Vite as vitest loads it (vitest's own dependency): the transforms vitest runs a TypeScript file through. */
+interface Vite {
+  transformWithOxc(code: string, file: string, options: object): Promise<{ code: string; map: unknown }>;
+  moduleRunnerTransform(code: string, map: unknown, url: string, original: string): Promise<{ code: string } | null>;
+}
+let vite: Promise<Vite> | undefined;
+const loadVite = (): Promise<Vite> => {
+  const vitest = path.dirname(realpathSync(createRequire(import.meta.url).resolve("vitest/package.json")));
+  vite ??= import(pathToFileURL(path.join(vitest, "../vite/dist/node/index.js")).href) as Promise<Vite>;
+  return vite;
+};
+// vitest's module evaluator runs each transformed module inside this function (vitest/dist/module-evaluator.js).
+const VITEST_WRAPPER = "'use strict';async (__vite_ssr_exports__,__vite_ssr_import_meta__,__vite_ssr_import__,__vite_ssr_dynamic_import__,__vite_ssr_exportAll__,__vite_ssr_exportName__,__filename,__dirname,module,exports,require)=>{{";
+const vitestFiles: Build = async (files) => {
+  const { transformWithOxc, moduleRunnerTransform } = await loadVite();
+  const out: Outputs = {};
+  for (const [file, text] of Object.entries(files)) {
+    const ts = await transformWithOxc(text, file, { lang: "ts", sourcemap: true });
+    const ssr = await moduleRunnerTransform(ts.code, ts.map, file, text);
+    out[jsPath(file)] = `${VITEST_WRAPPER}${ssr?.code ?? ""}\n}}`;
+  }
+  return out;
+};
+
 /** The toolchains, by the name the table shows. */
 export const TOOLCHAINS: Readonly<Record<string, Build>> = {
   "tsx (esbuild, ESM)": esbuildFile("esm"),
@@ -60,6 +86,7 @@ export const TOOLCHAINS: Readonly<Record<string, Build>> = {
   "esbuild bundle": esbuildBundle,
   "swc ES2022 ESM": swcFile("es2022", "es6"),
   "swc ES2020 CommonJS": swcFile("es2020", "commonjs"),
+  "vitest (vite 8: oxc, module runner)": vitestFiles,
 };
 
 /** The corpus: the generated syntax set, modules with imports, the toolchain test's dataflow, and the examples' dataflows. */
@@ -81,6 +108,7 @@ export function corpusModules(): CorpusModule[] {
   const modules: CorpusModule[] = [
     { name: "corpus/syntax.ts", files: corpus, entry: "syntax.ts" },
     { name: "corpus/imports.ts", files: corpus, entry: "imports.ts" },
+    { name: "corpus/forms.ts", files: corpus, entry: "forms.ts" },
     { name: "toolchain-flow/flow.ts", files: flow, entry: "flow.ts" },
   ];
   for (const example of readdirSync(path.join(repo, "examples"))) {
@@ -94,6 +122,15 @@ export function corpusModules(): CorpusModule[] {
     for (const entry of Object.keys(files).filter((f) => /(^|\/)(dataflow|primitives)\.ts$/.test(f))) {
       modules.push({ name: `examples/${example}/src/${entry}`, files, entry });
     }
+  }
+  // The dataflow modules of the docs: ```ts blocks that start with a `// name.ts` line (other blocks import them).
+  for (const page of [...readdirSync(path.join(repo, "docs")).map((f) => `docs/${f}`), "README.md"].filter((f) => f.endsWith(".md"))) {
+    const files: Record<string, string> = {};
+    for (const [, code] of readFileSync(path.join(repo, page), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
+      const name = /^\/\/\s*([\w.-]+\.ts)\b/.exec(code as string)?.[1];
+      if (name) files[name] = code as string;
+    }
+    for (const entry of Object.keys(files).filter((f) => nodeNames(files[f] as string).length > 0)) modules.push({ name: `${page}: ${entry}`, files, entry });
   }
   return modules;
 }
@@ -112,7 +149,7 @@ export async function versionsUnder(module: CorpusModule, toolchain: string, fil
   try {
     let outputs: Record<string, string>;
     try {
-      outputs = (TOOLCHAINS[toolchain] as Build)(files, module.entry, dir);
+      outputs = await (TOOLCHAINS[toolchain] as Build)(files, module.entry, dir);
     } catch {
       return {}; // the toolchain cannot build this module (top-level await to CommonJS, say): not counted
     }

@@ -44,6 +44,8 @@ class Printer {
   #counter = 0;
   #names: Names | undefined;
   #keepNames = false;
+  /** Names esbuild's `__name(f, "g")` statements give local functions, by the name in the text. */
+  readonly #restoredNames = new Map<string, string>();
 
   constructor(context: CanonicalContext | undefined) {
     this.#context = context;
@@ -141,9 +143,22 @@ class Printer {
       case "BlockStatement":
       case "StaticBlock":
       case "Program": {
-        // `void 0;` and other statements without effects (esbuild drops them) do not count.
-        const body = (node.body as EsNode[]).filter((stmt) => !isInert(stmt));
+        // `void 0;` and other statements without effects (esbuild drops them) do not count, nor
+        // esbuild's keepNames statements `__name(f, "f")`: the names they give are printed with the declarations.
+        const body = (node.body as EsNode[]).filter((stmt) => !isInert(stmt) && !this.#keepNameStatement(stmt));
         if (body.length !== (node.body as EsNode[]).length) return this.#generic({ ...node, body } as EsNode);
+        break;
+      }
+      case "VariableDeclarator":
+      case "AssignmentPattern":
+      case "AssignmentExpression": {
+        // `const f = () => …` names the function `f` (what `.name` shows): a local's name counts there.
+        const target = (node.type === "VariableDeclarator" ? node.id : node.left) as EsNode;
+        const value = (node.type === "VariableDeclarator" ? node.init : node.right) as EsNode | null;
+        if ((node.operator ?? "=") === "=" && target.type === "Identifier" && value && this.#local(target.name as string) !== undefined) {
+          const inferred = this.#inferredName(value, target.name as string);
+          if (inferred !== undefined) out.push(`inferred:${JSON.stringify(inferred)}`);
+        }
         break;
       }
       case "ClassBody": {
@@ -195,7 +210,8 @@ class Printer {
     const binding = parent !== undefined && key === "id" && /^(Function|Class)Declaration$/.test(parent.type);
     if (parent && !binding && !isReference(node, parent, key)) return name;
     const local = this.#local(name);
-    if (local !== undefined) return local;
+    // A local function's or class's name is what its `.name` shows (as esbuild's `__name` restores it).
+    if (local !== undefined) return binding ? `${local}=name:${this.#restoredNames.get(name) ?? name}` : local;
     if (name === "undefined") return "UnaryExpression(argument:0;operator:\"void\";prefix:true;)";
     const imported = this.#context?.importOf(name);
     if (imported && imported.imported !== "*") return `@${imported.target ?? this.#target(imported.spec)}#${imported.imported}`;
@@ -229,6 +245,25 @@ class Printer {
       return true;
     }
     return false;
+  }
+
+  /** `__name(f, "g")` as a statement (esbuild's keepNames for a function declaration): remembers that `f` is named "g". */
+  #keepNameStatement(stmt: EsNode): boolean {
+    const call = stmt.type === "ExpressionStatement" ? (stmt.expression as EsNode) : undefined;
+    const [fn, name] = (call?.arguments ?? []) as EsNode[];
+    if (call?.type !== "CallExpression" || call.callee.type !== "Identifier" || call.callee.name !== "__name" || this.#local("__name") !== undefined) return false;
+    if ((call.arguments as EsNode[]).length !== 2 || fn?.type !== "Identifier" || name?.type !== "Literal" || typeof name.value !== "string") return false;
+    this.#restoredNames.set(fn.name as string, name.value);
+    return true;
+  }
+
+  /** The name a binding gives an anonymous function or class it is initialised with (esbuild's `__name(…, "f")` says it). */
+  #inferredName(value: EsNode, name: string): string | undefined {
+    if (value.type === "CallExpression" && value.callee.type === "Identifier" && value.callee.name === "__name" && this.#local("__name") === undefined) {
+      const literal = (value.arguments as EsNode[])[1];
+      return literal?.type === "Literal" && typeof literal.value === "string" ? literal.value : undefined;
+    }
+    return /^(ArrowFunctionExpression|FunctionExpression|ClassExpression)$/.test(value.type) && !value.id ? name : undefined;
   }
 
   #target(spec: string): string {
