@@ -188,7 +188,7 @@ function functionText(analysis: ModuleAnalysis, name: string): string | undefine
   return analysis.source.slice(node.start, node.end);
 }
 
-/** A behaviour-changing edit of node `name` in `source`: its first number, string or arithmetic operator changed. */
+/** A behaviour-changing edit of node `name` in `source`: its first number, string or arithmetic operator changed, else a property it reads. */
 export function mutate(source: string, name: string): string | undefined {
   const start = source.search(new RegExp(`^export (?:async )?(?:const|function) ${name.replace(/\$/g, "\\$")}\\b`, "m"));
   if (start === -1) return undefined;
@@ -198,8 +198,10 @@ export function mutate(source: string, name: string): string | undefined {
   const body = source.slice(start, end).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (c) => " ".repeat(c.length));
   const edits: [RegExp, (m: string) => string][] = [
     [/(?<![\w$.]|void )\d[\d_]*(\.\d+)?(?![\w$])/, (m) => String(Number(m.replace(/_/g, "")) + 1)],
-    [/"[^"\n]*"|'[^'\n]*'/, (m) => `${m.slice(0, -1)}x${m.slice(-1)}`],
+    [/"[^"\n]*"|'[^'\n]*'|`[a-z]/, (m) => `${m.slice(0, -1)}x${m.slice(-1)}`],
     [/ \* | \+ | - | > | < /, (m) => ({ " * ": " / ", " + ": " - ", " - ": " + ", " > ": " >= ", " < ": " <= " })[m] ?? m],
+    // Else a property it reads: another property.
+    [/(?<=[\w$)\]]\??)\.[A-Za-z_$][\w$]*/, (m) => `${m}X`],
   ];
   for (const [pattern, edit] of edits) {
     // Skip the declaration line's own text (names, types): edit inside the function's body.

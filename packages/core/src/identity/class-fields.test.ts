@@ -46,8 +46,10 @@ describe("where an assignment and a field differ, nothing is folded", () => {
   });
 
   it("`var C = class _C` is `class C` only when a source map says so", () => {
-    const analysis = new ModuleAnalysis("var C = class _C { static k = 1; };", "/project/m.js");
-    expect(analysis.declarations.get("C")?.node.type).toBe("VariableDeclarator");
+    for (const source of ["var C = class _C { static k = 1; };", "var C = class { static k = 1; };"]) {
+      const analysis = new ModuleAnalysis(source, "/project/m.js");
+      expect(analysis.declarations.get("C")?.node.type).toBe("VariableDeclarator");
+    }
   });
 
   it("an assignment after the class stays a top-level write when it is not folded", () => {

@@ -46,7 +46,7 @@ export function foldClasses(body: readonly EsNode[], renamedClass: (declarator: 
     const node = {
       ...found.node,
       type: "ClassDeclaration",
-      id: { type: "Identifier", name: found.name, start: found.node.start, end: found.node.start },
+      id: found.id,
       body: { ...found.node.body, body: [...(found.node.body.body as EsNode[]), ...statics] },
     } as EsNode;
     out.set(found.name, { node, statements });
@@ -54,15 +54,15 @@ export function foldClasses(body: readonly EsNode[], renamedClass: (declarator: 
   return out;
 }
 
-/** The class a top-level statement declares, as a declaration (esbuild's `var C = class _C` renamed back when the map says so). */
-function classOf(stmt: EsNode, renamedClass: (declarator: EsNode) => boolean): { name: string; node: EsNode } | undefined {
+/** The class a top-level statement declares, as a declaration (esbuild's `var C = class _C` or `var C = class` when the map says the source had `class C`). */
+function classOf(stmt: EsNode, renamedClass: (declarator: EsNode) => boolean): { name: string; node: EsNode; id: EsNode } | undefined {
   const direct = classNodeOf(stmt);
-  if (direct?.id) return { name: direct.id.name as string, node: direct };
+  if (direct?.id) return { name: direct.id.name as string, node: direct, id: direct.id };
   const decl = stmt.type === "VariableDeclaration" && (stmt.declarations as EsNode[]).length === 1 ? (stmt.declarations as EsNode[])[0] : undefined;
   const init = decl?.init as EsNode | undefined;
-  if (!decl || decl.id.type !== "Identifier" || init?.type !== "ClassExpression" || !init.id || !renamedClass(decl)) return undefined;
-  const renamed = renameInClass(init, init.id.name as string, decl.id.name as string);
-  return renamed ? { name: decl.id.name as string, node: renamed } : undefined;
+  if (!decl || decl.id.type !== "Identifier" || init?.type !== "ClassExpression" || !renamedClass(decl)) return undefined;
+  const renamed = init.id ? renameInClass(init, init.id.name as string, decl.id.name as string) : init;
+  return renamed ? { name: decl.id.name as string, node: renamed, id: decl.id } : undefined;
 }
 
 function classNodeOf(stmt: EsNode): EsNode | undefined {

@@ -293,11 +293,11 @@ export class ModuleAnalysis {
     return new RegExp(`\\b${name.replace(/\$/g, "\\$")}\\b`).test(this.source.slice(offset));
   }
 
-  /** `var C = class _C { … }` where the source map says the source had `class C` there (esbuild's bundles). */
+  /** `var C = class _C { … }` or `var C = class { … }` where the source map says the source had `class C` there (esbuild's bundles). */
   #renamedClass(declarator: EsNode): boolean {
     const map = this.scriptMap();
     const cls = declarator.init as EsNode;
-    return map !== undefined && map.identifierAt(cls.id.start) === declarator.id.name && map.originalTextAt(cls.start, 6) === "class ";
+    return map !== undefined && map.identifierAt((cls.id ?? declarator.id).start) === declarator.id.name && map.originalTextAt(cls.start, 6) === "class ";
   }
 
   #add(declaration: ModuleDeclaration): void {
