@@ -15,7 +15,7 @@ import { buildGraph } from "../src/graph/graph.js";
 import { computeCodeIdentities } from "../src/identity/code-identity.js";
 import { withoutKeepName } from "../src/identity/compiler-helpers.js";
 import { ModuleAnalysis } from "../src/identity/module-analysis.js";
-import type { EsNode } from "../src/identity/scope.js";
+import { type EsNode, forEachChild } from "../src/identity/scope.js";
 import { MemoryFingerprintRepository, MemoryResultStore } from "../src/stores/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -26,6 +26,8 @@ export interface CorpusModule {
   readonly name: string;
   readonly files: Readonly<Record<string, string>>;
   readonly entry: string;
+  /** The nodes are functions written as properties of object literals (`withModules({ A: () => 1 })`), not exports. */
+  readonly inline?: boolean;
 }
 
 type Outputs = Record<string, string>;
@@ -131,8 +133,37 @@ export function corpusModules(): CorpusModule[] {
       if (name) files[name] = code as string;
     }
     for (const entry of Object.keys(files).filter((f) => nodeNames(files[f] as string).length > 0)) modules.push({ name: `${page}: ${entry}`, files, entry });
+    // Runnable blocks that write a dataflow inline (`const dataflow = { A: () => 1 }`, `withModules({ … })`).
+    const text = readFileSync(path.join(repo, page), "utf8");
+    for (const match of text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
+      const code = match[1] as string;
+      if (/^\/\/\s*[\w.-]+\.ts\b/.test(code) || !INLINE_NODE.test(code)) continue;
+      const line = text.slice(0, match.index).split("\n").length;
+      modules.push({ name: `${page}:${line}`, files: { ...files, "block.ts": code }, entry: "block.ts", inline: true });
+    }
   }
   return modules;
+}
+
+/** `name: (…) =>` or `name: async (…) =>` at the start of a line or after `{`: a function written as an object property. */
+const INLINE_NODE = /(?:^\s*|\{ )[A-Za-z$][\w$]*: (?:async )?(?:\([^()]*\)|[A-Za-z$][\w$]*)(?::[^=\n]*)? =>/m;
+
+/** Functions written as properties of object literals in a compiled module, in source order, by key (`A`, then `A_2`, …). */
+function inlineFunctions(analysis: ModuleAnalysis): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (node: EsNode): void => {
+    if (node.type === "Property" && !node.computed && node.kind === "init" && !node.method && node.key.type === "Identifier") {
+      const value = withoutKeepName(node.value as EsNode);
+      if (/^(ArrowFunctionExpression|FunctionExpression)$/.test(value.type)) {
+        let name = node.key.name as string;
+        for (let n = 2; out.has(name); n++) name = `${node.key.name as string}_${n}`;
+        out.set(name, analysis.source.slice(value.start, value.end));
+      }
+    }
+    forEachChild(node, visit);
+  };
+  for (const stmt of analysis.body) visit(stmt);
+  return out;
 }
 
 /** The names a TypeScript module exports as functions (its nodes). */
@@ -160,8 +191,8 @@ export async function versionsUnder(module: CorpusModule, toolchain: string, fil
     const file = path.join(dir, jsPath(module.entry));
     const analysis = new ModuleAnalysis(outputs[jsPath(module.entry)] as string, file);
     const functions: Record<string, Function> = {};
-    for (const name of nodeNames(files[module.entry] as string)) {
-      const text = functionText(analysis, name);
+    const texts = module.inline ? inlineFunctions(analysis) : new Map(nodeNames(files[module.entry] as string).map((name) => [name, functionText(analysis, name)]));
+    for (const [name, text] of texts) {
       // A function whose text is the compiled text, found by that text in the file (never called).
       if (text !== undefined) functions[name] = (0, eval)(`(${text})`) as Function;
     }
@@ -189,16 +220,30 @@ function functionText(analysis: ModuleAnalysis, name: string): string | undefine
 }
 
 /** A behaviour-changing edit of node `name` in `source`: its first number, string or arithmetic operator changed, else a property it reads. */
-export function mutate(source: string, name: string): string | undefined {
-  const start = source.search(new RegExp(`^export (?:async )?(?:const|function) ${name.replace(/\$/g, "\\$")}\\b`, "m"));
-  if (start === -1) return undefined;
-  const next = source.slice(start + 1).search(/^export /m);
-  const end = next === -1 ? source.length : start + 1 + next;
+export function mutate(source: string, name: string, inline = false): string | undefined {
+  let start: number;
+  let end: number;
+  if (inline) {
+    // The n-th function property of that key (`A_2`: the second `A:`), to the end of its line.
+    const [, key, nth] = /^(.*?)(?:_(\d+))?$/.exec(name) as RegExpExecArray;
+    const found = [...source.matchAll(new RegExp(`(?:^\\s*|\\{ )${(key as string).replace(/\$/g, "\\$")}: (?:async )?(?:\\([^()]*\\)|[A-Za-z$][\\w$]*)(?::[^=\\n]*)? =>`, "gm"))][Number(nth ?? 1) - 1];
+    if (!found) return undefined;
+    start = found.index;
+    end = source.indexOf("\n", start + found[0].length);
+    if (end === -1) end = source.length;
+  } else {
+    start = source.search(new RegExp(`^export (?:async )?(?:const|function) ${name.replace(/\$/g, "\\$")}\\b`, "m"));
+    if (start === -1) return undefined;
+    const next = source.slice(start + 1).search(/^export /m);
+    end = next === -1 ? source.length : start + 1 + next;
+  }
   // Comments blanked (same length), so an edit never lands in one.
   const body = source.slice(start, end).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (c) => " ".repeat(c.length));
   const edits: [RegExp, (m: string) => string][] = [
     [/(?<![\w$.]|void )\d[\d_]*(\.\d+)?(?![\w$])/, (m) => String(Number(m.replace(/_/g, "")) + 1)],
     [/"[^"\n]*"|'[^'\n]*'|`[a-z]/, (m) => `${m.slice(0, -1)}x${m.slice(-1)}`],
+    // A template's text between its holes.
+    [/(?<=`[^`]*\})[^`$]+(?=[`$])/, (m) => `x${m}`],
     [/ \* | \+ | - | > | < /, (m) => ({ " * ": " / ", " + ": " - ", " - ": " + ", " > ": " >= ", " < ": " <= " })[m] ?? m],
     // Else a property it reads: another property.
     [/(?<=[\w$)\]]\??)\.[A-Za-z_$][\w$]*/, (m) => `${m}X`],
@@ -234,7 +279,8 @@ export async function measure(module: CorpusModule, options: { mutations?: boole
   const versions: Record<string, Record<string, string>> = {};
   for (const toolchain of toolchains) versions[toolchain] = await versionsUnder(module, toolchain);
   const built = toolchains.filter((t) => Object.keys(versions[t] ?? {}).length > 0);
-  const names = nodeNames(module.files[module.entry] as string).filter((name) => built.every((t) => versions[t]?.[name] !== undefined));
+  const declared = module.inline ? Object.keys(versions[built[0] as string] ?? {}) : nodeNames(module.files[module.entry] as string);
+  const names = declared.filter((name) => built.every((t) => versions[t]?.[name] !== undefined));
   const disagreeing: Record<string, string[]> = {};
   for (const name of names) {
     const first = versions[built[0] as string]?.[name];
@@ -245,7 +291,7 @@ export async function measure(module: CorpusModule, options: { mutations?: boole
   let mutated = 0;
   if (options.mutations !== false) {
     for (const name of names) {
-      const edited = mutate(module.files[module.entry] as string, name);
+      const edited = mutate(module.files[module.entry] as string, name, module.inline);
       if (edited === undefined) continue;
       mutated++;
       const before = new Set(built.map((t) => versions[t]?.[name]));
