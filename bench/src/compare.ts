@@ -65,6 +65,8 @@ function compareWith(ham: BenchResults, hamilton: HamiltonResults | undefined): 
     const wnewTotal = (g.warm_new_total * 1e6) / g.N;
     const hTotal = h ? ((h.warm_new_total as number) * 1e6) / g.N : undefined;
     add(`${g.shape} ${g.N}: new driver build + warm run, per node`, "µs", wnewTotal, hTotal);
+    // Builder.build() with a cache (code versions included), on its own: issue 19's "build with cache" row.
+    add(`${g.shape} ${g.N}: build with cache`, "ms", g.build_cache * 1e3, h ? (h.build_cache as number) * 1e3 : undefined);
   }
   for (const d of ham.data) {
     const h = hamiltonData(hamilton, d.rows);
@@ -161,6 +163,7 @@ export function goals(ham: BenchResults, hamilton: HamiltonResults | undefined, 
     ),
     ratioGoal(rows, "cold cached run, per node (every N both ran)", 1 / 10, (r) => isNode(r, "cold cached run, per node")),
     ratioGoal(rows, "plain run, per node (every N both ran)", 1 / 5, (r) => isNode(r, "plain run, per node")),
+    ratioGoal(rows, "build with cache, 100 nodes", 1 / 3, (r) => isNode(r, "build with cache", [100])),
   ];
   const growth = dataGrowth(ham, hamilton);
   const quietGrowth = dataGrowth(ham, baseline);

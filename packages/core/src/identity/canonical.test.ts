@@ -23,6 +23,8 @@ describe("what compilers change does not count", () => {
     ["shorthand properties", "(a) => ({ a })", "(a) => ({ a: a })"],
     ["quoted keys", '() => ({ "a": 1, 2: "x" })', '() => ({ a: 1, "2": "x" })'],
     ["logical assignment, downlevelled (tsc ES2020)", "(a, b) => { a ??= b; return a; }", "(a, b) => { a ?? (a = b); return a; }"],
+    ["esbuild's keepNames statement for a local function", '(n) => { return twice(n); function twice(x) { return x * 2; } __name(twice, "twice"); }', "(n) => { return twice(n); function twice(x) { return x * 2; } }"],
+    ["a local function esbuild renamed, with the name it restores", '(n) => { const f2 = __name(() => n, "f"); return f2; }', "(n) => { const f = () => n; return f; }"],
   ])("%s", (_, a, b) => {
     expect(canonical(a)).toBe(canonical(b));
   });
@@ -38,6 +40,9 @@ describe("what can change behaviour counts", () => {
     ["`arguments`", "function () { return arguments[0]; }", "function () { return arguments[1]; }"],
     ["locals a direct eval reads by name", '(x) => eval("x")', '(y) => eval("x")'],
     ["a class field declared without a value", "() => class { x; }", "() => class {}"],
+    ["a local function's name (`.name`)", "() => { function f() {} return f.name; }", "() => { function g() {} return g.name; }"],
+    ["the name a local gives its function (`.name`)", "() => { const f = () => 1; return f.name; }", "() => { const g = () => 1; return g.name; }"],
+    ["the name a default parameter gives its function", "(f = () => 1) => f.name", "(g = () => 1) => g.name"],
   ])("%s", (_, a, b) => {
     expect(canonical(a)).not.toBe(canonical(b));
   });

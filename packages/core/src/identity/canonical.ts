@@ -4,6 +4,7 @@
 // do not count; local names are numbered by scope (esbuild's `rate` → `rate2` renames do not count);
 // and what compilers add (`__name(f, "f")`, `(0, util_1.f)(…)`, `exports.X`, vitest's import bindings) is
 // read as what it stands for. docs/code-identity.md lists each normalisation and why it is safe.
+import { sourceClassBody } from "./class-fields.js";
 import type { ImportBinding } from "./module-analysis.js";
 import { type EsNode, type Scope, blockScope, functionScope, isReference } from "./scope.js";
 
@@ -17,6 +18,8 @@ export interface CanonicalContext {
   isModuleName(name: string): boolean;
   /** The literal value of member `member` of the module's enum `name` (esbuild writes `Unit.Kg` as `"kg"`). */
   enumMember(name: string, member: string): EsNode | undefined;
+  /** The name a module-level name had in its source file (a bundle renames clashing names: `label2`). */
+  sourceName?(name: string): string;
 }
 
 /** Numbered local names in scope while printing. */
@@ -41,6 +44,8 @@ class Printer {
   #counter = 0;
   #names: Names | undefined;
   #keepNames = false;
+  /** Names esbuild's `__name(f, "g")` statements give local functions, by the name in the text. */
+  readonly #restoredNames = new Map<string, string>();
 
   constructor(context: CanonicalContext | undefined) {
     this.#context = context;
@@ -138,13 +143,29 @@ class Printer {
       case "BlockStatement":
       case "StaticBlock":
       case "Program": {
-        // `void 0;` and other statements without effects (esbuild drops them) do not count.
-        const body = (node.body as EsNode[]).filter((stmt) => !isInert(stmt));
+        // `void 0;` and other statements without effects (esbuild drops them) do not count, nor
+        // esbuild's keepNames statements `__name(f, "f")`: the names they give are printed with the declarations.
+        const body = (node.body as EsNode[]).filter((stmt) => !isInert(stmt) && !this.#keepNameStatement(stmt));
         if (body.length !== (node.body as EsNode[]).length) return this.#generic({ ...node, body } as EsNode);
         break;
       }
+      case "VariableDeclarator":
+      case "AssignmentPattern":
+      case "AssignmentExpression": {
+        // `const f = () => …` names the function `f` (what `.name` shows): a local's name counts there.
+        const target = (node.type === "VariableDeclarator" ? node.id : node.left) as EsNode;
+        const value = (node.type === "VariableDeclarator" ? node.init : node.right) as EsNode | null;
+        if ((node.operator ?? "=") === "=" && target.type === "Identifier" && value && this.#local(target.name as string) !== undefined) {
+          const inferred = this.#inferredName(value, target.name as string);
+          if (inferred !== undefined) out.push(`inferred:${JSON.stringify(inferred)}`);
+        }
+        break;
+      }
       case "ClassBody": {
-        const body = classMembers(node.body as EsNode[]);
+        // Fields where the source had them (class-fields.ts), then in a fixed order.
+        const source = parent ? sourceClassBody(parent) : undefined;
+        const members = source ?? (node.body as EsNode[]);
+        const body = classMembers(members) ?? source;
         if (body) return this.#generic({ ...node, body } as EsNode);
         break;
       }
@@ -189,11 +210,12 @@ class Printer {
     const binding = parent !== undefined && key === "id" && /^(Function|Class)Declaration$/.test(parent.type);
     if (parent && !binding && !isReference(node, parent, key)) return name;
     const local = this.#local(name);
-    if (local !== undefined) return local;
+    // A local function's or class's name is what its `.name` shows (as esbuild's `__name` restores it).
+    if (local !== undefined) return binding ? `${local}=name:${this.#restoredNames.get(name) ?? name}` : local;
     if (name === "undefined") return "UnaryExpression(argument:0;operator:\"void\";prefix:true;)";
     const imported = this.#context?.importOf(name);
-    if (imported && imported.imported !== "*") return `@${this.#target(imported.spec)}#${imported.imported}`;
-    return name;
+    if (imported && imported.imported !== "*") return `@${imported.target ?? this.#target(imported.spec)}#${imported.imported}`;
+    return this.#context?.sourceName?.(name) ?? name;
   }
 
   /** `ns.f` of an import namespace (ESM `* as ns`, CommonJS `util_1`, vitest's binding), or tsc's `exports.RATE`. */
@@ -202,7 +224,7 @@ class Printer {
     const property = node.computed ? (node.property.type === "Literal" ? node.property.value : undefined) : node.property.name;
     if (typeof property !== "string" || this.#local(node.object.name as string) !== undefined) return undefined;
     const imported = this.#context?.importOf(node.object.name as string);
-    if (imported?.imported === "*") return `@${this.#target(imported.spec)}#${property}`;
+    if (imported?.imported === "*") return `@${imported.target ?? this.#target(imported.spec)}#${property}`;
     if (node.object.name === "exports" && !this.#context?.isModuleName("exports") && this.#context?.isModuleName(property)) return property;
     const value = this.#context?.enumMember(node.object.name as string, property);
     return value ? literal(value) : undefined;
@@ -223,6 +245,25 @@ class Printer {
       return true;
     }
     return false;
+  }
+
+  /** `__name(f, "g")` as a statement (esbuild's keepNames for a function declaration): remembers that `f` is named "g". */
+  #keepNameStatement(stmt: EsNode): boolean {
+    const call = stmt.type === "ExpressionStatement" ? (stmt.expression as EsNode) : undefined;
+    const [fn, name] = (call?.arguments ?? []) as EsNode[];
+    if (call?.type !== "CallExpression" || call.callee.type !== "Identifier" || call.callee.name !== "__name" || this.#local("__name") !== undefined) return false;
+    if ((call.arguments as EsNode[]).length !== 2 || fn?.type !== "Identifier" || name?.type !== "Literal" || typeof name.value !== "string") return false;
+    this.#restoredNames.set(fn.name as string, name.value);
+    return true;
+  }
+
+  /** The name a binding gives an anonymous function or class it is initialised with (esbuild's `__name(…, "f")` says it). */
+  #inferredName(value: EsNode, name: string): string | undefined {
+    if (value.type === "CallExpression" && value.callee.type === "Identifier" && value.callee.name === "__name" && this.#local("__name") === undefined) {
+      const literal = (value.arguments as EsNode[])[1];
+      return literal?.type === "Literal" && typeof literal.value === "string" ? literal.value : undefined;
+    }
+    return /^(ArrowFunctionExpression|FunctionExpression|ClassExpression)$/.test(value.type) && !value.id ? name : undefined;
   }
 
   #target(spec: string): string {

@@ -80,10 +80,11 @@ export function textCodeVersion(node: GraphNode): string {
 const textVersions = new WeakMap<object, string>();
 
 /**
- * The version format, first in every code version: versions of another format (the token-text
- * versions before it) never equal one of these, so old cache entries are misses, never wrong hits.
+ * The version format, first in every code version: versions of another format never equal one of
+ * these, so old cache entries are misses, never wrong hits. `c2.`: canonical forms; `c3.`: class
+ * fields read back as the source's, bundles read through their source maps, local function names.
  */
-export const CODE_VERSION_FORMAT = "c2.";
+export const CODE_VERSION_FORMAT = "c3.";
 
 /**
  * The canonical form of a node's function (see canonical.ts), with the module around it when known,
@@ -104,6 +105,9 @@ function canonicalSourceOf(node: GraphNode, found: Found | undefined): string {
 // they are kept for the life of the process (bounded).
 const scriptAnalyses = new Map<string, ModuleAnalysis | null>();
 const MAX_CACHED_SCRIPTS = 256;
+// Analyses of files read from disk (withModuleSource, imported project files), by path, with the text
+// they were made from: a later build reuses one only while the file's text is unchanged.
+const diskAnalyses = new Map<string, { readonly text: string; readonly analysis: ModuleAnalysis | null }>();
 // The scripts a module's functions were found in, for later builds over the same module object.
 const moduleScripts = new WeakMap<object, ModuleAnalysis[]>();
 const declarationHashes = new WeakMap<ModuleDeclaration, string>();
@@ -134,17 +138,23 @@ class IdentityRun {
 
   identityOf(node: GraphNode): CodeIdentity {
     if (node.cache?.version !== undefined) return { version: textCodeVersion(node), parts: {} };
-    const { text, free } = functionFacts(node.fn);
+    const facts = functionFacts(node.fn);
+    const { text } = facts;
+    // A module read already (withModuleSource, or an earlier node or build): one parse serves all its functions.
+    const known = this.#find(node, text, false);
+    if (known) facts.adopt(known.site.node);
+    const free = facts.free;
     const needsModule =
       free === undefined ? false : [...free.keys()].some((name) => !RUNTIME_GLOBALS.has(name)) || free.get("exports")?.members !== undefined || DYNAMIC_IMPORT.test(text);
     if (!needsModule) return { version: textCodeVersion(node), parts: {} };
-    const found = this.#find(node, text);
+    const found = known ?? this.#find(node, text, true);
     if (!found) return { version: textCodeVersion(node), parts: {} };
     const parts: Record<string, string> = {};
     const unseen: Unseen[] = [];
     const closure: string[] = [];
     const { analysis, site } = found;
-    const root = analysis.file;
+    // Files are named relative to the node's own source file (in a bundle, the file it came from).
+    const root = analysis.originFileAt(site.start) ?? analysis.file;
     const seen = new Set<string>();
     for (const [name, use] of free as Map<string, FreeName>) {
       const where = resolveName(name, site.outer);
@@ -200,15 +210,18 @@ class IdentityRun {
     if (this.#locator instanceof ScriptLocator) this.#locator.close();
   }
 
-  /** The function of `node` in its module's source: from withModuleSource's file, else through the inspector. */
-  #find(node: GraphNode, text: string): Found | undefined {
+  /**
+   * The function of `node` in its module's source: from withModuleSource's file, a script read for
+   * the module before, else (when `locate`) through the inspector.
+   */
+  #find(node: GraphNode, text: string, locate: boolean): Found | undefined {
     const module = this.#options.modules[node.moduleIndex];
     const given = module === undefined ? undefined : this.#options.sources?.get(module);
     if (given !== undefined) {
       const analysis = this.#diskAnalysis(given);
       const site = analysis ? pickSite(analysis.functionsWithText(text), undefined) : undefined;
       if (analysis && site) return { analysis, site };
-      this.#note(
+      if (locate) this.#note(
         `given:${given}`,
         `the file given with withModuleSource for module ${node.moduleIndex + 1} (${given}) ${analysis ? `does not contain the function of node "${node.name}" as it runs (was it compiled or transformed?)` : "cannot be read or parsed as JavaScript"}; looking the function up through the inspector instead`,
       );
@@ -219,6 +232,7 @@ class IdentityRun {
       const site = pickSite(analysis.functionsWithText(text), undefined);
       if (site) return { analysis, site };
     }
+    if (!locate) return undefined;
     const locator = this.#openLocator();
     if (typeof locator === "string") {
       this.#note("inspector", `cannot read module sources through node:inspector (${locator}); nodes that use module-level helpers or constants are versioned by their own text only — give the module's file with builder.withModuleSource(module, url)`);
@@ -258,13 +272,15 @@ class IdentityRun {
       this.#followImport(analysis, declaration.import, members, parts, root, seen, unseen);
       return;
     }
-    const where = display(analysis.file, root);
-    parts[`${declaration.kind} \`${name}\` in ${where}`] = declarationHash(declaration, analysis);
+    const origin = analysis.originFileAt(declaration.node.start);
+    const where = display(origin ?? analysis.file, root);
+    const named = analysis.originalName(name);
+    parts[`${declaration.kind} \`${named}\` in ${where}`] = declarationHash(declaration, analysis);
     const writes = analysis.writes().get(name);
     if (writes && writes.statements.length > 0) {
       // Top-level statements run once, at import: their text decides the binding's value as much as its declaration.
-      const text = writes.statements.map((stmt) => canonicalForm(stmt, contextOf(analysis))).join("\u0000");
-      parts[`top-level statements writing \`${name}\` in ${where}`] = hashString(text);
+      const text = writes.statements.map((stmt) => canonicalForm(stmt, contextOf(analysis, origin))).join("\u0000");
+      parts[`top-level statements writing \`${named}\` in ${where}`] = hashString(text);
       for (const stmt of writes.statements) this.#followUses(analysis, stmt, parts, root, seen, unseen);
     }
     // A write by a function this node itself reaches is its own doing (a memo, a call counter); any
@@ -372,13 +388,18 @@ class IdentityRun {
     const file = location.startsWith("file:") ? fileURLToPath(location) : path.resolve(location);
     if (this.#files.has(file)) return this.#files.get(file) ?? undefined;
     const text = readText(file);
+    // The same file with the same text as in an earlier build (a new driver over the same module): its analysis is kept.
+    const known = diskAnalyses.get(file);
     let analysis: ModuleAnalysis | null = null;
-    if (text !== undefined) {
+    if (known && known.text === text) analysis = known.analysis;
+    else if (text !== undefined) {
       try {
         analysis = new ModuleAnalysis(text, file);
       } catch {
         analysis = null;
       }
+      if (diskAnalyses.size >= MAX_CACHED_SCRIPTS) diskAnalyses.delete(diskAnalyses.keys().next().value as string);
+      diskAnalyses.set(file, { text, analysis });
     }
     this.#files.set(file, analysis);
     return analysis ?? undefined;
@@ -455,48 +476,74 @@ export function volatileDefaultParams(node: GraphNode): GraphNode["params"] {
 
 const volatileParams = new WeakMap<GraphNode, GraphNode["params"]>();
 
-/** What one parse of a function's text gives: its free names and its normalised text. */
-interface FunctionFacts {
+/**
+ * What a function's text gives: its free names and its canonical form, from one AST — the
+ * function's node in its module when the module was read already (no parse of its own), else a
+ * parse of the text alone, on first use.
+ */
+class FunctionFacts {
   readonly text: string;
+  #expr: EsNode | null | undefined;
+  #free: Map<string, FreeName> | undefined;
+  #canonical: string | undefined;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
   /** Names the function reads but does not declare; undefined when it could not be parsed. */
-  readonly free: Map<string, FreeName> | undefined;
+  get free(): Map<string, FreeName> | undefined {
+    const expr = this.#ast();
+    if (expr && !this.#free) this.#free = freeNamesOf(expr, selfContainedUses(expr));
+    return this.#free;
+  }
+
   /** The function's canonical form without its module (canonical.ts); its token text when it does not parse. */
-  readonly canonical: string;
+  get canonical(): string {
+    if (this.#canonical === undefined) {
+      const expr = this.#ast();
+      this.#canonical = expr ? canonicalForm(expr) : normalizeSource(this.text);
+    }
+    return this.#canonical;
+  }
+
+  /** Takes the function's node from its module (the same text, so the same tree) instead of parsing the text. */
+  adopt(site: EsNode): void {
+    // Alone, `function f() {}` is an expression (its name is its own); in its module, a declaration.
+    if (this.#expr === undefined) this.#expr = site.type === "FunctionDeclaration" ? ({ ...site, type: "FunctionExpression" } as EsNode) : site;
+  }
+
+  #ast(): EsNode | null {
+    if (this.#expr === undefined) this.#expr = parseFunction(this.text);
+    return this.#expr;
+  }
 }
 
 // A function's text never changes, so its facts are kept for as long as the function lives: later
 // builds over the same module (new drivers in one process) skip the parse.
 const factsByFunction = new WeakMap<object, FunctionFacts>();
 
-/** Parses a function once: its free names and its canonical form, from the same AST. */
 function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
-  const known = factsByFunction.get(fn);
-  if (known) return known;
-  const text = Function.prototype.toString.call(fn);
-  let facts: FunctionFacts | undefined;
+  let facts = factsByFunction.get(fn);
+  if (!facts) factsByFunction.set(fn, (facts = new FunctionFacts(Function.prototype.toString.call(fn))));
+  return facts;
+}
+
+/** A function's text parsed alone (`(…)`, or as a method `({…})`): the function's node, or null (a class, or it does not parse). */
+function parseFunction(text: string): EsNode | null {
   for (const prefix of ["(", "({", "({async "]) {
-    const wrapped = `${prefix}${text}${prefix === "(" ? ")" : "})"}`;
-    const end = prefix.length + text.length;
     let program: EsNode;
     try {
-      program = parse(wrapped, {
-        ecmaVersion: "latest",
-        sourceType: "module",
-      }) as EsNode;
+      program = parse(`${prefix}${text}${prefix === "(" ? ")" : "})"}`, { ecmaVersion: "latest", sourceType: "module" }) as EsNode;
     } catch {
       continue;
     }
     let expr = (program.body as EsNode[])[0]?.expression as EsNode | undefined;
     if (expr?.type === "ObjectExpression") expr = (expr.properties as EsNode[])[0]?.value;
-    if (expr && /^(ArrowFunctionExpression|FunctionExpression)$/.test(expr.type)) {
-      facts = { text, free: freeNamesOf(expr, selfContainedUses(expr)), canonical: canonicalForm(expr) };
-      break;
-    }
-    if (expr?.type === "ClassExpression") break;
+    if (expr && /^(ArrowFunctionExpression|FunctionExpression)$/.test(expr.type)) return expr;
+    if (expr?.type === "ClassExpression") return null;
   }
-  facts ??= { text, free: undefined, canonical: normalizeSource(text) };
-  factsByFunction.set(fn, facts);
-  return facts;
+  return null;
 }
 
 /**
@@ -520,7 +567,8 @@ function declarationHash(declaration: ModuleDeclaration, analysis: ModuleAnalysi
   if (hash === undefined) {
     // An enum is its members, however the compiler spelled the code that fills it.
     const filler = enumFillerOf(analysis, declaration.name);
-    const form = filler ? `enum:${canonicalForm(enumMembers(filler), contextOf(analysis))}` : canonicalForm(declaration.node, contextOf(analysis));
+    const context = contextOf(analysis, analysis.originFileAt(declaration.node.start));
+    const form = filler ? `enum:${canonicalForm(enumMembers(filler), context)}` : canonicalForm(declaration.node, context);
     hash = hashString(`${declaration.kind}\u0000${form}`);
     declarationHashes.set(declaration, hash);
   }
@@ -545,22 +593,34 @@ function ownVersionInModule(node: GraphNode, found: Found): string {
 function canonicalInModule(printed: EsNode, site: EsNode, analysis: ModuleAnalysis): string {
   let form = siteForms.get(site);
   if (form === undefined) {
-    form = canonicalForm(printed, contextOf(analysis));
+    form = canonicalForm(printed, contextOf(analysis, analysis.originFileAt(site.start)));
     siteForms.set(site, form);
   }
   return form;
 }
 
 const SCRIPT_EXTENSION = /\.(?:[mc]?[jt]sx?)\b/g;
-const contexts = new WeakMap<ModuleAnalysis, CanonicalContext>();
+const contexts = new WeakMap<ModuleAnalysis, Map<string, CanonicalContext>>();
 
-/** How canonical forms read a module's names: its imports by target (relative, no extension), its top-level names. */
-function contextOf(analysis: ModuleAnalysis): CanonicalContext {
-  let context = contexts.get(analysis);
+/**
+ * How canonical forms read a module's names: its imports by target (relative, no extension), its
+ * top-level names. In a bundle, `origin` is the source file the code came from: a declaration that
+ * came from another file reads as an import of it, by its source name.
+ */
+function contextOf(analysis: ModuleAnalysis, origin = analysis.originFileAt(0)): CanonicalContext {
+  let byOrigin = contexts.get(analysis);
+  if (!byOrigin) contexts.set(analysis, (byOrigin = new Map()));
+  let context = byOrigin.get(origin ?? "");
   if (!context) {
     const targets = new Map<string, string>();
     context = {
-      importOf: (name) => analysis.declarations.get(name)?.import,
+      importOf: (name) => {
+        const declaration = analysis.declarations.get(name);
+        if (!declaration || declaration.import || origin === undefined) return declaration?.import;
+        const from = analysis.originFileAt(declaration.node.start);
+        if (from === undefined || from === origin) return undefined;
+        return { spec: from, imported: analysis.originalName(name), target: `./${relativeFile(origin, from).replace(SCRIPT_EXTENSION, "")}` };
+      },
       isModuleName: (name) => analysis.moduleScope.names.has(name) || analysis.declarations.has(name),
       enumMember: (name, member) => enumLiteralsOf(analysis, name)?.get(member),
       target: (spec) => {
@@ -571,8 +631,9 @@ function contextOf(analysis: ModuleAnalysis): CanonicalContext {
         }
         return target;
       },
+      ...(origin === undefined ? {} : { sourceName: (name: string) => analysis.originalName(name) }),
     };
-    contexts.set(analysis, context);
+    byOrigin.set(origin ?? "", context);
   }
   return context;
 }
@@ -609,8 +670,12 @@ function canonicalTarget(spec: string, importer: string | undefined): string {
   if (resolved.kind === "package") return `package:${resolved.name}`;
   if (resolved.kind === "builtin") return `node:${spec.replace(/^node:/, "")}`;
   if (resolved.kind === "unresolved" || importer === undefined) return JSON.stringify(spec);
-  const relative = path.relative(path.dirname(importer), resolved.path).split(path.sep).join("/");
-  return `./${relative.replace(SCRIPT_EXTENSION, "")}`;
+  return `./${relativeFile(importer, resolved.path).replace(SCRIPT_EXTENSION, "")}`;
+}
+
+/** `file` relative to the folder of `from`, with `/` separators. */
+function relativeFile(from: string, file: string): string {
+  return path.relative(path.dirname(from), file).split(path.sep).join("/");
 }
 
 /** A whole module's canonical form, its loader and compiler boilerplate left out (see ModuleAnalysis.ownStatements). */

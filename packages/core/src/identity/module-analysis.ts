@@ -1,16 +1,20 @@
 // One module's source, parsed once: its top-level declarations (helpers, constants, classes, imports)
 // and every function in it with the scope around it, found by the function's source text.
 import { parse } from "acorn";
+import { type FoldedClass, foldClasses } from "./class-fields.js";
 import { withoutKeepName } from "./compiler-helpers.js";
 import { enumStatementName } from "./enums.js";
 import { type BindingWrites, moduleWrites } from "./module-writes.js";
 import { type EsNode, type FreeName, type Scope, forEachChild, freeNamesOf, hoistVars, lexicalNames, patternNames, walkReferences } from "./scope.js";
+import { ScriptMap } from "./script-map.js";
 import { selfContainedUses } from "./self-contained.js";
 
 /** A binding the module imports: from `spec`, the export `imported` (`"*"` for the whole namespace). */
 export interface ImportBinding {
   readonly spec: string;
   readonly imported: string;
+  /** The canonical name of the file it comes from, when known without resolving `spec` (a bundle's inlined file). */
+  readonly target?: string;
 }
 
 /** A module-level declaration a node may depend on. */
@@ -59,6 +63,10 @@ export class ModuleAnalysis {
   readonly #functions = new Map<string, FunctionSite[]>();
   readonly #free = new Map<string, Map<string, FreeName>>();
   #lineStarts: number[] | undefined;
+  #map: ScriptMap | null | undefined;
+  /** Classes with the static fields a compiler lowered after them folded back in (class-fields.ts). */
+  readonly #classes: Map<string, FoldedClass>;
+  readonly #folded = new Set<EsNode>();
 
   /**
    * `file` is the module's path (for resolving its imports and naming it in labels).
@@ -80,6 +88,8 @@ export class ModuleAnalysis {
     hoistVars({ type: "BlockStatement", body, start: 0, end: 0 } as unknown as EsNode, names);
     lexicalNames(body, names);
     this.moduleScope = { names, parent: undefined, module: true };
+    this.#classes = foldClasses(body, (declarator) => this.#renamedClass(declarator));
+    for (const folded of this.#classes.values()) for (const stmt of folded.statements) this.#folded.add(stmt);
     for (const stmt of body) this.#declare(stmt);
     const index = (fn: EsNode, outer: Scope, parent: EsNode | undefined): void => {
       const site = { node: fn, outer, start: fn.start };
@@ -100,7 +110,7 @@ export class ModuleAnalysis {
   /** Writes to module-level bindings, by name (computed on first use). */
   writes(): Map<string, BindingWrites> {
     this.#writes ??= moduleWrites(
-      this.body.filter((stmt) => enumStatementName(stmt) === undefined),
+      this.body.filter((stmt) => enumStatementName(stmt) === undefined && !this.#folded.has(stmt)),
       this.moduleScope,
     );
     return this.#writes;
@@ -112,7 +122,31 @@ export class ModuleAnalysis {
    * marker and `exports.x = void 0` preamble, vitest's export bookkeeping, `__name(f, "f")` calls).
    */
   ownStatements(): EsNode[] {
-    return this.body.filter((stmt) => !isBoilerplate(stmt));
+    return this.body.filter((stmt) => !isBoilerplate(stmt) && !this.#folded.has(stmt)).map((stmt) => this.#classes.get(classNameOf(stmt) ?? "")?.node ?? stmt);
+  }
+
+  /** The script's source map (read on first use; undefined when it has none). */
+  scriptMap(): ScriptMap | undefined {
+    if (this.#map === undefined) this.#map = ScriptMap.of(this.source, this.file) ?? null;
+    return this.#map ?? undefined;
+  }
+
+  /**
+   * For a bundle (a script whose source map names several files): the original file the code at
+   * `offset` came from. Undefined for any other script.
+   */
+  originFileAt(offset: number): string | undefined {
+    const map = this.scriptMap();
+    if (!map || map.sources.length < 2) return undefined;
+    return map.fileAt(offset);
+  }
+
+  /** The name a top-level declaration had in its source file (a bundle renames clashing names: `label2`). */
+  originalName(name: string): string {
+    const declaration = this.declarations.get(name);
+    if (!declaration || declaration.import || this.originFileAt(declaration.node.start) === undefined) return name;
+    const id = declarationId(declaration.node, name);
+    return (id && this.scriptMap()?.identifierAt(id.start)) || name;
   }
 
   /** The top-level declaration (not an import) whose text contains `offset`: the factory a nested function was made in. */
@@ -199,7 +233,7 @@ export class ModuleAnalysis {
         if (stmt.id) this.#add({ name: stmt.id.name, kind: "helper", text: text(stmt), node: stmt });
         return;
       case "ClassDeclaration":
-        if (stmt.id) this.#add({ name: stmt.id.name, kind: "class", text: text(stmt), node: stmt });
+        if (stmt.id) this.#add({ name: stmt.id.name, kind: "class", text: text(stmt), node: this.#classes.get(stmt.id.name)?.node ?? stmt });
         return;
       case "VariableDeclaration":
         for (const decl of stmt.declarations as EsNode[]) this.#declareVariable(decl, text(decl));
@@ -234,6 +268,8 @@ export class ModuleAnalysis {
       return;
     }
     const init = decl.init ? withoutKeepName(decl.init as EsNode) : null;
+    const folded = decl.id.type === "Identifier" && init?.type === "ClassExpression" ? this.#classes.get(decl.id.name as string) : undefined;
+    if (folded) return this.#add({ name: decl.id.name, kind: "class", text, node: folded.node });
     const kind = init && FUNCTION.test(init.type) ? "helper" : init?.type === "ClassExpression" ? "class" : "constant";
     for (const name of patternNames(decl.id)) this.#add({ name, kind, text, node: decl });
   }
@@ -257,6 +293,13 @@ export class ModuleAnalysis {
     return new RegExp(`\\b${name.replace(/\$/g, "\\$")}\\b`).test(this.source.slice(offset));
   }
 
+  /** `var C = class _C { … }` or `var C = class { … }` where the source map says the source had `class C` there (esbuild's bundles). */
+  #renamedClass(declarator: EsNode): boolean {
+    const map = this.scriptMap();
+    const cls = declarator.init as EsNode;
+    return map !== undefined && map.identifierAt((cls.id ?? declarator.id).start) === declarator.id.name && map.originalTextAt(cls.start, 6) === "class ";
+  }
+
   #add(declaration: ModuleDeclaration): void {
     // The first declaration wins (a later `var` of the same name re-declares, it does not replace the text).
     if (!this.declarations.has(declaration.name)) this.declarations.set(declaration.name, declaration);
@@ -264,6 +307,26 @@ export class ModuleAnalysis {
 }
 
 const FUNCTION = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/;
+
+function classNameOf(stmt: EsNode): string | undefined {
+  const decl = stmt.type === "ExportNamedDeclaration" && stmt.declaration ? stmt.declaration : stmt;
+  if (decl.type === "ClassDeclaration") return decl.id?.name as string | undefined;
+  const only = decl.type === "VariableDeclaration" && (decl.declarations as EsNode[]).length === 1 ? (decl.declarations as EsNode[])[0] : undefined;
+  return only?.init?.type === "ClassExpression" && only.id.type === "Identifier" ? (only.id.name as string) : undefined;
+}
+
+/** The identifier that declares `name` in a declaration node (a function's or class's id, a declarator's pattern). */
+function declarationId(node: EsNode, name: string): EsNode | undefined {
+  if (node.id?.type === "Identifier") return node.id.name === name ? node.id : undefined;
+  let found: EsNode | undefined;
+  const visit = (pattern: EsNode): void => {
+    if (found) return;
+    if (pattern.type === "Identifier" && pattern.name === name) found = pattern;
+    else forEachChild(pattern, (child, key) => key !== "key" && key !== "right" && visit(child));
+  };
+  if (node.id) visit(node.id);
+  return found;
+}
 
 /** What a function or declaration imports when it runs. */
 export interface DynamicImports {

@@ -2,28 +2,24 @@
 // script the function runs from (inline, as tsx and vitest emit it, or a .map file next to it).
 // This is the evidence graph/renamed-params.ts needs before it maps esbuild's `rate2` back to `rate`.
 import { readFileSync } from "node:fs";
-import { SourceMap } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ModuleAnalysis } from "./module-analysis.js";
 import type { EsNode } from "./scope.js";
 import { ScriptLocator } from "./script-locator.js";
+import { ScriptMap } from "./script-map.js";
 
 /** A script as it runs, parsed, with its source map (undefined when it has none). */
 interface MappedScript {
   readonly analysis: ModuleAnalysis;
-  readonly map: SourceMap | undefined;
-  readonly lineStarts: number[];
+  readonly map: ScriptMap | undefined;
 }
-
-const IDENTIFIER = /^[A-Za-z_$][\w$]*/;
 
 /** Looks up original parameter names; opens the inspector only when asked, closed by close(). */
 export class OriginalNames {
   readonly #sources: ReadonlyMap<object, string> | undefined;
   #locator: ScriptLocator | string | undefined;
   readonly #scripts = new Map<string, MappedScript | null>();
-  readonly #originals = new Map<string, string | null>();
 
   constructor(sources?: ReadonlyMap<object, string>) {
     this.#sources = sources;
@@ -43,24 +39,7 @@ export class OriginalNames {
     let param = ((sites[0]?.node.params ?? []) as EsNode[])[index];
     if (param?.type === "AssignmentPattern") param = param.left;
     if (param?.type !== "Identifier") return undefined;
-    const line = lineOf(script.lineStarts, param.start);
-    const column = param.start - (script.lineStarts[line] ?? 0);
-    const entry = script.map.findEntry(line, column) as {
-      generatedLine?: number;
-      generatedColumn?: number;
-      originalSource?: string;
-      originalLine?: number;
-      originalColumn?: number;
-      name?: string;
-    };
-    if (entry.generatedLine !== line || entry.generatedColumn !== column) return undefined;
-    if (entry.name) return entry.name;
-    if (entry.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
-    const original = this.#originalText(script, entry.originalSource);
-    if (original === undefined) return undefined;
-    const starts = lineStartsOf(original);
-    const at = (starts[entry.originalLine] ?? Number.NaN) + entry.originalColumn;
-    return Number.isNaN(at) ? undefined : IDENTIFIER.exec(original.slice(at))?.[0];
+    return script.map.identifierAt(param.start);
   }
 
   close(): void {
@@ -96,7 +75,7 @@ export class OriginalNames {
     const source = read();
     if (source !== undefined) {
       try {
-        script = { analysis: new ModuleAnalysis(source, file), map: sourceMapOf(source, file), lineStarts: lineStartsOf(source) };
+        script = { analysis: new ModuleAnalysis(source, file), map: ScriptMap.of(source, file) };
       } catch {
         script = null;
       }
@@ -104,58 +83,6 @@ export class OriginalNames {
     this.#scripts.set(key, script);
     return script ?? undefined;
   }
-
-  /** The original file's text: embedded in the map (sourcesContent) or read from disk. */
-  #originalText(script: MappedScript, source: string): string | undefined {
-    if (this.#originals.has(source)) return this.#originals.get(source) ?? undefined;
-    const payload = (script.map as SourceMap).payload as { sources?: string[]; sourcesContent?: (string | null)[] };
-    const index = payload.sources?.findIndex((s) => source === s || source.endsWith(s.replace(/^(\.\.?\/)+/, ""))) ?? -1;
-    let text = index >= 0 ? (payload.sourcesContent?.[index] ?? undefined) : undefined;
-    if (text === undefined) {
-      try {
-        const dir = script.analysis.file === undefined ? process.cwd() : path.dirname(script.analysis.file);
-        text = readText(source.startsWith("file:") ? fileURLToPath(source) : path.resolve(dir, source));
-      } catch {
-        text = undefined;
-      }
-    }
-    this.#originals.set(source, text ?? null);
-    return text;
-  }
-}
-
-/** The script's source map: the last `sourceMappingURL` comment, a data: URL or a file beside the script. */
-function sourceMapOf(source: string, file: string | undefined): SourceMap | undefined {
-  const matches = [...source.matchAll(/\/\/[#@] sourceMappingURL=(\S+)/g)];
-  const url = matches.at(-1)?.[1];
-  if (url === undefined) return undefined;
-  let json: string | undefined;
-  const inline = /^data:application\/json(?:;charset=[\w-]+)?;base64,(.*)$/.exec(url);
-  if (inline) json = Buffer.from(inline[1] as string, "base64").toString("utf8");
-  else if (file !== undefined) json = readText(path.resolve(path.dirname(file), decodeURIComponent(url)));
-  if (json === undefined) return undefined;
-  try {
-    return new SourceMap(JSON.parse(json) as ConstructorParameters<typeof SourceMap>[0]);
-  } catch {
-    return undefined;
-  }
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] as number) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 function readText(file: string): string | undefined {
