@@ -1,13 +1,12 @@
 // FileFingerprintRepository: context key → fingerprint records in append-only JSON-lines segments,
 // loaded once per open() into an in-memory index; run history as one JSON file per run.
-import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord, StoreOpenOptions } from "../contracts.js";
 import { ConfigurationError, StoreError } from "../errors.js";
 import { atomicWriteFile, errorCode, fsyncDir, openRegularFile, readFrom, readRegularFile, removeStaleTemps, writeAll, writeError, writeNewFile, tempPath } from "./fs-util.js";
 import { runFileStem, runIdOfFileStem } from "./keys.js";
+import { compactSegmentName, isSealedSegment, ownSegmentName, segmentPattern } from "./segment-names.js";
 import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
 
 /** Options of FileFingerprintRepository. */
@@ -55,9 +54,7 @@ interface SegmentState {
   size: number;
 }
 
-const SEGMENT = /^[0-9a-z]{9}-(?:compact|[0-9a-f]{8}-\d+)-[0-9a-f]{8}\.log$/;
-const FOREIGN_SEGMENT_MAX_IDLE_MS = 24 * 60 * 60 * 1000;
-const HOST_TAG = createHash("sha1").update(os.hostname()).digest("hex").slice(0, 8);
+const SEGMENT = segmentPattern("log");
 const NEWLINE = 0x0a;
 
 /**
@@ -430,7 +427,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
 
   #segmentFd(): number {
     if (this.#ownFd !== undefined) return this.#ownFd;
-    const name = `${segmentTime()}-${HOST_TAG}-${process.pid}-${randomBytes(4).toString("hex")}.log`;
+    const name = ownSegmentName("log");
     let fd: number;
     try {
       fd = fs.openSync(path.join(this.#metaDir, name), "ax");
@@ -450,7 +447,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
   // -------------------------------------------------------------------------------------------
 
   #compactIfMany(): void {
-    const sealed = [...this.#segments.keys()].filter((name) => this.#isSealed(name));
+    const sealed = [...this.#segments.keys()].filter((name) => isSealedSegment(this.#metaDir, name));
     if (sealed.length < this.#compactAfter) return;
     const sealedSet = new Set(sealed);
     // Deletions must stay recorded while some other segment may still hold an older value.
@@ -474,7 +471,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
       };
       text += `${JSON.stringify(line)}\n`;
     }
-    const name = `${segmentTime()}-compact-${randomBytes(4).toString("hex")}.log`;
+    const name = compactSegmentName("log");
     const target = path.join(this.#metaDir, name);
     try {
       const temp = tempPath(this.#metaDir);
@@ -496,17 +493,6 @@ export class FileFingerprintRepository implements FingerprintRepository {
     for (const record of moved) record.segment = name;
     const size = Buffer.byteLength(text);
     this.#segments.set(name, { offset: size, size });
-  }
-
-  /** True when no live process can still append to the segment. */
-  #isSealed(name: string): boolean {
-    const parts = name.split("-");
-    if (parts[1] === "compact") return true;
-    const pid = Number(parts[2]);
-    if (parts[1] === HOST_TAG) return pid !== process.pid && !processIsAlive(pid);
-    // Another host (shared network folder): its liveness is unknown, so wait until it is idle.
-    const stat = fs.statSync(path.join(this.#metaDir, name), { throwIfNoEntry: false });
-    return stat !== undefined && Date.now() - stat.mtimeMs > FOREIGN_SEGMENT_MAX_IDLE_MS;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -562,19 +548,4 @@ function isSegmentLine(value: unknown): value is SegmentLine {
   const line = value as Partial<SegmentLine>;
   if (typeof line.k !== "string" || typeof line.w !== "number") return false;
   return line.d === 1 || typeof line.f === "string";
-}
-
-/** Millisecond time in fixed-width base 36, so segment names sort by creation time. */
-function segmentTime(): string {
-  return Date.now().toString(36).padStart(9, "0");
-}
-
-function processIsAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errorCode(error) === "EPERM";
-  }
 }
