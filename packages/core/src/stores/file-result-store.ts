@@ -10,6 +10,9 @@ import { assertBytes, assertResultKey, resultFileName, resultKeyOfFileName, shar
 import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
 import { ResultPack } from "./result-pack.js";
 
+/** `has()` looks for other processes' new records at most this often (ms); `get()` on every miss. */
+const HAS_REFRESH_MS = 100;
+
 /** Default of `packMaxBytes` (see docs/stores.md for the measurement behind it). */
 export const DEFAULT_PACK_MAX_BYTES = 32 * 1024;
 
@@ -97,7 +100,7 @@ export class FileResultStore implements ResultStore {
   async has(key: Fingerprint): Promise<boolean> {
     this.#ready("check", key);
     if (this.#pack.has(key) || isRegularFile(this.#fileOf(key))) return true;
-    this.#pack.refresh();
+    this.#pack.refreshUnlessWithin(HAS_REFRESH_MS);
     return this.#pack.has(key);
   }
 

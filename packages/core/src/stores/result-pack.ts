@@ -99,6 +99,7 @@ export class ResultPack {
   #segments = new Map<string, Segment>();
   #own: Segment | undefined;
   #lastWrite = 0;
+  #refreshedAt = -Infinity;
 
   constructor(options: ResultPackOptions) {
     this.#dir = options.dir;
@@ -248,8 +249,17 @@ export class ResultPack {
     }
   }
 
+  /**
+   * Like refresh(), but not again within `ms` of the last one: for `has()`, whose false "no" costs
+   * only a second copy of content-addressed bytes, called once per computed node on a cold run.
+   */
+  refreshUnlessWithin(ms: number): void {
+    if (performance.now() - this.#refreshedAt >= ms) this.refresh();
+  }
+
   /** Reads records that are new since the last look (all of them the first time); forgets removed segments. */
   refresh(): void {
+    this.#refreshedAt = performance.now();
     let names: string[];
     try {
       names = fs.readdirSync(this.#dir);
