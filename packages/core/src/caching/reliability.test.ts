@@ -7,7 +7,7 @@ import type { FingerprintMeta, FingerprintRepository, ResultStore } from "../con
 import { Builder } from "../driver/builder.js";
 import { NodeExecutionError, StoreError } from "../errors.js";
 import { FileFingerprintRepository, FileResultStore, MemoryFingerprintRepository, MemoryResultStore } from "../stores/index.js";
-import { readPackRecords } from "../stores/result-pack.js";
+import { readPackRecords } from "../stores/pack-records.js";
 
 let calls: Record<string, number> = {};
 const tick = (name: string): void => void (calls[name] = (calls[name] ?? 0) + 1);

@@ -12,7 +12,7 @@ import { Builder } from "../driver/builder.js";
 import { StoreError } from "../errors.js";
 import { FileFingerprintRepository } from "./file-repository.js";
 import { FileResultStore } from "./file-result-store.js";
-import { readPackRecords } from "./result-pack.js";
+import { readPackRecords } from "./pack-records.js";
 
 let calls: Record<string, number> = {};
 const tick = (name: string): void => void (calls[name] = (calls[name] ?? 0) + 1);

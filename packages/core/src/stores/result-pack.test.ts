@@ -9,7 +9,8 @@ import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { CorruptResultError } from "../codec/errors.js";
 import { crc32, crc32Js } from "./crc32.js";
 import { FileResultStore } from "./file-result-store.js";
-import { ACCESS_GRANULARITY_MS, readPackRecords } from "./result-pack.js";
+import { readPackRecords } from "./pack-records.js";
+import { ACCESS_GRANULARITY_MS } from "./result-pack.js";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "ham-packs-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
