@@ -6,7 +6,8 @@ import { filesUnder, memoryCache, RecordingLogger, tempFolder } from "../../test
 import type { FingerprintMeta, FingerprintRepository, ResultStore } from "../contracts.js";
 import { Builder } from "../driver/builder.js";
 import { NodeExecutionError, StoreError } from "../errors.js";
-import { MemoryFingerprintRepository, MemoryResultStore } from "../stores/index.js";
+import { FileFingerprintRepository, FileResultStore, MemoryFingerprintRepository, MemoryResultStore } from "../stores/index.js";
+import { readPackRecords } from "../stores/pack-records.js";
 
 let calls: Record<string, number> = {};
 const tick = (name: string): void => void (calls[name] = (calls[name] ?? 0) + 1);
@@ -25,6 +26,52 @@ const seed = {
   F: (E: string) => (tick("F"), { [E]: E.repeat(3) }),
 };
 const expectedF = { "hello-world": "hello-worldhello-worldhello-world" };
+const GARBAGE = Buffer.from("not a result at all");
+
+/** A stored result of a file cache folder, and ways to damage it in place. */
+interface StoredResult {
+  readonly key: string;
+  /** Replaces its bytes with garbage. */
+  corrupt(): void;
+  /** Cuts it in half (a packed record: the segment is cut in the middle of its data). */
+  truncate(): void;
+}
+
+const LAYOUTS = [
+  {
+    name: "packed results",
+    options: (dir: string, logger: RecordingLogger) => ({ path: dir, logger }),
+    stored: (dir: string): StoredResult[] =>
+      filesUnder(path.join(dir, "packs")).flatMap((file) =>
+        readPackRecords(file)
+          .filter((r) => r.type === "put")
+          .map((r) => ({
+            key: r.key,
+            corrupt: () => {
+              const fd = fs.openSync(file, "r+");
+              fs.writeSync(fd, Buffer.alloc(r.length, GARBAGE), 0, r.length, r.dataAt);
+              fs.closeSync(fd);
+            },
+            truncate: () => fs.truncateSync(file, r.dataAt + Math.floor(r.length / 2)),
+          })),
+      ),
+  },
+  {
+    name: "one file per result",
+    options: (dir: string, logger: RecordingLogger) => ({
+      fingerprintStore: new FileFingerprintRepository({ path: dir }),
+      resultStore: new FileResultStore({ path: dir, packMaxBytes: 0 }),
+      logger,
+    }),
+    stored: (dir: string): StoredResult[] =>
+      filesUnder(path.join(dir, "results")).map((file) => ({
+        key: path.basename(file).split(".")[0]!,
+        corrupt: () => fs.writeFileSync(file, GARBAGE),
+        truncate: () => fs.writeFileSync(file, fs.readFileSync(file).subarray(0, Math.floor(fs.statSync(file).size / 2))),
+      })),
+  },
+];
+
 const outcomes = (dr: { cache: { lastRun: Record<string, { outcome: string }> } }) =>
   Object.fromEntries(Object.entries(dr.cache.lastRun).map(([name, record]) => [name, record.outcome]));
 
@@ -47,53 +94,57 @@ describe("damaged results", () => {
     expect(calls).toEqual({});
   });
 
-  it("a corrupt result file is recomputed, never returned; its intact inputs are read from the cache", async () => {
-    const logger = new RecordingLogger();
-    const cold = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
-    await cold.execute(["F"]);
-    const fileOfF = filesUnder(path.join(folder.path, "results")).filter((f) => path.basename(f).startsWith(cold.cache.runFingerprints.F as string));
-    expect(fileOfF).toHaveLength(1);
-    fs.writeFileSync(fileOfF[0] as string, Buffer.from("not a result at all"));
-    calls = {};
-    const dr = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
-    expect(await dr.execute(["F"])).toEqual({ F: expectedF });
-    expect(calls).toEqual({ F: 1 });
-    expect(outcomes(dr)).toEqual({ A: "hit", B: "hit", C: "hit", E: "hit", F: "recomputed" });
-    expect(logger.warnings.filter((w) => w.includes('node "F"') && w.includes("could not be read back"))).toHaveLength(1);
-    // The damaged file was replaced by the recomputed result: the next run is all hits.
-    calls = {};
-    const again = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
-    expect(await again.execute(["F"])).toEqual({ F: expectedF });
-    expect(calls).toEqual({});
-    expect(outcomes(again).F).toBe("hit");
-  });
+  // Damage to stored bytes, in both layouts of the file store: packed records and one file per result.
+  for (const layout of LAYOUTS) {
+    const cacheOptions = (logger: RecordingLogger) => layout.options(folder.path, logger);
 
-  it("when every result file is corrupt each node is recomputed once, however many paths lead to it", async () => {
-    const logger = new RecordingLogger();
-    await (await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build()).execute(["A", "C", "F"]);
-    const resultFiles = filesUnder(path.join(folder.path, "results"));
-    expect(resultFiles.length).toBeGreaterThanOrEqual(4); // A and B are both 7: one shared file
-    for (const file of resultFiles) fs.writeFileSync(file, Buffer.from("not a result at all"));
-    calls = {};
-    const dr = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
-    expect(await dr.execute(["A", "C", "F"])).toEqual({ A: 7, C: true, F: expectedF });
-    // A and B share one result file (both 7): A, loaded first as an output, replaces the damaged
-    // file with its recomputed result, so B then reads a sound one and does not run.
-    expect(calls).toEqual({ A: 1, C: 1, E: 1, F: 1 });
-    expect(outcomes(dr)).toEqual({ A: "recomputed", B: "hit", C: "recomputed", E: "recomputed", F: "recomputed" });
-  });
+    it(`${layout.name}: a corrupt result is recomputed, never returned; its intact inputs are read from the cache`, async () => {
+      const logger = new RecordingLogger();
+      const cold = await new Builder().withModules(seed).withCache(cacheOptions(logger)).build();
+      await cold.execute(["F"]);
+      const ofF = layout.stored(folder.path).filter((r) => r.key === cold.cache.runFingerprints.F);
+      expect(ofF).toHaveLength(1);
+      ofF[0]!.corrupt();
+      calls = {};
+      const dr = await new Builder().withModules(seed).withCache(cacheOptions(logger)).build();
+      expect(await dr.execute(["F"])).toEqual({ F: expectedF });
+      expect(calls).toEqual({ F: 1 });
+      expect(outcomes(dr)).toEqual({ A: "hit", B: "hit", C: "hit", E: "hit", F: "recomputed" });
+      expect(logger.warnings.filter((w) => w.includes('node "F"') && w.includes("could not be read back"))).toHaveLength(1);
+      // The damaged entry was replaced by the recomputed result: the next run is all hits.
+      calls = {};
+      const again = await new Builder().withModules(seed).withCache(cacheOptions(logger)).build();
+      expect(await again.execute(["F"])).toEqual({ F: expectedF });
+      expect(calls).toEqual({});
+      expect(outcomes(again).F).toBe("hit");
+    });
 
-  it("a truncated result file is recomputed", async () => {
-    const logger = new RecordingLogger();
-    await (await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build()).execute(["F"]);
-    for (const file of filesUnder(path.join(folder.path, "results"))) {
-      const bytes = fs.readFileSync(file);
-      fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    }
-    const dr = await new Builder().withModules(seed).withCache({ path: folder.path, logger }).build();
-    expect(await dr.execute(["F"])).toEqual({ F: expectedF });
-    expect(outcomes(dr).F).toBe("recomputed");
-  });
+    it(`${layout.name}: when every result is corrupt each node is recomputed once, however many paths lead to it`, async () => {
+      const logger = new RecordingLogger();
+      await (await new Builder().withModules(seed).withCache(cacheOptions(logger)).build()).execute(["A", "C", "F"]);
+      const stored = layout.stored(folder.path);
+      expect(stored.length).toBeGreaterThanOrEqual(4); // A and B are both 7: one shared result
+      for (const result of stored) result.corrupt();
+      calls = {};
+      const dr = await new Builder().withModules(seed).withCache(cacheOptions(logger)).build();
+      expect(await dr.execute(["A", "C", "F"])).toEqual({ A: 7, C: true, F: expectedF });
+      // A and B share one result (both 7): A, loaded first as an output, replaces the damaged
+      // entry with its recomputed result, so B then reads a sound one and does not run.
+      expect(calls).toEqual({ A: 1, C: 1, E: 1, F: 1 });
+      expect(outcomes(dr)).toEqual({ A: "recomputed", B: "hit", C: "recomputed", E: "recomputed", F: "recomputed" });
+    });
+
+    it(`${layout.name}: a truncated result is recomputed`, async () => {
+      const logger = new RecordingLogger();
+      const cold = await new Builder().withModules(seed).withCache(cacheOptions(logger)).build();
+      await cold.execute(["F"]);
+      const ofF = layout.stored(folder.path).find((r) => r.key === cold.cache.runFingerprints.F);
+      ofF!.truncate();
+      const dr = await new Builder().withModules(seed).withCache(cacheOptions(logger)).build();
+      expect(await dr.execute(["F"])).toEqual({ F: expectedF });
+      expect(outcomes(dr).F).toBe("recomputed");
+    });
+  }
 
   it("a missing result whose recompute fails gives a NodeExecutionError for that node, not a hit", async () => {
     const stores = memoryCache();

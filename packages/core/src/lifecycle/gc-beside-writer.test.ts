@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { FileFingerprintRepository, FileResultStore } from "../stores/index.js";
 import { collectGarbage, type GcOptions, type GcReport } from "./gc.js";
 
@@ -109,6 +109,8 @@ describe("gc beside a writer process", () => {
     const repository = new FileFingerprintRepository({ path: dir });
     const results = new FileResultStore({ path: dir });
     const dayAgo = Date.now() - 86_400_000;
+    // Packed results carry their write time: written with the clock a day back.
+    vi.useFakeTimers({ toFake: ["Date"], now: dayAgo });
     for (let i = 0; i < 20; i++) {
       const key = `old0result${i}`;
       await results.set(key, new Uint8Array(1000));
@@ -118,6 +120,7 @@ describe("gc beside a writer process", () => {
     }
     await repository.close();
     await results.close();
+    vi.useRealTimers();
     const { tally, reports } = await besideWriter(dir, 60, [{ keepRuns: 0 }, { maxBytes: 0 }, { olderThan: "1h" }]);
     expect(tally.mismatches).toEqual([]);
     expect(tally.missing).toBe(0);

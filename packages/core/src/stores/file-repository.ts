@@ -1,13 +1,12 @@
 // FileFingerprintRepository: context key → fingerprint records in append-only JSON-lines segments,
-// loaded once per open() into an in-memory index; run history as one JSON file per run.
-import { createHash, randomBytes } from "node:crypto";
+// loaded once per open() into an in-memory index; run history as appended JSON lines (see RunLog).
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord, StoreOpenOptions } from "../contracts.js";
 import { ConfigurationError, StoreError } from "../errors.js";
-import { atomicWriteFile, errorCode, fsyncDir, openRegularFile, readFrom, readRegularFile, removeStaleTemps, writeAll, writeError, writeNewFile, tempPath } from "./fs-util.js";
-import { runFileStem, runIdOfFileStem } from "./keys.js";
+import { errorCode, fsyncDir, openRegularFile, readFrom, removeStaleTemps, writeAll, writeError, writeNewFile, tempPath } from "./fs-util.js";
+import { RunLog } from "./run-log.js";
+import { compactSegmentName, isSealedSegment, ownSegmentName, segmentPattern } from "./segment-names.js";
 import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
 
 /** Options of FileFingerprintRepository. */
@@ -15,7 +14,7 @@ export interface FileFingerprintRepositoryOptions {
   /** Cache folder (default `.ham_cache`); may be shared with FileResultStore. */
   path?: string;
   /**
-   * fdatasync the segment after every `set`/`setMany`/`delete` and fsync run files (default
+   * fdatasync the segment after every `set`/`setMany`/`delete` and every saved run (default
    * false). Off, a crashed process loses nothing it wrote (the data is in the OS); on, records
    * also survive a power loss, at ~100× the cost of an append.
    */
@@ -55,9 +54,7 @@ interface SegmentState {
   size: number;
 }
 
-const SEGMENT = /^[0-9a-z]{9}-(?:compact|[0-9a-f]{8}-\d+)-[0-9a-f]{8}\.log$/;
-const FOREIGN_SEGMENT_MAX_IDLE_MS = 24 * 60 * 60 * 1000;
-const HOST_TAG = createHash("sha1").update(os.hostname()).digest("hex").slice(0, 8);
+const SEGMENT = segmentPattern("log");
 const NEWLINE = 0x0a;
 
 /**
@@ -85,6 +82,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
   readonly path: string;
   readonly #metaDir: string;
   readonly #runsDir: string;
+  readonly #runs: RunLog;
   readonly #fsync: boolean;
   readonly #compactAfter: number;
   #state: StoreState = "initial";
@@ -114,6 +112,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     this.#runsDir = path.join(root, "runs");
     this.#fsync = fsync;
     this.#compactAfter = compactAfterSegments;
+    this.#runs = new RunLog(this.#runsDir, fsync, () => this.#makeFolders());
   }
 
   async open(options?: StoreOpenOptions): Promise<void> {
@@ -129,6 +128,11 @@ export class FileFingerprintRepository implements FingerprintRepository {
     this.#ownSegment = undefined;
     this.#index = new Map();
     this.#segments = new Map();
+    try {
+      this.#runs.close();
+    } catch (error) {
+      throw toStoreError(this.name, "close", error, "closing this process's run segment");
+    }
     if (fd !== undefined) {
       try {
         if (this.#fsync) fs.fdatasyncSync(fd);
@@ -203,21 +207,20 @@ export class FileFingerprintRepository implements FingerprintRepository {
     if (typeof run?.runId !== "string" || run.runId === "" || run.runId.length > 200) {
       throw new StoreError(this.name, "save run", "the run needs a runId string of 1–200 characters");
     }
-    const file = path.join(this.#runsDir, `${runFileStem(run.runId)}.json`);
     try {
-      atomicWriteFile(this.#runsDir, file, JSON.stringify(run), this.#fsync, () => this.#makeFolders());
+      this.#runs.save(run);
     } catch (error) {
-      throw writeError(this.name, "save run", error, `writing run "${run.runId}" to ${file}`, this.path);
+      throw writeError(this.name, "save run", error, `appending run "${run.runId}" to ${this.#runsDir}`, this.path);
     }
   }
 
   async listRuns(options: { limit?: number } = {}): Promise<RunRecord[]> {
     this.#ready("list runs");
-    const runs: RunRecord[] = [];
-    for (const name of this.#readdir(this.#runsDir, "list runs")) {
-      if (!name.endsWith(".json") || runIdOfFileStem(name.slice(0, -5)) === undefined) continue;
-      const run = this.#readRun(path.join(this.#runsDir, name));
-      if (run !== undefined) runs.push(run);
+    let runs: RunRecord[];
+    try {
+      runs = this.#runs.list();
+    } catch (error) {
+      throw toStoreError(this.name, "list runs", error, `reading runs in ${this.#runsDir}`);
     }
     runs.sort((a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0));
     return options.limit === undefined ? runs : runs.slice(0, Math.max(0, options.limit));
@@ -226,19 +229,21 @@ export class FileFingerprintRepository implements FingerprintRepository {
   async getRun(runId: string): Promise<RunRecord | undefined> {
     this.#ready("get run");
     if (typeof runId !== "string" || runId === "" || runId.length > 200) return undefined;
-    return this.#readRun(path.join(this.#runsDir, `${runFileStem(runId)}.json`));
+    try {
+      return this.#runs.get(runId);
+    } catch (error) {
+      throw toStoreError(this.name, "read run", error, `reading run "${runId}" in ${this.#runsDir}`);
+    }
   }
 
   async deleteRuns(runIds: readonly string[]): Promise<void> {
     this.#ready("delete runs");
     if (this.#readOnly) throw readOnlyError(this.name, "delete runs");
-    for (const runId of runIds) {
-      if (typeof runId !== "string" || runId === "" || runId.length > 200) continue;
-      try {
-        fs.unlinkSync(path.join(this.#runsDir, `${runFileStem(runId)}.json`));
-      } catch (error) {
-        if (errorCode(error) !== "ENOENT") throw toStoreError(this.name, "delete runs", error, `deleting run "${runId}"`);
-      }
+    const valid = runIds.filter((runId) => typeof runId === "string" && runId !== "" && runId.length <= 200);
+    try {
+      this.#runs.delete(valid);
+    } catch (error) {
+      throw writeError(this.name, "delete runs", error, `deleting runs in ${this.#runsDir}`, this.path);
     }
   }
 
@@ -272,6 +277,11 @@ export class FileFingerprintRepository implements FingerprintRepository {
     this.#ownSegment = undefined;
     this.#ownFd = undefined;
     this.#refresh("open");
+    try {
+      this.#runs.open(this.#readOnly);
+    } catch (error) {
+      throw toStoreError(this.name, "open", error, `reading runs in ${this.#runsDir}`);
+    }
     this.#state = "open";
     if (!this.#readOnly) this.#compactIfMany();
   }
@@ -430,7 +440,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
 
   #segmentFd(): number {
     if (this.#ownFd !== undefined) return this.#ownFd;
-    const name = `${segmentTime()}-${HOST_TAG}-${process.pid}-${randomBytes(4).toString("hex")}.log`;
+    const name = ownSegmentName("log");
     let fd: number;
     try {
       fd = fs.openSync(path.join(this.#metaDir, name), "ax");
@@ -450,7 +460,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
   // -------------------------------------------------------------------------------------------
 
   #compactIfMany(): void {
-    const sealed = [...this.#segments.keys()].filter((name) => this.#isSealed(name));
+    const sealed = [...this.#segments.keys()].filter((name) => isSealedSegment(this.#metaDir, name));
     if (sealed.length < this.#compactAfter) return;
     const sealedSet = new Set(sealed);
     // Deletions must stay recorded while some other segment may still hold an older value.
@@ -474,7 +484,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
       };
       text += `${JSON.stringify(line)}\n`;
     }
-    const name = `${segmentTime()}-compact-${randomBytes(4).toString("hex")}.log`;
+    const name = compactSegmentName("log");
     const target = path.join(this.#metaDir, name);
     try {
       const temp = tempPath(this.#metaDir);
@@ -498,17 +508,6 @@ export class FileFingerprintRepository implements FingerprintRepository {
     this.#segments.set(name, { offset: size, size });
   }
 
-  /** True when no live process can still append to the segment. */
-  #isSealed(name: string): boolean {
-    const parts = name.split("-");
-    if (parts[1] === "compact") return true;
-    const pid = Number(parts[2]);
-    if (parts[1] === HOST_TAG) return pid !== process.pid && !processIsAlive(pid);
-    // Another host (shared network folder): its liveness is unknown, so wait until it is idle.
-    const stat = fs.statSync(path.join(this.#metaDir, name), { throwIfNoEntry: false });
-    return stat !== undefined && Date.now() - stat.mtimeMs > FOREIGN_SEGMENT_MAX_IDLE_MS;
-  }
-
   // -------------------------------------------------------------------------------------------
   // Helpers
   // -------------------------------------------------------------------------------------------
@@ -519,24 +518,6 @@ export class FileFingerprintRepository implements FingerprintRepository {
     } catch (error) {
       if (errorCode(error) === "ENOENT") return [];
       throw toStoreError(this.name, operation, error, `listing ${dir}`);
-    }
-  }
-
-  #readRun(file: string): RunRecord | undefined {
-    let bytes: ReturnType<typeof readRegularFile>;
-    try {
-      bytes = readRegularFile(file);
-    } catch (error) {
-      throw toStoreError(this.name, "read run", error, `reading ${file}`);
-    }
-    // Missing, or a FIFO, socket or folder named like a run file (reading a FIFO would block forever).
-    if (typeof bytes === "string") return undefined;
-    const text = bytes.toString("utf8");
-    try {
-      const run = JSON.parse(text) as RunRecord;
-      return typeof run === "object" && run !== null && typeof run.runId === "string" ? run : undefined;
-    } catch {
-      return undefined; // Run files are written atomically; an unparsable one was edited by hand.
     }
   }
 }
@@ -562,19 +543,4 @@ function isSegmentLine(value: unknown): value is SegmentLine {
   const line = value as Partial<SegmentLine>;
   if (typeof line.k !== "string" || typeof line.w !== "number") return false;
   return line.d === 1 || typeof line.f === "string";
-}
-
-/** Millisecond time in fixed-width base 36, so segment names sort by creation time. */
-function segmentTime(): string {
-  return Date.now().toString(36).padStart(9, "0");
-}
-
-function processIsAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return errorCode(error) === "EPERM";
-  }
 }

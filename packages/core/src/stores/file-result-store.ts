@@ -1,11 +1,20 @@
-// FileResultStore: results as one content-addressed file each under `<path>/results/`, written atomically.
+// FileResultStore: small results packed into append-only segments under `<path>/packs/`, large ones one
+// content-addressed file each under `<path>/results/`, written atomically.
 import fs from "node:fs";
 import path from "node:path";
 import type { Fingerprint, ResultStore, StoreOpenOptions } from "../contracts.js";
+import { CorruptResultError } from "../codec/errors.js";
 import { ConfigurationError } from "../errors.js";
 import { atomicWriteFile, errorCode, isRegularFile, readRegularFile, removeStaleTemps, writeError } from "./fs-util.js";
 import { assertBytes, assertResultKey, resultFileName, resultKeyOfFileName, shardOf } from "./keys.js";
 import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
+import { ResultPack } from "./result-pack.js";
+
+/** `has()` looks for other processes' new records at most this often (ms); `get()` on every miss. */
+const HAS_REFRESH_MS = 100;
+
+/** Default of `packMaxBytes` (see docs/stores.md for the measurement behind it). */
+export const DEFAULT_PACK_MAX_BYTES = 32 * 1024;
 
 /** Options of FileResultStore. */
 export interface FileResultStoreOptions {
@@ -18,15 +27,23 @@ export interface FileResultStoreOptions {
    */
   fsync?: boolean;
   /**
-   * Record the last access of a result by setting its modification time on every `get`
-   * (default true; ~6 µs per read). `list()` reports it as `lastAccess` for LRU clean-up. File
-   * access times are not used: mounts with `noatime`/`relatime` make them unreliable.
+   * Record the last access of a result for LRU clean-up (default true). `list()` reports it as
+   * `lastAccess`. Hits are noted in memory and appended as small access records in one batch (at
+   * most a second later, on close and at exit), at most once a minute per result: no write per hit.
    */
   trackAccess?: boolean;
+  /**
+   * Results of at most this many bytes are appended to this process's pack segment under
+   * `<path>/packs/` (default 32 KiB); larger ones get a file each under `<path>/results/`. 0 writes
+   * every result as a file of its own (the layout before packs, which is always read).
+   */
+  packMaxBytes?: number;
 }
 
 /**
- * Layout: `<path>/results/<shard>/<name>` where shard is the key's first two characters in lower
+ * Layout: small results are records in append-only segments, `<path>/packs/<time>-<host>-<pid>-<random>.pack`
+ * (see ResultPack: one append per result, a CRC per record, a torn tail from a crash is never
+ * read, dead space compacted). Larger ones are `<path>/results/<shard>/<name>` where shard is the key's first two characters in lower
  * case and name is the key, plus `.<hex mask of its upper-case positions>` when it has any, so case
  * twins stay apart on case-insensitive file systems (macOS, Windows). Temp files live in `<path>/tmp/` and are renamed into place, so
  * concurrent processes and crashes never expose a partial result; temp files of dead writers are
@@ -43,11 +60,13 @@ export class FileResultStore implements ResultStore {
   readonly #tempDir: string;
   readonly #fsync: boolean;
   readonly #trackAccess: boolean;
+  readonly #packMaxBytes: number;
+  readonly #pack: ResultPack;
   #state: StoreState = "initial";
   #readOnly = false;
 
   constructor(options: FileResultStoreOptions = {}) {
-    const { path: root = ".ham_cache", fsync = false, trackAccess = true } = options;
+    const { path: root = ".ham_cache", fsync = false, trackAccess = true, packMaxBytes = DEFAULT_PACK_MAX_BYTES } = options;
     if (typeof root !== "string" || root === "") {
       throw new ConfigurationError(`FileResultStore: option "path" must be a non-empty string (a folder), got ${JSON.stringify(root)}`);
     }
@@ -55,12 +74,17 @@ export class FileResultStore implements ResultStore {
     if (typeof trackAccess !== "boolean") {
       throw new ConfigurationError(`FileResultStore: option "trackAccess" must be true or false`);
     }
+    if (!Number.isSafeInteger(packMaxBytes) || packMaxBytes < 0) {
+      throw new ConfigurationError(`FileResultStore: option "packMaxBytes" must be an integer ≥ 0 (bytes), got ${String(packMaxBytes)}`);
+    }
     this.path = root;
     this.name = `file:${root}`;
     this.#resultsDir = path.join(root, "results");
     this.#tempDir = path.join(root, "tmp");
     this.#fsync = fsync;
     this.#trackAccess = trackAccess;
+    this.#packMaxBytes = packMaxBytes;
+    this.#pack = new ResultPack({ dir: path.join(root, "packs"), fsync, trackAccess, makeFolders: () => this.#makeFolders(), readOnly: () => this.#readOnly });
   }
 
   async open(options?: StoreOpenOptions): Promise<void> {
@@ -68,31 +92,43 @@ export class FileResultStore implements ResultStore {
   }
 
   async close(): Promise<void> {
+    if (this.#state === "open") this.#pack.close();
     this.#state = "closed";
     this.#readOnly = false;
   }
 
   async has(key: Fingerprint): Promise<boolean> {
     this.#ready("check", key);
-    return isRegularFile(this.#fileOf(key));
+    if (this.#pack.has(key) || isRegularFile(this.#fileOf(key))) return true;
+    this.#pack.refreshUnlessWithin(HAS_REFRESH_MS);
+    return this.#pack.has(key);
   }
 
   async get(key: Fingerprint): Promise<Uint8Array | undefined> {
     this.#ready("get", key);
-    return this.#read(key);
+    return this.#read(key, undefined);
   }
 
   async getMany(keys: readonly Fingerprint[]): Promise<(Uint8Array | undefined)[]> {
     assertNotClosed(this.#state, this.name, "getMany");
     for (const key of keys) assertResultKey(this.name, "getMany", key);
     this.#open();
-    return keys.map((key) => this.#read(key));
+    const checked = new Set<object>();
+    return keys.map((key) => this.#read(key, checked));
   }
 
   async set(key: Fingerprint, bytes: Uint8Array): Promise<void> {
     this.#ready("set", key);
     if (this.#readOnly) throw readOnlyError(this.name, "set");
     assertBytes(this.name, key, bytes);
+    if (bytes.byteLength <= this.#packMaxBytes) {
+      try {
+        this.#pack.put(key, bytes);
+      } catch (error) {
+        throw writeError(this.name, "set", error, `appending result "${key}" to ${path.join(this.path, "packs")}`, this.path);
+      }
+      return;
+    }
     const file = this.#fileOf(key);
     // Content-addressed: an existing file already holds these bytes, so the write is skipped.
     if (isRegularFile(file)) return;
@@ -118,6 +154,11 @@ export class FileResultStore implements ResultStore {
     this.#ready("delete", key);
     if (this.#readOnly) throw readOnlyError(this.name, "delete");
     try {
+      this.#pack.delete(key);
+    } catch (error) {
+      throw writeError(this.name, "delete", error, `recording the deletion of result "${key}" in ${path.join(this.path, "packs")}`, this.path);
+    }
+    try {
       fs.unlinkSync(this.#fileOf(key));
     } catch (error) {
       if (errorCode(error) !== "ENOENT" && errorCode(error) !== "ENOTDIR") {
@@ -129,14 +170,16 @@ export class FileResultStore implements ResultStore {
   async *list(): AsyncIterable<{ key: Fingerprint; bytes: number; lastAccess: number }> {
     assertNotClosed(this.#state, this.name, "list");
     this.#open();
+    this.#pack.refresh();
+    for (const entry of this.#pack.entries()) yield entry;
     for (const shard of this.#readdir(this.#resultsDir)) {
       const shardDir = path.join(this.#resultsDir, shard);
       for (const name of this.#readdir(shardDir)) {
         const key = resultKeyOfFileName(name);
-        if (key === undefined || shardOf(key) !== shard) continue;
+        if (key === undefined || shardOf(key) !== shard || this.#pack.has(key)) continue;
         const stat = fs.statSync(path.join(shardDir, name), { throwIfNoEntry: false });
         if (stat === undefined || !stat.isFile()) continue;
-        yield { key, bytes: stat.size, lastAccess: Math.max(stat.mtimeMs, stat.atimeMs) };
+        yield { key, bytes: stat.size, lastAccess: Math.max(stat.mtimeMs, stat.atimeMs, this.#pack.lastAccessOf(key) ?? 0) };
       }
     }
   }
@@ -147,7 +190,9 @@ export class FileResultStore implements ResultStore {
     return total;
   }
 
-  #read(key: string): Uint8Array | undefined {
+  #read(key: string, checked: Set<object> | undefined): Uint8Array | undefined {
+    const packed = this.#readPacked(key, checked);
+    if (packed !== undefined) return packed;
     const file = this.#fileOf(key);
     let bytes: Buffer | "missing" | "not a regular file";
     try {
@@ -157,17 +202,24 @@ export class FileResultStore implements ResultStore {
     }
     // A FIFO, socket, device or folder at a result's path is no result (and reading a FIFO would
     // block forever): it reads as missing, so the cache recomputes, and set() replaces it.
-    if (typeof bytes === "string") return undefined;
-    if (this.#trackAccess && !this.#readOnly) {
-      const now = Date.now() / 1000;
-      try {
-        fs.utimesSync(file, now, now);
-      } catch {
-        // Deleted meanwhile, read-only cache or another user's file: access tracking is best effort.
-      }
+    if (bytes === "not a regular file") return undefined;
+    if (bytes === "missing") {
+      // Maybe another process packed it since this one last looked.
+      this.#pack.refresh();
+      return this.#readPacked(key, checked);
     }
+    this.#pack.noteAccess(key);
     // A plain Uint8Array, like every other store returns (a Buffer is a subclass with other semantics).
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  #readPacked(key: string, checked: Set<object> | undefined): Uint8Array | undefined {
+    try {
+      return this.#pack.read(key, checked);
+    } catch (error) {
+      if (error instanceof CorruptResultError) throw error;
+      throw toStoreError(this.name, "get", error, `reading result "${key}" from ${path.join(this.path, "packs")}`);
+    }
   }
 
   #fileOf(key: string): string {
@@ -195,6 +247,7 @@ export class FileResultStore implements ResultStore {
     if (this.#state === "open") return;
     if (this.#readOnly) {
       if (!fs.existsSync(this.path)) options?.warn?.(missingFolderWarning(this.name, this.path));
+      this.#openPack();
       this.#state = "open";
       return;
     }
@@ -204,10 +257,20 @@ export class FileResultStore implements ResultStore {
       throw toStoreError(this.name, "open", error, `creating folders under ${this.path}`);
     }
     removeStaleTemps(this.#tempDir);
+    this.#openPack();
     this.#state = "open";
   }
 
+  #openPack(): void {
+    try {
+      this.#pack.open();
+    } catch (error) {
+      throw toStoreError(this.name, "open", error, `reading the packs under ${path.join(this.path, "packs")}`);
+    }
+  }
+
   #makeFolders(): void {
+    fs.mkdirSync(path.join(this.path, "packs"), { recursive: true });
     fs.mkdirSync(this.#resultsDir, { recursive: true });
     fs.mkdirSync(this.#tempDir, { recursive: true });
   }

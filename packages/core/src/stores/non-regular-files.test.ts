@@ -44,10 +44,11 @@ const fifoInstead = (file: string): void => {
 };
 const KEY = "abcdef0123456789";
 
+// Results kept one file each: above packMaxBytes, or all of them with packMaxBytes 0.
 describe.runIf(canMakeFifos)("FileResultStore, a FIFO or folder at a result's path", () => {
   it("get and getMany read it as missing without blocking, has() is false, set replaces it", { timeout: 5_000 }, async () => {
     const folder = freshFolder();
-    const store = new FileResultStore({ path: folder });
+    const store = new FileResultStore({ path: folder, packMaxBytes: 0 });
     await store.set(KEY, new Uint8Array([1, 2, 3]));
     const [file] = filesUnder(path.join(folder, "results"));
     fifoInstead(file as string);
@@ -61,7 +62,7 @@ describe.runIf(canMakeFifos)("FileResultStore, a FIFO or folder at a result's pa
 
   it("a folder at the path reads as missing and is replaced by set", { timeout: 5_000 }, async () => {
     const folder = freshFolder();
-    const store = new FileResultStore({ path: folder });
+    const store = new FileResultStore({ path: folder, packMaxBytes: 0 });
     await store.set(KEY, new Uint8Array([1]));
     const [file] = filesUnder(path.join(folder, "results"));
     fs.unlinkSync(file as string);
@@ -73,11 +74,29 @@ describe.runIf(canMakeFifos)("FileResultStore, a FIFO or folder at a result's pa
   });
 
   it("a result read back owns exactly its bytes (not Node's shared buffer pool)", async () => {
-    const store = new FileResultStore({ path: freshFolder() });
-    await store.set(KEY, new Uint8Array([7, 8, 9]));
-    const bytes = (await store.get(KEY)) as Uint8Array;
-    expect(bytes.byteOffset).toBe(0);
-    expect(bytes.buffer.byteLength).toBe(3);
+    for (const packMaxBytes of [0, 1024]) {
+      const store = new FileResultStore({ path: freshFolder(), packMaxBytes });
+      await store.set(KEY, new Uint8Array([7, 8, 9]));
+      const bytes = (await store.get(KEY)) as Uint8Array;
+      expect(bytes.byteOffset).toBe(0);
+      expect(bytes.buffer.byteLength).toBe(3);
+    }
+  });
+
+  it("a FIFO or folder named like a pack segment holds no results: open, get and set do not block", { timeout: 5_000 }, async () => {
+    const folder = freshFolder();
+    const first = new FileResultStore({ path: folder });
+    await first.set(KEY, new Uint8Array([1, 2]));
+    await first.close();
+    mkfifo(path.join(folder, "packs", `${"0".repeat(9)}-compact-0123abcd.pack`));
+    fs.mkdirSync(path.join(folder, "packs", `${"0".repeat(9)}-compact-0123abce.pack`));
+    const second = new FileResultStore({ path: folder });
+    await quickly(() => second.open());
+    expect(await second.get(KEY)).toEqual(new Uint8Array([1, 2]));
+    expect(await quickly(() => second.get("missing0key"))).toBeUndefined();
+    await second.set("other0key", new Uint8Array([3]));
+    expect(await second.get("other0key")).toEqual(new Uint8Array([3]));
+    await second.close();
   });
 });
 
@@ -106,7 +125,8 @@ describe.runIf(canMakeFifos)("the cache, when a stored result became a FIFO", ()
   it("warns, recomputes the same value, replaces the entry, and the next run hits", { timeout: 10_000 }, async () => {
     const folder = freshFolder();
     let runs = 0;
-    const flow = { total: (qty: number) => (runs++, { qty, rows: [1, 2, 3] }) };
+    // Rows enough to be stored as a file of its own (above packMaxBytes), which can become a FIFO.
+    const flow = { total: (qty: number) => (runs++, { qty, rows: Array.from({ length: 40_000 }, (_, i) => i * qty) }) };
     const build = (logger: RecordingLogger) => new Builder().withModules(flow).withCache({ path: folder, logger }).build();
     const fresh = await (await build(new RecordingLogger())).execute(["total"], { inputs: { qty: 3 } });
     const results = filesUnder(path.join(folder, "results"));

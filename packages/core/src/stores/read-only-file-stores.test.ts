@@ -5,13 +5,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { fullListing, recordFsWrites } from "../../test/fs-writes.js";
 import { RecordingLogger, tempFolder } from "../../test/support.js";
 import { Builder } from "../driver/builder.js";
 import { StoreError } from "../errors.js";
 import { FileFingerprintRepository } from "./file-repository.js";
 import { FileResultStore } from "./file-result-store.js";
+import { readPackRecords } from "./pack-records.js";
 
 let calls: Record<string, number> = {};
 const tick = (name: string): void => void (calls[name] = (calls[name] ?? 0) + 1);
@@ -47,24 +48,32 @@ function deadPid(): number {
  * files in meta/, runs/ and tmp/ (clean-up), and results last accessed a day ago (access times).
  */
 async function cacheThatInvitesWrites(root: string): Promise<void> {
-  const writer = await new Builder().withModules(flow).withCache({ path: root }).build();
-  expect(await writer.execute(["C"], { inputs: { x: 1 } })).toEqual({ C: "3/1" });
-  await writer.close();
+  // Written a day ago, so a writable read records the access of each (packed) result.
+  vi.useFakeTimers({ toFake: ["Date"], now: Date.now() - 24 * 3600 * 1000 });
+  try {
+    const writer = await new Builder().withModules(flow).withCache({ path: root }).build();
+    expect(await writer.execute(["C"], { inputs: { x: 1 } })).toEqual({ C: "3/1" });
+    await writer.close();
+  } finally {
+    vi.useRealTimers();
+  }
   inviteWrites(root);
 }
 
-/** Seals the cache's segments (a dead writer's pid), adds stale temp files and ages the results. */
+/** Seals the cache's segments and packs (a dead writer's pid), adds stale temp files and ages the results. */
 function inviteWrites(root: string): void {
-  const meta = path.join(root, "meta");
-  const [segment] = fs.readdirSync(meta);
   const hostTag = createHash("sha1").update(os.hostname()).digest("hex").slice(0, 8);
   const pid = deadPid();
-  for (let i = 0; i < 9; i++) {
-    fs.copyFileSync(path.join(meta, segment!), path.join(meta, `${(Date.now() - 1000 + i).toString(36).padStart(9, "0")}-${hostTag}-${pid}-0000000${i}.log`));
+  for (const [dir, ext] of [["meta", "log"], ["packs", "pack"]] as const) {
+    const [segment] = fs.readdirSync(path.join(root, dir));
+    for (let i = 0; i < 9; i++) {
+      const name = `${(Date.now() - 1000 + i).toString(36).padStart(9, "0")}-${hostTag}-${pid}-0000000${i}.${ext}`;
+      fs.copyFileSync(path.join(root, dir, segment!), path.join(root, dir, name));
+    }
+    fs.rmSync(path.join(root, dir, segment!));
   }
-  fs.rmSync(path.join(meta, segment!));
   const old = new Date(Date.now() - 24 * 3600 * 1000);
-  for (const dir of ["meta", "runs", "tmp"]) {
+  for (const dir of ["meta", "runs", "tmp", "packs"]) {
     const temp = path.join(root, dir, `.tmp-${pid}-1-deadbeef`);
     fs.writeFileSync(temp, "left by a crashed writer");
     fs.utimesSync(temp, old, old);
@@ -106,12 +115,18 @@ describe("read-only file stores", () => {
     await repository.close();
     const results = new FileResultStore({ path: root });
     for await (const { key } of results.list()) await results.get(key);
+    await results.close();
     const after = fullListing(root);
     expect(after.filter((line) => line.includes(".tmp-"))).toEqual([]);
     expect(after.filter((line) => line.startsWith("meta/") && line.includes("-compact-")).length).toBe(1);
-    expect(after.filter((line) => line.startsWith("results/") && line.includes("file")).join()).not.toEqual(
-      before.filter((line) => line.startsWith("results/") && line.includes("file")).join(),
-    );
+    expect(after.filter((line) => line.startsWith("packs/") && line.includes("-compact-")).length).toBe(1);
+    // The reads were recorded: this process's segment holds one access record per result.
+    const own = after.filter((line) => line.startsWith("packs/") && line.includes(`-${process.pid}-`));
+    expect(own).toHaveLength(1);
+    const ownFile = fs.readdirSync(path.join(root, "packs")).find((name) => name.includes(`-${process.pid}-`))!;
+    const records = readPackRecords(path.join(root, "packs", ownFile));
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((r) => r.type === "access")).toBe(true);
   });
 
   it("a read-only cache whose folder does not exist: every node a miss, nothing created, one warning", async () => {

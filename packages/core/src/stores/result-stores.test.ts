@@ -153,9 +153,10 @@ describe("FileResultStore on disk", () => {
     expect(await second.has("removed")).toBe(false);
   });
 
+  // Results above packMaxBytes (and every result with packMaxBytes 0) are one file each.
   it("stores each result as results/<first two characters>/<key>, case twins apart", async () => {
     const dir = freshFolder();
-    const store = new FileResultStore({ path: dir });
+    const store = new FileResultStore({ path: dir, packMaxBytes: 0 });
     await store.set("abcdef", pattern(4, 1));
     await store.set("AbCdef", pattern(4, 2));
     expect(fs.readdirSync(path.join(dir, "results", "ab")).sort()).toEqual(["AbCdef.5", "abcdef"]);
@@ -164,7 +165,7 @@ describe("FileResultStore on disk", () => {
 
   it("a second set of an existing key does not rewrite the file", async () => {
     const dir = freshFolder();
-    const store = new FileResultStore({ path: dir });
+    const store = new FileResultStore({ path: dir, packMaxBytes: 0 });
     await store.set("once", pattern(4, 1));
     const file = path.join(dir, "results", "on", "once");
     const inode = fs.statSync(file).ino;
@@ -174,7 +175,7 @@ describe("FileResultStore on disk", () => {
 
   it("temp files are never visible as results, and stale ones are removed by open()", async () => {
     const dir = freshFolder();
-    const store = new FileResultStore({ path: dir });
+    const store = new FileResultStore({ path: dir, packMaxBytes: 0 });
     await store.set("real", pattern(4, 1));
     const stale = path.join(dir, "tmp", ".tmp-999-1-deadbeef");
     const fresh = path.join(dir, "tmp", ".tmp-999-2-deadbeef");
@@ -195,7 +196,7 @@ describe("FileResultStore on disk", () => {
 
   it("a get records the access time that list() reports (for LRU clean-up)", async () => {
     const dir = freshFolder();
-    const store = new FileResultStore({ path: dir });
+    const store = new FileResultStore({ path: dir, packMaxBytes: 0 });
     await store.set("touched", pattern(4, 1));
     await store.set("untouched", pattern(4, 2));
     const longAgo = new Date("2001-01-01T00:00:00Z");
@@ -238,5 +239,6 @@ describe("FileResultStore on disk", () => {
   it("invalid options are configuration errors", () => {
     expect(() => new FileResultStore({ path: "" })).toThrow(/option "path"/);
     expect(() => new FileResultStore({ fsync: "yes" as unknown as boolean })).toThrow(/option "fsync"/);
+    expect(() => new FileResultStore({ packMaxBytes: -1 })).toThrow(/option "packMaxBytes" must be an integer ≥ 0/);
   });
 });

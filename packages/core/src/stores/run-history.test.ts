@@ -75,5 +75,10 @@ describe("malformed run records in real stores", () => {
       const stores = { fingerprintStore: new FileFingerprintRepository({ path: folder.path }), resultStore: new FileResultStore({ path: folder.path }) };
       await checkReaders(stores, async (bad) => fs.writeFileSync(path.join(folder.path, "runs", `${runFileStem("bad")}.json`), JSON.stringify(bad)));
     });
+
+    it('an appended run line holding {"nodes": 5} is a StoreError from every reader', async () => {
+      const stores = { fingerprintStore: new FileFingerprintRepository({ path: folder.path }), resultStore: new FileResultStore({ path: folder.path }) };
+      await checkReaders(stores, (bad) => stores.fingerprintStore.saveRun(bad as RunRecord));
+    });
   });
 });

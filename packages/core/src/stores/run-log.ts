@@ -1,0 +1,361 @@
+// RunLog: the file repository's run history as appended JSON lines, one segment per process under
+// `<path>/runs/`; run files of the older layout (`<run>.json`) are still read and deleted.
+import fs from "node:fs";
+import path from "node:path";
+import type { RunRecord } from "../contracts.js";
+import { errorCode, fsyncDir, openRegularFile, readFrom, readRegularFile, tempPath, writeAll, writeNewFile } from "./fs-util.js";
+import { runFileStem, runIdOfFileStem } from "./keys.js";
+import { compactSegmentName, isSealedSegment, markSegmentClosed, ownSegmentName, segmentPattern } from "./segment-names.js";
+
+const EXT = "runs";
+const SEGMENT = segmentPattern(EXT);
+const NEWLINE = 0x0a;
+const GONE = Symbol("segment removed");
+/** Sealed segments are merged on open once there are this many, or once this many of their bytes are dead. */
+const MERGE_AFTER_SEGMENTS = 8;
+const MERGE_AFTER_DEAD_BYTES = 1 << 20;
+/** The envelope before a line's run: its write time and run id, read without parsing the run. */
+const ENVELOPE = /^\{"w":(\d+),"id":("(?:[^"\\]|\\.)*"),"(run|del)":/;
+
+/** Where the newest line of a run id is. */
+interface RunLine {
+  readonly segment: LogSegment;
+  readonly at: number;
+  /** Line length without its newline. */
+  readonly length: number;
+  readonly writtenAt: number;
+  readonly deleted: boolean;
+}
+
+interface LogSegment {
+  readonly name: string;
+  /** Bytes applied (up to the last complete line). */
+  offset: number;
+  size: number;
+  live: number;
+}
+
+/**
+ * Each `save` appends one line, `{"w":<ms>,"id":<run id>,"run":<record>}`, to this process's
+ * segment (created on its first save): no temp file, rename or rewrite of earlier runs. A progress
+ * snapshot and the final record of a run are two lines; the newer (by write time, then reading
+ * order) wins, and a deletion is a line too. Lines are indexed by their envelope without parsing
+ * the run; a run is parsed when it is read. A line cut short by a crash has no newline and is
+ * never read; a complete line that does not parse reads as no run (like an edited run file).
+ */
+export class RunLog {
+  readonly #dir: string;
+  readonly #fsync: boolean;
+  readonly #makeFolders: () => void;
+  #index = new Map<string, RunLine>();
+  #segments = new Map<string, LogSegment>();
+  #own: LogSegment | undefined;
+  #ownFd: number | undefined;
+  #lastWrite = 0;
+
+  constructor(dir: string, fsync: boolean, makeFolders: () => void) {
+    this.#dir = dir;
+    this.#fsync = fsync;
+    this.#makeFolders = makeFolders;
+  }
+
+  /** Indexes every segment; unless read-only, merges sealed segments once there are many or they are mostly dead. */
+  open(readOnly: boolean): void {
+    this.close();
+    this.#refresh();
+    if (readOnly) return;
+    const sealed = [...this.#segments.values()].filter((s) => isSealedSegment(this.#dir, s.name));
+    const dead = sealed.reduce((n, s) => n + s.size - s.live, 0);
+    const size = sealed.reduce((n, s) => n + s.size, 0);
+    if (sealed.length >= MERGE_AFTER_SEGMENTS || (sealed.length > 0 && dead >= MERGE_AFTER_DEAD_BYTES && dead * 2 > size)) this.#compact(sealed);
+  }
+
+  close(): void {
+    if (this.#ownFd !== undefined) {
+      try {
+        if (this.#fsync) fs.fdatasyncSync(this.#ownFd);
+        fs.closeSync(this.#ownFd);
+      } finally {
+        if (this.#own !== undefined) markSegmentClosed(this.#dir, this.#own.name);
+        this.#ownFd = undefined;
+      }
+    }
+    this.#own = undefined;
+    this.#index = new Map();
+    this.#segments = new Map();
+  }
+
+  /** Appends `run` (a progress snapshot or the final record). */
+  save(run: RunRecord): void {
+    this.#appendLine(run.runId, `"run":${JSON.stringify(run)}}`);
+  }
+
+  /** Every stored run (appended and old run files), unordered. */
+  list(): RunRecord[] {
+    let runs: RunRecord[] = [];
+    // A segment another process compacted away between listing and reading: list again (bounded).
+    for (let attempt = 0; attempt < 3; attempt++) {
+      this.#refresh();
+      runs = [];
+      let lost = false;
+      for (const line of this.#index.values()) {
+        if (line.deleted) continue;
+        const run = this.#parse(line);
+        if (run === GONE) lost = true;
+        else if (run !== undefined) runs.push(run);
+      }
+      if (!lost) break;
+    }
+    for (const name of this.#readdir()) {
+      if (!name.endsWith(".json")) continue;
+      const runId = runIdOfFileStem(name.slice(0, -5));
+      if (runId === undefined || this.#index.get(runId)?.deleted === false) continue;
+      const run = readRunFile(path.join(this.#dir, name));
+      if (run !== undefined) runs.push(run);
+    }
+    return runs;
+  }
+
+  /** One run by id: its newest line, or its old run file. */
+  get(runId: string): RunRecord | undefined {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      this.#refresh();
+      const line = this.#index.get(runId);
+      if (line === undefined) break;
+      if (line.deleted) return readRunFile(this.#fileOf(runId));
+      const run = this.#parse(line);
+      if (run !== GONE) return run;
+    }
+    return readRunFile(this.#fileOf(runId));
+  }
+
+  /** Appends deletions of the ids that have lines, and removes their old run files. */
+  delete(runIds: readonly string[]): void {
+    this.#refresh();
+    for (const runId of runIds) {
+      const line = this.#index.get(runId);
+      if (line !== undefined && !line.deleted) this.#appendLine(runId, `"del":1}`);
+      try {
+        fs.unlinkSync(this.#fileOf(runId));
+      } catch (error) {
+        if (errorCode(error) !== "ENOENT") throw error;
+      }
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  #fileOf(runId: string): string {
+    return path.join(this.#dir, `${runFileStem(runId)}.json`);
+  }
+
+  #readdir(): string[] {
+    try {
+      return fs.readdirSync(this.#dir);
+    } catch (error) {
+      if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
+      throw error;
+    }
+  }
+
+  /** The run on `line`; undefined when it does not parse; GONE when its segment was removed. */
+  #parse(line: RunLine): RunRecord | undefined | typeof GONE {
+    let bytes: Buffer;
+    if (line.segment === this.#own && this.#ownFd !== undefined) {
+      bytes = readFrom(this.#ownFd, line.at, line.length);
+    } else {
+      const opened = openRegularFile(path.join(this.#dir, line.segment.name));
+      if (typeof opened === "string") {
+        this.#forget(line.segment);
+        return GONE;
+      }
+      try {
+        bytes = readFrom(opened.fd, line.at, line.length);
+      } finally {
+        fs.closeSync(opened.fd);
+      }
+    }
+    try {
+      const parsed = JSON.parse(bytes.toString("utf8")) as { run?: unknown };
+      const run = parsed.run as RunRecord | undefined;
+      return typeof run === "object" && run !== null && typeof run.runId === "string" ? run : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #refresh(): void {
+    const present = new Set<string>();
+    for (const name of this.#readdir()) {
+      if (!SEGMENT.test(name)) continue;
+      present.add(name);
+      if (name !== this.#own?.name) this.#scan(name);
+    }
+    for (const segment of [...this.#segments.values()]) if (!present.has(segment.name) && segment !== this.#own) this.#forget(segment);
+  }
+
+  /** Indexes the complete lines a segment gained since the last look. */
+  #scan(name: string): void {
+    const file = path.join(this.#dir, name);
+    let segment = this.#segments.get(name);
+    if (segment !== undefined) {
+      const stat = fs.statSync(file, { throwIfNoEntry: false });
+      if (stat === undefined || stat.size === segment.size) return;
+    }
+    const opened = openRegularFile(file);
+    if (typeof opened === "string") return; // Removed meanwhile, or a FIFO, socket or folder named like a segment.
+    try {
+      if (segment === undefined) {
+        segment = { name, offset: 0, size: 0, live: 0 };
+        this.#segments.set(name, segment);
+      }
+      segment.size = opened.size;
+      if (opened.size <= segment.offset) return;
+      const bytes = readFrom(opened.fd, segment.offset, opened.size - segment.offset);
+      let start = 0;
+      for (let end = bytes.indexOf(NEWLINE); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
+        this.#indexLine(segment, segment.offset + start, bytes.toString("utf8", start, Math.min(end, start + 600)), end - start);
+        start = end + 1;
+      }
+      // The rest has no newline yet: being written, or cut short by a crash. Read again once it is whole.
+      segment.offset += start;
+    } finally {
+      fs.closeSync(opened.fd);
+    }
+  }
+
+  #indexLine(segment: LogSegment, at: number, head: string, length: number): void {
+    const match = ENVELOPE.exec(head);
+    if (match === null) return; // Not a line this log wrote (a torn line followed by others, or edited): skipped.
+    let runId: unknown;
+    try {
+      runId = JSON.parse(match[2]!);
+    } catch {
+      return;
+    }
+    if (typeof runId !== "string") return;
+    this.#apply(runId, { segment, at, length, writtenAt: Number(match[1]), deleted: match[3] === "del" });
+  }
+
+  #apply(runId: string, line: RunLine): void {
+    const current = this.#index.get(runId);
+    if (current !== undefined) {
+      if (current.writtenAt > line.writtenAt) return;
+      current.segment.live -= current.length + 1;
+    }
+    this.#index.set(runId, line);
+    line.segment.live += line.length + 1;
+  }
+
+  #forget(segment: LogSegment): void {
+    this.#segments.delete(segment.name);
+    for (const [runId, line] of this.#index) if (line.segment === segment) this.#index.delete(runId);
+  }
+
+  #appendLine(runId: string, rest: string): void {
+    this.#lastWrite = Math.max(this.#lastWrite, Date.now());
+    const text = `{"w":${this.#lastWrite},"id":${JSON.stringify(runId)},${rest}`;
+    const bytes = Buffer.from(`${text}\n`, "utf8");
+    const own = this.#own ?? this.#createSegment();
+    const fd = this.#ownFd as number;
+    try {
+      writeAll(fd, bytes);
+      if (this.#fsync) fs.fdatasyncSync(fd);
+    } catch (error) {
+      // A failed append may have left part of a line: this segment is done; readers skip the fragment.
+      this.#own = undefined;
+      this.#ownFd = undefined;
+      markSegmentClosed(this.#dir, own.name);
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // Already failing; the original error is the one to report.
+      }
+      throw error;
+    }
+    const at = own.size;
+    own.size += bytes.length;
+    own.offset = own.size;
+    this.#apply(runId, { segment: own, at, length: bytes.length - 1, writtenAt: this.#lastWrite, deleted: rest.startsWith(`"del"`) });
+  }
+
+  #createSegment(): LogSegment {
+    const name = ownSegmentName(EXT);
+    const file = path.join(this.#dir, name);
+    let fd: number;
+    try {
+      fd = fs.openSync(file, "ax+");
+    } catch (error) {
+      if (errorCode(error) !== "ENOENT") throw error;
+      this.#makeFolders(); // The cache folder was removed while open.
+      fd = fs.openSync(file, "ax+");
+    }
+    if (this.#fsync) fsyncDir(this.#dir);
+    const segment: LogSegment = { name, offset: 0, size: 0, live: 0 };
+    this.#own = segment;
+    this.#ownFd = fd;
+    this.#segments.set(name, segment);
+    return segment;
+  }
+
+  /** Copies the newest lines of sealed `segments` into one new segment and removes them (an optimisation: failures leave them). */
+  #compact(segments: LogSegment[]): void {
+    const set = new Set(segments);
+    const keepDeletions = [...this.#segments.values()].some((s) => !set.has(s)) || this.#readdir().some((n) => n.endsWith(".json"));
+    const chunks: Buffer[] = [];
+    const moved: [string, RunLine][] = [];
+    let size = 0;
+    try {
+      const fds = new Map<LogSegment, number>();
+      try {
+        for (const [runId, line] of this.#index) {
+          if (!set.has(line.segment) || (line.deleted && !keepDeletions)) continue;
+          let fd = fds.get(line.segment);
+          if (fd === undefined) {
+            fd = fs.openSync(path.join(this.#dir, line.segment.name), "r");
+            fds.set(line.segment, fd);
+          }
+          const bytes = readFrom(fd, line.at, line.length + 1);
+          moved.push([runId, { ...line, at: size }]);
+          chunks.push(bytes);
+          size += bytes.length;
+        }
+      } finally {
+        for (const fd of fds.values()) fs.closeSync(fd);
+      }
+      const name = compactSegmentName(EXT);
+      const temp = tempPath(this.#dir);
+      try {
+        writeNewFile(temp, Buffer.concat(chunks), this.#fsync);
+        fs.renameSync(temp, path.join(this.#dir, name));
+      } catch (error) {
+        fs.rmSync(temp, { force: true });
+        throw error;
+      }
+      if (this.#fsync) fsyncDir(this.#dir);
+      const compacted: LogSegment = { name, offset: size, size, live: size };
+      this.#segments.set(name, compacted);
+      for (const [runId, line] of moved) this.#index.set(runId, { ...line, segment: compacted });
+    } catch {
+      return;
+    }
+    for (const segment of segments) {
+      this.#segments.delete(segment.name);
+      fs.rmSync(path.join(this.#dir, segment.name), { force: true });
+    }
+    for (const [runId, line] of this.#index) if (set.has(line.segment)) this.#index.delete(runId);
+  }
+}
+
+/** A run file of the older layout (one JSON file per run), or undefined when missing or unreadable. */
+function readRunFile(file: string): RunRecord | undefined {
+  const bytes = readRegularFile(file);
+  // Missing, or a FIFO, socket or folder named like a run file (reading a FIFO would block forever).
+  if (typeof bytes === "string") return undefined;
+  try {
+    const run = JSON.parse(bytes.toString("utf8")) as RunRecord;
+    return typeof run === "object" && run !== null && typeof run.runId === "string" ? run : undefined;
+  } catch {
+    return undefined; // Run files were written atomically; an unparsable one was edited by hand.
+  }
+}
