@@ -1,23 +1,7 @@
 // The `ham` command: argument parsing, dispatch to the cache commands, output and exit codes
 // (0 ok, 1 error with a one-line message, 2 usage).
 import { parseArgs } from "node:util";
-import {
-  ConfigurationError,
-  type GcOptions,
-  type GcReport,
-  type RunRecord,
-  clearCache,
-  collectGarbage,
-  explainRun,
-  formatBytes,
-  parseDuration,
-  parseSize,
-  plural,
-  readRun,
-  readRuns,
-  summarizeCache,
-  summarizeRun,
-} from "@ham/core";
+import { ConfigurationError, type GcOptions, type GcReport, type RunRecord, clearCache, collectGarbage, explainRun, formatBytes, parseDuration, parseSize, plural, readRun, readRuns, summarizeCache, summarizeRun, errorMessage } from "@ham/core";
 import { type OpenedCache, openCache } from "./config.js";
 import { ago, dateTime, elapsed, errorLine, keyValues, percent, table } from "./format.js";
 import packageJson from "../package.json" with { type: "json" };
@@ -100,7 +84,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   try {
     ({ values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] });
   } catch (error) {
-    return usage(io, error instanceof Error ? error.message : String(error));
+    return usage(io, errorMessage(error));
   }
   if (values.version) {
     io.stdout.write(`${packageJson.version}\n`);
@@ -301,14 +285,14 @@ async function runWorker(args: readonly string[], io: CliIo): Promise<number> {
     const specifier = "@ham/executor-bullmq";
     workerModule = (await import(specifier)) as typeof workerModule;
   } catch (error) {
-    io.stderr.write(`[ham] ham worker needs @ham/executor-bullmq: npm install @ham/executor-bullmq (${error instanceof Error ? error.message : String(error)})\n`);
+    io.stderr.write(`[ham] ham worker needs @ham/executor-bullmq: npm install @ham/executor-bullmq (${errorMessage(error)})\n`);
     return 1;
   }
   try {
     await workerModule.runWorkerCli(args);
     return 0;
   } catch (error) {
-    io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`${errorMessage(error)}\n`);
     return 1;
   }
 }

@@ -11,6 +11,7 @@ export {
   FingerprintError,
   ConfigurationError,
   isHamError,
+  errorMessage,
 } from "./errors.js";
 
 // Dataflows and the driver

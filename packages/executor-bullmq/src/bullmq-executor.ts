@@ -1,17 +1,6 @@
 // BullMQExecutor: the driver side. Puts each ready node's inputs in the shared result store, enqueues
 // the node as a job of references, waits for a worker to finish it and reads the value back.
-import {
-  ConfigurationError,
-  type Executor,
-  type ExecutorCache,
-  type ExecutorSetup,
-  type ExecutorTask,
-  type GraphNode,
-  StoreError,
-  hashString,
-  isUniqueFingerprint,
-  runsOnMain,
-} from "@ham/core";
+import { ConfigurationError, type Executor, type ExecutorCache, type ExecutorSetup, type ExecutorTask, type GraphNode, StoreError, hashString, isUniqueFingerprint, runsOnMain, errorMessage } from "@ham/core";
 import { type Job, Queue, QueueEvents } from "bullmq";
 import { type NodeJobData, type NodeJobResult, type RedisConnection, checkQueueName, connectionOf } from "./job.js";
 
@@ -157,7 +146,7 @@ export class BullMQExecutor implements Executor {
         bytes = cache.encode(value, fingerprint);
       } catch (error) {
         throw new ConfigurationError(
-          `[bullmq] node "${task.node.name}" needs "${dep}", whose value cannot be encoded for the workers (${error instanceof Error ? error.message : String(error)}); register a codec with withCache({ codecs }) or run "${task.node.name}" in the driver with tag({ executor: "main" })`,
+          `[bullmq] node "${task.node.name}" needs "${dep}", whose value cannot be encoded for the workers (${errorMessage(error)}); register a codec with withCache({ codecs }) or run "${task.node.name}" in the driver with tag({ executor: "main" })`,
           { cause: error },
         );
       }
@@ -194,7 +183,7 @@ export class BullMQExecutor implements Executor {
       } catch (error) {
         // The shared job finished and was removed between our add and our wait: add it again.
         if (round < 3 && error instanceof Error && /Missing key for job/.test(error.message)) continue;
-        throw new Error(`worker failed node "${data.node}" after ${this.#attempts} attempt(s): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new Error(`worker failed node "${data.node}" after ${this.#attempts} attempt(s): ${errorMessage(error)}`, { cause: error });
       }
     }
   }
@@ -214,7 +203,6 @@ async function guard<T>(store: string, operation: string, action: () => Promise<
   try {
     return await action();
   } catch (error) {
-    if (error instanceof StoreError) throw error;
-    throw new StoreError(store, operation, error instanceof Error ? error.message : String(error), { cause: error });
+    throw StoreError.wrap(store, operation, error);
   }
 }

@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { Driver, Logger } from "@ham/core";
 import { cachedDriver, OUTPUTS, plainDriver, variantOf } from "./dataflow.js";
 import { closeStores, type StoreProfile, storesOf } from "./stores.js";
+import { errorMessage } from "@ham/core";
 
 const [mode, profileJson, ...rest] = process.argv.slice(2) as [string, string, ...string[]];
 const profile = JSON.parse(profileJson) as StoreProfile;
@@ -67,7 +68,7 @@ if (mode === "crash") {
       }
     } catch (error) {
       counts.failedRuns++;
-      if (counts.errors.length < 5) counts.errors.push(error instanceof Error ? error.message : String(error));
+      if (counts.errors.length < 5) counts.errors.push(errorMessage(error));
     }
   }
   counts.unreadable = warnings.filter((w) => /could not be read back|signature/.test(w)).length;
