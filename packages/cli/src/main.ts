@@ -1,7 +1,22 @@
 // The `ham` command: argument parsing, dispatch to the cache commands, output and exit codes
 // (0 ok, 1 error with a one-line message, 2 usage).
 import { parseArgs } from "node:util";
-import { ConfigurationError, type GcOptions, type GcReport, type RunRecord, clearCache, collectGarbage, explainRun, formatBytes, parseDuration, parseSize, plural, readRun, readRuns, summarizeCache, summarizeRun, errorMessage } from "@ham/core";
+import { ConfigurationError, type RunRecord, errorMessage } from "@ham/core";
+import {
+  type GcOptions,
+  type GcReport,
+  clearCache,
+  collectGarbage,
+  explainRun,
+  formatBytes,
+  parseDuration,
+  parseSize,
+  plural,
+  readRun,
+  readRuns,
+  summarizeCache,
+  summarizeRun,
+} from "@ham/core/lifecycle";
 import { type OpenedCache, openCache } from "./config.js";
 import { ago, dateTime, elapsed, errorLine, keyValues, percent, table } from "./format.js";
 import packageJson from "../package.json" with { type: "json" };

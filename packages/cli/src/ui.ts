@@ -1,7 +1,8 @@
 // `ham ui`: opens the configured cache like the other commands and serves @ham/ui's page over it
 // until interrupted (Ctrl-C). @ham/ui is an optional install, like the BullMQ worker.
 import { parseArgs } from "node:util";
-import { parseSize, errorMessage } from "@ham/core";
+import { errorMessage } from "@ham/core";
+import { parseSize } from "@ham/core/lifecycle";
 import { type OpenedCache, openCache } from "./config.js";
 import { type CliIo, gcOptionsOf, wholeNumber } from "./main.js";
 import { errorLine } from "./format.js";

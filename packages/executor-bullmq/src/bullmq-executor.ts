@@ -1,6 +1,15 @@
 // BullMQExecutor: the driver side. Puts each ready node's inputs in the shared result store, enqueues
 // the node as a job of references, waits for a worker to finish it and reads the value back.
-import { ConfigurationError, type Executor, type ExecutorCache, type ExecutorSetup, type ExecutorTask, type GraphNode, StoreError, hashString, isUniqueFingerprint, runsOnMain, errorMessage } from "@ham/core";
+import { ConfigurationError, StoreError, errorMessage } from "@ham/core";
+import {
+  type Executor,
+  type ExecutorCache,
+  type ExecutorSetup,
+  type ExecutorTask,
+  type GraphNode,
+  runsOnMain,
+} from "@ham/core/executor";
+import { hashString, isUniqueFingerprint } from "@ham/core/fingerprint";
 import { type Job, Queue, QueueEvents } from "bullmq";
 import { type NodeJobData, type NodeJobResult, type RedisConnection, checkQueueName, connectionOf } from "./job.js";
 

@@ -1,7 +1,20 @@
 // runWorker: the worker side. Takes node jobs from the queue, reads inputs from the shared result store
 // by fingerprint, runs the node, stores its result under its fingerprint and completes the job.
 import { hostname } from "node:os";
-import { Builder, type Codec, ConfigurationError, type Fingerprinter, FingerprinterRegistry, type FingerprintRepository, type GraphNode, type Logger, ResultCodec, type ResultStore, StoreError, hashString, hashingReady, invokeNode, errorMessage } from "@ham/core";
+import {
+  Builder,
+  type Codec,
+  ConfigurationError,
+  type Fingerprinter,
+  type FingerprintRepository,
+  type Logger,
+  type ResultStore,
+  StoreError,
+  errorMessage,
+} from "@ham/core";
+import { type GraphNode, invokeNode } from "@ham/core/executor";
+import { FingerprinterRegistry, hashString, hashingReady } from "@ham/core/fingerprint";
+import { ResultCodec } from "@ham/core/codec";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { type NodeJobData, type NodeJobResult, type RedisConnection, checkQueueName, connectionOf } from "./job.js";
 

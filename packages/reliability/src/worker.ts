@@ -4,10 +4,9 @@
 //   soak <profile> <process> <runs> <seeds> [signingKey]: runs random variants and seeds, checks every
 //     output against an uncached run, prints one JSON line of counts.
 import { isDeepStrictEqual } from "node:util";
-import type { Driver, Logger } from "@ham/core";
+import { type Driver, type Logger, errorMessage } from "@ham/core";
 import { cachedDriver, OUTPUTS, plainDriver, variantOf } from "./dataflow.js";
 import { closeStores, type StoreProfile, storesOf } from "./stores.js";
-import { errorMessage } from "@ham/core";
 
 const [mode, profileJson, ...rest] = process.argv.slice(2) as [string, string, ...string[]];
 const profile = JSON.parse(profileJson) as StoreProfile;

@@ -1,6 +1,7 @@
 // The LevelDB connection both classes share: options validation, lazy open, sublevels, error mapping.
 import fs from "node:fs";
-import { ConfigurationError, StoreError, readOnlyError, type StoreOpenOptions, errorMessage } from "@ham/core";
+import { ConfigurationError, StoreError, errorMessage } from "@ham/core";
+import { readOnlyError, type StoreOpenOptions } from "@ham/core/stores";
 import { Level } from "level";
 import { readOnlyCopy } from "./read-only-copy.js";
 

@@ -12,7 +12,9 @@ import {
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { CorruptResultError, type ResultStore, type StoreOpenOptions, StoreError, readOnlyError } from "@ham/core";
+import { type ResultStore, StoreError } from "@ham/core";
+import { CorruptResultError } from "@ham/core/codec";
+import { type StoreOpenOptions, readOnlyError } from "@ham/core/stores";
 import { createHash } from "node:crypto";
 import { isNoSuchBucket, isNotFound, isPreconditionFailed, s3StoreError } from "./errors.js";
 import { type ResolvedS3Options, type S3ResultStoreOptions, resolveS3Options } from "./options.js";
