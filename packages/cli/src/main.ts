@@ -9,8 +9,6 @@ import {
   collectGarbage,
   explainRun,
   formatBytes,
-  parseDuration,
-  parseSize,
   plural,
   readRun,
   readRuns,
@@ -21,15 +19,9 @@ import { type OpenedCache, openCache } from "./config.js";
 import { ago, dateTime, elapsed, errorLine, keyValues, percent, table } from "./format.js";
 import packageJson from "../package.json" with { type: "json" };
 import { runInit } from "./init/init.js";
-import { type TextStream, progressOn } from "./progress.js";
+import { type CliIo, gcOptionsOf, wholeNumber } from "./options.js";
+import { progressOn } from "./progress.js";
 import { runUi } from "./ui.js";
-
-/** Where the command reads and writes; tests pass their own. */
-export interface CliIo {
-  readonly stdout: TextStream;
-  readonly stderr: TextStream;
-  readonly cwd: string;
-}
 
 export const USAGE = `Usage: ham cache <command> [options]
        ham init                      write a starter (dataflow.ts, main.ts, tsconfig.json, npm scripts) here
@@ -191,21 +183,6 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
 function usage(io: CliIo, message: string): number {
   io.stderr.write(`ham: ${message}\nRun "ham --help" for usage.\n`);
   return 2;
-}
-
-export function wholeNumber(text: string, option: string): number {
-  if (!/^\d+$/.test(text)) throw new ConfigurationError(`${option} must be a whole number like 10, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
-export function gcOptionsOf(values: Values): GcOptions {
-  const options: GcOptions = {};
-  if (values["keep-runs"] !== undefined) options.keepRuns = wholeNumber(values["keep-runs"], "--keep-runs");
-  if (values["max-bytes"] !== undefined) options.maxBytes = parseSize(values["max-bytes"], "--max-bytes");
-  if (values["older-than"] !== undefined) options.olderThan = parseDuration(values["older-than"], "--older-than");
-  if (values.grace !== undefined) options.grace = parseDuration(values.grace, "--grace");
-  if (values["dry-run"]) options.dryRun = true;
-  return options;
 }
 
 function isLatest(text: string | undefined): boolean {

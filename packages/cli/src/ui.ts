@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { errorMessage } from "@ham/core";
 import { parseSize } from "@ham/core/lifecycle";
 import { type OpenedCache, openCache } from "./config.js";
-import { type CliIo, gcOptionsOf, wholeNumber } from "./main.js";
+import { type CliIo, gcOptionsOf, wholeNumber } from "./options.js";
 import { errorLine } from "./format.js";
 
 export const UI_USAGE = `Usage: ham ui [options]   a local web page over the cache: runs, DAGs, explain, diffs, gc (needs @ham/ui)
