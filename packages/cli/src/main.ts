@@ -51,8 +51,6 @@ Options:
   clear:  --dry-run
 `;
 
-class UsageError extends Error {}
-
 const OPTIONS = {
   config: { type: "string" },
   "cache-dir": { type: "string" },

@@ -14,7 +14,7 @@ const HAM_ERROR = Symbol.for("ham.error");
 /** Base class of every error ham throws. Messages start with `[ham]`. */
 export class HamError extends Error {
   static {
-    Object.defineProperty(this.prototype, HAM_ERROR, { value: true });
+    Object.defineProperty(HamError.prototype, HAM_ERROR, { value: true });
   }
   override name = "HamError";
   constructor(message: string, options: HamErrorOptions = {}) {
