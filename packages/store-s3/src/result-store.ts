@@ -8,6 +8,7 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -187,7 +188,7 @@ export class S3ResultStore implements ResultStore {
     const listPrefix = this.options.prefix ? `${this.options.prefix}/` : "";
     let token: string | undefined;
     do {
-      let page;
+      let page: ListObjectsV2CommandOutput;
       try {
         page = await client.send(
           new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: listPrefix, ContinuationToken: token }),
