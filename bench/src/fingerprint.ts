@@ -1,5 +1,5 @@
 // Throughput of the default fingerprinter, each value beside Buffer.copy of the same number of bytes.
-import { fingerprintValue, hashingReady } from "@ham/core";
+import { fingerprintValue, hashingReady } from "@ham/core/fingerprint";
 import { median, timedSync } from "./timing.js";
 
 export interface FingerprintRow {

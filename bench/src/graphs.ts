@@ -2,7 +2,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Builder, type CacheOptions, type Driver } from "@ham/core";
-import { type Dataflow, type Shape, Workdir, makeDataflow } from "./dataflows.js";
+import { type Dataflow, type Shape, type Workdir, makeDataflow } from "./dataflows.js";
 import { median, medianOf, timed } from "./timing.js";
 
 /** One row of the graph table; times in seconds, per-node figures in µs (keys as bench_hamilton.py's JSON). */

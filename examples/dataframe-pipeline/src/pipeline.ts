@@ -1,5 +1,6 @@
 // Runs the dataflow with caching twice (cold, then all hits), then again with `cleaned` in index mode.
-import { Builder, FingerprinterRegistry, type NodeRunRecord, cache, hashingReady } from "@ham/core";
+import { Builder, type NodeRunRecord, cache } from "@ham/core";
+import { FingerprinterRegistry, hashingReady } from "@ham/core/fingerprint";
 import { dataframeCaching, dataframeFingerprinter } from "@ham/fingerprint-dataframe";
 import * as dataflow from "./dataflow.js";
 

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Builder, cache } from "@ham/core";
+import { crossCheck, tableContents } from "@ham/core/testing";
 import { dataframeCaching } from "@ham/fingerprint-dataframe";
 import { afterEach, describe, expect, it } from "vitest";
-import { crossCheck, tableContents } from "../../../packages/core/src/testing/index.js";
 import * as dataflow from "../src/dataflow.js";
 
 // Arrow gives two equal tables different dictionary ids (a process-wide counter): tables are compared by contents.

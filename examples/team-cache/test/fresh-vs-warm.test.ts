@@ -1,7 +1,7 @@
 // Cross-check (issue 16): every output of the team-cache dataflow is observably the same fresh, from a cold cache and from a warm one.
 import { Builder, MemoryFingerprintRepository, MemoryResultStore } from "@ham/core";
+import { crossCheck } from "@ham/core/testing";
 import { describe, expect, it } from "vitest";
-import { crossCheck } from "../../../packages/core/src/testing/index.js";
 import * as dataflow from "../src/dataflow.js";
 import { NODES } from "../src/protocol.js";
 

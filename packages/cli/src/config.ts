@@ -5,13 +5,13 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import {
-  type CacheStores,
   ConfigurationError,
   FileFingerprintRepository,
   FileResultStore,
   type FingerprintRepository,
   type ResultStore,
 } from "@ham/core";
+import type { CacheStores } from "@ham/core/lifecycle";
 
 /** Config file names looked for in the working directory, in this order. */
 export const CONFIG_FILES = ["ham.config.js", "ham.config.mjs", "ham.config.ts"] as const;

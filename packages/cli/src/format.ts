@@ -1,5 +1,5 @@
 // Plain-text output of the `ham` command: aligned tables, key/value blocks, times, percentages and error lines.
-import { isHamError } from "@ham/core";
+import { isHamError, errorMessage } from "@ham/core";
 
 /** Columns padded to their widest cell; numbers (and "%"/size cells) right-aligned. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -50,7 +50,7 @@ export function percent(ratio: number | undefined): string {
 
 /** The first line of an error's message, as the `ham` command prints it: one `[ham] …` line. */
 export function errorLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const line = (message.split("\n")[0] ?? "").trim();
   return isHamError(error) || line.startsWith("[ham]") ? line : `[ham] ${line}`;
 }

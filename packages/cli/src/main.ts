@@ -1,36 +1,27 @@
 // The `ham` command: argument parsing, dispatch to the cache commands, output and exit codes
 // (0 ok, 1 error with a one-line message, 2 usage).
 import { parseArgs } from "node:util";
+import { ConfigurationError, type RunRecord, errorMessage } from "@ham/core";
 import {
-  ConfigurationError,
   type GcOptions,
   type GcReport,
-  type RunRecord,
   clearCache,
   collectGarbage,
   explainRun,
   formatBytes,
-  parseDuration,
-  parseSize,
   plural,
   readRun,
   readRuns,
   summarizeCache,
   summarizeRun,
-} from "@ham/core";
+} from "@ham/core/lifecycle";
 import { type OpenedCache, openCache } from "./config.js";
 import { ago, dateTime, elapsed, errorLine, keyValues, percent, table } from "./format.js";
 import packageJson from "../package.json" with { type: "json" };
 import { runInit } from "./init/init.js";
-import { type TextStream, progressOn } from "./progress.js";
+import { type CliIo, gcOptionsOf, wholeNumber } from "./options.js";
+import { progressOn } from "./progress.js";
 import { runUi } from "./ui.js";
-
-/** Where the command reads and writes; tests pass their own. */
-export interface CliIo {
-  readonly stdout: TextStream;
-  readonly stderr: TextStream;
-  readonly cwd: string;
-}
 
 export const USAGE = `Usage: ham cache <command> [options]
        ham init                      write a starter (dataflow.ts, main.ts, tsconfig.json, npm scripts) here
@@ -59,8 +50,6 @@ Options:
           --dry-run             report what would be removed, remove nothing
   clear:  --dry-run
 `;
-
-class UsageError extends Error {}
 
 const OPTIONS = {
   config: { type: "string" },
@@ -100,7 +89,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   try {
     ({ values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] });
   } catch (error) {
-    return usage(io, error instanceof Error ? error.message : String(error));
+    return usage(io, errorMessage(error));
   }
   if (values.version) {
     io.stdout.write(`${packageJson.version}\n`);
@@ -192,21 +181,6 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
 function usage(io: CliIo, message: string): number {
   io.stderr.write(`ham: ${message}\nRun "ham --help" for usage.\n`);
   return 2;
-}
-
-export function wholeNumber(text: string, option: string): number {
-  if (!/^\d+$/.test(text)) throw new ConfigurationError(`${option} must be a whole number like 10, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
-export function gcOptionsOf(values: Values): GcOptions {
-  const options: GcOptions = {};
-  if (values["keep-runs"] !== undefined) options.keepRuns = wholeNumber(values["keep-runs"], "--keep-runs");
-  if (values["max-bytes"] !== undefined) options.maxBytes = parseSize(values["max-bytes"], "--max-bytes");
-  if (values["older-than"] !== undefined) options.olderThan = parseDuration(values["older-than"], "--older-than");
-  if (values.grace !== undefined) options.grace = parseDuration(values.grace, "--grace");
-  if (values["dry-run"]) options.dryRun = true;
-  return options;
 }
 
 function isLatest(text: string | undefined): boolean {
@@ -301,14 +275,14 @@ async function runWorker(args: readonly string[], io: CliIo): Promise<number> {
     const specifier = "@ham/executor-bullmq";
     workerModule = (await import(specifier)) as typeof workerModule;
   } catch (error) {
-    io.stderr.write(`[ham] ham worker needs @ham/executor-bullmq: npm install @ham/executor-bullmq (${error instanceof Error ? error.message : String(error)})\n`);
+    io.stderr.write(`[ham] ham worker needs @ham/executor-bullmq: npm install @ham/executor-bullmq (${errorMessage(error)})\n`);
     return 1;
   }
   try {
     await workerModule.runWorkerCli(args);
     return 0;
   } catch (error) {
-    io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(`${errorMessage(error)}\n`);
     return 1;
   }
 }

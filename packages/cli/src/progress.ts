@@ -1,6 +1,6 @@
 // Progress of long operations (listing and removing many entries), drawn on one stderr line on a
 // terminal and silent everywhere else, so pipes and --json output stay clean.
-import type { GcProgress } from "@ham/core";
+import type { GcProgress } from "@ham/core/lifecycle";
 
 /** A writable text stream; `isTTY` decides whether progress is shown. */
 export interface TextStream {

@@ -1,9 +1,10 @@
 // `ham ui`: opens the configured cache like the other commands and serves @ham/ui's page over it
 // until interrupted (Ctrl-C). @ham/ui is an optional install, like the BullMQ worker.
 import { parseArgs } from "node:util";
-import { parseSize } from "@ham/core";
+import { errorMessage } from "@ham/core";
+import { parseSize } from "@ham/core/lifecycle";
 import { type OpenedCache, openCache } from "./config.js";
-import { type CliIo, gcOptionsOf, wholeNumber } from "./main.js";
+import { type CliIo, gcOptionsOf, wholeNumber } from "./options.js";
 import { errorLine } from "./format.js";
 
 export const UI_USAGE = `Usage: ham ui [options]   a local web page over the cache: runs, DAGs, explain, diffs, gc (needs @ham/ui)
@@ -42,7 +43,7 @@ export async function runUi(argv: readonly string[], io: CliIo, stop: AbortSigna
       },
     }));
   } catch (error) {
-    io.stderr.write(`ham: ${error instanceof Error ? error.message : String(error)}\nRun "ham ui --help" for usage.\n`);
+    io.stderr.write(`ham: ${errorMessage(error)}\nRun "ham ui --help" for usage.\n`);
     return 2;
   }
   if (values.help) {
@@ -55,7 +56,7 @@ export async function runUi(argv: readonly string[], io: CliIo, stop: AbortSigna
     const specifier = "@ham/ui";
     ui = (await import(specifier)) as UiModule;
   } catch (error) {
-    io.stderr.write(`[ham] ham ui needs @ham/ui: npm install @ham/ui (${error instanceof Error ? error.message : String(error)})\n`);
+    io.stderr.write(`[ham] ham ui needs @ham/ui: npm install @ham/ui (${errorMessage(error)})\n`);
     return 1;
   }
   let cache: OpenedCache | undefined;

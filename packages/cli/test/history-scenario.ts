@@ -1,7 +1,16 @@
 // One scenario every store pair must pass: a malformed run record in the history (planted through
 // the store's own saveRun, as another program or an edit would leave it) is a StoreError naming the
 // store from every reader, and clearing the cache still removes it.
-import { Builder, type CacheStores, type RunRecord, StoreError, clearCache, collectGarbage, explainRun, readRun, readRuns, summarizeCache } from "@ham/core";
+import { Builder, type RunRecord, StoreError } from "@ham/core";
+import {
+  type CacheStores,
+  clearCache,
+  collectGarbage,
+  explainRun,
+  readRun,
+  readRuns,
+  summarizeCache,
+} from "@ham/core/lifecycle";
 import { expect, it } from "vitest";
 
 const flow = { A: (x: number) => x + 1, B: (A: number) => A * 2 };

@@ -1,5 +1,6 @@
 // One gc scenario every store pair must pass: keepRuns, maxBytes, the history promise, summaries, clear.
-import { Builder, type CacheStores, clearCache, collectGarbage, summarizeCache } from "@ham/core";
+import { Builder } from "@ham/core";
+import { type CacheStores, clearCache, collectGarbage, summarizeCache } from "@ham/core/lifecycle";
 import { expect, it } from "vitest";
 
 /** A store pair under test and how to remove what the test left behind. */

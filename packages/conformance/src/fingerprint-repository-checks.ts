@@ -1,5 +1,6 @@
 // The FingerprintRepository checks, as plain async functions grouped by what an implementation may switch off.
-import type { FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord } from "@ham/core";
+import type { FingerprintRepository, RunRecord } from "@ham/core";
+import type { FingerprintEntry, FingerprintMeta } from "@ham/core/stores";
 import { check, checkEqual, checkRejectsWithStoreError, describe, fail } from "./assertions.js";
 import type { Check } from "./harness.js";
 import { contextKeySamples } from "./keys.js";

@@ -1,5 +1,6 @@
 // The Fingerprinter checks: determinism, equal copies, distinct samples, url-safe output, accepts().
-import { type Fingerprinter, type FingerprintContext, FingerprinterRegistry, fingerprintValue, hashBytes, hashingReady } from "@ham/core";
+import type { Fingerprinter, FingerprintContext } from "@ham/core";
+import { FingerprinterRegistry, fingerprintValue, hashBytes, hashingReady } from "@ham/core/fingerprint";
 import { check, checkEqual, describe, fail } from "./assertions.js";
 import type { FingerprinterGroup } from "./options.js";
 

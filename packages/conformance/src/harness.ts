@@ -1,6 +1,6 @@
 // Runs one conformance check as a plain async function: opens instances, closes them, cleans up.
 // The vitest wrappers call this; tests (and curious authors) can call it directly on any store.
-import type { StoreOpenOptions } from "@ham/core";
+import type { StoreOpenOptions } from "@ham/core/stores";
 import { type ConformanceContext, type SnapshotContext, type StoreFactory, freshNamespace } from "./options.js";
 
 /** Anything with the optional open/close pair of the store contracts. */

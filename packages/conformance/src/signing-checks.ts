@@ -7,13 +7,13 @@
 import {
   Builder,
   cache,
-  type FingerprintEntry,
   type FingerprintRepository,
   MemoryFingerprintRepository,
   MemoryResultStore,
   type NodeRunRecord,
   type ResultStore,
 } from "@ham/core";
+import type { FingerprintEntry } from "@ham/core/stores";
 import { check, checkEqual, fail } from "./assertions.js";
 import type { Check, Harness } from "./harness.js";
 import type { FingerprintRepositoryGroup, ResultStoreGroup } from "./options.js";

@@ -1,6 +1,7 @@
 // The fingerprinter suite passes on the core's default fingerprinter and on a custom one.
 import { describeFingerprinter } from "@ham/conformance";
-import { type Fingerprinter, defaultFingerprinter, hashString } from "@ham/core";
+import type { Fingerprinter } from "@ham/core";
+import { defaultFingerprinter, hashString } from "@ham/core/fingerprint";
 
 describeFingerprinter("core default fingerprinter", () => ({
   fingerprinter: defaultFingerprinter,

@@ -1,7 +1,7 @@
 // Tiny reference implementations for the suite's own tests: data kept per namespace in a module map,
 // so two instances on one namespace share it (persistence) the way two processes share a disk.
-import type { FingerprintEntry, FingerprintMeta, FingerprintRepository, ResultStore, RunRecord, StoreOpenOptions } from "@ham/core";
-import { StoreError, readOnlyError } from "@ham/core";
+import { type FingerprintRepository, type ResultStore, type RunRecord, StoreError } from "@ham/core";
+import { type FingerprintEntry, type FingerprintMeta, type StoreOpenOptions, readOnlyError } from "@ham/core/stores";
 
 const resultData = new Map<string, Map<string, Uint8Array>>();
 const repoData = new Map<string, { records: Map<string, FingerprintEntry>; runs: Map<string, RunRecord> }>();

@@ -4,8 +4,18 @@ export interface HamErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * The brand every HamError carries on its prototype. `Symbol.for` gives the same symbol in every realm
+ * and every copy of @ham/core, so `isHamError` recognises errors from a worker's realm or a second
+ * install, and survives a minifier renaming the classes.
+ */
+const HAM_ERROR = Symbol.for("ham.error");
+
 /** Base class of every error ham throws. Messages start with `[ham]`. */
 export class HamError extends Error {
+  static {
+    Object.defineProperty(HamError.prototype, HAM_ERROR, { value: true });
+  }
   override name = "HamError";
   constructor(message: string, options: HamErrorOptions = {}) {
     super(message.startsWith("[ham]") ? message : `[ham] ${message}`, options);
@@ -73,7 +83,7 @@ export class NodeExecutionError extends HamError {
     readonly completed: readonly string[],
     options: HamErrorOptions & { message?: string } = {},
   ) {
-    const causeText = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    const causeText = errorMessage(options.cause);
     super(
       options.message ??
         `node "${node}" failed: ${causeText}. Nodes that completed before it: ${completed.length > 0 ? completed.join(", ") : "(none)"}; fix the function or its inputs and run again (completed results stay cached)`,
@@ -93,6 +103,17 @@ export class StoreError extends HamError {
   ) {
     super(`store "${store}" failed to ${operation}: ${message}`, options);
   }
+
+  /**
+   * `error` as a StoreError naming the store and the operation: a StoreError passes through unchanged;
+   * anything else becomes one whose message is `detail: <its message>` (or just its message), with
+   * the original as `cause`. The one way stores and the cache wrap a backend's failure.
+   */
+  static wrap(store: string, operation: string, error: unknown, detail?: string): StoreError {
+    if (error instanceof StoreError) return error;
+    const text = errorMessage(error);
+    return new StoreError(store, operation, detail ? `${detail}: ${text}` : text, { cause: error });
+  }
 }
 
 /** A value could not be fingerprinted or a fingerprinter misbehaved. */
@@ -105,13 +126,23 @@ export class ConfigurationError extends HamError {
   override name = "ConfigurationError";
 }
 
-/** True for any HamError, also across realms and duplicated installs (checks the name chain). */
+/**
+ * True for any HamError, also across realms and duplicated installs: by class, then by the brand on
+ * its prototype, then by a class named "HamError" in its prototype chain. Never by message text: a
+ * user's error whose message happens to start with "[ham]" is not one.
+ */
 export function isHamError(error: unknown): error is HamError {
   if (error instanceof HamError) return true;
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    typeof (error as { message?: unknown }).message === "string" &&
-    (error as { message: string }).message.startsWith("[ham]")
-  );
+  if (typeof error !== "object" || error === null) return false;
+  if ((error as { [HAM_ERROR]?: unknown })[HAM_ERROR] === true) return true;
+  for (let proto = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const ctor = Object.getOwnPropertyDescriptor(proto, "constructor")?.value;
+    if (typeof ctor === "function" && ctor.name === "HamError") return true;
+  }
+  return false;
+}
+
+/** The message of anything thrown: an Error's `message`, else the value as a string. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

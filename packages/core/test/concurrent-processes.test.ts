@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { Builder } from "../src/driver/builder.js";
-import { FileFingerprintRepository } from "../src/stores/index.js";
+import type { FileFingerprintRepository } from "../src/stores/index.js";
 import * as dataflow from "./fixtures/wide-dataflow.js";
 import { RecordingLogger, tempFolder } from "./support.js";
 

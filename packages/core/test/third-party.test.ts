@@ -1,12 +1,9 @@
 // A third-party adapter and executor written only against @ham/core's public exports (its root
-// index, nothing deeper, no casts): the contracts give them what they need to run a dataflow.
+// index and the @ham/core/executor subpath, nothing deeper, no casts): the contracts give them what they need to run a dataflow.
 import { describe, expect, it } from "vitest";
 import {
   type Adapter,
   Builder,
-  type Executor,
-  type ExecutorSetup,
-  type ExecutorTask,
   MemoryFingerprintRepository,
   MemoryResultStore,
   type NodeExecuteContext,
@@ -14,6 +11,7 @@ import {
   extractFields,
   tag,
 } from "../src/index.js";
+import type { Executor, ExecutorSetup, ExecutorTask } from "../src/exports/executor.js";
 
 /** Notes what each node looks like to an adapter, and whether its result came back unloaded (a hit). */
 class NotingAdapter implements Adapter {

@@ -5,7 +5,7 @@
 // that count their nodes' calls right after an execute.
 import { appendFileSync } from "node:fs";
 import { Builder, type ExecuteOptions } from "@ham/core";
-import { firstDifference } from "../../core/src/testing/index.js";
+import { firstDifference } from "@ham/core/testing";
 
 const report = process.env["HAM_CROSSCHECK"] as string;
 const deferred: (() => Promise<void>)[] | undefined = process.env["HAM_CROSSCHECK_DEFER"] === "1" ? [] : undefined;

@@ -1,18 +1,16 @@
 // BullMQExecutor: the driver side. Puts each ready node's inputs in the shared result store, enqueues
 // the node as a job of references, waits for a worker to finish it and hands back its fingerprint
 // (the value is read back only when the driver needs it).
+import { ConfigurationError, StoreError, errorMessage } from "@ham/core";
 import {
-  ConfigurationError,
   type Executor,
   type ExecutorCache,
   type ExecutorSetup,
   type ExecutorTask,
-  StoreError,
-  hashString,
-  isUniqueFingerprint,
   reportedResult,
   runsOnMain,
-} from "@ham/core";
+} from "@ham/core/executor";
+import { hashString, isUniqueFingerprint } from "@ham/core/fingerprint";
 import { type Job, Queue, QueueEvents } from "bullmq";
 import { type NodeJobData, type NodeJobResult, type RedisConnection, checkQueueName, connectionOf } from "./job.js";
 
@@ -171,7 +169,7 @@ export class BullMQExecutor implements Executor {
         bytes = cache.encode(value, fingerprint);
       } catch (error) {
         throw new ConfigurationError(
-          `[bullmq] node "${task.node.name}" needs "${dep}", whose value cannot be encoded for the workers (${error instanceof Error ? error.message : String(error)}); register a codec with withCache({ codecs }) or run "${task.node.name}" in the driver with tag({ executor: "main" })`,
+          `[bullmq] node "${task.node.name}" needs "${dep}", whose value cannot be encoded for the workers (${errorMessage(error)}); register a codec with withCache({ codecs }) or run "${task.node.name}" in the driver with tag({ executor: "main" })`,
           { cause: error },
         );
       }
@@ -208,7 +206,7 @@ export class BullMQExecutor implements Executor {
       } catch (error) {
         // The shared job finished and was removed between our add and our wait: add it again.
         if (round < 3 && error instanceof Error && /Missing key for job/.test(error.message)) continue;
-        throw new Error(`worker failed node "${data.node}" after ${this.#attempts} attempt(s): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new Error(`worker failed node "${data.node}" after ${this.#attempts} attempt(s): ${errorMessage(error)}`, { cause: error });
       }
     }
   }
@@ -228,7 +226,6 @@ async function guard<T>(store: string, operation: string, action: () => Promise<
   try {
     return await action();
   } catch (error) {
-    if (error instanceof StoreError) throw error;
-    throw new StoreError(store, operation, error instanceof Error ? error.message : String(error), { cause: error });
+    throw StoreError.wrap(store, operation, error);
   }
 }

@@ -6,17 +6,15 @@ import {
   type Codec,
   ConfigurationError,
   type Fingerprinter,
-  FingerprinterRegistry,
   type FingerprintRepository,
-  type GraphNode,
   type Logger,
-  ResultCodec,
   type ResultStore,
   StoreError,
-  hashString,
-  hashingReady,
-  invokeNode,
+  errorMessage,
 } from "@ham/core";
+import { type GraphNode, invokeNode } from "@ham/core/executor";
+import { FingerprinterRegistry, hashString, hashingReady } from "@ham/core/fingerprint";
+import { ResultCodec } from "@ham/core/codec";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { type NodeJobData, type NodeJobResult, type RedisConnection, checkQueueName, connectionOf } from "./job.js";
 
@@ -119,7 +117,7 @@ export function runWorker(options: RunWorkerOptions): HamWorker {
       try {
         bytes = codec.encode(value, undefined, fingerprint);
       } catch (error) {
-        throw new UnrecoverableError(`node "${data.node}" returned a value that cannot be encoded to send back (${error instanceof Error ? error.message : String(error)}); register a codec, or tag the node executor: "main"`);
+        throw new UnrecoverableError(`node "${data.node}" returned a value that cannot be encoded to send back (${errorMessage(error)}); register a codec, or tag the node executor: "main"`);
       }
       if (!(await store.has(fingerprint))) await store.set(fingerprint, bytes);
       options.logger?.info?.(`[ham-worker ${name}] done ${data.node} in ${durationMs.toFixed(1)} ms`);
@@ -158,7 +156,7 @@ async function readInputs(store: ResultStore, codec: ResultCodec, data: NodeJobD
   try {
     found = store.getMany ? await store.getMany(keys) : await Promise.all(keys.map((k) => store.get(k)));
   } catch (error) {
-    throw new StoreError(store.name, "get", `reading the inputs of node "${data.node}": ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new StoreError(store.name, "get", `reading the inputs of node "${data.node}": ${errorMessage(error)}`, { cause: error });
   }
   // fromEntries makes every name an own property, "__proto__" included.
   return Object.fromEntries(

@@ -1,6 +1,7 @@
 // ThreadExecutor: runs nodes' functions on a piscina pool of worker threads; values cross by structured clone.
 import { availableParallelism } from "node:os";
-import { ConfigurationError, type Executor, type ExecutorSetup, type ExecutorTask, type Fingerprint, reportedResult, runsOnMain } from "@ham/core";
+import { ConfigurationError, type Fingerprint } from "@ham/core";
+import { type Executor, type ExecutorSetup, type ExecutorTask, reportedResult, runsOnMain } from "@ham/core/executor";
 import { Piscina } from "piscina";
 
 /** Where and how long one node ran, for logs and examples. */

@@ -1,5 +1,6 @@
 // ThreadExecutor: nodes run on worker threads with the same results as in-process; failures name the node.
-import { Builder, ConfigurationError, FingerprinterRegistry, MemoryFingerprintRepository, MemoryResultStore, NodeExecutionError, tag } from "@ham/core";
+import { FingerprinterRegistry } from "@ham/core/fingerprint";
+import { Builder, ConfigurationError, MemoryFingerprintRepository, MemoryResultStore, NodeExecutionError, tag } from "@ham/core";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { ThreadExecutor } from "../src/index.js";
 

@@ -1,7 +1,8 @@
 // Benchmark: table fingerprint and Arrow IPC throughput against Buffer.copy of the same bytes.
 // Run: /work/main/node_modules/.bin/tsx --conditions=@ham/source bench/dataframe.bench.ts [rows]
 // Prints one JSON object (MB = 1e6 bytes; each figure is the median of several runs).
-import { type FingerprintContext, fingerprintValue, hashBytes, hashingReady } from "@ham/core";
+import type { FingerprintContext } from "@ham/core";
+import { fingerprintValue, hashBytes, hashingReady } from "@ham/core/fingerprint";
 import * as arrow from "apache-arrow";
 import * as aq from "arquero";
 import { arrowFingerprinter, arrowIpcCodec, dataframeFingerprinter } from "../src/index.js";

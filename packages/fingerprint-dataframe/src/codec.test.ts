@@ -1,5 +1,6 @@
 // The Arrow IPC codec: every table kind comes back as the same kind, with schema, types and values.
-import { CodecError, CorruptResultError, ResultCodec, hashingReady } from "@ham/core";
+import { hashingReady } from "@ham/core/fingerprint";
+import { CodecError, CorruptResultError, ResultCodec } from "@ham/core/codec";
 import * as arrow from "apache-arrow";
 import * as aq from "arquero";
 import pl from "nodejs-polars";

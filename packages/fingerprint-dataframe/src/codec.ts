@@ -9,8 +9,8 @@
 // Alignment matters: Arrow readers view column buffers as typed arrays in place, which needs the
 // IPC bytes at a multiple of 8. When the bytes handed to decode sit at an unaligned offset (inside
 // a larger envelope), the IPC part is copied once to an aligned buffer.
-import type { Codec } from "@ham/core";
-import { CodecError, CorruptResultError, HamError } from "@ham/core";
+import { type Codec, HamError } from "@ham/core";
+import { CodecError, CorruptResultError } from "@ham/core/codec";
 import { type TableKind, tableKind } from "./detect.js";
 import { type ArrowIpcCompression, type Compression, DEFAULT_COMPRESSION, decompress, parseCompression } from "./compression.js";
 import { takeIpc } from "./ipc-memo.js";

@@ -1,6 +1,7 @@
 // The arrow-ipc codec's compression option: round trips, smaller bytes, the header byte, bad options and damaged bytes.
-import { ConfigurationError, CorruptResultError } from "@ham/core";
-import * as arrow from "apache-arrow";
+import { ConfigurationError } from "@ham/core";
+import { CorruptResultError } from "@ham/core/codec";
+import type * as arrow from "apache-arrow";
 import pl from "nodejs-polars";
 import { describe, expect, it } from "vitest";
 import { arrowTable } from "../test/tables.js";

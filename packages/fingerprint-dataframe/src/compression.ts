@@ -1,6 +1,7 @@
 // Optional compression of the arrow-ipc codec's bytes with node:zlib (zlib/deflate or brotli), and its header byte.
 import { brotliCompressSync, brotliDecompressSync, constants, deflateSync, inflateSync } from "node:zlib";
-import { ConfigurationError, CorruptResultError } from "@ham/core";
+import { ConfigurationError } from "@ham/core";
+import { CorruptResultError } from "@ham/core/codec";
 
 /** `"none"`, or an algorithm with an optional level: `"zlib"` (= `"zlib-1"`, levels 1–9), `"brotli"` (= `"brotli-1"`, 0–11). */
 export type ArrowIpcCompression = "none" | "zlib" | "brotli" | `zlib-${number}` | `brotli-${number}`;

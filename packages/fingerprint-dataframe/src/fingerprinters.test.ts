@@ -1,5 +1,6 @@
 // Behaviour of the table fingerprinters: what changes a content / index fingerprint and what does not.
-import { ConfigurationError, FingerprintError, FingerprinterRegistry, type Fingerprinter, hashingReady } from "@ham/core";
+import { ConfigurationError, FingerprintError, type Fingerprinter } from "@ham/core";
+import { FingerprinterRegistry, hashingReady } from "@ham/core/fingerprint";
 import * as arrow from "apache-arrow";
 import * as aq from "arquero";
 import pl from "nodejs-polars";

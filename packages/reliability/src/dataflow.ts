@@ -1,7 +1,6 @@
 // The dataflow the crash and soak tests run: nodes that overlap between seeds (shared context
 // keys), results from a few bytes to ~1.5 MB, and code variants ("code changes") per node.
-import { Builder, type Driver } from "@ham/core";
-import type { CacheOptions } from "@ham/core";
+import { Builder, type Driver, type CacheOptions } from "@ham/core";
 
 /** Outputs every run asks for. */
 export const OUTPUTS = ["label", "list", "summary", "group"] as const;

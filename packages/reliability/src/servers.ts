@@ -55,7 +55,7 @@ export async function restartPostgres(server: Server): Promise<void> {
 }
 
 /** A TCP proxy on 127.0.0.1 to `targetPort` that can go down (refusing and cutting connections) and come back on the same port. */
-export class Proxy {
+export class TcpProxy {
   port = 0;
   #server: net.Server | undefined;
   readonly #sockets = new Set<net.Socket>();

@@ -1,7 +1,8 @@
 // Checks a store after crashes or a soak: every entry is absent or complete and correct, and a
 // fresh cached run returns exactly what an uncached run computes.
 import { isDeepStrictEqual } from "node:util";
-import { fingerprintValue, hashingReady, ResultCodec } from "@ham/core";
+import { fingerprintValue, hashingReady } from "@ham/core/fingerprint";
+import { ResultCodec } from "@ham/core/codec";
 import { cachedDriver, OUTPUTS, plainDriver, variantOf } from "./dataflow.js";
 import { closeStores, type StoreProfile, storesOf } from "./stores.js";
 

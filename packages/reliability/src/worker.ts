@@ -4,7 +4,7 @@
 //   soak <profile> <process> <runs> <seeds> [signingKey]: runs random variants and seeds, checks every
 //     output against an uncached run, prints one JSON line of counts.
 import { isDeepStrictEqual } from "node:util";
-import type { Driver, Logger } from "@ham/core";
+import { type Driver, type Logger, errorMessage } from "@ham/core";
 import { cachedDriver, OUTPUTS, plainDriver, variantOf } from "./dataflow.js";
 import { closeStores, type StoreProfile, storesOf } from "./stores.js";
 
@@ -67,7 +67,7 @@ if (mode === "crash") {
       }
     } catch (error) {
       counts.failedRuns++;
-      if (counts.errors.length < 5) counts.errors.push(error instanceof Error ? error.message : String(error));
+      if (counts.errors.length < 5) counts.errors.push(errorMessage(error));
     }
   }
   counts.unreadable = warnings.filter((w) => /could not be read back|signature/.test(w)).length;

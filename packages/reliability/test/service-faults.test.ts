@@ -4,7 +4,7 @@ import { Builder, MemoryFingerprintRepository, StoreError } from "@ham/core";
 import { PostgresFingerprintRepository, PostgresResultStore } from "@ham/store-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { missing } from "../src/env.js";
-import { Proxy, restartPostgres, type Server, startPostgres, startS3 } from "../src/servers.js";
+import { TcpProxy, restartPostgres, type Server, startPostgres, startS3 } from "../src/servers.js";
 import { s3Store } from "../src/stores.js";
 
 let calls: Record<string, number> = {};
@@ -82,7 +82,7 @@ describe.skipIf(reason !== undefined)("service faults", () => {
 
   for (const onStoreError of ["throw", "warn"] as const) {
     it(`S3 unreachable, then back (onStoreError "${onStoreError}"): ${onStoreError === "throw" ? "a StoreError" : "a correct result"}, and nothing stored is lost`, async () => {
-      const proxy = new Proxy(s3.port);
+      const proxy = new TcpProxy(s3.port);
       await proxy.up();
       const resultStore = await s3Store(`http://127.0.0.1:${proxy.port}`, `ham-fault-${onStoreError}`, "f/");
       const fingerprintStore = new MemoryFingerprintRepository();

@@ -1,6 +1,7 @@
 // The LevelDB connection both classes share: options validation, lazy open, sublevels, error mapping.
 import fs from "node:fs";
-import { ConfigurationError, StoreError, readOnlyError, type StoreOpenOptions } from "@ham/core";
+import { ConfigurationError, StoreError, errorMessage } from "@ham/core";
+import { readOnlyError, type StoreOpenOptions } from "@ham/core/stores";
 import { Level } from "level";
 import { readOnlyCopy } from "./read-only-copy.js";
 
@@ -131,7 +132,7 @@ export class LevelConnection<Names extends string> {
         { cause: error },
       );
     }
-    return new StoreError(this.name, "open", `could not open the LevelDB database: ${messageOf(error)}; check that the directory is writable`, { cause: error });
+    return new StoreError(this.name, "open", `could not open the LevelDB database: ${errorMessage(error)}; check that the directory is writable`, { cause: error });
   }
 
   /** Closes the database when the store owns it; later use without open() throws a StoreError. */
@@ -149,7 +150,7 @@ export class LevelConnection<Names extends string> {
     try {
       if (this.#ownsDb && this.#db) await this.#db.close();
     } catch (error) {
-      throw new StoreError(this.name, "close", `could not close the LevelDB database: ${messageOf(error)}`, { cause: error });
+      throw new StoreError(this.name, "close", `could not close the LevelDB database: ${errorMessage(error)}`, { cause: error });
     } finally {
       copy?.remove();
     }
@@ -185,12 +186,8 @@ export class LevelConnection<Names extends string> {
       code === "LEVEL_DATABASE_NOT_OPEN"
         ? "the database was closed while the store was using it (when you pass { db }, close it only after the stores)"
         : "the database may be damaged or the disk full; delete the directory to start an empty cache";
-    return new StoreError(this.name, operation, `LevelDB ${operation}${what} failed: ${messageOf(error)}; ${hint}`, { cause: error });
+    return new StoreError(this.name, operation, `LevelDB ${operation}${what} failed: ${errorMessage(error)}; ${hint}`, { cause: error });
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function describe(value: unknown): string {

@@ -1,13 +1,6 @@
 // LevelFingerprintRepository: context key → fingerprint records and run history in LevelDB sublevels.
-import {
-  type Fingerprint,
-  type FingerprintEntry,
-  type FingerprintMeta,
-  type StoreOpenOptions,
-  type FingerprintRepository,
-  type RunRecord,
-  StoreError,
-} from "@ham/core";
+import { type Fingerprint, type FingerprintRepository, type RunRecord, StoreError } from "@ham/core";
+import type { FingerprintEntry, FingerprintMeta, StoreOpenOptions } from "@ham/core/stores";
 import { LevelConnection, type LevelStoreOptions } from "./database.js";
 
 /** Options of LevelFingerprintRepository: `{ location }` (a directory) or `{ db }` (a Level instance you own). */

@@ -1,5 +1,6 @@
 // LevelResultStore: result bytes in a LevelDB sublevel, with a small meta record per key for list/size.
-import { type Fingerprint, type ResultStore, type StoreOpenOptions, StoreError } from "@ham/core";
+import { type Fingerprint, type ResultStore, StoreError } from "@ham/core";
+import type { StoreOpenOptions } from "@ham/core/stores";
 import { LevelConnection, type LevelStoreOptions } from "./database.js";
 
 /** Options of LevelResultStore: `{ location }` (a directory) or `{ db }` (a Level instance you own). */

@@ -1,6 +1,7 @@
 // The connection both Postgres classes share: lazy open with migrations (or, read-only, a check
 // that the tables exist), lifecycle, error mapping.
-import { StoreError, isHamError, readOnlyError, type StoreOpenOptions } from "@ham/core";
+import { StoreError, isHamError } from "@ham/core";
+import { readOnlyError, type StoreOpenOptions } from "@ham/core/stores";
 import pg from "pg";
 import { checkTables, migrate, tableNames, type TableNames } from "./migrations.js";
 import type { ResolvedPostgresOptions } from "./options.js";

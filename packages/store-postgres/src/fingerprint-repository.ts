@@ -1,6 +1,6 @@
 // PostgresFingerprintRepository: context key → fingerprint records, run history and single-flight locks.
-import type { FingerprintEntry, FingerprintMeta, FingerprintRepository, ReleaseLock, RunRecord, StoreOpenOptions } from "@ham/core";
-import type pg from "pg";
+import type { FingerprintRepository, RunRecord } from "@ham/core";
+import type { FingerprintEntry, FingerprintMeta, ReleaseLock, StoreOpenOptions } from "@ham/core/stores";
 import { PostgresConnection } from "./connection.js";
 import { LockSession } from "./lock-session.js";
 import { type PostgresStoreOptions, resolvePostgresOptions } from "./options.js";

@@ -1,5 +1,6 @@
 // PostgresResultStore: result bytes in a bytea column, keyed by data fingerprint.
-import type { ResultStore, StoreOpenOptions } from "@ham/core";
+import type { ResultStore } from "@ham/core";
+import type { StoreOpenOptions } from "@ham/core/stores";
 import { PostgresConnection } from "./connection.js";
 import { short } from "./fingerprint-repository.js";
 import { type PostgresStoreOptions, resolvePostgresOptions } from "./options.js";

@@ -2,7 +2,7 @@
 // clear StoreError when the tables do not exist.
 import { Builder, StoreError } from "@ham/core";
 import { PostgresFingerprintRepository, PostgresResultStore } from "@ham/store-postgres";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { describePostgres } from "./env.js";
 import { adminPool, dumpTables } from "./helpers.js";

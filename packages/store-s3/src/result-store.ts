@@ -8,11 +8,14 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { CorruptResultError, type ResultStore, type StoreOpenOptions, StoreError, readOnlyError } from "@ham/core";
+import { type ResultStore, StoreError } from "@ham/core";
+import { CorruptResultError } from "@ham/core/codec";
+import { type StoreOpenOptions, readOnlyError } from "@ham/core/stores";
 import { createHash } from "node:crypto";
 import { isNoSuchBucket, isNotFound, isPreconditionFailed, s3StoreError } from "./errors.js";
 import { type ResolvedS3Options, type S3ResultStoreOptions, resolveS3Options } from "./options.js";
@@ -185,7 +188,7 @@ export class S3ResultStore implements ResultStore {
     const listPrefix = this.options.prefix ? `${this.options.prefix}/` : "";
     let token: string | undefined;
     do {
-      let page;
+      let page: ListObjectsV2CommandOutput;
       try {
         page = await client.send(
           new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: listPrefix, ContinuationToken: token }),

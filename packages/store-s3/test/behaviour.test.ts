@@ -1,6 +1,7 @@
 // S3ResultStore on a real S3 server: no re-upload, integrity checks, large values in parts, clear errors.
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { Builder, CorruptResultError, MemoryFingerprintRepository, StoreError } from "@ham/core";
+import { Builder, MemoryFingerprintRepository, StoreError } from "@ham/core";
+import { CorruptResultError } from "@ham/core/codec";
 import { CHECKSUM_METADATA_KEY, S3ResultStore } from "@ham/store-s3";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createBucket, describeS3, emptyBucket, testClientConfig, uniqueBucket } from "./env.js";

@@ -1,5 +1,5 @@
 // Reads the S3 test server's settings; without them tests skip locally (with the reason) and fail in CI.
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, type S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { describe } from "vitest";
 
 const REASON = "HAM_S3_ENDPOINT not set: run `pnpm services:up && source .services/env`";

@@ -1,5 +1,5 @@
 // The cache view's tables: stored bytes by the node that produced them and by when they were last used.
-import type { FingerprintEntry } from "@ham/core";
+import type { FingerprintEntry } from "@ham/core/stores";
 
 /** Sizes of the stored results, in total, by node and by last use. */
 export interface CacheView {

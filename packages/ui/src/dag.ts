@@ -1,6 +1,7 @@
 // A run's DAG as SVG, laid out on the server by Graphviz compiled to WebAssembly (@viz-js/viz):
 // no system Graphviz, and the page receives finished SVG (no script or WebAssembly to ship).
-import { type RunRecord, visualizeRun } from "@ham/core";
+import type { RunRecord } from "@ham/core";
+import { visualizeRun } from "@ham/core/visualize";
 import { type Viz, instance } from "@viz-js/viz";
 
 let viz: Promise<Viz> | undefined;

@@ -1,14 +1,11 @@
 // What the page shows, read from the stores on each request: runs (with live status), one run's
 // nodes and DAG, one node's explanation and preview, two runs compared, the cache and gc.
+import { ConfigurationError, type NodeRunRecord, type RunRecord } from "@ham/core";
 import {
   type CacheStores,
   ComputeDurations,
-  ConfigurationError,
   type GcOptions,
   type GcReport,
-  type NodeRunRecord,
-  OUTCOME_COLORS,
-  type RunRecord,
   type RunSummary,
   collectGarbage,
   compareNodeRecords,
@@ -17,7 +14,8 @@ import {
   readRuns,
   storelessNodesOf,
   summarizeRun,
-} from "@ham/core";
+} from "@ham/core/lifecycle";
+import { OUTCOME_COLORS } from "@ham/core/visualize";
 import { byAge, byNode, type CacheView } from "./cache-view.js";
 import { runSvg } from "./dag.js";
 import { type Preview, previewResult } from "./preview.js";

@@ -1,7 +1,10 @@
 // A short, read-only text preview of a stored result: only results up to a size limit are read and
 // decoded, and the text is cut, so a big value never leaves the server whole.
 import { inspect } from "node:util";
-import { type ResultStore, ResultCodec, formatBytes, hashingReady } from "@ham/core";
+import type { ResultStore } from "@ham/core";
+import { formatBytes } from "@ham/core/lifecycle";
+import { hashingReady } from "@ham/core/fingerprint";
+import { ResultCodec } from "@ham/core/codec";
 
 /** The preview of one result: `text` when shown, else `note` says why not. */
 export interface Preview {

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { DATAFLOW_TS, MAIN_TS, SALES_CSV, SCRIPTS, TSCONFIG, starterPackages } from "./templates.js";
+import { errorMessage } from "@ham/core";
 
 interface InitIo {
   readonly stdout: { write(text: string): unknown };
@@ -37,7 +38,7 @@ export function runInit(args: readonly string[], io: InitIo, cliVersion: string)
   try {
     pkg = fs.existsSync(at("package.json")) ? (JSON.parse(fs.readFileSync(at("package.json"), "utf8")) as PackageJson) : { name: safeName(path.basename(io.cwd)), version: "1.0.0", private: true };
   } catch (error) {
-    io.stderr.write(`[ham] package.json in ${io.cwd} is not valid JSON (${error instanceof Error ? error.message : String(error)}); fix it and run ham init again\n`);
+    io.stderr.write(`[ham] package.json in ${io.cwd} is not valid JSON (${errorMessage(error)}); fix it and run ham init again\n`);
     return 1;
   }
   const wrote: string[] = [];

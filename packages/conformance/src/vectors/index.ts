@@ -296,7 +296,9 @@ export function checkFingerprintVectors(fingerprint: (value: unknown) => string)
   for (const vector of fingerprintVectors) {
     const value = vector.make();
     check(vector, "value", value);
-    (vector.variants?.() ?? []).forEach((variant, index) => check(vector, `variant ${index}`, variant));
+    (vector.variants?.() ?? []).forEach((variant, index) => {
+      check(vector, `variant ${index}`, variant);
+    });
     if (ArrayBuffer.isView(value)) {
       const elementSize = (value as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
       const offsets = elementSize === 1 ? [1, 3, ...VIEW_OFFSETS] : VIEW_OFFSETS;

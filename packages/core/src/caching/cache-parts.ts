@@ -97,7 +97,7 @@ export class CacheParts {
     try {
       return await action();
     } catch (error) {
-      const storeError = error instanceof StoreError ? error : new StoreError(store.name, operation, errorText(error), { cause: error });
+      const storeError = StoreError.wrap(store.name, operation, error);
       if (this.options.onStoreError !== "warn") throw storeError;
       this.warn(`${storeError.message}; continuing without the cache for this step (onStoreError: "warn")`);
       return fallback;
@@ -121,6 +121,3 @@ export class CacheParts {
   }
 }
 
-export function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -13,11 +13,11 @@ import type {
 } from "../contracts.js";
 import { CorruptResultError } from "../codec/index.js";
 import { deferredResult, materialize } from "../execution/deferred.js";
-import { NodeExecutionError, isHamError } from "../errors.js";
+import { NodeExecutionError, isHamError, errorMessage } from "../errors.js";
 import { uniqueFingerprint } from "../fingerprint/index.js";
 import { hasName, named, setNamed } from "../graph/names.js";
 import { decisionLine } from "../logging/decisions.js";
-import { type CacheParts, type CacheStats, errorText, newStats } from "./cache-parts.js";
+import { type CacheParts, type CacheStats, newStats } from "./cache-parts.js";
 import type { GraphBinding } from "./graph-binding.js";
 import type { ResultWriter, WriteTarget } from "./result-writer.js";
 import { inputFingerprintsOf } from "./run-inputs.js";
@@ -125,7 +125,7 @@ export class CacheRun implements CacheRunView {
 
   /** Records a node that failed (its error, as the run reports it). */
   failed(ctx: NodeExecuteContext, error: unknown): void {
-    setNamed(this.records, ctx.node.name, { node: ctx.node.name, outcome: "failed", durationMs: 0, reason: `failed: ${errorText(error)}`, deps: ctx.dependencyNames });
+    setNamed(this.records, ctx.node.name, { node: ctx.node.name, outcome: "failed", durationMs: 0, reason: `failed: ${errorMessage(error)}`, deps: ctx.dependencyNames });
   }
 
   /** Ends the run: saves it in the history, applies maxBytes, remembers the file digests. */
@@ -279,7 +279,7 @@ export class CacheRun implements CacheRunView {
       value = await next();
     } catch (error) {
       const cause = error instanceof Error && "node" in error ? error.cause : error;
-      setNamed(this.records, name, { node: name, outcome: "failed", durationMs: 0, reason: `failed while recomputing a cached result that ${read.problem}: ${errorText(cause)}` });
+      setNamed(this.records, name, { node: name, outcome: "failed", durationMs: 0, reason: `failed while recomputing a cached result that ${read.problem}: ${errorMessage(cause)}` });
       throw error;
     }
     await this.#storeComputed(again, facts, value, { outcome: "recomputed", reason: `recomputed: cached result ${read.problem}` });
@@ -309,7 +309,7 @@ export class CacheRun implements CacheRunView {
     // Remove the damaged bytes so the recomputed result is written in their place: a
     // content-addressed set skips keys that already exist. A read-only cache leaves them.
     if (!parts.options.readOnly) await parts.guard(parts.resultStore, "delete", () => parts.resultStore.delete(fingerprint), undefined);
-    return { problem: `could not be read back (${errorText(corrupt).replace(/^\[ham\] /, "")})` };
+    return { problem: `could not be read back (${errorMessage(corrupt).replace(/^\[ham\] /, "")})` };
   }
 
   /**
@@ -381,7 +381,7 @@ async function pickField(node: string, parent: string, next: () => Promise<unkno
   } catch (error) {
     if (isHamError(error)) throw error;
     const cause = error instanceof Error && "cause" in error ? error.cause : error;
-    throw new NodeExecutionError(node, [], { cause, message: `node "${node}" failed when read from the cached result of "${parent}": ${errorText(cause)}` });
+    throw new NodeExecutionError(node, [], { cause, message: `node "${node}" failed when read from the cached result of "${parent}": ${errorMessage(cause)}` });
   }
 }
 

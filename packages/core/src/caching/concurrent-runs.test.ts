@@ -1,7 +1,8 @@
 // One cached driver executing several times at once: each run keeps its own fingerprints and outcomes.
 import { describe, expect, it } from "vitest";
 import { memoryCache } from "../../test/support.js";
-import type { Executor, ExecutorCache, ProgressEvent } from "../index.js";
+import type { ProgressEvent } from "../index.js";
+import type { Executor, ExecutorCache } from "../exports/executor.js";
 import { Builder } from "../driver/builder.js";
 
 const mod = {

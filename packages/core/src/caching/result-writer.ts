@@ -1,7 +1,8 @@
 // ResultWriter: fingerprints a computed result, encodes it and writes it (result bytes first, then
 // the repository record); equal results computed at once are written once.
 import type { Fingerprint, FingerprintMeta } from "../contracts.js";
-import { type CacheParts, type CacheStats, errorText } from "./cache-parts.js";
+import { errorMessage } from "../errors.js";
+import { type CacheParts, type CacheStats } from "./cache-parts.js";
 import { type ReportedResult, isReportedResult, storeReported } from "./reported-result.js";
 import { isUniqueFingerprint } from "./unique.js";
 
@@ -89,7 +90,7 @@ export class ResultWriter {
     try {
       bytes = parts.codec.encode(value, undefined, fingerprint);
     } catch (error) {
-      parts.warn(`node "${node}": its result is not cached because it cannot be encoded (${errorText(error)}); register a codec for it with withCache({ codecs })`);
+      parts.warn(`node "${node}": its result is not cached because it cannot be encoded (${errorMessage(error)}); register a codec for it with withCache({ codecs })`);
       return false;
     }
     const limit = parts.options.maxResultBytes;

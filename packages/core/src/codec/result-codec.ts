@@ -3,7 +3,7 @@
 // misplaced results are detected, never returned.
 import { constants as bufferConstants } from "node:buffer";
 import type { Codec, Fingerprint } from "../contracts.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, errorMessage } from "../errors.js";
 import { xxh64 } from "../fingerprint/bytes.js";
 import { CodecError, CorruptResultError } from "./errors.js";
 import { serializeFaithfully, v8Codec } from "./v8-codec.js";
@@ -122,7 +122,7 @@ export class ResultCodec {
       }
     } catch (error) {
       if (error instanceof CodecError) throw error;
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       throw new CodecError(
         codec.name,
         node,
@@ -218,7 +218,7 @@ export class ResultCodec {
       return registered.codec.decode(payload);
     } catch (error) {
       throw new CorruptResultError(
-        `codec "${codecName}" could not decode a stored result that passed its checksum: ${error instanceof Error ? error.message : String(error)}`,
+        `codec "${codecName}" could not decode a stored result that passed its checksum: ${errorMessage(error)}`,
         { cause: error },
       );
     }
@@ -230,7 +230,7 @@ export class ResultCodec {
       try {
         accepted = registered.codec.accepts(value);
       } catch (error) {
-        throw new CodecError(registered.codec.name, node, `threw from accepts(): ${error instanceof Error ? error.message : String(error)}`, {
+        throw new CodecError(registered.codec.name, node, `threw from accepts(): ${errorMessage(error)}`, {
           cause: error,
         });
       }

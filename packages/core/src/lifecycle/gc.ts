@@ -360,7 +360,7 @@ async function listResults(store: ResultStore, onProgress: GcOptions["onProgress
       if (results.size % PROGRESS_EVERY === 0) onProgress?.({ phase: "listing results", done: results.size, total: undefined });
     }
   } catch (error) {
-    throw asStoreError(store.name, "list", error);
+    throw StoreError.wrap(store.name, "list", error);
   }
   return results;
 }
@@ -375,14 +375,9 @@ async function listEntries(repo: FingerprintRepository, onProgress: GcOptions["o
       if (entries.length % PROGRESS_EVERY === 0) onProgress?.({ phase: "listing records", done: entries.length, total: undefined });
     }
   } catch (error) {
-    throw asStoreError(repo.name, "entries", error);
+    throw StoreError.wrap(repo.name, "entries", error);
   }
   return entries;
-}
-
-function asStoreError(store: string, operation: string, error: unknown): StoreError {
-  if (error instanceof StoreError) return error;
-  return new StoreError(store, operation, error instanceof Error ? error.message : String(error), { cause: error });
 }
 
 /**

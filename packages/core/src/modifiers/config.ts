@@ -61,7 +61,7 @@ function renamedOrigin(name: string): Expansion {
 /** True when `condition` holds for `cfg`. */
 export function holds(condition: ConfigCondition, cfg: Readonly<Record<string, unknown>>): boolean {
   return Object.entries(condition.values).every(([key, values]) => {
-    const present = Object.prototype.hasOwnProperty.call(cfg, key);
+    const present = Object.hasOwn(cfg, key);
     const equal = present && values.some((v) => Object.is(v, cfg[key]));
     return condition.kind === "when" ? equal : !equal;
   });

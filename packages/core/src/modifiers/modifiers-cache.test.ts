@@ -145,6 +145,6 @@ describe("extractFields and the cache", () => {
     );
     expect(error?.name).toBe("NodeExecutionError");
     expect(error?.message).toContain('node "std" failed');
-    expect((error?.cause as Error).message).toContain('without field "std"');
+    expect((error?.cause as Error | undefined)?.message).toContain('without field "std"');
   });
 });

@@ -2,7 +2,7 @@
 // Checked by `tsc -p packages/core/tsconfig.json` (the file is under src/), not at run time.
 import { describe, expectTypeOf, it } from "vitest";
 import { Builder, cache, config, extractFields, node, parameterize, source, tag, value } from "../index.js";
-import type { BoundSource, BoundValue, FieldValues } from "../index.js";
+import type { BoundSource, BoundValue, FieldValues } from "../exports/modifiers.js";
 
 const add = (a: number, b: string): string => `${a}${b}`;
 const fetchRows = async (url: string): Promise<{ rows: number[]; total: number }> => ({ rows: [url.length], total: 1 });

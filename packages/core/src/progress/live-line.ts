@@ -12,7 +12,10 @@ const active = new Set<LiveLine>();
 
 /** Runs `write` (a log call) with every live line cleared, then draws them again. */
 export function aroundLiveLines(write: () => void): void {
-  if (active.size === 0) return write();
+  if (active.size === 0) {
+    write();
+    return;
+  }
   for (const line of active) line.clear();
   try {
     write();

@@ -9,6 +9,7 @@ import type {
   RunRecord,
   StoreOpenOptions,
 } from "../contracts.js";
+import { forwardOptional } from "../stores/forward-optional.js";
 
 /**
  * Opens the inner store read-only (`open({ readOnly: true })`) once, before its first use, so its
@@ -43,6 +44,18 @@ class ReadOnlyOpener {
     await this.open();
     return action();
   }
+
+  /** `method` as a read that first opens the inner store read-only. */
+  readonly reads = <A extends unknown[], R>(method: (...args: A) => Promise<R>) => (...args: A): Promise<R> => this.read(() => method(...args));
+
+  /** `list`/`entries` as an iteration that first opens the inner store read-only. */
+  readonly iterates = <A extends unknown[], R>(method: (...args: A) => AsyncIterable<R>) => {
+    const opener = this;
+    return async function* (...args: A): AsyncIterable<R> {
+      await opener.open();
+      yield* method(...args);
+    };
+  };
 }
 
 /**
@@ -64,18 +77,22 @@ export class ReadOnlyFingerprintRepository implements FingerprintRepository {
   constructor(inner: FingerprintRepository, warn?: (message: string) => void) {
     this.inner = inner;
     this.name = inner.name;
-    const i = inner;
-    const o = (this.#opener = new ReadOnlyOpener(inner, warn));
-    if (i.getMany) this.getMany = (keys) => o.read(() => i.getMany!(keys));
-    if (i.getEntry) this.getEntry = (contextKey) => o.read(() => i.getEntry!(contextKey));
-    if (i.entries) {
-      this.entries = async function* () {
-        await o.open();
-        yield* i.entries!();
-      };
-    }
-    if (i.listRuns) this.listRuns = (options) => o.read(() => i.listRuns!(options));
-    if (i.getRun) this.getRun = (runId) => o.read(() => i.getRun!(runId));
+    const opener = (this.#opener = new ReadOnlyOpener(inner, warn));
+    // Reads pass through once the inner store is open read-only; writes are this class's no-ops.
+    forwardOptional<FingerprintRepository>(this, inner, {
+      open: "omit",
+      close: "omit",
+      getMany: opener.reads,
+      setMany: "omit",
+      getEntry: opener.reads,
+      delete: "omit",
+      entries: opener.iterates,
+      saveRun: "omit",
+      listRuns: opener.reads,
+      getRun: opener.reads,
+      deleteRuns: "omit",
+      acquireLock: "omit", // a reader never makes writers wait for it
+    });
   }
 
   open(): Promise<void> {
@@ -116,16 +133,14 @@ export class ReadOnlyResultStore implements ResultStore {
   constructor(inner: ResultStore, warn?: (message: string) => void) {
     this.inner = inner;
     this.name = inner.name;
-    const i = inner;
-    const o = (this.#opener = new ReadOnlyOpener(inner, warn));
-    if (i.getMany) this.getMany = (keys) => o.read(() => i.getMany!(keys));
-    if (i.list) {
-      this.list = async function* () {
-        await o.open();
-        yield* i.list!();
-      };
-    }
-    if (i.size) this.size = () => o.read(() => i.size!());
+    const opener = (this.#opener = new ReadOnlyOpener(inner, warn));
+    forwardOptional<ResultStore>(this, inner, {
+      open: "omit",
+      close: "omit",
+      getMany: opener.reads,
+      list: opener.iterates,
+      size: opener.reads,
+    });
   }
 
   open(): Promise<void> {

@@ -1,6 +1,7 @@
 // SignedFingerprintRepository: a decorator that signs every context key → fingerprint record, meta
 // included, with HMAC-SHA256 and treats a record whose signature is missing or wrong as a miss.
 import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, ReleaseLock, RunRecord, StoreOpenOptions } from "../contracts.js";
+import { forwardOptional } from "../stores/forward-optional.js";
 import { hmac, type ResolvedKey, sameMac, sha256, shortKey } from "./signing-keys.js";
 
 const DOMAIN = "ham-record-v2\u0000";
@@ -50,39 +51,35 @@ export class SignedFingerprintRepository implements FingerprintRepository {
     this.name = inner.name;
     this.#keys = keys;
     this.#warn = warn;
-    const i = inner;
-    if (i.open) this.open = (options) => i.open!(options);
-    if (i.close) this.close = () => i.close!();
-    if (i.getMany) this.getMany = async (keys) => (await i.getMany!(keys)).map((stored, n) => this.#verify(keys[n] as string, stored));
-    if (i.setMany) {
-      this.setMany = (entries) =>
-        i.setMany!(entries.map((e) => {
+    const verifyEntry = (entry: FingerprintEntry) => this.#verifyEntry(entry);
+    // Records are signed on the way in and verified on the way out; run history and housekeeping pass through.
+    forwardOptional<FingerprintRepository>(this, inner, {
+      open: "forward",
+      close: "forward",
+      getMany: (getMany) => async (keys) => (await getMany(keys)).map((stored, n) => this.#verify(keys[n] as string, stored)),
+      setMany: (setMany) => (entries) =>
+        setMany(entries.map((e) => {
           const meta = normalMeta(e);
           return { ...meta, contextKey: e.contextKey, fingerprint: this.#sign(e.contextKey, e.fingerprint, meta) };
-        }));
-    }
-    if (i.getEntry) {
-      this.getEntry = async (contextKey) => {
-        const entry = await i.getEntry!(contextKey);
+        })),
+      getEntry: (getEntry) => async (contextKey) => {
+        const entry = await getEntry(contextKey);
         return entry === undefined ? undefined : this.#verifyEntry(entry);
-      };
-    }
-    if (i.delete) this.delete = (contextKey) => i.delete!(contextKey);
-    if (i.entries) {
-      const entries = i.entries.bind(i);
-      const verifyEntry = (entry: FingerprintEntry) => this.#verifyEntry(entry);
-      this.entries = async function* () {
-        for await (const entry of entries()) {
-          const verified = verifyEntry(entry);
-          if (verified !== undefined) yield verified;
-        }
-      };
-    }
-    if (i.saveRun) this.saveRun = (run) => i.saveRun!(run);
-    if (i.listRuns) this.listRuns = (options) => i.listRuns!(options);
-    if (i.getRun) this.getRun = (runId) => i.getRun!(runId);
-    if (i.deleteRuns) this.deleteRuns = (runIds) => i.deleteRuns!(runIds);
-    if (i.acquireLock) this.acquireLock = (contextKey) => i.acquireLock!(contextKey);
+      },
+      delete: "forward",
+      entries: (entries) =>
+        async function* () {
+          for await (const entry of entries()) {
+            const verified = verifyEntry(entry);
+            if (verified !== undefined) yield verified;
+          }
+        },
+      saveRun: "forward",
+      listRuns: "forward",
+      getRun: "forward",
+      deleteRuns: "forward",
+      acquireLock: "forward",
+    });
   }
 
   async get(contextKey: string): Promise<Fingerprint | undefined> {

@@ -1,6 +1,7 @@
 // SignedResultStore: a decorator that appends an HMAC-SHA256 trailer over (key, bytes) to every
 // stored result and treats a result with a missing or wrong signature as absent (with a warning).
 import type { Fingerprint, ResultStore, StoreOpenOptions } from "../contracts.js";
+import { forwardOptional } from "../stores/forward-optional.js";
 import { hmac, type ResolvedKey, sameMac, shortKey } from "./signing-keys.js";
 
 const DOMAIN = "ham-result-v1\u0000";
@@ -34,12 +35,13 @@ export class SignedResultStore implements ResultStore {
     this.name = inner.name;
     this.#keys = keys;
     this.#warn = warn;
-    const i = inner;
-    if (i.open) this.open = (options) => i.open!(options);
-    if (i.close) this.close = () => i.close!();
-    if (i.getMany) this.getMany = async (keys) => (await i.getMany!(keys)).map((bytes, n) => this.#verify(keys[n] as string, bytes));
-    if (i.list) this.list = () => i.list!();
-    if (i.size) this.size = () => i.size!();
+    forwardOptional<ResultStore>(this, inner, {
+      open: "forward",
+      close: "forward",
+      getMany: (getMany) => async (keys) => (await getMany(keys)).map((bytes, n) => this.#verify(keys[n] as string, bytes)),
+      list: "forward",
+      size: "forward",
+    });
   }
 
   /**

@@ -72,7 +72,7 @@ function keysOfEnv(text: string, where: string): string[] {
     );
   }
   const keys = text.split(",").map((k) => k.trim());
-  const empty = keys.findIndex((k) => k === "");
+  const empty = keys.indexOf("");
   if (empty >= 0) {
     throw new ConfigurationError(
       `${where} holds ${keys.length} comma-separated keys and key ${empty + 1} is empty: list keys as "new,old" with no empty entries (the first signs, all verify)`,

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { StoreError } from "../errors.js";
+import { StoreError, errorMessage } from "../errors.js";
 import { toStoreError } from "./lifecycle.js";
 
 /** Temp files start with this prefix; no result, segment or run file name can. */
@@ -109,7 +109,7 @@ const NOT_WRITABLE = new Set(["EROFS", "EACCES", "EPERM"]);
 export function writeError(store: string, operation: string, error: unknown, detail: string, folder: string): StoreError {
   const code = errorCode(error);
   if (code === undefined || !NOT_WRITABLE.has(code)) return toStoreError(store, operation, error, detail);
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   return new StoreError(
     store,
     operation,

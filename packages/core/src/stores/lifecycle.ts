@@ -12,11 +12,7 @@ export function assertNotClosed(state: StoreState, store: string, operation: str
 }
 
 /** Wraps an unknown failure into a StoreError naming the store and operation (StoreErrors pass through). */
-export function toStoreError(store: string, operation: string, error: unknown, detail?: string): StoreError {
-  if (error instanceof StoreError) return error;
-  const text = error instanceof Error ? error.message : String(error);
-  return new StoreError(store, operation, detail ? `${detail}: ${text}` : text, { cause: error });
-}
+export const toStoreError = StoreError.wrap;
 
 /** The StoreError for a write to a store opened with `open({ readOnly: true })` (for store authors too). */
 export function readOnlyError(store: string, operation: string): StoreError {

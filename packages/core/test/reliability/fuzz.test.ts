@@ -172,7 +172,9 @@ function restoreNullPrototypes(original: unknown, copy: unknown): unknown {
     });
   } else if (original instanceof Set && copy instanceof Set) {
     const copies = [...copy];
-    [...original].forEach((item, i) => restoreNullPrototypes(item, copies[i]));
+    [...original].forEach((item, i) => {
+      restoreNullPrototypes(item, copies[i]);
+    });
   } else {
     for (const key of Object.keys(original)) restoreNullPrototypes((original as Record<string, unknown>)[key], (copy as Record<string, unknown>)[key]);
   }
