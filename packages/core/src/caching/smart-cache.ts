@@ -31,7 +31,7 @@ import { protectStores, resolveSigningKeys } from "../security/index.js";
 import { FileFingerprintRepository, FileResultStore, readRuns } from "../stores/index.js";
 import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
 import { volatileDefaultParams } from "../identity/code-identity.js";
-import { encodeDict } from "./encode-dict.js";
+import { ContextKeyMemo } from "./context-key-memo.js"; // hotpath
 import type { DynamicNames, OutputName, UnknownOutput } from "../driver/names.js";
 import { type Explanation, explainNode } from "./explain.js";
 import { LookupBatcher } from "./lookup-batcher.js";
@@ -101,6 +101,8 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
   readonly #inputFingerprinter: FingerprinterRegistry;
   /** Input and override names already warned about for naming a file as a plain string (once per name). */
   readonly #pathWarned = new Set<string>();
+  /** hotpath: each node's last default context key (caching/context-key-memo.ts). */
+  readonly #keys = new ContextKeyMemo();
 
   constructor(options: CacheOptions = {}) {
     this.#options = options;
@@ -170,7 +172,8 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
   /** CachingStrategy: `encodeDict({ [codeVersion]: encodeDict(inputFingerprints) })`; no node name. */
   contextKey(node: NodeInfo, codeVersion: string, inputFingerprints: Readonly<Record<string, Fingerprint>>): string {
     if (this.#strategy) return this.#strategy.contextKey(node, codeVersion, inputFingerprints);
-    return encodeDict({ [codeVersion]: encodeDict(inputFingerprints) });
+    // hotpath: the key a node had last time is reused when made from the same values (caching/context-key-memo.ts).
+    return this.#keys.key(node.name, codeVersion, inputFingerprints);
   }
 
   /** Encoded size in bytes of the result stored under `fingerprint`, if this process wrote or read it (for pictures). */
