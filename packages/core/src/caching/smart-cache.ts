@@ -325,7 +325,8 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
       }
       if (found !== undefined) {
         setNamed(run.fingerprints, node.name, found);
-        this.#record(run, node, "hit", started, { ...facts, fingerprint: found });
+        // hotpath: Object.assign, not `{ ...facts, fingerprint }`: V8 (Node 20) gives every object built that way a map of its own.
+        this.#record(run, node, "hit", started, Object.assign({}, facts, { fingerprint: found }));
         return deferredResult(() => this.#load(run, node, found, facts, next));
       }
       // Another node of this run with the same key (parameterize: same code, same inputs) is being
@@ -368,8 +369,8 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
       const fingerprint = await this.#store(run, node, result, facts);
       computed = fingerprint;
       setNamed(run.fingerprints, node.name, fingerprint);
-      this.#record(run, node, behavior === "recompute" ? "recomputed" : "computed", started, {
-        ...facts,
+      // hotpath: Object.assign, not `{ ...facts, fingerprint }` (see the hit above).
+      this.#record(run, node, behavior === "recompute" ? "recomputed" : "computed", started, Object.assign({}, facts, {
         durationMs: ownTime(ctx, started),
         fingerprint,
         ...(behavior === "recompute"
@@ -377,7 +378,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
           : expired !== undefined
             ? { reason: expired }
             : {}),
-      });
+      }));
       return result;
     } finally {
       settle(computed === undefined ? undefined : { node: node.name, fingerprint: computed });

@@ -66,7 +66,7 @@ export async function runGraph(request: RunRequest): Promise<Record<string, unkn
   }
   for (const adapter of hooks.afterGraph) {
     try {
-      await adapter.afterGraphExecute?.({ ...graphContext, success: failure === undefined, results, error: failure });
+      await adapter.afterGraphExecute?.(Object.assign({}, graphContext, { success: failure === undefined, results, error: failure }));
     } catch (error) {
       failure ??= error;
     }
@@ -255,7 +255,8 @@ async function runOne(
   }
   for (const adapter of hooks.afterNode) {
     const shown = error instanceof NodeFailure ? error.cause : error;
-    await adapter.afterNodeExecute?.({ ...context, success, result: isDeferred(result) ? undefined : result, deferred: isDeferred(result), error: shown });
+    // Object.assign, not `{ ...context, success }`: V8 (Node 20) gives every object built that way a map of its own.
+    await adapter.afterNodeExecute?.(Object.assign({}, context, { success, result: isDeferred(result) ? undefined : result, deferred: isDeferred(result), error: shown }));
   }
   if (!success) throw error;
   return result;
