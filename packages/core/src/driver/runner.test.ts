@@ -28,7 +28,7 @@ describe("a reused driver with remembered plans", () => {
     const dr = await new Builder().withModules({ A: () => 1, B: (A: number) => A + 1 }).build();
     for (let i = 0; i < 2; i++) {
       await expect(dr.execute(["B"], { inputs: { A: 3 } })).rejects.toThrow(ConfigurationError);
-      await expect(dr.execute(["Bx"])).rejects.toThrow(/did you mean "B"/);
+      await expect(dr.execute<"Bx">(["Bx"])).rejects.toThrow(/did you mean "B"/);
     }
     expect(await dr.execute(["B"])).toEqual({ B: 2 });
   });
