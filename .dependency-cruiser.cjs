@@ -42,9 +42,9 @@ module.exports = {
       name: "driver-knows-caching-only-through-contracts",
       severity: "error",
       comment:
-        "The driver talks to the cache through the contracts (Adapter, CachingStrategy, …); only the options type of withCache() may be named.",
+        "The driver talks to the cache through the contracts (GraphCache, Adapter, CachingStrategy, …); it names only the caching layer's entry (caching/index.ts: createCache() for withCache(), the SmartCache type as dr.cache's default) and the options type.",
       from: { path: `${CORE}driver/` },
-      to: { path: `${CORE}caching/`, pathNot: `${CORE}caching/options\\.ts$` },
+      to: { path: `${CORE}caching/`, pathNot: `${CORE}caching/(options|index)\\.ts$` },
     },
     {
       name: "lower-layers-never-import-upper",

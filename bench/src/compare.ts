@@ -16,13 +16,9 @@ export interface ComparisonRow {
   baselineRatio: number | undefined;
 }
 
-export interface GoalRow {
-  measure: string;
-  goal: string;
-  /** What was reached, in words. */
-  reached: string;
-  met: boolean | undefined;
-}
+import type { GoalRow } from "./goal-row.js";
+
+export type { GoalRow } from "./goal-row.js";
 
 type Graph = Record<string, number | string>;
 

@@ -149,6 +149,16 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
       p(`| ${r.value} | ${(r.bytes / 1e6).toFixed(2)} | ${ms(r.fingerprint_s)} | ${r.fingerprint_mb_s.toFixed(0)} | ${r.copy_mb_s.toFixed(0)} | ${(r.share_of_copy * 100).toFixed(1)}% |`);
     }
   }
+  if (ham.memory?.length) {
+    p();
+    p("## Memory");
+    p();
+    p("Heap growth over many warm runs of one reused driver (after a full collection before and after: no per-run retention), and the peak RSS of a fresh process that builds a driver on a warm cache and runs it once.");
+    p();
+    p("| measure | nodes | runs | MB | goal |");
+    p("|---|---:|---:|---:|---:|");
+    for (const r of ham.memory) p(`| ${r.measure} | ${r.nodes} | ${r.runs} | ${r.mb.toFixed(2)} | ${r.goal_mb === undefined ? "—" : `≤ ${r.goal_mb}`} |`);
+  }
   if (ham.stores.length) {
     p();
     p("## Stores");

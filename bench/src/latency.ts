@@ -5,7 +5,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { type CacheOptions, FileFingerprintRepository, FileResultStore, type FingerprintRepository, type ResultStore } from "@ham/core";
 import { PostgresFingerprintRepository, PostgresResultStore } from "@ham/store-postgres";
 import { S3ResultStore } from "@ham/store-s3";
-import type { GoalRow } from "./compare.js";
+import type { GoalRow } from "./goal-row.js";
 import { type Shape, type Workdir, makeDataflow } from "./dataflows.js";
 import { build, outcomes } from "./graphs.js";
 import { type Delay, Traffic, addS3Latency, withLatency } from "./latency-stores.js";

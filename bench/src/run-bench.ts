@@ -9,13 +9,14 @@ import { type FingerprintRow, benchFingerprint } from "./fingerprint.js";
 import { type GraphRow, benchGraph } from "./graphs.js";
 import { type ImportRow, importTime, profileImport } from "./import-time.js";
 import { type LatencyRow, benchLatency, formatLatency } from "./latency.js";
+import { type MemoryRow, benchMemory } from "./memory.js";
 import { REPO_ROOT } from "./paths.js";
 import { type ProfileMode, type ProfileResult, profileRuns } from "./profile.js";
 import { type SeedRun, seedExample } from "./seed-example.js";
 import { type StoreRow, benchStores } from "./stores.js";
-import { formatData, formatFingerprint, formatGraphs, formatImport, formatProfile, formatStores } from "./tables.js";
+import { formatData, formatFingerprint, formatGraphs, formatImport, formatMemory, formatProfile, formatStores } from "./tables.js";
 
-export const SECTIONS = ["graphs", "data", "seed", "import", "fingerprint", "stores", "dataframes", "latency"] as const;
+export const SECTIONS = ["graphs", "data", "seed", "import", "fingerprint", "stores", "dataframes", "latency", "memory"] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -30,6 +31,8 @@ export interface BenchOptions {
   latencyDelays?: number[];
   fingerprintBytes: number;
   fingerprintCount: number;
+  /** The memory section's sizes: warm runs of a reused driver of `reusedNodes` nodes; a warm run of `rssNodes` in a fresh process (0: not measured). */
+  memory?: { reusedNodes: number; runs: number; rssNodes: number };
   /** Import @ham/core from its build (default) or its source (smoke test: no build). */
   importEntry: "dist" | "source";
   /** Write .cpuprofile files of warm runs of this many nodes to outDir (0: no profile). */
@@ -67,6 +70,8 @@ export interface BenchResults {
   dataframes?: DataframeBench;
   /** Warm runs with a delay per round trip (issue 20); absent in results written before the section existed. */
   latency?: LatencyRow[];
+  /** Heap growth of a reused driver and a warm run's peak RSS (issue 19); absent in older results. */
+  memory?: MemoryRow[];
   profiles: ProfileResult[];
 }
 
@@ -148,6 +153,11 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       log(formatLatency([])[0] as string);
       const latencyOptions = { sizes: options.latencySizes ?? [100, 1000], delays: options.latencyDelays ?? [1, 5, 20], reps: Math.min(reps, 3), log };
       results.latency = await benchLatency(workdir, latencyOptions);
+    }
+    if (on("memory")) {
+      log("\n=== Memory: warm runs of a reused wide driver (heap growth); one warm run in a fresh process (peak RSS) ===");
+      results.memory = await benchMemory(workdir, options.memory ?? { reusedNodes: 1000, runs: 1000, rssNodes: 10_000 });
+      for (const line of formatMemory(results.memory)) log(line);
     }
     if (options.profileNodes > 0) {
       const plan: [ProfileMode, "chain" | "wide", number][] = [

@@ -3,6 +3,7 @@ import type { DataRow } from "./data-size.js";
 import type { FingerprintRow } from "./fingerprint.js";
 import type { GraphRow } from "./graphs.js";
 import type { ImportRow } from "./import-time.js";
+import type { MemoryRow } from "./memory.js";
 import type { ProfileResult } from "./profile.js";
 import type { StoreRow } from "./stores.js";
 
@@ -85,5 +86,13 @@ export function formatProfile(profile: ProfileResult): string[] {
     ...profile.hotSpots.map((h) => `${pct(h.self).padStart(6)} ${pct(h.total).padStart(6)}  ${h.where}`),
     "  self time by file:",
     ...profile.byFile.slice(0, 12).map((f) => `${pct(f.self).padStart(6)}  ${f.file}`),
+  ];
+}
+
+export function formatMemory(rows: readonly MemoryRow[]): string[] {
+  return [
+    `${"measure".padEnd(54)} ${"nodes".padStart(6)} ${"runs".padStart(5)} | ${"MB".padStart(8)} ${"goal".padStart(6)}`,
+    ...rows.map((r) => `${r.measure.padEnd(54)} ${String(r.nodes).padStart(6)} ${String(r.runs).padStart(5)} | ${num(r.mb, 8, 2)} ${r.goal_mb === undefined ? "     -" : `≤ ${r.goal_mb}`.padStart(6)}`),
+    "  heap growth = heapUsed after the runs minus before them, each after a full collection",
   ];
 }

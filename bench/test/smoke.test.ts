@@ -24,6 +24,7 @@ describe("the bench at N = 10, one rep", () => {
       latencyDelays: [1],
       fingerprintBytes: 1024 * 1024,
       fingerprintCount: 1000,
+      memory: { reusedNodes: 10, runs: 5, rssNodes: 0 },
       importEntry: "source",
       profileNodes: 10,
       outDir,
@@ -58,6 +59,8 @@ describe("the bench at N = 10, one rep", () => {
     }
     expect(results.profiles.map((p) => `${p.mode} ${p.shape}`)).toEqual(["warm chain", "warm wide", "cold chain", "plain chain"]);
     for (const p of results.profiles) expect(p.hotSpots.length).toBeGreaterThan(0);
+    expect(results.memory?.map((m) => [m.nodes, m.runs])).toEqual([[10, 5]]);
+    expect(finite(results.memory?.[0]?.mb)).toBe(true);
 
     // The comparison and the generated page work without Hamilton's figures.
     const comparison = compare(results, undefined);

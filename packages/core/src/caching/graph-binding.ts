@@ -5,10 +5,12 @@ import { named, setNamed } from "../graph/names.js";
 import { volatileDefaultParams } from "../identity/code-identity.js";
 import type { CacheParts } from "./cache-parts.js";
 import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
-import { encodeDict } from "./encode-dict.js";
+import { ContextKeyMemo } from "./context-key-memo.js";
 import { resolveBehaviors } from "./options.js";
 
 export class GraphBinding implements CachingStrategy {
+  /** Each node's last default context key (context-key-memo.ts). */
+  readonly #keys = new ContextKeyMemo();
   /** Code version of every node, computed once when the driver is built (SmartCache.codeVersions). */
   readonly codeVersions: Record<string, string> = {};
   readonly #parts: CacheParts;
@@ -64,7 +66,8 @@ export class GraphBinding implements CachingStrategy {
   /** CachingStrategy: `encodeDict({ [codeVersion]: encodeDict(inputFingerprints) })`; no node name. */
   contextKey(node: NodeInfo, codeVersion: string, inputFingerprints: Readonly<Record<string, Fingerprint>>): string {
     if (this.#strategy) return this.#strategy.contextKey(node, codeVersion, inputFingerprints);
-    return encodeDict({ [codeVersion]: encodeDict(inputFingerprints) });
+    // The key a node had last time is reused when made from the same values (context-key-memo.ts).
+    return this.#keys.key(node.name, codeVersion, inputFingerprints);
   }
 
   codeVersion(node: NodeInfo): string {

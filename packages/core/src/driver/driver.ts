@@ -1,13 +1,14 @@
 // The Driver: runs the nodes that requested outputs need, and answers questions about the graph.
-import { randomBytes } from "node:crypto";
 import type { Adapter, Executor, GraphCache } from "../contracts.js";
 // Type only, for the default of `C`: what `dr.cache` is for a plain `Driver<N>`. The driver uses its cache through GraphCache.
-import type { SmartCache } from "../caching/smart-cache.js";
+import type { SmartCache } from "../caching/index.js";
 import { ConfigurationError } from "../errors.js";
 import type { GraphNode } from "../graph/node.js";
 import { named, setNamed } from "../graph/names.js";
 import { type ExecutionPlan, planExecution } from "../graph/plan.js";
+import { PlanCache } from "../graph/plan-cache.js";
 import { runGraph } from "./run.js";
+import { randomHex } from "./random-hex.js";
 import { renderDot } from "./render.js";
 import type { ExecuteOptions } from "./execute-options.js";
 import type { DynamicNames, OutputName, UnknownOutput } from "../output-names.js";
@@ -51,6 +52,7 @@ export type Rendered<O> = O extends { format: "png" } ? Buffer : O extends { for
 export class Driver<N extends Record<string, unknown> = Record<string, any>, C extends GraphCache = SmartCache<N>> {
   readonly #settings: DriverSettings<C>;
   readonly #inputNames: ReadonlySet<string>;
+  readonly #plans = new PlanCache();
 
   constructor(settings: DriverSettings<C>) {
     this.#settings = settings;
@@ -193,15 +195,19 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>, C e
     const given = checkRecord("inputs", options.inputs);
     const overrides = checkRecord("overrides", options.overrides);
     const graph = this.#settings.graph;
-    for (const name of Object.keys(given)) {
-      if (graph.has(name)) {
-        throw new ConfigurationError(
-          `input "${name}" is the name of a node; to replace a node's value pass it in { overrides: { ${name}: … } } instead of inputs`,
-        );
-      }
-    }
     const inputs = { ...this.#settings.config, ...given };
-    const plan = planExecution(graph, this.#inputNames, outputs, new Set(Object.keys(inputs)), new Set(Object.keys(overrides)));
+    // hotpath: a plan depends only on names, so a repeated execute reuses it (graph/plan-cache.ts).
+    const givenNames = Object.keys(given);
+    const plan = this.#plans.plan(outputs, givenNames, Object.keys(overrides), () => {
+      for (const name of givenNames) {
+        if (graph.has(name)) {
+          throw new ConfigurationError(
+            `input "${name}" is the name of a node; to replace a node's value pass it in { overrides: { ${name}: … } } instead of inputs`,
+          );
+        }
+      }
+      return planExecution(graph, this.#inputNames, outputs, new Set(Object.keys(inputs)), new Set(Object.keys(overrides)));
+    });
     return { plan, inputs, overrides };
   }
 }
@@ -229,6 +235,6 @@ let lastRunTime = 0;
  */
 export function newRunId(): string {
   lastRunTime = Math.max(Date.now(), lastRunTime + 1);
-  return `${lastRunTime.toString(36).padStart(9, "0")}-${randomBytes(5).toString("hex")}`;
+  return `${lastRunTime.toString(36).padStart(9, "0")}-${randomHex(5)}`; // hotpath: pooled random bytes
 }
 

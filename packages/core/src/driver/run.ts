@@ -1,13 +1,12 @@
 // Runs a planned execution: nodes start as soon as their dependencies finish, through the adapters' hooks.
 import type { Adapter, Executor, ExecutorTask, GraphExecuteContext, NodeExecuteContext } from "../contracts.js";
 import { ConfigurationError, HamError, NodeExecutionError, StoreError } from "../errors.js";
-import { callArguments, finishResult, invokeNode, runsOnMain } from "../execution/call.js";
+import { callArguments, callArgumentsFrom, finishResult, invokeNode, runsOnMain } from "../execution/call.js";
 import type { GraphNode } from "../graph/node.js";
 import { hasName, named, setNamed } from "../graph/names.js";
 import type { ExecutionPlan } from "../graph/plan.js";
 import { nodeValueOf } from "../files/file-input.js";
-import { isDeferred, materialize, materializeAll } from "../execution/deferred.js";
-import { Semaphore } from "./semaphore.js";
+import { isDeferred, isThenable, materialize, materializeAll } from "../execution/deferred.js";
 
 export interface RunRequest {
   readonly runId: string;
@@ -34,7 +33,7 @@ class NodeFailure extends Error {
 
 /** Executes the plan and returns the requested outputs (deferred results loaded). */
 export async function runGraph(request: RunRequest): Promise<Record<string, unknown>> {
-  const { plan, adapters, runId } = request;
+  const { plan, runId } = request;
   const values = new Map<string, unknown>();
   // Nodes receive a file()'s path; the cache sees the file() in the contexts' inputs and overrides.
   for (const name of plan.inputs) if (hasName(request.inputs, name)) values.set(name, nodeValueOf(request.inputs[name]));
@@ -48,24 +47,26 @@ export async function runGraph(request: RunRequest): Promise<Record<string, unkn
     overrides: request.overrides,
     graph: request.graph,
   };
-  const hooks = collectHooks(adapters);
+  const hooks = collectHooks(request.adapters);
   let results: Record<string, unknown> = {};
   let failure: unknown;
   const completed: string[] = [];
   try {
-    for (const hook of hooks.beforeGraph) await hook(graphContext);
-    await runNodes(request, values, hooks, completed);
+    for (const adapter of hooks.beforeGraph) await adapter.beforeGraphExecute?.(graphContext);
+    const running = runNodes(request, values, hooks, completed);
+    if (running) await running;
     results = {};
     // Outputs load together: the cache reads their results in one batch (ResultStore.getMany).
-    const loaded = await materializeAll(request.outputs.map((name) => values.get(name)));
+    const pending = request.outputs.map((name) => values.get(name));
+    const loaded = pending.some(mustAwait) ? await materializeAll(pending) : pending;
     request.outputs.forEach((name, i) => setNamed(results, name, loaded[i]));
   } catch (error) {
     // A deferred result (a cache hit) whose load had to recompute the node, and failed, surfaces here.
     failure = error instanceof NodeFailure ? executionError(error, completed) : error;
   }
-  for (const hook of hooks.afterGraph) {
+  for (const adapter of hooks.afterGraph) {
     try {
-      await hook({ ...graphContext, success: failure === undefined, results, error: failure });
+      await adapter.afterGraphExecute?.(Object.assign({}, graphContext, { success: failure === undefined, results, error: failure }));
     } catch (error) {
       failure ??= error;
     }
@@ -74,80 +75,188 @@ export async function runGraph(request: RunRequest): Promise<Record<string, unkn
   return results;
 }
 
+/** The adapters that have each hook, in order (called as methods, so `this` is the adapter). */
 interface Hooks {
-  beforeGraph: NonNullable<Adapter["beforeGraphExecute"]>[];
-  beforeNode: NonNullable<Adapter["beforeNodeExecute"]>[];
+  beforeGraph: Adapter[];
+  beforeNode: Adapter[];
   doNode: Adapter[];
-  afterNode: NonNullable<Adapter["afterNodeExecute"]>[];
-  afterGraph: NonNullable<Adapter["afterGraphExecute"]>[];
+  afterNode: Adapter[];
+  afterGraph: Adapter[];
 }
 
 function collectHooks(adapters: readonly Adapter[]): Hooks {
-  const bind = <K extends keyof Adapter>(key: K) =>
-    adapters.filter((a) => typeof a[key] === "function").map((a) => (a[key] as (...args: never[]) => unknown).bind(a)) as never;
-  return {
-    beforeGraph: bind("beforeGraphExecute"),
-    beforeNode: bind("beforeNodeExecute"),
-    doNode: adapters.filter((a) => typeof a.doNodeExecute === "function"),
-    afterNode: bind("afterNodeExecute"),
-    afterGraph: bind("afterGraphExecute"),
-  };
+  const hooks: Hooks = { beforeGraph: [], beforeNode: [], doNode: [], afterNode: [], afterGraph: [] };
+  for (const adapter of adapters) {
+    if (typeof adapter.beforeGraphExecute === "function") hooks.beforeGraph.push(adapter);
+    if (typeof adapter.beforeNodeExecute === "function") hooks.beforeNode.push(adapter);
+    if (typeof adapter.doNodeExecute === "function") hooks.doNode.push(adapter);
+    if (typeof adapter.afterNodeExecute === "function") hooks.afterNode.push(adapter);
+    if (typeof adapter.afterGraphExecute === "function") hooks.afterGraph.push(adapter);
+  }
+  return hooks;
 }
 
-async function runNodes(request: RunRequest, values: Map<string, unknown>, hooks: Hooks, completed: string[]): Promise<void> {
-  const { plan, runId } = request;
-  const semaphore = Number.isFinite(request.maxConcurrency) ? new Semaphore(request.maxConcurrency) : undefined;
-  const pending = new Map<string, Promise<void>>();
-  let firstFailure: NodeFailure | HamError | undefined;
-  let stopped = false;
+/** True for a value a node must not receive as it is: a deferred result (loaded first) or a thenable (awaited first). */
+function mustAwait(value: unknown): boolean {
+  return isThenable(value) || isDeferred(value);
+}
 
-  const runOne = async (node: GraphNode): Promise<void> => {
-    if (stopped) return;
-    const wait = semaphore?.acquire();
-    if (wait) await wait;
-    try {
-      if (stopped) return;
-      const context = nodeContext(runId, node, values);
-      let result: unknown;
-      let error: unknown;
-      let success = false;
-      try {
-        for (const hook of hooks.beforeNode) await hook(context);
-        result = await callThroughAdapters(hooks.doNode, 0, context, node, values, request.executor);
-        success = true;
-      } catch (caught) {
-        error = caught;
-      }
-      for (const hook of hooks.afterNode) {
-        const shown = error instanceof NodeFailure ? error.cause : error;
-        await hook({ ...context, success, result: isDeferred(result) ? undefined : result, deferred: isDeferred(result), error: shown });
-      }
-      if (!success) throw error;
-      values.set(node.name, result);
-      completed.push(node.name);
-    } catch (error) {
-      if (!stopped) {
-        stopped = true;
-        firstFailure = error instanceof NodeFailure || error instanceof HamError ? error : new NodeFailure(node.name, error);
-      }
-      throw error;
-    } finally {
-      if (semaphore) semaphore.release();
-    }
-  };
 
-  for (const node of plan.nodes) {
-    const deps: Promise<void>[] = [];
-    for (const dep of node.deps) {
-      const p = pending.get(dep);
-      if (p) deps.push(p);
-    }
-    const ready = deps.length === 0 ? Promise.resolve() : deps.length === 1 ? (deps[0] as Promise<void>) : Promise.all(deps);
-    pending.set(node.name, ready.then(() => runOne(node)));
+/**
+ * Starts every node once its dependencies are done (at most `maxConcurrency` at once) and settles
+ * when all are done, or, after a failure, when the nodes already running have finished — nothing
+ * new starts then. Returns undefined when every node ran synchronously: a run of synchronous nodes
+ * without node hooks makes no promise and no closure per node.
+ */
+function runNodes(request: RunRequest, values: Map<string, unknown>, hooks: Hooks, completed: string[]): Promise<void> | undefined {
+  return new NodeRunner(request, values, hooks, completed).run();
+}
+
+/** One run's scheduling state (a class, not closures: nothing is allocated per node that the run does not need). */
+class NodeRunner {
+  readonly #request: RunRequest;
+  readonly #plan: ExecutionPlan;
+  readonly #values: Map<string, unknown>;
+  readonly #hooks: Hooks;
+  readonly #completed: string[];
+  /** Per node: planned dependencies not done yet. */
+  readonly #waits: number[];
+  /** Nodes whose dependencies are done, in the order they became ready; `#next` is the first not started. */
+  readonly #ready: number[] = [];
+  /** No node hooks and no executor: the runner calls node functions itself. */
+  readonly #direct: boolean;
+  #next = 0;
+  #running = 0;
+  #draining = false;
+  #failure: NodeFailure | HamError | undefined;
+  #done: (() => void) | undefined;
+
+  constructor(request: RunRequest, values: Map<string, unknown>, hooks: Hooks, completed: string[]) {
+    this.#request = request;
+    this.#plan = request.plan;
+    this.#values = values;
+    this.#hooks = hooks;
+    this.#completed = completed;
+    this.#waits = request.plan.waits.slice();
+    this.#direct = hooks.beforeNode.length === 0 && hooks.doNode.length === 0 && hooks.afterNode.length === 0 && request.executor === undefined;
+    for (let i = 0; i < this.#waits.length; i++) if (this.#waits[i] === 0) this.#ready.push(i);
   }
-  await Promise.allSettled(pending.values());
-  if (firstFailure instanceof NodeFailure) throw executionError(firstFailure, completed);
-  if (firstFailure) throw firstFailure;
+
+  run(): Promise<void> | undefined {
+    this.#drain();
+    if (this.#running === 0) return this.#outcome();
+    return new Promise<void>((resolve) => {
+      this.#done = resolve;
+    }).then(() => this.#outcome());
+  }
+
+  #outcome(): undefined {
+    const failure = this.#failure;
+    if (failure instanceof NodeFailure) throw executionError(failure, this.#completed);
+    if (failure) throw failure;
+    return undefined;
+  }
+
+  #drain(): void {
+    this.#draining = true;
+    const ready = this.#ready;
+    while (this.#next < ready.length && this.#running < this.#request.maxConcurrency && this.#failure === undefined) {
+      const index = ready[this.#next++] as number;
+      this.#running++;
+      if (this.#direct) this.#call(index);
+      else void this.#runHooked(index);
+    }
+    this.#draining = false;
+    // Nothing running now means nothing more will start: every node is done, or a failure stopped the rest.
+    if (this.#running === 0) this.#done?.();
+  }
+
+  #finish(index: number, value: unknown): void {
+    const name = (this.#plan.nodes[index] as GraphNode).name;
+    this.#values.set(name, value);
+    this.#completed.push(name);
+    this.#running--;
+    const waits = this.#waits;
+    for (const dependent of this.#plan.dependents[index] as readonly number[]) {
+      if (--(waits[dependent] as number) === 0) this.#ready.push(dependent);
+    }
+    if (!this.#draining) this.#drain();
+  }
+
+  #fail(index: number, error: unknown): void {
+    this.#running--;
+    this.#failure ??= error instanceof NodeFailure || error instanceof HamError ? error : new NodeFailure((this.#plan.nodes[index] as GraphNode).name, error);
+    if (!this.#draining) this.#drain();
+  }
+
+  /** Calls the node's function here, synchronously when it returns a value. */
+  #call(index: number): void {
+    const node = this.#plan.nodes[index] as GraphNode;
+    const values = this.#values;
+    for (const name of this.#plan.dependencyNames[index] as readonly string[]) {
+      // A dependency to load or await first: the general path does that.
+      if (mustAwait(values.get(name))) return void this.#runHooked(index);
+    }
+    let returned: unknown;
+    try {
+      returned = (node.fn as (...args: unknown[]) => unknown)(...callArgumentsFrom(node, values));
+      if (!isThenable(returned)) return this.#finish(index, finishResult(node, returned));
+    } catch (error) {
+      return this.#fail(index, new NodeFailure(node.name, error));
+    }
+    Promise.resolve(returned).then(
+      (value) => this.#settle(index, node, value),
+      (error: unknown) => this.#fail(index, new NodeFailure(node.name, error)),
+    );
+  }
+
+  #settle(index: number, node: GraphNode, returned: unknown): void {
+    let value: unknown;
+    try {
+      value = finishResult(node, returned);
+    } catch (error) {
+      return this.#fail(index, new NodeFailure(node.name, error));
+    }
+    this.#finish(index, value);
+  }
+
+  async #runHooked(index: number): Promise<void> {
+    let value: unknown;
+    try {
+      value = await runOne(this.#request, this.#plan.nodes[index] as GraphNode, this.#plan.dependencyNames[index] as readonly string[], this.#values, this.#hooks);
+    } catch (error) {
+      return this.#fail(index, error);
+    }
+    this.#finish(index, value);
+  }
+}
+
+/** One node through the adapters' hooks (or on the executor); resolves to its value or rejects with its failure. */
+async function runOne(
+  request: RunRequest,
+  node: GraphNode,
+  dependencyNames: readonly string[],
+  values: Map<string, unknown>,
+  hooks: Hooks,
+): Promise<unknown> {
+  const context = nodeContext(request.runId, node, dependencyNames, values);
+  let result: unknown;
+  let error: unknown;
+  let success = false;
+  try {
+    for (const adapter of hooks.beforeNode) await adapter.beforeNodeExecute?.(context);
+    result = await callThroughAdapters(hooks.doNode, 0, context, node, values, request.executor);
+    success = true;
+  } catch (caught) {
+    error = caught;
+  }
+  for (const adapter of hooks.afterNode) {
+    const shown = error instanceof NodeFailure ? error.cause : error;
+    // Object.assign, not `{ ...context, success }`: V8 (Node 20) gives every object built that way a map of its own.
+    await adapter.afterNodeExecute?.(Object.assign({}, context, { success, result: isDeferred(result) ? undefined : result, deferred: isDeferred(result), error: shown }));
+  }
+  if (!success) throw error;
+  return result;
 }
 
 /**
@@ -166,8 +275,7 @@ function executionError(failure: NodeFailure, completed: readonly string[]): Nod
 const OWN_TIME = Symbol("ham.ownTimeMs");
 type TimedContext = NodeExecuteContext & { [OWN_TIME]?: number };
 
-function nodeContext(runId: string, node: GraphNode, values: Map<string, unknown>): NodeExecuteContext {
-  const dependencyNames = node.deps.filter((dep) => values.has(dep));
+function nodeContext(runId: string, node: GraphNode, dependencyNames: readonly string[], values: Map<string, unknown>): NodeExecuteContext {
   let loaded: Promise<Record<string, unknown>> | undefined;
   const context: TimedContext = {
     runId,

@@ -5,19 +5,31 @@ import { hasName, named, setNamed } from "../graph/names.js";
 
 /** The function's call arguments in order: positional values, or one object for a destructuring node. */
 export function callArguments(node: GraphNode, inputs: Readonly<Record<string, unknown>>): unknown[] {
+  return argumentsOf(node, inputs, fromRecord);
+}
+
+/** `callArguments` read from the run's values by name (the driver's own path: no record is built). */
+export function callArgumentsFrom(node: GraphNode, values: ReadonlyMap<string, unknown>): unknown[] {
+  return argumentsOf(node, values, fromMap);
+}
+
+/** A dependency's value from where the values are; undefined when it has none. */
+type ValueOf<S> = (source: S, dep: string) => unknown;
+const fromRecord: ValueOf<Readonly<Record<string, unknown>>> = (inputs, dep) => (hasName(inputs, dep) ? inputs[dep] : undefined);
+const fromMap: ValueOf<ReadonlyMap<string, unknown>> = (values, dep) => values.get(dep);
+
+function argumentsOf<S>(node: GraphNode, source: S, valueOf: ValueOf<S>): unknown[] {
+  const params = node.params;
   if (node.style === "object") {
     // Every parameter is an own property (undefined when absent), so a destructuring default applies
     // even for names Object.prototype has (`({ valueOf = 1 })`), also after a structured clone.
     const arg: Record<string, unknown> = {};
-    for (const param of node.params) setNamed(arg, param.name, argumentOf(node, param, inputs));
+    for (const param of params) setNamed(arg, param.name, param.dep === undefined ? named(node.boundValues, param.name) : valueOf(source, param.dep));
     return [arg];
   }
-  return node.params.map((param) => argumentOf(node, param, inputs));
-}
-
-function argumentOf(node: GraphNode, param: GraphNode["params"][number], inputs: Readonly<Record<string, unknown>>): unknown {
-  if (param.dep === undefined) return named(node.boundValues, param.name);
-  return hasName(inputs, param.dep) ? inputs[param.dep] : undefined;
+  const args: unknown[] = [];
+  for (const param of params) args.push(param.dep === undefined ? named(node.boundValues, param.name) : valueOf(source, param.dep));
+  return args;
 }
 
 /** The node's value from the function's (awaited) return value: modifiers' transforms applied. */

@@ -24,6 +24,11 @@ export function isDeferred(value: unknown): value is DeferredResult {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[DEFERRED] === true;
 }
 
+/** True for a promise or other thenable (awaited before a node receives it). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as PromiseLike<unknown>).then === "function";
+}
+
 /** The value itself, loading it first when it is deferred. */
 export function materialize(value: unknown): unknown {
   return isDeferred(value) ? value.load() : value;
@@ -34,7 +39,7 @@ export function materialize(value: unknown): unknown {
  * All loads settle before it answers; a failure rejects with the first failing value's error, in order.
  */
 export async function materializeAll(values: readonly unknown[]): Promise<unknown[]> {
-  if (!values.some(isDeferred)) return [...values];
+  if (!values.some((value) => isDeferred(value) || isThenable(value))) return [...values];
   const settled = await Promise.allSettled(values.map(materialize));
   const failed = settled.find((outcome) => outcome.status === "rejected");
   if (failed) throw failed.reason;

@@ -9,6 +9,12 @@ export interface ExecutionPlan {
   readonly inputs: readonly string[];
   /** Overrides the run uses. */
   readonly overrides: readonly string[];
+  /** Per node of `nodes` (same index): how many planned nodes it waits for. */
+  readonly waits: readonly number[];
+  /** Per node of `nodes`: the indexes of the planned nodes that wait for it. */
+  readonly dependents: readonly (readonly number[])[];
+  /** Per node of `nodes`: its dependencies that have a value in the run (planned nodes, overrides, given inputs). */
+  readonly dependencyNames: readonly (readonly string[])[];
 }
 
 /**
@@ -90,7 +96,33 @@ export function planExecution(
   }
   const [missing] = required;
   if (missing) throw new MissingInputError(missing[0], missing[1]);
-  return { nodes: order, inputs: [...usedInputs], overrides: [...usedOverrides] };
+  return { nodes: order, inputs: [...usedInputs], overrides: [...usedOverrides], ...schedule(order, given, overrides) };
+}
+
+/** What the runner needs to start each node as soon as its dependencies are done, worked out once per plan. */
+function schedule(
+  order: readonly GraphNode[],
+  given: ReadonlySet<string>,
+  overrides: ReadonlySet<string>,
+): Pick<ExecutionPlan, "waits" | "dependents" | "dependencyNames"> {
+  const index = new Map<string, number>();
+  order.forEach((node, i) => index.set(node.name, i));
+  const waits: number[] = [];
+  const dependents: number[][] = order.map(() => []);
+  const dependencyNames: (readonly string[])[] = [];
+  order.forEach((node, i) => {
+    let count = 0;
+    for (const dep of new Set(node.deps)) {
+      const at = overrides.has(dep) ? undefined : index.get(dep);
+      if (at === undefined) continue;
+      count++;
+      (dependents[at] as number[]).push(i);
+    }
+    waits.push(count);
+    // An override or a planned node always has a value; an input only when it was given.
+    dependencyNames.push(Object.freeze(node.deps.filter((dep) => overrides.has(dep) || index.has(dep) || given.has(dep))));
+  });
+  return { waits, dependents, dependencyNames };
 }
 
 function isOptionalSomewhere(graph: ReadonlyMap<string, GraphNode>, name: string): boolean {

@@ -22,10 +22,14 @@ export class ComputeDurations {
 
   /** Notes what computed nodes took in run `runId`, which took `wallMs` (call after every run). */
   remember(records: readonly NodeRunRecord[], runId: string, wallMs: number): void {
-    this.#runWallMs.set(runId, wallMs);
+    let computed = false;
     for (const record of records) {
-      if (isComputation(record)) this.#byContextKey.set(record.contextKey, { ms: record.durationMs, runId });
+      if (!isComputation(record)) continue;
+      computed = true;
+      this.#byContextKey.set(record.contextKey, { ms: record.durationMs, runId });
     }
+    // Only a run that computed something is ever looked up: a warm run leaves nothing behind.
+    if (computed) this.#runWallMs.set(runId, wallMs);
   }
 
   /** Forgets that the history was read (after close, another process may have written more). */
