@@ -110,6 +110,13 @@ const MAX_CACHED_SCRIPTS = 256;
 const diskAnalyses = new Map<string, { readonly text: string; readonly analysis: ModuleAnalysis | null }>();
 // The scripts a module's functions were found in, for later builds over the same module object.
 const moduleScripts = new WeakMap<object, ModuleAnalysis[]>();
+// The loaded scripts (read through the inspector) of the files a module's nodes import, by path, for
+// later builds over the same module object: those builds find the module's functions in moduleScripts
+// and so open no inspector, yet must follow an imported file into the same script (a TypeScript file
+// has no other analysis), else their versions differ from the first build's. The same module object
+// is linked to the same loaded imports, so these scripts are what its nodes still run; an edited file
+// takes effect only through a fresh load, a new module object, whose first build asks the inspector.
+const moduleImports = new WeakMap<object, Map<string, ModuleAnalysis>>();
 const declarationHashes = new WeakMap<ModuleDeclaration, string>();
 const TS_FILE = /\.(ts|tsx|mts|cts)$/;
 
@@ -131,6 +138,8 @@ class IdentityRun {
   #locator: ScriptLocator | string | undefined;
   readonly #files = new Map<string, ModuleAnalysis | null>();
   readonly #noted = new Set<string>();
+  /** The module of the node being versioned: the scripts of the files it imports are kept under it. */
+  #module: object | undefined;
 
   constructor(options: CodeIdentityOptions) {
     this.#options = options;
@@ -140,6 +149,7 @@ class IdentityRun {
     if (node.cache?.version !== undefined) return { version: textCodeVersion(node), parts: {} };
     const facts = functionFacts(node.fn);
     const { text } = facts;
+    this.#module = this.#options.modules[node.moduleIndex];
     // A module read already (withModuleSource, or an earlier node or build): one parse serves all its functions.
     const known = this.#find(node, text, false);
     if (known) facts.adopt(known.site.node);
@@ -376,10 +386,19 @@ class IdentityRun {
 
   /** A project file's analysis: the script as loaded (through the inspector) when it is, else the file on disk. */
   #fileAnalysis(file: string): ModuleAnalysis | undefined {
+    const loaded = this.#module === undefined ? undefined : moduleImports.get(this.#module);
+    const kept = loaded?.get(file);
+    if (kept) return kept;
     if (this.#locator instanceof ScriptLocator) {
       const scriptId = this.#locator.scriptOf(pathToFileURL(file).href) ?? this.#locator.scriptOf(file);
       const analysis = scriptId === undefined ? undefined : this.#scriptAnalysis(scriptId);
-      if (analysis) return analysis;
+      if (analysis) {
+        if (this.#module !== undefined) {
+          if (loaded) loaded.set(file, analysis);
+          else moduleImports.set(this.#module, new Map([[file, analysis]]));
+        }
+        return analysis;
+      }
     }
     return TS_FILE.test(file) ? undefined : this.#diskAnalysis(file);
   }
