@@ -1,6 +1,5 @@
 // Code identity of nodes: a node's own text plus the module-level helpers, constants, classes and
 // imports it uses (followed transitively), and a guard for closures whose captured values no text shows.
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse } from "acorn";
@@ -17,6 +16,7 @@ import { isCompilerHelper } from "./compiler-helpers.js";
 import { enumFunction, enumLiterals, enumMembers } from "./enums.js";
 import { RUNTIME_GLOBALS } from "./builtin-globals.js";
 import { isVolatileDefault } from "./volatile-default.js";
+import { readText, sourceWork } from "./source-reads.js";
 
 /** A node's code version and the parts it was made of (for `explain`). */
 export interface CodeIdentity {
@@ -428,6 +428,7 @@ class IdentityRun {
     if (scriptAnalyses.has(scriptId)) return scriptAnalyses.get(scriptId) ?? undefined;
     const locator = this.#locator as ScriptLocator;
     const source = locator.source(scriptId);
+    sourceWork.reads++;
     let analysis: ModuleAnalysis | null = null;
     if (source !== undefined) {
       const url = locator.url(scriptId).replace(/[?#].*$/, "");
@@ -550,6 +551,7 @@ function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
 
 /** A function's text parsed alone (`(…)`, or as a method `({…})`): the function's node, or null (a class, or it does not parse). */
 function parseFunction(text: string): EsNode | null {
+  sourceWork.parses++;
   for (const prefix of ["(", "({", "({async "]) {
     let program: EsNode;
     try {
@@ -722,12 +724,4 @@ function displayUncached(file: string, root: string | undefined): string {
   if (!root) return path.basename(file);
   const relative = path.relative(path.dirname(root), file).split(path.sep).join("/");
   return relative === "" ? path.basename(file) : relative;
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { buildGraph } from "../graph/graph.js";
 import { computeCodeIdentities } from "./code-identity.js";
+import { sourceWork } from "./source-reads.js";
 import { moduleFrom } from "./test-helpers.js";
 
 const files = (divisor: string) => ({
@@ -16,7 +17,11 @@ const identitiesOf = (module: Record<string, unknown>) =>
 describe("code versions over repeated builds in one process", () => {
   it("a node importing a helper from a sibling file gets the same version on every build, made from the helper", async () => {
     const { module } = await moduleFrom(files("10"));
-    const builds = [identitiesOf(module), identitiesOf(module), identitiesOf(module)];
+    const builds = [identitiesOf(module)];
+    const before = { ...sourceWork };
+    builds.push(identitiesOf(module), identitiesOf(module));
+    // Later builds reuse what the first one read: no file or script is read or parsed again.
+    expect({ reads: sourceWork.reads - before.reads, parses: sourceWork.parses - before.parses }).toEqual({ reads: 0, parses: 0 });
     const versions = builds.map((b) => b.get("B")?.version);
     expect(versions[1]).toBe(versions[0]);
     expect(versions[2]).toBe(versions[0]);
