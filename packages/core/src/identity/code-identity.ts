@@ -1,6 +1,5 @@
 // Code identity of nodes: a node's own text plus the module-level helpers, constants, classes and
 // imports it uses (followed transitively), and a guard for closures whose captured values no text shows.
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse } from "acorn";
@@ -17,6 +16,7 @@ import { isCompilerHelper } from "./compiler-helpers.js";
 import { enumFunction, enumLiterals, enumMembers } from "./enums.js";
 import { RUNTIME_GLOBALS } from "./builtin-globals.js";
 import { isVolatileDefault } from "./volatile-default.js";
+import { readText, sourceWork } from "./source-reads.js";
 
 /** A node's code version and the parts it was made of (for `explain`). */
 export interface CodeIdentity {
@@ -110,6 +110,13 @@ const MAX_CACHED_SCRIPTS = 256;
 const diskAnalyses = new Map<string, { readonly text: string; readonly analysis: ModuleAnalysis | null }>();
 // The scripts a module's functions were found in, for later builds over the same module object.
 const moduleScripts = new WeakMap<object, ModuleAnalysis[]>();
+// The loaded scripts (read through the inspector) of the files a module's nodes import, by path, for
+// later builds over the same module object: those builds find the module's functions in moduleScripts
+// and so open no inspector, yet must follow an imported file into the same script (a TypeScript file
+// has no other analysis), else their versions differ from the first build's. The same module object
+// is linked to the same loaded imports, so these scripts are what its nodes still run; an edited file
+// takes effect only through a fresh load, a new module object, whose first build asks the inspector.
+const moduleImports = new WeakMap<object, Map<string, ModuleAnalysis>>();
 const declarationHashes = new WeakMap<ModuleDeclaration, string>();
 const TS_FILE = /\.(ts|tsx|mts|cts)$/;
 
@@ -131,6 +138,8 @@ class IdentityRun {
   #locator: ScriptLocator | string | undefined;
   readonly #files = new Map<string, ModuleAnalysis | null>();
   readonly #noted = new Set<string>();
+  /** The module of the node being versioned: the scripts of the files it imports are kept under it. */
+  #module: object | undefined;
 
   constructor(options: CodeIdentityOptions) {
     this.#options = options;
@@ -140,6 +149,7 @@ class IdentityRun {
     if (node.cache?.version !== undefined) return { version: textCodeVersion(node), parts: {} };
     const facts = functionFacts(node.fn);
     const { text } = facts;
+    this.#module = this.#options.modules[node.moduleIndex];
     // A module read already (withModuleSource, or an earlier node or build): one parse serves all its functions.
     const known = this.#find(node, text, false);
     if (known) facts.adopt(known.site.node);
@@ -376,10 +386,19 @@ class IdentityRun {
 
   /** A project file's analysis: the script as loaded (through the inspector) when it is, else the file on disk. */
   #fileAnalysis(file: string): ModuleAnalysis | undefined {
+    const loaded = this.#module === undefined ? undefined : moduleImports.get(this.#module);
+    const kept = loaded?.get(file);
+    if (kept) return kept;
     if (this.#locator instanceof ScriptLocator) {
       const scriptId = this.#locator.scriptOf(pathToFileURL(file).href) ?? this.#locator.scriptOf(file);
       const analysis = scriptId === undefined ? undefined : this.#scriptAnalysis(scriptId);
-      if (analysis) return analysis;
+      if (analysis) {
+        if (this.#module !== undefined) {
+          if (loaded) loaded.set(file, analysis);
+          else moduleImports.set(this.#module, new Map([[file, analysis]]));
+        }
+        return analysis;
+      }
     }
     return TS_FILE.test(file) ? undefined : this.#diskAnalysis(file);
   }
@@ -409,6 +428,7 @@ class IdentityRun {
     if (scriptAnalyses.has(scriptId)) return scriptAnalyses.get(scriptId) ?? undefined;
     const locator = this.#locator as ScriptLocator;
     const source = locator.source(scriptId);
+    sourceWork.reads++;
     let analysis: ModuleAnalysis | null = null;
     if (source !== undefined) {
       const url = locator.url(scriptId).replace(/[?#].*$/, "");
@@ -531,6 +551,7 @@ function functionFacts(fn: (...args: never[]) => unknown): FunctionFacts {
 
 /** A function's text parsed alone (`(…)`, or as a method `({…})`): the function's node, or null (a class, or it does not parse). */
 function parseFunction(text: string): EsNode | null {
+  sourceWork.parses++;
   for (const prefix of ["(", "({", "({async "]) {
     let program: EsNode;
     try {
@@ -703,12 +724,4 @@ function displayUncached(file: string, root: string | undefined): string {
   if (!root) return path.basename(file);
   const relative = path.relative(path.dirname(root), file).split(path.sep).join("/");
   return relative === "" ? path.basename(file) : relative;
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
 }

@@ -8,6 +8,7 @@ import { type BindingWrites, moduleWrites } from "./module-writes.js";
 import { type EsNode, type FreeName, type Scope, forEachChild, freeNamesOf, hoistVars, lexicalNames, patternNames, walkReferences } from "./scope.js";
 import { ScriptMap } from "./script-map.js";
 import { selfContainedUses } from "./self-contained.js";
+import { sourceWork } from "./source-reads.js";
 
 /** A binding the module imports: from `spec`, the export `imported` (`"*"` for the whole namespace). */
 export interface ImportBinding {
@@ -76,6 +77,7 @@ export class ModuleAnalysis {
     readonly source: string,
     readonly file: string | undefined,
   ) {
+    sourceWork.parses++;
     let program: EsNode;
     try {
       program = parse(withoutExportKeywords(source), { ...PARSE_OPTIONS, sourceType: "script" }) as EsNode;

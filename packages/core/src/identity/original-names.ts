@@ -1,13 +1,13 @@
 // What a function's parameters were called before a compiler ran: read from the source map of the
 // script the function runs from (inline, as tsx and vitest emit it, or a .map file next to it).
 // This is the evidence graph/renamed-params.ts needs before it maps esbuild's `rate2` back to `rate`.
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ModuleAnalysis } from "./module-analysis.js";
 import type { EsNode } from "./scope.js";
 import { ScriptLocator } from "./script-locator.js";
 import { ScriptMap } from "./script-map.js";
+import { readText } from "./source-reads.js";
 
 /** A script as it runs, parsed, with its source map (undefined when it has none). */
 interface MappedScript {
@@ -82,13 +82,5 @@ export class OriginalNames {
     }
     this.#scripts.set(key, script);
     return script ?? undefined;
-  }
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
   }
 }

@@ -1,10 +1,10 @@
 // A running script's source map (inline, as tsx, vitest and esbuild's `sourcemap: "inline"` write it,
 // or a .map file beside the script): which original file and which original identifier a position
 // of the script came from. The evidence for reading a parameter's or a declaration's source name.
-import { readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { readText } from "./source-reads.js";
 
 /** Where a position of the script came from. */
 export interface OriginalPosition {
@@ -150,12 +150,4 @@ function lineOf(starts: readonly number[], offset: number): number {
     else hi = mid - 1;
   }
   return lo;
-}
-
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
 }
