@@ -281,6 +281,18 @@ export interface Codec {
   accepts(value: unknown): boolean;
   /** Encodes `value`; throws if it cannot. */
   encode(value: unknown): Uint8Array;
+  /**
+   * Optional: encodes `value` like `encode`, but behind `room` free bytes. Returns bytes whose
+   * first `room` bytes the caller may overwrite and whose rest, `bytes.subarray(room)`, is exactly
+   * what `encode(value)` returns. The cache writes its envelope header (about 40–100 bytes: codec
+   * name, fingerprint, checksum) into the room, so a payload that the codec writes into a buffer of
+   * its own (a table's IPC stream, a file's bytes) is stored without being copied behind the header
+   * — which saves a copy of every large result on a cold run. Stored bytes are the same either way.
+   * Implement it only when the codec can often leave room for free; when it cannot for a value, it
+   * copies its payload once behind `room` bytes, as the cache would.
+   * The room must be the codec's own memory: nothing else may read or write it.
+   */
+  encodeWithRoom?(value: unknown, room: number): Uint8Array;
   /** Decodes bytes this codec produced; throws on malformed input. */
   decode(bytes: Uint8Array): unknown;
   /** Like Fingerprinter.check: called once by `build()`, throws when something this needs is missing. */

@@ -74,7 +74,13 @@ async function measure(pipeline: Pipeline, compression: ArrowIpcCompression) {
     let encodes = 0;
     const caching = dataframeCaching({ compression, libraries: { arrow: countingArrow, polars: pl } });
     const codec = caching.codecs[0] as Codec;
-    const counted: Codec = { ...codec, name: codec.name, accepts: (v) => codec.accepts(v), decode: (b) => codec.decode(b), encode: (v) => (encodes++, codec.encode(v)) };
+    const counted: Codec = {
+      name: codec.name,
+      accepts: (v) => codec.accepts(v),
+      decode: (b) => codec.decode(b),
+      encode: (v) => (encodes++, codec.encode(v)),
+      encodeWithRoom: (v, room) => (encodes++, codec.encodeWithRoom!(v, room)),
+    };
     const build = (mods: Modules) =>
       new Builder().withModules(mods).withCache({ path, fingerprinters: caching.fingerprinters, codecs: [counted] }).withProgress(false).build();
     const cold = await build(modules);

@@ -21,7 +21,7 @@ import { Rehomer, isFromModule } from "./rehome.js";
 type AnyRecord = Record<string, any>;
 
 const MAGIC = [0x48, 0x41, 0x4d, 0x44, 0x46, 0x01]; // "HAMDF" v1
-const HEADER = MAGIC.length + 2; // polars-ipc.ts leaves this much room (HEADROOM) in front of a frame's IPC
+const HEADER = MAGIC.length + 2; // polars-ipc.ts leaves room (HEADROOM) for this and the envelope header in front of a frame's IPC
 
 const KIND_BYTES: Partial<Record<TableKind, number>> = {
   "arrow-table": 1,
@@ -56,6 +56,11 @@ class ArrowIpcCodec implements Codec {
   }
 
   encode(value: unknown): Uint8Array {
+    return this.encodeWithRoom(value, 0);
+  }
+
+  /** The bytes of `encode(value)` behind `room` free bytes for the cache's envelope header (Codec.encodeWithRoom). */
+  encodeWithRoom(value: unknown, room: number): Uint8Array {
     const kind = tableKind(value);
     const kindByte = kind === undefined ? undefined : KIND_BYTES[kind];
     if (kind === undefined || kindByte === undefined) {
@@ -66,18 +71,20 @@ class ArrowIpcCodec implements Codec {
       );
     }
     const { ipc, headroom } = this.toIpc(kind, value as AnyRecord);
+    const front = room + HEADER;
     let out: Uint8Array;
-    if (this.compression.byte === 0 && headroom >= HEADER) {
-      // The stream was written behind free room for the header (polars-ipc.ts): no copy.
-      out = new Uint8Array(ipc.buffer, ipc.byteOffset - HEADER, HEADER + ipc.byteLength);
+    if (this.compression.byte === 0 && headroom >= front) {
+      // The stream was written behind free room (polars-ipc.ts): both headers go in place, no copy.
+      out = new Uint8Array(ipc.buffer, ipc.byteOffset - front, front + ipc.byteLength);
     } else {
+      // One copy, straight behind the room the envelope asked for.
       const body = this.compression.compress(ipc);
-      out = new Uint8Array(HEADER + body.byteLength);
-      out.set(body, HEADER);
+      out = new Uint8Array(front + body.byteLength);
+      out.set(body, front);
     }
-    out.set(MAGIC, 0);
-    out[MAGIC.length] = kindByte;
-    out[MAGIC.length + 1] = this.compression.byte;
+    out.set(MAGIC, room);
+    out[room + MAGIC.length] = kindByte;
+    out[room + MAGIC.length + 1] = this.compression.byte;
     return out;
   }
 

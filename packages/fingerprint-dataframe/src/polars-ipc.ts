@@ -1,15 +1,21 @@
-// A nodejs-polars frame's Arrow IPC stream, written once into a buffer that leaves room for the codec's header.
+// A nodejs-polars frame's Arrow IPC stream, written once into a buffer that leaves room for the headers in front of it.
 //
 // polars' own `writeIPCStream()` collects the native writer's chunks and concatenates them (a full
-// copy), and the codec then copied the result again behind its 8-byte header. Here the chunks are
-// copied once, straight behind `HEADROOM` free bytes, so the codec writes its header in place and
-// stores the buffer as it is: one copy of a table's bytes fewer, twice over, on every cold run.
+// copy), the codec then copied the result again behind its 8-byte header, and the cache's result
+// envelope copied that behind its own. Here the chunks are copied once, straight behind `HEADROOM`
+// free bytes, so the codec and the envelope (Codec.encodeWithRoom) write their headers in place and
+// the buffer is stored as it is: three copies of a table's bytes fewer on every cold run.
 import { Writable } from "node:stream";
 
 type AnyRecord = Record<string, any>;
 
-/** Free bytes in front of the IPC stream: exactly the codec's header (codec.ts checks this). */
-export const HEADROOM = 8;
+/**
+ * Free bytes in front of the IPC stream: the codec's 8-byte header and the cache's envelope header
+ * (56 bytes for "arrow-ipc" and a 22-character fingerprint; 120 leaves room for keys of up to 88
+ * characters, and codec.ts copies once when a longer one does not fit). A multiple of 8, so the
+ * stream stays 8-byte aligned for Arrow readers.
+ */
+export const HEADROOM = 128;
 
 /** An IPC stream and how many free bytes its buffer holds right before it (0 or HEADROOM). */
 export interface FramedIpc {

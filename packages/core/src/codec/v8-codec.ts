@@ -27,8 +27,17 @@ export const v8Codec: Codec = Object.freeze({
   name: "v8",
   accepts: (): boolean => true,
   encode: (value: unknown): Uint8Array => serializeFaithfully(value, []),
+  // v8 writes the payload straight after the room: no second copy of it behind the envelope header.
+  encodeWithRoom: (value: unknown, room: number): Uint8Array => serializeFaithfully(value, [zeros(room)]),
   decode: (bytes: Uint8Array): unknown => deserializeFaithfully(bytes),
 });
+
+const ZEROS = new Uint8Array(256);
+
+/** `room` zero bytes, from a shared block when small (the serializer copies them). */
+function zeros(room: number): Uint8Array {
+  return room <= ZEROS.length ? ZEROS.subarray(0, room) : new Uint8Array(room);
+}
 
 /** Throws a TypeError naming the path and the reason when v8 could not give `value` back as it is. */
 export function assertFaithful(value: unknown): Patch[] | undefined {
@@ -37,7 +46,7 @@ export function assertFaithful(value: unknown): Patch[] | undefined {
   return plan.patches;
 }
 
-/** v8-serializes `value` after raw `prefix` bytes (the result envelope's header), or throws. */
+/** v8-serializes `value` after raw `prefix` bytes (room for the result envelope's header), or throws. */
 export function serializeFaithfully(value: unknown, prefix: readonly Uint8Array[]): Buffer {
   const patches = assertFaithful(value);
   const serializer = new v8.DefaultSerializer();
