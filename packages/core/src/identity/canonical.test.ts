@@ -43,6 +43,7 @@ describe("what can change behaviour counts", () => {
     ["a local function's name (`.name`)", "() => { function f() {} return f.name; }", "() => { function g() {} return g.name; }"],
     ["the name a local gives its function (`.name`)", "() => { const f = () => 1; return f.name; }", "() => { const g = () => 1; return g.name; }"],
     ["the name a default parameter gives its function", "(f = () => 1) => f.name", "(g = () => 1) => g.name"],
+    ["the name an assignment gives its function", "() => { let f; f = () => 1; return f.name; }", "() => { let g; g = () => 1; return g.name; }"],
   ])("%s", (_, a, b) => {
     expect(canonical(a)).not.toBe(canonical(b));
   });

@@ -68,6 +68,16 @@ class Printer {
     this.#names = this.#names?.parent;
   }
 
+  /** `const f = () => …` (and `f = …`, `(f = …) =>`) names the function `f` (what `.name` shows): a local's name counts there. */
+  #inferName(node: EsNode, out: string[]): void {
+    const target = (node.type === "VariableDeclarator" ? node.id : node.left) as EsNode;
+    const value = (node.type === "VariableDeclarator" ? node.init : node.right) as EsNode | null;
+    if ((node.operator ?? "=") === "=" && target.type === "Identifier" && value && this.#local(target.name as string) !== undefined) {
+      const inferred = this.#inferredName(value, target.name as string);
+      if (inferred !== undefined) out.push(`inferred:${JSON.stringify(inferred)}`);
+    }
+  }
+
   #local(name: string): string | undefined {
     for (let names = this.#names; names; names = names.parent) {
       const id = names.ids.get(name);
@@ -131,6 +141,7 @@ class Printer {
           this.#node({ type: "LogicalExpression", operator: logical, left: node.left, right: assign } as unknown as EsNode, parent, key);
           return;
         }
+        this.#inferName(node, out);
         break;
       }
       case "ChainExpression":
@@ -151,16 +162,8 @@ class Printer {
       }
       case "VariableDeclarator":
       case "AssignmentPattern":
-      case "AssignmentExpression": {
-        // `const f = () => …` names the function `f` (what `.name` shows): a local's name counts there.
-        const target = (node.type === "VariableDeclarator" ? node.id : node.left) as EsNode;
-        const value = (node.type === "VariableDeclarator" ? node.init : node.right) as EsNode | null;
-        if ((node.operator ?? "=") === "=" && target.type === "Identifier" && value && this.#local(target.name as string) !== undefined) {
-          const inferred = this.#inferredName(value, target.name as string);
-          if (inferred !== undefined) out.push(`inferred:${JSON.stringify(inferred)}`);
-        }
+        this.#inferName(node, out);
         break;
-      }
       case "ClassBody": {
         // Fields where the source had them (class-fields.ts), then in a fixed order.
         const source = parent ? sourceClassBody(parent) : undefined;
