@@ -18,7 +18,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 /** Length and bytes of the value written under `key`: both sides compute them from the key. */
 const valueSource = `
-function valueOf(key: string): Uint8Array {
+function expectedValue(key: string): Uint8Array {
   let h = 2166136261;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619) >>> 0;
   const length = h % (key.startsWith("c") ? 3_000_000 : 70_000);
@@ -27,7 +27,7 @@ function valueOf(key: string): Uint8Array {
   return bytes;
 }`;
 // The very source the workers run, so both sides agree on every value.
-const valueOf = new Function(`${valueSource.replace(/: string|: Uint8Array/g, "")}; return valueOf;`)() as (key: string) => Uint8Array;
+const expectedValue = new Function(`${valueSource.replace(/: string|: Uint8Array/g, "")}; return expectedValue;`)() as (key: string) => Uint8Array;
 
 // .mts: an ES module wherever the temp folder is (top-level await), whatever package.json is near.
 const workerFile = path.join(root, "worker.mts");
@@ -45,10 +45,10 @@ const meta = { node: "N" + id, codeVersion: "v", createdAt: 1 };
 if (mode === "write") {
   for (let i = 0; i < Number(count); i++) {
     const shared = "s" + (i % 40);
-    await results.set(shared, valueOf(shared));
+    await results.set(shared, expectedValue(shared));
     await repo.set("ctx.shared:" + (i % 40), "fp-" + shared, meta);
     const own = "p" + id + "x" + i;
-    await results.set(own, valueOf(own));
+    await results.set(own, expectedValue(own));
     await repo.set("ctx.own:" + own, "fp-" + own, meta);
   }
   await repo.close();
@@ -57,7 +57,7 @@ if (mode === "write") {
 } else {
   for (let i = 0; ; i++) {
     const key = "c" + i;
-    await results.set(key, valueOf(key));
+    await results.set(key, expectedValue(key));
     await repo.set("ctx.crash:" + i, "fp-" + key, meta);
     process.stdout.write(i + "\\n");
   }
@@ -100,7 +100,7 @@ describe("file stores shared by several processes", () => {
     const expectedKeys = [...Array.from({ length: 40 }, (_, i) => `s${i}`)];
     for (const id of ["0", "1", "2", "3"]) for (let i = 0; i < count; i++) expectedKeys.push(`p${id}x${i}`);
     expect([...results.keys()].sort()).toEqual(expectedKeys.sort());
-    for (const [key, bytes] of results) expect(Buffer.compare(Buffer.from(bytes), Buffer.from(valueOf(key))), key).toBe(0);
+    for (const [key, bytes] of results) expect(Buffer.compare(Buffer.from(bytes), Buffer.from(expectedValue(key))), key).toBe(0);
     expect(records.size).toBe(40 + 4 * count);
     for (let i = 0; i < 40; i++) expect(records.get(`ctx.shared:${i}`)).toBe(`fp-s${i}`);
     for (const key of expectedKeys.filter((k) => k.startsWith("p"))) expect(records.get(`ctx.own:${key}`)).toBe(`fp-${key}`);
@@ -134,7 +134,7 @@ describe("file stores shared by several processes", () => {
       expect(records.get(`ctx.crash:${i}`), `record ${i}`).toBe(`fp-c${i}`);
     }
     // ...and whatever else made it to disk before the kill is whole too, never a partial value.
-    for (const [key, bytes] of results) expect(Buffer.compare(Buffer.from(bytes), Buffer.from(valueOf(key))), key).toBe(0);
+    for (const [key, bytes] of results) expect(Buffer.compare(Buffer.from(bytes), Buffer.from(expectedValue(key))), key).toBe(0);
     for (const [key, fp] of records) expect(fp).toBe(`fp-c${key.slice("ctx.crash:".length)}`);
   }, 60_000);
 
@@ -147,6 +147,6 @@ describe("file stores shared by several processes", () => {
     expect(r.code).toBe(0);
     expect(await reader.getMany(["ctx.own:p5x0", "ctx.own:p5x2", "ctx.shared:1"])).toEqual(["fp-p5x0", "fp-p5x2", "fp-s1"]);
     const store = new FileResultStore({ path: dir });
-    expect(Buffer.from((await store.get("p5x1"))!).equals(Buffer.from(valueOf("p5x1")))).toBe(true);
+    expect(Buffer.from((await store.get("p5x1"))!).equals(Buffer.from(expectedValue("p5x1")))).toBe(true);
   }, 60_000);
 });
