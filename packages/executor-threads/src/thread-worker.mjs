@@ -50,9 +50,10 @@ function encode(tools, value, node, mode) {
 async function loadHashing(probe) {
   let core;
   try {
-    const url = import.meta.resolve("@ham/core");
-    if (url.endsWith(".ts")) (await import("tsx/esm/api")).register();
-    core = await import(url);
+    const fingerprintUrl = import.meta.resolve("@ham/core/fingerprint");
+    if (fingerprintUrl.endsWith(".ts")) (await import("tsx/esm/api")).register();
+    const [hashing, codecs] = await Promise.all([import(fingerprintUrl), import(import.meta.resolve("@ham/core/codec"))]);
+    core = { ...hashing, ResultCodec: codecs.ResultCodec };
     await core.hashingReady();
   } catch {
     return undefined; // no usable @ham/core here: the driver fingerprints and encodes as before

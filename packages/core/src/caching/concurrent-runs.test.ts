@@ -54,11 +54,14 @@ describe("concurrent executes on one cached driver", () => {
     let cache: ExecutorCache | undefined;
     const seen: { runId: string; x: string | undefined; A: string | undefined }[] = [];
     let firstRun: string | undefined;
+    const givenTo = new Map<string, number>();
     const executor: Executor = {
       name: "peek",
       attach: (setup) => void (cache = setup.cache),
       async execute(task) {
         firstRun ??= task.runId;
+        // Which input each run was given (the runs may start in either order).
+        if (task.node.name === "A") givenTo.set(task.runId, (await task.inputs()).x as number);
         // The first run's B waits until the second run has started: the runs overlap.
         if (task.node.name === "B" && task.runId === firstRun) await bothStarted;
         if (task.node.name === "B") seen.push({ runId: task.runId, x: cache?.fingerprintOf(task.runId, "x"), A: cache?.fingerprintOf(task.runId, "A") });
@@ -75,8 +78,9 @@ describe("concurrent executes on one cached driver", () => {
     expect(results).toEqual([{ B: 11 }, { B: 21 }]);
     const fingerprint = (value: number, node: string) => dr.cache.fingerprinter.fingerprint(value, { node });
     expect(seen).toHaveLength(2);
+    expect([...givenTo.values()].sort()).toEqual([1, 2]);
     for (const { runId, x, A } of seen) {
-      const given = runId === firstRun ? 1 : 2;
+      const given = givenTo.get(runId) as number;
       expect(x).toBe(fingerprint(given, "x"));
       expect(A).toBe(fingerprint(given * 10, "A"));
     }
