@@ -11,7 +11,8 @@ import {
   runCheck,
   runFingerprinterCheck,
 } from "@ham/conformance";
-import { CorruptResultError, type Fingerprinter, type FingerprintRepository, type ResultStore } from "@ham/core";
+import type { Fingerprinter, FingerprintRepository, ResultStore } from "@ham/core";
+import { CorruptResultError } from "@ham/core/codec";
 import { describe, expect, it } from "vitest";
 import { ReferenceFingerprintRepository, ReferenceResultStore, referenceData } from "./reference-stores.js";
 

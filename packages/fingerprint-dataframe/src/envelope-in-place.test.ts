@@ -1,5 +1,7 @@
 // The cache's envelope header goes in front of the arrow-ipc codec's bytes in place (Codec.encodeWithRoom): same stored bytes, one copy fewer.
-import { ResultCodec, hashingReady, type Codec } from "@ham/core";
+import type { Codec } from "@ham/core";
+import { ResultCodec } from "@ham/core/codec";
+import { hashingReady } from "@ham/core/fingerprint";
 import * as arrow from "apache-arrow";
 import pl from "nodejs-polars";
 import { beforeAll, describe, expect, it } from "vitest";
