@@ -34,7 +34,8 @@ module.exports = {
     {
       name: "stores-never-import-caching",
       severity: "error",
-      comment: "Stores are below the cache: they know the contracts, never the cache, driver or lifecycle that use them.",
+      comment:
+        "Stores are below the cache: they know the contracts, never the cache, driver or lifecycle that use them.",
       from: { path: `${CORE}stores/` },
       to: { path: `${CORE}(caching|driver|lifecycle|progress|execution)/` },
     },
@@ -49,7 +50,8 @@ module.exports = {
     {
       name: "lower-layers-never-import-upper",
       severity: "error",
-      comment: "graph, fingerprint, codec, stores, files, identity, modifiers and security sit below caching, execution, lifecycle, progress, logging and driver.",
+      comment:
+        "graph, fingerprint, codec, stores, files, identity, modifiers and security sit below caching, execution, lifecycle, progress, logging and driver.",
       from: {
         path: `${CORE}(graph|fingerprint|codec|stores|files|identity|modifiers|security)/`,
       },
@@ -58,7 +60,8 @@ module.exports = {
     {
       name: "only-the-entry-points-import-exports",
       severity: "error",
-      comment: "src/index.ts and src/exports/* are the public entry points: code inside core imports the module itself.",
+      comment:
+        "src/index.ts and src/exports/* are the public entry points: code inside core imports the module itself.",
       from: { path: CORE, pathNot: `${CORE}(index\\.ts$|exports/)` },
       to: { path: `${CORE}(exports/|index\\.ts$)` },
     },

@@ -22,7 +22,10 @@ const lines = [
   "| module | toolchains | nodes | same version under every toolchain | where they differ | nodes edited | edits that left a version unchanged |",
   "|---|---|---|---|---|---|---|",
   ...rows.map((r) => {
-    const differ = Object.entries(r.disagreeing).map(([node, tools]) => `\`${node}\`: ${tools.join(", ")}`).join("; ") || "—";
+    const differ =
+      Object.entries(r.disagreeing)
+        .map(([node, tools]) => `\`${node}\`: ${tools.join(", ")}`)
+        .join("; ") || "—";
     return `| ${r.module} | ${r.toolchains.length} | ${r.nodes} | ${r.agreeing} | ${differ} | ${r.mutated} | ${r.unchangedByEdit.length} |`;
   }),
   `| **all** | | **${total}** | **${agreeing} (${((100 * agreeing) / total).toFixed(1)}%)** | | **${mutated}** | **${unchanged}** |`,

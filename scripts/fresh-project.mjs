@@ -21,9 +21,17 @@ const NPM_QUIET = ["--prefer-offline", "--no-audit", "--no-fund", "--loglevel=er
 function sh(cwd, command, args, env = {}) {
   console.log(`  $ ${[command, ...args].join(" ")}`);
   try {
-    return execFileSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...env, NODE_NO_WARNINGS: "1" }, stdio: ["ignore", "pipe", "pipe"], timeout: 180_000 });
+    return execFileSync(command, args, {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, ...env, NODE_NO_WARNINGS: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 180_000,
+    });
   } catch (error) {
-    fail(`${[command, ...args].join(" ")} failed in ${cwd}:\n${String(error.stdout ?? "")}${String(error.stderr ?? error.message)}`);
+    fail(
+      `${[command, ...args].join(" ")} failed in ${cwd}:\n${String(error.stdout ?? "")}${String(error.stderr ?? error.message)}`,
+    );
   }
 }
 
@@ -44,12 +52,14 @@ function lastRun(cwd) {
 function twice(cwd, label, command, args) {
   rmSync(join(cwd, ".ham_cache"), { recursive: true, force: true });
   const first = sh(cwd, command, args);
-  if (!first.startsWith("12.50 EUR\n")) fail(`${label}: the first run printed ${JSON.stringify(first.slice(0, 200))}, not "12.50 EUR"`);
+  if (!first.startsWith("12.50 EUR\n"))
+    fail(`${label}: the first run printed ${JSON.stringify(first.slice(0, 200))}, not "12.50 EUR"`);
   const cold = lastRun(cwd);
   if (cold.computed !== cold.nodes) fail(`${label}: the first run computed ${cold.computed} of ${cold.nodes} nodes`);
   const second = sh(cwd, command, args);
   const warm = lastRun(cwd);
-  if (warm.hits !== warm.nodes || warm.nodes === 0) fail(`${label}: the second run had ${warm.hits} hits of ${warm.nodes} nodes:\n${second}`);
+  if (warm.hits !== warm.nodes || warm.nodes === 0)
+    fail(`${label}: the second run had ${warm.hits} hits of ${warm.nodes} nodes:\n${second}`);
   console.log(`✓ ${label}: 12.50 EUR, run 2 is all hits (${warm.hits}/${warm.nodes})`);
   return second;
 }
@@ -63,14 +73,17 @@ const tarballs = readdirSync(packs).map((file) => join(packs, file));
 // 2. README's blocks, verbatim: `// name.ts` ```ts blocks, the tsconfig.json block, the sh lines.
 const readme = readFileSync(join(root, "README.md"), "utf8");
 const blocks = [...readme.matchAll(/^```(\w+)[^\n]*\n([\s\S]*?)^```$/gm)].map(([, lang, code]) => ({ lang, code }));
-const files = blocks.filter((b) => b.lang === "ts").flatMap((b) => {
-  const name = /^\/\/\s*([\w.-]+\.ts)\b/.exec(b.code)?.[1];
-  return name ? [[name, b.code]] : [];
-});
+const files = blocks
+  .filter((b) => b.lang === "ts")
+  .flatMap((b) => {
+    const name = /^\/\/\s*([\w.-]+\.ts)\b/.exec(b.code)?.[1];
+    return name ? [[name, b.code]] : [];
+  });
 const tsconfig = blocks.find((b) => b.lang === "json" && b.code.includes('"compilerOptions"'))?.code;
 const shLines = blocks.filter((b) => b.lang === "sh").flatMap((b) => b.code.split("\n"));
 const csvLine = shLines.find((line) => line.startsWith("printf ") && line.includes("sales.csv"));
-if (!files.some(([name]) => name === "main.ts") || !files.some(([name]) => name === "dataflow.ts")) fail("README.md has no // dataflow.ts and // main.ts blocks");
+if (!files.some(([name]) => name === "main.ts") || !files.some(([name]) => name === "dataflow.ts"))
+  fail("README.md has no // dataflow.ts and // main.ts blocks");
 if (!tsconfig) fail("README.md has no tsconfig.json block");
 if (!csvLine) fail("README.md has no printf … > sales.csv line");
 const devLine = shLines.find((line) => /^npm install -D /.test(line));
@@ -89,17 +102,20 @@ writeFileSync(join(app, "tsconfig.json"), tsconfig);
 sh(app, "bash", ["-c", csvLine]);
 const tsVersion = sh(app, "npx", ["--no-install", "tsc", "--version"]).trim();
 const type = () => JSON.parse(readFileSync(join(app, "package.json"), "utf8")).type;
-if (type() !== "commonjs") fail(`npm init -y wrote "type": ${JSON.stringify(type())}; this check expects npm 11's "commonjs"`);
+if (type() !== "commonjs")
+  fail(`npm init -y wrote "type": ${JSON.stringify(type())}; this check expects npm 11's "commonjs"`);
 
 twice(app, `tsx main.ts, CommonJS project`, "npx", ["--no-install", "tsx", "main.ts"]);
 sh(app, "npx", ["--no-install", "tsc"]);
-if (!readFileSync(join(app, "main.js"), "utf8").includes('require("@ham/core")')) fail("tsc did not compile main.ts to CommonJS require()");
+if (!readFileSync(join(app, "main.js"), "utf8").includes('require("@ham/core")'))
+  fail("tsc did not compile main.ts to CommonJS require()");
 twice(app, `tsc (${tsVersion}) then node main.js, CommonJS require`, "node", ["main.js"]);
 
 sh(app, "npm", ["pkg", "set", "type=module"]);
 twice(app, `tsx main.ts, ES module project`, "npx", ["--no-install", "tsx", "main.ts"]);
 sh(app, "npx", ["--no-install", "tsc"]);
-if (!/^import .* from "@ham\/core";$/m.test(readFileSync(join(app, "main.js"), "utf8"))) fail("tsc did not compile main.ts to an ES module import");
+if (!/^import .* from "@ham\/core";$/m.test(readFileSync(join(app, "main.js"), "utf8")))
+  fail("tsc did not compile main.ts to an ES module import");
 twice(app, `tsc (${tsVersion}) then node main.js, plain Node ESM`, "node", ["main.js"]);
 
 // 4. The starter: `ham init` in an empty folder, `npm install`, `npm start` twice.
@@ -116,5 +132,7 @@ twice(starter, "ham init, then npm start", "npm", ["--silent", "start"]);
 sh(starter, "npm", ["--silent", "run", "typecheck"]);
 console.log(`✓ ham init's starter type-checks (${tsVersion})`);
 
-console.log(`✓ fresh project: README and ham init work from npm init -y (${Math.round((Date.now() - started) / 1000)} s)`);
+console.log(
+  `✓ fresh project: README and ham init work from npm init -y (${Math.round((Date.now() - started) / 1000)} s)`,
+);
 if (!keep) rmSync(work, { recursive: true, force: true });

@@ -30,7 +30,8 @@ function hamiltonData(h: HamiltonResults | undefined, rows: number): Record<stri
   return h?.data.find((d) => d.rows === rows);
 }
 
-const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b !== 0 ? a / b : undefined);
+const ratio = (a: number | undefined, b: number | undefined) =>
+  a !== undefined && b !== undefined && b !== 0 ? a / b : undefined;
 
 const GRAPH_MEASURES: [string, string][] = [
   ["us_per_node_plain", "plain run, per node"],
@@ -40,7 +41,11 @@ const GRAPH_MEASURES: [string, string][] = [
 ];
 
 /** Matching rows of ham, Hamilton in this session, and Hamilton's committed baseline. */
-export function compare(ham: BenchResults, hamilton: HamiltonResults | undefined, baseline?: HamiltonResults): ComparisonRow[] {
+export function compare(
+  ham: BenchResults,
+  hamilton: HamiltonResults | undefined,
+  baseline?: HamiltonResults,
+): ComparisonRow[] {
   const session = compareWith(ham, hamilton);
   const quiet = compareWith(ham, baseline);
   return session.map((row, i) => {
@@ -52,7 +57,15 @@ export function compare(ham: BenchResults, hamilton: HamiltonResults | undefined
 function compareWith(ham: BenchResults, hamilton: HamiltonResults | undefined): ComparisonRow[] {
   const rows: ComparisonRow[] = [];
   const add = (measure: string, unit: string, a: number | undefined, b: number | undefined) =>
-    rows.push({ measure, unit, ham: a, hamilton: b, ratio: ratio(a, b), baseline: undefined, baselineRatio: undefined });
+    rows.push({
+      measure,
+      unit,
+      ham: a,
+      hamilton: b,
+      ratio: ratio(a, b),
+      baseline: undefined,
+      baselineRatio: undefined,
+    });
   for (const g of ham.graphs) {
     const h = hamiltonGraph(hamilton, g.shape, g.N);
     for (const [key, label] of GRAPH_MEASURES) {
@@ -62,12 +75,27 @@ function compareWith(ham: BenchResults, hamilton: HamiltonResults | undefined): 
     const hTotal = h ? ((h.warm_new_total as number) * 1e6) / g.N : undefined;
     add(`${g.shape} ${g.N}: new driver build + warm run, per node`, "µs", wnewTotal, hTotal);
     // Builder.build() with a cache (code versions included), on its own: issue 19's "build with cache" row.
-    add(`${g.shape} ${g.N}: build with cache`, "ms", g.build_cache * 1e3, h ? (h.build_cache as number) * 1e3 : undefined);
+    add(
+      `${g.shape} ${g.N}: build with cache`,
+      "ms",
+      g.build_cache * 1e3,
+      h ? (h.build_cache as number) * 1e3 : undefined,
+    );
   }
   for (const d of ham.data) {
     const h = hamiltonData(hamilton, d.rows);
-    add(`data ${d.rows} rows: warm run, new driver`, "ms", d.warm_new * 1e3, h ? (h.warm_new as number) * 1e3 : undefined);
-    add(`data ${d.rows} rows: warm run, reused driver`, "ms", d.warm_reuse * 1e3, h ? (h.warm_reuse as number) * 1e3 : undefined);
+    add(
+      `data ${d.rows} rows: warm run, new driver`,
+      "ms",
+      d.warm_new * 1e3,
+      h ? (h.warm_new as number) * 1e3 : undefined,
+    );
+    add(
+      `data ${d.rows} rows: warm run, reused driver`,
+      "ms",
+      d.warm_reuse * 1e3,
+      h ? (h.warm_reuse as number) * 1e3 : undefined,
+    );
   }
   const growth = dataGrowth(ham, hamilton);
   if (growth) {
@@ -78,7 +106,12 @@ function compareWith(ham: BenchResults, hamilton: HamiltonResults | undefined): 
     const hBuild = hamiltonGraph(hamilton, "chain", 1000)?.build_plain as number | undefined;
     const hImport = hamilton?.import_subprocess_s;
     add("import (fresh process)", "ms", ham.import.import_s * 1e3, hImport !== undefined ? hImport * 1e3 : undefined);
-    add("build a 1000-node driver", "ms", ham.import.build_1000_s * 1e3, hBuild !== undefined ? hBuild * 1e3 : undefined);
+    add(
+      "build a 1000-node driver",
+      "ms",
+      ham.import.build_1000_s * 1e3,
+      hBuild !== undefined ? hBuild * 1e3 : undefined,
+    );
     add(
       "import + build a 1000-node driver",
       "ms",
@@ -124,7 +157,11 @@ export function fraction(r: number | undefined): string {
 type RatioKey = "ratio" | "baselineRatio";
 
 /** Worst (largest) ratio among matching rows, with the row it came from. */
-function worst(rows: ComparisonRow[], key: RatioKey, match: (r: ComparisonRow) => boolean): { ratio: number; measure: string } | undefined {
+function worst(
+  rows: ComparisonRow[],
+  key: RatioKey,
+  match: (r: ComparisonRow) => boolean,
+): { ratio: number; measure: string } | undefined {
   let found: { ratio: number; measure: string } | undefined;
   for (const r of rows) {
     const value = r[key];
@@ -135,16 +172,26 @@ function worst(rows: ComparisonRow[], key: RatioKey, match: (r: ComparisonRow) =
 }
 
 /** Met only when met against both Hamilton runs that exist (same session and the quiet baseline). */
-function ratioGoal(rows: ComparisonRow[], measure: string, limit: number, match: (r: ComparisonRow) => boolean): GoalRow {
+function ratioGoal(
+  rows: ComparisonRow[],
+  measure: string,
+  limit: number,
+  match: (r: ComparisonRow) => boolean,
+): GoalRow {
   const goal = `≤ 1/${1 / limit} of Hamilton's`;
   const parts: string[] = [];
   let met: boolean | undefined;
-  for (const [key, label] of [["ratio", "same session"], ["baselineRatio", "vs baseline file"]] as const) {
+  for (const [key, label] of [
+    ["ratio", "same session"],
+    ["baselineRatio", "vs baseline file"],
+  ] as const) {
     const w = worst(rows, key, match);
     if (!w) continue;
     const all = rows.filter((r) => match(r) && r[key] !== undefined);
     const over = all.filter((r) => (r[key] as number) > limit).length;
-    parts.push(`${label}: worst ${fraction(w.ratio)} (${w.measure})${over ? `, ${over} of ${all.length} rows over` : `, all ${all.length} rows within`}`);
+    parts.push(
+      `${label}: worst ${fraction(w.ratio)} (${w.measure})${over ? `, ${over} of ${all.length} rows over` : `, all ${all.length} rows within`}`,
+    );
     met = (met ?? true) && w.ratio <= limit;
   }
   return { measure, goal, reached: parts.length ? parts.join("; ") : "n/a (no Hamilton figures)", met };
@@ -153,19 +200,40 @@ function ratioGoal(rows: ComparisonRow[], measure: string, limit: number, match:
 /** Issue 23's budget: code versions at a later build of a loaded 100-node module (tests check the work, never the time). */
 function buildBudget(rows: ComparisonRow[]): GoalRow {
   const measured = rows.filter((r) => r.measure.endsWith(" 100: build with cache") && r.ham !== undefined);
-  const slowest = measured.reduce<ComparisonRow | undefined>((worst, r) => (worst === undefined || (r.ham as number) > (worst.ham as number) ? r : worst), undefined);
-  if (!slowest) return { measure: "build with cache, 100 nodes, module loaded", goal: "≤ 5 ms", reached: "n/a", met: undefined };
-  return { measure: "build with cache, 100 nodes, module loaded", goal: "≤ 5 ms", reached: `${(slowest.ham as number).toFixed(2)} ms (${slowest.measure})`, met: (slowest.ham as number) <= 5 };
+  const slowest = measured.reduce<ComparisonRow | undefined>(
+    (worst, r) => (worst === undefined || (r.ham as number) > (worst.ham as number) ? r : worst),
+    undefined,
+  );
+  if (!slowest)
+    return { measure: "build with cache, 100 nodes, module loaded", goal: "≤ 5 ms", reached: "n/a", met: undefined };
+  return {
+    measure: "build with cache, 100 nodes, module loaded",
+    goal: "≤ 5 ms",
+    reached: `${(slowest.ham as number).toFixed(2)} ms (${slowest.measure})`,
+    met: (slowest.ham as number) <= 5,
+  };
 }
 
-export function goals(ham: BenchResults, hamilton: HamiltonResults | undefined, rows: ComparisonRow[], baseline?: HamiltonResults): GoalRow[] {
+export function goals(
+  ham: BenchResults,
+  hamilton: HamiltonResults | undefined,
+  rows: ComparisonRow[],
+  baseline?: HamiltonResults,
+): GoalRow[] {
   const isNode = (r: ComparisonRow, label: string, sizes?: number[]) =>
     r.measure.endsWith(label) && (sizes === undefined || sizes.some((n) => r.measure.includes(` ${n}: `)));
   const out: GoalRow[] = [
-    ratioGoal(rows, "warm cached run, per node, new driver and reused (N = 100, 1000)", 1 / 20, (r) =>
-      isNode(r, "warm run, new driver, per node", [100, 1000]) || isNode(r, "warm run, reused driver, per node", [100, 1000]),
+    ratioGoal(
+      rows,
+      "warm cached run, per node, new driver and reused (N = 100, 1000)",
+      1 / 20,
+      (r) =>
+        isNode(r, "warm run, new driver, per node", [100, 1000]) ||
+        isNode(r, "warm run, reused driver, per node", [100, 1000]),
     ),
-    ratioGoal(rows, "cold cached run, per node (every N both ran)", 1 / 10, (r) => isNode(r, "cold cached run, per node")),
+    ratioGoal(rows, "cold cached run, per node (every N both ran)", 1 / 10, (r) =>
+      isNode(r, "cold cached run, per node"),
+    ),
     ratioGoal(rows, "plain run, per node (every N both ran)", 1 / 5, (r) => isNode(r, "plain run, per node")),
     ratioGoal(rows, "build with cache, 100 nodes", 1 / 3, (r) => isNode(r, "build with cache", [100])),
     buildBudget(rows),
@@ -174,7 +242,10 @@ export function goals(ham: BenchResults, hamilton: HamiltonResults | undefined, 
   const quietGrowth = dataGrowth(ham, baseline);
   if (growth) {
     const w = Math.max(growth.hamNew, growth.hamReuse);
-    const quiet = quietGrowth?.hamiltonNew !== undefined ? `; baseline file: new ${quietGrowth.hamiltonNew.toFixed(2)}, reused ${quietGrowth.hamiltonReuse?.toFixed(2) ?? "n/a"}` : "";
+    const quiet =
+      quietGrowth?.hamiltonNew !== undefined
+        ? `; baseline file: new ${quietGrowth.hamiltonNew.toFixed(2)}, reused ${quietGrowth.hamiltonReuse?.toFixed(2) ?? "n/a"}`
+        : "";
     out.push({
       measure: `warm run, ${growth.large.toExponential(0)}-row vs ${growth.small.toExponential(0)}-row intermediate`,
       goal: "ratio ≤ 1.2",
@@ -182,7 +253,14 @@ export function goals(ham: BenchResults, hamilton: HamiltonResults | undefined, 
       met: w <= 1.2,
     });
   }
-  out.push(ratioGoal(rows, "import + build a 1000-node driver", 1 / 10, (r) => r.measure === "import + build a 1000-node driver"));
+  out.push(
+    ratioGoal(
+      rows,
+      "import + build a 1000-node driver",
+      1 / 10,
+      (r) => r.measure === "import + build a 1000-node driver",
+    ),
+  );
   const typed = ham.fingerprint.find((f) => f.value.startsWith("Float64Array"));
   if (typed) {
     out.push({
@@ -193,7 +271,9 @@ export function goals(ham: BenchResults, hamilton: HamiltonResults | undefined, 
     });
   }
   const measured = [
-    ...ham.stores.filter((s) => s.skipped === undefined).map((s) => ({ what: `${s.store} ${s.shape} ${s.N}`, trips: s.warm_round_trips ?? 0, depth: s.depth })),
+    ...ham.stores
+      .filter((s) => s.skipped === undefined)
+      .map((s) => ({ what: `${s.store} ${s.shape} ${s.N}`, trips: s.warm_round_trips ?? 0, depth: s.depth })),
     ...ham.graphs.map((g) => ({ what: `file ${g.shape} ${g.N}`, trips: g.warm_round_trips, depth: g.depth })),
   ];
   if (measured.length) {
@@ -203,7 +283,9 @@ export function goals(ham: BenchResults, hamilton: HamiltonResults | undefined, 
       measure: "metadata round trips on a warm run",
       goal: "≤ DAG depth, not node count",
       reached:
-        (over.length ? `over depth: ${over.map((m) => `${m.what} (${m.trips} > ${m.depth})`).join(", ")}` : `all ${measured.length} runs within depth`) +
+        (over.length
+          ? `over depth: ${over.map((m) => `${m.what} (${m.trips} > ${m.depth})`).join(", ")}`
+          : `all ${measured.length} runs within depth`) +
         (remote.length ? "" : "; remote stores not measured (see the stores table)"),
       met: over.length === 0,
     });

@@ -51,7 +51,8 @@ export async function benchData(workdir: Workdir, rows: number, reps: number): P
     const [t, out] = await timed(() => drw.execute(outputs));
     if (out.total !== ref) throw new Error(`data ${rows}: warm total ${String(out.total)} != ${String(ref)}`);
     const o = outcomes(drw);
-    if (o.computed !== 0 || o.hit !== 3) throw new Error(`data ${rows}: warm run had ${o.computed} computed, ${o.hit} hits`);
+    if (o.computed !== 0 || o.hit !== 3)
+      throw new Error(`data ${rows}: warm run had ${o.computed} computed, ${o.hit} hits`);
     reads = drw.cache.stats.resultReads;
     await drw.close();
     if (i) warmNew.push(t);

@@ -31,7 +31,15 @@ export function benchDataframes(rows: number, compressions = "none,zlib-1"): Dat
   const cwd = join(REPO_ROOT, "packages", "fingerprint-dataframe");
   const out = execFileSync(
     process.execPath,
-    ["--expose-gc", "--import", "tsx", "--conditions=@ham/source", "bench/pipeline.bench.ts", String(rows), compressions],
+    [
+      "--expose-gc",
+      "--import",
+      "tsx",
+      "--conditions=@ham/source",
+      "bench/pipeline.bench.ts",
+      String(rows),
+      compressions,
+    ],
     { cwd, encoding: "utf8", maxBuffer: 16 * 1024 * 1024 },
   );
   return JSON.parse(out) as DataframeBench;

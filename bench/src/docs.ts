@@ -6,7 +6,8 @@ import type { BenchResults } from "./run-bench.js";
 
 const f = (v: number | undefined, digits = 1) => (v === undefined ? "—" : v >= 100 ? v.toFixed(0) : v.toFixed(digits));
 const ms = (s: number | undefined) => (s === undefined ? "—" : (s * 1e3).toFixed(2));
-const ratioText = (r: number | undefined) => (r === undefined || Number.isNaN(r) ? "—" : `${r.toFixed(3)} ${fraction(r)}`);
+const ratioText = (r: number | undefined) =>
+  r === undefined || Number.isNaN(r) ? "—" : `${r.toFixed(3)} ${fraction(r)}`;
 const met = (m: boolean | undefined) => (m === undefined ? "n/a" : m ? "**met**" : "**missed**");
 
 export function comparisonText(rows: ComparisonRow[]): string[] {
@@ -21,7 +22,10 @@ export function comparisonText(rows: ComparisonRow[]): string[] {
 }
 
 export function goalsText(goals: GoalRow[]): string[] {
-  return goals.map((g) => `${g.met === undefined ? "  n/a " : g.met ? "  MET " : "MISSED"}  ${g.measure}: goal ${g.goal}; ${g.reached}`);
+  return goals.map(
+    (g) =>
+      `${g.met === undefined ? "  n/a " : g.met ? "  MET " : "MISSED"}  ${g.measure}: goal ${g.goal}; ${g.reached}`,
+  );
 }
 
 export interface DocsInput {
@@ -53,11 +57,17 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
   p();
   p(`- date: ${m.date}${m.updated ? ` (sections re-measured later: ${m.updated})` : ""}`);
   p(`- machine: ${m.cpu}, ${m.cpus} CPUs, ${m.memoryGiB} GiB; ${m.platform}`);
-  p(`- load average at start / end: ${m.loadavgStart.join(", ")} / ${m.loadavgEnd.join(", ")} (other work on the machine makes figures noisier)`);
-  p(`- ham: @ham/core ${m.hamCoreVersion}, Node ${m.node} (V8 ${m.v8}); median of ${m.reps} after one warm-up; garbage from earlier reps is collected (\`--expose-gc\`) before each timed rep`);
+  p(
+    `- load average at start / end: ${m.loadavgStart.join(", ")} / ${m.loadavgEnd.join(", ")} (other work on the machine makes figures noisier)`,
+  );
+  p(
+    `- ham: @ham/core ${m.hamCoreVersion}, Node ${m.node} (V8 ${m.v8}); median of ${m.reps} after one warm-up; garbage from earlier reps is collected (\`--expose-gc\`) before each timed rep`,
+  );
   if (hamilton) {
     const hm = hamilton.meta;
-    p(`- Hamilton: ${String(hm.hamilton_version)} on Python ${String(hm.python)}, pandas ${String(hm.pandas)}, numpy ${String(hm.numpy)}; median of ${String(hm.reps)} (${hamiltonSource})`);
+    p(
+      `- Hamilton: ${String(hm.hamilton_version)} on Python ${String(hm.python)}, pandas ${String(hm.pandas)}, numpy ${String(hm.numpy)}; median of ${String(hm.reps)} (${hamiltonSource})`,
+    );
   } else {
     p(`- Hamilton: not run (${hamiltonSource})`);
   }
@@ -78,16 +88,23 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
   p();
   p("| measure | unit | ham | Hamilton | ham / Hamilton | Hamilton baseline | ham / baseline |");
   p("|---|---|---:|---:|---:|---:|---:|");
-  for (const r of comparison) p(`| ${r.measure} | ${r.unit} | ${f(r.ham, 2)} | ${f(r.hamilton, 2)} | ${ratioText(r.ratio)} | ${f(r.baseline, 2)} | ${ratioText(r.baselineRatio)} |`);
+  for (const r of comparison)
+    p(
+      `| ${r.measure} | ${r.unit} | ${f(r.ham, 2)} | ${f(r.hamilton, 2)} | ${ratioText(r.ratio)} | ${f(r.baseline, 2)} | ${ratioText(r.baselineRatio)} |`,
+    );
   p();
   p("## ham: graph benchmarks");
   p();
-  p("Times in ms, per-node columns in µs. build = `Builder.build()` without cache, build+c = with `withCache()`; " +
-    "cold = first execute into an empty cache folder (build excluded); warm new = execute on a new driver over a full cache " +
-    "(build excluded; wnew+bld includes it); warm re = execute again on the same driver; trips = fingerprint repository " +
-    "round trips of a warm run; depth = longest path. File stores (the default).");
+  p(
+    "Times in ms, per-node columns in µs. build = `Builder.build()` without cache, build+c = with `withCache()`; " +
+      "cold = first execute into an empty cache folder (build excluded); warm new = execute on a new driver over a full cache " +
+      "(build excluded; wnew+bld includes it); warm re = execute again on the same driver; trips = fingerprint repository " +
+      "round trips of a warm run; depth = longest path. File stores (the default).",
+  );
   p();
-  p("| shape | N | build | build+c | plain | cold | warm new | wnew+bld | warm re | plain/N | cold/N | wnew/N | wre/N | trips | depth |");
+  p(
+    "| shape | N | build | build+c | plain | cold | warm new | wnew+bld | warm re | plain/N | cold/N | wnew/N | wre/N | trips | depth |",
+  );
   p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const g of ham.graphs) {
     p(
@@ -99,7 +116,9 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
     p();
     p("Hamilton, same session:");
     p();
-    p("| shape | N | build | build+c | plain | cold | warm new | wnew+bld | warm re | plain/N | cold/N | wnew/N | wre/N |");
+    p(
+      "| shape | N | build | build+c | plain | cold | warm new | wnew+bld | warm re | plain/N | cold/N | wnew/N | wre/N |",
+    );
     p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const g of hamilton.graphs) {
       const n = (k: string) => g[k] as number;
@@ -113,9 +132,13 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
     p();
     p("## Data size: seed → frame (rows × 4 float64) → total, only `total` requested");
     p();
-    p("ham's frame is a plain object of four `Float64Array` columns; Hamilton's a pandas DataFrame. reads = results loaded on a warm run.");
+    p(
+      "ham's frame is a plain object of four `Float64Array` columns; Hamilton's a pandas DataFrame. reads = results loaded on a warm run.",
+    );
     p();
-    p("| rows | plain | cold | warm new | warm re | get(frame) | frame MB | reads | frame loaded on hit | Hamilton warm new | Hamilton warm re |");
+    p(
+      "| rows | plain | cold | warm new | warm re | get(frame) | frame MB | reads | frame loaded on hit | Hamilton warm new | Hamilton warm re |",
+    );
     p("|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
     for (const d of ham.data) {
       const h = hamilton?.data.find((x) => x.rows === d.rows);
@@ -133,42 +156,56 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
       `A fresh \`node\` process imports @ham/core (${ham.import.entry === "dist" ? "its built dist" : "its source through tsx"}) in ${ms(ham.import.import_s)} ms ` +
         `and builds a 1000-node chain driver in ${ms(ham.import.build_1000_s)} ms (import + build ${ms(ham.import.import_plus_build_s)} ms; ` +
         `importing the generated 1000-function module itself takes ${ms(ham.import.load_module_s)} ms and is not counted, as in Hamilton's build).` +
-        (hamilton ? ` Hamilton: \`import hamilton.driver\` ${ms(hamilton.import_subprocess_s)} ms in a fresh process.` : ""),
+        (hamilton
+          ? ` Hamilton: \`import hamilton.driver\` ${ms(hamilton.import_subprocess_s)} ms in a fresh process.`
+          : ""),
     );
   }
   if (ham.fingerprint.length) {
     p();
     p("## Fingerprinting");
     p();
-    p("The default fingerprinter (`fingerprintValue`), each beside `Buffer.copy` of the same number of bytes in the same run. " +
-      "Bytes of objects and strings are their JSON text length.");
+    p(
+      "The default fingerprinter (`fingerprintValue`), each beside `Buffer.copy` of the same number of bytes in the same run. " +
+        "Bytes of objects and strings are their JSON text length.",
+    );
     p();
     p("| value | MB | fingerprint ms | MB/s | Buffer.copy MB/s | share of copy |");
     p("|---|---:|---:|---:|---:|---:|");
     for (const r of ham.fingerprint) {
-      p(`| ${r.value} | ${(r.bytes / 1e6).toFixed(2)} | ${ms(r.fingerprint_s)} | ${r.fingerprint_mb_s.toFixed(0)} | ${r.copy_mb_s.toFixed(0)} | ${(r.share_of_copy * 100).toFixed(1)}% |`);
+      p(
+        `| ${r.value} | ${(r.bytes / 1e6).toFixed(2)} | ${ms(r.fingerprint_s)} | ${r.fingerprint_mb_s.toFixed(0)} | ${r.copy_mb_s.toFixed(0)} | ${(r.share_of_copy * 100).toFixed(1)}% |`,
+      );
     }
   }
   if (ham.memory?.length) {
     p();
     p("## Memory");
     p();
-    p("Heap growth over many warm runs of one reused driver (after a full collection before and after: no per-run retention), and the peak RSS of a fresh process that builds a driver on a warm cache and runs it once.");
+    p(
+      "Heap growth over many warm runs of one reused driver (after a full collection before and after: no per-run retention), and the peak RSS of a fresh process that builds a driver on a warm cache and runs it once.",
+    );
     p();
     p("| measure | nodes | runs | MB | goal |");
     p("|---|---:|---:|---:|---:|");
-    for (const r of ham.memory) p(`| ${r.measure} | ${r.nodes} | ${r.runs} | ${r.mb.toFixed(2)} | ${r.goal_mb === undefined ? "—" : `≤ ${r.goal_mb}`} |`);
+    for (const r of ham.memory)
+      p(
+        `| ${r.measure} | ${r.nodes} | ${r.runs} | ${r.mb.toFixed(2)} | ${r.goal_mb === undefined ? "—" : `≤ ${r.goal_mb}`} |`,
+      );
   }
   if (ham.stores.length) {
     p();
     p("## Stores");
     p();
-    p("Warm runs of the 100-node dataflows with each store; trips = fingerprint repository round trips (lookups batched per DAG level), reads = results loaded.");
+    p(
+      "Warm runs of the 100-node dataflows with each store; trips = fingerprint repository round trips (lookups batched per DAG level), reads = results loaded.",
+    );
     p();
     p("| store | shape | N | cold ms | warm new ms | warm re ms | wnew/N µs | wre/N µs | trips | depth | reads |");
     p("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const s of ham.stores) {
-      if (s.skipped !== undefined) p(`| ${s.store} | ${s.shape} | ${s.N} | skipped: ${s.skipped} | | | | | | ${s.depth} | |`);
+      if (s.skipped !== undefined)
+        p(`| ${s.store} | ${s.shape} | ${s.N} | skipped: ${s.skipped} | | | | | | ${s.depth} | |`);
       else
         p(
           `| ${s.store} | ${s.shape} | ${s.N} | ${ms(s.cold)} | ${ms(s.warm_new)} | ${ms(s.warm_reuse)} | ${f(s.us_per_node_warm_new)} | ${f(s.us_per_node_warm_reuse)} | ${s.warm_round_trips} | ${s.depth} | ${s.warm_result_reads} |`,
@@ -185,18 +222,26 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
     p();
     p("| run | ms | outcomes |");
     p("|---|---:|---|");
-    for (const s of ham.seed) p(`| ${s.label} | ${ms(s.seconds)} | ${Object.entries(s.outcomes).map(([k, v]) => `${k}: ${v}`).join(", ")} |`);
+    for (const s of ham.seed)
+      p(
+        `| ${s.label} | ${ms(s.seconds)} | ${Object.entries(s.outcomes)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join(", ")} |`,
+      );
   }
   if (ham.profiles.length) {
     p();
     p("## Where the time goes (CPU profiles)");
     for (const prof of ham.profiles) {
       p();
-      p(`${prof.runs} ${prof.mode} runs of the ${prof.n}-node ${prof.shape} (${prof.mode === "plain" ? "no cache, one driver" : prof.mode === "import+build" ? "a fresh node process, node --cpu-prof" : "a new driver each"}; \`${prof.file}\`, not committed). Self = time in the function itself, total = with it on the stack.`);
+      p(
+        `${prof.runs} ${prof.mode} runs of the ${prof.n}-node ${prof.shape} (${prof.mode === "plain" ? "no cache, one driver" : prof.mode === "import+build" ? "a fresh node process, node --cpu-prof" : "a new driver each"}; \`${prof.file}\`, not committed). Self = time in the function itself, total = with it on the stack.`,
+      );
       p();
       p("| self | total | function |");
       p("|---:|---:|---|");
-      for (const h of prof.hotSpots.slice(0, 15)) p(`| ${(h.self * 100).toFixed(1)}% | ${(h.total * 100).toFixed(1)}% | \`${h.where}\` |`);
+      for (const h of prof.hotSpots.slice(0, 15))
+        p(`| ${(h.self * 100).toFixed(1)}% | ${(h.total * 100).toFixed(1)}% | \`${h.where}\` |`);
     }
   }
   p();

@@ -58,9 +58,26 @@ const fmt = (xs: number[]) => `${median(xs).toFixed(0)} ms (runs: ${xs.map((x) =
 function startWorkers(redis: string, queue: string, cache: string): ChildProcess[] {
   const bin = fileURLToPath(new URL("../../packages/executor-bullmq/src/bin.ts", import.meta.url));
   return ["bench-w1", "bench-w2"].map((name) =>
-    spawn(process.execPath, ["--import", "tsx", "--conditions=@ham/source", bin, "--redis", redis, "--queue", queue, "--cache", cache, "--name", name], {
-      stdio: ["ignore", "pipe", "inherit"],
-    }),
+    spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--conditions=@ham/source",
+        bin,
+        "--redis",
+        redis,
+        "--queue",
+        queue,
+        "--cache",
+        cache,
+        "--name",
+        name,
+      ],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    ),
   );
 }
 
@@ -79,8 +96,14 @@ async function main(): Promise<void> {
   const iterations = calibrate();
   const cpuOutputs = ["total"];
   const inputs = { iterations };
-  console.log(`executors benchmark: ${NODES} CPU-bound nodes of ~200 ms (${iterations} iterations), ${TRIVIAL} trivial chained nodes`);
-  console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `executors benchmark: ${NODES} CPU-bound nodes of ~200 ms (${iterations} iterations), ${TRIVIAL} trivial chained nodes`,
+  );
+  console.log(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 
   const local = await new Builder().withModules(flow).build();
   const inProcess = await time(() => local.execute(cpuOutputs, { inputs }));
@@ -91,11 +114,15 @@ async function main(): Promise<void> {
   await threaded.execute(["t0"], { inputs: { x: 0 } }); // start the pool
   const onThreads = await time(() => threaded.execute(cpuOutputs, { inputs }));
   await threaded.close();
-  console.log(`2 worker threads:    ${fmt(onThreads)}  speed-up ${(median(inProcess) / median(onThreads)).toFixed(2)}×`);
+  console.log(
+    `2 worker threads:    ${fmt(onThreads)}  speed-up ${(median(inProcess) / median(onThreads)).toFixed(2)}×`,
+  );
 
   const redis = process.env["HAM_REDIS_URL"];
   if (!redis) {
-    console.log("BullMQ: skipped, HAM_REDIS_URL is not set (bash scripts/services/redis.sh start && source .services/env)");
+    console.log(
+      "BullMQ: skipped, HAM_REDIS_URL is not set (bash scripts/services/redis.sh start && source .services/env)",
+    );
   } else {
     const cache = join(dir, "cache");
     const queue = `ham-bench-${process.pid}`;
@@ -104,7 +131,10 @@ async function main(): Promise<void> {
       await Promise.all(workers.map(ready));
       // recompute: every run executes every node (a warm cache would answer without the workers).
       const build = (executor?: BullMQExecutor) => {
-        const builder = new Builder().withModules(flow).withModuleSource(flow, flowUrl).withCache({ path: cache, recompute: true });
+        const builder = new Builder()
+          .withModules(flow)
+          .withModuleSource(flow, flowUrl)
+          .withCache({ path: cache, recompute: true });
         return (executor ? builder.withExecutor(executor) : builder).build();
       };
       const executor = new BullMQExecutor({ redis, queue });
@@ -112,7 +142,9 @@ async function main(): Promise<void> {
       await queued.execute(["t0"], { inputs: { x: 0 } }); // connect and load the module in both workers
       await queued.execute(["t1"], { inputs: { x: 0 } });
       const onQueue = await time(() => queued.execute(cpuOutputs, { inputs }));
-      console.log(`2 BullMQ workers:    ${fmt(onQueue)}  speed-up ${(median(inProcess) / median(onQueue)).toFixed(2)}×`);
+      console.log(
+        `2 BullMQ workers:    ${fmt(onQueue)}  speed-up ${(median(inProcess) / median(onQueue)).toFixed(2)}×`,
+      );
 
       const chainEnd = [`t${TRIVIAL - 1}`];
       const cachedLocal = await build();
@@ -120,14 +152,20 @@ async function main(): Promise<void> {
       const chained = await time(() => queued.execute(chainEnd, { inputs: { x: 0 } }), 5);
       const perNode = (median(chained) - median(baseline)) / TRIVIAL;
       console.log(`trivial chain of ${TRIVIAL}: in-process cached ${fmt(baseline)}, BullMQ ${fmt(chained)}`);
-      console.log(`BullMQ scheduling overhead per node: ${perNode.toFixed(2)} ms (chain wall time minus in-process cached, / ${TRIVIAL})`);
+      console.log(
+        `BullMQ scheduling overhead per node: ${perNode.toFixed(2)} ms (chain wall time minus in-process cached, / ${TRIVIAL})`,
+      );
       await queued.close();
       await cachedLocal.close();
     } finally {
       for (const worker of workers) worker.kill("SIGTERM");
     }
   }
-  console.log(`load average after:  ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `load average after:  ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   rmSync(dir, { recursive: true, force: true });
 }
 

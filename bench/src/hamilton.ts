@@ -24,16 +24,38 @@ export function findAnchor(): string | undefined {
 }
 
 /** Runs run.sh with `--reps reps --json jsonFile`; output goes to this process's terminal. */
-export function runHamilton(reps: number, jsonFile: string, sizes: readonly number[], rows: readonly number[]): HamiltonResults {
+export function runHamilton(
+  reps: number,
+  jsonFile: string,
+  sizes: readonly number[],
+  rows: readonly number[],
+): HamiltonResults {
   const anchor = findAnchor();
   if (!anchor) {
-    throw new Error("Hamilton anchor not found: set HAM_HAMILTON_ANCHOR to the folder holding run.sh (anchors/hamilton-py)");
+    throw new Error(
+      "Hamilton anchor not found: set HAM_HAMILTON_ANCHOR to the folder holding run.sh (anchors/hamilton-py)",
+    );
   }
-  const args = [join(anchor, "run.sh"), "--reps", String(reps), "--json", jsonFile, "--sizes", sizes.join(","), "--rows", rows.join(",")];
+  const args = [
+    join(anchor, "run.sh"),
+    "--reps",
+    String(reps),
+    "--json",
+    jsonFile,
+    "--sizes",
+    sizes.join(","),
+    "--rows",
+    rows.join(","),
+  ];
   console.log(`\n$ bash ${args.join(" ")}`);
-  const result = spawnSync("bash", args, { stdio: "inherit", env: { ...process.env, HAMILTON_TELEMETRY_ENABLED: "false" } });
+  const result = spawnSync("bash", args, {
+    stdio: "inherit",
+    env: { ...process.env, HAMILTON_TELEMETRY_ENABLED: "false" },
+  });
   if (result.status !== 0) {
-    throw new Error(`Hamilton's run.sh exited with ${result.status ?? result.signal}; see its output above (setup.sh needs apt and root)`);
+    throw new Error(
+      `Hamilton's run.sh exited with ${result.status ?? result.signal}; see its output above (setup.sh needs apt and root)`,
+    );
   }
   return readHamilton(jsonFile);
 }
@@ -53,7 +75,8 @@ export function readBaseline(): HamiltonResults | undefined {
   const text = readFileSync(file, "utf8");
   const s = (ms: string) => Number(ms) / 1e3;
   const graphs: Record<string, number | string>[] = [];
-  const graphLine = /^(chain|wide)\s+(\d+) \|\s+([\d.]+)\s+([\d.]+) \|\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+) \|\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)/gm;
+  const graphLine =
+    /^(chain|wide)\s+(\d+) \|\s+([\d.]+)\s+([\d.]+) \|\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+) \|\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)/gm;
   for (const m of text.matchAll(graphLine)) {
     const [, shape, n, bp, bc, plain, cold, wn, wnt, wr, upp, upc, upn, upr] = m as unknown as string[];
     graphs.push({
@@ -75,10 +98,23 @@ export function readBaseline(): HamiltonResults | undefined {
   const data: Record<string, number | boolean>[] = [];
   for (const m of text.matchAll(/^\s+(\d+) \|\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+) \|/gm)) {
     const [, rows, plain, cold, wn, wr] = m as unknown as string[];
-    data.push({ rows: Number(rows), plain: s(plain as string), cold: s(cold as string), warm_new: s(wn as string), warm_reuse: s(wr as string) });
+    data.push({
+      rows: Number(rows),
+      plain: s(plain as string),
+      cold: s(cold as string),
+      warm_new: s(wn as string),
+      warm_reuse: s(wr as string),
+    });
   }
   const imp = /fresh subprocess \(median of \d+\): ([\d.]+) ms/.exec(text);
   const meta: Record<string, unknown> = {};
-  for (const m of text.matchAll(/^ {2}(python|hamilton_version|pandas|numpy|reps): (.+)$/gm)) meta[m[1] as string] = m[2];
-  return { meta, import_subprocess_s: imp ? s(imp[1] as string) : Number.NaN, import_in_process_s: Number.NaN, graphs, data };
+  for (const m of text.matchAll(/^ {2}(python|hamilton_version|pandas|numpy|reps): (.+)$/gm))
+    meta[m[1] as string] = m[2];
+  return {
+    meta,
+    import_subprocess_s: imp ? s(imp[1] as string) : Number.NaN,
+    import_in_process_s: Number.NaN,
+    graphs,
+    data,
+  };
 }

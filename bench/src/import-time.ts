@@ -1,6 +1,15 @@
 // Import time of @ham/core in a fresh Node process (the built dist), plus building a 1000-node driver there.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Workdir, chainSource } from "./dataflows.js";
@@ -43,13 +52,22 @@ export function ensureCoreDist(log: (line: string) => void): string {
   if (builtEntry) return builtEntry;
   const entry = join(CORE_DIR, "dist", "index.js");
   if (!(existsSync(entry) && statSync(entry).mtimeMs >= newestMtime(join(CORE_DIR, "src")))) {
-    log(`  building @ham/core (${existsSync(entry) ? "dist older than src" : "no dist yet"}): pnpm --filter @ham/core build`);
+    log(
+      `  building @ham/core (${existsSync(entry) ? "dist older than src" : "no dist yet"}): pnpm --filter @ham/core build`,
+    );
     try {
       execFileSync("pnpm", ["--filter", "@ham/core", "build"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"] });
     } catch (error) {
-      const detail = (error as { stderr?: Buffer }).stderr?.toString().split("\n").find((l) => /error/i.test(l)) ?? String(error);
-      if (!existsSync(entry)) throw new Error(`pnpm --filter @ham/core build failed and there is no dist to import: ${detail}`);
-      log(`  warning: pnpm --filter @ham/core build failed (${detail.trim()}); measuring the older dist from ${statSync(entry).mtime.toISOString()}`);
+      const detail =
+        (error as { stderr?: Buffer }).stderr
+          ?.toString()
+          .split("\n")
+          .find((l) => /error/i.test(l)) ?? String(error);
+      if (!existsSync(entry))
+        throw new Error(`pnpm --filter @ham/core build failed and there is no dist to import: ${detail}`);
+      log(
+        `  warning: pnpm --filter @ham/core build failed (${detail.trim()}); measuring the older dist from ${statSync(entry).mtime.toISOString()}`,
+      );
     }
   }
   builtEntry = entry;
@@ -81,7 +99,16 @@ export function profileImport(workdir: Workdir, outDir: string, log: (line: stri
   const profDir = mkdtempSync(join(workdir.path, "cpuprof-"));
   const out = execFileSync(
     process.execPath,
-    ["--cpu-prof", "--cpu-prof-interval", "50", "--cpu-prof-dir", profDir, probe, pathToFileURL(coreEntry).href, pathToFileURL(moduleFile).href],
+    [
+      "--cpu-prof",
+      "--cpu-prof-interval",
+      "50",
+      "--cpu-prof-dir",
+      profDir,
+      probe,
+      pathToFileURL(coreEntry).href,
+      pathToFileURL(moduleFile).href,
+    ],
     { cwd: dirname(probe), encoding: "utf8" },
   );
   const times = JSON.parse(out.trim().split("\n").at(-1) as string) as { import: number; load: number; build: number };
@@ -102,7 +129,12 @@ export function profileImport(workdir: Workdir, outDir: string, log: (line: stri
   };
 }
 
-export function importTime(workdir: Workdir, reps: number, entry: "dist" | "source", log: (line: string) => void): ImportRow {
+export function importTime(
+  workdir: Workdir,
+  reps: number,
+  entry: "dist" | "source",
+  log: (line: string) => void,
+): ImportRow {
   const coreEntry = entry === "dist" ? ensureCoreDist(log) : join(CORE_DIR, "src", "index.ts");
   const { probe, moduleFile } = writeProbe(workdir);
   const samples: { import: number; load: number; build: number }[] = [];
@@ -112,7 +144,9 @@ export function importTime(workdir: Workdir, reps: number, entry: "dist" | "sour
       entry === "dist"
         ? execFileSync(process.execPath, args, { cwd: dirname(probe), encoding: "utf8" })
         : execFileSync(TSX, ["--conditions=@ham/source", ...args], { cwd: dirname(probe), encoding: "utf8" });
-    samples.push(JSON.parse(out.trim().split("\n").at(-1) as string) as { import: number; load: number; build: number });
+    samples.push(
+      JSON.parse(out.trim().split("\n").at(-1) as string) as { import: number; load: number; build: number },
+    );
   }
   const imp = median(samples.map((s) => s.import)) / 1e3;
   const build = median(samples.map((s) => s.build)) / 1e3;

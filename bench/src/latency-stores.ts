@@ -37,7 +37,8 @@ export interface Delay {
   ms: number;
 }
 
-const sleep = (delay: Delay) => (delay.ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, delay.ms)) : Promise.resolve());
+const sleep = (delay: Delay) =>
+  delay.ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, delay.ms)) : Promise.resolve();
 
 /** Methods that read; every other method is a write, except these, passed through as they are. */
 const READS = new Set(["get", "getMany", "has", "getEntry", "getRun", "listRuns"]);
@@ -48,7 +49,11 @@ const PASSED = new Set(["close", "entries", "list"]);
  * store would cost over a network where each of its methods is one request (Postgres: one
  * statement per method). `open` pays the delay once and is not counted; iterators pass through.
  */
-export function withLatency<T extends FingerprintRepository | ResultStore>(store: T, delay: Delay, traffic: Traffic): T {
+export function withLatency<T extends FingerprintRepository | ResultStore>(
+  store: T,
+  delay: Delay,
+  traffic: Traffic,
+): T {
   return new Proxy(store, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);

@@ -2,7 +2,13 @@
 // stores with a fixed delay added per round trip, counting repository and result round trips.
 import { loadavg } from "node:os";
 import { S3Client } from "@aws-sdk/client-s3";
-import { type CacheOptions, FileFingerprintRepository, FileResultStore, type FingerprintRepository, type ResultStore } from "@ham/core";
+import {
+  type CacheOptions,
+  FileFingerprintRepository,
+  FileResultStore,
+  type FingerprintRepository,
+  type ResultStore,
+} from "@ham/core";
 import { PostgresFingerprintRepository, PostgresResultStore } from "@ham/store-postgres";
 import { S3ResultStore } from "@ham/store-s3";
 import type { GoalRow } from "./goal-row.js";
@@ -101,7 +107,11 @@ const KINDS: Kind[] = [
   {
     name: "s3 results + postgres repository",
     unavailable: () =>
-      !process.env.HAM_S3_ENDPOINT ? `HAM_S3_ENDPOINT is not set (${SERVICES})` : !process.env.HAM_PG_URL ? `HAM_PG_URL is not set (${SERVICES})` : undefined,
+      !process.env.HAM_S3_ENDPOINT
+        ? `HAM_S3_ENDPOINT is not set (${SERVICES})`
+        : !process.env.HAM_PG_URL
+          ? `HAM_PG_URL is not set (${SERVICES})`
+          : undefined,
     async create(_workdir, id, delay) {
       const endpoint = process.env.HAM_S3_ENDPOINT as string;
       const bucket = process.env.HAM_S3_BUCKET ?? "ham-bench";
@@ -110,7 +120,10 @@ const KINDS: Kind[] = [
         endpoint,
         region: process.env.HAM_S3_REGION ?? "us-east-1",
         forcePathStyle: true,
-        credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "test", secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "test" },
+        credentials: {
+          accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "test",
+          secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "test",
+        },
       });
       const repository = new Traffic();
       const results = new Traffic();
@@ -129,13 +142,25 @@ const KINDS: Kind[] = [
 const quiet = { warn: (message: string) => console.warn(message) };
 
 /** Fills a cache without delay, then times warm runs (a new driver each, as a new process) at each delay. */
-async function measure(workdir: Workdir, kind: Kind, shape: Shape, n: number, delays: readonly number[], reps: number): Promise<LatencyRow[]> {
+async function measure(
+  workdir: Workdir,
+  kind: Kind,
+  shape: Shape,
+  n: number,
+  delays: readonly number[],
+  reps: number,
+): Promise<LatencyRow[]> {
   const flow = await makeDataflow(workdir, shape, n);
   const delay: Delay = { ms: 0 };
   const id = `${shape}${n}_${Date.now().toString(36)}`;
   const stores = await kind.create(workdir, id, delay);
   const path = workdir.newCacheDir(`latency-memo-${id}`);
-  const options = (): CacheOptions => ({ path, logger: quiet, fingerprintStore: stores.fingerprintStore, resultStore: stores.resultStore });
+  const options = (): CacheOptions => ({
+    path,
+    logger: quiet,
+    fingerprintStore: stores.fingerprintStore,
+    resultStore: stores.resultStore,
+  });
   try {
     const cold = await build(flow.module, options());
     await cold.execute(flow.outputs);
@@ -151,7 +176,8 @@ async function measure(workdir: Workdir, kind: Kind, shape: Shape, n: number, de
         stores.results.reset();
         const [wall] = await timed(() => dr.execute(flow.outputs));
         const o = outcomes(dr);
-        if (o.hit !== n) throw new Error(`${kind.name} ${shape} ${n} +${ms} ms: warm run had ${o.hit} hits, ${o.computed} computed`);
+        if (o.hit !== n)
+          throw new Error(`${kind.name} ${shape} ${n} +${ms} ms: warm run had ${o.hit} hits, ${o.computed} computed`);
         counts = {
           repo_reads: stores.repository.reads,
           repo_writes: stores.repository.writes,
@@ -163,7 +189,16 @@ async function measure(workdir: Workdir, kind: Kind, shape: Shape, n: number, de
         walls.push(wall);
       }
       const load = Math.round((loadavg()[0] ?? 0) * 10) / 10;
-      rows.push({ store: kind.name, shape, N: n, depth: flow.depth, delay_ms: ms, ...counts, warm_s: median(walls), load_1m: load });
+      rows.push({
+        store: kind.name,
+        shape,
+        N: n,
+        depth: flow.depth,
+        delay_ms: ms,
+        ...counts,
+        warm_s: median(walls),
+        load_1m: load,
+      });
     }
     return rows;
   } finally {
@@ -182,7 +217,10 @@ export interface LatencyOptions {
   log: (line: string) => void;
 }
 
-export async function benchLatency(workdir: Workdir, { sizes, delays, reps, log }: LatencyOptions): Promise<LatencyRow[]> {
+export async function benchLatency(
+  workdir: Workdir,
+  { sizes, delays, reps, log }: LatencyOptions,
+): Promise<LatencyRow[]> {
   const rows: LatencyRow[] = [];
   const skip = (store: string, shape: Shape, n: number, skipped: string) => {
     for (const ms of delays) rows.push({ store, shape, N: n, depth: shape === "chain" ? n : 3, delay_ms: ms, skipped });
@@ -197,7 +235,11 @@ export async function benchLatency(workdir: Workdir, { sizes, delays, reps, log 
           continue;
         }
         try {
-          const measured = await withTimeout(measure(workdir, kind, shape, n, delays, reps), MEASURE_TIMEOUT_MS, `latency ${kind.name} ${shape} ${n}`);
+          const measured = await withTimeout(
+            measure(workdir, kind, shape, n, delays, reps),
+            MEASURE_TIMEOUT_MS,
+            `latency ${kind.name} ${shape} ${n}`,
+          );
           rows.push(...measured);
           for (const row of measured) log(formatLatency([row])[1] as string);
         } catch (error) {
@@ -243,7 +285,8 @@ export function latencyMarkdown(rows: readonly LatencyRow[]): string[] {
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of rows) {
-    if (r.skipped !== undefined) out.push(`| ${r.store} | ${r.shape} | ${r.N} | ${r.depth} | ${r.delay_ms} | skipped: ${r.skipped} | | | | | | |`);
+    if (r.skipped !== undefined)
+      out.push(`| ${r.store} | ${r.shape} | ${r.N} | ${r.depth} | ${r.delay_ms} | skipped: ${r.skipped} | | | | | | |`);
     else
       out.push(
         `| ${r.store} | ${r.shape} | ${r.N} | ${r.depth} | ${r.delay_ms} | ${r.repo_reads} | ${r.repo_writes} | ${r.result_reads} | ${r.results_read} | ${r.max_in_flight} | ${((r.warm_s ?? 0) * 1e3).toFixed(1)} | ${r.load_1m ?? "—"} |`,
@@ -256,7 +299,13 @@ export function latencyMarkdown(rows: readonly LatencyRow[]): string[] {
 export function latencyGoals(rows: readonly LatencyRow[]): GoalRow[] {
   const ran = rows.filter((r) => r.skipped === undefined);
   const find = (store: string | RegExp, shape: Shape, n: number, delay?: number) =>
-    ran.filter((r) => (typeof store === "string" ? r.store === store : store.test(r.store)) && r.shape === shape && r.N === n && (delay === undefined || r.delay_ms === delay));
+    ran.filter(
+      (r) =>
+        (typeof store === "string" ? r.store === store : store.test(r.store)) &&
+        r.shape === shape &&
+        r.N === n &&
+        (delay === undefined || r.delay_ms === delay),
+    );
   const goals: GoalRow[] = [];
   const chains = [100, 1000].map((n) => find("file", "chain", n, ran[0]?.delay_ms)[0]).filter((r) => r !== undefined);
   if (chains.length) {

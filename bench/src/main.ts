@@ -20,8 +20,12 @@ const USAGE = `usage: pnpm bench [--reps 5] [--sizes 10,100,1000,10000] [--rows 
   --update-results with --only: put the sections that ran into bench/results/ham.json and rebuild the docs`;
 
 function list(text: string, name: string): number[] {
-  const values = text.split(",").filter(Boolean).map((x) => Number(x));
-  if (values.some((v) => !Number.isInteger(v) || v < 3)) throw new Error(`--${name} needs whole numbers ≥ 3, got ${text}`);
+  const values = text
+    .split(",")
+    .filter(Boolean)
+    .map((x) => Number(x));
+  if (values.some((v) => !Number.isInteger(v) || v < 3))
+    throw new Error(`--${name} needs whole numbers ≥ 3, got ${text}`);
   return values;
 }
 
@@ -57,7 +61,8 @@ async function main(): Promise<void> {
   const reps = Number(values.reps);
   if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps needs a whole number ≥ 1, got ${values.reps}`);
   const sections = (values.only?.split(",") ?? [...SECTIONS]) as Section[];
-  for (const s of sections) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section "${s}"; use ${SECTIONS.join(",")}`);
+  for (const s of sections)
+    if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section "${s}"; use ${SECTIONS.join(",")}`);
   const sizes = list(values.sizes, "sizes");
   const rows = list(values.rows, "rows");
   const outDir = join(REPO_ROOT, "bench", "results");
@@ -91,7 +96,10 @@ async function main(): Promise<void> {
     if (values.only !== undefined && values["update-results"]) {
       // Later figures for some sections (e.g. stores once services are up) merged into the last full run.
       const previous = JSON.parse(readFileSync(join(outDir, "ham.json"), "utf8")) as BenchResults;
-      const merged = { ...previous, meta: { ...previous.meta, updated: `${sections.join(",")} at ${ham.meta.date}` } } as BenchResults;
+      const merged = {
+        ...previous,
+        meta: { ...previous.meta, updated: `${sections.join(",")} at ${ham.meta.date}` },
+      } as BenchResults;
       for (const section of sections) (merged as unknown as Record<string, unknown>)[section] = ham[section];
       writeFileSync(join(outDir, "ham.json"), `${JSON.stringify(merged, null, 2)}\n`);
       ({ ham, hamilton, hamiltonSource } = fromResults(outDir, hamiltonFile));
@@ -118,9 +126,14 @@ async function main(): Promise<void> {
   const comparison = compare(ham, hamilton, baseline);
   const goalRows = goals(ham, hamilton, comparison, baseline);
   if (full) {
-    writeFileSync(join(outDir, "comparison.json"), `${JSON.stringify({ command, hamiltonSource, comparison, goals: goalRows }, null, 2)}\n`);
+    writeFileSync(
+      join(outDir, "comparison.json"),
+      `${JSON.stringify({ command, hamiltonSource, comparison, goals: goalRows }, null, 2)}\n`,
+    );
   }
-  console.log(`\n=== ham vs Hamilton (${hamiltonSource}) and vs Hamilton's results_baseline.txt; ratio = ham / Hamilton, lower is better ===`);
+  console.log(
+    `\n=== ham vs Hamilton (${hamiltonSource}) and vs Hamilton's results_baseline.txt; ratio = ham / Hamilton, lower is better ===`,
+  );
   for (const line of comparisonText(comparison)) console.log(line);
   console.log("\n=== Goals ===");
   for (const line of goalsText(goalRows)) console.log(line);
@@ -131,7 +144,9 @@ async function main(): Promise<void> {
     console.log(`\nwrote ${relative(REPO_ROOT, docs)}`);
   }
   if (values.only === undefined) {
-    console.log(`results in ${relative(REPO_ROOT, outDir)}/ (ham.json${values.hamilton ? ", hamilton.json" : ""}, comparison.json)`);
+    console.log(
+      `results in ${relative(REPO_ROOT, outDir)}/ (ham.json${values.hamilton ? ", hamilton.json" : ""}, comparison.json)`,
+    );
   } else {
     console.log(
       `partial results (--only) in ${join(tmpdir(), "ham-bench-partial.json")}; ` +
@@ -141,15 +156,21 @@ async function main(): Promise<void> {
 }
 
 /** The last run's saved results, with profile summaries recomputed from their .cpuprofile files. */
-function fromResults(outDir: string, hamiltonFile: string): { ham: BenchResults; hamilton: HamiltonResults | undefined; hamiltonSource: string } {
+function fromResults(
+  outDir: string,
+  hamiltonFile: string,
+): { ham: BenchResults; hamilton: HamiltonResults | undefined; hamiltonSource: string } {
   const ham = JSON.parse(readFileSync(join(outDir, "ham.json"), "utf8")) as BenchResults;
   for (const profile of ham.profiles) {
     const file = join(REPO_ROOT, profile.file);
     profile.mode ??= "warm"; // results written before profiles had modes
-    if (existsSync(file)) Object.assign(profile, summarize(JSON.parse(readFileSync(file, "utf8")) as Parameters<typeof summarize>[0]));
+    if (existsSync(file))
+      Object.assign(profile, summarize(JSON.parse(readFileSync(file, "utf8")) as Parameters<typeof summarize>[0]));
   }
   const saved = join(outDir, "comparison.json");
-  const source = existsSync(saved) ? (JSON.parse(readFileSync(saved, "utf8")) as { hamiltonSource?: string }).hamiltonSource : undefined;
+  const source = existsSync(saved)
+    ? (JSON.parse(readFileSync(saved, "utf8")) as { hamiltonSource?: string }).hamiltonSource
+    : undefined;
   const hamilton = existsSync(hamiltonFile) ? readHamilton(hamiltonFile) : undefined;
   return { ham, hamilton, hamiltonSource: hamilton ? (source ?? "saved hamilton.json") : "not run" };
 }

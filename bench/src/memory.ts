@@ -39,7 +39,13 @@ export async function heapGrowth(workdir: Workdir, nodes: number, runs: number):
   const after = process.memoryUsage().heapUsed;
   await dr.close();
   workdir.remove(dir);
-  return { measure: "heap growth, warm runs of a reused wide driver", nodes, runs, mb: (after - before) / MB, goal_mb: 5 };
+  return {
+    measure: "heap growth, warm runs of a reused wide driver",
+    nodes,
+    runs,
+    mb: (after - before) / MB,
+    goal_mb: 5,
+  };
 }
 
 /** The child: builds the driver on the warm cache, runs once, prints its RSS figures as JSON. */
@@ -72,14 +78,23 @@ export async function warmRunRss(workdir: Workdir, nodes: number): Promise<Memor
   const script = join(workdir.path, "rss-child.mjs");
   writeFileSync(script, CHILD);
   // Same flags as this process (tsx and the source condition when pnpm bench runs from source).
-  const child = spawnSync(process.execPath, [...process.execArgv, script, import.meta.resolve("@ham/core"), pathToFileURL(source).href, dir, String(nodes)], {
-    encoding: "utf8",
-    cwd: join(import.meta.dirname, ".."),
-    maxBuffer: 16 * MB,
-  });
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, script, import.meta.resolve("@ham/core"), pathToFileURL(source).href, dir, String(nodes)],
+    {
+      encoding: "utf8",
+      cwd: join(import.meta.dirname, ".."),
+      maxBuffer: 16 * MB,
+    },
+  );
   workdir.remove(dir);
   if (child.status !== 0) throw new Error(`warm-run RSS child failed: ${child.stderr.slice(-2000)}`);
-  const figures = JSON.parse(child.stdout.trim().split("\n").pop() as string) as { rssBuilt: number; maxBefore: number; maxRss: number; hits: number };
+  const figures = JSON.parse(child.stdout.trim().split("\n").pop() as string) as {
+    rssBuilt: number;
+    maxBefore: number;
+    maxRss: number;
+    hits: number;
+  };
   if (figures.hits !== nodes) throw new Error(`warm-run RSS child: ${figures.hits} of ${nodes} nodes were hits`);
   return [
     { measure: "RSS after import + build (fresh process, warm cache)", nodes, runs: 0, mb: figures.rssBuilt / MB },
@@ -88,7 +103,10 @@ export async function warmRunRss(workdir: Workdir, nodes: number): Promise<Memor
 }
 
 /** The memory section: heap growth of a reused driver, then a warm run's peak RSS. */
-export async function benchMemory(workdir: Workdir, options: { reusedNodes: number; runs: number; rssNodes: number }): Promise<MemoryRow[]> {
+export async function benchMemory(
+  workdir: Workdir,
+  options: { reusedNodes: number; runs: number; rssNodes: number },
+): Promise<MemoryRow[]> {
   const growth = await heapGrowth(workdir, options.reusedNodes, options.runs);
   return options.rssNodes > 0 ? [growth, ...(await warmRunRss(workdir, options.rssNodes))] : [growth];
 }

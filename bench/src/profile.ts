@@ -56,7 +56,10 @@ function place(frame: ProfileNode["callFrame"]): string {
 }
 
 /** Self and inclusive time per function, as shares of all samples. */
-export function summarize(profile: CpuProfile, top = 25): { hotSpots: HotSpot[]; byFile: { file: string; self: number }[] } {
+export function summarize(
+  profile: CpuProfile,
+  top = 25,
+): { hotSpots: HotSpot[]; byFile: { file: string; self: number }[] } {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -97,7 +100,10 @@ export function summarize(profile: CpuProfile, top = 25): { hotSpots: HotSpot[];
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([where, v]) => ({ where, self: share(v), total: share(total.get(where) ?? 0) }));
-  const byFile = [...fileSelf.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([file, v]) => ({ file, self: share(v) }));
+  const byFile = [...fileSelf.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([file, v]) => ({ file, self: share(v) }));
   return { hotSpots, byFile };
 }
 
@@ -105,7 +111,14 @@ export function summarize(profile: CpuProfile, top = 25): { hotSpots: HotSpot[];
 /** The shortest profiled window for repeatable (plain, warm) runs, so a fast small graph still gives samples. */
 const MIN_PROFILED_MS = 50;
 
-export async function profileRuns(workdir: Workdir, mode: ProfileMode, shape: Shape, n: number, runs: number, outDir: string): Promise<ProfileResult> {
+export async function profileRuns(
+  workdir: Workdir,
+  mode: ProfileMode,
+  shape: Shape,
+  n: number,
+  runs: number,
+  outDir: string,
+): Promise<ProfileResult> {
   const flow = await makeDataflow(workdir, shape, n);
   const dirs: string[] = [];
   const warmDir = workdir.newCacheDir("profile");

@@ -14,9 +14,27 @@ import { REPO_ROOT } from "./paths.js";
 import { type ProfileMode, type ProfileResult, profileRuns } from "./profile.js";
 import { type SeedRun, seedExample } from "./seed-example.js";
 import { type StoreRow, benchStores } from "./stores.js";
-import { formatData, formatFingerprint, formatGraphs, formatImport, formatMemory, formatProfile, formatStores } from "./tables.js";
+import {
+  formatData,
+  formatFingerprint,
+  formatGraphs,
+  formatImport,
+  formatMemory,
+  formatProfile,
+  formatStores,
+} from "./tables.js";
 
-export const SECTIONS = ["graphs", "data", "seed", "import", "fingerprint", "stores", "dataframes", "latency", "memory"] as const;
+export const SECTIONS = [
+  "graphs",
+  "data",
+  "seed",
+  "import",
+  "fingerprint",
+  "stores",
+  "dataframes",
+  "latency",
+  "memory",
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -79,7 +97,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const { reps, log } = options;
   const started = performance.now();
   const loadavgStart = loadavg().map((x) => Math.round(x * 100) / 100);
-  const coreVersion = (JSON.parse(readFileSync(join(REPO_ROOT, "packages", "core", "package.json"), "utf8")) as { version: string }).version;
+  const coreVersion = (
+    JSON.parse(readFileSync(join(REPO_ROOT, "packages", "core", "package.json"), "utf8")) as { version: string }
+  ).version;
   const results: BenchResults = {
     meta: {
       date: new Date().toISOString(),
@@ -149,14 +169,26 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       }
     }
     if (on("latency")) {
-      log(`\n=== Latency: warm runs (new driver) with a delay per store round trip (median of ${Math.min(reps, 3)}) ===`);
+      log(
+        `\n=== Latency: warm runs (new driver) with a delay per store round trip (median of ${Math.min(reps, 3)}) ===`,
+      );
       log(formatLatency([])[0] as string);
-      const latencyOptions = { sizes: options.latencySizes ?? [100, 1000], delays: options.latencyDelays ?? [1, 5, 20], reps: Math.min(reps, 3), log };
+      const latencyOptions = {
+        sizes: options.latencySizes ?? [100, 1000],
+        delays: options.latencyDelays ?? [1, 5, 20],
+        reps: Math.min(reps, 3),
+        log,
+      };
       results.latency = await benchLatency(workdir, latencyOptions);
     }
     if (on("memory")) {
-      log("\n=== Memory: warm runs of a reused wide driver (heap growth); one warm run in a fresh process (peak RSS) ===");
-      results.memory = await benchMemory(workdir, options.memory ?? { reusedNodes: 1000, runs: 1000, rssNodes: 10_000 });
+      log(
+        "\n=== Memory: warm runs of a reused wide driver (heap growth); one warm run in a fresh process (peak RSS) ===",
+      );
+      results.memory = await benchMemory(
+        workdir,
+        options.memory ?? { reusedNodes: 1000, runs: 1000, rssNodes: 10_000 },
+      );
       for (const line of formatMemory(results.memory)) log(line);
     }
     if (options.profileNodes > 0) {

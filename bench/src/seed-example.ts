@@ -28,7 +28,13 @@ export async function seedExample(workdir: Workdir, print: (line: string) => voi
         `   ${record.node}: ${record.outcome.padEnd(9)} fingerprint=${record.fingerprint ?? "-"}  context_key=${(record.contextKey ?? "-").slice(0, 60)}`,
       );
     }
-    runs.push({ label, seconds, F: out.F, outcomes: outcomesByNode, roundTrips: driver.cache.stats.repositoryRoundTrips });
+    runs.push({
+      label,
+      seconds,
+      F: out.F,
+      outcomes: outcomesByNode,
+      roundTrips: driver.cache.stats.repositoryRoundTrips,
+    });
     if (driver !== dr) await driver.close();
   }
   await dr.close();

@@ -63,12 +63,15 @@ const KINDS: StoreKind[] = [
   },
   {
     name: "level",
-    unavailable: async () => (packageWritten("store-level") ? undefined : "packages/store-level/src/index.ts does not exist yet"),
+    unavailable: async () =>
+      packageWritten("store-level") ? undefined : "packages/store-level/src/index.ts does not exist yet",
     create: async (workdir, id) => {
       const mod = await exportsOf("@ham/store-level");
       const dir = workdir.newCacheDir(`level-${id}`);
       return {
-        fingerprintStore: new (pick(mod, "LevelFingerprintRepository"))({ location: join(dir, "fingerprints") }) as FingerprintRepository,
+        fingerprintStore: new (pick(mod, "LevelFingerprintRepository"))({
+          location: join(dir, "fingerprints"),
+        }) as FingerprintRepository,
         resultStore: new (pick(mod, "LevelResultStore"))({ location: join(dir, "results") }) as ResultStore,
       };
     },
@@ -94,7 +97,8 @@ const KINDS: StoreKind[] = [
     name: "s3 (results) + file repository",
     unavailable: async () => {
       if (!packageWritten("store-s3")) return "packages/store-s3/src/index.ts does not exist yet";
-      if (!process.env.HAM_S3_ENDPOINT) return "HAM_S3_ENDPOINT is not set (bash scripts/services/up.sh && source .services/env)";
+      if (!process.env.HAM_S3_ENDPOINT)
+        return "HAM_S3_ENDPOINT is not set (bash scripts/services/up.sh && source .services/env)";
       return undefined;
     },
     create: async (_workdir, id) => {
@@ -109,7 +113,10 @@ const KINDS: StoreKind[] = [
           endpoint,
           region: process.env.HAM_S3_REGION ?? "us-east-1",
           forcePathStyle: true,
-          credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "test", secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "test" },
+          credentials: {
+            accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "test",
+            secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "test",
+          },
         },
       };
       return { resultStore: new (pick(mod, "S3ResultStore"))(options) as ResultStore };
@@ -158,7 +165,8 @@ async function measure(workdir: Workdir, kind: StoreKind, shape: Shape, n: numbe
       const drw = await build(flow.module, options());
       const [t] = await timed(() => drw.execute(flow.outputs));
       const o = outcomes(drw);
-      if (o.hit !== n) throw new Error(`${kind.name} ${shape} ${n}: warm run had ${o.hit} hits, ${o.computed} computed`);
+      if (o.hit !== n)
+        throw new Error(`${kind.name} ${shape} ${n}: warm run had ${o.hit} hits, ${o.computed} computed`);
       trips = drw.cache.stats.repositoryRoundTrips;
       reads = drw.cache.stats.resultReads;
       await drw.close();
@@ -188,12 +196,20 @@ const STORE_ROW_TIMEOUT_MS = 180_000;
 export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s (${what} did not finish; the store may be stuck)`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${ms / 1000} s (${what} did not finish; the store may be stuck)`)),
+      ms,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-export async function benchStores(workdir: Workdir, n: number, reps: number, log: (line: string) => void): Promise<StoreRow[]> {
+export async function benchStores(
+  workdir: Workdir,
+  n: number,
+  reps: number,
+  log: (line: string) => void,
+): Promise<StoreRow[]> {
   const rows: StoreRow[] = [];
   for (const kind of KINDS) {
     const why = await kind.unavailable();
@@ -203,7 +219,9 @@ export async function benchStores(workdir: Workdir, n: number, reps: number, log
         continue;
       }
       try {
-        rows.push(await withTimeout(measure(workdir, kind, shape, n, reps), STORE_ROW_TIMEOUT_MS, `${kind.name} ${shape} ${n}`));
+        rows.push(
+          await withTimeout(measure(workdir, kind, shape, n, reps), STORE_ROW_TIMEOUT_MS, `${kind.name} ${shape} ${n}`),
+        );
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         log(`  store ${kind.name} ${shape} ${n}: skipped, ${message}`);

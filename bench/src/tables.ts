@@ -8,7 +8,8 @@ import type { ProfileResult } from "./profile.js";
 import type { StoreRow } from "./stores.js";
 
 const ms = (s: number | undefined, width = 9) => (s === undefined ? "-" : (s * 1e3).toFixed(2)).padStart(width);
-const num = (v: number | undefined, width = 8, digits = 1) => (v === undefined ? "-" : v.toFixed(digits)).padStart(width);
+const num = (v: number | undefined, width = 8, digits = 1) =>
+  (v === undefined ? "-" : v.toFixed(digits)).padStart(width);
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /** Header line, then one line per row, then the column notes. */
@@ -92,7 +93,10 @@ export function formatProfile(profile: ProfileResult): string[] {
 export function formatMemory(rows: readonly MemoryRow[]): string[] {
   return [
     `${"measure".padEnd(54)} ${"nodes".padStart(6)} ${"runs".padStart(5)} | ${"MB".padStart(8)} ${"goal".padStart(6)}`,
-    ...rows.map((r) => `${r.measure.padEnd(54)} ${String(r.nodes).padStart(6)} ${String(r.runs).padStart(5)} | ${num(r.mb, 8, 2)} ${r.goal_mb === undefined ? "     -" : `≤ ${r.goal_mb}`.padStart(6)}`),
+    ...rows.map(
+      (r) =>
+        `${r.measure.padEnd(54)} ${String(r.nodes).padStart(6)} ${String(r.runs).padStart(5)} | ${num(r.mb, 8, 2)} ${r.goal_mb === undefined ? "     -" : `≤ ${r.goal_mb}`.padStart(6)}`,
+    ),
     "  heap growth = heapUsed after the runs minus before them, each after a full collection",
   ];
 }

@@ -33,13 +33,23 @@ describe("the bench at N = 10, one rep", () => {
 
     expect(results.graphs.map((g) => `${g.shape} ${g.N}`)).toEqual(["chain 10", "wide 10"]);
     for (const g of results.graphs) {
-      for (const key of ["build_plain", "build_cache", "plain", "cold", "warm_new", "warm_new_total", "warm_reuse", "us_per_node_warm_new"] as const) {
+      for (const key of [
+        "build_plain",
+        "build_cache",
+        "plain",
+        "cold",
+        "warm_new",
+        "warm_new_total",
+        "warm_reuse",
+        "us_per_node_warm_new",
+      ] as const) {
         expect(finite(g[key]), `${g.shape} ${g.N} ${key}`).toBe(true);
       }
       expect(g.warm_round_trips).toBeGreaterThan(0);
     }
     expect(results.data.map((d) => d.rows)).toEqual([1000, 2000]);
-    for (const d of results.data) expect([d.plain, d.cold, d.warm_new, d.warm_reuse, d.frame_result_store_get].every(finite)).toBe(true);
+    for (const d of results.data)
+      expect([d.plain, d.cold, d.warm_new, d.warm_reuse, d.frame_result_store_get].every(finite)).toBe(true);
     expect(results.seed.map((s) => s.outcomes.F)).toEqual(["computed", "hit", "hit"]);
     expect(results.import && [results.import.import_s, results.import.build_1000_s].every(finite)).toBe(true);
     expect(results.fingerprint).toHaveLength(4);
@@ -54,10 +64,16 @@ describe("the bench at N = 10, one rep", () => {
     const fileLatency = results.latency?.filter((r) => r.store === "file") ?? [];
     expect(fileLatency.map((r) => `${r.shape} ${r.N} +${r.delay_ms}`)).toEqual(["chain 10 +1", "wide 10 +1"]);
     for (const r of results.latency ?? []) {
-      if (r.skipped === undefined) expect(finite(r.warm_s) && (r.repo_reads ?? 0) > 0 && (r.results_read ?? 0) > 0).toBe(true);
+      if (r.skipped === undefined)
+        expect(finite(r.warm_s) && (r.repo_reads ?? 0) > 0 && (r.results_read ?? 0) > 0).toBe(true);
       else expect(r.skipped.length).toBeGreaterThan(0);
     }
-    expect(results.profiles.map((p) => `${p.mode} ${p.shape}`)).toEqual(["warm chain", "warm wide", "cold chain", "plain chain"]);
+    expect(results.profiles.map((p) => `${p.mode} ${p.shape}`)).toEqual([
+      "warm chain",
+      "warm wide",
+      "cold chain",
+      "plain chain",
+    ]);
     for (const p of results.profiles) expect(p.hotSpots.length).toBeGreaterThan(0);
     expect(results.memory?.map((m) => [m.nodes, m.runs])).toEqual([[10, 5]]);
     expect(finite(results.memory?.[0]?.mb)).toBe(true);
@@ -65,7 +81,14 @@ describe("the bench at N = 10, one rep", () => {
     // The comparison and the generated page work without Hamilton's figures.
     const comparison = compare(results, undefined);
     expect(comparison.length).toBeGreaterThan(0);
-    const page = benchmarksMarkdown({ ham: results, hamilton: undefined, hamiltonSource: "not run", comparison, goals: goals(results, undefined, comparison), command: "test" });
+    const page = benchmarksMarkdown({
+      ham: results,
+      hamilton: undefined,
+      hamiltonSource: "not run",
+      comparison,
+      goals: goals(results, undefined, comparison),
+      command: "test",
+    });
     expect(page).toContain("## Goals");
   }, 120_000);
 });

@@ -2,7 +2,16 @@ import { defineConfig } from "tsup";
 import { sharedTsup } from "../../tsup.shared.js";
 
 /** The root export and one entry per subpath (package.json "exports"), each in src/exports/. */
-const SUBPATHS = ["executor", "lifecycle", "visualize", "fingerprint", "codec", "stores", "modifiers", "testing"] as const;
+const SUBPATHS = [
+  "executor",
+  "lifecycle",
+  "visualize",
+  "fingerprint",
+  "codec",
+  "stores",
+  "modifiers",
+  "testing",
+] as const;
 
 export default defineConfig(
   sharedTsup({

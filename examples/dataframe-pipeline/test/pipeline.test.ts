@@ -16,7 +16,12 @@ describe("dataframe pipeline", () => {
     const lines: string[] = [];
     const report = await runPipeline({ path, rows: 20_000, print: (line) => lines.push(line) });
 
-    expect(report.cold).toMatchObject({ sales: "computed", cleaned: "computed", byRegion: "computed", revenue: "computed" });
+    expect(report.cold).toMatchObject({
+      sales: "computed",
+      cleaned: "computed",
+      byRegion: "computed",
+      revenue: "computed",
+    });
     expect(report.warm).toMatchObject({ sales: "hit", cleaned: "hit", byRegion: "hit", revenue: "hit" });
     expect(report.indexCold).toMatchObject({ cleaned: "computed" });
     expect(report.indexWarm).toMatchObject({ sales: "hit", cleaned: "hit", byRegion: "hit", revenue: "hit" });

@@ -16,7 +16,10 @@ const cache = join(scratch, "cache");
 
 function startRedis(): string {
   const env = { ...process.env, HAM_SERVICES_DIR: services };
-  execFileSync("bash", [join(repo, "scripts/services/redis.sh"), "start"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync("bash", [join(repo, "scripts/services/redis.sh"), "start"], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const match = /HAM_REDIS_URL=(\S+)/.exec(readFileSync(join(services, "redis.env"), "utf8"));
   if (!match?.[1]) throw new Error("redis.sh did not write HAM_REDIS_URL");
   return match[1];
@@ -24,9 +27,26 @@ function startRedis(): string {
 
 function startWorker(name: string, redis: string): Promise<ChildProcess> {
   const bin = fileURLToPath(new URL("../node_modules/@ham/executor-bullmq/src/bin.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@ham/source", bin, "--redis", redis, "--queue", "distributed-example", "--cache", cache, "--name", name], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "--conditions=@ham/source",
+      bin,
+      "--redis",
+      redis,
+      "--queue",
+      "distributed-example",
+      "--cache",
+      cache,
+      "--name",
+      name,
+    ],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((resolve, reject) => {
     child.stdout?.on("data", (chunk: Buffer) => String(chunk).includes("ready") && resolve(child));
     child.once("exit", (code) => reject(new Error(`worker ${name} exited (${code})`)));
@@ -54,6 +74,10 @@ try {
   await dr.close();
 } finally {
   for (const worker of workers) worker.kill("SIGTERM");
-  if (ownRedis) execFileSync("bash", [join(repo, "scripts/services/redis.sh"), "stop"], { env: { ...process.env, HAM_SERVICES_DIR: services }, stdio: "ignore" });
+  if (ownRedis)
+    execFileSync("bash", [join(repo, "scripts/services/redis.sh"), "stop"], {
+      env: { ...process.env, HAM_SERVICES_DIR: services },
+      stdio: "ignore",
+    });
   rmSync(scratch, { recursive: true, force: true });
 }

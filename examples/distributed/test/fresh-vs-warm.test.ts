@@ -6,9 +6,15 @@ import * as dataflow from "../src/dataflow.js";
 
 describe("distributed dataflow, fresh vs warm", () => {
   it("every node, run in this process: the warm run is all hits and equals a fresh run", async () => {
-    const stores = { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), logger: { warn: () => {} } };
+    const stores = {
+      fingerprintStore: new MemoryFingerprintRepository(),
+      resultStore: new MemoryResultStore(),
+      logger: { warn: () => {} },
+    };
     const outputs = ["orders", "revenue", "largest", "average", "bigOrders", "summary"];
-    const report = await crossCheck(() => new Builder().withModules(dataflow), stores, outputs, { inputs: { count: 50 } });
+    const report = await crossCheck(() => new Builder().withModules(dataflow), stores, outputs, {
+      inputs: { count: 50 },
+    });
     expect(report.differences).toEqual([]);
     expect(report.warmOutcomes).toEqual(Object.fromEntries(outputs.map((name) => [name, "hit"])));
   });

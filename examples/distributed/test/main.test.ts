@@ -6,11 +6,18 @@ import { describe, expect, it } from "vitest";
 
 const dir = fileURLToPath(new URL("..", import.meta.url));
 const canRun = Boolean(process.env["HAM_REDIS_URL"]) || Boolean(process.env["CI"]);
-if (!canRun) console.warn("[example-distributed] skipping: HAM_REDIS_URL is not set (bash scripts/services/up.sh && source .services/env)");
+if (!canRun)
+  console.warn(
+    "[example-distributed] skipping: HAM_REDIS_URL is not set (bash scripts/services/up.sh && source .services/env)",
+  );
 
 describe.skipIf(!canRun)("examples/distributed", () => {
   it("prints which worker ran each node and the summary of an in-process run", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--conditions=@ham/source", "src/main.ts"], { cwd: dir, timeout: 80_000 });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", "--conditions=@ham/source", "src/main.ts"],
+      { cwd: dir, timeout: 80_000 },
+    );
     for (const node of ["orders", "revenue", "largest", "average", "bigOrders", "summary"]) {
       expect(stdout).toMatch(new RegExp(`^${node} +ran on worker-[12] `, "m"));
     }

@@ -37,7 +37,9 @@ export async function runWalkthrough({ path, print = console.log }: WalkthroughO
   print("\n# Caching — withCache() installs a SmartCache with the on-disk stores in " + path);
   const dr = await new Builder().withModules(primitives).withCache(caching).build();
   const results = await dr.execute<(typeof ALL)[number]>([...ALL]);
-  print(`results: A=${results.A} B=${results.B} C=${results.C} D=${results.D} E=${results.E} F=${JSON.stringify(results.F)} G=${results.G.numRows} rows`);
+  print(
+    `results: A=${results.A} B=${results.B} C=${results.C} D=${results.D} E=${results.E} F=${JSON.stringify(results.F)} G=${results.G.numRows} rows`,
+  );
   const firstRun = outcomes(dr.cache.lastRun);
   print(`outcomes: ${JSON.stringify(firstRun)}`);
   print(said(firstRun, "the cache was empty", "an earlier run of this walkthrough stored them"));
@@ -85,7 +87,16 @@ export async function runWalkthrough({ path, print = console.log }: WalkthroughO
   print(`explain: ${String(await dr2.cache.explain("F"))}`);
   await dr.close();
   await dr2.close();
-  return { fingerprints: fingerprintAdapter.runFingerprints, firstRun, storedF, rebuiltFingerprintMatches, secondRun, afterCodeChange, explainE, results };
+  return {
+    fingerprints: fingerprintAdapter.runFingerprints,
+    firstRun,
+    storedF,
+    rebuiltFingerprintMatches,
+    secondRun,
+    afterCodeChange,
+    explainE,
+    results,
+  };
 }
 
 function outcomes(lastRun: Record<string, NodeRunRecord>): Record<string, NodeRunRecord["outcome"]> {

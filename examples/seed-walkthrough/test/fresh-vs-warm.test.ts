@@ -17,10 +17,15 @@ describe("seed walkthrough, fresh vs warm", () => {
   it("every node: the warm run is all hits and equals a fresh run", async () => {
     const path = mkdtempSync(join(tmpdir(), "ham-seed-cross-"));
     dirs.push(path);
-    const report = await crossCheck(() => new Builder().withModules(primitives), { path, logger: { warn: () => {} }, ...dataframeCaching() }, ["A", "B", "C", "D", "E", "F", "G"], {
-      // Arrow gives two equal tables different dictionary ids (a process-wide counter): G is compared by contents.
-      compareAs: { G: tableContents },
-    });
+    const report = await crossCheck(
+      () => new Builder().withModules(primitives),
+      { path, logger: { warn: () => {} }, ...dataframeCaching() },
+      ["A", "B", "C", "D", "E", "F", "G"],
+      {
+        // Arrow gives two equal tables different dictionary ids (a process-wide counter): G is compared by contents.
+        compareAs: { G: tableContents },
+      },
+    );
     expect(report.differences).toEqual([]);
     expect(Object.values(report.warmOutcomes).every((outcome) => outcome === "hit")).toBe(true);
     expect(Object.keys(report.warmOutcomes).sort()).toEqual(["A", "B", "C", "E", "F", "G"]);

@@ -19,7 +19,14 @@ describe("seed walkthrough", () => {
     expect(Object.keys(report.fingerprints).sort()).toEqual(["A", "B", "C", "E", "F", "G"]);
     expect(report.results.D).toBeUndefined();
     expect(report.results.F).toEqual({ "hello-world": "hello-worldhello-worldhello-world" });
-    expect(report.firstRun).toMatchObject({ A: "computed", B: "computed", C: "computed", E: "computed", F: "computed", G: "computed" });
+    expect(report.firstRun).toMatchObject({
+      A: "computed",
+      B: "computed",
+      C: "computed",
+      E: "computed",
+      F: "computed",
+      G: "computed",
+    });
     expect(report.storedF).toEqual({ "hello-world": "hello-worldhello-worldhello-world" });
     expect(report.rebuiltFingerprintMatches).toBe(true);
     expect(report.secondRun).toMatchObject({ A: "hit", B: "hit", C: "hit", E: "hit", F: "hit", G: "hit" });
@@ -27,7 +34,9 @@ describe("seed walkthrough", () => {
     expect(report.explainE).toMatch(/code version changed/);
     expect(lines.join("\n")).toContain("matches runFingerprints.F: true");
     expect(lines.join("\n")).toContain("→ every node computed: the cache was empty");
-    expect(lines.join("\n")).toContain("→ E computed: its code version is new to the cache; F is still a hit because E's value did not change");
+    expect(lines.join("\n")).toContain(
+      "→ E computed: its code version is new to the cache; F is still a hit because E's value did not change",
+    );
   });
 
   it("a second process over the same cache gets every node from the cache", async () => {

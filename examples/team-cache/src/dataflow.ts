@@ -51,7 +51,10 @@ export function cleanOrders(orders: Orders): Orders {
     const amount = orders.amount[i] as number;
     if (amount > 0 && amount < 10_000) keep.push(i);
   }
-  const pick = <T extends Uint32Array | Uint8Array | Uint16Array | Float64Array>(column: T, make: (n: number) => T): T => {
+  const pick = <T extends Uint32Array | Uint8Array | Uint16Array | Float64Array>(
+    column: T,
+    make: (n: number) => T,
+  ): T => {
     const out = make(keep.length);
     keep.forEach((from, to) => (out[to] = column[from] as number));
     return out;
@@ -67,14 +70,16 @@ export function cleanOrders(orders: Orders): Orders {
 /** Revenue per region, in cents. */
 export function revenueByRegion(cleanOrders: Orders): Record<string, number> {
   const totals = new Float64Array(REGIONS.length);
-  for (let i = 0; i < cleanOrders.amount.length; i++) totals[cleanOrders.region[i] as number]! += cleanOrders.amount[i] as number;
+  for (let i = 0; i < cleanOrders.amount.length; i++)
+    totals[cleanOrders.region[i] as number]! += cleanOrders.amount[i] as number;
   return Object.fromEntries(REGIONS.map((name, i) => [name, Math.round((totals[i] as number) * 100)]));
 }
 
 /** Revenue per day of the year. */
 export function revenueByDay(cleanOrders: Orders): Float64Array {
   const totals = new Float64Array(DAYS);
-  for (let i = 0; i < cleanOrders.amount.length; i++) totals[cleanOrders.day[i] as number]! += cleanOrders.amount[i] as number;
+  for (let i = 0; i < cleanOrders.amount.length; i++)
+    totals[cleanOrders.day[i] as number]! += cleanOrders.amount[i] as number;
   return totals;
 }
 
@@ -121,10 +126,13 @@ export function customerSegments(cleanOrders: Orders): { size: number; orders: n
     total[c]! += cleanOrders.amount[i] as number;
   }
   const points: [number, number][] = [];
-  for (let c = 0; c < count.length; c++) if ((count[c] as number) > 0) points.push([count[c] as number, (total[c] as number) / (count[c] as number)]);
+  for (let c = 0; c < count.length; c++)
+    if ((count[c] as number) > 0) points.push([count[c] as number, (total[c] as number) / (count[c] as number)]);
   // Start from spread-out points (sorted by spend) so the result is deterministic.
   points.sort((a, b) => a[0] * a[1] - b[0] * b[1]);
-  let centres = [0.1, 0.5, 0.9].map((q) => [...(points[Math.floor(q * (points.length - 1))] as [number, number])] as [number, number]);
+  let centres = [0.1, 0.5, 0.9].map(
+    (q) => [...(points[Math.floor(q * (points.length - 1))] as [number, number])] as [number, number],
+  );
   let members: number[] = [];
   for (let iteration = 0; iteration < 50; iteration++) {
     members = points.map(([x, y]) => {
@@ -143,14 +151,21 @@ export function customerSegments(cleanOrders: Orders): { size: number; orders: n
     });
   }
   return centres
-    .map(([orders, averageOrder], k) => ({ size: members.filter((m) => m === k).length, orders: Math.round(orders * 10) / 10, averageOrder: Math.round(averageOrder * 100) / 100 }))
+    .map(([orders, averageOrder], k) => ({
+      size: members.filter((m) => m === k).length,
+      orders: Math.round(orders * 10) / 10,
+      averageOrder: Math.round(averageOrder * 100) / 100,
+    }))
     .sort((a, b) => a.averageOrder - b.averageOrder);
 }
 
 /** A SHA-256 chain over the cleaned orders: stands in for an expensive checksum or signature step. */
 export function auditDigest(cleanOrders: Orders): string {
-  let digest = createHash("sha256").update(Buffer.from(cleanOrders.amount.buffer, cleanOrders.amount.byteOffset, cleanOrders.amount.byteLength)).digest();
-  for (let round = 0; round < 5_000; round++) digest = createHash("sha256").update(digest).update(String(round)).digest();
+  let digest = createHash("sha256")
+    .update(Buffer.from(cleanOrders.amount.buffer, cleanOrders.amount.byteOffset, cleanOrders.amount.byteLength))
+    .digest();
+  for (let round = 0; round < 5_000; round++)
+    digest = createHash("sha256").update(digest).update(String(round)).digest();
   return digest.toString("hex");
 }
 
@@ -164,7 +179,9 @@ export function report(
 ): string {
   const money = (cents: number): string => (cents / 100).toFixed(2);
   return [
-    `revenue by region: ${Object.entries(revenueByRegion).map(([region, cents]) => `${region} ${money(cents)}`).join(", ")}`,
+    `revenue by region: ${Object.entries(revenueByRegion)
+      .map(([region, cents]) => `${region} ${money(cents)}`)
+      .join(", ")}`,
     `top customer: #${topCustomers[0]?.customer} (${topCustomers[0]?.spend.toFixed(2)})`,
     `anomalous days: ${anomalies.length}`,
     `segments: ${customerSegments.map((s) => `${s.size} customers × ${s.orders} orders × ${s.averageOrder.toFixed(2)}`).join("; ")}`,

@@ -7,11 +7,15 @@ import { runTeamCache } from "./team-cache.js";
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 
 if (missingServiceVariables().length > 0) {
-  console.log("HAM_PG_URL / HAM_S3_ENDPOINT are not set: starting the repository's PostgreSQL and S3 servers (bash scripts/services/up.sh)…");
+  console.log(
+    "HAM_PG_URL / HAM_S3_ENDPOINT are not set: starting the repository's PostgreSQL and S3 servers (bash scripts/services/up.sh)…",
+  );
   try {
     startServices();
   } catch (error) {
-    console.error(`could not start the services (${(error as Error).message}).\nStart them yourself from the repository root and run again:\n  bash scripts/services/up.sh && source .services/env && pnpm --filter @ham/example-team-cache start`);
+    console.error(
+      `could not start the services (${(error as Error).message}).\nStart them yourself from the repository root and run again:\n  bash scripts/services/up.sh && source .services/env && pnpm --filter @ham/example-team-cache start`,
+    );
     process.exit(1);
   }
 }
@@ -19,7 +23,8 @@ if (missingServiceVariables().length > 0) {
 const { first, second } = await runTeamCache({ settings: newRunSettings(), keep: process.argv.includes("--keep") });
 
 const same = NODES.filter((n) => first.digests[n] === second.digests[n]);
-const count = (outcomes: Record<string, string>, outcome: string): number => Object.values(outcomes).filter((o) => o === outcome).length;
+const count = (outcomes: Record<string, string>, outcome: string): number =>
+  Object.values(outcomes).filter((o) => o === outcome).length;
 console.log(`
 report (bob's copy, read from the cache):
 ${second.report.replace(/^/gm, "  ")}

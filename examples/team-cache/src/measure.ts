@@ -10,7 +10,15 @@ import { PostgresFingerprintRepository, PostgresResultStore } from "@ham/store-p
 import { S3ResultStore } from "@ham/store-s3";
 import { Level } from "level";
 import pg from "pg";
-import { ensureBucket, missingServiceVariables, newRunSettings, removeRun, s3Client, startServices, type TeamCacheSettings } from "./settings.js";
+import {
+  ensureBucket,
+  missingServiceVariables,
+  newRunSettings,
+  removeRun,
+  s3Client,
+  startServices,
+  type TeamCacheSettings,
+} from "./settings.js";
 
 // The AWS SDK warns on Node 20 that its 2027 releases will need Node 22: about future upgrades, not this run.
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
@@ -52,7 +60,8 @@ interface Kind {
 
 function dataflowSource(shape: Shape, n: number): { source: string; outputs: string[]; depth: number } {
   // A little real work per node, so values are not all tiny constants.
-  const body = (expr: string): string => `{\n  let x = ${expr};\n  for (let i = 0; i < 200; i++) x = (x * 31 + i) % 1000003;\n  return x;\n}\n`;
+  const body = (expr: string): string =>
+    `{\n  let x = ${expr};\n  for (let i = 0; i < 200; i++) x = (x * 31 + i) % 1000003;\n  return x;\n}\n`;
   if (shape === "chain") {
     const lines = [`export function n0() ${body("1")}`];
     for (let i = 1; i < n; i++) lines.push(`export function n${i}(n${i - 1}) ${body(`n${i - 1} + ${i}`)}`);
@@ -83,9 +92,19 @@ interface Row {
   load: number;
 }
 
-async function measure(kind: Kind, shape: Shape, module: Record<string, unknown>, outputs: string[], depth: number): Promise<Row> {
+async function measure(
+  kind: Kind,
+  shape: Shape,
+  module: Record<string, unknown>,
+  outputs: string[],
+  depth: number,
+): Promise<Row> {
   const build = (cache: CacheOptions, maxConcurrency = Number.POSITIVE_INFINITY): Promise<Driver> =>
-    new Builder().withModules(module).withMaxConcurrency(maxConcurrency).withCache({ logger: quiet, ...cache }).build();
+    new Builder()
+      .withModules(module)
+      .withMaxConcurrency(maxConcurrency)
+      .withCache({ logger: quiet, ...cache })
+      .build();
   // Cold run: computes and stores every node. Bounded below the pool size: each computing node holds
   // a single-flight lock on a pool connection, and with every connection held by a lock the nodes'
   // writes would wait for a connection forever.
@@ -129,7 +148,18 @@ async function measure(kind: Kind, shape: Shape, module: Record<string, unknown>
       loads.push(loadavg()[0] as number);
     }
   }
-  return { store: kind.name, shape, depth, openMs: median(opens), executeMs: median(executes), roundTrips, repositoryQueries, resultQueries, openQueries, load: median(loads) };
+  return {
+    store: kind.name,
+    shape,
+    depth,
+    openMs: median(opens),
+    executeMs: median(executes),
+    roundTrips,
+    repositoryQueries,
+    resultQueries,
+    openQueries,
+    load: median(loads),
+  };
 }
 
 function kinds(scratch: string, settings: TeamCacheSettings): Kind[] {
@@ -145,8 +175,10 @@ function kinds(scratch: string, settings: TeamCacheSettings): Kind[] {
     prefix = `${settings.prefix}/${fresh}`;
     runs.push({ ...settings, schema, prefix });
   };
-  const repository = (pool: CountingPool): PostgresFingerprintRepository => new PostgresFingerprintRepository({ pool: pool.pool, schema });
-  const endPools = async (pools: CountingPool[]): Promise<void> => void (await Promise.all(pools.map((p) => p.pool.end())));
+  const repository = (pool: CountingPool): PostgresFingerprintRepository =>
+    new PostgresFingerprintRepository({ pool: pool.pool, schema });
+  const endPools = async (pools: CountingPool[]): Promise<void> =>
+    void (await Promise.all(pools.map((p) => p.pool.end())));
   return [
     {
       name: "file (core)",
@@ -162,7 +194,14 @@ function kinds(scratch: string, settings: TeamCacheSettings): Kind[] {
       },
       stores: () => {
         const options = { db: db as Level<string, unknown> };
-        return { cache: { fingerprintStore: new LevelFingerprintRepository(options), resultStore: new LevelResultStore(options) }, pools: [], dispose: async () => {} };
+        return {
+          cache: {
+            fingerprintStore: new LevelFingerprintRepository(options),
+            resultStore: new LevelResultStore(options),
+          },
+          pools: [],
+          dispose: async () => {},
+        };
       },
       cleanup: async () => void (await Promise.all(levels.map((l) => l.close()))),
     },
@@ -172,7 +211,10 @@ function kinds(scratch: string, settings: TeamCacheSettings): Kind[] {
       stores: () => {
         const pools = [new CountingPool(settings.pgUrl), new CountingPool(settings.pgUrl)] as const;
         return {
-          cache: { fingerprintStore: repository(pools[0]), resultStore: new PostgresResultStore({ pool: pools[1].pool, schema }) },
+          cache: {
+            fingerprintStore: repository(pools[0]),
+            resultStore: new PostgresResultStore({ pool: pools[1].pool, schema }),
+          },
           pools: [...pools],
           dispose: () => endPools([...pools]),
         };
@@ -186,7 +228,10 @@ function kinds(scratch: string, settings: TeamCacheSettings): Kind[] {
         const pool = new CountingPool(settings.pgUrl);
         const client = s3Client(settings);
         return {
-          cache: { fingerprintStore: repository(pool), resultStore: new S3ResultStore({ bucket: settings.bucket, prefix, client }) },
+          cache: {
+            fingerprintStore: repository(pool),
+            resultStore: new S3ResultStore({ bucket: settings.bucket, prefix, client }),
+          },
           pools: [pool],
           dispose: async () => {
             await endPools([pool]);
@@ -236,12 +281,20 @@ async function main(): Promise<void> {
     rmSync(scratch, { recursive: true, force: true });
   }
   const loadAfter = loadavg();
-  console.log(`\n${N} nodes, median of ${RUNS} warm runs each (a new driver and new store objects per run, stores opened before the clock starts)`);
-  console.log(`load average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(1)).join("/")}, after ${loadAfter.map((l) => l.toFixed(1)).join("/")}, ${cpus().length} cores\n`);
-  console.log("| store | shape (depth) | warm execute, ms | open, ms | repositoryRoundTrips | SQL to repository | SQL to result store | SQL in open |");
+  console.log(
+    `\n${N} nodes, median of ${RUNS} warm runs each (a new driver and new store objects per run, stores opened before the clock starts)`,
+  );
+  console.log(
+    `load average (1/5/15 min) before ${loadBefore.map((l) => l.toFixed(1)).join("/")}, after ${loadAfter.map((l) => l.toFixed(1)).join("/")}, ${cpus().length} cores\n`,
+  );
+  console.log(
+    "| store | shape (depth) | warm execute, ms | open, ms | repositoryRoundTrips | SQL to repository | SQL to result store | SQL in open |",
+  );
   console.log("|---|---|---:|---:|---:|---:|---:|---:|");
   for (const r of rows) {
-    console.log(`| ${r.store} | ${r.shape} (${r.depth}) | ${r.executeMs.toFixed(1)} | ${r.openMs.toFixed(1)} | ${r.roundTrips} | ${r.repositoryQueries ?? "—"} | ${r.resultQueries ?? "—"} | ${r.openQueries ?? "—"} |`);
+    console.log(
+      `| ${r.store} | ${r.shape} (${r.depth}) | ${r.executeMs.toFixed(1)} | ${r.openMs.toFixed(1)} | ${r.roundTrips} | ${r.repositoryQueries ?? "—"} | ${r.resultQueries ?? "—"} | ${r.openQueries ?? "—"} |`,
+    );
   }
 }
 

@@ -42,7 +42,9 @@ export function digestOf(value: unknown): string {
   const feed = (v: unknown): void => {
     if (ArrayBuffer.isView(v)) {
       // Only the view's own bytes: a decoded typed array may be a view into a larger buffer.
-      hash.update(`${v.constructor.name}:${v.byteLength}:`).update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+      hash
+        .update(`${v.constructor.name}:${v.byteLength}:`)
+        .update(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
     } else if (Array.isArray(v)) {
       hash.update(`[${v.length}:`);
       v.forEach(feed);

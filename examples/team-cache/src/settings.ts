@@ -2,7 +2,13 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { CreateBucketCommand, DeleteObjectsCommand, HeadBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { ConfigurationError } from "@ham/core";
 import { PostgresFingerprintRepository } from "@ham/store-postgres";
 import { S3ResultStore } from "@ham/store-s3";
@@ -21,7 +27,12 @@ export interface TeamCacheSettings {
 }
 
 /** The variables `bash scripts/services/up.sh && source .services/env` sets. */
-export const SERVICE_VARIABLES = ["HAM_PG_URL", "HAM_S3_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
+export const SERVICE_VARIABLES = [
+  "HAM_PG_URL",
+  "HAM_S3_ENDPOINT",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+] as const;
 export const DEFAULT_BUCKET = "ham-team-cache-example";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
@@ -48,7 +59,9 @@ export function startServices(): void {
 export function newRunSettings(env: NodeJS.ProcessEnv = process.env): TeamCacheSettings {
   const missing = missingServiceVariables(env);
   if (missing.length > 0) {
-    throw new ConfigurationError(`team-cache needs ${missing.join(", ")}: run \`bash scripts/services/up.sh && source .services/env\` from the repository root`);
+    throw new ConfigurationError(
+      `team-cache needs ${missing.join(", ")}: run \`bash scripts/services/up.sh && source .services/env\` from the repository root`,
+    );
   }
   const run = `${Date.now().toString(36)}_${process.pid.toString(36)}`;
   return {
@@ -69,7 +82,8 @@ export function settingsToEnv(settings: TeamCacheSettings): Record<string, strin
 /** Reads the settings a worker was started with. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): TeamCacheSettings {
   const raw = env["TEAM_CACHE_SETTINGS"];
-  if (!raw) throw new ConfigurationError("worker.ts is started by main.ts (pnpm start), which sets TEAM_CACHE_SETTINGS");
+  if (!raw)
+    throw new ConfigurationError("worker.ts is started by main.ts (pnpm start), which sets TEAM_CACHE_SETTINGS");
   return JSON.parse(raw) as TeamCacheSettings;
 }
 
@@ -78,9 +92,14 @@ export function s3Client(settings: TeamCacheSettings): S3Client {
 }
 
 /** The team cache's two halves: records in Postgres, results in S3. */
-export function teamStores(settings: TeamCacheSettings, pool?: pg.Pool): { fingerprintStore: PostgresFingerprintRepository; resultStore: S3ResultStore } {
+export function teamStores(
+  settings: TeamCacheSettings,
+  pool?: pg.Pool,
+): { fingerprintStore: PostgresFingerprintRepository; resultStore: S3ResultStore } {
   return {
-    fingerprintStore: new PostgresFingerprintRepository(pool ? { pool, schema: settings.schema } : { connectionString: settings.pgUrl, schema: settings.schema }),
+    fingerprintStore: new PostgresFingerprintRepository(
+      pool ? { pool, schema: settings.schema } : { connectionString: settings.pgUrl, schema: settings.schema },
+    ),
     resultStore: new S3ResultStore({ bucket: settings.bucket, prefix: settings.prefix, client: s3Client(settings) }),
   };
 }
@@ -114,9 +133,12 @@ export async function removeRun(settings: TeamCacheSettings): Promise<void> {
   try {
     let token: string | undefined;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: `${settings.prefix}/`, ContinuationToken: token }));
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: settings.bucket, Prefix: `${settings.prefix}/`, ContinuationToken: token }),
+      );
       const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
-      if (keys.length > 0) await client.send(new DeleteObjectsCommand({ Bucket: settings.bucket, Delete: { Objects: keys } }));
+      if (keys.length > 0)
+        await client.send(new DeleteObjectsCommand({ Bucket: settings.bucket, Delete: { Objects: keys } }));
       token = page.NextContinuationToken;
     } while (token);
   } finally {

@@ -25,7 +25,11 @@ const workerFile = fileURLToPath(new URL("./worker.ts", import.meta.url));
 // The same as `tsx --conditions=@ham/source src/worker.ts`, but resolvable from any working directory.
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
-export async function runTeamCache({ settings, print = console.log, keep = false }: TeamCacheOptions): Promise<TeamCacheRun> {
+export async function runTeamCache({
+  settings,
+  print = console.log,
+  keep = false,
+}: TeamCacheOptions): Promise<TeamCacheRun> {
   await ensureBucket(settings);
   const dirs = [mkdtempSync(join(tmpdir(), "ham-team-alice-")), mkdtempSync(join(tmpdir(), "ham-team-bob-"))] as const;
   try {
@@ -41,7 +45,12 @@ export async function runTeamCache({ settings, print = console.log, keep = false
   }
 }
 
-function runWorker(name: string, cwd: string, settings: TeamCacheSettings, print: (line: string) => void): Promise<WorkerResult> {
+function runWorker(
+  name: string,
+  cwd: string,
+  settings: TeamCacheSettings,
+  print: (line: string) => void,
+): Promise<WorkerResult> {
   const child = spawn(process.execPath, ["--import", tsxLoader, "--conditions=@ham/source", workerFile, name], {
     cwd,
     // The SDK warns on Node 20 that its 2027 releases will need Node 22: about future upgrades, not this run.
@@ -66,7 +75,10 @@ function runWorker(name: string, cwd: string, settings: TeamCacheSettings, print
     child.once("close", (code) => {
       if (stderr.trim()) print(stderr.trimEnd());
       if (code === 0 && result) resolve(result);
-      else reject(new Error(`worker ${name} exited with code ${code}${result ? "" : " without a result"}:\n${stderr.trim()}`));
+      else
+        reject(
+          new Error(`worker ${name} exited with code ${code}${result ? "" : " without a result"}:\n${stderr.trim()}`),
+        );
     });
   });
 }

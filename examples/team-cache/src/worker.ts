@@ -10,10 +10,7 @@ async function main(): Promise<void> {
   const name = process.argv[2] ?? "worker";
   const settings = settingsFromEnv();
   const started = performance.now();
-  const dr = await new Builder()
-    .withModules(dataflow)
-    .withCache(teamStores(settings))
-    .build();
+  const dr = await new Builder().withModules(dataflow).withCache(teamStores(settings)).build();
   let result: WorkerResult;
   try {
     const out = await dr.execute<NodeName>([...NODES], { inputs: INPUTS });
@@ -23,7 +20,10 @@ async function main(): Promise<void> {
       name,
       cwd: process.cwd(),
       cwdFiles: readdirSync(process.cwd()),
-      outcomes: Object.fromEntries(NODES.map((n) => [n, runs[n]?.outcome ?? "missing"])) as Record<NodeName, NodeOutcome | "missing">,
+      outcomes: Object.fromEntries(NODES.map((n) => [n, runs[n]?.outcome ?? "missing"])) as Record<
+        NodeName,
+        NodeOutcome | "missing"
+      >,
       durationsMs: Object.fromEntries(NODES.map((n) => [n, runs[n]?.durationMs ?? 0])) as Record<NodeName, number>,
       digests: Object.fromEntries(NODES.map((n) => [n, digestOf(out[n])])) as Record<NodeName, string>,
       report: out.report,
@@ -36,7 +36,9 @@ async function main(): Promise<void> {
     await dr.close();
   }
   for (const node of NODES) {
-    console.log(`  ${node.padEnd(17)} ${result.outcomes[node].padEnd(9)} ${result.durationsMs[node].toFixed(1).padStart(8)} ms`);
+    console.log(
+      `  ${node.padEnd(17)} ${result.outcomes[node].padEnd(9)} ${result.durationsMs[node].toFixed(1).padStart(8)} ms`,
+    );
   }
   console.log(RESULT_MARKER + JSON.stringify(result));
 }

@@ -8,7 +8,10 @@ const missing = missingServiceVariables();
 if (missing.length > 0) {
   const hint = "bash scripts/services/up.sh && source .services/env";
   // CI starts the services (.ci/run): there, a missing variable is a broken setup, never a skip.
-  if (process.env["CI"]) throw new Error(`[example-team-cache] ${missing.join(", ")} not set in CI: .ci/run must start the services (${hint})`);
+  if (process.env["CI"])
+    throw new Error(
+      `[example-team-cache] ${missing.join(", ")} not set in CI: .ci/run must start the services (${hint})`,
+    );
   console.warn(`[example-team-cache] skipping: ${missing.join(", ")} not set (${hint})`);
 }
 

@@ -61,7 +61,10 @@ export async function openCache(options: LocateOptions): Promise<OpenedCache> {
     const folder = path.resolve(options.cwd, options.cacheDir ?? ".ham_cache");
     source = path.relative(options.cwd, folder) || folder;
     if (options.mustExist) assertFolder(folder, undefined);
-    stores = { fingerprintStore: new FileFingerprintRepository({ path: folder }), resultStore: new FileResultStore({ path: folder }) };
+    stores = {
+      fingerprintStore: new FileFingerprintRepository({ path: folder }),
+      resultStore: new FileResultStore({ path: folder }),
+    };
   }
   await stores.fingerprintStore.open?.();
   try {
@@ -99,15 +102,22 @@ export async function loadConfig(file: string): Promise<HamConfig> {
   const name = path.basename(file);
   let loaded: { default?: unknown };
   try {
-    loaded = file.endsWith(".ts") ? await importTypeScript(file) : ((await import(pathToFileURL(file).href)) as { default?: unknown });
+    loaded = file.endsWith(".ts")
+      ? await importTypeScript(file)
+      : ((await import(pathToFileURL(file).href)) as { default?: unknown });
   } catch (error) {
     if (error instanceof ConfigurationError) throw error;
-    throw new ConfigurationError(`${name} failed to load: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, { cause: error });
+    throw new ConfigurationError(
+      `${name} failed to load: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+      { cause: error },
+    );
   }
   let value = loaded.default;
   if (typeof value === "function") value = await (value as () => unknown)();
   if (typeof value !== "object" || value === null) {
-    throw new ConfigurationError(`${name} must export default the cache options, e.g. export default { fingerprintStore, resultStore } (or { path: ".ham_cache" })`);
+    throw new ConfigurationError(
+      `${name} must export default the cache options, e.g. export default { fingerprintStore, resultStore } (or { path: ".ham_cache" })`,
+    );
   }
   const config = value as Record<string, unknown>;
   if (config.path !== undefined && (typeof config.path !== "string" || config.path === "")) {
@@ -122,7 +132,9 @@ function checkStore(file: string, key: string, store: unknown, methods: readonly
   if (store === undefined) return;
   const missing = methods.filter((m) => typeof (store as Record<string, unknown> | null)?.[m] !== "function");
   if (typeof store !== "object" || store === null || missing.length > 0) {
-    throw new ConfigurationError(`${file}: "${key}" is not a ${key === "resultStore" ? "ResultStore" : "FingerprintRepository"} (missing ${missing.join(", ") || "an object"})`);
+    throw new ConfigurationError(
+      `${file}: "${key}" is not a ${key === "resultStore" ? "ResultStore" : "FingerprintRepository"} (missing ${missing.join(", ") || "an object"})`,
+    );
   }
 }
 
@@ -137,11 +149,23 @@ async function importTypeScript(file: string): Promise<{ default?: unknown }> {
   }
   // tsx's ESM API entry, found through its package.json: require() resolution would give the
   // CommonJS build, which cannot be imported everywhere (e.g. under vitest).
-  const exports = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { exports?: Record<string, { import?: { default?: string } | string }> }).exports;
+  const exports = (
+    JSON.parse(fs.readFileSync(manifest, "utf8")) as {
+      exports?: Record<string, { import?: { default?: string } | string }>;
+    }
+  ).exports;
   const entry = exports?.["./esm/api"];
-  const relative = typeof entry === "object" ? entry.import && (typeof entry.import === "string" ? entry.import : entry.import.default) : undefined;
+  const relative =
+    typeof entry === "object"
+      ? entry.import && (typeof entry.import === "string" ? entry.import : entry.import.default)
+      : undefined;
   type TsImport = (specifier: string, parent: string) => Promise<{ default?: unknown }>;
-  const api = relative ? ((await import(pathToFileURL(path.join(path.dirname(manifest), relative)).href)) as { tsImport?: TsImport }) : {};
-  if (!api.tsImport) throw new ConfigurationError(`${path.basename(file)}: the installed tsx has no tsImport(); update tsx to 4.x or write ham.config.mjs`);
+  const api = relative
+    ? ((await import(pathToFileURL(path.join(path.dirname(manifest), relative)).href)) as { tsImport?: TsImport })
+    : {};
+  if (!api.tsImport)
+    throw new ConfigurationError(
+      `${path.basename(file)}: the installed tsx has no tsImport(); update tsx to 4.x or write ham.config.mjs`,
+    );
   return api.tsImport(pathToFileURL(file).href, pathToFileURL(file).href);
 }

@@ -4,7 +4,9 @@ import { isHamError, errorMessage } from "@ham/core";
 /** Columns padded to their widest cell; numbers (and "%"/size cells) right-aligned. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-\d.,%\s]*(?:[kKMGT]?B|ms|s|min|h|d)?$/.test(r[i] ?? "")));
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((r) => /^[-\d.,%\s]*(?:[kKMGT]?B|ms|s|min|h|d)?$/.test(r[i] ?? "")),
+  );
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))

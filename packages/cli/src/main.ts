@@ -80,14 +80,22 @@ const GC_LIMITS = ["keep-runs", "max-bytes", "older-than"] as const;
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]["type"] extends "string" ? string : boolean };
 
 /** Runs `ham <argv>`; resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() },
+): Promise<number> {
   if (argv[0] === "worker") return runWorker(argv.slice(1), io);
   if (argv[0] === "init") return runInit(argv.slice(1), io, packageJson.version);
   if (argv[0] === "ui") return runUi(argv.slice(1), io);
   let values: Values;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true }) as { values: Values; positionals: string[] });
+    ({ values, positionals } = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+    }) as { values: Values; positionals: string[] });
   } catch (error) {
     return usage(io, errorMessage(error));
   }
@@ -105,8 +113,13 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   const allowed = Object.hasOwn(COMMAND_OPTIONS, command) ? COMMAND_OPTIONS[command] : undefined;
   if (!allowed) return usage(io, `unknown command "ham cache ${command}"; use stats, runs, explain, gc or clear`);
   const misplaced = Object.keys(values).filter((k) => !COMMON.includes(k) && !allowed.includes(k));
-  if (misplaced.length > 0) return usage(io, `ham cache ${command} does not take ${misplaced.map((k) => `--${k}`).join(", ")}`);
-  if (command === "explain" ? args.length < 1 || args.length > 2 || (args.length === 1 && isLatest(args[0])) : args.length > 0) {
+  if (misplaced.length > 0)
+    return usage(io, `ham cache ${command} does not take ${misplaced.map((k) => `--${k}`).join(", ")}`);
+  if (
+    command === "explain"
+      ? args.length < 1 || args.length > 2 || (args.length === 1 && isLatest(args[0]))
+      : args.length > 0
+  ) {
     return usage(
       io,
       command === "explain"
@@ -156,13 +169,17 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
         const found = await collectGarbage(cache.stores, { ...gcOptions, onProgress: progress.update });
         progress.done();
         const limited = GC_LIMITS.some((option) => values[option] !== undefined);
-        const hint = "no --keep-runs, --max-bytes or --older-than given: gc keeps every run and record and removes only results no record points at; add one, e.g. --keep-runs 10 or --older-than 30d";
+        const hint =
+          "no --keep-runs, --max-bytes or --older-than given: gc keeps every run and record and removes only results no record points at; add one, e.g. --keep-runs 10 or --older-than 30d";
         const report = limited ? found : { ...found, notes: [...found.notes, hint] };
         out(json ? JSON.stringify(report, null, 2) : formatReport(report));
         break;
       }
       case "clear": {
-        const report = await clearCache(cache.stores, { dryRun: values["dry-run"] === true, onProgress: progress.update });
+        const report = await clearCache(cache.stores, {
+          dryRun: values["dry-run"] === true,
+          onProgress: progress.update,
+        });
         progress.done();
         out(json ? JSON.stringify(report, null, 2) : formatReport(report));
         break;
@@ -193,24 +210,43 @@ async function resolveRun(cache: OpenedCache, text: string): Promise<string> {
   if (!repo.listRuns) throw new ConfigurationError(`${repo.name} keeps no run history, so there is nothing to explain`);
   if (isLatest(text)) {
     const [newest] = await readRuns(repo, { limit: 1 });
-    if (!newest) throw new ConfigurationError(`the run history of ${cache.source} is empty; run a cached dataflow first`);
+    if (!newest)
+      throw new ConfigurationError(`the run history of ${cache.source} is empty; run a cached dataflow first`);
     return newest.runId;
   }
   if (await readRun(repo, text)) return text;
   const matches: RunRecord[] = (await readRuns(repo)).filter((r) => r.runId.startsWith(text));
   if (matches.length === 1) return (matches[0] as RunRecord).runId;
-  if (matches.length === 0) throw new ConfigurationError(`no run "${text}" in the history of ${cache.source}; list runs with: ham cache runs`);
-  throw new ConfigurationError(`run "${text}" is ambiguous (${matches.length} runs start with it); give more of the id`);
+  if (matches.length === 0)
+    throw new ConfigurationError(`no run "${text}" in the history of ${cache.source}; list runs with: ham cache runs`);
+  throw new ConfigurationError(
+    `run "${text}" is ambiguous (${matches.length} runs start with it); give more of the id`,
+  );
 }
 
 function formatStats(source: string, s: Awaited<ReturnType<typeof summarizeCache>>): string {
   const unknown = "(store cannot list)";
   return keyValues([
     ["cache", source],
-    ["records", s.entries === undefined ? unknown : `${s.entries}${s.newestEntryAt !== undefined ? ` (newest ${ago(s.newestEntryAt)}, oldest ${ago(s.oldestEntryAt ?? s.newestEntryAt)})` : ""}`],
-    ["results", s.results === undefined ? unknown : `${s.results}${s.lastAccessAt !== undefined ? ` (last used ${ago(s.lastAccessAt)})` : ""}`],
+    [
+      "records",
+      s.entries === undefined
+        ? unknown
+        : `${s.entries}${s.newestEntryAt !== undefined ? ` (newest ${ago(s.newestEntryAt)}, oldest ${ago(s.oldestEntryAt ?? s.newestEntryAt)})` : ""}`,
+    ],
+    [
+      "results",
+      s.results === undefined
+        ? unknown
+        : `${s.results}${s.lastAccessAt !== undefined ? ` (last used ${ago(s.lastAccessAt)})` : ""}`,
+    ],
     ["bytes", s.bytes === undefined ? unknown : formatBytes(s.bytes)],
-    ["runs", s.runs === undefined ? "(no history)" : `${s.runs}${s.lastRunAt !== undefined ? ` (last ${ago(s.lastRunAt)})` : ""}`],
+    [
+      "runs",
+      s.runs === undefined
+        ? "(no history)"
+        : `${s.runs}${s.lastRunAt !== undefined ? ` (last ${ago(s.lastRunAt)})` : ""}`,
+    ],
     [
       "hit rate",
       s.hitRate === undefined
@@ -237,7 +273,15 @@ function formatRuns(source: string, runs: readonly ReturnType<typeof summarizeRu
   );
 }
 
-function formatExplanation(e: { node: string; runId: string | undefined; outcome: string; reason: string; changedInputs: readonly string[]; codeVersionChanged: boolean; previousRunId: string | undefined }): string {
+function formatExplanation(e: {
+  node: string;
+  runId: string | undefined;
+  outcome: string;
+  reason: string;
+  changedInputs: readonly string[];
+  codeVersionChanged: boolean;
+  previousRunId: string | undefined;
+}): string {
   const pairs: [string, string][] = [
     ["node", e.node],
     ["run", e.runId ?? "-"],
@@ -254,8 +298,14 @@ function formatReport(r: GcReport): string {
   const count = (n: number | undefined, word: string) => (n === undefined ? `? ${word}s` : plural(n, word));
   const lines = [
     keyValues([
-      [r.dryRun ? "would remove" : "removed", `${plural(r.runsRemoved, "run")}, ${plural(r.entriesRemoved, "record")}, ${plural(r.resultsRemoved, "result")} (${formatBytes(r.bytesFreed)})`],
-      ["kept", `${plural(r.runsKept, "run")}, ${count(r.entriesKept, "record")}, ${count(r.resultsKept, "result")}${r.bytesKept === undefined ? "" : ` (${formatBytes(r.bytesKept)})`}`],
+      [
+        r.dryRun ? "would remove" : "removed",
+        `${plural(r.runsRemoved, "run")}, ${plural(r.entriesRemoved, "record")}, ${plural(r.resultsRemoved, "result")} (${formatBytes(r.bytesFreed)})`,
+      ],
+      [
+        "kept",
+        `${plural(r.runsKept, "run")}, ${count(r.entriesKept, "record")}, ${count(r.resultsKept, "result")}${r.bytesKept === undefined ? "" : ` (${formatBytes(r.bytesKept)})`}`,
+      ],
     ]),
   ];
   for (const note of r.notes) lines.push(`note: ${note}`);
@@ -275,7 +325,9 @@ async function runWorker(args: readonly string[], io: CliIo): Promise<number> {
     const specifier = "@ham/executor-bullmq";
     workerModule = (await import(specifier)) as typeof workerModule;
   } catch (error) {
-    io.stderr.write(`[ham] ham worker needs @ham/executor-bullmq: npm install @ham/executor-bullmq (${errorMessage(error)})\n`);
+    io.stderr.write(
+      `[ham] ham worker needs @ham/executor-bullmq: npm install @ham/executor-bullmq (${errorMessage(error)})\n`,
+    );
     return 1;
   }
   try {

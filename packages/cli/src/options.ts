@@ -20,7 +20,8 @@ export interface GcArgs {
 }
 
 export function wholeNumber(text: string, option: string): number {
-  if (!/^\d+$/.test(text)) throw new ConfigurationError(`${option} must be a whole number like 10, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text))
+    throw new ConfigurationError(`${option} must be a whole number like 10, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 

@@ -62,9 +62,17 @@ export async function runUi(argv: readonly string[], io: CliIo, stop: AbortSigna
   let cache: OpenedCache | undefined;
   try {
     const port = values.port === undefined ? undefined : wholeNumber(values.port as string, "--port");
-    const previewBytes = values["preview-bytes"] === undefined ? undefined : parseSize(values["preview-bytes"] as string, "--preview-bytes");
+    const previewBytes =
+      values["preview-bytes"] === undefined
+        ? undefined
+        : parseSize(values["preview-bytes"] as string, "--preview-bytes");
     const gc = gcOptionsOf(values);
-    cache = await openCache({ cwd: io.cwd, config: values.config as string | undefined, cacheDir: values["cache-dir"] as string | undefined, mustExist: true });
+    cache = await openCache({
+      cwd: io.cwd,
+      config: values.config as string | undefined,
+      cacheDir: values["cache-dir"] as string | undefined,
+      mustExist: true,
+    });
     const server = await ui.startUi({
       stores: cache.stores,
       source: cache.source,
@@ -74,9 +82,16 @@ export async function runUi(argv: readonly string[], io: CliIo, stop: AbortSigna
       allowGc: values["allow-gc"] === true,
       gc,
     });
-    io.stdout.write(`ham ui: ${server.url}  (cache: ${cache.source}${values["allow-gc"] ? ", gc allowed" : ""}; Ctrl-C stops)\n`);
-    if (!ui.isLoopback(server.host)) io.stderr.write(`[ham] warning: ham ui listens on ${server.host}: anyone who can reach this machine can read the cache\n`);
-    await new Promise<void>((resolve) => (stop.aborted ? resolve() : stop.addEventListener("abort", () => resolve(), { once: true })));
+    io.stdout.write(
+      `ham ui: ${server.url}  (cache: ${cache.source}${values["allow-gc"] ? ", gc allowed" : ""}; Ctrl-C stops)\n`,
+    );
+    if (!ui.isLoopback(server.host))
+      io.stderr.write(
+        `[ham] warning: ham ui listens on ${server.host}: anyone who can reach this machine can read the cache\n`,
+      );
+    await new Promise<void>((resolve) =>
+      stop.aborted ? resolve() : stop.addEventListener("abort", () => resolve(), { once: true }),
+    );
     await server.close();
     return 0;
   } catch (error) {

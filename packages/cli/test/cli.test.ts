@@ -26,7 +26,11 @@ async function project(name: string): Promise<string> {
   for (const size of [10, 20, 10]) {
     const dr = await new Builder()
       .withModules(flow)
-      .withCache({ fingerprintStore: new FileFingerprintRepository({ path: cache }), resultStore: new FileResultStore({ path: cache }), logger: { info: () => undefined } })
+      .withCache({
+        fingerprintStore: new FileFingerprintRepository({ path: cache }),
+        resultStore: new FileResultStore({ path: cache }),
+        logger: { info: () => undefined },
+      })
       .build();
     await dr.execute(["total"], { inputs: { size } });
     await dr.close();
@@ -81,7 +85,15 @@ describe("ham as a process", () => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as Record<string, unknown>;
     // Run 3 (size 10) keeps what run 1 also used; run 2's size-20 entries go.
-    expect(report).toMatchObject({ dryRun: false, runsRemoved: 2, runsKept: 1, entriesRemoved: 2, resultsRemoved: 2, entriesKept: 2, resultsKept: 2 });
+    expect(report).toMatchObject({
+      dryRun: false,
+      runsRemoved: 2,
+      runsKept: 1,
+      entriesRemoved: 2,
+      resultsRemoved: 2,
+      entriesKept: 2,
+      resultsKept: 2,
+    });
   });
 
   it("a usage mistake exits with 2, an error with 1 and a one-line message", async () => {
@@ -106,7 +118,9 @@ describe("ham in-process", () => {
       ["total", "2", "0", "2", "0%"],
       ["total", "2", "0", "2", "0%"],
     ]);
-    const json = JSON.parse((await hamIn(dir, ["cache", "runs", "--json", "--limit", "1"])).stdout) as { hits: number }[];
+    const json = JSON.parse((await hamIn(dir, ["cache", "runs", "--json", "--limit", "1"])).stdout) as {
+      hits: number;
+    }[];
     expect(json).toHaveLength(1);
     expect(json[0]).toMatchObject({ hits: 2, computed: 0, hitRate: 1 });
   });
@@ -118,7 +132,12 @@ describe("ham in-process", () => {
     const runs = JSON.parse((await hamIn(dir, ["cache", "runs", "--json"])).stdout) as { runId: string }[];
     const second = runs[1]?.runId as string;
     const explained = await hamIn(dir, ["cache", "explain", second.slice(0, 14), "total", "--json"]);
-    expect(JSON.parse(explained.stdout)).toMatchObject({ node: "total", runId: second, outcome: "computed", changedInputs: ["raw"] });
+    expect(JSON.parse(explained.stdout)).toMatchObject({
+      node: "total",
+      runId: second,
+      outcome: "computed",
+      changedInputs: ["raw"],
+    });
     const unknown = await hamIn(dir, ["cache", "explain", "zzz", "total"]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no run "zzz" in the history of \.ham_cache; list runs with: ham cache runs/);
@@ -126,12 +145,22 @@ describe("ham in-process", () => {
 
   it("cache runs, explain and stats on a malformed run file fail with one line naming the store and the run", async () => {
     const copy = await project("malformed-history");
-    fs.writeFileSync(path.join(copy, ".ham_cache", "runs", "bad.json"), JSON.stringify({ runId: "bad", startedAt: Date.now() + 1000, durationMs: 1, outputs: [], nodes: 5 }));
-    for (const args of [["cache", "runs"], ["cache", "explain", "latest", "total"], ["cache", "explain", "bad", "total"], ["cache", "stats"]]) {
+    fs.writeFileSync(
+      path.join(copy, ".ham_cache", "runs", "bad.json"),
+      JSON.stringify({ runId: "bad", startedAt: Date.now() + 1000, durationMs: 1, outputs: [], nodes: 5 }),
+    );
+    for (const args of [
+      ["cache", "runs"],
+      ["cache", "explain", "latest", "total"],
+      ["cache", "explain", "bad", "total"],
+      ["cache", "stats"],
+    ]) {
       const { code, stderr } = await hamIn(copy, args);
       expect(code, args.join(" ")).toBe(1);
       expect(stderr.trim().split("\n")).toHaveLength(1);
-      expect(stderr).toMatch(/^\[ham\] store "file:.*\.ham_cache" failed to read run history: run "bad" in the history is malformed \(nodes is 5, not a list\)/);
+      expect(stderr).toMatch(
+        /^\[ham\] store "file:.*\.ham_cache" failed to read run history: run "bad" in the history is malformed \(nodes is 5, not a list\)/,
+      );
     }
   });
 
@@ -163,7 +192,9 @@ describe("ham in-process", () => {
     const inherited = await hamIn(dir, ["cache", "toString"]);
     expect(inherited.code).toBe(2);
     expect(inherited.stderr).toMatch(/unknown command "ham cache toString"/);
-    expect((await hamIn(dir, ["cache", "explain", "latest"])).stderr).toMatch(/explain needs a node: ham cache explain \[run\] <node>/);
+    expect((await hamIn(dir, ["cache", "explain", "latest"])).stderr).toMatch(
+      /explain needs a node: ham cache explain \[run\] <node>/,
+    );
     expect((await hamIn(dir, ["--help"])).code).toBe(0);
   });
 });
@@ -178,7 +209,9 @@ describe("first-use details", () => {
   });
 
   it("--version and -v print the package version", async () => {
-    const { version } = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    const { version } = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
     expect(await hamIn(dir, ["--version"])).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
     expect((await hamIn(dir, ["-v"])).stdout).toBe(`${version}\n`);
   });
@@ -194,7 +227,9 @@ describe("first-use details", () => {
     const copy = await project("gc-bare");
     const bare = await hamIn(copy, ["cache", "gc"]);
     expect(bare.code).toBe(0);
-    expect(bare.stdout).toMatch(/^note: no --keep-runs, --max-bytes or --older-than given: gc keeps every run and record/m);
+    expect(bare.stdout).toMatch(
+      /^note: no --keep-runs, --max-bytes or --older-than given: gc keeps every run and record/m,
+    );
     expect((await hamIn(copy, ["cache", "gc", "--keep-runs", "5"])).stdout).not.toMatch(/no --keep-runs/);
   });
 
@@ -247,7 +282,9 @@ export default () => ({ fingerprintStore: new FileFingerprintRepository({ path: 
     fs.writeFileSync(path.join(proj, "ham.config.ts"), `export default {};\n`);
     const noTsx = await hamIn(proj, ["cache", "stats"]);
     expect(noTsx.code).toBe(1);
-    expect(noTsx.stderr).toMatch(/ham\.config\.ts is TypeScript and loading it needs tsx: install it .* or write the config as ham\.config\.mjs/);
+    expect(noTsx.stderr).toMatch(
+      /ham\.config\.ts is TypeScript and loading it needs tsx: install it .* or write the config as ham\.config\.mjs/,
+    );
     fs.writeFileSync(path.join(proj, "other.mjs"), `export default { resultStore: { get() {} } };\n`);
     const bad = await hamIn(proj, ["cache", "stats", "--config", "other.mjs"]);
     expect(bad.code).toBe(1);

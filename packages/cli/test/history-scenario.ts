@@ -21,11 +21,16 @@ export function historyScenario(make: () => Promise<CacheStores & { cleanup?(): 
   it('a run record like {"nodes": 5} is a StoreError naming the store from explain, runs, stats and gc; clear removes it', async () => {
     const stores = await make();
     try {
-      const dr = await new Builder().withModules(flow).withCache({ ...stores, logger: quiet }).build();
+      const dr = await new Builder()
+        .withModules(flow)
+        .withCache({ ...stores, logger: quiet })
+        .build();
       await dr.execute(["B"], { inputs: { x: 1 } });
       const bad = { runId: "bad", startedAt: Date.now() + 1000, durationMs: 1, outputs: [], nodes: 5 };
       await stores.fingerprintStore.saveRun?.(bad as unknown as RunRecord);
-      const named = new RegExp(`store "${stores.fingerprintStore.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}" failed to read run history: run "bad" .*nodes is 5, not a list`);
+      const named = new RegExp(
+        `store "${stores.fingerprintStore.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}" failed to read run history: run "bad" .*nodes is 5, not a list`,
+      );
       await expect(readRuns(stores.fingerprintStore)).rejects.toBeInstanceOf(StoreError);
       await expect(readRuns(stores.fingerprintStore, { limit: 1 })).rejects.toThrow(named);
       await expect(readRun(stores.fingerprintStore, "bad")).rejects.toThrow(named);

@@ -16,7 +16,11 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 async function init(cwd: string, args: string[] = []) {
   let stdout = "";
   let stderr = "";
-  const code = await runCli(["init", ...args], { cwd, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  const code = await runCli(["init", ...args], {
+    cwd,
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+  });
   return { code, stdout, stderr };
 }
 
@@ -49,17 +53,30 @@ describe("ham init", () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^wrote dataflow\.ts, main\.ts, sales\.csv, tsconfig\.json, \.gitignore, package\.json/);
     expect(stdout).toMatch(/npm install +# adds @ham\/core, tsx, typescript, @types\/node/);
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as Record<string, Record<string, string>>;
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as Record<
+      string,
+      Record<string, string>
+    >;
     expect(pkg.type).toBe("commonjs");
-    expect(pkg.scripts).toEqual({ test: 'echo "Error: no test specified" && exit 1', start: "tsx main.ts", typecheck: "tsc --noEmit" });
+    expect(pkg.scripts).toEqual({
+      test: 'echo "Error: no test specified" && exit 1',
+      start: "tsx main.ts",
+      typecheck: "tsc --noEmit",
+    });
     expect(pkg.dependencies).toEqual({ "@ham/core": expect.stringMatching(/^\^\d+\.\d+\.\d+$/) });
     expect(Object.keys(pkg.devDependencies ?? {})).toEqual(["tsx", "typescript", "@types/node"]);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "tsconfig.json"), "utf8"))).toMatchObject({ compilerOptions: { module: "nodenext", strict: true } });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "tsconfig.json"), "utf8"))).toMatchObject({
+      compilerOptions: { module: "nodenext", strict: true },
+    });
     expect(fs.readFileSync(path.join(dir, ".gitignore"), "utf8")).toContain(".ham_cache/");
 
-    expect(start(dir)).toBe("12.50 EUR\n4 nodes: 0 from cache, 4 computed\ntotal: computed: first run — no earlier run in the history computed or read this node\n");
+    expect(start(dir)).toBe(
+      "12.50 EUR\n4 nodes: 0 from cache, 4 computed\ntotal: computed: first run — no earlier run in the history computed or read this node\n",
+    );
     // The summary adds " · saved ~12ms" when the hits had taken 10 ms or more to compute.
-    expect(start(dir)).toMatch(/^12\.50 EUR\n4 nodes: 4 from cache, 0 computed( · saved ~\S+)?\ntotal: hit: same code version and same input fingerprints as a stored result\n$/);
+    expect(start(dir)).toMatch(
+      /^12\.50 EUR\n4 nodes: 4 from cache, 0 computed( · saved ~\S+)?\ntotal: hit: same code version and same input fingerprints as a stored result\n$/,
+    );
   });
 
   it("in an empty folder it writes package.json too, and the starter runs as an ES module as well", async () => {
@@ -82,7 +99,11 @@ describe("ham init", () => {
     fs.rmSync(path.join(dir, "main.ts"));
     const done = await init(dir);
     expect(done.code).toBe(0);
-    expect(done.stdout).toMatch(/kept your own script "start" \(node server\.js\): the starter runs with npx tsx main\.ts/);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"))).toMatchObject({ scripts: { start: "node server.js", typecheck: "tsc --noEmit" } });
+    expect(done.stdout).toMatch(
+      /kept your own script "start" \(node server\.js\): the starter runs with npx tsx main\.ts/,
+    );
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"))).toMatchObject({
+      scripts: { start: "node server.js", typecheck: "tsc --noEmit" },
+    });
   });
 });

@@ -16,7 +16,10 @@ const flow = {
 const quiet = { info: () => undefined, warn: () => undefined };
 
 async function run(stores: CacheStores, x: number): Promise<Record<string, string>> {
-  const dr = await new Builder().withModules(flow).withCache({ ...stores, logger: quiet }).build();
+  const dr = await new Builder()
+    .withModules(flow)
+    .withCache({ ...stores, logger: quiet })
+    .build();
   const out = await dr.execute(["B"], { inputs: { x } });
   expect((out.B as number[])[0]).toBe(x + 1000);
   return Object.fromEntries(Object.entries(dr.cache.lastRun).map(([k, v]) => [k, v.outcome]));
@@ -43,7 +46,14 @@ export function gcScenario(make: () => Promise<StoreUnderTest>): void {
       for (const x of [1, 2, 3, 4]) await run(stores, x);
       // grace: 0 — these runs were just now; the rules, not the clock, decide here.
       const report = await collectGarbage(stores, { keepRuns: 2, grace: 0 });
-      expect(report).toMatchObject({ runsRemoved: 2, runsKept: 2, entriesRemoved: 4, entriesKept: 4, resultsRemoved: 4, resultsKept: 4 });
+      expect(report).toMatchObject({
+        runsRemoved: 2,
+        runsKept: 2,
+        entriesRemoved: 4,
+        entriesKept: 4,
+        resultsRemoved: 4,
+        resultsKept: 4,
+      });
       await expectHistoryIntact(stores);
       expect(await run(stores, 4)).toEqual(hit);
       expect(await run(stores, 3)).toEqual(hit);
@@ -77,7 +87,15 @@ export function gcScenario(make: () => Promise<StoreUnderTest>): void {
       await run(stores, 1);
       await run(stores, 1);
       const summary = await summarizeCache(stores);
-      expect(summary).toMatchObject({ entries: 2, results: 2, runs: 2, recentRuns: 2, recentHits: 2, recentMisses: 2, hitRate: 0.5 });
+      expect(summary).toMatchObject({
+        entries: 2,
+        results: 2,
+        runs: 2,
+        recentRuns: 2,
+        recentHits: 2,
+        recentMisses: 2,
+        hitRate: 0.5,
+      });
       expect(summary.bytes).toBeGreaterThan(1000);
       const cleared = await clearCache(stores);
       expect(cleared).toMatchObject({ runsRemoved: 2, entriesRemoved: 2, resultsRemoved: 2, bytesKept: 0 });

@@ -4,7 +4,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { FileFingerprintRepository, FileResultStore, MemoryFingerprintRepository, MemoryResultStore, type ResultStore } from "@ham/core";
+import {
+  FileFingerprintRepository,
+  FileResultStore,
+  MemoryFingerprintRepository,
+  MemoryResultStore,
+  type ResultStore,
+} from "@ham/core";
 import { LevelFingerprintRepository, LevelResultStore } from "@ham/store-level";
 import { PostgresFingerprintRepository, PostgresResultStore } from "@ham/store-postgres";
 import { afterAll, describe, it } from "vitest";
@@ -27,7 +33,8 @@ const closeBoth = (stores: StoreUnderTest) => async () => {
 };
 
 describe("memory stores", () => {
-  const make = () => opened({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() });
+  const make = () =>
+    opened({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() });
   gcScenario(make);
   historyScenario(make);
 });
@@ -35,7 +42,10 @@ describe("memory stores", () => {
 describe("file stores", () => {
   const make = () => {
     const dir = path.join(root, `file-${unique()}`);
-    return opened({ fingerprintStore: new FileFingerprintRepository({ path: dir }), resultStore: new FileResultStore({ path: dir }) });
+    return opened({
+      fingerprintStore: new FileFingerprintRepository({ path: dir }),
+      resultStore: new FileResultStore({ path: dir }),
+    });
   };
   gcScenario(make);
   historyScenario(make);
@@ -58,7 +68,10 @@ describe("LevelDB stores", () => {
 describeWithEnv("PostgreSQL stores", ["HAM_PG_URL"], (env) => {
   const make = async () => {
     const options = { connectionString: env.HAM_PG_URL as string, tablePrefix: `gc_${unique()}_` };
-    const stores: StoreUnderTest = { fingerprintStore: new PostgresFingerprintRepository(options), resultStore: new PostgresResultStore(options) };
+    const stores: StoreUnderTest = {
+      fingerprintStore: new PostgresFingerprintRepository(options),
+      resultStore: new PostgresResultStore(options),
+    };
     stores.cleanup = closeBoth(stores);
     return opened(stores);
   };
@@ -81,7 +94,10 @@ describeWithEnv("S3 result store (file repository)", ["HAM_S3_ENDPOINT", "HAM_S3
       endpoint: env.HAM_S3_ENDPOINT,
       region: env.HAM_S3_REGION,
       forcePathStyle: true,
-      credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "test", secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "test" },
+      credentials: {
+        accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? "test",
+        secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? "test",
+      },
     };
     const bucket = `ham-gc-${unique()}`;
     await createBucket(env.HAM_S3_ENDPOINT as string, bucket);
@@ -97,5 +113,6 @@ describeWithEnv("S3 result store (file repository)", ["HAM_S3_ENDPOINT", "HAM_S3
 /** moto accepts an unsigned path-style PUT to create a bucket. */
 async function createBucket(endpoint: string, bucket: string): Promise<void> {
   const response = await fetch(`${endpoint}/${bucket}`, { method: "PUT" });
-  if (!response.ok && response.status !== 409) throw new Error(`creating bucket ${bucket} at the S3 test server: HTTP ${response.status}`);
+  if (!response.ok && response.status !== 409)
+    throw new Error(`creating bucket ${bucket} at the S3 test server: HTTP ${response.status}`);
 }

@@ -13,7 +13,14 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function captured() {
   const io = { out: "", err: "" };
-  return { io, cli: { cwd: root, stdout: { write: (t: string) => (io.out += t) }, stderr: { write: (t: string) => (io.err += t) } } };
+  return {
+    io,
+    cli: {
+      cwd: root,
+      stdout: { write: (t: string) => (io.out += t) },
+      stderr: { write: (t: string) => (io.err += t) },
+    },
+  };
 }
 
 describe("ham ui", () => {
@@ -28,13 +35,18 @@ describe("ham ui", () => {
 
   it("serves the cache of --cache-dir on 127.0.0.1, prints the URL, and stops when told", async () => {
     const cacheDir = path.join(root, "cache");
-    const dr = await new Builder().withModules({ double: (x: number) => x * 2 }).withCache({ path: cacheDir, logger: {} }).build();
+    const dr = await new Builder()
+      .withModules({ double: (x: number) => x * 2 })
+      .withCache({ path: cacheDir, logger: {} })
+      .build();
     await dr.execute(["double"], { inputs: { x: 2 } });
     await dr.close();
     const { io, cli } = captured();
     const stop = new AbortController();
     const exit = runUi(["--cache-dir", cacheDir, "--port", "0", "--keep-runs", "5"], cli, stop.signal);
-    await expect.poll(() => io.out, { timeout: 15_000 }).toMatch(/^ham ui: http:\/\/127\.0\.0\.1:\d+\/ {2}\(cache: cache; Ctrl-C stops\)\n$/);
+    await expect
+      .poll(() => io.out, { timeout: 15_000 })
+      .toMatch(/^ham ui: http:\/\/127\.0\.0\.1:\d+\/ {2}\(cache: cache; Ctrl-C stops\)\n$/);
     const url = /http:\/\/\S+/.exec(io.out)?.[0] as string;
     const runs = (await (await fetch(`${url}api/runs`)).json()) as { outputs: string[]; computed: number }[];
     expect(runs.map((r) => [r.outputs, r.computed])).toEqual([[["double"], 1]]);

@@ -75,7 +75,8 @@ export async function checkRejectsWithStoreError(
 /** A short description of a value for messages. */
 export function describe(value: unknown): string {
   if (value instanceof Uint8Array) return `${value.constructor.name}(${value.byteLength} bytes)`;
-  if (typeof value === "string") return value.length > 80 ? `"${value.slice(0, 77)}…" (${value.length} chars)` : `"${value}"`;
+  if (typeof value === "string")
+    return value.length > 80 ? `"${value.slice(0, 77)}…" (${value.length} chars)` : `"${value}"`;
   if (typeof value === "bigint") return `${value}n`;
   if (value === undefined || value === null || typeof value !== "object") return String(value);
   try {

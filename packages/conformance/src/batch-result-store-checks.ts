@@ -41,7 +41,10 @@ export const batchResultStoreChecks: readonly ResultCheck[] = [
     async run(h) {
       const store = await batchingStore(h);
       // More keys than one request, statement or worker pool is likely to hold; odd keys included.
-      const keys = [...resultStoreKeySamples(), ...Array.from({ length: 300 - resultStoreKeySamples().length }, (_, i) => `batch${i}`)];
+      const keys = [
+        ...resultStoreKeySamples(),
+        ...Array.from({ length: 300 - resultStoreKeySamples().length }, (_, i) => `batch${i}`),
+      ];
       const stored = new Map<string, Uint8Array>();
       await Promise.all(
         keys.map(async (key, i) => {
@@ -107,13 +110,23 @@ export const batchResultStoreChecks: readonly ResultCheck[] = [
       if (answered !== undefined) {
         checkEqual(answered.length, 3, "getMany(3 keys).length");
         checkBytes(answered[0], good1, "getMany()[0] (an undamaged entry next to a damaged one)");
-        check(answered[1] !== undefined, "getMany() returned undefined for a damaged entry: report it as get does (bytes, or CorruptResultError); a miss hides the damage");
-        check(Buffer.compare(Buffer.from(answered[1]), Buffer.from(bad)) !== 0, "getMany() returned the original bytes: the damage hook did not damage the entry");
+        check(
+          answered[1] !== undefined,
+          "getMany() returned undefined for a damaged entry: report it as get does (bytes, or CorruptResultError); a miss hides the damage",
+        );
+        check(
+          Buffer.compare(Buffer.from(answered[1]), Buffer.from(bad)) !== 0,
+          "getMany() returned the original bytes: the damage hook did not damage the entry",
+        );
         checkBytes(answered[2], good2, "getMany()[2] (an undamaged entry next to a damaged one)");
       }
       // get agrees, the read deleted nothing, and the undamaged entries read back whole.
       await checkReportsDamage(store, "batchBad", bad, "get() of the entry getMany met damaged");
-      checkEqual(await store.has("batchBad"), true, "has() after getMany read a damaged entry (a read must never delete)");
+      checkEqual(
+        await store.has("batchBad"),
+        true,
+        "has() after getMany read a damaged entry (a read must never delete)",
+      );
       const rest = await store.getMany(["batchGood2", "batchGood1"]);
       checkBytes(rest[0], good2, "getMany()[0] of the undamaged entries");
       checkBytes(rest[1], good1, "getMany()[1] of the undamaged entries");
@@ -139,12 +152,23 @@ export const batchResultStoreChecks: readonly ResultCheck[] = [
       const { proxy, calls } = recordCalls(store);
       const logger = warningsLogger();
       const reader = await build(proxy, logger);
-      checkEqual(JSON.stringify(await reader.execute(BATCH_OUTPUTS, { inputs: { x: 2 } })), expected, "output of a warm run over a batch with a damaged entry");
+      checkEqual(
+        JSON.stringify(await reader.execute(BATCH_OUTPUTS, { inputs: { x: 2 } })),
+        expected,
+        "output of a warm run over a batch with a damaged entry",
+      );
       checkEqual(JSON.stringify(batchComputations), JSON.stringify({ P3: 1 }), "nodes computed (only the damaged one)");
       const outcomes = BATCH_OUTPUTS.map((n) => `${n}:${reader.cache.lastRun[n]?.outcome}`).join(" ");
       checkEqual(outcomes, "P1:hit P2:hit P3:recomputed P4:hit P5:hit", "outcomes");
-      check(logger.warnings.length === 1 && logger.warnings[0]!.includes(damagedKey), `one warning naming "${damagedKey}", got ${describe(logger.warnings)}`);
-      checkEqual(calls.filter((c) => c === "getMany").length, 1, `getMany calls of the warm run (calls: ${describe(calls)})`);
+      check(
+        logger.warnings.length === 1 && logger.warnings[0]!.includes(damagedKey),
+        `one warning naming "${damagedKey}", got ${describe(logger.warnings)}`,
+      );
+      checkEqual(
+        calls.filter((c) => c === "getMany").length,
+        1,
+        `getMany calls of the warm run (calls: ${describe(calls)})`,
+      );
       await reader.close();
     },
   },

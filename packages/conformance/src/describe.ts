@@ -2,11 +2,7 @@
 import type { FingerprintRepository, ResultStore } from "@ham/core";
 import { describe, it } from "vitest";
 import { fingerprintRepositoryChecks } from "./fingerprint-repository-checks.js";
-import {
-  type FingerprinterFactory,
-  fingerprinterChecks,
-  runFingerprinterCheck,
-} from "./fingerprinter-checks.js";
+import { type FingerprinterFactory, fingerprinterChecks, runFingerprinterCheck } from "./fingerprinter-checks.js";
 import { type Check, type Openable, type RunCheckOptions, runCheck } from "./harness.js";
 import { resultStoreChecks } from "./result-store-checks.js";
 import { repositorySigningChecks, resultSigningChecks } from "./signing-checks.js";
@@ -31,7 +27,9 @@ function printSkip(suite: string, what: string, reason: string): void {
 
 function checkFactory(suite: string, factory: unknown): void {
   if (typeof factory !== "function") {
-    throw new TypeError(`[ham conformance] ${suite}: the factory must be a function ({ namespace }) => instance, got ${typeof factory}`);
+    throw new TypeError(
+      `[ham conformance] ${suite}: the factory must be a function ({ namespace }) => instance, got ${typeof factory}`,
+    );
   }
 }
 
@@ -110,7 +108,13 @@ export function describeResultStore(
   factory: StoreFactory<ResultStore>,
   options: ResultStoreSuiteOptions = {},
 ): void {
-  describeStoreSuite(`ResultStore conformance: ${name}`, resultStoreGroups, [...resultStoreChecks, ...resultSigningChecks], factory, options);
+  describeStoreSuite(
+    `ResultStore conformance: ${name}`,
+    resultStoreGroups,
+    [...resultStoreChecks, ...resultSigningChecks],
+    factory,
+    options,
+  );
 }
 
 /**

@@ -87,7 +87,13 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
       if (typeof repo.getEntry === "function") {
         checkEntry(
           await repo.getEntry("ctx.a:b~c"),
-          { contextKey: "ctx.a:b~c", fingerprint: "fp-_AZaz09", node: "F", codeVersion: "codeV", createdAt: 1_764_000_000_123 },
+          {
+            contextKey: "ctx.a:b~c",
+            fingerprint: "fp-_AZaz09",
+            node: "F",
+            codeVersion: "codeV",
+            createdAt: 1_764_000_000_123,
+          },
           'getEntry("ctx.a:b~c")',
         );
       }
@@ -135,7 +141,13 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
     name: "fingerprints of any url-safe form and length round-trip unchanged",
     async run(h) {
       const repo = await h.instance();
-      const fingerprints = ["A", "-", "_", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", "x".repeat(512)];
+      const fingerprints = [
+        "A",
+        "-",
+        "_",
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+        "x".repeat(512),
+      ];
       for (const [i, fp] of fingerprints.entries()) await repo.set(`fpForm${i}`, fp, meta("N"));
       for (const [i, fp] of fingerprints.entries()) checkEqual(await repo.get(`fpForm${i}`), fp, `get("fpForm${i}")`);
     },
@@ -200,7 +212,8 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
       await repo.set("batch.0:k~", "fpBefore", meta("Before"));
       await repo.setMany(entries);
       await repo.setMany([]);
-      for (const entry of entries) checkEqual(await repo.get(entry.contextKey), entry.fingerprint, `get("${entry.contextKey}")`);
+      for (const entry of entries)
+        checkEqual(await repo.get(entry.contextKey), entry.fingerprint, `get("${entry.contextKey}")`);
       if (typeof repo.getEntry === "function") {
         checkEntry(await repo.getEntry("batch.7:k~"), entries[7] as FingerprintEntry, 'getEntry("batch.7:k~")');
       }
@@ -242,7 +255,11 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
     name: "saveRun / getRun round-trip a run; listRuns is newest first and honours limit",
     async run(h) {
       const repo = await h.instance();
-      if (typeof repo.saveRun !== "function" || typeof repo.listRuns !== "function" || typeof repo.getRun !== "function") {
+      if (
+        typeof repo.saveRun !== "function" ||
+        typeof repo.listRuns !== "function" ||
+        typeof repo.getRun !== "function"
+      ) {
         return h.skip("the repository has no run history (saveRun/listRuns/getRun are optional members)");
       }
       checkEqual((await repo.listRuns()).length, 0, "listRuns() of an empty history");
@@ -262,14 +279,22 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
     name: "saveRun of an id already in the history replaces that run (a running snapshot, then the final record)",
     async run(h) {
       const repo = await h.instance();
-      if (typeof repo.saveRun !== "function" || typeof repo.listRuns !== "function" || typeof repo.getRun !== "function") {
+      if (
+        typeof repo.saveRun !== "function" ||
+        typeof repo.listRuns !== "function" ||
+        typeof repo.getRun !== "function"
+      ) {
         return h.skip("the repository has no run history (saveRun/listRuns/getRun are optional members)");
       }
       const final = sampleRun("r-live", 500);
       await repo.saveRun({ ...final, durationMs: 3, nodes: final.nodes.slice(0, 1), running: true });
       await repo.saveRun(final);
       checkRun(await repo.getRun("r-live"), final, 'getRun("r-live") after saving it twice');
-      checkEqual((await repo.listRuns()).map((r) => r.runId).join(","), "r-live", "listRuns() after saving one run twice");
+      checkEqual(
+        (await repo.listRuns()).map((r) => r.runId).join(","),
+        "r-live",
+        "listRuns() after saving one run twice",
+      );
     },
   },
   {
@@ -277,7 +302,11 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
     name: "deleteRuns removes the given runs and ignores unknown ids",
     async run(h) {
       const repo = await h.instance();
-      if (typeof repo.saveRun !== "function" || typeof repo.listRuns !== "function" || typeof repo.getRun !== "function") {
+      if (
+        typeof repo.saveRun !== "function" ||
+        typeof repo.listRuns !== "function" ||
+        typeof repo.getRun !== "function"
+      ) {
         return h.skip("the repository has no run history (saveRun/listRuns/getRun are optional members)");
       }
       if (typeof repo.deleteRuns !== "function") return h.skip("the repository has no deleteRuns() (optional member)");
@@ -337,13 +366,22 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
     name: "20 concurrent writers of the same key leave one whole record (fingerprint and meta agree)",
     async run(h) {
       const repo = await h.instance();
-      await Promise.all(Array.from({ length: 20 }, (_, i) => repo.set("contended", `fp${i}`, meta(`node${i}`, `v${i}`, i))));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => repo.set("contended", `fp${i}`, meta(`node${i}`, `v${i}`, i))),
+      );
       const got = await repo.get("contended");
       const index = /^fp(\d+)$/.exec(got ?? "")?.[1];
-      check(index !== undefined && Number(index) < 20, `get("contended") should be one of the written fingerprints, got ${describe(got)}`);
+      check(
+        index !== undefined && Number(index) < 20,
+        `get("contended") should be one of the written fingerprints, got ${describe(got)}`,
+      );
       if (typeof repo.getEntry === "function") {
         const i = Number(index);
-        checkEntry(await repo.getEntry("contended"), { contextKey: "contended", fingerprint: `fp${i}`, ...meta(`node${i}`, `v${i}`, i) }, 'getEntry("contended")');
+        checkEntry(
+          await repo.getEntry("contended"),
+          { contextKey: "contended", fingerprint: `fp${i}`, ...meta(`node${i}`, `v${i}`, i) },
+          'getEntry("contended")',
+        );
       }
     },
   },
@@ -371,7 +409,8 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
       await h.close(a);
       await h.close(b);
       const c = await h.instance();
-      for (const [i, key] of keys.entries()) checkEqual(await c.get(key), `fpShared${i}`, `get("${key}") after both closed`);
+      for (const [i, key] of keys.entries())
+        checkEqual(await c.get(key), `fpShared${i}`, `get("${key}") after both closed`);
     },
   },
 

@@ -87,10 +87,22 @@ export const fingerprinterChecks: readonly FingerprinterCheck[] = [
     name: "the subject supplies samples and a named fingerprinter",
     async run(subject) {
       const { fingerprinter, samples } = subject;
-      check(typeof fingerprinter?.name === "string" && fingerprinter.name.length > 0, "the fingerprinter needs a non-empty name");
-      check(typeof fingerprinter.accepts === "function" && typeof fingerprinter.fingerprint === "function", "the fingerprinter needs accepts() and fingerprint()");
-      check(Array.isArray(samples?.equalPairs) && Array.isArray(samples.distinct), "samples need equalPairs and distinct arrays");
-      check(samples.equalPairs.length + samples.distinct.length > 0, "samples.equalPairs and samples.distinct are both empty: give the suite values to fingerprint");
+      check(
+        typeof fingerprinter?.name === "string" && fingerprinter.name.length > 0,
+        "the fingerprinter needs a non-empty name",
+      );
+      check(
+        typeof fingerprinter.accepts === "function" && typeof fingerprinter.fingerprint === "function",
+        "the fingerprinter needs accepts() and fingerprint()",
+      );
+      check(
+        Array.isArray(samples?.equalPairs) && Array.isArray(samples.distinct),
+        "samples need equalPairs and distinct arrays",
+      );
+      check(
+        samples.equalPairs.length + samples.distinct.length > 0,
+        "samples.equalPairs and samples.distinct are both empty: give the suite values to fingerprint",
+      );
     },
   },
   {
@@ -99,7 +111,10 @@ export const fingerprinterChecks: readonly FingerprinterCheck[] = [
     async run(subject, ctx) {
       for (const [i, value] of allSamples(subject).entries()) {
         const fp = fingerprintOf(subject, ctx, value, `sample ${i}`);
-        check(fp.length > 0 && URL_SAFE.test(fp), `fingerprint(sample ${i}) should be non-empty url-safe base64 ([A-Za-z0-9_-]+), got ${describe(fp)}`);
+        check(
+          fp.length > 0 && URL_SAFE.test(fp),
+          `fingerprint(sample ${i}) should be non-empty url-safe base64 ([A-Za-z0-9_-]+), got ${describe(fp)}`,
+        );
       }
     },
   },
@@ -110,7 +125,10 @@ export const fingerprinterChecks: readonly FingerprinterCheck[] = [
       const values = allSamples(subject);
       const first = values.map((v, i) => fingerprintOf(subject, ctx, v, `sample ${i}`));
       // Fingerprint in reverse order the second time: a result must not depend on what came before.
-      const second = [...values].reverse().map((v, i) => fingerprintOf(subject, ctx, v, `sample ${values.length - 1 - i}`)).reverse();
+      const second = [...values]
+        .reverse()
+        .map((v, i) => fingerprintOf(subject, ctx, v, `sample ${values.length - 1 - i}`))
+        .reverse();
       for (const i of first.keys()) checkEqual(second[i], first[i], `second fingerprint of sample ${i}`);
     },
   },
@@ -132,16 +150,26 @@ export const fingerprinterChecks: readonly FingerprinterCheck[] = [
     name: "through the core's FingerprinterRegistry, equal pairs still match and distinct values still differ",
     async run(subject) {
       const warnings: string[] = [];
-      const registry = new FingerprinterRegistry({ fingerprinters: [subject.fingerprinter], warn: (m) => warnings.push(m) });
+      const registry = new FingerprinterRegistry({
+        fingerprinters: [subject.fingerprinter],
+        warn: (m) => warnings.push(m),
+      });
       const options = { node: "conformance", mode: subject.mode };
       for (const [i, [a, b]] of subject.samples.equalPairs.entries()) {
-        checkEqual(registry.fingerprint(b, options), registry.fingerprint(a, options), `registry fingerprint of equalPairs[${i}][1] (should equal [0]'s)`);
+        checkEqual(
+          registry.fingerprint(b, options),
+          registry.fingerprint(a, options),
+          `registry fingerprint of equalPairs[${i}][1] (should equal [0]'s)`,
+        );
       }
       const seen = new Map<string, number>();
       for (const [i, value] of subject.samples.distinct.entries()) {
         const fp = registry.fingerprint(value, options);
         const earlier = seen.get(fp);
-        check(earlier === undefined, `through the registry, distinct[${earlier}] and distinct[${i}] got the same fingerprint ${describe(fp)}`);
+        check(
+          earlier === undefined,
+          `through the registry, distinct[${earlier}] and distinct[${i}] got the same fingerprint ${describe(fp)}`,
+        );
         seen.set(fp, i);
       }
       check(warnings.length === 0, `fingerprinting the samples through the registry warned: ${warnings.join("; ")}`);
@@ -156,7 +184,9 @@ export const fingerprinterChecks: readonly FingerprinterCheck[] = [
         const fp = fingerprintOf(subject, ctx, value, `distinct[${i}]`);
         const earlier = seen.get(fp);
         if (earlier !== undefined) {
-          fail(`distinct[${earlier}] (${describe(subject.samples.distinct[earlier])}) and distinct[${i}] (${describe(value)}) got the same fingerprint ${describe(fp)}`);
+          fail(
+            `distinct[${earlier}] (${describe(subject.samples.distinct[earlier])}) and distinct[${i}] (${describe(value)}) got the same fingerprint ${describe(fp)}`,
+          );
         }
         seen.set(fp, i);
       }

@@ -128,7 +128,10 @@ export function validateSkips<Group extends string>(
 }
 
 let namespaceCounter = 0;
-const runTag = Math.random().toString(36).slice(2, 10).replace(/[^a-z0-9]/g, "0");
+const runTag = Math.random()
+  .toString(36)
+  .slice(2, 10)
+  .replace(/[^a-z0-9]/g, "0");
 
 /** A namespace never used before in this process (and, by its random tag, unlikely in others). */
 export function freshNamespace(): string {

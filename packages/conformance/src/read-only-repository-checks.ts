@@ -4,7 +4,13 @@ import { Builder, type FingerprintRepository, MemoryResultStore, type RunRecord 
 import { check, checkEqual, checkRejectsWithStoreError, describe } from "./assertions.js";
 import type { Check, Harness } from "./harness.js";
 import type { FingerprintRepositoryGroup } from "./options.js";
-import { WRITE_METHODS, checkSameSnapshot, countingDataflow, recordCalls, warningsLogger } from "./read-only-support.js";
+import {
+  WRITE_METHODS,
+  checkSameSnapshot,
+  countingDataflow,
+  recordCalls,
+  warningsLogger,
+} from "./read-only-support.js";
 
 type RepositoryCheck = Check<FingerprintRepository, FingerprintRepositoryGroup>;
 
@@ -21,8 +27,14 @@ async function writeSample(repo: FingerprintRepository): Promise<void> {
 async function readEverything(repo: FingerprintRepository): Promise<void> {
   checkEqual(await repo.get("ro.key"), "roFingerprint", 'get("ro.key") opened read-only');
   checkEqual(await repo.get("ro.missing"), undefined, 'get("ro.missing") opened read-only');
-  if (repo.getMany) checkEqual((await repo.getMany(["ro.key", "ro.missing"]))[0], "roFingerprint", "getMany()[0] opened read-only");
-  if (repo.getEntry) checkEqual((await repo.getEntry("ro.key"))?.createdAt, META.createdAt, 'getEntry("ro.key").createdAt opened read-only');
+  if (repo.getMany)
+    checkEqual((await repo.getMany(["ro.key", "ro.missing"]))[0], "roFingerprint", "getMany()[0] opened read-only");
+  if (repo.getEntry)
+    checkEqual(
+      (await repo.getEntry("ro.key"))?.createdAt,
+      META.createdAt,
+      'getEntry("ro.key").createdAt opened read-only',
+    );
   if (repo.entries) for await (const _ of repo.entries());
   if (repo.listRuns) checkEqual((await repo.listRuns()).length, 1, "listRuns().length opened read-only");
   if (repo.getRun) checkEqual((await repo.getRun("roRun"))?.runId, "roRun", 'getRun("roRun") opened read-only');
@@ -30,10 +42,9 @@ async function readEverything(repo: FingerprintRepository): Promise<void> {
 
 /** Every write the repository offers, each of which must be refused. */
 function writes(repo: FingerprintRepository): [string, () => Promise<unknown>][] {
-  const out: [string, () => Promise<unknown>][] = [
-    ["set", () => repo.set("ro.new", "roOther", META)],
-  ];
-  if (repo.setMany) out.push(["setMany", () => repo.setMany!([{ contextKey: "ro.new", fingerprint: "roOther", ...META }])]);
+  const out: [string, () => Promise<unknown>][] = [["set", () => repo.set("ro.new", "roOther", META)]];
+  if (repo.setMany)
+    out.push(["setMany", () => repo.setMany!([{ contextKey: "ro.new", fingerprint: "roOther", ...META }])]);
   if (repo.delete) out.push(["delete", () => repo.delete!("ro.key")]);
   if (repo.saveRun) out.push(["saveRun", () => repo.saveRun!({ ...RUN, runId: "roRun2" })]);
   if (repo.deleteRuns) out.push(["deleteRuns", () => repo.deleteRuns!(["roRun"])]);
@@ -53,11 +64,13 @@ export const readOnlyRepositoryChecks: readonly RepositoryCheck[] = [
     name: "opened read-only it reads what was written, refuses every write with a StoreError, and a plain open() does not lift that until close()",
     async run(h) {
       const repo = await sampleThenClosed(h);
-      if (typeof repo.open !== "function") return h.skip("the repository has no open(), so it cannot be opened read-only (optional member)");
+      if (typeof repo.open !== "function")
+        return h.skip("the repository has no open(), so it cannot be opened read-only (optional member)");
       await h.reopen(repo, { readOnly: true });
       await repo.open();
       await readEverything(repo);
-      for (const [name, write] of writes(repo)) await checkRejectsWithStoreError(write(), repo.name, `${name}() on a repository opened read-only`);
+      for (const [name, write] of writes(repo))
+        await checkRejectsWithStoreError(write(), repo.name, `${name}() on a repository opened read-only`);
       await readEverything(repo);
       checkEqual(await repo.get("ro.new"), undefined, 'get("ro.new") after refused writes');
       await h.close(repo);
@@ -72,12 +85,19 @@ export const readOnlyRepositoryChecks: readonly RepositoryCheck[] = [
     async run(h) {
       const repo = await sampleThenClosed(h);
       const before = await h.snapshot(repo);
-      if (before === undefined) return h.skip("no snapshot hook: give options.snapshot (e.g. folderSnapshot(dir)) so the suite can see the backing data");
+      if (before === undefined)
+        return h.skip(
+          "no snapshot hook: give options.snapshot (e.g. folderSnapshot(dir)) so the suite can see the backing data",
+        );
       await h.reopen(repo, { readOnly: true });
       await readEverything(repo);
       for (const [, write] of writes(repo)) await write().catch(() => undefined);
       await h.close(repo);
-      checkSameSnapshot((await h.snapshot(repo)) as string, before, "after a read-only open, reads, refused writes and close()");
+      checkSameSnapshot(
+        (await h.snapshot(repo)) as string,
+        before,
+        "after a read-only open, reads, refused writes and close()",
+      );
     },
   },
   {
@@ -87,12 +107,18 @@ export const readOnlyRepositoryChecks: readonly RepositoryCheck[] = [
       const repo = await h.instance();
       const { modules, calls } = countingDataflow();
       const resultStore = new MemoryResultStore();
-      const writer = await new Builder().withModules(modules).withCache({ fingerprintStore: repo, resultStore, logger: warningsLogger() }).build();
+      const writer = await new Builder()
+        .withModules(modules)
+        .withCache({ fingerprintStore: repo, resultStore, logger: warningsLogger() })
+        .build();
       await writer.execute(["A"], { inputs: { x: 3 } });
       await writer.close();
       const { proxy, calls: repoCalls } = recordCalls(repo);
       const logger = warningsLogger();
-      const reader = await new Builder().withModules(modules).withCache({ fingerprintStore: proxy, resultStore, readOnly: true, logger }).build();
+      const reader = await new Builder()
+        .withModules(modules)
+        .withCache({ fingerprintStore: proxy, resultStore, readOnly: true, logger })
+        .build();
       calls.n = 0;
       await reader.execute(["A"], { inputs: { x: 3 } });
       checkEqual(calls.n, 0, "nodes computed by the read-only cache on a warm run (a hit)");
@@ -100,9 +126,16 @@ export const readOnlyRepositoryChecks: readonly RepositoryCheck[] = [
       checkEqual(calls.n, 1, "nodes computed by the read-only cache on a cold run");
       await reader.close();
       const opens = repoCalls.filter((c) => c.startsWith("open("));
-      check(opens.length > 0 && opens.every((c) => c.includes('"readOnly":true')), `the read-only cache should open the repository with { readOnly: true }, it called ${describe(opens)}`);
+      check(
+        opens.length > 0 && opens.every((c) => c.includes('"readOnly":true')),
+        `the read-only cache should open the repository with { readOnly: true }, it called ${describe(opens)}`,
+      );
       const written = repoCalls.filter((c) => WRITE_METHODS.has(c));
-      checkEqual(written.length, 0, `write calls reaching the repository from a read-only cache (${describe(written)})`);
+      checkEqual(
+        written.length,
+        0,
+        `write calls reaching the repository from a read-only cache (${describe(written)})`,
+      );
       checkEqual(logger.warnings.length, 0, `warnings of the read-only cache (${describe(logger.warnings)})`);
     },
   },

@@ -9,7 +9,11 @@ export function recordCalls<T extends object>(target: T): { readonly proxy: T; r
       const value: unknown = Reflect.get(object, property, object);
       if (typeof value !== "function" || typeof property !== "string") return value;
       return (...args: unknown[]) => {
-        calls.push(property === "open" ? `open(${JSON.stringify(args[0] ?? {}, (k, v: unknown) => (k === "warn" ? "[function]" : v))})` : property);
+        calls.push(
+          property === "open"
+            ? `open(${JSON.stringify(args[0] ?? {}, (k, v: unknown) => (k === "warn" ? "[function]" : v))})`
+            : property,
+        );
         return (value as (...a: unknown[]) => unknown).apply(object, args);
       };
     },
@@ -23,7 +27,9 @@ export function checkSameSnapshot(after: string, before: string, what: string): 
   let at = 0;
   while (at < after.length && after[at] === before[at]) at++;
   const from = Math.max(0, at - 60);
-  fail(`${what}: the backing data changed, a read-only store wrote. First difference at character ${at}:\n  before …${before.slice(from, at + 120)}…\n  after  …${after.slice(from, at + 120)}…`);
+  fail(
+    `${what}: the backing data changed, a read-only store wrote. First difference at character ${at}:\n  before …${before.slice(from, at + 120)}…\n  after  …${after.slice(from, at + 120)}…`,
+  );
 }
 
 /** How many times `A` of `countingDataflow` ran (module level: a node's code must not close over locals). */

@@ -168,7 +168,10 @@ export const resultStoreChecks: readonly ResultCheck[] = [
       const seen = new Map<string, number>();
       for await (const item of store.list()) {
         check(!seen.has(item.key), `list() yielded "${item.key}" twice`);
-        check(typeof item.lastAccess === "number" && Number.isFinite(item.lastAccess), `list() lastAccess of "${item.key}" should be a number, got ${describe(item.lastAccess)}`);
+        check(
+          typeof item.lastAccess === "number" && Number.isFinite(item.lastAccess),
+          `list() lastAccess of "${item.key}" should be a number, got ${describe(item.lastAccess)}`,
+        );
         seen.set(item.key, item.bytes);
       }
       checkEqual(seen.size, written.size, `number of keys list() yielded (${describe([...seen.keys()])})`);
@@ -277,7 +280,8 @@ export const resultStoreChecks: readonly ResultCheck[] = [
       await h.close(a);
       await h.close(b);
       const c = await h.instance();
-      for (const [i, key] of keys.entries()) checkBytes(await c.get(key), patternBytes(1000 + i, i), `get("${key}") after both closed`);
+      for (const [i, key] of keys.entries())
+        checkBytes(await c.get(key), patternBytes(1000 + i, i), `get("${key}") after both closed`);
       checkBytes(await c.get("sharedBoth"), patternBytes(5000, 77), 'get("sharedBoth") after both closed');
     },
   },

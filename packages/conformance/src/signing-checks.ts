@@ -32,7 +32,12 @@ interface Outcome {
 }
 
 /** One cached run of the flow for input `x`; closes the cache (and so both stores) afterwards. */
-async function runFlow(fingerprintStore: FingerprintRepository, resultStore: ResultStore, x: number, signingKey: string | false = KEY): Promise<Outcome> {
+async function runFlow(
+  fingerprintStore: FingerprintRepository,
+  resultStore: ResultStore,
+  x: number,
+  signingKey: string | false = KEY,
+): Promise<Outcome> {
   const warnings: string[] = [];
   const dr = await new Builder()
     .withModules(flow)
@@ -50,10 +55,20 @@ function outcomeOf(run: Outcome, node: "A" | "B"): string {
   return run.records[node]?.outcome ?? "absent";
 }
 
-function checkRefused(run: Outcome, node: "A" | "B", expectedB: number, outcome: string, words: RegExp, what: string): void {
+function checkRefused(
+  run: Outcome,
+  node: "A" | "B",
+  expectedB: number,
+  outcome: string,
+  words: RegExp,
+  what: string,
+): void {
   checkEqual(run.B, expectedB, `${what}: B's value`);
   checkEqual(outcomeOf(run, node), outcome, `${what}: ${node}'s outcome`);
-  check(run.warnings.some((w) => words.test(w)), `${what}: expected a warning matching ${words}, got ${JSON.stringify(run.warnings)}`);
+  check(
+    run.warnings.some((w) => words.test(w)),
+    `${what}: expected a warning matching ${words}, got ${JSON.stringify(run.warnings)}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -63,7 +78,10 @@ function checkRefused(run: Outcome, node: "A" | "B", expectedB: number, outcome:
 type RepositoryCheck = Check<FingerprintRepository, FingerprintRepositoryGroup>;
 
 /** Opens `store` (closed by the last cached run), lets `use` work on it directly, closes it again. */
-async function directly<S extends { open?(): Promise<void>; close?(): Promise<void> }, T>(store: S, use: (store: S) => Promise<T>): Promise<T> {
+async function directly<S extends { open?(): Promise<void>; close?(): Promise<void> }, T>(
+  store: S,
+  use: (store: S) => Promise<T>,
+): Promise<T> {
   // Stores that order writes by wall-clock time (the file repository) cannot order two writes of
   // one key in the same millisecond: let the clock move past the cached run's writes first.
   await new Promise((resolve) => setTimeout(resolve, 3));
@@ -85,10 +103,18 @@ async function repositorySubject(h: Harness<FingerprintRepository>) {
   };
 }
 
-async function entryOf(h: Harness<FingerprintRepository>, repo: FingerprintRepository, contextKey: string): Promise<FingerprintEntry> {
-  if (typeof repo.getEntry !== "function") h.skip("the repository has no getEntry() (optional): maxAge cannot read an entry's age, so there is no meta to tamper with");
+async function entryOf(
+  h: Harness<FingerprintRepository>,
+  repo: FingerprintRepository,
+  contextKey: string,
+): Promise<FingerprintEntry> {
+  if (typeof repo.getEntry !== "function")
+    h.skip(
+      "the repository has no getEntry() (optional): maxAge cannot read an entry's age, so there is no meta to tamper with",
+    );
   const entry = await directly(repo, (r) => r.getEntry!(contextKey));
-  if (entry === undefined) fail(`getEntry(${JSON.stringify(contextKey)}) after a signed run: expected the record, got undefined`);
+  if (entry === undefined)
+    fail(`getEntry(${JSON.stringify(contextKey)}) after a signed run: expected the record, got undefined`);
   return entry;
 }
 
@@ -104,11 +130,16 @@ const repositorySigningChecks: RepositoryCheck[] = [
     name: "a signed cache hits its own records, meta read back through getEntry included, without warnings",
     async run(h) {
       const { repo, run } = await repositorySubject(h);
-      if (typeof repo.getEntry !== "function") h.skip("the repository has no getEntry() (optional): a signed cache then never reads the meta");
+      if (typeof repo.getEntry !== "function")
+        h.skip("the repository has no getEntry() (optional): a signed cache then never reads the meta");
       const cold = await run(1);
       checkEqual(outcomeOf(cold, "B"), "computed", "first run: B");
       const warm = await run(1);
-      checkEqual(outcomeOf(warm, "B"), "hit", "second run: B (the stored createdAt, codeVersion and node must come back exactly as given)");
+      checkEqual(
+        outcomeOf(warm, "B"),
+        "hit",
+        "second run: B (the stored createdAt, codeVersion and node must come back exactly as given)",
+      );
       checkEqual(JSON.stringify(warm.warnings), "[]", "warnings of the warm signed run");
     },
   },
@@ -146,7 +177,14 @@ const repositorySigningChecks: RepositoryCheck[] = [
         // x = 2 would get x = 1's result (4 instead of 6) if the signature did not bind the key.
         await raw.set(two, signedOne, meta);
       });
-      checkRefused(await run(2), "B", 6, "computed", /has a wrong signature/, "record for x = 2 holding x = 1's signed fingerprint");
+      checkRefused(
+        await run(2),
+        "B",
+        6,
+        "computed",
+        /has a wrong signature/,
+        "record for x = 2 holding x = 1's signed fingerprint",
+      );
     },
   },
   {
@@ -184,7 +222,11 @@ function fingerprintOf(run: Outcome, node: "A" | "B"): string {
 }
 
 /** Replaces the bytes under `key` directly (delete first: stores may skip writing a key they hold). */
-async function replaceBytes(store: ResultStore, key: string, bytes: (raw: ResultStore) => Promise<Uint8Array>): Promise<void> {
+async function replaceBytes(
+  store: ResultStore,
+  key: string,
+  bytes: (raw: ResultStore) => Promise<Uint8Array>,
+): Promise<void> {
   await directly(store, async (raw) => {
     const replacement = await bytes(raw);
     await raw.delete(key);
@@ -194,7 +236,8 @@ async function replaceBytes(store: ResultStore, key: string, bytes: (raw: Result
 
 async function storedBytes(raw: ResultStore, key: string): Promise<Uint8Array> {
   const bytes = await raw.get(key);
-  if (bytes === undefined) fail(`get(${JSON.stringify(key)}) of a result a cached run stored: expected bytes, got undefined`);
+  if (bytes === undefined)
+    fail(`get(${JSON.stringify(key)}) of a result a cached run stored: expected bytes, got undefined`);
   return Uint8Array.from(bytes);
 }
 
@@ -223,7 +266,14 @@ const resultSigningChecks: ResultCheck[] = [
       const one = fingerprintOf(await run(1), "B");
       const two = fingerprintOf(await run(2), "B");
       await replaceBytes(store, one, (raw) => storedBytes(raw, two));
-      checkRefused(await run(1), "B", 4, "recomputed", /has a wrong signature/, "x = 1's result holding x = 2's signed bytes");
+      checkRefused(
+        await run(1),
+        "B",
+        4,
+        "recomputed",
+        /has a wrong signature/,
+        "x = 1's result holding x = 2's signed bytes",
+      );
     },
   },
   {
@@ -235,7 +285,14 @@ const resultSigningChecks: ResultCheck[] = [
       const a = fingerprintOf(cold, "A");
       const b = fingerprintOf(cold, "B");
       await replaceBytes(store, b, (raw) => storedBytes(raw, a));
-      checkRefused(await run(1, false), "B", 4, "recomputed", /belong to another entry/, "B's key holding A's bytes, unsigned");
+      checkRefused(
+        await run(1, false),
+        "B",
+        4,
+        "recomputed",
+        /belong to another entry/,
+        "B's key holding A's bytes, unsigned",
+      );
     },
   },
 ];

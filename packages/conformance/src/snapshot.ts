@@ -16,7 +16,9 @@ export function folderSnapshot(root: string): string[] | null {
   const out: string[] = [];
   const describe = (file: string, name: string): fs.BigIntStats => {
     const stat = fs.lstatSync(file, { bigint: true });
-    out.push(`${name} ${stat.isDirectory() ? "dir" : `${stat.size} bytes`} mtime=${stat.mtimeNs} ctime=${stat.ctimeNs} ino=${stat.ino} mode=${stat.mode.toString(8)}`);
+    out.push(
+      `${name} ${stat.isDirectory() ? "dir" : `${stat.size} bytes`} mtime=${stat.mtimeNs} ctime=${stat.ctimeNs} ino=${stat.ino} mode=${stat.mode.toString(8)}`,
+    );
     return stat;
   };
   const walk = (dir: string): void => {

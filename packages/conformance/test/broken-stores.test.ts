@@ -155,7 +155,10 @@ class LastWriterTearsStore extends ReferenceResultStore {
 }
 
 class TruncatingKeyRepository extends ReferenceFingerprintRepository {
-  override async set(contextKey: string, ...rest: Parameters<ReferenceFingerprintRepository["set"]> extends [string, ...infer R] ? R : never): Promise<void> {
+  override async set(
+    contextKey: string,
+    ...rest: Parameters<ReferenceFingerprintRepository["set"]> extends [string, ...infer R] ? R : never
+  ): Promise<void> {
     await super.set(contextKey.slice(0, 255), ...rest);
   }
   override async get(contextKey: string): Promise<string | undefined> {
@@ -214,13 +217,21 @@ class DeletesDamagedStore extends ReferenceResultStore {
 class WritesOnOpenRepository extends ReferenceFingerprintRepository {
   override async open(options?: { readOnly?: boolean }): Promise<void> {
     await super.open(options);
-    this.data.records.set("schema", { contextKey: "schema", fingerprint: String(Math.random()), node: "", codeVersion: "", createdAt: 0 });
+    this.data.records.set("schema", {
+      contextKey: "schema",
+      fingerprint: String(Math.random()),
+      node: "",
+      codeVersion: "",
+      createdAt: 0,
+    });
   }
 }
 
 class SecondsRepository extends ReferenceFingerprintRepository {
   // Keeps createdAt in whole seconds, as a store with a seconds column would.
-  override async set(...[contextKey, fingerprint, meta]: Parameters<ReferenceFingerprintRepository["set"]>): Promise<void> {
+  override async set(
+    ...[contextKey, fingerprint, meta]: Parameters<ReferenceFingerprintRepository["set"]>
+  ): Promise<void> {
     await super.set(contextKey, fingerprint, { ...meta, createdAt: Math.floor(meta.createdAt / 1000) * 1000 });
   }
 }
@@ -232,7 +243,11 @@ class KeepsFirstRunRepository extends ReferenceFingerprintRepository {
   }
 }
 
-async function expectFailure<T extends Openable>(check: Check<T>, factory: (ctx: { namespace: string }) => T, pattern: RegExp) {
+async function expectFailure<T extends Openable>(
+  check: Check<T>,
+  factory: (ctx: { namespace: string }) => T,
+  pattern: RegExp,
+) {
   await expect(runCheck(check, factory)).rejects.toThrow(pattern);
 }
 
@@ -240,102 +255,183 @@ describe("the read-only and integrity checks fail on broken stores", () => {
   const snapshot = ({ namespace }: { namespace: string }) => referenceData(namespace);
   it("a store that ignores readOnly fails the read-only check", async () => {
     await expectFailure(
-      resultCheck("opened read-only it reads what was written, refuses set and delete with a StoreError, and a plain open() does not lift that until close()"),
+      resultCheck(
+        "opened read-only it reads what was written, refuses set and delete with a StoreError, and a plain open() does not lift that until close()",
+      ),
       ({ namespace }) => new IgnoresReadOnlyStore(namespace),
       /set\(\) on a store opened read-only: expected a StoreError, but it resolved/,
     );
   });
   it("a store whose reads write fails the snapshot check", async () => {
     await expect(
-      runCheck(resultCheck("opening read-only, reading everything and closing leave the backing data unchanged (snapshot)"), ({ namespace }) => new TouchesOnReadStore(namespace), { snapshot }),
+      runCheck(
+        resultCheck("opening read-only, reading everything and closing leave the backing data unchanged (snapshot)"),
+        ({ namespace }) => new TouchesOnReadStore(namespace),
+        { snapshot },
+      ),
     ).rejects.toThrow(/the backing data changed, a read-only store wrote/);
   });
   it("a store that deletes a damaged entry on read fails the integrity check", async () => {
     await expectFailure(
-      resultCheck("a damaged entry is reported, never deleted by a read; a read-only cache recomputes it and leaves it, a writable one replaces it"),
+      resultCheck(
+        "a damaged entry is reported, never deleted by a read; a read-only cache recomputes it and leaves it, a writable one replaces it",
+      ),
       ({ namespace }) => new DeletesDamagedStore(namespace),
       /get\(\) of a damaged entry returned undefined: report it with CorruptResultError/,
     );
   });
   it("a repository that writes on every open fails the snapshot check", async () => {
     await expect(
-      runCheck(repositoryCheck("opening read-only, reading everything and closing leave the backing data unchanged (snapshot)"), ({ namespace }) => new WritesOnOpenRepository(namespace), { snapshot }),
+      runCheck(
+        repositoryCheck(
+          "opening read-only, reading everything and closing leave the backing data unchanged (snapshot)",
+        ),
+        ({ namespace }) => new WritesOnOpenRepository(namespace),
+        { snapshot },
+      ),
     ).rejects.toThrow(/the backing data changed, a read-only store wrote/);
   });
 });
 
 describe("the result store checks fail on broken stores", () => {
   it("a store that drops writes fails the round trip", async () => {
-    await expectFailure(resultCheck("a 1 byte value round-trips"), ({ namespace }) => new DroppingResultStore(namespace), /has\("roundTrip1"\) after set of 1 bytes: expected true, got false/);
+    await expectFailure(
+      resultCheck("a 1 byte value round-trips"),
+      ({ namespace }) => new DroppingResultStore(namespace),
+      /has\("roundTrip1"\) after set of 1 bytes: expected true, got false/,
+    );
   });
   it("a store that truncates large values fails the 32 MiB round trip", async () => {
-    await expectFailure(resultCheck("a 32 MiB value round-trips"), ({ namespace }) => new TruncatingResultStore(namespace), /expected 33554432 bytes, got 16777216/);
+    await expectFailure(
+      resultCheck("a 32 MiB value round-trips"),
+      ({ namespace }) => new TruncatingResultStore(namespace),
+      /expected 33554432 bytes, got 16777216/,
+    );
   });
   it("a store that reads an empty value as a miss fails the 0 byte round trip", async () => {
-    await expectFailure(resultCheck("an empty (0 byte) value round-trips and is not mistaken for a miss"), ({ namespace }) => new EmptyMeansMissingStore(namespace), /got undefined/);
+    await expectFailure(
+      resultCheck("an empty (0 byte) value round-trips and is not mistaken for a miss"),
+      ({ namespace }) => new EmptyMeansMissingStore(namespace),
+      /got undefined/,
+    );
   });
   it("a store that folds key case fails the key character check", async () => {
-    await expectFailure(resultCheck("keys with every url-safe base64 character, case twins and prefixes stay distinct"), ({ namespace }) => new CaseInsensitiveStore(namespace), /bytes differ|expected \d+ bytes/);
+    await expectFailure(
+      resultCheck("keys with every url-safe base64 character, case twins and prefixes stay distinct"),
+      ({ namespace }) => new CaseInsensitiveStore(namespace),
+      /bytes differ|expected \d+ bytes/,
+    );
   });
   it("a store that forgets across instances fails persistence", async () => {
-    await expectFailure(resultCheck("a second instance on the same backing data sees earlier writes and deletes"), ({ namespace }) => new ForgetfulResultStore(namespace), /from a second instance/);
+    await expectFailure(
+      resultCheck("a second instance on the same backing data sees earlier writes and deletes"),
+      ({ namespace }) => new ForgetfulResultStore(namespace),
+      /from a second instance/,
+    );
   });
   it("a store whose getMany reorders fails the batch check", async () => {
-    await expectFailure(resultCheck("getMany returns values in the order asked, with undefined for misses"), ({ namespace }) => new ReversedGetManyStore(namespace), /getMany\(\)\[0\]/);
+    await expectFailure(
+      resultCheck("getMany returns values in the order asked, with undefined for misses"),
+      ({ namespace }) => new ReversedGetManyStore(namespace),
+      /getMany\(\)\[0\]/,
+    );
   });
   it("a store usable after close fails the lifecycle check", async () => {
-    await expectFailure(resultCheck("using a closed store fails with a StoreError naming the store"), ({ namespace }) => new UsableAfterCloseStore(namespace), /expected a StoreError, but it resolved/);
+    await expectFailure(
+      resultCheck("using a closed store fails with a StoreError naming the store"),
+      ({ namespace }) => new UsableAfterCloseStore(namespace),
+      /expected a StoreError, but it resolved/,
+    );
   });
   it("a store that throws a plain Error after close fails the lifecycle check", async () => {
-    await expectFailure(resultCheck("using a closed store fails with a StoreError naming the store"), ({ namespace }) => new PlainErrorAfterCloseStore(namespace), /expected a StoreError from @ham\/core, got Error: closed/);
+    await expectFailure(
+      resultCheck("using a closed store fails with a StoreError naming the store"),
+      ({ namespace }) => new PlainErrorAfterCloseStore(namespace),
+      /expected a StoreError from @ham\/core, got Error: closed/,
+    );
   });
   it("a store with torn writes fails the atomicity check", async () => {
-    await expectFailure(resultCheck("readers racing writers see either nothing or the whole value (atomic set)"), ({ namespace }) => new LastWriterTearsStore(namespace), /expected 524288 bytes, got 262144/);
+    await expectFailure(
+      resultCheck("readers racing writers see either nothing or the whole value (atomic set)"),
+      ({ namespace }) => new LastWriterTearsStore(namespace),
+      /expected 524288 bytes, got 262144/,
+    );
   });
   it("a store whose large batches come back out of order fails the 300-key check (and passes the small one)", async () => {
     const store = ({ namespace }: { namespace: string }) => new ChunksOutOfOrderStore(namespace);
-    expect(await runCheck(resultCheck("getMany returns values in the order asked, with undefined for misses"), store)).toEqual({ status: "passed" });
-    await expectFailure(resultCheck("getMany of 300 keys, present and missing interleaved, answers each in its place exactly as get does"), store, /getMany\(\)\[0\]/);
+    expect(
+      await runCheck(resultCheck("getMany returns values in the order asked, with undefined for misses"), store),
+    ).toEqual({ status: "passed" });
+    await expectFailure(
+      resultCheck(
+        "getMany of 300 keys, present and missing interleaved, answers each in its place exactly as get does",
+      ),
+      store,
+      /getMany\(\)\[0\]/,
+    );
   });
 
   it("a store that answers a repeated key only once fails the duplicates check", async () => {
-    await expectFailure(resultCheck("a key asked several times in one getMany gets its bytes at each place"), ({ namespace }) => new DedupingGetManyStore(namespace), /getMany\(\)\[1\] \(dupA\)/);
+    await expectFailure(
+      resultCheck("a key asked several times in one getMany gets its bytes at each place"),
+      ({ namespace }) => new DedupingGetManyStore(namespace),
+      /getMany\(\)\[1\] \(dupA\)/,
+    );
   });
 
   it("a store whose getMany hides a damaged entry as a miss fails the damaged-batch check", async () => {
     await expect(
-      runCheck(resultCheck("a damaged entry in a batch is reported as get reports it, never as a miss, and the read deletes nothing"), ({ namespace }) => new HidesDamageInBatchStore(namespace), {
-        damage: ({ instance, key }) => (instance as HidesDamageInBatchStore).corrupt(key),
-      }),
+      runCheck(
+        resultCheck(
+          "a damaged entry in a batch is reported as get reports it, never as a miss, and the read deletes nothing",
+        ),
+        ({ namespace }) => new HidesDamageInBatchStore(namespace),
+        {
+          damage: ({ instance, key }) => (instance as HidesDamageInBatchStore).corrupt(key),
+        },
+      ),
     ).rejects.toThrow(/getMany\(\) returned undefined for a damaged entry/);
   });
 
   it("a store whose getMany cuts batches short fails the cache check: hits recompute", async () => {
     await expectFailure(
-      resultCheck("a cache reads a warm run's results with one getMany; a damaged one among them recomputes only its node"),
+      resultCheck(
+        "a cache reads a warm run's results with one getMany; a damaged one among them recomputes only its node",
+      ),
       ({ namespace }) => new FirstKeyOnlyGetManyStore(namespace),
       /nodes computed \(only the damaged one\)/,
     );
   });
 
   it("a store whose getMany works after close() fails the closed-store check", async () => {
-    await expectFailure(resultCheck("using a closed store fails with a StoreError naming the store"), ({ namespace }) => new GetManyAfterCloseStore(namespace), /getMany\(\) after close\(\): expected a StoreError, but it resolved/);
+    await expectFailure(
+      resultCheck("using a closed store fails with a StoreError naming the store"),
+      ({ namespace }) => new GetManyAfterCloseStore(namespace),
+      /getMany\(\) after close\(\): expected a StoreError, but it resolved/,
+    );
   });
 
   it("a store without getMany gets the batch check skipped with a reason, not passed", async () => {
     class NoBatch extends ReferenceResultStore {}
     Object.defineProperty(NoBatch.prototype, "getMany", { value: undefined });
-    const result = await runCheck(resultCheck("getMany returns values in the order asked, with undefined for misses"), ({ namespace }) => new NoBatch(namespace));
+    const result = await runCheck(
+      resultCheck("getMany returns values in the order asked, with undefined for misses"),
+      ({ namespace }) => new NoBatch(namespace),
+    );
     expect(result).toEqual({ status: "skipped", reason: "the store has no getMany() (optional member)" });
   });
   it("cleanup is called for every namespace a check used, after its instances are closed", async () => {
     const cleaned: string[] = [];
     const stores: ReferenceResultStore[] = [];
-    await runCheck(resultCheck("a new namespace starts empty"), ({ namespace }) => {
-      const store = new ReferenceResultStore(namespace);
-      stores.push(store);
-      return store;
-    }, { cleanup: ({ namespace }) => void cleaned.push(namespace) });
+    await runCheck(
+      resultCheck("a new namespace starts empty"),
+      ({ namespace }) => {
+        const store = new ReferenceResultStore(namespace);
+        stores.push(store);
+        return store;
+      },
+      { cleanup: ({ namespace }) => void cleaned.push(namespace) },
+    );
     expect(cleaned).toHaveLength(2);
     expect(cleaned[0]).toMatch(/^hc_[a-z0-9_]+$/);
     for (const store of stores) await expect(store.get("x")).rejects.toThrow(/closed/);
@@ -344,24 +440,40 @@ describe("the result store checks fail on broken stores", () => {
 
 describe("the repository checks fail on broken repositories", () => {
   it("a repository that truncates long keys fails the key check", async () => {
-    await expectFailure(repositoryCheck("context keys with every character the core produces (up to 4 KiB) stay distinct"), ({ namespace }) => new TruncatingKeyRepository(namespace), /expected "fp\d+", got "fp\d+"/);
+    await expectFailure(
+      repositoryCheck("context keys with every character the core produces (up to 4 KiB) stay distinct"),
+      ({ namespace }) => new TruncatingKeyRepository(namespace),
+      /expected "fp\d+", got "fp\d+"/,
+    );
   });
   it("a repository that keeps the first write fails the overwrite check", async () => {
-    await expectFailure(repositoryCheck("a later set of the same key replaces the fingerprint and its meta"), ({ namespace }) => new IgnoresOverwriteRepository(namespace), /expected "fpNew", got "fpOld"/);
+    await expectFailure(
+      repositoryCheck("a later set of the same key replaces the fingerprint and its meta"),
+      ({ namespace }) => new IgnoresOverwriteRepository(namespace),
+      /expected "fpNew", got "fpOld"/,
+    );
   });
   it("a repository that rounds createdAt fails the signing check (a signed cache would never hit with maxAge)", async () => {
     await expectFailure(
-      repositoryCheck("a signed cache hits its own records, meta read back through getEntry included, without warnings"),
+      repositoryCheck(
+        "a signed cache hits its own records, meta read back through getEntry included, without warnings",
+      ),
       ({ namespace }) => new SecondsRepository(namespace),
       /second run: B .*expected "hit", got "computed"/,
     );
   });
   it("a repository listing runs oldest first fails the run history check", async () => {
-    await expectFailure(repositoryCheck("saveRun / getRun round-trip a run; listRuns is newest first and honours limit"), ({ namespace }) => new OldestFirstRepository(namespace), /newest first/);
+    await expectFailure(
+      repositoryCheck("saveRun / getRun round-trip a run; listRuns is newest first and honours limit"),
+      ({ namespace }) => new OldestFirstRepository(namespace),
+      /newest first/,
+    );
   });
   it("a repository that keeps the first save of a run id fails the replace check", async () => {
     await expectFailure(
-      repositoryCheck("saveRun of an id already in the history replaces that run (a running snapshot, then the final record)"),
+      repositoryCheck(
+        "saveRun of an id already in the history replaces that run (a running snapshot, then the final record)",
+      ),
       ({ namespace }) => new KeepsFirstRunRepository(namespace),
       /getRun\("r-live"\) after saving it twice/,
     );
@@ -379,27 +491,51 @@ describe("the fingerprinter checks fail on broken fingerprinters", () => {
     samples: { equalPairs: [[{ a: 1 }, { a: 1 }]], distinct: [1, 2, 3], rejected: [] },
   });
   it("a random fingerprinter fails determinism", async () => {
-    const random: Fingerprinter = { name: "random", accepts: () => true, fingerprint: () => Math.random().toString(36).slice(2) };
-    await expect(runFingerprinterCheck(fingerprinterCheck("equal structural copies give equal fingerprints"), () => subject(random))).rejects.toThrow(/should equal/);
+    const random: Fingerprinter = {
+      name: "random",
+      accepts: () => true,
+      fingerprint: () => Math.random().toString(36).slice(2),
+    };
+    await expect(
+      runFingerprinterCheck(fingerprinterCheck("equal structural copies give equal fingerprints"), () =>
+        subject(random),
+      ),
+    ).rejects.toThrow(/should equal/);
   });
   it("a constant fingerprinter fails distinctness", async () => {
     const constant: Fingerprinter = { name: "constant", accepts: () => true, fingerprint: () => "same" };
-    await expect(runFingerprinterCheck(fingerprinterCheck("distinct sample values give distinct fingerprints"), () => subject(constant))).rejects.toThrow(/got the same fingerprint "same"/);
+    await expect(
+      runFingerprinterCheck(fingerprinterCheck("distinct sample values give distinct fingerprints"), () =>
+        subject(constant),
+      ),
+    ).rejects.toThrow(/got the same fingerprint "same"/);
   });
   it("a fingerprinter returning padded base64 fails the url-safe check", async () => {
-    const padded: Fingerprinter = { name: "padded", accepts: () => true, fingerprint: (v) => Buffer.from(String(v)).toString("base64") };
-    await expect(runFingerprinterCheck(fingerprinterCheck("fingerprints are non-empty url-safe strings"), () => subject(padded))).rejects.toThrow(/url-safe/);
+    const padded: Fingerprinter = {
+      name: "padded",
+      accepts: () => true,
+      fingerprint: (v) => Buffer.from(String(v)).toString("base64"),
+    };
+    await expect(
+      runFingerprinterCheck(fingerprinterCheck("fingerprints are non-empty url-safe strings"), () => subject(padded)),
+    ).rejects.toThrow(/url-safe/);
   });
 });
 
 describe("suite options", () => {
   it("a skip without a reason is a TypeError", () => {
-    expect(() => describeResultStore("x", ({ namespace }) => new ReferenceResultStore(namespace), { skip: { persistence: "" } })).toThrow(TypeError);
-    expect(() => describeResultStore("x", ({ namespace }) => new ReferenceResultStore(namespace), { skip: { persistence: "  " } })).toThrow(/needs a reason/);
+    expect(() =>
+      describeResultStore("x", ({ namespace }) => new ReferenceResultStore(namespace), { skip: { persistence: "" } }),
+    ).toThrow(TypeError);
+    expect(() =>
+      describeResultStore("x", ({ namespace }) => new ReferenceResultStore(namespace), { skip: { persistence: "  " } }),
+    ).toThrow(/needs a reason/);
   });
   it("a skip of an unknown group is a TypeError naming the known groups", () => {
     expect(() =>
-      describeResultStore("x", ({ namespace }) => new ReferenceResultStore(namespace), { skip: { persistance: "typo" } as never }),
+      describeResultStore("x", ({ namespace }) => new ReferenceResultStore(namespace), {
+        skip: { persistance: "typo" } as never,
+      }),
     ).toThrow(/unknown group "persistance"; known groups: signing, batch, persistence/);
   });
 });

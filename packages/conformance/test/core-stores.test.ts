@@ -39,4 +39,8 @@ const cleanup = (ctx: { namespace: string }) => rmSync(folderOf(ctx), { recursiv
 const snapshot = (ctx: { namespace: string }) => folderSnapshot(folderOf(ctx));
 
 describeResultStore("FileResultStore", (ctx) => new FileResultStore({ path: folderOf(ctx) }), { cleanup, snapshot });
-describeFingerprintRepository("FileFingerprintRepository", (ctx) => new FileFingerprintRepository({ path: folderOf(ctx) }), { cleanup, snapshot });
+describeFingerprintRepository(
+  "FileFingerprintRepository",
+  (ctx) => new FileFingerprintRepository({ path: folderOf(ctx) }),
+  { cleanup, snapshot },
+);

@@ -98,7 +98,13 @@ export class ReferenceFingerprintRepository implements FingerprintRepository {
   }
   async set(contextKey: string, fingerprint: string, meta: FingerprintMeta): Promise<void> {
     this.writable("set");
-    this.data.records.set(contextKey, { contextKey, fingerprint, node: meta.node, codeVersion: meta.codeVersion, createdAt: meta.createdAt });
+    this.data.records.set(contextKey, {
+      contextKey,
+      fingerprint,
+      node: meta.node,
+      codeVersion: meta.codeVersion,
+      createdAt: meta.createdAt,
+    });
   }
   async getMany(contextKeys: readonly string[]): Promise<(string | undefined)[]> {
     this.ready("getMany");
@@ -141,7 +147,10 @@ export class ReferenceFingerprintRepository implements FingerprintRepository {
 
 /** Everything stored under a namespace, for the readOnly group's snapshot hook. */
 export function referenceData(namespace: string): unknown {
-  const results = [...(resultData.get(namespace) ?? new Map<string, Uint8Array>())].map(([key, bytes]) => [key, Buffer.from(bytes).toString("base64")]);
+  const results = [...(resultData.get(namespace) ?? new Map<string, Uint8Array>())].map(([key, bytes]) => [
+    key,
+    Buffer.from(bytes).toString("base64"),
+  ]);
   const repo = repoData.get(namespace);
   return { results, records: repo ? [...repo.records] : [], runs: repo ? [...repo.runs] : [] };
 }

@@ -25,7 +25,9 @@ export interface NodeCacheOptions {
 }
 
 /** A parameter's default: its value when it is a literal, else its source text. */
-export type DefaultValue = { readonly literal: true; readonly value: unknown } | { readonly literal: false; readonly text: string };
+export type DefaultValue =
+  | { readonly literal: true; readonly value: unknown }
+  | { readonly literal: false; readonly text: string };
 
 /** One parameter of a node's function and where its value comes from. */
 export interface ParamInfo {

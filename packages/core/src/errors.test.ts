@@ -53,8 +53,12 @@ describe("StoreError.wrap", () => {
     expect(wrapped.store).toBe("file:.ham_cache");
     expect(wrapped.operation).toBe("open");
     expect(wrapped.cause).toBe(cause);
-    expect(wrapped.message).toBe('[ham] store "file:.ham_cache" failed to open: creating folders under .ham_cache: EACCES: permission denied');
-    expect(StoreError.wrap("memory", "get", "a thrown string").message).toBe('[ham] store "memory" failed to get: a thrown string');
+    expect(wrapped.message).toBe(
+      '[ham] store "file:.ham_cache" failed to open: creating folders under .ham_cache: EACCES: permission denied',
+    );
+    expect(StoreError.wrap("memory", "get", "a thrown string").message).toBe(
+      '[ham] store "memory" failed to get: a thrown string',
+    );
   });
 });
 

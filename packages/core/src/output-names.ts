@@ -12,7 +12,8 @@ export type OutputName<N> = [keyof N] extends [never] ? string : Extract<keyof N
  * The overload with known names comes last, so TypeScript 7 (which reports only the last overload's
  * error) prints it too.
  */
-export type UnknownOutput = "‹unknown output name: use one of the names listed before this, or name every output in the type argument, e.g. execute<\"F\" | \"D\">(…)›";
+export type UnknownOutput =
+  '‹unknown output name: use one of the names listed before this, or name every output in the type argument, e.g. execute<"F" | "D">(…)›';
 
 /** `string` / `string[]` built at run time (not literal names) is passed through: types cannot check it. */
 export type DynamicNames<K extends string> = string extends K ? K : never;

@@ -34,22 +34,63 @@ type Outputs = Record<string, string>;
 type Build = (files: Readonly<Record<string, string>>, entry: string, dir: string) => Outputs | Promise<Outputs>;
 
 const jsPath = (file: string) => file.replace(/\.tsx?$/, ".js");
-const perFile = (compile: (text: string, file: string) => string): Build => (files) =>
-  Object.fromEntries(Object.entries(files).map(([file, text]) => [jsPath(file), compile(text, file)]));
+const perFile =
+  (compile: (text: string, file: string) => string): Build =>
+  (files) =>
+    Object.fromEntries(Object.entries(files).map(([file, text]) => [jsPath(file), compile(text, file)]));
 
 const esbuildFile = (format: "esm" | "cjs"): Build =>
-  perFile((text, file) => esbuildTransform(text, { loader: "ts", format, target: "node20", keepNames: true, minifyWhitespace: true, sourcemap: "inline", sourcefile: file }).code);
+  perFile(
+    (text, file) =>
+      esbuildTransform(text, {
+        loader: "ts",
+        format,
+        target: "node20",
+        keepNames: true,
+        minifyWhitespace: true,
+        sourcemap: "inline",
+        sourcefile: file,
+      }).code,
+  );
 const tscFile = (target: ts.ScriptTarget, module: ts.ModuleKind): Build =>
-  perFile((text, file) => ts.transpileModule(text, { fileName: file, compilerOptions: { target, module, esModuleInterop: true, useDefineForClassFields: target >= ts.ScriptTarget.ES2022 } }).outputText);
+  perFile(
+    (text, file) =>
+      ts.transpileModule(text, {
+        fileName: file,
+        compilerOptions: {
+          target,
+          module,
+          esModuleInterop: true,
+          useDefineForClassFields: target >= ts.ScriptTarget.ES2022,
+        },
+      }).outputText,
+  );
 const swcFile = (target: "es2022" | "es2020", type: "es6" | "commonjs"): Build =>
-  perFile((text, file) => swcTransform(text, { filename: file, jsc: { parser: { syntax: "typescript" }, target }, module: { type }, sourceMaps: false }).code);
+  perFile(
+    (text, file) =>
+      swcTransform(text, {
+        filename: file,
+        jsc: { parser: { syntax: "typescript" }, target },
+        module: { type },
+        sourceMaps: false,
+      }).code,
+  );
 const esbuildBundle: Build = (files, entry, dir) => {
   const src = path.join(dir, "src");
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(src, file)), { recursive: true });
     writeFileSync(path.join(src, file), text);
   }
-  const out = buildSync({ entryPoints: [path.join(src, entry)], bundle: true, format: "esm", write: false, outfile: path.join(dir, jsPath(entry)), packages: "external", sourcemap: "inline", logLevel: "silent" });
+  const out = buildSync({
+    entryPoints: [path.join(src, entry)],
+    bundle: true,
+    format: "esm",
+    write: false,
+    outfile: path.join(dir, jsPath(entry)),
+    packages: "external",
+    sourcemap: "inline",
+    logLevel: "silent",
+  });
   return { [jsPath(entry)]: out.outputFiles[0]?.text ?? "" };
 };
 
@@ -65,7 +106,8 @@ const loadVite = (): Promise<Vite> => {
   return vite;
 };
 // vitest's module evaluator runs each transformed module inside this function (vitest/dist/module-evaluator.js).
-const VITEST_WRAPPER = "'use strict';async (__vite_ssr_exports__,__vite_ssr_import_meta__,__vite_ssr_import__,__vite_ssr_dynamic_import__,__vite_ssr_exportAll__,__vite_ssr_exportName__,__filename,__dirname,module,exports,require)=>{{";
+const VITEST_WRAPPER =
+  "'use strict';async (__vite_ssr_exports__,__vite_ssr_import_meta__,__vite_ssr_import__,__vite_ssr_dynamic_import__,__vite_ssr_exportAll__,__vite_ssr_exportName__,__filename,__dirname,module,exports,require)=>{{";
 const vitestFiles: Build = async (files) => {
   const { transformWithOxc, moduleRunnerTransform } = await loadVite();
   const out: Outputs = {};
@@ -99,7 +141,8 @@ export function corpusModules(): CorpusModule[] {
       for (const entry of readdirSync(path.join(dir, sub), { withFileTypes: true })) {
         const rel = path.posix.join(sub, entry.name);
         if (entry.isDirectory()) walk(rel);
-        else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) out[rel] = readFileSync(path.join(dir, rel), "utf8");
+        else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts"))
+          out[rel] = readFileSync(path.join(dir, rel), "utf8");
       }
     };
     walk("");
@@ -126,13 +169,16 @@ export function corpusModules(): CorpusModule[] {
     }
   }
   // The dataflow modules of the docs: ```ts blocks that start with a `// name.ts` line (other blocks import them).
-  for (const page of [...readdirSync(path.join(repo, "docs")).map((f) => `docs/${f}`), "README.md"].filter((f) => f.endsWith(".md"))) {
+  for (const page of [...readdirSync(path.join(repo, "docs")).map((f) => `docs/${f}`), "README.md"].filter((f) =>
+    f.endsWith(".md"),
+  )) {
     const files: Record<string, string> = {};
     for (const [, code] of readFileSync(path.join(repo, page), "utf8").matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
       const name = /^\/\/\s*([\w.-]+\.ts)\b/.exec(code as string)?.[1];
       if (name) files[name] = code as string;
     }
-    for (const entry of Object.keys(files).filter((f) => nodeNames(files[f] as string).length > 0)) modules.push({ name: `${page}: ${entry}`, files, entry });
+    for (const entry of Object.keys(files).filter((f) => nodeNames(files[f] as string).length > 0))
+      modules.push({ name: `${page}: ${entry}`, files, entry });
     // Runnable blocks that write a dataflow inline (`const dataflow = { A: () => 1 }`, `withModules({ … })`).
     const text = readFileSync(path.join(repo, page), "utf8");
     for (const match of text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)) {
@@ -152,7 +198,13 @@ const INLINE_NODE = /(?:^\s*|\{ )[A-Za-z$][\w$]*: (?:async )?(?:\([^()]*\)|[A-Za
 function inlineFunctions(analysis: ModuleAnalysis): Map<string, string> {
   const out = new Map<string, string>();
   const visit = (node: EsNode): void => {
-    if (node.type === "Property" && !node.computed && node.kind === "init" && !node.method && node.key.type === "Identifier") {
+    if (
+      node.type === "Property" &&
+      !node.computed &&
+      node.kind === "init" &&
+      !node.method &&
+      node.key.type === "Identifier"
+    ) {
       const value = withoutKeepName(node.value as EsNode);
       if (/^(ArrowFunctionExpression|FunctionExpression)$/.test(value.type)) {
         let name = node.key.name as string;
@@ -168,14 +220,21 @@ function inlineFunctions(analysis: ModuleAnalysis): Map<string, string> {
 
 /** The names a TypeScript module exports as functions (its nodes). */
 export function nodeNames(source: string): string[] {
-  const names = [...source.matchAll(/^export (?:async )?(?:const|function) ([A-Za-z$][\w$]*)/gm)].map((m) => m[1] as string);
+  const names = [...source.matchAll(/^export (?:async )?(?:const|function) ([A-Za-z$][\w$]*)/gm)].map(
+    (m) => m[1] as string,
+  );
   return names.filter((name) => !name.startsWith("_"));
 }
 
 let builds = 0;
 
 /** Code versions of the entry's nodes when built with `toolchain` (absent: the node is not a function there). */
-export async function versionsUnder(module: CorpusModule, toolchain: string, files = module.files, parts?: Record<string, unknown>): Promise<Record<string, string>> {
+export async function versionsUnder(
+  module: CorpusModule,
+  toolchain: string,
+  files = module.files,
+  parts?: Record<string, unknown>,
+): Promise<Record<string, string>> {
   const dir = path.join(tmpdir(), `ham-corpus-${process.pid}`, `b${++builds}`);
   try {
     let outputs: Record<string, string>;
@@ -191,7 +250,9 @@ export async function versionsUnder(module: CorpusModule, toolchain: string, fil
     const file = path.join(dir, jsPath(module.entry));
     const analysis = new ModuleAnalysis(outputs[jsPath(module.entry)] as string, file);
     const functions: Record<string, Function> = {};
-    const texts = module.inline ? inlineFunctions(analysis) : new Map(nodeNames(files[module.entry] as string).map((name) => [name, functionText(analysis, name)]));
+    const texts = module.inline
+      ? inlineFunctions(analysis)
+      : new Map(nodeNames(files[module.entry] as string).map((name) => [name, functionText(analysis, name)]));
     for (const [name, text] of texts) {
       // A function whose text is the compiled text, found by that text in the file (never called).
       if (text !== undefined) functions[name] = (0, eval)(`(${text})`) as Function;
@@ -199,10 +260,17 @@ export async function versionsUnder(module: CorpusModule, toolchain: string, fil
     const dr = await new Builder()
       .withModules(functions)
       .withModuleSource(functions, file)
-      .withCache({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), logger: {} })
+      .withCache({
+        fingerprintStore: new MemoryFingerprintRepository(),
+        resultStore: new MemoryResultStore(),
+        logger: {},
+      })
       .build();
     if (parts) {
-      const identities = computeCodeIdentities(buildGraph([functions], { allowOverride: false, config: {} }), { modules: [functions], sources: new Map([[functions, file]]) });
+      const identities = computeCodeIdentities(buildGraph([functions], { allowOverride: false, config: {} }), {
+        modules: [functions],
+        sources: new Map([[functions, file]]),
+      });
       for (const [name, identity] of identities) parts[name] = { ...identity.parts, text: String(functions[name]) };
     }
     return { ...dr.cache.codeVersions };
@@ -226,7 +294,14 @@ export function mutate(source: string, name: string, inline = false): string | u
   if (inline) {
     // The n-th function property of that key (`A_2`: the second `A:`), to the end of its line.
     const [, key, nth] = /^(.*?)(?:_(\d+))?$/.exec(name) as RegExpExecArray;
-    const found = [...source.matchAll(new RegExp(`(?:^\\s*|\\{ )${(key as string).replace(/\$/g, "\\$")}: (?:async )?(?:\\([^()]*\\)|[A-Za-z$][\\w$]*)(?::[^=\\n]*)? =>`, "gm"))][Number(nth ?? 1) - 1];
+    const found = [
+      ...source.matchAll(
+        new RegExp(
+          `(?:^\\s*|\\{ )${(key as string).replace(/\$/g, "\\$")}: (?:async )?(?:\\([^()]*\\)|[A-Za-z$][\\w$]*)(?::[^=\\n]*)? =>`,
+          "gm",
+        ),
+      ),
+    ][Number(nth ?? 1) - 1];
     if (!found) return undefined;
     start = found.index;
     end = source.indexOf("\n", start + found[0].length);
@@ -244,7 +319,10 @@ export function mutate(source: string, name: string, inline = false): string | u
     [/"[^"\n]*"|'[^'\n]*'|`[a-z]/, (m) => `${m.slice(0, -1)}x${m.slice(-1)}`],
     // A template's text between its holes.
     [/(?<=`[^`]*\})[^`$]+(?=[`$])/, (m) => `x${m}`],
-    [/ \* | \+ | - | > | < /, (m) => ({ " * ": " / ", " + ": " - ", " - ": " + ", " > ": " >= ", " < ": " <= " })[m] ?? m],
+    [
+      / \* | \+ | - | > | < /,
+      (m) => ({ " * ": " / ", " + ": " - ", " - ": " + ", " > ": " >= ", " < ": " <= " })[m] ?? m,
+    ],
     // Else a property it reads: another property.
     [/(?<=[\w$)\]]\??)\.[A-Za-z_$][\w$]*/, (m) => `${m}X`],
   ];
@@ -279,7 +357,9 @@ export async function measure(module: CorpusModule, options: { mutations?: boole
   const versions: Record<string, Record<string, string>> = {};
   for (const toolchain of toolchains) versions[toolchain] = await versionsUnder(module, toolchain);
   const built = toolchains.filter((t) => Object.keys(versions[t] ?? {}).length > 0);
-  const declared = module.inline ? Object.keys(versions[built[0] as string] ?? {}) : nodeNames(module.files[module.entry] as string);
+  const declared = module.inline
+    ? Object.keys(versions[built[0] as string] ?? {})
+    : nodeNames(module.files[module.entry] as string);
   const names = declared.filter((name) => built.every((t) => versions[t]?.[name] !== undefined));
   const disagreeing: Record<string, string[]> = {};
   for (const name of names) {
@@ -304,5 +384,13 @@ export async function measure(module: CorpusModule, options: { mutations?: boole
       }
     }
   }
-  return { module: module.name, toolchains: built, nodes: names.length, agreeing: names.length - Object.keys(disagreeing).length, disagreeing, mutated, unchangedByEdit };
+  return {
+    module: module.name,
+    toolchains: built,
+    nodes: names.length,
+    agreeing: names.length - Object.keys(disagreeing).length,
+    disagreeing,
+    mutated,
+    unchangedByEdit,
+  };
 }

@@ -36,7 +36,11 @@ process.stdout.write(mode === "report" ? JSON.stringify(report) : "done\\n");
 `,
 );
 
-function runWorker(dir: string, seeds: number[], mode = "run"): Promise<{ code: number | null; out: string; err: string }> {
+function runWorker(
+  dir: string,
+  seeds: number[],
+  mode = "run",
+): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(TSX, [workerFile, dir, seeds.join(","), mode], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";

@@ -4,19 +4,57 @@ import fs from "node:fs";
 import path from "node:path";
 
 const SYNC_WRITERS = [
-  "appendFileSync", "chmodSync", "chownSync", "copyFileSync", "cpSync", "fchmodSync", "fchownSync", "fdatasyncSync",
-  "fsyncSync", "ftruncateSync", "futimesSync", "linkSync", "lutimesSync", "mkdirSync", "mkdtempSync", "renameSync",
-  "rmSync", "rmdirSync", "symlinkSync", "truncateSync", "unlinkSync", "utimesSync", "writeFileSync", "writeSync", "writevSync",
+  "appendFileSync",
+  "chmodSync",
+  "chownSync",
+  "copyFileSync",
+  "cpSync",
+  "fchmodSync",
+  "fchownSync",
+  "fdatasyncSync",
+  "fsyncSync",
+  "ftruncateSync",
+  "futimesSync",
+  "linkSync",
+  "lutimesSync",
+  "mkdirSync",
+  "mkdtempSync",
+  "renameSync",
+  "rmSync",
+  "rmdirSync",
+  "symlinkSync",
+  "truncateSync",
+  "unlinkSync",
+  "utimesSync",
+  "writeFileSync",
+  "writeSync",
+  "writevSync",
 ] as const;
 const ASYNC_WRITERS = [
-  "appendFile", "chmod", "chown", "copyFile", "cp", "link", "lutimes", "mkdir", "mkdtemp", "rename", "rm", "rmdir",
-  "symlink", "truncate", "unlink", "utimes", "writeFile",
+  "appendFile",
+  "chmod",
+  "chown",
+  "copyFile",
+  "cp",
+  "link",
+  "lutimes",
+  "mkdir",
+  "mkdtemp",
+  "rename",
+  "rm",
+  "rmdir",
+  "symlink",
+  "truncate",
+  "unlink",
+  "utimes",
+  "writeFile",
 ] as const;
 
 /** True for an open flag that may create, truncate or write a file. */
 function writesOnOpen(flags: unknown): boolean {
   if (flags === undefined || flags === "r" || flags === "rs" || flags === "sr") return false;
-  if (typeof flags === "number") return (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC)) !== 0;
+  if (typeof flags === "number")
+    return (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_TRUNC)) !== 0;
   return true;
 }
 
@@ -27,7 +65,12 @@ function writesOnOpen(flags: unknown): boolean {
 export function recordFsWrites(): { readonly writes: string[]; stop(): void } {
   const writes: string[] = [];
   const restore: (() => void)[] = [];
-  const wrap = (target: Record<string, unknown>, method: string, label: string, isWrite: (args: unknown[]) => boolean = () => true): void => {
+  const wrap = (
+    target: Record<string, unknown>,
+    method: string,
+    label: string,
+    isWrite: (args: unknown[]) => boolean = () => true,
+  ): void => {
     const original = target[method];
     if (typeof original !== "function") return;
     target[method] = function (this: unknown, ...args: unknown[]) {
@@ -43,7 +86,8 @@ export function recordFsWrites(): { readonly writes: string[]; stop(): void } {
     wrap(sync, method, method);
     wrap(promises, method, `promises.${method}`);
   }
-  for (const method of ["openSync", "open", "createWriteStream"]) wrap(sync, method, method, (args) => method === "createWriteStream" || writesOnOpen(args[1]));
+  for (const method of ["openSync", "open", "createWriteStream"])
+    wrap(sync, method, method, (args) => method === "createWriteStream" || writesOnOpen(args[1]));
   wrap(promises, "open", "promises.open", (args) => writesOnOpen(args[1]));
   return {
     writes,
@@ -60,7 +104,9 @@ export function fullListing(root: string): string[] {
     for (const name of fs.readdirSync(dir).sort()) {
       const file = path.join(dir, name);
       const stat = fs.lstatSync(file, { bigint: true });
-      out.push(`${path.relative(root, file)} ${stat.isDirectory() ? "dir" : "file"} size=${stat.size} mtime=${stat.mtimeNs} ctime=${stat.ctimeNs} ino=${stat.ino} mode=${stat.mode}`);
+      out.push(
+        `${path.relative(root, file)} ${stat.isDirectory() ? "dir" : "file"} size=${stat.size} mtime=${stat.mtimeNs} ctime=${stat.ctimeNs} ino=${stat.ino} mode=${stat.mode}`,
+      );
       if (stat.isDirectory()) walk(file);
     }
   };

@@ -33,7 +33,10 @@ process.stdout.write(JSON.stringify({ out, warnings, outcomes: Object.values(dr.
 );
 
 /** Runs one signed run in a new process with HAM_SIGNING_KEY = `keys`. */
-function processWith(keys: string, x: number): Promise<{ out: Record<string, number>; warnings: string[]; outcomes: string[] }> {
+function processWith(
+  keys: string,
+  x: number,
+): Promise<{ out: Record<string, number>; warnings: string[]; outcomes: string[] }> {
   const cache = path.join(folder.path, "cache");
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, ["--conditions=@ham/source", script, cache, String(x)], {
@@ -74,6 +77,10 @@ describe("signing keys rotate across processes", () => {
     const cOld = await processWith(K2, 1);
     expect(cOld.out).toEqual({ B: 4 });
     expect(cOld.outcomes).toEqual(["A:computed", "B:computed"]);
-    expect(cOld.warnings.some((w) => w.includes("has a wrong signature") && w.includes("signed with a key not in signingKey"))).toBe(true);
+    expect(
+      cOld.warnings.some(
+        (w) => w.includes("has a wrong signature") && w.includes("signed with a key not in signingKey"),
+      ),
+    ).toBe(true);
   }, 60_000);
 });

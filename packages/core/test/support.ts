@@ -2,7 +2,15 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, Logger, ResultStore, RunRecord } from "../src/contracts.js";
+import type {
+  Fingerprint,
+  FingerprintEntry,
+  FingerprintMeta,
+  FingerprintRepository,
+  Logger,
+  ResultStore,
+  RunRecord,
+} from "../src/contracts.js";
 import { MemoryFingerprintRepository, MemoryResultStore } from "../src/stores/index.js";
 
 /** A real MemoryResultStore whose calls are counted and recorded (not a mock: it stores for real). */
@@ -133,5 +141,8 @@ export function fromSource<F extends (...args: never[]) => unknown>(source: stri
 /** Every regular file under `folder`, recursively. */
 export function filesUnder(folder: string): string[] {
   if (!fs.existsSync(folder)) return [];
-  return fs.readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name));
+  return fs
+    .readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath ?? e.path, e.name));
 }

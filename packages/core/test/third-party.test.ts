@@ -15,7 +15,10 @@ import type { Executor, ExecutorSetup, ExecutorTask } from "../src/exports/execu
 
 /** Notes what each node looks like to an adapter, and whether its result came back unloaded (a hit). */
 class NotingAdapter implements Adapter {
-  readonly seen = new Map<string, { params: string[]; bound: string[]; runsOn: string; pickedFrom: string | undefined; deferred?: boolean }>();
+  readonly seen = new Map<
+    string,
+    { params: string[]; bound: string[]; runsOn: string; pickedFrom: string | undefined; deferred?: boolean }
+  >();
   async doNodeExecute(ctx: NodeExecuteContext, next: () => Promise<unknown>): Promise<unknown> {
     const { node } = ctx;
     this.seen.set(node.name, {
@@ -49,14 +52,18 @@ class CallingExecutor implements Executor {
     this.ran.push(task.node.name);
     const returned: unknown = await Reflect.apply(task.node.fn, undefined, await task.args());
     // What a worker would hand back: the value, and the cache's fingerprint of each input it received.
-    for (const dep of task.dependencyNames) expect(this.setup?.cache?.fingerprintOf(task.runId, dep)).toMatch(/^[A-Za-z0-9_-]{16,}$/);
+    for (const dep of task.dependencyNames)
+      expect(this.setup?.cache?.fingerprintOf(task.runId, dep)).toMatch(/^[A-Za-z0-9_-]{16,}$/);
     return task.finish(returned);
   }
 }
 
 const dataflow = {
   base: (x: number, scale = 2) => x * scale,
-  stats: extractFields({ total: Number, count: Number })((base: number, items: number[]) => ({ total: items.reduce((a, b) => a + b, base), count: items.length })),
+  stats: extractFields({ total: Number, count: Number })((base: number, items: number[]) => ({
+    total: items.reduce((a, b) => a + b, base),
+    count: items.length,
+  })),
   report: tag({ executor: "main" })((total: number, count: number) => `${count} items, total ${total}`),
 };
 
@@ -64,7 +71,13 @@ describe("a third-party adapter and executor on the public contracts", () => {
   it("run a dataflow cold and warm, and see every node's parameters and where it may run", async () => {
     const stores = { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() };
     const build = (adapter: NotingAdapter, executor: CallingExecutor) =>
-      new Builder().withModules(dataflow).withAdapters(adapter).withExecutor(executor).withCache(stores).withProgress(false).build();
+      new Builder()
+        .withModules(dataflow)
+        .withAdapters(adapter)
+        .withExecutor(executor)
+        .withCache(stores)
+        .withProgress(false)
+        .build();
     const inputs = { x: 3, items: [1, 2, 3] };
 
     const coldAdapter = new NotingAdapter();
@@ -76,10 +89,22 @@ describe("a third-party adapter and executor on the public contracts", () => {
     expect(coldExecutor.onMain).toEqual([]);
     expect(Object.fromEntries(coldAdapter.seen)).toEqual({
       base: { params: ["x←x", "scale←scale?"], bound: [], runsOn: "anywhere", pickedFrom: undefined, deferred: false },
-      stats: { params: ["base←base", "items←items"], bound: [], runsOn: "anywhere", pickedFrom: undefined, deferred: false },
+      stats: {
+        params: ["base←base", "items←items"],
+        bound: [],
+        runsOn: "anywhere",
+        pickedFrom: undefined,
+        deferred: false,
+      },
       total: expect.objectContaining({ runsOn: "main", pickedFrom: "stats", deferred: false }),
       count: expect.objectContaining({ runsOn: "main", pickedFrom: "stats", deferred: false }),
-      report: { params: ["total←total", "count←count"], bound: [], runsOn: "main", pickedFrom: undefined, deferred: false },
+      report: {
+        params: ["total←total", "count←count"],
+        bound: [],
+        runsOn: "main",
+        pickedFrom: undefined,
+        deferred: false,
+      },
     });
     expect(coldExecutor.setup?.graph.get("stats")?.params.map((p) => p.name)).toEqual(["base", "items"]);
 

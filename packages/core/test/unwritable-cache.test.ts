@@ -13,7 +13,10 @@ import { RecordingLogger, tempFolder } from "./support.js";
 
 async function runIn(dir: string, onStoreError?: "warn") {
   const logger = new RecordingLogger();
-  const dr = await new Builder().withModules(flow).withCache({ path: dir, logger, ...(onStoreError ? { onStoreError } : {}) }).build();
+  const dr = await new Builder()
+    .withModules(flow)
+    .withCache({ path: dir, logger, ...(onStoreError ? { onStoreError } : {}) })
+    .build();
   try {
     const out = await dr.execute(["B"], { inputs: { x: 1 } });
     return { out, warnings: logger.warnings, outcomes: Object.values(dr.cache.lastRun).map((r) => r.outcome) };
@@ -31,9 +34,16 @@ describe("saveRun on a read-only file system (EROFS injected at the fs layer)", 
     // Every new file is refused, as on a read-only mount (reads still work).
     vi.spyOn(fs, "openSync").mockImplementation(((file: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) => {
       // Numeric flags without a write bit (the result store opens with O_RDONLY | O_NONBLOCK) are reads too.
-      const writes = typeof flags === "number" ? (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT)) !== 0 : flags !== "r";
+      const writes =
+        typeof flags === "number"
+          ? (flags & (fs.constants.O_WRONLY | fs.constants.O_RDWR | fs.constants.O_CREAT)) !== 0
+          : flags !== "r";
       if (flags !== undefined && writes) {
-        throw Object.assign(new Error(`EROFS: read-only file system, open '${String(file)}'`), { code: "EROFS", errno: -30, syscall: "open" });
+        throw Object.assign(new Error(`EROFS: read-only file system, open '${String(file)}'`), {
+          code: "EROFS",
+          errno: -30,
+          syscall: "open",
+        });
       }
       return openSync(file, flags ?? "r", mode);
     }) as typeof fs.openSync);
@@ -48,7 +58,9 @@ describe("saveRun on a read-only file system (EROFS injected at the fs layer)", 
     expect(warm.out).toEqual({ B: 4 });
     expect(warm.outcomes).toEqual(["input", "hit", "hit"]);
     expect(warm.warnings).toHaveLength(1);
-    expect(warm.warnings[0]).toMatch(/failed to save run: .*EROFS.* the cache folder .* is not writable; .*withCache\(\{ readOnly: true \}\).*continuing without the cache/);
+    expect(warm.warnings[0]).toMatch(
+      /failed to save run: .*EROFS.* the cache folder .* is not writable; .*withCache\(\{ readOnly: true \}\).*continuing without the cache/,
+    );
   });
 
   it("by default, the run fails with a StoreError saying the folder is not writable and suggesting readOnly", async () => {
@@ -104,7 +116,10 @@ try {
     const child = (user: "root" | "nobody", mode: string) =>
       new Promise<Record<string, unknown>>((resolve, reject) => {
         const command = [TSX, "--conditions=@ham/source", script, cache, mode];
-        const child = user === "root" ? spawn(TSX, command.slice(1), { stdio: ["ignore", "pipe", "pipe"] }) : spawn("runuser", ["-u", "nobody", "--", ...command], { stdio: ["ignore", "pipe", "pipe"] });
+        const child =
+          user === "root"
+            ? spawn(TSX, command.slice(1), { stdio: ["ignore", "pipe", "pipe"] })
+            : spawn("runuser", ["-u", "nobody", "--", ...command], { stdio: ["ignore", "pipe", "pipe"] });
         let out = "";
         let err = "";
         child.stdout.on("data", (d: Buffer) => (out += d.toString()));
@@ -121,7 +136,9 @@ try {
     const warned = await child("nobody", "warn");
     expect(warned.out).toEqual({ B: 4 });
     expect(warned.outcomes).toEqual(["input", "hit", "hit"]);
-    expect(warned.warnings).toEqual([expect.stringMatching(/failed to save run: .*EACCES.* the cache folder .* is not writable; .*readOnly: true/)]);
+    expect(warned.warnings).toEqual([
+      expect.stringMatching(/failed to save run: .*EACCES.* the cache folder .* is not writable; .*readOnly: true/),
+    ]);
     const failed = await child("nobody", "default");
     expect(failed.error).toBe("StoreError");
     expect(failed.message).toContain(`the cache folder ${cache} is not writable`);

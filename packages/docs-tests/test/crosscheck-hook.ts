@@ -35,7 +35,9 @@ for (const method of Object.getOwnPropertyNames(Builder.prototype)) {
   };
 }
 
-const build = proto["build"] as (this: object) => Promise<{ execute: (outputs: readonly string[], options?: ExecuteOptions) => Promise<Record<string, unknown>> }>;
+const build = proto["build"] as (
+  this: object,
+) => Promise<{ execute: (outputs: readonly string[], options?: ExecuteOptions) => Promise<Record<string, unknown>> }>;
 proto["build"] = async function (this: object) {
   const driver = await build.call(this);
   const history = calls.get(this) ?? [];
@@ -56,23 +58,39 @@ proto["build"] = async function (this: object) {
 function replay(history: readonly Call[], extra: readonly Call[]): Builder {
   const builder = new Builder();
   ours.add(builder);
-  for (const [method, args] of [...history.filter(([m]) => REPLAYED.has(m)), ...extra]) (proto[method] as AnyMethod).apply(builder, args);
+  for (const [method, args] of [...history.filter(([m]) => REPLAYED.has(m)), ...extra])
+    (proto[method] as AnyMethod).apply(builder, args);
   return builder;
 }
 
-async function compare(history: readonly Call[], cacheCall: Call, outputs: readonly string[], options: ExecuteOptions | undefined, result: Record<string, unknown>): Promise<void> {
+async function compare(
+  history: readonly Call[],
+  cacheCall: Call,
+  outputs: readonly string[],
+  options: ExecuteOptions | undefined,
+  result: Record<string, unknown>,
+): Promise<void> {
   let fresh: Record<string, unknown>;
   try {
     fresh = await (await replay(history, []).build()).execute(outputs, options);
   } catch (error) {
     // The page's run succeeded, so a fresh one failing is a difference too.
-    appendFileSync(report, `${JSON.stringify({ outputs, kind: "fresh run", difference: `failed: ${String(error)}` })}\n`);
+    appendFileSync(
+      report,
+      `${JSON.stringify({ outputs, kind: "fresh run", difference: `failed: ${String(error)}` })}\n`,
+    );
     return;
   }
   const warmDriver = await replay(history, [cacheCall]).build();
   const warm = await warmDriver.execute(outputs, options);
-  for (const [kind, value] of [["page's run", result], ["warm run", warm]] as const) {
+  for (const [kind, value] of [
+    ["page's run", result],
+    ["warm run", warm],
+  ] as const) {
     const difference = firstDifference(fresh, value);
-    appendFileSync(report, `${JSON.stringify({ outputs, kind, ...(difference === undefined ? {} : { difference }) })}\n`);
+    appendFileSync(
+      report,
+      `${JSON.stringify({ outputs, kind, ...(difference === undefined ? {} : { difference }) })}\n`,
+    );
   }
 }

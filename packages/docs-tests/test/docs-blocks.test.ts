@@ -30,7 +30,8 @@ describe.concurrent("docs code blocks", () => {
     const blocks = pageBlocks(page);
     const runnable = blocks.filter((block) => block.skipReason === undefined);
     for (const block of blocks) {
-      if (block.skipReason !== undefined) it.skip(`${page}:${block.line} (${block.heading}) — not run: ${block.skipReason}`, () => undefined);
+      if (block.skipReason !== undefined)
+        it.skip(`${page}:${block.line} (${block.heading}) — not run: ${block.skipReason}`, () => undefined);
     }
     if (runnable.length === 0) continue;
     it(`${page}: ${runnable.length} block${runnable.length > 1 ? "s" : ""} run in order`, async () => {
@@ -48,12 +49,12 @@ describe("the docs runner", () => {
       "// dataflow.ts — nodes",
       "export const A = () => 1;",
       "```",
-      "<!-- setup: import * as dataflow from \"./dataflow.js\"; -->",
+      '<!-- setup: import * as dataflow from "./dataflow.js"; -->',
       "```ts",
       "console.log(dataflow.A());",
       "```",
       "```ts no-run needs a real S3 bucket",
-      "new S3ResultStore({ bucket: \"team\" });",
+      'new S3ResultStore({ bucket: "team" });',
       "```",
       "```sh",
       "echo not ts",

@@ -12,7 +12,13 @@ import { COMPILERS } from "./typescript.js";
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const work = fileURLToPath(new URL("../.types/", import.meta.url));
 
-const pages = ["README.md", ...readdirSync(join(root, "docs")).filter((n) => n.endsWith(".md")).sort().map((n) => `docs/${n}`)];
+const pages = [
+  "README.md",
+  ...readdirSync(join(root, "docs"))
+    .filter((n) => n.endsWith(".md"))
+    .sort()
+    .map((n) => `docs/${n}`),
+];
 
 /** README's tsconfig.json block: the settings the docs promise work. */
 function readmeTsconfig(): { compilerOptions: Record<string, unknown> } {
@@ -32,7 +38,10 @@ function layOut(): void {
   const tsconfig = readmeTsconfig();
   // Resolve @ham/* to the packages' source (as the runner does), so no build is needed.
   tsconfig.compilerOptions = { ...tsconfig.compilerOptions, customConditions: ["@ham/source"], noEmit: true };
-  writeFileSync(join(work, "tsconfig.json"), `${JSON.stringify({ ...tsconfig, include: ["**/*.ts", "**/*.mts"], exclude: ["typo"] }, null, 2)}\n`);
+  writeFileSync(
+    join(work, "tsconfig.json"),
+    `${JSON.stringify({ ...tsconfig, include: ["**/*.ts", "**/*.mts"], exclude: ["typo"] }, null, 2)}\n`,
+  );
   for (const page of pages) {
     const dir = join(work, page.replace(/[/.]/g, "_"));
     mkdirSync(dir);
@@ -40,8 +49,15 @@ function layOut(): void {
     const blocks = codeBlocks(readFileSync(join(root, page), "utf8")).filter((b) => b.skipReason === undefined);
     blocks.forEach((block, index) => {
       const name = block.file ? `${block.file}.ts` : `block-${index + 1}.mts`;
-      writeFileSync(join(dir, name), `${block.setup ? `${block.setup}\n` : ""}${block.code}\n${block.file ? "" : "export {};\n"}`);
-      origin.set(relative(work, join(dir, name)), { page, block, setupLines: block.setup ? block.setup.split("\n").length : 0 });
+      writeFileSync(
+        join(dir, name),
+        `${block.setup ? `${block.setup}\n` : ""}${block.code}\n${block.file ? "" : "export {};\n"}`,
+      );
+      origin.set(relative(work, join(dir, name)), {
+        page,
+        block,
+        setupLines: block.setup ? block.setup.split("\n").length : 0,
+      });
     });
   }
 }
@@ -52,7 +68,9 @@ function located(line: string): string {
   const from = match ? origin.get(match[1] as string) : undefined;
   if (!match || !from) return line;
   const inBlock = Number(match[2]) - from.setupLines;
-  return inBlock < 1 ? `${from.page}:${from.block.line} (setup comment): ${match[3]}` : `${from.page}:${from.block.line + inBlock}: ${match[3]}`;
+  return inBlock < 1
+    ? `${from.page}:${from.block.line} (setup comment): ${match[3]}`
+    : `${from.page}:${from.block.line + inBlock}: ${match[3]}`;
 }
 
 layOut();
@@ -69,7 +87,10 @@ dr.visualizeExecution(["reprot"]);
 await dr.cache.explain("reprot");
 `,
 );
-writeFileSync(join(typo, "tsconfig.json"), JSON.stringify({ extends: "../tsconfig.json", include: ["typo.ts"], exclude: [] }));
+writeFileSync(
+  join(typo, "tsconfig.json"),
+  JSON.stringify({ extends: "../tsconfig.json", include: ["typo.ts"], exclude: [] }),
+);
 
 // tsc 5.9 takes 20–60 s here (it checks the packages' source the blocks import); TypeScript 7 a few seconds.
 describe.concurrent("types of the docs and the public API", { timeout: 240_000 }, () => {

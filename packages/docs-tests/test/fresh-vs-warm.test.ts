@@ -10,7 +10,13 @@ const work = fileURLToPath(new URL("../.run-crosscheck/", import.meta.url));
 rmSync(work, { recursive: true, force: true });
 
 /** Pages whose runnable blocks build a cached driver and execute something. */
-const caching = ["README.md", ...readdirSync(join(root, "docs")).filter((n) => n.endsWith(".md")).sort().map((n) => `docs/${n}`)].filter((page) => {
+const caching = [
+  "README.md",
+  ...readdirSync(join(root, "docs"))
+    .filter((n) => n.endsWith(".md"))
+    .sort()
+    .map((n) => `docs/${n}`),
+].filter((page) => {
   const text = pageBlocks(page)
     .filter((block) => block.skipReason === undefined)
     .map((block) => `${block.setup}\n${block.code}`)
@@ -39,13 +45,21 @@ describe.concurrent("docs pages that cache: fresh vs cached runs", () => {
     it(`${page}: every cached execute equals a fresh run, and so does a warm one`, async () => {
       const dir = join(work, page.replace(/[/.]/g, "_"));
       const reportFile = join(dir, "crosscheck.jsonl");
-      const failure = await runPage(page, dir, { HAM_CROSSCHECK: reportFile, ...(DEFER.has(page) ? { HAM_CROSSCHECK_DEFER: "1" } : {}) });
+      const failure = await runPage(page, dir, {
+        HAM_CROSSCHECK: reportFile,
+        ...(DEFER.has(page) ? { HAM_CROSSCHECK_DEFER: "1" } : {}),
+      });
       if (failure !== undefined) expect.fail(failure);
       const comparisons: Comparison[] = existsSync(reportFile)
-        ? readFileSync(reportFile, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Comparison)
+        ? readFileSync(reportFile, "utf8")
+            .trim()
+            .split("\n")
+            .map((line) => JSON.parse(line) as Comparison)
         : [];
       expect(comparisons.length, "the page builds a cached driver and executes it").toBeGreaterThan(0);
-      const differences = comparisons.filter((c) => c.difference !== undefined).map((c) => `${c.outputs.join(",")} (${c.kind}): ${c.difference}`);
+      const differences = comparisons
+        .filter((c) => c.difference !== undefined)
+        .map((c) => `${c.outputs.join(",")} (${c.kind}): ${c.difference}`);
       expect(differences).toEqual([]);
     });
   }

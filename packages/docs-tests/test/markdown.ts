@@ -33,9 +33,12 @@ export function codeBlocks(markdown: string): CodeBlock[] {
     let skipReason: string | undefined;
     if (attrs.startsWith("no-run")) {
       skipReason = attrs.slice("no-run".length).trim();
-      if (skipReason === "") throw new Error(`\`\`\`ts no-run at line ${i + 1} needs a reason: \`\`\`ts no-run <why it cannot run>`);
+      if (skipReason === "")
+        throw new Error(`\`\`\`ts no-run at line ${i + 1} needs a reason: \`\`\`ts no-run <why it cannot run>`);
     } else if (attrs !== "") {
-      throw new Error(`unknown attributes "${attrs}" on the \`\`\`ts block at line ${i + 1}; use \`\`\`ts or \`\`\`ts no-run <reason>`);
+      throw new Error(
+        `unknown attributes "${attrs}" on the \`\`\`ts block at line ${i + 1}; use \`\`\`ts or \`\`\`ts no-run <reason>`,
+      );
     }
     const first = code.split("\n")[0] ?? "";
     const file = /^\/\/\s*([\w.-]+)\.ts\b/.exec(first)?.[1];

@@ -20,12 +20,19 @@ export function pageBlocks(page: string): CodeBlock[] {
  * module later blocks import as "./name.js") and imports them in order; the page's cache folder
  * carries over from block to block. Resolves to undefined, or to the failure: which block, and why.
  */
-export async function runPage(page: string, dir: string, env: Readonly<Record<string, string>> = {}): Promise<string | undefined> {
+export async function runPage(
+  page: string,
+  dir: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<string | undefined> {
   const runnable = pageBlocks(page).filter((block) => block.skipReason === undefined);
   mkdirSync(dir, { recursive: true });
   const files = runnable.map((block, index) => {
     const name = block.file ? `${block.file}.ts` : `block-${index + 1}.mts`;
-    writeFileSync(join(dir, name), `${block.setup ? `${block.setup}\n` : ""}${block.code}\n${block.file ? "" : "export {};\n"}`);
+    writeFileSync(
+      join(dir, name),
+      `${block.setup ? `${block.setup}\n` : ""}${block.code}\n${block.file ? "" : "export {};\n"}`,
+    );
     return name;
   });
   try {
@@ -39,8 +46,12 @@ export async function runPage(page: string, dir: string, env: Readonly<Record<st
     const { stderr = "", stdout = "" } = error as { stderr?: string; stdout?: string };
     const failed = /BLOCK-FAILED (\d+)/.exec(stderr);
     const block = failed ? runnable[Number(failed[1])] : undefined;
-    const where = block ? `${page}:${block.line} (${block.heading}; ${relative(root, join(dir, files[Number(failed?.[1])] as string))})` : page;
-    const text = String(failed ? stderr.slice(stderr.indexOf("BLOCK-FAILED")) : stderr || stdout || (error as Error).message);
+    const where = block
+      ? `${page}:${block.line} (${block.heading}; ${relative(root, join(dir, files[Number(failed?.[1])] as string))})`
+      : page;
+    const text = String(
+      failed ? stderr.slice(stderr.indexOf("BLOCK-FAILED")) : stderr || stdout || (error as Error).message,
+    );
     return `${where} failed:\n${text.trim().split("\n").slice(0, 25).join("\n")}`;
   }
 }

@@ -8,7 +8,9 @@ for (const [index, file] of process.argv.slice(2).entries()) {
   try {
     await import(pathToFileURL(file).href);
   } catch (error) {
-    process.stderr.write(`\nBLOCK-FAILED ${index}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `\nBLOCK-FAILED ${index}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     if (error instanceof Error && error.cause) process.stderr.write(`cause: ${String(error.cause)}\n`);
     process.exit(1);
   }

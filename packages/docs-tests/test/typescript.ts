@@ -24,7 +24,11 @@ function compiler(label: string, packageName: string): Compiler {
     version,
     async check(project, cwd) {
       try {
-        await run(process.execPath, [bin, "-p", project, "--noEmit", "--pretty", "false"], { cwd, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 });
+        await run(process.execPath, [bin, "-p", project, "--noEmit", "--pretty", "false"], {
+          cwd,
+          timeout: 240_000,
+          maxBuffer: 64 * 1024 * 1024,
+        });
         return [];
       } catch (error) {
         const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
@@ -35,4 +39,7 @@ function compiler(label: string, packageName: string): Compiler {
   };
 }
 
-export const COMPILERS: readonly Compiler[] = [compiler("TypeScript 5.9", "typescript"), compiler("TypeScript 7", "typescript7")];
+export const COMPILERS: readonly Compiler[] = [
+  compiler("TypeScript 5.9", "typescript"),
+  compiler("TypeScript 7", "typescript7"),
+];

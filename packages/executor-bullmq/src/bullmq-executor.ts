@@ -58,19 +58,26 @@ export class BullMQExecutor implements Executor {
 
   constructor(options: BullMQExecutorOptions = {}) {
     if (typeof options !== "object" || options === null) {
-      throw new ConfigurationError(`[bullmq] new BullMQExecutor(options) needs an options object, got ${options === null ? "null" : typeof options}`);
+      throw new ConfigurationError(
+        `[bullmq] new BullMQExecutor(options) needs an options object, got ${options === null ? "null" : typeof options}`,
+      );
     }
     this.#connection = connectionOf("bullmq", options.redis);
     this.#queueName = checkQueueName("bullmq", options.queue ?? "ham");
     this.#attempts = options.attempts ?? 3;
     if (!Number.isInteger(this.#attempts) || this.#attempts < 1) {
-      throw new ConfigurationError(`[bullmq] option "attempts" must be a whole number ≥ 1, got ${String(options.attempts)}`);
+      throw new ConfigurationError(
+        `[bullmq] option "attempts" must be a whole number ≥ 1, got ${String(options.attempts)}`,
+      );
     }
     this.#backoff = options.backoffMs ?? 200;
     if (!(typeof this.#backoff === "number" && this.#backoff >= 0)) {
-      throw new ConfigurationError(`[bullmq] option "backoffMs" must be a number ≥ 0, got ${String(options.backoffMs)}`);
+      throw new ConfigurationError(
+        `[bullmq] option "backoffMs" must be a number ≥ 0, got ${String(options.backoffMs)}`,
+      );
     }
-    if (options.onRun !== undefined && typeof options.onRun !== "function") throw new ConfigurationError(`[bullmq] option "onRun" must be a function`);
+    if (options.onRun !== undefined && typeof options.onRun !== "function")
+      throw new ConfigurationError(`[bullmq] option "onRun" must be a function`);
     this.#onRun = options.onRun;
     this.name = `bullmq:${this.#queueName}`;
   }
@@ -96,7 +103,10 @@ export class BullMQExecutor implements Executor {
     const setup = this.#setup;
     const cache = this.#cache;
     const where = setup?.locate(task.node.name);
-    if (!setup || !cache || !where) throw new ConfigurationError(`[bullmq] node "${task.node.name}" cannot be sent: the executor was not attached by Builder.build()`);
+    if (!setup || !cache || !where)
+      throw new ConfigurationError(
+        `[bullmq] node "${task.node.name}" cannot be sent: the executor was not attached by Builder.build()`,
+      );
     await cache.open();
     const inputs = await this.#storeInputs(task, cache);
     const codeVersion = cache.codeVersion(task.node.name);
@@ -125,7 +135,11 @@ export class BullMQExecutor implements Executor {
       load: async () => {
         const bytes = await guard(cache.resultStore.name, "get", () => cache.resultStore.get(fingerprint));
         if (bytes === undefined) {
-          throw new StoreError(cache.resultStore.name, "get", `worker "${worker}" reported node "${task.node.name}" done, but its result ${fingerprint} is not in the result store: do the driver and the workers use the same result store?`);
+          throw new StoreError(
+            cache.resultStore.name,
+            "get",
+            `worker "${worker}" reported node "${task.node.name}" done, but its result ${fingerprint} is not in the result store: do the driver and the workers use the same result store?`,
+          );
         }
         return cache.decode(bytes, fingerprint);
       },
@@ -138,7 +152,13 @@ export class BullMQExecutor implements Executor {
     const events = this.#events;
     this.#queue = undefined;
     this.#events = undefined;
-    await Promise.all([queue?.close(), events?.then((e) => e.close(), () => undefined)]);
+    await Promise.all([
+      queue?.close(),
+      events?.then(
+        (e) => e.close(),
+        () => undefined,
+      ),
+    ]);
   }
 
   /** Fingerprint of each dependency, its bytes put in the result store first when they are not there. */
@@ -148,7 +168,10 @@ export class BullMQExecutor implements Executor {
     for (const dep of task.dependencyNames) {
       const known = cache.fingerprintOf(task.runId, dep);
       if (known !== undefined && !isUniqueFingerprint(known)) {
-        if (this.#stored.has(known) || (await guard(cache.resultStore.name, "has", () => cache.resultStore.has(known)))) {
+        if (
+          this.#stored.has(known) ||
+          (await guard(cache.resultStore.name, "has", () => cache.resultStore.has(known)))
+        ) {
           this.#stored.add(known);
           out.push([dep, known]);
           continue;
@@ -206,7 +229,10 @@ export class BullMQExecutor implements Executor {
       } catch (error) {
         // The shared job finished and was removed between our add and our wait: add it again.
         if (round < 3 && error instanceof Error && /Missing key for job/.test(error.message)) continue;
-        throw new Error(`worker failed node "${data.node}" after ${this.#attempts} attempt(s): ${errorMessage(error)}`, { cause: error });
+        throw new Error(
+          `worker failed node "${data.node}" after ${this.#attempts} attempt(s): ${errorMessage(error)}`,
+          { cause: error },
+        );
       }
     }
   }

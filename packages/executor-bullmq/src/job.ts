@@ -41,17 +41,24 @@ export type RedisConnection = { url: string; [option: string]: unknown };
 export function connectionOf(owner: string, redis: string | RedisConnection | undefined): RedisConnection {
   const value = redis ?? process.env["HAM_REDIS_URL"];
   if (typeof value === "string") {
-    if (!/^rediss?:\/\//.test(value)) throw new ConfigurationError(`[${owner}] option "redis" must be a redis:// or rediss:// URL, got "${value.replace(/\/\/.*@/, "//…@")}"`);
+    if (!/^rediss?:\/\//.test(value))
+      throw new ConfigurationError(
+        `[${owner}] option "redis" must be a redis:// or rediss:// URL, got "${value.replace(/\/\/.*@/, "//…@")}"`,
+      );
     return { url: value };
   }
   if (typeof value === "object" && value !== null && typeof value.url === "string") return value;
-  throw new ConfigurationError(`[${owner}] needs a Redis server: pass { redis: "redis://127.0.0.1:6379" } or set HAM_REDIS_URL`);
+  throw new ConfigurationError(
+    `[${owner}] needs a Redis server: pass { redis: "redis://127.0.0.1:6379" } or set HAM_REDIS_URL`,
+  );
 }
 
 /** Queue names BullMQ accepts. */
 export function checkQueueName(owner: string, name: unknown): string {
   if (typeof name !== "string" || name === "" || name.includes(":")) {
-    throw new ConfigurationError(`[${owner}] option "queue" must be a non-empty name without ":", got ${JSON.stringify(name)}`);
+    throw new ConfigurationError(
+      `[${owner}] option "queue" must be a non-empty name without ":", got ${JSON.stringify(name)}`,
+    );
   }
   return name;
 }

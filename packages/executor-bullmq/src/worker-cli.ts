@@ -36,7 +36,9 @@ export async function runWorkerCli(args: readonly string[]): Promise<void> {
   }
   let options: Partial<RunWorkerOptions> = {};
   if (values.config) {
-    const loaded = (await import(pathToFileURL(resolve(values.config)).href)) as { default?: Partial<RunWorkerOptions> };
+    const loaded = (await import(pathToFileURL(resolve(values.config)).href)) as {
+      default?: Partial<RunWorkerOptions>;
+    };
     options = { ...loaded.default };
   }
   if (values.cache) {
@@ -63,4 +65,3 @@ export async function runWorkerCli(args: readonly string[]): Promise<void> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 }
-

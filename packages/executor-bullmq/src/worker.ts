@@ -54,19 +54,28 @@ export interface HamWorker {
 
 /** Starts a worker that runs node jobs from the queue until closed. */
 export function runWorker(options: RunWorkerOptions): HamWorker {
-  if (typeof options !== "object" || options === null) throw new ConfigurationError("[ham-worker] runWorker(options) needs an options object");
+  if (typeof options !== "object" || options === null)
+    throw new ConfigurationError("[ham-worker] runWorker(options) needs an options object");
   const store = options.resultStore;
   if (!store || typeof store.get !== "function" || typeof store.set !== "function") {
-    throw new ConfigurationError("[ham-worker] option \"resultStore\" is required: the result store the drivers share (e.g. new FileResultStore({ path }) on a shared folder, or a Postgres/S3 store)");
+    throw new ConfigurationError(
+      '[ham-worker] option "resultStore" is required: the result store the drivers share (e.g. new FileResultStore({ path }) on a shared folder, or a Postgres/S3 store)',
+    );
   }
   const connection = connectionOf("ham-worker", options.redis);
   const queue = checkQueueName("ham-worker", options.queue ?? "ham");
   const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ConfigurationError(`[ham-worker] option "concurrency" must be a whole number ≥ 1, got ${String(options.concurrency)}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ConfigurationError(
+      `[ham-worker] option "concurrency" must be a whole number ≥ 1, got ${String(options.concurrency)}`,
+    );
   const lockDuration = options.lockDurationMs ?? 10_000;
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const codec = new ResultCodec({ codecs: [...(options.codecs ?? [])] });
-  const fingerprinter = new FingerprinterRegistry({ fingerprinters: [...(options.fingerprinters ?? [])], warn: (m) => options.logger?.warn?.(m) });
+  const fingerprinter = new FingerprinterRegistry({
+    fingerprinters: [...(options.fingerprinters ?? [])],
+    warn: (m) => options.logger?.warn?.(m),
+  });
   const repository = options.fingerprintStore;
   const nodes = new Map<string, Promise<GraphNode | undefined>>();
   let opened: Promise<void> | undefined;
@@ -97,12 +106,20 @@ export function runWorker(options: RunWorkerOptions): HamWorker {
 
   const processJob = async (job: Job<NodeJobData, NodeJobResult>): Promise<NodeJobResult> => {
     const data = job.data;
-    if (data.format !== 1) throw new UnrecoverableError(`[ham-worker] job format ${String(data.format)} is not understood by this worker; upgrade @ham/executor-bullmq to the driver's version`);
+    if (data.format !== 1)
+      throw new UnrecoverableError(
+        `[ham-worker] job format ${String(data.format)} is not understood by this worker; upgrade @ham/executor-bullmq to the driver's version`,
+      );
     await open();
     const node = await nodeOf(data);
-    if (!node) throw new UnrecoverableError(`[ham-worker ${name}] module ${data.moduleUrl} defines no node "${data.node}" here; deploy the same code to drivers and workers`);
+    if (!node)
+      throw new UnrecoverableError(
+        `[ham-worker ${name}] module ${data.moduleUrl} defines no node "${data.node}" here; deploy the same code to drivers and workers`,
+      );
     if (hashString(node.source) !== data.sourceHash) {
-      throw new UnrecoverableError(`[ham-worker ${name}] node "${data.node}" has different code here than in the driver (module ${data.moduleUrl}); deploy the same code to drivers and workers`);
+      throw new UnrecoverableError(
+        `[ham-worker ${name}] node "${data.node}" has different code here than in the driver (module ${data.moduleUrl}); deploy the same code to drivers and workers`,
+      );
     }
     // Single-flight across workers: a retried job never runs beside an attempt that is still going.
     const release = await repository?.acquireLock?.(`exec~${data.taskKey}`);
@@ -112,12 +129,17 @@ export function runWorker(options: RunWorkerOptions): HamWorker {
       const started = performance.now();
       const value = await invokeNode(node, inputs);
       const durationMs = performance.now() - started;
-      const fingerprint = fingerprinter.fingerprint(value, { node: data.node, ...(node.cache?.fingerprint ? { mode: node.cache.fingerprint } : {}) });
+      const fingerprint = fingerprinter.fingerprint(value, {
+        node: data.node,
+        ...(node.cache?.fingerprint ? { mode: node.cache.fingerprint } : {}),
+      });
       let bytes: Uint8Array;
       try {
         bytes = codec.encode(value, undefined, fingerprint);
       } catch (error) {
-        throw new UnrecoverableError(`node "${data.node}" returned a value that cannot be encoded to send back (${errorMessage(error)}); register a codec, or tag the node executor: "main"`);
+        throw new UnrecoverableError(
+          `node "${data.node}" returned a value that cannot be encoded to send back (${errorMessage(error)}); register a codec, or tag the node executor: "main"`,
+        );
       }
       if (!(await store.has(fingerprint))) await store.set(fingerprint, bytes);
       options.logger?.info?.(`[ham-worker ${name}] done ${data.node} in ${durationMs.toFixed(1)} ms`);
@@ -156,14 +178,20 @@ async function readInputs(store: ResultStore, codec: ResultCodec, data: NodeJobD
   try {
     found = store.getMany ? await store.getMany(keys) : await Promise.all(keys.map((k) => store.get(k)));
   } catch (error) {
-    throw new StoreError(store.name, "get", `reading the inputs of node "${data.node}": ${errorMessage(error)}`, { cause: error });
+    throw new StoreError(store.name, "get", `reading the inputs of node "${data.node}": ${errorMessage(error)}`, {
+      cause: error,
+    });
   }
   // fromEntries makes every name an own property, "__proto__" included.
   return Object.fromEntries(
     names.map((dep, i) => {
       const bytes = found[i];
       if (bytes === undefined) {
-        throw new StoreError(store.name, "get", `input "${dep}" of node "${data.node}" (${keys[i]}) is not in the result store; do the driver and the workers use the same result store?`);
+        throw new StoreError(
+          store.name,
+          "get",
+          `input "${dep}" of node "${data.node}" (${keys[i]}) is not in the result store; do the driver and the workers use the same result store?`,
+        );
       }
       return [dep, codec.decode(bytes, keys[i])];
     }),

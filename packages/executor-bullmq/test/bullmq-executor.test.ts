@@ -3,7 +3,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Builder, ConfigurationError, FileFingerprintRepository, FileResultStore, NodeExecutionError, type ResultStore, tag } from "@ham/core";
+import {
+  Builder,
+  ConfigurationError,
+  FileFingerprintRepository,
+  FileResultStore,
+  NodeExecutionError,
+  type ResultStore,
+  tag,
+} from "@ham/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BullMQExecutor, type BullMQRunEvent } from "../src/index.js";
 import { type WorkerProcess, redisUrl, startWorker } from "./services.js";
@@ -20,7 +28,13 @@ describe.skipIf(!redis)("BullMQExecutor with two worker processes", () => {
   let workers: WorkerProcess[] = [];
 
   const driver = async (events: BullMQRunEvent[], options: { attempts?: number; path?: string } = {}) => {
-    const executor = new BullMQExecutor({ redis: redis as string, queue, attempts: options.attempts ?? 3, backoffMs: 50, onRun: (e) => events.push(e) });
+    const executor = new BullMQExecutor({
+      redis: redis as string,
+      queue,
+      attempts: options.attempts ?? 3,
+      backoffMs: 50,
+      onRun: (e) => events.push(e),
+    });
     return new Builder()
       .withModules(flow)
       .withModuleSource(flow, flowUrl)
@@ -47,7 +61,19 @@ describe.skipIf(!redis)("BullMQExecutor with two worker processes", () => {
       const got = await dr.execute(outputs, { inputs });
       expect(got).toEqual(expected);
       expect(got["cubes"]).toBeInstanceOf(Float64Array);
-      expect(events.map((e) => e.node).sort()).toEqual(["cubes", "numbers", "report", "slow1", "slow2", "slow3", "slow4", "slow5", "slow6", "squares", "total"]);
+      expect(events.map((e) => e.node).sort()).toEqual([
+        "cubes",
+        "numbers",
+        "report",
+        "slow1",
+        "slow2",
+        "slow3",
+        "slow4",
+        "slow5",
+        "slow6",
+        "squares",
+        "total",
+      ]);
       expect(new Set(events.map((e) => e.worker))).toEqual(new Set(["w1", "w2"]));
       // A warm run is answered by the shared cache: no jobs.
       events.length = 0;
@@ -84,8 +110,22 @@ describe.skipIf(!redis)("BullMQExecutor with two worker processes", () => {
     try {
       // Inputs no other test uses: every node is computed by a worker in this run.
       const got = await dr.execute(["report"], { inputs: { n: 7, delayMs: 1 } });
-      expect(got).toEqual(await (await new Builder().withModules(flow).build()).execute(["report"], { inputs: { n: 7, delayMs: 1 } }));
-      expect(events.map((e) => e.node).sort()).toEqual(["cubes", "numbers", "report", "slow1", "slow2", "slow3", "slow4", "slow5", "slow6", "squares", "total"]);
+      expect(got).toEqual(
+        await (await new Builder().withModules(flow).build()).execute(["report"], { inputs: { n: 7, delayMs: 1 } }),
+      );
+      expect(events.map((e) => e.node).sort()).toEqual([
+        "cubes",
+        "numbers",
+        "report",
+        "slow1",
+        "slow2",
+        "slow3",
+        "slow4",
+        "slow5",
+        "slow6",
+        "squares",
+        "total",
+      ]);
       // Recorded from the fingerprints the workers reported; only the requested output was read back.
       expect(dr.cache.lastRun.total?.outcome).toBe("computed");
       const names = Object.fromEntries(Object.entries(dr.cache.runFingerprints).map(([n, f]) => [f, n]));
@@ -124,18 +164,32 @@ describe.skipIf(!redis)("BullMQExecutor with two worker processes", () => {
 
   it("killing a worker in the middle of a node still completes the run correctly", async () => {
     const fresh = mkdtempSync(join(tmpdir(), "ham-bullmq-kill-"));
-    const local = ["k1", "k2"].map((name) => startWorker({ name, redis: redis as string, queue: `${queue}-kill`, cache: fresh, lockMs: 1500 }));
+    const local = ["k1", "k2"].map((name) =>
+      startWorker({ name, redis: redis as string, queue: `${queue}-kill`, cache: fresh, lockMs: 1500 }),
+    );
     try {
       await Promise.all(local.map((w) => w.waitFor("ready")));
       const events: BullMQRunEvent[] = [];
-      const executor = new BullMQExecutor({ redis: redis as string, queue: `${queue}-kill`, backoffMs: 50, onRun: (e) => events.push(e) });
-      const dr = await new Builder().withModules(flow).withModuleSource(flow, flowUrl).withCache({ path: fresh }).withExecutor(executor).build();
+      const executor = new BullMQExecutor({
+        redis: redis as string,
+        queue: `${queue}-kill`,
+        backoffMs: 50,
+        onRun: (e) => events.push(e),
+      });
+      const dr = await new Builder()
+        .withModules(flow)
+        .withModuleSource(flow, flowUrl)
+        .withCache({ path: fresh })
+        .withExecutor(executor)
+        .build();
       try {
         const running = dr.execute(["report"], { inputs: { n: 7, delayMs: 800 } });
         const [victim] = local as [WorkerProcess, WorkerProcess];
         await victim.waitFor(/running slow/);
         victim.child.kill("SIGKILL");
-        const expected = await (await new Builder().withModules(flow).build()).execute(["report"], { inputs: { n: 7, delayMs: 0 } });
+        const expected = await (await new Builder().withModules(flow).build()).execute(["report"], {
+          inputs: { n: 7, delayMs: 0 },
+        });
         expect(await running).toEqual(expected);
         // The victim never reported a finished slow node after it was killed; k2 ran the rest.
         expect(events.filter((e) => e.node.startsWith("slow")).every((e) => e.worker === "k2")).toBe(true);
@@ -150,7 +204,15 @@ describe.skipIf(!redis)("BullMQExecutor with two worker processes", () => {
 
   it("needs a cache and each module's file, checked at build time", async () => {
     const executor = () => new BullMQExecutor({ redis: redis as string, queue });
-    await expect(new Builder().withModules(flow).withModuleSource(flow, flowUrl).withExecutor(executor()).build()).rejects.toThrow(/withCache/);
-    await expect(new Builder().withModules({ f: (x: number) => x }).withCache({ path: cache }).withExecutor(executor()).build()).rejects.toThrow(ConfigurationError);
+    await expect(
+      new Builder().withModules(flow).withModuleSource(flow, flowUrl).withExecutor(executor()).build(),
+    ).rejects.toThrow(/withCache/);
+    await expect(
+      new Builder()
+        .withModules({ f: (x: number) => x })
+        .withCache({ path: cache })
+        .withExecutor(executor())
+        .build(),
+    ).rejects.toThrow(ConfigurationError);
   });
 });

@@ -6,8 +6,13 @@ import { fileURLToPath } from "node:url";
 export function redisUrl(): string | undefined {
   const url = process.env["HAM_REDIS_URL"];
   if (url) return url;
-  if (process.env["CI"]) throw new Error("HAM_REDIS_URL is not set: CI must start Redis (bash scripts/services/redis.sh start && source .services/env)");
-  console.warn("[executor-bullmq] skipping the Redis tests: HAM_REDIS_URL is not set (run: bash scripts/services/up.sh && source .services/env)");
+  if (process.env["CI"])
+    throw new Error(
+      "HAM_REDIS_URL is not set: CI must start Redis (bash scripts/services/redis.sh start && source .services/env)",
+    );
+  console.warn(
+    "[executor-bullmq] skipping the Redis tests: HAM_REDIS_URL is not set (run: bash scripts/services/up.sh && source .services/env)",
+  );
   return undefined;
 }
 
@@ -24,8 +29,27 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-export function startWorker(options: { name: string; redis: string; queue: string; cache: string; lockMs?: number }): WorkerProcess {
-  const args = ["--import", "tsx", "--conditions=@ham/source", bin, "--redis", options.redis, "--queue", options.queue, "--cache", options.cache, "--name", options.name];
+export function startWorker(options: {
+  name: string;
+  redis: string;
+  queue: string;
+  cache: string;
+  lockMs?: number;
+}): WorkerProcess {
+  const args = [
+    "--import",
+    "tsx",
+    "--conditions=@ham/source",
+    bin,
+    "--redis",
+    options.redis,
+    "--queue",
+    options.queue,
+    "--cache",
+    options.cache,
+    "--name",
+    options.name,
+  ];
   if (options.lockMs !== undefined) args.push("--lock-ms", String(options.lockMs));
   const child = spawn(process.execPath, args, { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] });
   const waiters: { test: (s: string) => boolean; resolve: () => void }[] = [];
@@ -38,7 +62,11 @@ export function startWorker(options: { name: string; redis: string; queue: strin
       if (test(handle.output)) return Promise.resolve();
       return new Promise((resolve, reject) => {
         waiters.push({ test, resolve });
-        child.once("exit", (code) => reject(new Error(`worker ${options.name} exited (${code}) before printing ${String(text)}:\n${handle.output}`)));
+        child.once("exit", (code) =>
+          reject(
+            new Error(`worker ${options.name} exited (${code}) before printing ${String(text)}:\n${handle.output}`),
+          ),
+        );
       });
     },
     async stop() {

@@ -37,7 +37,13 @@ interface ThreadResult {
  * A value the driver and the threads both fingerprint: a thread fingerprints results itself only when
  * its @ham/core gets the driver's fingerprint for it (same version, same spec).
  */
-const PROBE = { text: "ham", numbers: [1, 2.5, -0, Number.NaN], nested: new Map([["k", new Set([1n, null])]]), bytes: new Uint8Array([1, 2, 3]), when: new Date(0) };
+const PROBE = {
+  text: "ham",
+  numbers: [1, 2.5, -0, Number.NaN],
+  nested: new Map([["k", new Set([1n, null])]]),
+  bytes: new Uint8Array([1, 2, 3]),
+  when: new Date(0),
+};
 
 /**
  * Runs CPU-bound nodes on worker threads. Each thread imports the node's module by URL (from
@@ -58,15 +64,21 @@ export class ThreadExecutor implements Executor {
 
   constructor(options: ThreadExecutorOptions = {}) {
     if (typeof options !== "object" || options === null) {
-      throw new ConfigurationError(`[threads] new ThreadExecutor(options) needs an options object, got ${options === null ? "null" : typeof options}`);
+      throw new ConfigurationError(
+        `[threads] new ThreadExecutor(options) needs an options object, got ${options === null ? "null" : typeof options}`,
+      );
     }
     const threads = options.threads ?? availableParallelism();
     if (!Number.isInteger(threads) || threads < 1) {
-      throw new ConfigurationError(`[threads] option "threads" must be a whole number ≥ 1, got ${String(options.threads)}`);
+      throw new ConfigurationError(
+        `[threads] option "threads" must be a whole number ≥ 1, got ${String(options.threads)}`,
+      );
     }
     const idle = options.idleTimeoutMs ?? 5000;
     if (!(typeof idle === "number" && idle >= 0)) {
-      throw new ConfigurationError(`[threads] option "idleTimeoutMs" must be a number ≥ 0, got ${String(options.idleTimeoutMs)}`);
+      throw new ConfigurationError(
+        `[threads] option "idleTimeoutMs" must be a number ≥ 0, got ${String(options.idleTimeoutMs)}`,
+      );
     }
     if (options.onRun !== undefined && typeof options.onRun !== "function") {
       throw new ConfigurationError(`[threads] option "onRun" must be a function`);
@@ -74,7 +86,10 @@ export class ThreadExecutor implements Executor {
     this.#threads = threads;
     this.#idleTimeout = idle;
     this.#onRun = options.onRun;
-    if (options.execArgv !== undefined && !(Array.isArray(options.execArgv) && options.execArgv.every((a) => typeof a === "string"))) {
+    if (
+      options.execArgv !== undefined &&
+      !(Array.isArray(options.execArgv) && options.execArgv.every((a) => typeof a === "string"))
+    ) {
       throw new ConfigurationError(`[threads] option "execArgv" must be a list of strings`);
     }
     this.#execArgv = options.execArgv;
@@ -88,13 +103,17 @@ export class ThreadExecutor implements Executor {
       );
     }
     this.#setup = setup;
-    this.#probe = setup.cache?.builtInsOnly ? { value: PROBE, fingerprint: setup.cache.fingerprint(PROBE, "probe") } : undefined;
+    this.#probe = setup.cache?.builtInsOnly
+      ? { value: PROBE, fingerprint: setup.cache.fingerprint(PROBE, "probe") }
+      : undefined;
   }
 
   async execute(task: ExecutorTask): Promise<unknown> {
     const where = this.#setup?.locate(task.node.name);
     if (!where) {
-      throw new ConfigurationError(`[threads] node "${task.node.name}" has no module URL; was the executor attached by Builder.build()?`);
+      throw new ConfigurationError(
+        `[threads] node "${task.node.name}" has no module URL; was the executor attached by Builder.build()?`,
+      );
     }
     const args = await task.args();
     this.#pool ??= new Piscina({
@@ -108,8 +127,17 @@ export class ThreadExecutor implements Executor {
     // the value: the driver records it by that fingerprint and decodes it only when it needs it.
     // Not for a node whose value the driver derives from the return value (task.finish).
     const cache = this.#setup?.cache;
-    const report = this.#probe && cache && !task.transformsResult ? { probe: this.#probe, mode: task.node.cache?.fingerprint } : undefined;
-    const out = (await this.#pool.run({ moduleUrl: where.moduleUrl, exportName: where.exportName, node: task.node.name, args, report })) as ThreadResult;
+    const report =
+      this.#probe && cache && !task.transformsResult
+        ? { probe: this.#probe, mode: task.node.cache?.fingerprint }
+        : undefined;
+    const out = (await this.#pool.run({
+      moduleUrl: where.moduleUrl,
+      exportName: where.exportName,
+      node: task.node.name,
+      args,
+      report,
+    })) as ThreadResult;
     this.#onRun?.({ node: task.node.name, threadId: out.threadId, durationMs: out.durationMs });
     const { fingerprint, bytes } = out;
     if (cache && fingerprint !== undefined && bytes !== undefined) {

@@ -17,7 +17,9 @@ export default async function runNode({ moduleUrl, exportName, node, args, repor
   const module = await loading;
   const fn = module[exportName];
   if (typeof fn !== "function") {
-    throw new Error(`[ham] worker thread ${threadId}: module ${moduleUrl} has no exported function "${exportName}" for node "${node}"; is it the module the driver was built with?`);
+    throw new Error(
+      `[ham] worker thread ${threadId}: module ${moduleUrl} has no exported function "${exportName}" for node "${node}"; is it the module the driver was built with?`,
+    );
   }
   const started = performance.now();
   const value = await fn(...args);
@@ -52,7 +54,10 @@ async function loadHashing(probe) {
   try {
     const fingerprintUrl = import.meta.resolve("@ham/core/fingerprint");
     if (fingerprintUrl.endsWith(".ts")) (await import("tsx/esm/api")).register();
-    const [hashing, codecs] = await Promise.all([import(fingerprintUrl), import(import.meta.resolve("@ham/core/codec"))]);
+    const [hashing, codecs] = await Promise.all([
+      import(fingerprintUrl),
+      import(import.meta.resolve("@ham/core/codec")),
+    ]);
     core = { ...hashing, ResultCodec: codecs.ResultCodec };
     await core.hashingReady();
   } catch {

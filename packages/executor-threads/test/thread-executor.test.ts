@@ -1,6 +1,13 @@
 // ThreadExecutor: nodes run on worker threads with the same results as in-process; failures name the node.
 import { FingerprinterRegistry } from "@ham/core/fingerprint";
-import { Builder, ConfigurationError, MemoryFingerprintRepository, MemoryResultStore, NodeExecutionError, tag } from "@ham/core";
+import {
+  Builder,
+  ConfigurationError,
+  MemoryFingerprintRepository,
+  MemoryResultStore,
+  NodeExecutionError,
+  tag,
+} from "@ham/core";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { ThreadExecutor } from "../src/index.js";
 
@@ -12,7 +19,10 @@ afterAll(async () => {
 });
 
 async function threadDriver(onRun?: (node: string, threadId: number) => void) {
-  const executor = new ThreadExecutor({ threads: 2, ...(onRun ? { onRun: (e: { node: string; threadId: number }) => onRun(e.node, e.threadId) } : {}) });
+  const executor = new ThreadExecutor({
+    threads: 2,
+    ...(onRun ? { onRun: (e: { node: string; threadId: number }) => onRun(e.node, e.threadId) } : {}),
+  });
   executors.push(executor);
   return new Builder().withModules(flow).withModuleSource(flow, flowUrl).withExecutor(executor).build();
 }
@@ -27,7 +37,12 @@ describe("ThreadExecutor", () => {
     const got = await dr.execute(outputs, { inputs: { seed: 2 } });
     expect(got).toEqual(expected);
     expect((got["base"] as { values: unknown }).values).toBeInstanceOf(Float64Array);
-    expect(got["labels"]).toEqual(new Map([["seed", 2], ["total", 12]]));
+    expect(got["labels"]).toEqual(
+      new Map([
+        ["seed", 2],
+        ["total", 12],
+      ]),
+    );
     expect([...ran.keys()].sort()).toEqual(["base", "labels", "later", "total"]);
     expect([...ran.values()].every((id) => id > 0)).toBe(true); // thread 0 is the main thread
   });
@@ -42,7 +57,10 @@ describe("ThreadExecutor", () => {
 
   it("a module without a known file is refused at build time, unless its nodes stay on main", async () => {
     const inline = { twice: (x: number) => x * 2 };
-    const build = new Builder().withModules(inline).withExecutor(new ThreadExecutor({ threads: 1 })).build();
+    const build = new Builder()
+      .withModules(inline)
+      .withExecutor(new ThreadExecutor({ threads: 1 }))
+      .build();
     await expect(build).rejects.toThrow(ConfigurationError);
     await expect(build).rejects.toThrow(/withModuleSource/);
     const mainOnly = { twice: tag({ executor: "main" })((x: number) => x * 2) };
@@ -53,12 +71,20 @@ describe("ThreadExecutor", () => {
   });
 
   it("with the cache on, a thread fingerprints and encodes its node's value: the driver records that fingerprint without fingerprinting the value again", async () => {
-    const stores = () => ({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() });
+    const stores = () => ({
+      fingerprintStore: new MemoryFingerprintRepository(),
+      resultStore: new MemoryResultStore(),
+    });
     // The threads load @ham/core from its TypeScript source here, as the driver does (the tests' condition).
     const executor = new ThreadExecutor({ threads: 2, execArgv: ["--conditions=@ham/source"] });
     executors.push(executor);
     const cached = stores();
-    const dr = await new Builder().withModules(flow).withModuleSource(flow, flowUrl).withCache(cached).withExecutor(executor).build();
+    const dr = await new Builder()
+      .withModules(flow)
+      .withModuleSource(flow, flowUrl)
+      .withCache(cached)
+      .withExecutor(executor)
+      .build();
     const local = await new Builder().withModules(flow).withCache(stores()).build();
     const outputs = ["labels"];
     const expected = await local.execute(outputs, { inputs: { seed: 3 } });
@@ -81,7 +107,12 @@ describe("ThreadExecutor", () => {
     // Stored as the thread encoded them: a new driver on the same stores hits and reads them back.
     const warm = await new Builder().withModules(flow).withCache(cached).build();
     expect(await warm.execute(outputs, { inputs: { seed: 3 } })).toEqual(expected);
-    expect(Object.values(warm.cache.lastRun).filter((r) => r.outcome === "hit").map((r) => r.node).sort()).toEqual(["base", "labels", "total"]);
+    expect(
+      Object.values(warm.cache.lastRun)
+        .filter((r) => r.outcome === "hit")
+        .map((r) => r.node)
+        .sort(),
+    ).toEqual(["base", "labels", "total"]);
   });
 
   it("rejects bad options when constructed", () => {

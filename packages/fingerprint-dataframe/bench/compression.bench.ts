@@ -34,5 +34,7 @@ for (const compression of options) {
   const decoded = timed(() => codec.decode(encoded.value));
   if (compression === "none") base = encoded.value.byteLength;
   const mb = encoded.value.byteLength / 1e6;
-  console.log(`| ${compression} | ${mb.toFixed(1)} | ${(encoded.value.byteLength / base).toFixed(2)} | ${encoded.ms.toFixed(0)} | ${decoded.ms.toFixed(0)} |`);
+  console.log(
+    `| ${compression} | ${mb.toFixed(1)} | ${(encoded.value.byteLength / base).toFixed(2)} | ${encoded.ms.toFixed(0)} | ${decoded.ms.toFixed(0)} |`,
+  );
 }

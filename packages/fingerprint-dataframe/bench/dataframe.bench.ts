@@ -45,7 +45,8 @@ function tableBuffers(table: arrow.Table): Uint8Array[] {
   const out: Uint8Array[] = [];
   const visit = (data: arrow.Data) => {
     for (const buffer of [data.values, data.valueOffsets, data.nullBitmap] as (ArrayBufferView | undefined)[]) {
-      if (buffer && buffer.byteLength > 0) out.push(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength));
+      if (buffer && buffer.byteLength > 0)
+        out.push(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength));
     }
     data.children.forEach(visit);
   };
@@ -63,7 +64,10 @@ await hashingReady();
 // 1e6 rows x 4 float64 columns (32 MB).
 const floats = new arrow.Table(
   Object.fromEntries(
-    ["a", "b", "c", "d"].map((name, c) => [name, arrow.makeVector(Float64Array.from({ length: ROWS }, (_, i) => Math.sin(i + c) * 1e3))]),
+    ["a", "b", "c", "d"].map((name, c) => [
+      name,
+      arrow.makeVector(Float64Array.from({ length: ROWS }, (_, i) => Math.sin(i + c) * 1e3)),
+    ]),
   ),
 );
 // 1e6 rows, one string column (~14 bytes a row plus 4 bytes of offsets).
@@ -76,7 +80,9 @@ const wide = new arrow.Table({
   s: strings.getChild("s")!,
 });
 // The float table re-chunked into 10 record batches (zero-copy slices).
-const chunked = new arrow.Table(Array.from({ length: 10 }, (_, i) => floats.slice((i * ROWS) / 10, ((i + 1) * ROWS) / 10).batches).flat());
+const chunked = new arrow.Table(
+  Array.from({ length: 10 }, (_, i) => floats.slice((i * ROWS) / 10, ((i + 1) * ROWS) / 10).batches).flat(),
+);
 
 const content = arrowFingerprinter();
 const byIndex = arrowFingerprinter({ mode: "index", index: "id" });
@@ -87,13 +93,20 @@ function measure(table: arrow.Table) {
   const bytes = buffers.reduce((n, b) => n + b.byteLength, 0);
   const fpMs = time(() => content.fingerprint(table, ctx));
   const copyMs = copyTime(buffers);
-  return { bytes, fingerprintMs: +fpMs.toFixed(2), fingerprintMBps: mbps(bytes, fpMs), bufferCopyMBps: mbps(bytes, copyMs), ratioToCopy: +(copyMs / fpMs).toFixed(2) };
+  return {
+    bytes,
+    fingerprintMs: +fpMs.toFixed(2),
+    fingerprintMBps: mbps(bytes, fpMs),
+    bufferCopyMBps: mbps(bytes, copyMs),
+    ratioToCopy: +(copyMs / fpMs).toFixed(2),
+  };
 }
 
 const floatFigures = measure(floats);
 const stringFigures = measure(strings);
 const chunkedFigures = measure(chunked);
-if (content.fingerprint(chunked, ctx) !== content.fingerprint(floats, ctx)) throw new Error("chunking changed the fingerprint");
+if (content.fingerprint(chunked, ctx) !== content.fingerprint(floats, ctx))
+  throw new Error("chunking changed the fingerprint");
 
 const wideContentMs = time(() => content.fingerprint(wide, ctx));
 const wideIndexMs = time(() => byIndex.fingerprint(wide, ctx));
@@ -104,7 +117,12 @@ function ipc(table: arrow.Table) {
   const encoded = codec.encode(table);
   const encodeMs = time(() => codec.encode(table));
   const decodeMs = time(() => codec.decode(encoded));
-  return { bytes, encodedBytes: encoded.byteLength, encodeMBps: mbps(bytes, encodeMs), decodeMBps: mbps(bytes, decodeMs) };
+  return {
+    bytes,
+    encodedBytes: encoded.byteLength,
+    encodeMBps: mbps(bytes, encodeMs),
+    decodeMBps: mbps(bytes, decodeMs),
+  };
 }
 
 // Writing into fresh memory (what every encoder does for its output) for reference: first-touch
@@ -112,7 +130,9 @@ function ipc(table: arrow.Table) {
 const firstTouchMs = time(() => new Uint8Array(32_000_000).fill(1));
 
 // Arquero over the same floats (typed arrays, converted to Arrow columns by flechette) for reference.
-const arqueroFloats = aq.table(Object.fromEntries(floats.schema.fields.map((f) => [f.name, floats.getChild(f.name)!.toArray() as Float64Array])));
+const arqueroFloats = aq.table(
+  Object.fromEntries(floats.schema.fields.map((f) => [f.name, floats.getChild(f.name)!.toArray() as Float64Array])),
+);
 const all = dataframeFingerprinter();
 const arqueroMs = time(() => all.fingerprint(arqueroFloats, ctx));
 

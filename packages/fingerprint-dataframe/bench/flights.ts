@@ -2,7 +2,10 @@
 import pl from "nodejs-polars";
 
 const CARRIERS = ["AA", "DL", "UA", "WN", "B6", "AS", "NK", "F9", "HA", "G4"];
-const AIRPORTS = Array.from({ length: 120 }, (_, i) => `A${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 26))}`);
+const AIRPORTS = Array.from(
+  { length: 120 },
+  (_, i) => `A${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 26))}`,
+);
 
 /** `rows` flights; the same rows on every machine (a linear congruential generator seeded with 42). */
 export function flightsFrame(rows: number): pl.DataFrame {

@@ -18,7 +18,8 @@ type Modules = Record<string, unknown>;
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const COMPRESSIONS = (process.argv[3] ?? "none,zlib-1").split(",") as ArrowIpcCompression[];
 /** `--leaf <pipeline index> <cache path> <compression>`: the child that times a leaf-change re-run in a fresh process. */
-const LEAF = process.argv[4] === "--leaf" ? { index: Number(process.argv[5]), path: process.argv[6] as string } : undefined;
+const LEAF =
+  process.argv[4] === "--leaf" ? { index: Number(process.argv[5]), path: process.argv[6] as string } : undefined;
 
 /** Every Arrow IPC serialisation: polars' native writer and apache-arrow's tableToIPC. */
 const serialisations = { n: 0 };
@@ -28,7 +29,10 @@ polarsNative.writeIpcStream = function (this: unknown, ...args: unknown[]) {
   serialisations.n++;
   return writeIpcStream.apply(this, args);
 };
-const countingArrow = { ...arrow, tableToIPC: (...args: Parameters<typeof arrow.tableToIPC>) => (serialisations.n++, arrow.tableToIPC(...args)) };
+const countingArrow = {
+  ...arrow,
+  tableToIPC: (...args: Parameters<typeof arrow.tableToIPC>) => (serialisations.n++, arrow.tableToIPC(...args)),
+};
 
 function folderBytes(path: string): number {
   let total = 0;
@@ -82,7 +86,11 @@ async function measure(pipeline: Pipeline, compression: ArrowIpcCompression) {
       encodeWithRoom: (v, room) => (encodes++, codec.encodeWithRoom!(v, room)),
     };
     const build = (mods: Modules) =>
-      new Builder().withModules(mods).withCache({ path, fingerprinters: caching.fingerprinters, codecs: [counted] }).withProgress(false).build();
+      new Builder()
+        .withModules(mods)
+        .withCache({ path, fingerprinters: caching.fingerprinters, codecs: [counted] })
+        .withProgress(false)
+        .build();
     const cold = await build(modules);
     serialisations.n = 0;
     const [coldMs] = await timedMs(() => cold.execute(outputs, { inputs }));
@@ -93,13 +101,27 @@ async function measure(pipeline: Pipeline, compression: ArrowIpcCompression) {
     const saved = savedMs(await warm.cache.summary());
     // A new process, as a user's next run is: table libraries are loaded again, by what the run meets.
     const child = JSON.parse(
-      execFileSync(process.execPath, [...process.execArgv, process.argv[1] as string, String(ROWS), compression, "--leaf", String(pipelines.indexOf(pipeline)), path], {
-        encoding: "utf8",
-      }),
+      execFileSync(
+        process.execPath,
+        [
+          ...process.execArgv,
+          process.argv[1] as string,
+          String(ROWS),
+          compression,
+          "--leaf",
+          String(pipelines.indexOf(pipeline)),
+          path,
+        ],
+        {
+          encoding: "utf8",
+        },
+      ),
     ) as { ms: number; recomputed: string[] };
     const changed = await build(pipeline.changed(1));
     const [leafMs] = await timedMs(() => changed.execute(outputs, { inputs }));
-    const recomputed = Object.values(changed.cache.lastRun).filter((r) => r.outcome === "computed").map((r) => r.node);
+    const recomputed = Object.values(changed.cache.lastRun)
+      .filter((r) => r.outcome === "computed")
+      .map((r) => r.node);
     return {
       pipeline: pipeline.name,
       compression,
@@ -144,8 +166,10 @@ const pipelines: Pipeline[] = [
       ...example,
       revenue:
         variant === 1
-          ? (byRegion: arrow.Table) => Math.round((byRegion.getChild("revenue")!.toArray() as Float64Array).reduce((a, b) => a + b, 0))
-          : (byRegion: arrow.Table) => Math.floor((byRegion.getChild("revenue")!.toArray() as Float64Array).reduce((a, b) => a + b, 0)),
+          ? (byRegion: arrow.Table) =>
+              Math.round((byRegion.getChild("revenue")!.toArray() as Float64Array).reduce((a, b) => a + b, 0))
+          : (byRegion: arrow.Table) =>
+              Math.floor((byRegion.getChild("revenue")!.toArray() as Float64Array).reduce((a, b) => a + b, 0)),
     }),
   },
 ];
@@ -153,9 +177,15 @@ const pipelines: Pipeline[] = [
 if (LEAF) {
   const pipeline = pipelines[LEAF.index] as Pipeline;
   const caching = dataframeCaching({ compression: COMPRESSIONS[0] as ArrowIpcCompression });
-  const dr = await new Builder().withModules(pipeline.changed(2)).withCache({ path: LEAF.path, ...caching }).withProgress(false).build();
+  const dr = await new Builder()
+    .withModules(pipeline.changed(2))
+    .withCache({ path: LEAF.path, ...caching })
+    .withProgress(false)
+    .build();
   const [ms] = await timedMs(() => dr.execute(pipeline.outputs, { inputs: pipeline.inputs }));
-  const recomputed = Object.values(dr.cache.lastRun).filter((r) => r.outcome === "computed").map((r) => r.node);
+  const recomputed = Object.values(dr.cache.lastRun)
+    .filter((r) => r.outcome === "computed")
+    .map((r) => r.node);
   console.log(JSON.stringify({ ms, recomputed }));
   process.exit(0);
 }
@@ -165,7 +195,11 @@ for (const pipeline of pipelines) {
   const rows = [];
   for (const compression of COMPRESSIONS) rows.push(await measure(pipeline, compression));
   const none = rows.find((r) => r.compression === "none");
-  for (const row of rows) results.push({ ...row, cache_vs_uncompressed: none ? Number((row.cache_bytes / none.cache_bytes).toFixed(2)) : undefined });
+  for (const row of rows)
+    results.push({
+      ...row,
+      cache_vs_uncompressed: none ? Number((row.cache_bytes / none.cache_bytes).toFixed(2)) : undefined,
+    });
 }
 const load = (await import("node:os")).loadavg().map((x) => x.toFixed(1));
 console.log(JSON.stringify({ node: process.version, loadavg: load, rows: ROWS, results }, null, 2));

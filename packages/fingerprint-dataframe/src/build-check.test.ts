@@ -16,13 +16,19 @@ describe("checkLibraries", () => {
   it("polars without @uwdata/flechette: a ConfigurationError with the install command", () => {
     const check = () => checkLibraries({}, { polarsFingerprints: true }, only("nodejs-polars"));
     expect(check).toThrow(ConfigurationError);
-    expect(check).toThrow(/needs "@uwdata\/flechette".*to fingerprint nodejs-polars frames.*npm install @ham\/fingerprint-dataframe @uwdata\/flechette/);
+    expect(check).toThrow(
+      /needs "@uwdata\/flechette".*to fingerprint nodejs-polars frames.*npm install @ham\/fingerprint-dataframe @uwdata\/flechette/,
+    );
     // A polars module handed in counts as installed.
-    expect(() => checkLibraries({ polars: {} }, { polarsFingerprints: true }, only())).toThrow(/npm install @ham\/fingerprint-dataframe @uwdata\/flechette/);
+    expect(() => checkLibraries({ polars: {} }, { polarsFingerprints: true }, only())).toThrow(
+      /npm install @ham\/fingerprint-dataframe @uwdata\/flechette/,
+    );
   });
 
   it("passes when flechette is there, not needed, or polars is absent; apache-arrow is not needed for polars", () => {
-    expect(() => checkLibraries({}, { polarsFingerprints: true }, only("nodejs-polars", "@uwdata/flechette"))).not.toThrow();
+    expect(() =>
+      checkLibraries({}, { polarsFingerprints: true }, only("nodejs-polars", "@uwdata/flechette")),
+    ).not.toThrow();
     expect(() => checkLibraries({}, { polarsFingerprints: false }, only("nodejs-polars"))).not.toThrow();
     expect(() => checkLibraries({}, { polarsFingerprints: true }, only("arquero"))).not.toThrow();
   });
@@ -35,7 +41,11 @@ describe("build() runs the check", () => {
     expect(typeof polarsFingerprinter().check).toBe("function");
     const dr = await new Builder()
       .withModules({ n: () => 1 })
-      .withCache({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), ...dataframeCaching() })
+      .withCache({
+        fingerprintStore: new MemoryFingerprintRepository(),
+        resultStore: new MemoryResultStore(),
+        ...dataframeCaching(),
+      })
       .withProgress(false)
       .build();
     expect(await dr.execute(["n"])).toEqual({ n: 1 });
@@ -48,7 +58,11 @@ describe("build() runs the check", () => {
     fingerprinter.check = () => checkLibraries({}, { polarsFingerprints: true }, only("nodejs-polars"));
     const build = new Builder()
       .withModules({ n: () => (ran.push("n"), 1) })
-      .withCache({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), fingerprinters: [fingerprinter] })
+      .withCache({
+        fingerprintStore: new MemoryFingerprintRepository(),
+        resultStore: new MemoryResultStore(),
+        fingerprinters: [fingerprinter],
+      })
       .build();
     await expect(build).rejects.toThrow(/npm install @ham\/fingerprint-dataframe @uwdata\/flechette/);
     expect(ran).toEqual([]);

@@ -23,8 +23,14 @@ describe("arrowIpcCodec", () => {
     const table = new arrow.Table({
       ...Object.fromEntries(arrowTable().schema.fields.map((f) => [f.name, arrowTable().getChild(f.name)!])),
       big: arrow.vectorFromArray([1n, null, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n, 11n], new arrow.Int64()),
-      day: arrow.vectorFromArray(Array.from({ length: 11 }, (_, i) => new Date(Date.UTC(2024, 0, i + 1))), new arrow.DateDay()),
-      cat: arrow.vectorFromArray(["a", "b", "a", "c", "a", "b", "a", "c", "a", "b", "a"], new arrow.Dictionary(new arrow.Utf8(), new arrow.Int8())),
+      day: arrow.vectorFromArray(
+        Array.from({ length: 11 }, (_, i) => new Date(Date.UTC(2024, 0, i + 1))),
+        new arrow.DateDay(),
+      ),
+      cat: arrow.vectorFromArray(
+        ["a", "b", "a", "c", "a", "b", "a", "c", "a", "b", "a"],
+        new arrow.Dictionary(new arrow.Utf8(), new arrow.Int8()),
+      ),
     });
     const back = roundTrip(table) as arrow.Table;
     expect(tableKind(back)).toBe("arrow-table");

@@ -12,7 +12,13 @@
 import { type Codec, HamError } from "@ham/core";
 import { CodecError, CorruptResultError } from "@ham/core/codec";
 import { type TableKind, tableKind } from "./detect.js";
-import { type ArrowIpcCompression, type Compression, DEFAULT_COMPRESSION, decompress, parseCompression } from "./compression.js";
+import {
+  type ArrowIpcCompression,
+  type Compression,
+  DEFAULT_COMPRESSION,
+  decompress,
+  parseCompression,
+} from "./compression.js";
 import { takeIpc } from "./ipc-memo.js";
 import { type FramedIpc, polarsIpc } from "./polars-ipc.js";
 import { type DataframeLibraries, arqueroModule, arrowModule, polarsModule } from "./libraries.js";
@@ -114,7 +120,9 @@ class ArrowIpcCodec implements Codec {
         case 5:
           return polarsModule(this.libraries, "decode nodejs-polars frames").readIPCStream(asBuffer(ipc));
         case 6: {
-          const df = polarsModule(this.libraries, "decode nodejs-polars series").readIPCStream(asBuffer(ipc)) as AnyRecord;
+          const df = polarsModule(this.libraries, "decode nodejs-polars series").readIPCStream(
+            asBuffer(ipc),
+          ) as AnyRecord;
           return (df.getColumns() as unknown[])[0];
         }
         default:
@@ -124,7 +132,10 @@ class ArrowIpcCodec implements Codec {
       }
     } catch (cause) {
       if (cause instanceof HamError) throw cause;
-      throw new CorruptResultError(`codec "${this.name}" could not decode an Arrow IPC stream: ${(cause as Error).message}`, { cause });
+      throw new CorruptResultError(
+        `codec "${this.name}" could not decode an Arrow IPC stream: ${(cause as Error).message}`,
+        { cause },
+      );
     }
   }
 
@@ -145,7 +156,16 @@ class ArrowIpcCodec implements Codec {
         let table: AnyRecord;
         if (kind === "arrow-table") table = rehomer ? rehomer.table(value) : value;
         else if (kind === "arrow-record-batch") {
-          table = new arrow.Table(rehomer ? [new arrow.RecordBatch(rehomer.schema(value.schema as AnyRecord), rehomer.data(value.data as AnyRecord))] : [value]);
+          table = new arrow.Table(
+            rehomer
+              ? [
+                  new arrow.RecordBatch(
+                    rehomer.schema(value.schema as AnyRecord),
+                    rehomer.data(value.data as AnyRecord),
+                  ),
+                ]
+              : [value],
+          );
         } else {
           const vector = rehomer ? new arrow.Vector((value.data as AnyRecord[]).map((d) => rehomer.data(d))) : value;
           table = new arrow.Table({ value: vector });

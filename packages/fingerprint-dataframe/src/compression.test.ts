@@ -8,21 +8,28 @@ import { arrowTable } from "../test/tables.js";
 import { arrowIpcCodec, dataframeCaching } from "./index.js";
 
 const HEADER = 8;
-const frame = () => pl.DataFrame({ id: Array.from({ length: 5000 }, (_, i) => i), s: Array.from({ length: 5000 }, (_, i) => `name-${i % 7}`) });
+const frame = () =>
+  pl.DataFrame({
+    id: Array.from({ length: 5000 }, (_, i) => i),
+    s: Array.from({ length: 5000 }, (_, i) => `name-${i % 7}`),
+  });
 
 describe("arrowIpcCodec compression", () => {
-  it.each(["zlib", "zlib-6", "brotli", "brotli-4"] as const)("%s: polars and Arrow tables round trip, and are stored smaller than uncompressed", (compression) => {
-    const plainCodec = arrowIpcCodec({ compression: "none" });
-    const codec = arrowIpcCodec({ compression });
-    const df = frame();
-    const bytes = codec.encode(df);
-    expect(bytes[HEADER - 1]).toBe(compression.startsWith("zlib") ? 1 : 2);
-    expect(bytes.byteLength).toBeLessThan(plainCodec.encode(df).byteLength / 3);
-    expect((codec.decode(bytes) as pl.DataFrame).frameEqual(df)).toBe(true);
-    const table = arrowTable();
-    const back = codec.decode(codec.encode(table)) as arrow.Table;
-    expect(back.toArray().map((r) => r.toJSON())).toEqual(table.toArray().map((r) => r.toJSON()));
-  });
+  it.each(["zlib", "zlib-6", "brotli", "brotli-4"] as const)(
+    "%s: polars and Arrow tables round trip, and are stored smaller than uncompressed",
+    (compression) => {
+      const plainCodec = arrowIpcCodec({ compression: "none" });
+      const codec = arrowIpcCodec({ compression });
+      const df = frame();
+      const bytes = codec.encode(df);
+      expect(bytes[HEADER - 1]).toBe(compression.startsWith("zlib") ? 1 : 2);
+      expect(bytes.byteLength).toBeLessThan(plainCodec.encode(df).byteLength / 3);
+      expect((codec.decode(bytes) as pl.DataFrame).frameEqual(df)).toBe(true);
+      const table = arrowTable();
+      const back = codec.decode(codec.encode(table)) as arrow.Table;
+      expect(back.toArray().map((r) => r.toJSON())).toEqual(table.toArray().map((r) => r.toJSON()));
+    },
+  );
 
   it('"none" is the default and writes the uncompressed format (compression byte 0), which any compression option reads', () => {
     const df = frame();
@@ -37,7 +44,9 @@ describe("arrowIpcCodec compression", () => {
     for (const bad of ["gzip", "zlib-0", "zlib-10", "brotli-12", 1, false]) {
       expect(() => arrowIpcCodec({ compression: bad as never })).toThrow(ConfigurationError);
     }
-    expect(() => arrowIpcCodec({ compression: "lz4" as never })).toThrow(/"none", "zlib", "zlib-1" … "zlib-9", "brotli"/);
+    expect(() => arrowIpcCodec({ compression: "lz4" as never })).toThrow(
+      /"none", "zlib", "zlib-1" … "zlib-9", "brotli"/,
+    );
   });
 
   it("damaged compressed bytes and an unknown compression byte are CorruptResultErrors", () => {

@@ -22,12 +22,14 @@ export function parseCompression(option: unknown): Compression {
   if (option === "none") return NONE;
   const match = typeof option === "string" ? /^(zlib|brotli)(?:-(\d{1,2}))?$/.exec(option) : null;
   const level = match?.[2] === undefined ? 1 : Number(match[2]);
-  if (match?.[1] === "zlib" && level >= 1 && level <= 9) return { byte: 1, compress: (ipc) => deflateSync(ipc, { level }) };
+  if (match?.[1] === "zlib" && level >= 1 && level <= 9)
+    return { byte: 1, compress: (ipc) => deflateSync(ipc, { level }) };
   if (match?.[1] === "brotli" && level <= 11) {
     const params = { [constants.BROTLI_PARAM_QUALITY]: level, [constants.BROTLI_PARAM_SIZE_HINT]: 0 };
     return {
       byte: 2,
-      compress: (ipc) => brotliCompressSync(ipc, { params: { ...params, [constants.BROTLI_PARAM_SIZE_HINT]: ipc.byteLength } }),
+      compress: (ipc) =>
+        brotliCompressSync(ipc, { params: { ...params, [constants.BROTLI_PARAM_SIZE_HINT]: ipc.byteLength } }),
     };
   }
   throw new ConfigurationError(

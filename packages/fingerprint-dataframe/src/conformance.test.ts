@@ -2,7 +2,15 @@
 import { describeFingerprinter } from "@ham/conformance";
 import * as arrow from "apache-arrow";
 import * as aq from "arquero";
-import { ROWS, arqueroFromArrow, arrowTable, chunkedArrowTable, slicedArrowTable, withCell, withRow } from "../test/tables.js";
+import {
+  ROWS,
+  arqueroFromArrow,
+  arrowTable,
+  chunkedArrowTable,
+  slicedArrowTable,
+  withCell,
+  withRow,
+} from "../test/tables.js";
 import { arrowFingerprinter, dataframeFingerprinter } from "./index.js";
 
 const rejected = [1, "table", null, undefined, [1, 2], { columns: ["a"] }, new Float64Array(3), new Map()];
@@ -44,7 +52,12 @@ describeFingerprinter("arrow (index mode, index: id)", () => ({
       [arrowTable(), arrowTable(withCell(3, { x: 1234, s: "changed" }))],
       [arrowTable(), chunkedArrowTable([2, 2, 2])],
     ],
-    distinct: [arrowTable(), arrowTable(withCell(3, { id: 40 })), arrowTable(ROWS.slice(2)), arrowTable(ROWS, ["b", "s", "x", "id"])],
+    distinct: [
+      arrowTable(),
+      arrowTable(withCell(3, { id: 40 })),
+      arrowTable(ROWS.slice(2)),
+      arrowTable(ROWS, ["b", "s", "x", "id"]),
+    ],
     rejected,
   },
 }));

@@ -33,11 +33,13 @@ export function tableKind(value: unknown): TableKind | undefined {
   // polars before Arrow: a polars DataFrame's `schema` is a getter that builds a Series per column.
   const tag = Object.prototype.toString.call(value);
   if (tag === "[object DataFrame]" && isFn(value.writeIPCStream) && isObject(value._df)) return "polars-dataframe";
-  if (isObject(value._s) && isFn(value.toFrame) && typeof value.name === "string" && "dtype" in value) return "polars-series";
+  if (isObject(value._s) && isFn(value.toFrame) && typeof value.name === "string" && "dtype" in value)
+    return "polars-series";
   if (hasArrowSchema(value)) {
     if (Array.isArray(value.batches) && Array.isArray(value.data) && isFn(value.getChildAt)) return "arrow-table";
     if (isArrowData(value.data) && isFn(value.getChildAt)) return "arrow-record-batch";
-    if (Array.isArray(value.children) && !Array.isArray(value.batches) && isFn(value.getChildAt)) return "flechette-table";
+    if (Array.isArray(value.children) && !Array.isArray(value.batches) && isFn(value.getChildAt))
+      return "flechette-table";
   }
   if (Array.isArray(value.data) && isObject(value.type) && isFn(value.toArray) && typeof value.length === "number") {
     const first: unknown = value.data[0];

@@ -56,7 +56,12 @@ const arrowTable = () => arrow.tableFromArrays({ x: Float64Array.from([1.5, 2]) 
 
 /** The same codec without encodeWithRoom: the envelope copies its bytes behind the header, as before. */
 function withoutRoom(codec: Codec): Codec {
-  return { name: codec.name, accepts: (v) => codec.accepts(v), encode: (v) => codec.encode(v), decode: (b) => codec.decode(b) };
+  return {
+    name: codec.name,
+    accepts: (v) => codec.accepts(v),
+    encode: (v) => codec.encode(v),
+    decode: (b) => codec.decode(b),
+  };
 }
 
 describe("the arrow-ipc codec leaves room for the envelope header", () => {
@@ -71,38 +76,63 @@ describe("the arrow-ipc codec leaves room for the envelope header", () => {
       expect(Buffer.from(envelope.encode(arrowTable(), undefined, KEY))).toEqual(OLD.arrow);
     }
     for (const c of [zlib, withoutRoom(zlib)]) {
-      expect(Buffer.from(new ResultCodec({ codecs: [c] }).encode(pl.DataFrame({ id: [1, 2, 3] }), undefined, KEY))).toEqual(OLD.polarsZlib1);
+      expect(
+        Buffer.from(new ResultCodec({ codecs: [c] }).encode(pl.DataFrame({ id: [1, 2, 3] }), undefined, KEY)),
+      ).toEqual(OLD.polarsZlib1);
     }
   });
 
   it("entries stored before decode to the same tables", () => {
     const envelope = new ResultCodec({ codecs: [codec] });
     expect((envelope.decode(OLD.polars, KEY) as pl.DataFrame).frameEqual(polarsFrame())).toBe(true);
-    expect((envelope.decode(OLD.arrow, KEY) as arrow.Table).getChild("x")!.toArray()).toEqual(Float64Array.from([1.5, 2]));
-    expect((envelope.decode(OLD.polarsZlib1, KEY) as pl.DataFrame).frameEqual(pl.DataFrame({ id: [1, 2, 3] }))).toBe(true);
+    expect((envelope.decode(OLD.arrow, KEY) as arrow.Table).getChild("x")!.toArray()).toEqual(
+      Float64Array.from([1.5, 2]),
+    );
+    expect((envelope.decode(OLD.polarsZlib1, KEY) as pl.DataFrame).frameEqual(pl.DataFrame({ id: [1, 2, 3] }))).toBe(
+      true,
+    );
   });
 
   it("a fingerprinted polars frame is stored in the very buffer its fingerprint read, envelope header included", () => {
     const { fingerprinters, codecs } = dataframeCaching({ libraries });
-    const df = pl.DataFrame({ id: Int32Array.from({ length: 5000 }, (_, i) => i), name: Array.from({ length: 5000 }, (_, i) => `n${i % 7}`) });
+    const df = pl.DataFrame({
+      id: Int32Array.from({ length: 5000 }, (_, i) => i),
+      name: Array.from({ length: 5000 }, (_, i) => `n${i % 7}`),
+    });
     const hashed: Uint8Array[] = [];
-    const ctx = { node: "n", mode: undefined, fingerprint: () => "x", hashBytes: (b: Uint8Array) => (hashed.push(b), String(b.byteLength)), warn: () => undefined };
+    const ctx = {
+      node: "n",
+      mode: undefined,
+      fingerprint: () => "x",
+      hashBytes: (b: Uint8Array) => (hashed.push(b), String(b.byteLength)),
+      warn: () => undefined,
+    };
     const fingerprint = fingerprinters[0]!.fingerprint(df, ctx) as string;
     const stored = new ResultCodec({ codecs }).encode(df, undefined, fingerprint);
     expect(hashed.some((bytes) => bytes.buffer === stored.buffer)).toBe(true);
-    expect(Buffer.from(stored)).toEqual(Buffer.from(new ResultCodec({ codecs: [withoutRoom(codecs[0]!)] }).encode(df, undefined, fingerprint)));
+    expect(Buffer.from(stored)).toEqual(
+      Buffer.from(new ResultCodec({ codecs: [withoutRoom(codecs[0]!)] }).encode(df, undefined, fingerprint)),
+    );
     expect((new ResultCodec({ codecs }).decode(stored, fingerprint) as pl.DataFrame).frameEqual(df)).toBe(true);
   });
 
   it("a key too long for the room in front of a polars frame costs one copy, with the same bytes", () => {
     const { fingerprinters, codecs } = dataframeCaching({ libraries });
     const df = polarsFrame();
-    const ctx = { node: "n", mode: undefined, fingerprint: () => "x", hashBytes: (b: Uint8Array) => String(b.byteLength), warn: () => undefined };
+    const ctx = {
+      node: "n",
+      mode: undefined,
+      fingerprint: () => "x",
+      hashBytes: (b: Uint8Array) => String(b.byteLength),
+      warn: () => undefined,
+    };
     const hashed: Uint8Array[] = [];
     fingerprinters[0]!.fingerprint(df, { ...ctx, hashBytes: (b: Uint8Array) => (hashed.push(b), "h") });
     const longKey = "k".repeat(HEADROOM);
     const stored = new ResultCodec({ codecs }).encode(df, undefined, longKey);
     expect(hashed.every((bytes) => bytes.buffer !== stored.buffer)).toBe(true);
-    expect(Buffer.from(stored)).toEqual(Buffer.from(new ResultCodec({ codecs: [withoutRoom(codecs[0]!)] }).encode(df, undefined, longKey)));
+    expect(Buffer.from(stored)).toEqual(
+      Buffer.from(new ResultCodec({ codecs: [withoutRoom(codecs[0]!)] }).encode(df, undefined, longKey)),
+    );
   });
 });

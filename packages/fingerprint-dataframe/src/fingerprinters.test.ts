@@ -5,13 +5,24 @@ import * as arrow from "apache-arrow";
 import * as aq from "arquero";
 import pl from "nodejs-polars";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROWS, arqueroFromArrow, arrowTable, chunkedArrowTable, slicedArrowTable, withCell, withRow } from "../test/tables.js";
+import {
+  ROWS,
+  arqueroFromArrow,
+  arrowTable,
+  chunkedArrowTable,
+  slicedArrowTable,
+  withCell,
+  withRow,
+} from "../test/tables.js";
 import { arrowFingerprinter, dataframeFingerprinter, polarsFingerprinter } from "./index.js";
 
 beforeAll(() => hashingReady());
 
 /** Fingerprint through the core's registry, as the cache does. */
-function fp(value: unknown, options: { mode?: string; fingerprinter?: Fingerprinter; warnings?: string[] } = {}): string {
+function fp(
+  value: unknown,
+  options: { mode?: string; fingerprinter?: Fingerprinter; warnings?: string[] } = {},
+): string {
   const warnings = options.warnings ?? [];
   const registry = new FingerprinterRegistry({
     fingerprinters: [options.fingerprinter ?? dataframeFingerprinter({ index: "id" })],
@@ -70,7 +81,9 @@ describe("content and index modes", () => {
     const byIndex = dataframeFingerprinter({ mode: "index", index: "id" });
     const changed = arrowTable(withCell(2, { s: "changed" }));
     expect(fp(changed, { fingerprinter: byIndex })).toBe(fp(arrowTable(), { fingerprinter: byIndex }));
-    expect(fp(changed, { fingerprinter: byIndex, mode: "content" })).not.toBe(fp(arrowTable(), { fingerprinter: byIndex, mode: "content" }));
+    expect(fp(changed, { fingerprinter: byIndex, mode: "content" })).not.toBe(
+      fp(arrowTable(), { fingerprinter: byIndex, mode: "content" }),
+    );
   });
 
   it("index mode without an index falls back to content and warns once", () => {
@@ -92,8 +105,12 @@ describe("content and index modes", () => {
     const both = dataframeFingerprinter({ index: ["id", "s"] });
     const changedX = arrowTable(withCell(1, { x: 42 }));
     const changedS = arrowTable(withCell(1, { s: "other" }));
-    expect(fp(changedX, { fingerprinter: both, mode: "index" })).toBe(fp(arrowTable(), { fingerprinter: both, mode: "index" }));
-    expect(fp(changedS, { fingerprinter: both, mode: "index" })).not.toBe(fp(arrowTable(), { fingerprinter: both, mode: "index" }));
+    expect(fp(changedX, { fingerprinter: both, mode: "index" })).toBe(
+      fp(arrowTable(), { fingerprinter: both, mode: "index" }),
+    );
+    expect(fp(changedS, { fingerprinter: both, mode: "index" })).not.toBe(
+      fp(arrowTable(), { fingerprinter: both, mode: "index" }),
+    );
   });
 
   it("bad options are ConfigurationErrors at construction", () => {
@@ -127,11 +144,22 @@ describe("chunking and layout do not matter", () => {
     const garbage = new Float64Array([1, 777, 3, 4]);
     const validity = Uint8Array.of(0b1101);
     const make = (data: Float64Array) =>
-      new arrow.Vector([arrow.makeData({ type: new arrow.Float64(), length: 4, nullCount: 1, nullBitmap: validity, data })]);
+      new arrow.Vector([
+        arrow.makeData({ type: new arrow.Float64(), length: 4, nullCount: 1, nullBitmap: validity, data }),
+      ]);
     expect(content(make(garbage))).toBe(content(make(values)));
     // And for strings: a null slot that covers bytes.
     const strings = (offsets: Int32Array, data: Uint8Array) =>
-      new arrow.Vector([arrow.makeData({ type: new arrow.Utf8(), length: 3, nullCount: 1, nullBitmap: Uint8Array.of(0b101), valueOffsets: offsets, data })]);
+      new arrow.Vector([
+        arrow.makeData({
+          type: new arrow.Utf8(),
+          length: 3,
+          nullCount: 1,
+          nullBitmap: Uint8Array.of(0b101),
+          valueOffsets: offsets,
+          data,
+        }),
+      ]);
     const clean = strings(Int32Array.of(0, 1, 1, 2), new TextEncoder().encode("ac"));
     const dirty = strings(Int32Array.of(0, 1, 4, 5), new TextEncoder().encode("axyzc"));
     expect(content(dirty)).toBe(content(clean));
@@ -156,7 +184,12 @@ describe("chunking and layout do not matter", () => {
       }),
     ]);
     const c = new arrow.Vector([
-      arrow.makeData({ type: type(), length: 4, data: Int32Array.of(0, 0, 0, 1), dictionary: arrow.vectorFromArray(["red", "blue"], new arrow.Utf8()) }),
+      arrow.makeData({
+        type: type(),
+        length: 4,
+        data: Int32Array.of(0, 0, 0, 1),
+        dictionary: arrow.vectorFromArray(["red", "blue"], new arrow.Utf8()),
+      }),
     ]);
     expect(content(b)).toBe(content(a));
     expect(content(c)).not.toBe(content(a));
@@ -171,11 +204,20 @@ describe("chunking and layout do not matter", () => {
       { l: [7], st: { a: 5, t: "v" } },
     ];
     const listType = new arrow.List(new arrow.Field("item", new arrow.Int32(), true));
-    const structType = new arrow.Struct([new arrow.Field("a", new arrow.Int32(), true), new arrow.Field("t", new arrow.Utf8(), true)]);
+    const structType = new arrow.Struct([
+      new arrow.Field("a", new arrow.Int32(), true),
+      new arrow.Field("t", new arrow.Utf8(), true),
+    ]);
     const make = (part: typeof rows) =>
       new arrow.Table({
-        l: arrow.vectorFromArray(part.map((r) => r.l), listType),
-        st: arrow.vectorFromArray(part.map((r) => r.st), structType),
+        l: arrow.vectorFromArray(
+          part.map((r) => r.l),
+          listType,
+        ),
+        st: arrow.vectorFromArray(
+          part.map((r) => r.st),
+          structType,
+        ),
       });
     const whole = make(rows);
     const chunked = new arrow.Table([...make(rows.slice(0, 2)).batches, ...make(rows.slice(2)).batches]);
@@ -205,7 +247,13 @@ describe("across libraries", () => {
     // makeVector marks typed-array columns non-nullable; Arquero has no nullability: rebuild the schema.
     const nullable = new arrow.Table(
       new arrow.Schema(fromArrow.schema.fields.map((f) => f.clone({ nullable: true }))),
-      fromArrow.batches.map((b) => new arrow.RecordBatch(new arrow.Schema(fromArrow.schema.fields.map((f) => f.clone({ nullable: true }))), b.data)),
+      fromArrow.batches.map(
+        (b) =>
+          new arrow.RecordBatch(
+            new arrow.Schema(fromArrow.schema.fields.map((f) => f.clone({ nullable: true }))),
+            b.data,
+          ),
+      ),
     );
     expect(content(fromArquero)).toBe(content(nullable));
     expect(content(fromArquero)).not.toBe(content(fromArrow));
@@ -216,7 +264,9 @@ describe("across libraries", () => {
     const changed = arqueroFromArrow(arrowTable(withCell(2, { x: 0.5 })));
     expect(content(changed)).not.toBe(content(base));
     expect(index(changed)).toBe(index(base));
-    const filtered = aq.table({ id: Int32Array.of(1, 2, 3, 4), v: Float64Array.of(1, 2, 3, 4) }).filter((d: { id: number }) => d.id > 2);
+    const filtered = aq
+      .table({ id: Int32Array.of(1, 2, 3, 4), v: Float64Array.of(1, 2, 3, 4) })
+      .filter((d: { id: number }) => d.id > 2);
     const direct = aq.table({ id: Int32Array.of(3, 4), v: Float64Array.of(3, 4) });
     expect(content(filtered)).toBe(content(direct));
   });
@@ -234,10 +284,23 @@ describe("across libraries", () => {
 
   it("nodejs-polars frames are read without apache-arrow, with the fingerprints apache-arrow's reading gave", () => {
     // The fingerprinter must not touch apache-arrow for polars: a module that throws on any use.
-    const noArrow = new Proxy({}, { get: () => { throw new Error("apache-arrow was used"); } });
+    const noArrow = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("apache-arrow was used");
+        },
+      },
+    );
     const fpr = polarsFingerprinter({ libraries: { arrow: noArrow, polars: pl } });
     const frames = [
-      pl.DataFrame({ a: [1, null, 3], s: ["x", null, "zz"], b: [true, false, null], f: [1.5, 2.5, null], d: [new Date(0), new Date(1e12), null] }),
+      pl.DataFrame({
+        a: [1, null, 3],
+        s: ["x", null, "zz"],
+        b: [true, false, null],
+        f: [1.5, 2.5, null],
+        d: [new Date(0), new Date(1e12), null],
+      }),
       pl.DataFrame({ c: pl.Series("c", ["a", "b", "a"]).cast(pl.Categorical) }),
       pl.DataFrame({ l: [[1, 2], [3], []] }),
       pl.DataFrame({ i64: pl.Series("i64", [1n, 2n, 3n], pl.Int64), u8: pl.Series("u8", [1, 2, 3], pl.UInt8) }),
@@ -246,20 +309,51 @@ describe("across libraries", () => {
       // Before: polars IPC read by apache-arrow. Same bytes, same buffers, same fingerprint.
       expect(fp(df, { fingerprinter: fpr })).toBe(content(arrow.tableFromIPC(df.writeIPCStream())));
     }
-    expect(fp(frames[0]!.getColumn("s"), { fingerprinter: fpr })).toBe(content(arrow.tableFromIPC(frames[0]!.select("s").writeIPCStream())));
+    expect(fp(frames[0]!.getColumn("s"), { fingerprinter: fpr })).toBe(
+      content(arrow.tableFromIPC(frames[0]!.select("s").writeIPCStream())),
+    );
   });
 
   it("danfo-like frames (columns + values + index) fingerprint by content or by their own index", () => {
-    const frame = (values: unknown[][], idx: unknown[]) => ({ columns: ["a", "b"], dtypes: ["int32", "string"], values, index: idx });
-    const base = frame([[1, "x"], [2, "y"]], [0, 1]);
-    const changedCell = frame([[1, "x"], [2, "z"]], [0, 1]);
-    const changedIndex = frame([[1, "x"], [2, "y"]], [0, 2]);
+    const frame = (values: unknown[][], idx: unknown[]) => ({
+      columns: ["a", "b"],
+      dtypes: ["int32", "string"],
+      values,
+      index: idx,
+    });
+    const base = frame(
+      [
+        [1, "x"],
+        [2, "y"],
+      ],
+      [0, 1],
+    );
+    const changedCell = frame(
+      [
+        [1, "x"],
+        [2, "z"],
+      ],
+      [0, 1],
+    );
+    const changedIndex = frame(
+      [
+        [1, "x"],
+        [2, "y"],
+      ],
+      [0, 2],
+    );
     const fpr = dataframeFingerprinter();
     expect(fp(changedCell, { fingerprinter: fpr })).not.toBe(fp(base, { fingerprinter: fpr }));
-    expect(fp(changedCell, { fingerprinter: fpr, mode: "index" })).toBe(fp(base, { fingerprinter: fpr, mode: "index" }));
-    expect(fp(changedIndex, { fingerprinter: fpr, mode: "index" })).not.toBe(fp(base, { fingerprinter: fpr, mode: "index" }));
+    expect(fp(changedCell, { fingerprinter: fpr, mode: "index" })).toBe(
+      fp(base, { fingerprinter: fpr, mode: "index" }),
+    );
+    expect(fp(changedIndex, { fingerprinter: fpr, mode: "index" })).not.toBe(
+      fp(base, { fingerprinter: fpr, mode: "index" }),
+    );
     const byColumn = dataframeFingerprinter({ index: "a" });
-    expect(fp(changedIndex, { fingerprinter: byColumn, mode: "index" })).toBe(fp(base, { fingerprinter: byColumn, mode: "index" }));
+    expect(fp(changedIndex, { fingerprinter: byColumn, mode: "index" })).toBe(
+      fp(base, { fingerprinter: byColumn, mode: "index" }),
+    );
   });
 
   it("tables nested in plain objects are fingerprinted by the table fingerprinter", () => {

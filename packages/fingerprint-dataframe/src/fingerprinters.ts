@@ -4,7 +4,12 @@ import { type TableKind, tableKind } from "./detect.js";
 import { rememberIpc } from "./ipc-memo.js";
 import { checkLibraries, flechetteModule } from "./libraries.js";
 import { polarsIpc } from "./polars-ipc.js";
-import { type DataframeFingerprintMode, type DataframeFingerprintOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import {
+  type DataframeFingerprintMode,
+  type DataframeFingerprintOptions,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.js";
 import {
   type ColumnSource,
   type TableSource,

@@ -57,7 +57,9 @@ function requireModule(name: string, purpose: string, preferEsmBuild: boolean): 
       { cause },
     );
   }
-  const resolved = (module.default && !module.tableFromIPC && !module.fromArrow && !module.readIPCStream ? module.default : module) as AnyRecord;
+  const resolved = (
+    module.default && !module.tableFromIPC && !module.fromArrow && !module.readIPCStream ? module.default : module
+  ) as AnyRecord;
   loaded.set(name, resolved);
   return resolved;
 }

@@ -204,7 +204,9 @@ function buildTypeInfo(t: AnyRecord): TypeInfo {
 
 /** Utf8, LargeUtf8, Binary, LargeBinary. */
 export function isVarWidth(typeId: number): boolean {
-  return typeId === TypeId.Utf8 || typeId === TypeId.LargeUtf8 || typeId === TypeId.Binary || typeId === TypeId.LargeBinary;
+  return (
+    typeId === TypeId.Utf8 || typeId === TypeId.LargeUtf8 || typeId === TypeId.Binary || typeId === TypeId.LargeBinary
+  );
 }
 
 /** List, LargeList, Map (offsets into one child). */
@@ -241,7 +243,10 @@ export function chunkFromArrowData(data: AnyRecord): ChunkView {
     values: isDict ? undefined : bytesOf(data.values),
     valuesBit: isBool ? (data.offset as number) : 0,
     indices: isDict ? (data.values as ArrayLike<number | bigint>) : undefined,
-    offsets: isVarWidth(type.typeId) || isListLike(type.typeId) ? (data.valueOffsets as Int32Array | BigInt64Array) : undefined,
+    offsets:
+      isVarWidth(type.typeId) || isListLike(type.typeId)
+        ? (data.valueOffsets as Int32Array | BigInt64Array)
+        : undefined,
     data: isVarWidth(type.typeId) ? bytesOf(data.values) : undefined,
     children: ((data.children ?? []) as AnyRecord[]).map(chunkFromArrowData),
     dictionary: dictionaryVector
@@ -271,7 +276,9 @@ export function chunkFromFlechetteBatch(batch: AnyRecord, columnType?: AnyRecord
     dictionary: dictionaryColumn
       ? {
           key: dictionaryColumn,
-          chunks: (dictionaryColumn.data as AnyRecord[]).map((b) => chunkFromFlechetteBatch(b, dictionaryColumn.type as AnyRecord)),
+          chunks: (dictionaryColumn.data as AnyRecord[]).map((b) =>
+            chunkFromFlechetteBatch(b, dictionaryColumn.type as AnyRecord),
+          ),
         }
       : undefined,
   };
@@ -294,7 +301,9 @@ export function sliceChunk(chunk: ChunkView, start: number, length: number): Chu
     nullCount: chunk.nullCount === 0 ? 0 : -1,
     validityBit: chunk.validityBit + start,
     values:
-      chunk.values && !isBool && width > 0 ? chunk.values.subarray(start * width, (start + length) * width) : chunk.values,
+      chunk.values && !isBool && width > 0
+        ? chunk.values.subarray(start * width, (start + length) * width)
+        : chunk.values,
     valuesBit: isBool ? chunk.valuesBit + start : chunk.valuesBit,
     indices: chunk.indices ? subarrayOf(chunk.indices, start, start + length) : undefined,
     offsets: chunk.offsets ? chunk.offsets.subarray(start, start + length + 1) : undefined,

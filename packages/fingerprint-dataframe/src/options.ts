@@ -39,7 +39,11 @@ export function resolveOptions(options: DataframeFingerprintOptions, where: stri
   let index: readonly string[] | undefined;
   if (options.index !== undefined) {
     index = typeof options.index === "string" ? [options.index] : options.index;
-    if (!Array.isArray(index) || index.length === 0 || !index.every((name) => typeof name === "string" && name !== "")) {
+    if (
+      !Array.isArray(index) ||
+      index.length === 0 ||
+      !index.every((name) => typeof name === "string" && name !== "")
+    ) {
       throw new ConfigurationError(
         `${where}: index must be a column name or a non-empty list of column names, got ${JSON.stringify(options.index)}`,
       );

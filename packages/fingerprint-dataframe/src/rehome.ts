@@ -18,7 +18,8 @@ export function isFromModule(arrow: AnyRecord, value: AnyRecord): boolean {
   if (!isA(value, "Table") && !isA(value, "RecordBatch") && !isA(value, "Vector")) return false;
   const datas: AnyRecord[] = Array.isArray(value.data) ? (value.data as AnyRecord[]) : [value.data as AnyRecord];
   const typesOk = (type: AnyRecord): boolean =>
-    isA(type, "DataType") && ((type.children ?? []) as AnyRecord[]).every((f) => isA(f, "Field") && typesOk(f.type as AnyRecord));
+    isA(type, "DataType") &&
+    ((type.children ?? []) as AnyRecord[]).every((f) => isA(f, "Field") && typesOk(f.type as AnyRecord));
   const dataOk = (data: AnyRecord): boolean =>
     isA(data, "Data") && typesOk(data.type as AnyRecord) && ((data.children ?? []) as AnyRecord[]).every(dataOk);
   return datas.every(dataOk) && (!value.schema || (value.schema.fields as AnyRecord[]).every((f) => isA(f, "Field")));
@@ -26,7 +27,11 @@ export function isFromModule(arrow: AnyRecord, value: AnyRecord): boolean {
 
 /** The prototype in `arrow` for a foreign instance: its class's name, else its nearest ancestor's. */
 function prototypeFor(arrow: AnyRecord, foreign: object): object {
-  for (let proto = Object.getPrototypeOf(foreign) as AnyRecord | null; proto; proto = Object.getPrototypeOf(proto) as AnyRecord | null) {
+  for (
+    let proto = Object.getPrototypeOf(foreign) as AnyRecord | null;
+    proto;
+    proto = Object.getPrototypeOf(proto) as AnyRecord | null
+  ) {
     const name = (proto.constructor as { name?: string } | undefined)?.name;
     const local: unknown = name ? arrow[name] : undefined;
     if (typeof local === "function" && typeof local.prototype === "object") return local.prototype as object;
@@ -46,18 +51,27 @@ export class Rehomer {
     for (const key of Object.keys(foreign)) {
       const value = foreign[key] as unknown;
       if (key === "children" && Array.isArray(value)) local[key] = value.map((f: AnyRecord) => this.field(f));
-      else if ((key === "dictionary" || key === "indices") && value && typeof value === "object") local[key] = this.type(value as AnyRecord);
+      else if ((key === "dictionary" || key === "indices") && value && typeof value === "object")
+        local[key] = this.type(value as AnyRecord);
       else local[key] = value;
     }
     return local;
   }
 
   field(foreign: AnyRecord): AnyRecord {
-    return new this.arrow.Field(foreign.name, this.type(foreign.type as AnyRecord), foreign.nullable, foreign.metadata) as AnyRecord;
+    return new this.arrow.Field(
+      foreign.name,
+      this.type(foreign.type as AnyRecord),
+      foreign.nullable,
+      foreign.metadata,
+    ) as AnyRecord;
   }
 
   schema(foreign: AnyRecord): AnyRecord {
-    return new this.arrow.Schema((foreign.fields as AnyRecord[]).map((f) => this.field(f)), foreign.metadata) as AnyRecord;
+    return new this.arrow.Schema(
+      (foreign.fields as AnyRecord[]).map((f) => this.field(f)),
+      foreign.metadata,
+    ) as AnyRecord;
   }
 
   data(foreign: AnyRecord): AnyRecord {
@@ -76,7 +90,9 @@ export class Rehomer {
 
   table(foreign: AnyRecord): AnyRecord {
     const schema = this.schema(foreign.schema as AnyRecord);
-    const batches = (foreign.batches as AnyRecord[]).map((b) => new this.arrow.RecordBatch(schema, this.data(b.data as AnyRecord)));
+    const batches = (foreign.batches as AnyRecord[]).map(
+      (b) => new this.arrow.RecordBatch(schema, this.data(b.data as AnyRecord)),
+    );
     return new this.arrow.Table(schema, batches) as AnyRecord;
   }
 }

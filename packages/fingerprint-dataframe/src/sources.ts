@@ -1,6 +1,13 @@
 // Turns a table of any supported library into a list of fields with their column chunks.
 import { isArrowVector, isFlechetteColumn } from "./detect.js";
-import { type ChunkView, type FieldInfo, chunkFromArrowData, chunkFromFlechetteBatch, fieldInfo, typeInfo } from "./model.js";
+import {
+  type ChunkView,
+  type FieldInfo,
+  chunkFromArrowData,
+  chunkFromFlechetteBatch,
+  fieldInfo,
+  typeInfo,
+} from "./model.js";
 
 type AnyRecord = Record<string, any>;
 
@@ -54,7 +61,11 @@ export function arrowRecordBatchSource(batch: AnyRecord): TableSource {
   return {
     numRows: batch.numRows as number,
     columns: fields.map((field, i) =>
-      arrowColumn(field, () => [batch.data.children[i] as AnyRecord], () => batch.getChildAt(i) as AnyRecord),
+      arrowColumn(
+        field,
+        () => [batch.data.children[i] as AnyRecord],
+        () => batch.getChildAt(i) as AnyRecord,
+      ),
     ),
   };
 }
@@ -64,7 +75,13 @@ export function arrowVectorSource(vector: AnyRecord): TableSource {
   const field: FieldInfo = { name: "", nullable: true, type: typeInfo(vector.type as AnyRecord) };
   return {
     numRows: vector.length as number,
-    columns: [arrowColumn(field, () => vector.data as AnyRecord[], () => vector)],
+    columns: [
+      arrowColumn(
+        field,
+        () => vector.data as AnyRecord[],
+        () => vector,
+      ),
+    ],
   };
 }
 
@@ -94,7 +111,14 @@ export function arqueroSource(input: AnyRecord): TableSource {
     if (isArrowVector(column)) {
       const vector = column as AnyRecord;
       const field: FieldInfo = { name, nullable: true, type: typeInfo(vector.type as AnyRecord) };
-      direct.set(name, arrowColumn(field, () => vector.data as AnyRecord[], () => vector));
+      direct.set(
+        name,
+        arrowColumn(
+          field,
+          () => vector.data as AnyRecord[],
+          () => vector,
+        ),
+      );
     } else if (isFlechetteColumn(column)) {
       const col = column as AnyRecord;
       direct.set(name, flechetteColumn({ name, nullable: true, type: typeInfo(col.type as AnyRecord) }, col));

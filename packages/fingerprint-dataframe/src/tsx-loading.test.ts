@@ -29,7 +29,9 @@ const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => /
 console.log(JSON.stringify({ values: Array.from(table.getChild("x")!.toArray() as Float64Array), loaded }));
 `,
     );
-    const { stdout } = await run(process.execPath, ["--import", tsx, "--conditions=@ham/source", script], { cwd: join(here, "..") });
+    const { stdout } = await run(process.execPath, ["--import", tsx, "--conditions=@ham/source", script], {
+      cwd: join(here, ".."),
+    });
     expect(JSON.parse(stdout)).toEqual({ values: [1, 2, 3], loaded: ["Arrow.node.js"] });
   });
 });

@@ -20,12 +20,21 @@ export const ROWS: Row[] = [
 ];
 
 /** An Arrow table of `rows` (one record batch), columns in the given order. */
-export function arrowTable(rows: readonly Row[] = ROWS, order: readonly (keyof Row)[] = ["id", "x", "s", "b"]): arrow.Table {
+export function arrowTable(
+  rows: readonly Row[] = ROWS,
+  order: readonly (keyof Row)[] = ["id", "x", "s", "b"],
+): arrow.Table {
   const vectors: Record<string, arrow.Vector> = {};
   for (const key of order) {
     const values = rows.map((r) => r[key]);
     const type =
-      key === "id" ? new arrow.Int32() : key === "x" ? new arrow.Float64() : key === "s" ? new arrow.Utf8() : new arrow.Bool();
+      key === "id"
+        ? new arrow.Int32()
+        : key === "x"
+          ? new arrow.Float64()
+          : key === "s"
+            ? new arrow.Utf8()
+            : new arrow.Bool();
     vectors[key] = arrow.vectorFromArray(values, type as arrow.DataType);
   }
   return new arrow.Table(vectors);

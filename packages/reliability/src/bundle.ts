@@ -30,7 +30,9 @@ export function workerBundle(): Promise<string> {
       conditions: ["@ham/source"],
       external: ["level", "classic-level", "pg", "@aws-sdk/*"],
       // Bundled CommonJS dependencies call require(): give the ES module one.
-      banner: { js: "import { createRequire as __hamRequire } from 'node:module'; const require = __hamRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __hamRequire } from 'node:module'; const require = __hamRequire(import.meta.url);",
+      },
       // Smaller source parses faster: start-up is most of what a kill costs.
       minify: true,
       keepNames: true,

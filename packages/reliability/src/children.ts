@@ -33,7 +33,12 @@ export async function startWorker(args: readonly string[]): Promise<Child> {
   child.stderr!.on("data", (data: Buffer) => void (stderr += data.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
     child.on("close", (code, signal) => {
-      for (const w of waiters) w.reject(new Error(`worker exited (code ${String(code)}, signal ${String(signal)}) before printing "${w.line}": ${stderr}`));
+      for (const w of waiters)
+        w.reject(
+          new Error(
+            `worker exited (code ${String(code)}, signal ${String(signal)}) before printing "${w.line}": ${stderr}`,
+          ),
+        );
       resolve({ code, signal, stderr });
     }),
   );
@@ -41,6 +46,9 @@ export async function startWorker(args: readonly string[]): Promise<Child> {
     process: child,
     lines,
     exited,
-    waitFor: (line) => (lines.includes(line) ? Promise.resolve() : new Promise((resolve, reject) => waiters.push({ line, resolve, reject }))),
+    waitFor: (line) =>
+      lines.includes(line)
+        ? Promise.resolve()
+        : new Promise((resolve, reject) => waiters.push({ line, resolve, reject })),
   };
 }

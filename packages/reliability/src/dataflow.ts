@@ -13,7 +13,8 @@ const TEMPLATES: Record<string, string> = {
   seedA: "(seed) => { const K = @K; return { seed, group: seed % 5, text: 's'.repeat((seed * K) % 97) }; }",
   group: "(seedA) => { const K = @K; return seedA.group * 10 + K; }",
   big: "(group) => { const K = @K; const n = 20000 + (group % 10) * 17000; const a = new Float64Array(n); for (let i = 0; i < n; i++) a[i] = Math.sin(i * (group + K)); return a; }",
-  summary: "(big, seedA) => { const K = @K; let sum = 0; for (let i = 0; i < big.length; i += 97) sum += big[i]; return { sum, n: big.length, seed: seedA.seed, k: K }; }",
+  summary:
+    "(big, seedA) => { const K = @K; let sum = 0; for (let i = 0; i < big.length; i += 97) sum += big[i]; return { sum, n: big.length, seed: seedA.seed, k: K }; }",
   label: "(summary, group) => { const K = @K; return `${summary.seed}:${group}:${summary.sum.toFixed(6)}:${K}`; }",
   list: "(seedA) => { const K = @K; return Array.from({ length: (seedA.seed * 7) % 60 }, (_, i) => ({ i, s: String(i * K), m: new Map([[i, seedA.text.length]]) })); }",
 };

@@ -27,7 +27,11 @@ async function start(kind: "postgres" | "s3"): Promise<Server> {
   const env = { ...process.env, HAM_SERVICES_DIR: dir, HAM_SERVICES_LOCKED: "", HAM_PG_DURABLE: "1" };
   await run("bash", [path.join(SCRIPTS, `${kind}.sh`), "start"], { env });
   const state = Object.fromEntries(
-    fs.readFileSync(path.join(dir, `${kind}.state`), "utf8").split("\n").filter(Boolean).map((l) => l.split("=", 2) as [string, string]),
+    fs
+      .readFileSync(path.join(dir, `${kind}.state`), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.split("=", 2) as [string, string]),
   );
   const settings = fs.readFileSync(path.join(dir, `${kind}.env`), "utf8");
   const url = /(?:HAM_PG_URL|HAM_S3_ENDPOINT)=(\S+)/.exec(settings)?.[1] ?? "";
@@ -49,7 +53,19 @@ export const startS3 = (): Promise<Server> => start("s3");
 /** Restarts a cluster started by startPostgres (immediate shutdown: like a crash), keeping its data. */
 export async function restartPostgres(server: Server): Promise<void> {
   const { PG_BIN, PG_DIR, PG_USER } = server.state;
-  const args = [`${PG_BIN}/pg_ctl`, "-D", `${PG_DIR}/data`, "-l", `${PG_DIR}/server.log`, "-w", "-t", "30", "-m", "immediate", "restart"];
+  const args = [
+    `${PG_BIN}/pg_ctl`,
+    "-D",
+    `${PG_DIR}/data`,
+    "-l",
+    `${PG_DIR}/server.log`,
+    "-w",
+    "-t",
+    "30",
+    "-m",
+    "immediate",
+    "restart",
+  ];
   if (process.getuid?.() === 0) await run("runuser", ["-u", PG_USER as string, "--", ...args]);
   else await run(args[0] as string, args.slice(1));
 }

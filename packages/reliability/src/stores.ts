@@ -18,7 +18,10 @@ export interface StorePair {
 export async function storesOf(profile: StoreProfile): Promise<StorePair> {
   switch (profile.kind) {
     case "file":
-      return { fingerprintStore: new FileFingerprintRepository({ path: profile.path }), resultStore: new FileResultStore({ path: profile.path }) };
+      return {
+        fingerprintStore: new FileFingerprintRepository({ path: profile.path }),
+        resultStore: new FileResultStore({ path: profile.path }),
+      };
     case "level": {
       const { LevelFingerprintRepository, LevelResultStore } = await import("@ham/store-level");
       return {
@@ -29,12 +32,18 @@ export async function storesOf(profile: StoreProfile): Promise<StorePair> {
     case "postgres": {
       const { PostgresFingerprintRepository, PostgresResultStore } = await import("@ham/store-postgres");
       const options = { connectionString: profile.url, tablePrefix: profile.tablePrefix };
-      return { fingerprintStore: new PostgresFingerprintRepository(options), resultStore: new PostgresResultStore(options) };
+      return {
+        fingerprintStore: new PostgresFingerprintRepository(options),
+        resultStore: new PostgresResultStore(options),
+      };
     }
     case "postgres-s3": {
       const { PostgresFingerprintRepository } = await import("@ham/store-postgres");
       return {
-        fingerprintStore: new PostgresFingerprintRepository({ connectionString: profile.url, tablePrefix: profile.tablePrefix }),
+        fingerprintStore: new PostgresFingerprintRepository({
+          connectionString: profile.url,
+          tablePrefix: profile.tablePrefix,
+        }),
         resultStore: await s3Store(profile.endpoint, profile.bucket, profile.prefix),
       };
     }

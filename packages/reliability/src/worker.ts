@@ -29,7 +29,18 @@ if (mode === "crash") {
   const stores = await storesOf(profile);
   const cached = new Map<number, Driver>();
   const plain = new Map<number, Driver>();
-  const counts = { process: index, runs: 0, outputs: 0, wrong: 0, unreadable: 0, hits: 0, computed: 0, recomputed: 0, failedRuns: 0, errors: [] as string[] };
+  const counts = {
+    process: index,
+    runs: 0,
+    outputs: 0,
+    wrong: 0,
+    unreadable: 0,
+    hits: 0,
+    computed: 0,
+    recomputed: 0,
+    failedRuns: 0,
+    errors: [] as string[],
+  };
   // A small deterministic generator per process: the same counts for the same arguments.
   let state = (index + 1) * 0x9e3779b1;
   const random = (n: number): number => {

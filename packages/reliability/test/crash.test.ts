@@ -40,7 +40,12 @@ async function killLoop(profileOfLane: (lane: number) => StoreProfile, kills: nu
         next++;
         const variantN = rand(6);
         const firstSeed = rand(30); // seeds overlap between writers: the same keys are written again and again
-        const child = await startWorker(["crash", JSON.stringify(profileOfLane(lane)), String(variantN), String(firstSeed)]);
+        const child = await startWorker([
+          "crash",
+          JSON.stringify(profileOfLane(lane)),
+          String(variantN),
+          String(firstSeed),
+        ]);
         await child.waitFor("ready");
         await new Promise((resolve) => setTimeout(resolve, rand(maxDelayMs)));
         child.process.kill("SIGKILL");
@@ -61,10 +66,28 @@ async function killLoop(profileOfLane: (lane: number) => StoreProfile, kills: nu
 
 // A kill lands at a random moment up to maxDelayMs after the writer is ready (a run of the
 // dataflow takes a few ms on local stores, more over a network connection).
-const cases: { name: string; skip: string | undefined; profile: (lane: number) => StoreProfile; shared: boolean; maxDelayMs: number }[] = [
-  { name: "file", skip: undefined, profile: () => ({ kind: "file", path: path.join(root, "file") }), shared: true, maxDelayMs: 40 },
+const cases: {
+  name: string;
+  skip: string | undefined;
+  profile: (lane: number) => StoreProfile;
+  shared: boolean;
+  maxDelayMs: number;
+}[] = [
+  {
+    name: "file",
+    skip: undefined,
+    profile: () => ({ kind: "file", path: path.join(root, "file") }),
+    shared: true,
+    maxDelayMs: 40,
+  },
   // LevelDB allows one process per database: each lane has its own.
-  { name: "level", skip: undefined, profile: (lane) => ({ kind: "level", path: path.join(root, `level-${lane}`) }), shared: false, maxDelayMs: 40 },
+  {
+    name: "level",
+    skip: undefined,
+    profile: (lane) => ({ kind: "level", path: path.join(root, `level-${lane}`) }),
+    shared: false,
+    maxDelayMs: 40,
+  },
   {
     name: "postgres",
     skip: missing("postgres"),
@@ -76,36 +99,60 @@ const cases: { name: string; skip: string | undefined; profile: (lane: number) =
 
 describe("writers killed with SIGKILL", () => {
   for (const c of cases) {
-    it.skipIf(c.skip !== undefined)(`${c.name} store: ${KILLS} kills leave every entry absent or complete and correct, and the next run is correct`, async () => {
-      const started = performance.now();
-      const { runs, figures } = await killLoop(c.profile, KILLS, c.maxDelayMs);
-      const lanes = c.shared ? [0] : [...runs.keys()];
-      const totals = { records: 0, results: 0, recordsWithoutResult: 0, unreadableResults: 0, wrongResults: 0, wrongOutputs: 0, unreadableWarnings: 0, runsChecked: 0 };
-      for (const lane of lanes) {
-        // A shared store is checked once with every lane's runs.
-        const toCheck = new Map<number, Set<number>>();
-        for (const [l, laneRuns] of runs) {
-          if (!c.shared && l !== lane) continue;
-          for (const [variantN, seeds] of laneRuns) toCheck.set(variantN, new Set([...(toCheck.get(variantN) ?? []), ...seeds]));
+    it.skipIf(c.skip !== undefined)(
+      `${c.name} store: ${KILLS} kills leave every entry absent or complete and correct, and the next run is correct`,
+      async () => {
+        const started = performance.now();
+        const { runs, figures } = await killLoop(c.profile, KILLS, c.maxDelayMs);
+        const lanes = c.shared ? [0] : [...runs.keys()];
+        const totals = {
+          records: 0,
+          results: 0,
+          recordsWithoutResult: 0,
+          unreadableResults: 0,
+          wrongResults: 0,
+          wrongOutputs: 0,
+          unreadableWarnings: 0,
+          runsChecked: 0,
+        };
+        for (const lane of lanes) {
+          // A shared store is checked once with every lane's runs.
+          const toCheck = new Map<number, Set<number>>();
+          for (const [l, laneRuns] of runs) {
+            if (!c.shared && l !== lane) continue;
+            for (const [variantN, seeds] of laneRuns)
+              toCheck.set(variantN, new Set([...(toCheck.get(variantN) ?? []), ...seeds]));
+          }
+          const report = await verifyStore(c.profile(lane), toCheck);
+          for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += report[key];
         }
-        const report = await verifyStore(c.profile(lane), toCheck);
-        for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += report[key];
-      }
-      console.info(`[reliability] crash ${c.name}: ${JSON.stringify({ ...figures, ...totals, seconds: Math.round((performance.now() - started) / 1000) })}`);
-      if (figures.kills < KILLS) console.warn(`[reliability] crash ${c.name}: stopped after ${figures.kills} kills (time budget ${BUDGET_SECONDS} s)`);
-      expect(figures.kills).toBeGreaterThanOrEqual(MIN_KILLS);
-      // Most kills land while the writer runs the dataflow (seeds started), not before.
-      expect(figures.killedWhileRunning).toBeGreaterThan(figures.kills / 2);
-      expect(totals.results).toBeGreaterThan(0);
-      expect(totals.records).toBeGreaterThan(0);
-      expect(totals.runsChecked).toBeGreaterThan(0);
-      expect({
-        unreadableResults: totals.unreadableResults,
-        wrongResults: totals.wrongResults,
-        recordsWithoutResult: totals.recordsWithoutResult,
-        wrongOutputs: totals.wrongOutputs,
-        unreadableWarnings: totals.unreadableWarnings,
-      }).toEqual({ unreadableResults: 0, wrongResults: 0, recordsWithoutResult: 0, wrongOutputs: 0, unreadableWarnings: 0 });
-    });
+        console.info(
+          `[reliability] crash ${c.name}: ${JSON.stringify({ ...figures, ...totals, seconds: Math.round((performance.now() - started) / 1000) })}`,
+        );
+        if (figures.kills < KILLS)
+          console.warn(
+            `[reliability] crash ${c.name}: stopped after ${figures.kills} kills (time budget ${BUDGET_SECONDS} s)`,
+          );
+        expect(figures.kills).toBeGreaterThanOrEqual(MIN_KILLS);
+        // Most kills land while the writer runs the dataflow (seeds started), not before.
+        expect(figures.killedWhileRunning).toBeGreaterThan(figures.kills / 2);
+        expect(totals.results).toBeGreaterThan(0);
+        expect(totals.records).toBeGreaterThan(0);
+        expect(totals.runsChecked).toBeGreaterThan(0);
+        expect({
+          unreadableResults: totals.unreadableResults,
+          wrongResults: totals.wrongResults,
+          recordsWithoutResult: totals.recordsWithoutResult,
+          wrongOutputs: totals.wrongOutputs,
+          unreadableWarnings: totals.unreadableWarnings,
+        }).toEqual({
+          unreadableResults: 0,
+          wrongResults: 0,
+          recordsWithoutResult: 0,
+          wrongOutputs: 0,
+          unreadableWarnings: 0,
+        });
+      },
+    );
   }
 });

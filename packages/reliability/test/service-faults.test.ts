@@ -47,19 +47,30 @@ describe.skipIf(reason !== undefined)("service faults", () => {
   for (const onStoreError of ["throw", "warn"] as const) {
     it(`Postgres restarted mid-run (onStoreError "${onStoreError}"): ${onStoreError === "throw" ? "a StoreError or a correct result" : "a correct result"}, and nothing stored is lost`, async () => {
       const options = { connectionString: pg.url, tablePrefix: `ham_fault_${onStoreError}_` };
-      const stores = () => ({ fingerprintStore: new PostgresFingerprintRepository(options), resultStore: new PostgresResultStore(options) });
+      const stores = () => ({
+        fingerprintStore: new PostgresFingerprintRepository(options),
+        resultStore: new PostgresResultStore(options),
+      });
       const warnings: string[] = [];
       const cache = { onStoreError, logger: { warn: (m: string) => void warnings.push(m) } };
       // Stored before the fault.
       fault = async () => undefined;
-      const first = await new Builder().withModules(flow).withCache({ ...stores(), ...cache }).build();
+      const first = await new Builder()
+        .withModules(flow)
+        .withCache({ ...stores(), ...cache })
+        .build();
       expect(await first.execute(["C", "D"], { inputs: { x: 1 } })).toEqual(expected(1));
 
-      const dr = await new Builder().withModules(flow).withCache({ ...stores(), ...cache }).build();
+      const dr = await new Builder()
+        .withModules(flow)
+        .withCache({ ...stores(), ...cache })
+        .build();
       fault = () => restartPostgres(pg);
       const outcome = await attempt(() => dr.execute(["C", "D"], { inputs: { x: 2 } }));
       fault = async () => undefined;
-      console.info(`[reliability] postgres restart mid-run (${onStoreError}): ${"error" in outcome ? `failed with ${(outcome.error as Error).name}` : "completed correctly"}`);
+      console.info(
+        `[reliability] postgres restart mid-run (${onStoreError}): ${"error" in outcome ? `failed with ${(outcome.error as Error).name}` : "completed correctly"}`,
+      );
       if ("error" in outcome) {
         expect(onStoreError).toBe("throw");
         expect(outcome.error).toBeInstanceOf(StoreError);
@@ -70,7 +81,10 @@ describe.skipIf(reason !== undefined)("service faults", () => {
 
       // After the restart: what was stored before is still there (all hits) and new runs work.
       calls = {};
-      const after = await new Builder().withModules(flow).withCache({ ...stores(), ...cache }).build();
+      const after = await new Builder()
+        .withModules(flow)
+        .withCache({ ...stores(), ...cache })
+        .build();
       expect(await after.execute(["C", "D"], { inputs: { x: 1 } })).toEqual(expected(1));
       expect(calls).toEqual({});
       expect(await after.execute(["C", "D"], { inputs: { x: 2 } })).toEqual(expected(2));
@@ -87,7 +101,12 @@ describe.skipIf(reason !== undefined)("service faults", () => {
       const resultStore = await s3Store(`http://127.0.0.1:${proxy.port}`, `ham-fault-${onStoreError}`, "f/");
       const fingerprintStore = new MemoryFingerprintRepository();
       const warnings: string[] = [];
-      const cache = { fingerprintStore, resultStore, onStoreError, logger: { warn: (m: string) => void warnings.push(m) } };
+      const cache = {
+        fingerprintStore,
+        resultStore,
+        onStoreError,
+        logger: { warn: (m: string) => void warnings.push(m) },
+      };
       fault = async () => undefined;
       const dr = await new Builder().withModules(flow).withCache(cache).build();
       expect(await dr.execute(["C", "D"], { inputs: { x: 1 } })).toEqual(expected(1));

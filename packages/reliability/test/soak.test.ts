@@ -30,7 +30,14 @@ interface Counts {
 async function soak(profile: StoreProfile, signingKey?: string): Promise<Counts[]> {
   const children = await Promise.all(
     Array.from({ length: PROCESSES }, (_, i) =>
-      startWorker(["soak", JSON.stringify(profile), String(i), String(RUNS), String(SEEDS), ...(signingKey ? [signingKey] : [])]),
+      startWorker([
+        "soak",
+        JSON.stringify(profile),
+        String(i),
+        String(RUNS),
+        String(SEEDS),
+        ...(signingKey ? [signingKey] : []),
+      ]),
     ),
   );
   const exits = await Promise.all(children.map((c) => c.exited));
@@ -43,11 +50,26 @@ async function soak(profile: StoreProfile, signingKey?: string): Promise<Counts[
 
 function summarize(name: string, counts: Counts[], seconds: number) {
   const sum = (key: keyof Counts) => counts.reduce((s, c) => s + (c[key] as number), 0);
-  const total = { runs: sum("runs"), outputs: sum("outputs"), wrong: sum("wrong"), unreadable: sum("unreadable"), failedRuns: sum("failedRuns"), hits: sum("hits"), computed: sum("computed"), recomputed: sum("recomputed") };
-  console.info(`[reliability] soak ${name}: ${PROCESSES} processes × ${RUNS} runs: ${JSON.stringify({ ...total, seconds })}`);
+  const total = {
+    runs: sum("runs"),
+    outputs: sum("outputs"),
+    wrong: sum("wrong"),
+    unreadable: sum("unreadable"),
+    failedRuns: sum("failedRuns"),
+    hits: sum("hits"),
+    computed: sum("computed"),
+    recomputed: sum("recomputed"),
+  };
+  console.info(
+    `[reliability] soak ${name}: ${PROCESSES} processes × ${RUNS} runs: ${JSON.stringify({ ...total, seconds })}`,
+  );
   expect(counts.flatMap((c) => c.errors)).toEqual([]);
   expect(total.runs).toBe(PROCESSES * RUNS);
-  expect({ wrong: total.wrong, unreadable: total.unreadable, failedRuns: total.failedRuns }).toEqual({ wrong: 0, unreadable: 0, failedRuns: 0 });
+  expect({ wrong: total.wrong, unreadable: total.unreadable, failedRuns: total.failedRuns }).toEqual({
+    wrong: 0,
+    unreadable: 0,
+    failedRuns: 0,
+  });
   // The processes did share work: some nodes hit entries others (or earlier runs) stored.
   expect(total.hits).toBeGreaterThan(0);
 }

@@ -37,14 +37,25 @@ let counter = 0;
 const unique = () => `${RUN_TAG}${counter++}`;
 const s3Reason = S3_ENDPOINT ? undefined : missing("s3");
 const storeKinds: { name: string; skip: string | undefined; make: () => Promise<Pair> }[] = [
-  { name: "memory", skip: undefined, make: async () => ({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() }) },
+  {
+    name: "memory",
+    skip: undefined,
+    make: async () => ({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() }),
+  },
   { name: "file", skip: undefined, make: () => storesOf({ kind: "file", path: path.join(root, unique()) }) },
   { name: "level", skip: undefined, make: () => storesOf({ kind: "level", path: path.join(root, unique()) }) },
-  { name: "postgres", skip: missing("postgres"), make: () => storesOf({ kind: "postgres", url: PG_URL ?? "", tablePrefix: `ham_tamper_${unique()}_` }) },
+  {
+    name: "postgres",
+    skip: missing("postgres"),
+    make: () => storesOf({ kind: "postgres", url: PG_URL ?? "", tablePrefix: `ham_tamper_${unique()}_` }),
+  },
   {
     name: "s3 (results) + memory (records)",
     skip: s3Reason,
-    make: async () => ({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: await s3Store(S3_ENDPOINT ?? "", `ham-tamper-${unique()}`, "t/") }),
+    make: async () => ({
+      fingerprintStore: new MemoryFingerprintRepository(),
+      resultStore: await s3Store(S3_ENDPOINT ?? "", `ham-tamper-${unique()}`, "t/"),
+    }),
   },
 ];
 
@@ -56,7 +67,11 @@ async function overwrite(store: ResultStore, key: string, bytes: Uint8Array): Pr
 
 async function scenario(stores: Pair, signed: boolean) {
   const warnings: string[] = [];
-  const options = { ...stores, logger: { warn: (m: string) => void warnings.push(m) }, ...(signed ? { signingKey: KEY } : { signingKey: false as const }) };
+  const options = {
+    ...stores,
+    logger: { warn: (m: string) => void warnings.push(m) },
+    ...(signed ? { signingKey: KEY } : { signingKey: false as const }),
+  };
   const cold = await new Builder().withModules(flow).withCache(options).build();
   expect(await cold.execute(["B", "C"], { inputs: { x: 1 } })).toEqual(expected(1));
   const facts = cold.cache!.lastRun;
@@ -65,7 +80,11 @@ async function scenario(stores: Pair, signed: boolean) {
     warnings.length = 0;
     const dr = await new Builder().withModules(flow).withCache(options).build();
     const out = await dr.execute(["B", "C"], { inputs: { x: 1 } });
-    return { out, outcomes: Object.fromEntries(Object.entries(dr.cache!.lastRun).map(([n, r]) => [n, r.outcome])), warnings: [...warnings] };
+    return {
+      out,
+      outcomes: Object.fromEntries(Object.entries(dr.cache!.lastRun).map(([n, r]) => [n, r.outcome])),
+      warnings: [...warnings],
+    };
   };
   return {
     fpA: facts.A!.fingerprint as string,
@@ -111,7 +130,9 @@ for (const kind of storeKinds) {
       const r = await s.rerun();
       expect(r.out).toEqual(expected(1));
       expect(r.outcomes.B).toBe("recomputed");
-      expect(r.warnings.some((w) => w.includes(`cached result ${s.fpB}`) && w.includes(`was written for "${s.fpA}"`))).toBe(true);
+      expect(
+        r.warnings.some((w) => w.includes(`cached result ${s.fpB}`) && w.includes(`was written for "${s.fpA}"`)),
+      ).toBe(true);
       const again = await s.rerun();
       expect(again.outcomes.B).toBe("hit");
       expect(again.warnings).toEqual([]);
@@ -124,7 +145,12 @@ for (const kind of storeKinds) {
       const r = await s.rerun();
       expect(r.out).toEqual(expected(1));
       expect(r.outcomes.B).toBe("recomputed");
-      expect(r.warnings.some((w) => w.includes(`result "${s.fpB}" has a wrong signature`) && w.includes(`store "${stores.resultStore.name}"`))).toBe(true);
+      expect(
+        r.warnings.some(
+          (w) =>
+            w.includes(`result "${s.fpB}" has a wrong signature`) && w.includes(`store "${stores.resultStore.name}"`),
+        ),
+      ).toBe(true);
       // The recomputed result replaced the bad bytes: the next run hits, silently.
       const again = await s.rerun();
       expect(again.outcomes.B).toBe("hit");

@@ -59,15 +59,25 @@ export class LevelConnection<Names extends string> {
     }
     if (db !== undefined) {
       const candidate = db as Partial<LevelDatabase> | null;
-      if (candidate === null || typeof candidate !== "object" || typeof candidate.sublevel !== "function" || typeof candidate.open !== "function") {
-        throw new ConfigurationError(`${className}: option "db" must be a Level instance from the "level" package (new Level(location)), got ${describe(db)}`);
+      if (
+        candidate === null ||
+        typeof candidate !== "object" ||
+        typeof candidate.sublevel !== "function" ||
+        typeof candidate.open !== "function"
+      ) {
+        throw new ConfigurationError(
+          `${className}: option "db" must be a Level instance from the "level" package (new Level(location)), got ${describe(db)}`,
+        );
       }
       this.#db = db as LevelDatabase;
       this.#ownsDb = false;
-      this.#location = typeof (db as { location?: unknown }).location === "string" ? (db as { location: string }).location : undefined;
+      this.#location =
+        typeof (db as { location?: unknown }).location === "string" ? (db as { location: string }).location : undefined;
     } else {
       if (typeof location !== "string" || location.trim() === "") {
-        throw new ConfigurationError(`${className}: option "location" must be a non-empty directory path (or pass { db: new Level(…) }), got ${describe(location)}`);
+        throw new ConfigurationError(
+          `${className}: option "location" must be a non-empty directory path (or pass { db: new Level(…) }), got ${describe(location)}`,
+        );
       }
       this.#location = location;
       this.#ownsDb = true;
@@ -97,7 +107,9 @@ export class LevelConnection<Names extends string> {
       const location = this.#location as string;
       if (this.#readOnly) {
         if (!fs.existsSync(location)) {
-          options?.warn?.(`store "${this.name}": the LevelDB folder ${location} does not exist; a read-only cache creates nothing, so every node is a miss (computed, not stored)`);
+          options?.warn?.(
+            `store "${this.name}": the LevelDB folder ${location} does not exist; a read-only cache creates nothing, so every node is a miss (computed, not stored)`,
+          );
         }
         this.#copy = readOnlyCopy(this.name, location);
         this.#db = new Level(this.#copy.folder);
@@ -123,7 +135,8 @@ export class LevelConnection<Names extends string> {
   }
 
   #openError(error: unknown): StoreError {
-    const code = (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
+    const code =
+      (error as { code?: unknown; cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
     if (code === "LEVEL_LOCKED") {
       return new StoreError(
         this.name,
@@ -132,7 +145,12 @@ export class LevelConnection<Names extends string> {
         { cause: error },
       );
     }
-    return new StoreError(this.name, "open", `could not open the LevelDB database: ${errorMessage(error)}; check that the directory is writable`, { cause: error });
+    return new StoreError(
+      this.name,
+      "open",
+      `could not open the LevelDB database: ${errorMessage(error)}; check that the directory is writable`,
+      { cause: error },
+    );
   }
 
   /** Closes the database when the store owns it; later use without open() throws a StoreError. */
@@ -150,7 +168,9 @@ export class LevelConnection<Names extends string> {
     try {
       if (this.#ownsDb && this.#db) await this.#db.close();
     } catch (error) {
-      throw new StoreError(this.name, "close", `could not close the LevelDB database: ${errorMessage(error)}`, { cause: error });
+      throw new StoreError(this.name, "close", `could not close the LevelDB database: ${errorMessage(error)}`, {
+        cause: error,
+      });
     } finally {
       copy?.remove();
     }
@@ -186,7 +206,9 @@ export class LevelConnection<Names extends string> {
       code === "LEVEL_DATABASE_NOT_OPEN"
         ? "the database was closed while the store was using it (when you pass { db }, close it only after the stores)"
         : "the database may be damaged or the disk full; delete the directory to start an empty cache";
-    return new StoreError(this.name, operation, `LevelDB ${operation}${what} failed: ${errorMessage(error)}; ${hint}`, { cause: error });
+    return new StoreError(this.name, operation, `LevelDB ${operation}${what} failed: ${errorMessage(error)}; ${hint}`, {
+      cause: error,
+    });
   }
 }
 

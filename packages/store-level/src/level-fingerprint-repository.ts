@@ -98,7 +98,11 @@ export class LevelFingerprintRepository implements FingerprintRepository {
     if (entries.length === 0) return;
     const operations = entries.map((entry) => {
       this.#checkKey("write", entry.contextKey);
-      return { type: "put" as const, key: entry.contextKey, value: toStored(this.name, entry.contextKey, entry.fingerprint, entry) };
+      return {
+        type: "put" as const,
+        key: entry.contextKey,
+        value: toStored(this.name, entry.contextKey, entry.fingerprint, entry),
+      };
     });
     const { records } = await this.#connection.writableSublevels("write");
     try {
@@ -150,7 +154,9 @@ export class LevelFingerprintRepository implements FingerprintRepository {
     if (limit <= 0) return [];
     const { runs, runsByTime } = await this.#connection.sublevels("list runs");
     try {
-      const ids = (await runsByTime.values({ reverse: true, ...(Number.isFinite(limit) ? { limit } : {}) }).all()) as string[];
+      const ids = (await runsByTime
+        .values({ reverse: true, ...(Number.isFinite(limit) ? { limit } : {}) })
+        .all()) as string[];
       if (ids.length === 0) return [];
       const found = (await runs.getMany(ids)) as (RunRecord | undefined)[];
       return found.filter((run): run is RunRecord => run !== undefined);
@@ -189,14 +195,22 @@ export class LevelFingerprintRepository implements FingerprintRepository {
 
   #checkKey(operation: string, key: unknown): asserts key is string {
     if (typeof key !== "string" || key.length === 0) {
-      throw new StoreError(this.name, operation, `context keys must be non-empty strings, got ${typeof key === "string" ? '""' : typeof key}`);
+      throw new StoreError(
+        this.name,
+        operation,
+        `context keys must be non-empty strings, got ${typeof key === "string" ? '""' : typeof key}`,
+      );
     }
   }
 }
 
 function toStored(store: string, contextKey: string, fingerprint: Fingerprint, meta: FingerprintMeta): StoredRecord {
   if (typeof fingerprint !== "string" || fingerprint === "") {
-    throw new StoreError(store, "write", `the fingerprint for context key "${contextKey.slice(0, 80)}" must be a non-empty string`);
+    throw new StoreError(
+      store,
+      "write",
+      `the fingerprint for context key "${contextKey.slice(0, 80)}" must be a non-empty string`,
+    );
   }
   return { f: fingerprint, n: meta.node, v: meta.codeVersion, t: meta.createdAt };
 }

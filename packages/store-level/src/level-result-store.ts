@@ -78,7 +78,11 @@ export class LevelResultStore implements ResultStore {
     try {
       return (await results.getMany(keys as Fingerprint[])) as (Uint8Array | undefined)[];
     } catch (error) {
-      throw this.#connection.fail("read", keys.length === 1 ? keys[0] : `${keys[0]}" and ${keys.length - 1} more "`, error);
+      throw this.#connection.fail(
+        "read",
+        keys.length === 1 ? keys[0] : `${keys[0]}" and ${keys.length - 1} more "`,
+        error,
+      );
     }
   }
 
@@ -139,7 +143,11 @@ export class LevelResultStore implements ResultStore {
 
   #checkKey(operation: string, key: unknown): asserts key is string {
     if (typeof key !== "string" || key.length === 0) {
-      throw new StoreError(this.name, operation, `keys must be non-empty strings (fingerprints), got ${typeof key === "string" ? '""' : typeof key}`);
+      throw new StoreError(
+        this.name,
+        operation,
+        `keys must be non-empty strings (fingerprints), got ${typeof key === "string" ? '""' : typeof key}`,
+      );
     }
   }
 }

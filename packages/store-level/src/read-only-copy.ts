@@ -29,13 +29,19 @@ export function readOnlyCopy(store: string, location: string): { readonly folder
     try {
       const names = fs.existsSync(location) ? fs.readdirSync(location).filter((name) => !SKIPPED.has(name)) : [];
       names.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
-      for (const name of names) fs.copyFileSync(path.join(location, name), path.join(folder, name), fs.constants.COPYFILE_FICLONE);
+      for (const name of names)
+        fs.copyFileSync(path.join(location, name), path.join(folder, name), fs.constants.COPYFILE_FICLONE);
       return { folder, remove };
     } catch (error) {
       for (const name of fs.readdirSync(folder)) fs.rmSync(path.join(folder, name), { force: true });
       if ((error as NodeJS.ErrnoException).code === "ENOENT" && attempt < ATTEMPTS) continue;
       remove();
-      throw new StoreError(store, "open read-only", `could not copy the LevelDB folder ${location} to read it without writing to it: ${(error as Error).message}`, { cause: error });
+      throw new StoreError(
+        store,
+        "open read-only",
+        `could not copy the LevelDB folder ${location} to read it without writing to it: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 }

@@ -49,15 +49,21 @@ describe("one LevelDB database holds both stores", () => {
 
   it("the store name says where the data lives", () => {
     expect(new LevelResultStore({ location: "/data/cache" }).name).toBe("level:/data/cache");
-    expect(new LevelFingerprintRepository({ db: new Level(join(root, "named")) }).name).toBe(`level:${join(root, "named")}`);
+    expect(new LevelFingerprintRepository({ db: new Level(join(root, "named")) }).name).toBe(
+      `level:${join(root, "named")}`,
+    );
   });
 });
 
 describe("options are validated when constructed", () => {
   it("missing options, an empty location, both options or a non-Level db are configuration errors", () => {
     expect(() => new LevelResultStore(undefined as never)).toThrow(ConfigurationError);
-    expect(() => new LevelResultStore({ location: "" })).toThrow(/option "location" must be a non-empty directory path/);
-    expect(() => new LevelFingerprintRepository({ location: "x", db: new Level(join(root, "x")) } as never)).toThrow(/either \{ location \} or \{ db \}, not both/);
+    expect(() => new LevelResultStore({ location: "" })).toThrow(
+      /option "location" must be a non-empty directory path/,
+    );
+    expect(() => new LevelFingerprintRepository({ location: "x", db: new Level(join(root, "x")) } as never)).toThrow(
+      /either \{ location \} or \{ db \}, not both/,
+    );
     expect(() => new LevelFingerprintRepository({ db: {} as never })).toThrow(/option "db" must be a Level instance/);
   });
 });
@@ -105,7 +111,10 @@ describe("LevelDB allows one process at a time", () => {
 /** Starts a separate Node process that opens `location` and keeps it open until killed. */
 async function holdLock(location: string): Promise<ChildProcess> {
   const script = `import("level").then(async ({ Level }) => { await new Level(${JSON.stringify(location)}).open(); process.stdout.write("ready\\n"); setInterval(() => {}, 1000); });`;
-  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { cwd: new URL("..", import.meta.url), stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: new URL("..", import.meta.url),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   await new Promise<void>((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`the lock-holding process exited early (code ${code})`)));

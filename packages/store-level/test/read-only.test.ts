@@ -33,7 +33,10 @@ describe("read-only LevelDB stores", () => {
     const copiesBefore = copies();
     const warnings: string[] = [];
     calls = {};
-    const reader = await new Builder().withModules(flow).withCache({ ...stores(folder), readOnly: true, logger: { warn: (m) => void warnings.push(m) } }).build();
+    const reader = await new Builder()
+      .withModules(flow)
+      .withCache({ ...stores(folder), readOnly: true, logger: { warn: (m) => void warnings.push(m) } })
+      .build();
     expect(await reader.execute(["B"], { inputs: { x: 2 } })).toEqual({ B: 6 });
     expect(calls).toEqual({});
     expect(reader.cache.lastRun.B?.outcome).toBe("hit");
@@ -53,7 +56,10 @@ describe("read-only LevelDB stores", () => {
     const reader = new LevelResultStore({ location });
     await reader.open({ readOnly: true });
     expect([...((await reader.get("written")) ?? [])]).toEqual([1, 2, 3]);
-    const refused = await reader.set("other", new Uint8Array([4])).then(() => undefined, (e: unknown) => e);
+    const refused = await reader.set("other", new Uint8Array([4])).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(StoreError);
     expect((refused as Error).message).toContain("opened read-only");
     // The reader reads a copy made when it opened: later writes are not in it.
@@ -73,13 +79,18 @@ describe("read-only LevelDB stores", () => {
     const folder = join(root, "never-made");
     const warnings: string[] = [];
     calls = {};
-    const reader = await new Builder().withModules(flow).withCache({ ...stores(folder), readOnly: true, logger: { warn: (m) => void warnings.push(m) } }).build();
+    const reader = await new Builder()
+      .withModules(flow)
+      .withCache({ ...stores(folder), readOnly: true, logger: { warn: (m) => void warnings.push(m) } })
+      .build();
     expect(await reader.execute(["B"], { inputs: { x: 2 } })).toEqual({ B: 6 });
     expect(calls).toEqual({ A: 1, B: 1 });
     await reader.close();
     expect(fs.existsSync(folder)).toBe(false);
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toContain(`the LevelDB folder ${join(folder, "fingerprints")} does not exist; a read-only cache creates nothing, so every node is a miss`);
+    expect(warnings[0]).toContain(
+      `the LevelDB folder ${join(folder, "fingerprints")} does not exist; a read-only cache creates nothing, so every node is a miss`,
+    );
     expect(warnings[1]).toContain(`the LevelDB folder ${join(folder, "results")} does not exist`);
   });
 });

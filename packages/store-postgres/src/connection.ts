@@ -66,7 +66,8 @@ export class PostgresConnection {
     try {
       const client = await pool.connect();
       try {
-        if (this.readOnly) await checkTables(client, this.storeName, this.options.schema, this.options.tablePrefix, this.usedTables);
+        if (this.readOnly)
+          await checkTables(client, this.storeName, this.options.schema, this.options.tablePrefix, this.usedTables);
         else await migrate(client, this.storeName, this.options.schema, this.options.tablePrefix);
       } finally {
         client.release();
@@ -91,12 +92,20 @@ export class PostgresConnection {
   /** The pool, opening on first use; after close() (without open()) this is a StoreError. */
   async ready(operation: string): Promise<pg.Pool> {
     if (this.state === "closed") {
-      throw new StoreError(this.storeName, operation, `it is closed (${this.where}): call open() before using it again`);
+      throw new StoreError(
+        this.storeName,
+        operation,
+        `it is closed (${this.where}): call open() before using it again`,
+      );
     }
     if (this.state !== "open") await this.open();
     // close() may have run while we waited for open().
     if (this.pool === undefined) {
-      throw new StoreError(this.storeName, operation, `it was closed during the call (${this.where}): call open() before using it again`);
+      throw new StoreError(
+        this.storeName,
+        operation,
+        `it was closed during the call (${this.where}): call open() before using it again`,
+      );
     }
     return this.pool;
   }
@@ -125,7 +134,9 @@ export class PostgresConnection {
   /** Wraps an error from pg as a StoreError whose message has no password in it. */
   toStoreError(operation: string, error: unknown): StoreError {
     if (isHamError(error) && error instanceof StoreError) return error;
-    return new StoreError(this.storeName, operation, this.redact(`${describeError(error)} (${this.where})`), { cause: error });
+    return new StoreError(this.storeName, operation, this.redact(`${describeError(error)} (${this.where})`), {
+      cause: error,
+    });
   }
 
   redact(text: string): string {
@@ -161,7 +172,8 @@ function collectSecrets(options: ResolvedPostgresOptions): string[] {
   }
   const poolPassword = (options.pool as { options?: { password?: unknown } } | undefined)?.options?.password;
   if (typeof poolPassword === "string" && poolPassword) secrets.push(poolPassword);
-  if (typeof options.poolConfig.password === "string" && options.poolConfig.password) secrets.push(options.poolConfig.password);
+  if (typeof options.poolConfig.password === "string" && options.poolConfig.password)
+    secrets.push(options.poolConfig.password);
   return secrets.filter((s) => s.length > 0);
 }
 

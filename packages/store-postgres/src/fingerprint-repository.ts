@@ -34,7 +34,11 @@ export class PostgresFingerprintRepository implements FingerprintRepository {
   readonly #locks: LockSession;
 
   constructor(options: PostgresFingerprintRepositoryOptions) {
-    this.connection = new PostgresConnection(this.name, resolvePostgresOptions("PostgresFingerprintRepository", options), ["fingerprints", "runs"]);
+    this.connection = new PostgresConnection(
+      this.name,
+      resolvePostgresOptions("PostgresFingerprintRepository", options),
+      ["fingerprints", "runs"],
+    );
     this.#locks = new LockSession(this.connection.options);
   }
 

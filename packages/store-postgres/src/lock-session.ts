@@ -18,7 +18,10 @@ export class LockSession {
     const client = await this.#connected();
     let wait = FIRST_POLL_MS;
     for (;;) {
-      const { rows } = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok", [key]);
+      const { rows } = await client.query<{ ok: boolean }>(
+        "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok",
+        [key],
+      );
       if (rows[0]?.ok) break;
       await new Promise((resolve) => setTimeout(resolve, wait));
       wait = Math.min(wait * 2, MAX_POLL_MS);

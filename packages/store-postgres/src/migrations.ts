@@ -72,7 +72,9 @@ export async function migrate(client: pg.PoolClient, storeName: string, schema: 
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${t.schemaVersion} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${t.schemaVersion}`);
+    const { rows } = await client.query<{ version: number | null }>(
+      `SELECT max(version) AS version FROM ${t.schemaVersion}`,
+    );
     const current = rows[0]?.version ?? 0;
     if (current > LATEST_SCHEMA_VERSION) {
       throw new StoreError(
@@ -120,7 +122,9 @@ export async function checkTables(
       `table${missing.length > 1 ? "s" : ""} ${missing.join(", ")} ${missing.length > 1 ? "do" : "does"} not exist, and a read-only open creates nothing: ${create}`,
     );
   }
-  const { rows: versions } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${t.schemaVersion}`);
+  const { rows: versions } = await client.query<{ version: number | null }>(
+    `SELECT max(version) AS version FROM ${t.schemaVersion}`,
+  );
   const current = versions[0]?.version ?? 0;
   if (current !== LATEST_SCHEMA_VERSION) {
     throw new StoreError(

@@ -47,7 +47,10 @@ export function resolvePostgresOptions(className: string, options: PostgresStore
   if (connectionString !== undefined && (typeof connectionString !== "string" || connectionString.trim() === "")) {
     throw new ConfigurationError(`${className}: options.connectionString must be a non-empty string`);
   }
-  if (pool !== undefined && (typeof pool !== "object" || pool === null || typeof (pool as pg.Pool).connect !== "function")) {
+  if (
+    pool !== undefined &&
+    (typeof pool !== "object" || pool === null || typeof (pool as pg.Pool).connect !== "function")
+  ) {
     throw new ConfigurationError(`${className}: options.pool must be a pg.Pool (an object with connect() and query())`);
   }
   const schema = options.schema ?? "public";

@@ -29,7 +29,9 @@ export class PostgresResultStore implements ResultStore {
   private readonly connection: PostgresConnection;
 
   constructor(options: PostgresResultStoreOptions) {
-    this.connection = new PostgresConnection(this.name, resolvePostgresOptions("PostgresResultStore", options), ["results"]);
+    this.connection = new PostgresConnection(this.name, resolvePostgresOptions("PostgresResultStore", options), [
+      "results",
+    ]);
   }
 
   /** Connects and creates or migrates the tables (read-only: checks they exist). Idempotent; reopens after close(). */

@@ -7,7 +7,9 @@ function readPgUrl(): string | undefined {
   const url = process.env.HAM_PG_URL;
   if (url) return url;
   if (process.env.CI) {
-    throw new Error(`[store-postgres tests] ${REASON}. CI must run these tests against a real server, never skip them.`);
+    throw new Error(
+      `[store-postgres tests] ${REASON}. CI must run these tests against a real server, never skip them.`,
+    );
   }
   console.warn(`[store-postgres tests] skipping Postgres tests: ${REASON}`);
   return undefined;

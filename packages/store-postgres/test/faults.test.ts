@@ -57,7 +57,7 @@ describePostgres("Postgres stopping in the middle of use", () => {
     await store.close();
   });
 
-  it("a run whose server stops half way fails with that StoreError, and with onStoreError \"warn\" finishes correct and uncached", async () => {
+  it('a run whose server stops half way fails with that StoreError, and with onStoreError "warn" finishes correct and uncached', async () => {
     const cluster = clusters[1]!;
     const stores = () => ({
       fingerprintStore: new PostgresFingerprintRepository({ connectionString: cluster.url }),
@@ -82,7 +82,10 @@ describePostgres("Postgres stopping in the middle of use", () => {
     };
 
     // A first run fills the cache while the server is up.
-    const warm = await new Builder().withModules(dataflow).withCache({ ...stores(), logger: { warn: () => {} } }).build();
+    const warm = await new Builder()
+      .withModules(dataflow)
+      .withCache({ ...stores(), logger: { warn: () => {} } })
+      .build();
     expect(await warm.execute(["C"])).toEqual({ C: "C=14" });
     await warm.cache.close();
 

@@ -20,9 +20,17 @@ describePostgres("pool pressure", (url) => {
 
   it("a cold run of 30 parallel nodes on a pool of 2 connections completes, then hits", async () => {
     const wide: Record<string, (...args: never[]) => unknown> = { root: () => 1 };
-    for (let i = 0; i < 30; i++) wide[`leaf${i}`] = new Function("root", `return new Promise((r) => setTimeout(() => r(root + ${i}), 5));`) as never;
+    for (let i = 0; i < 30; i++)
+      wide[`leaf${i}`] = new Function(
+        "root",
+        `return new Promise((r) => setTimeout(() => r(root + ${i}), 5));`,
+      ) as never;
     const stores = () => ({
-      fingerprintStore: new PostgresFingerprintRepository({ connectionString: url, tablePrefix: prefix, poolConfig: { max: 2 } }),
+      fingerprintStore: new PostgresFingerprintRepository({
+        connectionString: url,
+        tablePrefix: prefix,
+        poolConfig: { max: 2 },
+      }),
       resultStore: new PostgresResultStore({ connectionString: url, tablePrefix: prefix, poolConfig: { max: 2 } }),
       logger: {},
     });

@@ -103,7 +103,10 @@ describePostgres("read-only Postgres stores", (url) => {
 
   it("read-only over tables that do not exist: a StoreError naming each table and how to create them; nothing created", async () => {
     const { fingerprintStore, resultStore } = stores(url, "nothing_");
-    const error = await fingerprintStore.open({ readOnly: true }).then(() => undefined, (e: unknown) => e);
+    const error = await fingerprintStore.open({ readOnly: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StoreError);
     expect((error as Error).message).toContain(
       `tables "${schema}"."nothing_schema_version", "${schema}"."nothing_fingerprints", "${schema}"."nothing_runs" do not exist, and a read-only open creates nothing: create them by opening the store once without readOnly`,
@@ -112,14 +115,25 @@ describePostgres("read-only Postgres stores", (url) => {
     const warnings: string[] = [];
     const dr = await new Builder()
       .withModules(flow)
-      .withCache({ fingerprintStore, resultStore, readOnly: true, onStoreError: "warn", logger: { warn: (m) => void warnings.push(m) } })
+      .withCache({
+        fingerprintStore,
+        resultStore,
+        readOnly: true,
+        onStoreError: "warn",
+        logger: { warn: (m) => void warnings.push(m) },
+      })
       .build();
     expect(await dr.execute(["B"], { inputs: { x: 2 } })).toEqual({ B: 6 });
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toContain(`"${schema}"."nothing_runs" do not exist, and a read-only open creates nothing`);
-    expect(warnings[1]).toContain(`tables "${schema}"."nothing_schema_version", "${schema}"."nothing_results" do not exist`);
+    expect(warnings[1]).toContain(
+      `tables "${schema}"."nothing_schema_version", "${schema}"."nothing_results" do not exist`,
+    );
     await dr.close();
-    const { rows } = await admin.query("SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name LIKE 'nothing%'", [schema]);
+    const { rows } = await admin.query(
+      "SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name LIKE 'nothing%'",
+      [schema],
+    );
     expect(rows).toEqual([]);
   });
 });

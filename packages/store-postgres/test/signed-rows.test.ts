@@ -35,7 +35,12 @@ describePostgres("signed caches over Postgres rows changed with SQL", (url) => {
         const warnings: string[] = [];
         const dr = await new Builder()
           .withModules(flow)
-          .withCache({ fingerprintStore: new PostgresFingerprintRepository(options), resultStore: new PostgresResultStore(options), signingKey: KEY, logger: { warn: (m: string) => void warnings.push(m) } })
+          .withCache({
+            fingerprintStore: new PostgresFingerprintRepository(options),
+            resultStore: new PostgresResultStore(options),
+            signingKey: KEY,
+            logger: { warn: (m: string) => void warnings.push(m) },
+          })
           .build();
         try {
           const out = await dr.execute(["B"], { inputs: { x } });
@@ -56,7 +61,9 @@ describePostgres("signed caches over Postgres rows changed with SQL", (url) => {
     const warm = await run(1);
     expect(warm.out).toEqual({ B: 4 });
     expect(warm.records.B?.outcome).toBe("computed");
-    expect(warm.warnings.some((w) => w.includes('store "postgres"') && w.includes("differs from what was signed"))).toBe(true);
+    expect(
+      warm.warnings.some((w) => w.includes('store "postgres"') && w.includes("differs from what was signed")),
+    ).toBe(true);
   });
 
   it("UPDATE … SET code_version or node is a miss for a node with maxAge", async () => {
@@ -72,10 +79,10 @@ describePostgres("signed caches over Postgres rows changed with SQL", (url) => {
     const { tables, run } = stores();
     const one = await run(1);
     const two = await run(2);
-    await admin.query(`UPDATE ${tables.fingerprints} SET fingerprint = (SELECT fingerprint FROM ${tables.fingerprints} WHERE context_key = $1) WHERE context_key = $2`, [
-      one.records.B?.contextKey,
-      two.records.B?.contextKey,
-    ]);
+    await admin.query(
+      `UPDATE ${tables.fingerprints} SET fingerprint = (SELECT fingerprint FROM ${tables.fingerprints} WHERE context_key = $1) WHERE context_key = $2`,
+      [one.records.B?.contextKey, two.records.B?.contextKey],
+    );
     const warm = await run(2);
     expect(warm.out).toEqual({ B: 6 });
     expect(warm.records.B?.outcome).toBe("computed");
@@ -86,10 +93,10 @@ describePostgres("signed caches over Postgres rows changed with SQL", (url) => {
     const { tables, run } = stores();
     const one = await run(1);
     const two = await run(2);
-    await admin.query(`UPDATE ${tables.results} SET bytes = (SELECT bytes FROM ${tables.results} WHERE key = $1) WHERE key = $2`, [
-      two.records.B?.fingerprint,
-      one.records.B?.fingerprint,
-    ]);
+    await admin.query(
+      `UPDATE ${tables.results} SET bytes = (SELECT bytes FROM ${tables.results} WHERE key = $1) WHERE key = $2`,
+      [two.records.B?.fingerprint, one.records.B?.fingerprint],
+    );
     const warm = await run(1);
     expect(warm.out).toEqual({ B: 4 });
     expect(warm.records.B?.outcome).toBe("recomputed");

@@ -117,7 +117,8 @@ describePostgres("single-flight with acquireLock", (url) => {
     const a = new PostgresFingerprintRepository({ connectionString: url, tablePrefix });
     const b = new PostgresFingerprintRepository({ connectionString: url, tablePrefix });
     const order: string[] = [];
-    const advisoryLocks = async () => (await admin.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'")).rows[0].n as number;
+    const advisoryLocks = async () =>
+      (await admin.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory'")).rows[0].n as number;
     const before = await advisoryLocks(); // other tests and processes may hold some on this server
     const releaseA = await a.acquireLock("k1");
     order.push("a holds k1");

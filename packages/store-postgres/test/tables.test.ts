@@ -69,7 +69,9 @@ describePostgres("Postgres tables and queries", (url) => {
   it("many instances opening at once in this process all succeed", async () => {
     const tablePrefix = prefix("conc");
     const stores = Array.from({ length: 8 }, (_, i) =>
-      i % 2 ? new PostgresResultStore({ connectionString: url, tablePrefix }) : new PostgresFingerprintRepository({ connectionString: url, tablePrefix }),
+      i % 2
+        ? new PostgresResultStore({ connectionString: url, tablePrefix })
+        : new PostgresFingerprintRepository({ connectionString: url, tablePrefix }),
     );
     await Promise.all(stores.map((s) => s.open()));
     await Promise.all(stores.map((s) => s.close()));
@@ -117,7 +119,10 @@ describePostgres("Postgres tables and queries", (url) => {
     await first.close();
     await admin.query(`INSERT INTO "${tablePrefix}schema_version" (version) VALUES (99)`);
     const second = new PostgresFingerprintRepository({ connectionString: url, tablePrefix });
-    const error = await second.open().then(() => undefined, (e: unknown) => e);
+    const error = await second.open().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StoreError);
     expect(String((error as Error).message)).toMatch(/schema version 99.*upgrade @ham\/store-postgres/);
   });

@@ -10,7 +10,11 @@ interface SdkError {
 
 export function isNotFound(error: unknown): boolean {
   const e = error as SdkError;
-  return e?.name === "NoSuchKey" || e?.name === "NotFound" || (e?.$metadata?.httpStatusCode === 404 && !isNoSuchBucket(error));
+  return (
+    e?.name === "NoSuchKey" ||
+    e?.name === "NotFound" ||
+    (e?.$metadata?.httpStatusCode === 404 && !isNoSuchBucket(error))
+  );
 }
 
 export function isPreconditionFailed(error: unknown): boolean {
@@ -38,7 +42,7 @@ export function s3StoreError(
   let message: string;
   if (isNoSuchBucket(error)) {
     message = `bucket ${bucket} does not exist: create it or check the name/region`;
-  } else if (e.name === "CredentialsProviderError" || /credential/i.test(e.message ?? "") && status === undefined) {
+  } else if (e.name === "CredentialsProviderError" || (/credential/i.test(e.message ?? "") && status === undefined)) {
     message = `no AWS credentials found (${e.message ?? e.name}): set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, or pass a client`;
   } else if (e.name === "AccessDenied" || e.name === "Forbidden" || status === 403) {
     message = `access denied on ${where} (${e.name ?? "403"}): check the credentials and the bucket policy`;

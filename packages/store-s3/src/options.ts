@@ -41,7 +41,7 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export function resolveS3Options(options: S3ResultStoreOptions): ResolvedS3Options {
   if (typeof options !== "object" || options === null) {
-    throw new ConfigurationError("S3ResultStore: options must be an object like { bucket: \"my-bucket\" }");
+    throw new ConfigurationError('S3ResultStore: options must be an object like { bucket: "my-bucket" }');
   }
   const { bucket } = options;
   if (typeof bucket !== "string" || !BUCKET.test(bucket) || bucket.includes("..")) {
@@ -51,7 +51,9 @@ export function resolveS3Options(options: S3ResultStoreOptions): ResolvedS3Optio
   }
   let prefix = options.prefix ?? "";
   if (typeof prefix !== "string") {
-    throw new ConfigurationError(`S3ResultStore: options.prefix must be a string like "team/ham", got ${typeof prefix}`);
+    throw new ConfigurationError(
+      `S3ResultStore: options.prefix must be a string like "team/ham", got ${typeof prefix}`,
+    );
   }
   prefix = prefix.replace(/\/+$/, "");
   if (prefix !== "" && prefix.split("/").some((part) => part === "" || part === "." || part === "..")) {
@@ -60,7 +62,9 @@ export function resolveS3Options(options: S3ResultStoreOptions): ResolvedS3Optio
     );
   }
   if (options.client !== undefined && options.clientConfig !== undefined) {
-    throw new ConfigurationError("S3ResultStore: give options.client or options.clientConfig, not both (the client already has its config)");
+    throw new ConfigurationError(
+      "S3ResultStore: give options.client or options.clientConfig, not both (the client already has its config)",
+    );
   }
   if (options.client !== undefined && typeof (options.client as { send?: unknown }).send !== "function") {
     throw new ConfigurationError("S3ResultStore: options.client must be an S3Client from @aws-sdk/client-s3");
@@ -69,7 +73,9 @@ export function resolveS3Options(options: S3ResultStoreOptions): ResolvedS3Optio
   const multipartThreshold = positiveInteger("multipartThreshold", options.multipartThreshold, 16 * MiB);
   const partSize = positiveInteger("partSize", options.partSize, 8 * MiB);
   if (partSize < 5 * MiB) {
-    throw new ConfigurationError(`S3ResultStore: options.partSize must be at least 5 MiB (S3's minimum part size), got ${partSize}`);
+    throw new ConfigurationError(
+      `S3ResultStore: options.partSize must be at least 5 MiB (S3's minimum part size), got ${partSize}`,
+    );
   }
   return {
     bucket,

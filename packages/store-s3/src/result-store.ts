@@ -50,7 +50,9 @@ export class S3ResultStore implements ResultStore {
   constructor(options: S3ResultStoreOptions) {
     this.options = resolveS3Options(options);
     this.name = `s3:${this.options.bucket}${this.options.prefix ? `/${this.options.prefix}` : ""}`;
-    const credentials = this.options.clientConfig.credentials as { secretAccessKey?: unknown; sessionToken?: unknown } | undefined;
+    const credentials = this.options.clientConfig.credentials as
+      | { secretAccessKey?: unknown; sessionToken?: unknown }
+      | undefined;
     this.secrets = [credentials?.secretAccessKey, credentials?.sessionToken].filter(
       (s): s is string => typeof s === "string" && s.length > 0,
     );
@@ -69,9 +71,16 @@ export class S3ResultStore implements ResultStore {
       } catch (error) {
         if (!this.options.client) client.destroy();
         // HeadBucket has no body, so a missing bucket shows only as a 404.
-        const missing = isNoSuchBucket(error) || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
+        const missing =
+          isNoSuchBucket(error) ||
+          (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404;
         throw missing
-          ? new StoreError(this.name, "open", `bucket ${this.options.bucket} does not exist: create it or check the name/region`, { cause: error })
+          ? new StoreError(
+              this.name,
+              "open",
+              `bucket ${this.options.bucket} does not exist: create it or check the name/region`,
+              { cause: error },
+            )
           : this.fail("open", undefined, error);
       }
       this.client = client;
@@ -161,7 +170,9 @@ export class S3ResultStore implements ResultStore {
     try {
       if (bytes.byteLength <= this.options.multipartThreshold) {
         // If-None-Match: another machine that wrote the key since our HEAD wins, we do not overwrite.
-        await client.send(new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength, IfNoneMatch: "*" }));
+        await client.send(
+          new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength, IfNoneMatch: "*" }),
+        );
       } else {
         await this.uploadInParts(client, common, bytes);
       }
@@ -228,7 +239,8 @@ export class S3ResultStore implements ResultStore {
       );
     }
     if (this.state !== "open") await this.open();
-    if (!this.client) throw new StoreError(this.name, operation, "it was closed during the call: call open() before using it again");
+    if (!this.client)
+      throw new StoreError(this.name, operation, "it was closed during the call: call open() before using it again");
     return this.client;
   }
 
@@ -289,7 +301,9 @@ export class S3ResultStore implements ResultStore {
         }),
       );
     } catch (error) {
-      await client.send(new AbortMultipartUploadCommand({ Bucket: common.Bucket, Key: common.Key, UploadId })).catch(() => {});
+      await client
+        .send(new AbortMultipartUploadCommand({ Bucket: common.Bucket, Key: common.Key, UploadId }))
+        .catch(() => {});
       throw error;
     }
   }
@@ -310,7 +324,8 @@ async function readBody(body: unknown, length: number | undefined): Promise<Uint
     const out = new Uint8Array(length);
     let offset = 0;
     for await (const chunk of iterable) {
-      if (offset + chunk.byteLength > length) throw new Error(`object is longer than its Content-Length (${length} bytes)`);
+      if (offset + chunk.byteLength > length)
+        throw new Error(`object is longer than its Content-Length (${length} bytes)`);
       out.set(chunk, offset);
       offset += chunk.byteLength;
     }

@@ -77,14 +77,24 @@ describeS3("S3ResultStore behaviour", () => {
     await store.set("fp", new TextEncoder().encode("original"));
     // Same metadata, other bytes: what a damaged copy or a careless tool leaves.
     const head = await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: `${p}/fp` }));
-    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `${p}/fp`, Body: "tampered", Metadata: head.Metadata }));
+    await admin.send(
+      new PutObjectCommand({ Bucket: bucket, Key: `${p}/fp`, Body: "tampered", Metadata: head.Metadata }),
+    );
     // Bytes written without ham's checksum at all.
     await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `${p}/foreign`, Body: "no checksum" }));
 
-    const changed = await store.get("fp").then(() => undefined, (e: unknown) => e);
+    const changed = await store.get("fp").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(changed).toBeInstanceOf(CorruptResultError);
-    expect((changed as Error).message).toMatch(new RegExp(`s3://${bucket}/${p}/fp fails its checksum \\(8 bytes, SHA-256 .*\\): it was changed or damaged`));
-    const foreign = await store.getMany(["foreign"]).then(() => undefined, (e: unknown) => e);
+    expect((changed as Error).message).toMatch(
+      new RegExp(`s3://${bucket}/${p}/fp fails its checksum \\(8 bytes, SHA-256 .*\\): it was changed or damaged`),
+    );
+    const foreign = await store.getMany(["foreign"]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(foreign).toBeInstanceOf(CorruptResultError);
     expect((foreign as Error).message).toContain(`s3://${bucket}/${p}/foreign has no ham-sha256 checksum`);
     expect(counts.get("DeleteObjectCommand") ?? 0).toBe(0);
@@ -104,7 +114,10 @@ describeS3("S3ResultStore behaviour", () => {
     const writer = new S3ResultStore({ bucket, prefix: p, clientConfig: testClientConfig() });
     const dataflow = { A: () => 21, B: (A: number) => ({ answer: A * 2 }) };
     const fingerprintStore = new MemoryFingerprintRepository();
-    const first = await new Builder().withModules(dataflow).withCache({ fingerprintStore, resultStore: writer }).build();
+    const first = await new Builder()
+      .withModules(dataflow)
+      .withCache({ fingerprintStore, resultStore: writer })
+      .build();
     await first.execute(["B"]);
     await first.cache.close();
     const key = first.cache.lastRun.B!.fingerprint!;
@@ -118,12 +131,19 @@ describeS3("S3ResultStore behaviour", () => {
     const warnings: string[] = [];
     const reader = await new Builder()
       .withModules(dataflow)
-      .withCache({ fingerprintStore, resultStore: new S3ResultStore({ bucket, prefix: p, client }), readOnly: true, logger: { warn: (m) => void warnings.push(m) } })
+      .withCache({
+        fingerprintStore,
+        resultStore: new S3ResultStore({ bucket, prefix: p, client }),
+        readOnly: true,
+        logger: { warn: (m) => void warnings.push(m) },
+      })
       .build();
     expect(await reader.execute(["B"])).toEqual({ B: { answer: 42 } });
     expect(reader.cache.lastRun.B?.outcome).toBe("recomputed");
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`cached result ${key} could not be read back (store "s3:${bucket}/${p}": object s3://${bucket}/${p}/${key} fails its checksum`);
+    expect(warnings[0]).toContain(
+      `cached result ${key} could not be read back (store "s3:${bucket}/${p}": object s3://${bucket}/${p}/${key} fails its checksum`,
+    );
     expect([...counts.keys()].filter((name) => !/^(Get|Head|List)/.test(name))).toEqual([]);
     expect((await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: `${p}/${key}` }))).ETag).toBe(damagedTag);
 
@@ -131,7 +151,10 @@ describeS3("S3ResultStore behaviour", () => {
     await readOnly.open({ readOnly: true });
     await readOnly.open();
     for (const write of [() => readOnly.set("other", new Uint8Array([1])), () => readOnly.delete(key)]) {
-      const error = await write().then(() => undefined, (e: unknown) => e);
+      const error = await write().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(StoreError);
       expect((error as Error).message).toContain("opened read-only");
     }
@@ -165,7 +188,9 @@ describeS3("S3ResultStore behaviour", () => {
       const got = await admin.send(new GetObjectCommand({ Bucket: bucket, Key: `${p}/${key}` }));
       const bytes = await got.Body!.transformToByteArray();
       bytes[bytes.length - 1] = (bytes[bytes.length - 1]! + 1) & 0xff;
-      await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `${p}/${key}`, Body: bytes, Metadata: got.Metadata }));
+      await admin.send(
+        new PutObjectCommand({ Bucket: bucket, Key: `${p}/${key}`, Body: bytes, Metadata: got.Metadata }),
+      );
     }
     bodies.length = 0;
     const second = await build();
@@ -237,10 +262,18 @@ describeS3("S3ResultStore behaviour", () => {
 
   it("a missing bucket gives a clear StoreError on open and on first use", async () => {
     const store = new S3ResultStore({ bucket: "no-such-bucket-ham", clientConfig: testClientConfig() });
-    const error = await store.open().then(() => undefined, (e: unknown) => e);
+    const error = await store.open().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StoreError);
-    expect((error as Error).message).toContain("bucket no-such-bucket-ham does not exist: create it or check the name/region");
-    const onGet = await store.get("x").then(() => undefined, (e: unknown) => e);
+    expect((error as Error).message).toContain(
+      "bucket no-such-bucket-ham does not exist: create it or check the name/region",
+    );
+    const onGet = await store.get("x").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((onGet as Error).message).toContain("does not exist");
   });
 
@@ -249,9 +282,17 @@ describeS3("S3ResultStore behaviour", () => {
     const store = new S3ResultStore({
       bucket,
       prefix: "p",
-      clientConfig: { ...testClientConfig(), endpoint: "http://127.0.0.1:1", maxAttempts: 1, credentials: { accessKeyId: "AKIDTEST", secretAccessKey: secret } },
+      clientConfig: {
+        ...testClientConfig(),
+        endpoint: "http://127.0.0.1:1",
+        maxAttempts: 1,
+        credentials: { accessKeyId: "AKIDTEST", secretAccessKey: secret },
+      },
     });
-    const error = await store.get("fp").then(() => undefined, (e: unknown) => e);
+    const error = await store.get("fp").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(StoreError);
     expect((error as StoreError).store).toBe(`s3:${bucket}/p`);
     expect((error as Error).message).toContain(`s3://${bucket}`);

@@ -1,5 +1,12 @@
 // Reads the S3 test server's settings; without them tests skip locally (with the reason) and fail in CI.
-import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, type S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListObjectsV2Command,
+  type S3Client,
+  type S3ClientConfig,
+} from "@aws-sdk/client-s3";
 import { describe } from "vitest";
 
 const REASON = "HAM_S3_ENDPOINT not set: run `pnpm services:up && source .services/env`";
@@ -50,9 +57,12 @@ export async function createBucket(client: S3Client, bucket: string): Promise<vo
 export async function emptyBucket(client: S3Client, bucket: string, prefix = "", remove = false): Promise<void> {
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
     const objects = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
-    if (objects.length > 0) await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects } }));
+    if (objects.length > 0)
+      await client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects } }));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   if (remove) await client.send(new DeleteBucketCommand({ Bucket: bucket }));

@@ -30,7 +30,12 @@ describeS3("S3 objects copied under the wrong key", () => {
       const warnings: string[] = [];
       const dr = await new Builder()
         .withModules(flow)
-        .withCache({ fingerprintStore: repository, resultStore: new S3ResultStore({ bucket, prefix, clientConfig: testClientConfig() }), signingKey, logger: { warn: (m: string) => void warnings.push(m) } })
+        .withCache({
+          fingerprintStore: repository,
+          resultStore: new S3ResultStore({ bucket, prefix, clientConfig: testClientConfig() }),
+          signingKey,
+          logger: { warn: (m: string) => void warnings.push(m) },
+        })
         .build();
       try {
         const out = await dr.execute(["A", "B"], { inputs: { x: 1 } });
@@ -42,7 +47,9 @@ describeS3("S3 objects copied under the wrong key", () => {
     const cold = await run();
     const [a, b] = [cold.records.A?.fingerprint, cold.records.B?.fingerprint];
     // B's object copied over A's, metadata (and so its checksum) included.
-    await admin.send(new CopyObjectCommand({ Bucket: bucket, CopySource: `${bucket}/${prefix}/${b}`, Key: `${prefix}/${a}` }));
+    await admin.send(
+      new CopyObjectCommand({ Bucket: bucket, CopySource: `${bucket}/${prefix}/${b}`, Key: `${prefix}/${a}` }),
+    );
     const warm = await run();
     expect(warm.out).toEqual({ A: "A of 1", B: "A of 1, then B" });
     expect(warm.records.A?.outcome).toBe("recomputed");

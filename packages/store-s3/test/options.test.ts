@@ -19,7 +19,9 @@ describe("S3ResultStore options", () => {
   it("rejects a part size below S3's 5 MiB minimum and non-integer limits", () => {
     expect(() => new S3ResultStore({ bucket: "my-bucket", partSize: 1024 })).toThrow(/at least 5 MiB/);
     expect(() => new S3ResultStore({ bucket: "my-bucket", concurrency: 0 })).toThrow(/options\.concurrency/);
-    expect(() => new S3ResultStore({ bucket: "my-bucket", multipartThreshold: 1.5 })).toThrow(/options\.multipartThreshold/);
+    expect(() => new S3ResultStore({ bucket: "my-bucket", multipartThreshold: 1.5 })).toThrow(
+      /options\.multipartThreshold/,
+    );
   });
 
   it("names itself after the bucket and prefix (a trailing slash is dropped)", () => {

@@ -15,7 +15,8 @@ function h(tag, attrs, ...children) {
     if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
     else el.setAttribute(key, value === true ? "" : String(value));
   }
-  for (const child of children.flat()) if (child !== undefined && child !== null) el.append(child instanceof Node ? child : String(child));
+  for (const child of children.flat())
+    if (child !== undefined && child !== null) el.append(child instanceof Node ? child : String(child));
   return el;
 }
 
@@ -26,7 +27,16 @@ async function api(path, init) {
   return body;
 }
 
-const ms = (v) => (v === undefined ? "–" : v < 1 ? `${v.toFixed(2)} ms` : v < 1000 ? `${Math.round(v)} ms` : v < 60_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.floor(v / 60_000)}m ${Math.round((v % 60_000) / 1000)}s`);
+const ms = (v) =>
+  v === undefined
+    ? "–"
+    : v < 1
+      ? `${v.toFixed(2)} ms`
+      : v < 1000
+        ? `${Math.round(v)} ms`
+        : v < 60_000
+          ? `${(v / 1000).toFixed(1)} s`
+          : `${Math.floor(v / 60_000)}m ${Math.round((v % 60_000) / 1000)}s`;
 /** Decimal units, as `ham cache stats` prints them. */
 const bytes = (v) => {
   if (v === undefined || v === null) return "–";
@@ -38,7 +48,15 @@ const bytes = (v) => {
   return `${n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0)} ${units[u]}`;
 };
 const pct = (v) => (v === undefined || v === null ? "–" : `${Math.round(v * 100)}%`);
-const when = (t) => new Date(t).toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const when = (t) =>
+  new Date(t).toLocaleString(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
 const shortId = (id) => (id.length > 14 ? `${id.slice(0, 12)}…` : id);
 
 function badge(outcome) {
@@ -47,19 +65,44 @@ function badge(outcome) {
   return el;
 }
 function status(run) {
-  return run.status === "done" ? (run.failed > 0 ? badge("failed") : h("span", { class: "badge" }, "done")) : h("span", { class: `badge status-${run.status}`, "data-status": run.status }, run.status);
+  return run.status === "done"
+    ? run.failed > 0
+      ? badge("failed")
+      : h("span", { class: "badge" }, "done")
+    : h("span", { class: `badge status-${run.status}`, "data-status": run.status }, run.status);
 }
 function saved(run) {
   return run.hits === 0 ? "–" : `${run.savedUnknown > 0 ? "≥ " : ""}${ms(run.savedMs)}`;
 }
 function legend() {
-  return h("div", { class: "legend" }, ["hit", "computed", "recomputed", "failed", "override", "input", "disabled"].map(badge));
+  return h(
+    "div",
+    { class: "legend" },
+    ["hit", "computed", "recomputed", "failed", "override", "input", "disabled"].map(badge),
+  );
 }
 function facts(pairs) {
-  return h("dl", { class: "facts" }, pairs.filter(([, v]) => v !== undefined).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+  return h(
+    "dl",
+    { class: "facts" },
+    pairs.filter(([, v]) => v !== undefined).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+  );
 }
 function table(headers, rows) {
-  return h("table", {}, h("thead", {}, h("tr", {}, headers.map(([text, cls]) => h("th", { class: cls }, text)))), h("tbody", {}, rows));
+  return h(
+    "table",
+    {},
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        headers.map(([text, cls]) => h("th", { class: cls }, text)),
+      ),
+    ),
+    h("tbody", {}, rows),
+  );
 }
 
 function show(...children) {
@@ -81,7 +124,11 @@ async function runsView() {
   const rows = runs.map((r) =>
     h(
       "tr",
-      { class: "clickable", "data-run": r.runId, onclick: () => (location.hash = `#/run/${encodeURIComponent(r.runId)}`) },
+      {
+        class: "clickable",
+        "data-run": r.runId,
+        onclick: () => (location.hash = `#/run/${encodeURIComponent(r.runId)}`),
+      },
       h("td", { class: "mono" }, shortId(r.runId)),
       h("td", {}, status(r)),
       h("td", {}, when(r.startedAt)),
@@ -99,7 +146,21 @@ async function runsView() {
     meta.history === false ? h("p", { class: "note" }, "This repository keeps no run history.") : undefined,
     runs.length === 0
       ? h("p", { class: "muted" }, "No runs yet: run a cached dataflow, and it appears here.")
-      : table([["run"], ["status"], ["started"], ["duration", "num"], ["outputs"], ["nodes", "num"], ["hits", "num"], ["misses", "num"], ["hit rate", "num"], ["time saved", "num"]], rows),
+      : table(
+          [
+            ["run"],
+            ["status"],
+            ["started"],
+            ["duration", "num"],
+            ["outputs"],
+            ["nodes", "num"],
+            ["hits", "num"],
+            ["misses", "num"],
+            ["hit rate", "num"],
+            ["time saved", "num"],
+          ],
+          rows,
+        ),
   );
   poll(runsView);
 }
@@ -110,7 +171,8 @@ function svgOf(text) {
   if (svg.nodeName !== "svg") return h("p", { class: "error" }, "the DAG could not be drawn");
   for (const el of svg.querySelectorAll("script, foreignObject, a")) el.replaceWith(...el.childNodes);
   for (const el of [svg, ...svg.querySelectorAll("*")]) {
-    for (const attr of [...el.attributes]) if (/^on/i.test(attr.name) || /href$/i.test(attr.name)) el.removeAttribute(attr.name);
+    for (const attr of [...el.attributes])
+      if (/^on/i.test(attr.name) || /href$/i.test(attr.name)) el.removeAttribute(attr.name);
   }
   return document.importNode(svg, true);
 }
@@ -135,10 +197,25 @@ async function runView(runId) {
       ["started", when(run.startedAt)],
       [run.status === "running" ? "running for" : "duration", ms(run.durationMs)],
       ["outputs", run.outputs.join(", ")],
-      ["nodes", `${run.nodes.filter((n) => n.outcome !== "input" && n.outcome !== "override").length} (${run.hits} hits, ${run.computed} computed, ${run.recomputed} recomputed, ${run.failed} failed)`],
+      [
+        "nodes",
+        `${run.nodes.filter((n) => n.outcome !== "input" && n.outcome !== "override").length} (${run.hits} hits, ${run.computed} computed, ${run.recomputed} recomputed, ${run.failed} failed)`,
+      ],
       ["hit rate", pct(run.hitRate)],
       ["time saved", saved(run)],
-      ["compare", previous ? h("a", { href: `#/diff/${encodeURIComponent(previous.runId)}/${encodeURIComponent(runId)}`, id: "compare-previous" }, `with the run before (${shortId(previous.runId)})`) : "no earlier run"],
+      [
+        "compare",
+        previous
+          ? h(
+              "a",
+              {
+                href: `#/diff/${encodeURIComponent(previous.runId)}/${encodeURIComponent(runId)}`,
+                id: "compare-previous",
+              },
+              `with the run before (${shortId(previous.runId)})`,
+            )
+          : "no earlier run",
+      ],
     ]),
     h("h2", {}, "DAG"),
     legend(),
@@ -147,7 +224,15 @@ async function runView(runId) {
     table(
       [["node"], ["outcome"], ["duration", "num"], ["result size", "num"], ["why"]],
       run.nodes.map((n) =>
-        h("tr", { class: "clickable", "data-node": n.node, onclick: () => go(n.node) }, h("td", { class: "mono" }, n.node), h("td", {}, badge(n.outcome)), h("td", { class: "num" }, n.outcome === "input" || n.outcome === "override" ? "–" : ms(n.durationMs)), h("td", { class: "num" }, bytes(n.bytes)), h("td", { class: "muted" }, n.reason ?? "")),
+        h(
+          "tr",
+          { class: "clickable", "data-node": n.node, onclick: () => go(n.node) },
+          h("td", { class: "mono" }, n.node),
+          h("td", {}, badge(n.outcome)),
+          h("td", { class: "num" }, n.outcome === "input" || n.outcome === "override" ? "–" : ms(n.durationMs)),
+          h("td", { class: "num" }, bytes(n.bytes)),
+          h("td", { class: "muted" }, n.reason ?? ""),
+        ),
       ),
     ),
   );
@@ -165,7 +250,16 @@ async function nodeView(runId, node) {
     h("h2", {}, "Why it ran"),
     h("p", { class: "note", id: "why" }, e.reason),
     facts([
-      ["compared with", e.previousRunId ? h("a", { href: `#/diff/${encodeURIComponent(e.previousRunId)}/${encodeURIComponent(runId)}` }, `run ${e.previousRunId}`) : undefined],
+      [
+        "compared with",
+        e.previousRunId
+          ? h(
+              "a",
+              { href: `#/diff/${encodeURIComponent(e.previousRunId)}/${encodeURIComponent(runId)}` },
+              `run ${e.previousRunId}`,
+            )
+          : undefined,
+      ],
       ["changed inputs", e.changedInputs.length > 0 ? e.changedInputs.join(", ") : undefined],
       ["changed code", e.changedCode.length > 0 ? e.changedCode.join(", ") : undefined],
       ["duration", n.outcome === "input" || n.outcome === "override" ? undefined : ms(n.durationMs)],
@@ -178,39 +272,102 @@ async function nodeView(runId, node) {
       ["code version", n.codeVersion ? h("span", { class: "mono" }, n.codeVersion) : "–"],
     ]),
     parts.length > 0 ? h("h2", {}, "Code version parts") : undefined,
-    parts.length > 0 ? table([["part"], ["hash"]], parts.map(([k, v]) => h("tr", {}, h("td", {}, k), h("td", { class: "mono" }, v)))) : undefined,
+    parts.length > 0
+      ? table(
+          [["part"], ["hash"]],
+          parts.map(([k, v]) => h("tr", {}, h("td", {}, k), h("td", { class: "mono" }, v))),
+        )
+      : undefined,
     inputs.length > 0 ? h("h2", {}, "Input fingerprints") : undefined,
-    inputs.length > 0 ? table([["input"], ["fingerprint"]], inputs.map(([k, v]) => h("tr", {}, h("td", { class: "mono" }, k), h("td", { class: "mono" }, v)))) : undefined,
+    inputs.length > 0
+      ? table(
+          [["input"], ["fingerprint"]],
+          inputs.map(([k, v]) => h("tr", {}, h("td", { class: "mono" }, k), h("td", { class: "mono" }, v))),
+        )
+      : undefined,
     h("h2", {}, "Result", n.preview.bytes !== undefined ? ` (${bytes(n.preview.bytes)} stored)` : ""),
-    n.preview.text !== undefined ? h("pre", { class: "preview", id: "preview" }, n.preview.text) : h("p", { class: "muted", id: "preview-note" }, n.preview.note ?? "no preview"),
+    n.preview.text !== undefined
+      ? h("pre", { class: "preview", id: "preview" }, n.preview.text)
+      : h("p", { class: "muted", id: "preview-note" }, n.preview.note ?? "no preview"),
     n.preview.truncated ? h("p", { class: "muted" }, "preview cut short") : undefined,
   );
 }
 
 async function diffView(a, b) {
   const runs = await api("/api/runs");
-  if (runs.length < 2) return show(h("h1", {}, "Compare runs"), h("p", { class: "muted" }, "Two runs are needed to compare."));
+  if (runs.length < 2)
+    return show(h("h1", {}, "Compare runs"), h("p", { class: "muted" }, "Two runs are needed to compare."));
   a ??= runs[1].runId;
   b ??= runs[0].runId;
   const picker = (id, value) =>
-    h("select", { id, onchange: () => (location.hash = `#/diff/${encodeURIComponent(document.getElementById("pick-a").value)}/${encodeURIComponent(document.getElementById("pick-b").value)}`) },
-      runs.map((r) => h("option", { value: r.runId, selected: r.runId === value }, `${shortId(r.runId)} · ${when(r.startedAt)} · ${pct(r.hitRate)} hits`)));
+    h(
+      "select",
+      {
+        id,
+        onchange: () =>
+          (location.hash = `#/diff/${encodeURIComponent(document.getElementById("pick-a").value)}/${encodeURIComponent(document.getElementById("pick-b").value)}`),
+      },
+      runs.map((r) =>
+        h(
+          "option",
+          { value: r.runId, selected: r.runId === value },
+          `${shortId(r.runId)} · ${when(r.startedAt)} · ${pct(r.hitRate)} hits`,
+        ),
+      ),
+    );
   const d = await api(`/api/diff?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
   const onlyChanged = h("input", { type: "checkbox", id: "only-changed", checked: true, onchange: () => render() });
   const body = h("tbody", {});
   const render = () =>
     body.replaceChildren(
-      ...d.rows.filter((r) => !onlyChanged.checked || r.changed).map((r) =>
-        h("tr", { class: r.changed ? "changed" : undefined, "data-node": r.node }, h("td", { class: "mono" }, r.node), h("td", {}, badge(r.a)), h("td", {}, badge(r.b)), h("td", {}, r.why.join("; "))),
-      ),
+      ...d.rows
+        .filter((r) => !onlyChanged.checked || r.changed)
+        .map((r) =>
+          h(
+            "tr",
+            { class: r.changed ? "changed" : undefined, "data-node": r.node },
+            h("td", { class: "mono" }, r.node),
+            h("td", {}, badge(r.a)),
+            h("td", {}, badge(r.b)),
+            h("td", {}, r.why.join("; ")),
+          ),
+        ),
     );
   render();
   const changed = d.rows.filter((r) => r.changed).length;
   show(
     h("h1", {}, "Compare runs"),
-    h("div", { class: "pickers" }, "A", picker("pick-a", a), "B", picker("pick-b", b), h("label", {}, onlyChanged, " only what changed")),
-    h("p", { id: "diff-summary" }, `${changed} of ${d.rows.length} nodes changed outcome or result. A: ${pct(d.a.hitRate)} hits, ${ms(d.a.durationMs)}; B: ${pct(d.b.hitRate)} hits, ${ms(d.b.durationMs)}.`),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "node"), h("th", {}, `A ${shortId(a)}`), h("th", {}, `B ${shortId(b)}`), h("th", {}, "why"))), body),
+    h(
+      "div",
+      { class: "pickers" },
+      "A",
+      picker("pick-a", a),
+      "B",
+      picker("pick-b", b),
+      h("label", {}, onlyChanged, " only what changed"),
+    ),
+    h(
+      "p",
+      { id: "diff-summary" },
+      `${changed} of ${d.rows.length} nodes changed outcome or result. A: ${pct(d.a.hitRate)} hits, ${ms(d.a.durationMs)}; B: ${pct(d.b.hitRate)} hits, ${ms(d.b.durationMs)}.`,
+    ),
+    h(
+      "table",
+      {},
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", {}, "node"),
+          h("th", {}, `A ${shortId(a)}`),
+          h("th", {}, `B ${shortId(b)}`),
+          h("th", {}, "why"),
+        ),
+      ),
+      body,
+    ),
   );
 }
 
@@ -233,7 +390,11 @@ async function cacheView() {
       onclick: async () => {
         gcButton.disabled = true;
         try {
-          const r = await api("/api/gc", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+          const r = await api("/api/gc", {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: "{}",
+          });
           result.textContent = `Removed ${r.runsRemoved} runs, ${r.entriesRemoved} records, ${r.resultsRemoved} results (${bytes(r.bytesFreed)}).`;
           setTimeout(() => cacheView().catch(fail), 1500);
         } catch (error) {
@@ -243,7 +404,10 @@ async function cacheView() {
     },
     "Run gc now",
   );
-  const rules = Object.entries(meta.gc ?? {}).map(([k, v]) => `${k}: ${v}`).join(", ") || "defaults (keep what the newest run uses, grace 10m)";
+  const rules =
+    Object.entries(meta.gc ?? {})
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(", ") || "defaults (keep what the newest run uses, grace 10m)";
   show(
     h("h1", {}, "Cache"),
     facts([
@@ -252,15 +416,70 @@ async function cacheView() {
       ["results", c.results ?? "the result store cannot list"],
       ["stored", bytes(c.bytes)],
     ]),
-    h("div", { class: "cols" },
-      h("div", {}, h("h2", {}, "Size by node"), c.byNode ? table([["node"], ["results", "num"], ["size", "num"], [""]], c.byNode.map((r) => h("tr", { "data-node": r.node }, h("td", { class: "mono" }, r.node), h("td", { class: "num" }, r.results), h("td", { class: "num" }, bytes(r.bytes)), h("td", {}, bar(r.bytes))))) : h("p", { class: "muted" }, "the stores cannot list")),
-      h("div", {}, h("h2", {}, "Size by last use"), c.byAge ? table([["last used"], ["results", "num"], ["size", "num"]], c.byAge.map((r) => h("tr", {}, h("td", {}, r.label), h("td", { class: "num" }, r.results), h("td", { class: "num" }, bytes(r.bytes))))) : h("p", { class: "muted" }, "the result store cannot list")),
+    h(
+      "div",
+      { class: "cols" },
+      h(
+        "div",
+        {},
+        h("h2", {}, "Size by node"),
+        c.byNode
+          ? table(
+              [["node"], ["results", "num"], ["size", "num"], [""]],
+              c.byNode.map((r) =>
+                h(
+                  "tr",
+                  { "data-node": r.node },
+                  h("td", { class: "mono" }, r.node),
+                  h("td", { class: "num" }, r.results),
+                  h("td", { class: "num" }, bytes(r.bytes)),
+                  h("td", {}, bar(r.bytes)),
+                ),
+              ),
+            )
+          : h("p", { class: "muted" }, "the stores cannot list"),
+      ),
+      h(
+        "div",
+        {},
+        h("h2", {}, "Size by last use"),
+        c.byAge
+          ? table(
+              [["last used"], ["results", "num"], ["size", "num"]],
+              c.byAge.map((r) =>
+                h(
+                  "tr",
+                  {},
+                  h("td", {}, r.label),
+                  h("td", { class: "num" }, r.results),
+                  h("td", { class: "num" }, bytes(r.bytes)),
+                ),
+              ),
+            )
+          : h("p", { class: "muted" }, "the result store cannot list"),
+      ),
     ),
     h("h2", {}, "Garbage collection"),
     h("p", { class: "muted" }, `Rules: ${rules}`),
-    h("p", { class: "note", id: "gc-plan" }, `gc would remove ${g.runsRemoved} runs, ${g.entriesRemoved} records and ${g.resultsRemoved} results (${bytes(g.bytesFreed)}), and keep ${g.runsKept} runs and ${g.resultsKept ?? "?"} results (${bytes(g.bytesKept)}).`),
+    h(
+      "p",
+      { class: "note", id: "gc-plan" },
+      `gc would remove ${g.runsRemoved} runs, ${g.entriesRemoved} records and ${g.resultsRemoved} results (${bytes(g.bytesFreed)}), and keep ${g.runsKept} runs and ${g.resultsKept ?? "?"} results (${bytes(g.bytesKept)}).`,
+    ),
     ...g.notes.map((note) => h("p", { class: "muted" }, note)),
-    h("p", {}, gcButton, " ", c.allowGc ? "" : h("span", { class: "muted", id: "gc-off" }, "Removing from the page is off: start ham ui with --allow-gc to allow it.")),
+    h(
+      "p",
+      {},
+      gcButton,
+      " ",
+      c.allowGc
+        ? ""
+        : h(
+            "span",
+            { class: "muted", id: "gc-off" },
+            "Removing from the page is off: start ham ui with --allow-gc to allow it.",
+          ),
+    ),
     result,
   );
 }

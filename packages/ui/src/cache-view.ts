@@ -12,9 +12,13 @@ export interface CacheView {
 type Sizes = ReadonlyMap<string, { bytes: number; lastAccess: number }>;
 
 /** Results by the node whose records point at them (a result equal for several nodes counts once, under the first); biggest first. */
-export function byNode(sizes: Sizes, entries: readonly FingerprintEntry[]): { node: string; results: number; bytes: number }[] {
+export function byNode(
+  sizes: Sizes,
+  entries: readonly FingerprintEntry[],
+): { node: string; results: number; bytes: number }[] {
   const owner = new Map<string, string>();
-  for (const e of [...entries].sort((x, y) => (x.node < y.node ? -1 : x.node > y.node ? 1 : 0))) if (!owner.has(e.fingerprint)) owner.set(e.fingerprint, e.node);
+  for (const e of [...entries].sort((x, y) => (x.node < y.node ? -1 : x.node > y.node ? 1 : 0)))
+    if (!owner.has(e.fingerprint)) owner.set(e.fingerprint, e.node);
   const rows = new Map<string, { node: string; results: number; bytes: number }>();
   for (const [key, { bytes }] of sizes) {
     const node = owner.get(key) ?? "(no record points at it)";
@@ -36,7 +40,11 @@ const AGES: readonly [string, number][] = [
 
 /** Results by when they were last written or read. */
 export function byAge(sizes: Sizes, now: number): { label: string; results: number; bytes: number }[] {
-  const rows = AGES.map(([label]) => ({ label: `used in the ${label}`.replace("used in the older", "used earlier"), results: 0, bytes: 0 }));
+  const rows = AGES.map(([label]) => ({
+    label: `used in the ${label}`.replace("used in the older", "used earlier"),
+    results: 0,
+    bytes: 0,
+  }));
   for (const { bytes, lastAccess } of sizes.values()) {
     const index = AGES.findIndex(([, ms]) => now - lastAccess <= ms);
     const row = rows[index] as { results: number; bytes: number };

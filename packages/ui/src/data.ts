@@ -64,7 +64,16 @@ export class UiData {
 
   meta() {
     const { stores, source, allowGc, gc, previewBytes } = this.#options;
-    return { source, repository: stores.fingerprintStore.name, resultStore: stores.resultStore.name, allowGc, gc, previewBytes, outcomeColors: OUTCOME_COLORS, history: this.#repo.listRuns !== undefined };
+    return {
+      source,
+      repository: stores.fingerprintStore.name,
+      resultStore: stores.resultStore.name,
+      allowGc,
+      gc,
+      previewBytes,
+      outcomeColors: OUTCOME_COLORS,
+      history: this.#repo.listRuns !== undefined,
+    };
   }
 
   async runs(): Promise<RunListItem[]> {
@@ -84,7 +93,13 @@ export class UiData {
     const bytes = (fp: string) => sizes?.get(fp)?.bytes;
     return {
       ...(await this.#listItem(run)),
-      nodes: run.nodes.map((n) => ({ node: n.node, outcome: n.outcome, durationMs: n.durationMs, bytes: n.fingerprint === undefined ? undefined : bytes(n.fingerprint), reason: n.reason })),
+      nodes: run.nodes.map((n) => ({
+        node: n.node,
+        outcome: n.outcome,
+        durationMs: n.durationMs,
+        bytes: n.fingerprint === undefined ? undefined : bytes(n.fingerprint),
+        reason: n.reason,
+      })),
       svg: await runSvg(run, bytes),
     };
   }
@@ -117,7 +132,8 @@ export class UiData {
   }
 
   async #preview(record: NodeRunRecord, storeless: boolean): Promise<Preview> {
-    if (record.outcome === "input" || record.outcome === "override") return { bytes: undefined, note: `${record.outcome}s are given to execute, not stored` };
+    if (record.outcome === "input" || record.outcome === "override")
+      return { bytes: undefined, note: `${record.outcome}s are given to execute, not stored` };
     if (record.fingerprint === undefined) return { bytes: undefined, note: "no result (the node failed)" };
     if (storeless) {
       return { bytes: undefined, note: "stored as part of another node's result (extractFields)" };
@@ -141,13 +157,23 @@ export class UiData {
       else {
         const compared = compareNodeRecords(x, y);
         if (compared.codeVersionChanged && x.codeVersion !== undefined && y.codeVersion !== undefined) {
-          why.push(compared.changedCode.length > 0 ? `code changed: ${compared.changedCode.join(", ")}` : "code changed");
+          why.push(
+            compared.changedCode.length > 0 ? `code changed: ${compared.changedCode.join(", ")}` : "code changed",
+          );
         }
-        if (compared.changedInputs.length > 0) why.push(`input${compared.changedInputs.length > 1 ? "s" : ""} ${compared.changedInputs.join(", ")} changed`);
-        if (x.fingerprint !== y.fingerprint && x.fingerprint !== undefined && y.fingerprint !== undefined) why.push(x.outcome === "input" || x.outcome === "override" ? "value changed" : "result changed");
+        if (compared.changedInputs.length > 0)
+          why.push(`input${compared.changedInputs.length > 1 ? "s" : ""} ${compared.changedInputs.join(", ")} changed`);
+        if (x.fingerprint !== y.fingerprint && x.fingerprint !== undefined && y.fingerprint !== undefined)
+          why.push(x.outcome === "input" || x.outcome === "override" ? "value changed" : "result changed");
         if (x.outcome !== y.outcome && y.reason) why.push(y.reason);
       }
-      return { node, a: x?.outcome, b: y?.outcome, changed: x?.outcome !== y?.outcome || x?.fingerprint !== y?.fingerprint, why };
+      return {
+        node,
+        a: x?.outcome,
+        b: y?.outcome,
+        changed: x?.outcome !== y?.outcome || x?.fingerprint !== y?.fingerprint,
+        why,
+      };
     });
     return { a: summarizeRun(left), b: summarizeRun(right), rows };
   }
@@ -170,7 +196,8 @@ export class UiData {
 
   /** Runs gc with the configured rules; only when the server was started with --allow-gc. */
   async gc(): Promise<GcReport> {
-    if (!this.#options.allowGc) throw new ConfigurationError("gc from the page is off; start ham ui with --allow-gc to allow it");
+    if (!this.#options.allowGc)
+      throw new ConfigurationError("gc from the page is off; start ham ui with --allow-gc to allow it");
     this.#sizes = undefined;
     return collectGarbage(this.#options.stores, { ...this.#options.gc });
   }

@@ -29,16 +29,20 @@ export function refusalOf(request: IncomingMessage, bound: { host: string; port:
   if (!host) return { status: 400, reason: "the request has no Host header" };
   if (isLoopback(bound.host)) {
     const allowed = LOOPBACK_NAMES.map((name) => `${name}:${bound.port}`).concat(`${bound.host}:${bound.port}`);
-    if (!allowed.includes(host.toLowerCase())) return { status: 403, reason: `Host "${host}" is not this server (DNS rebinding is refused)` };
+    if (!allowed.includes(host.toLowerCase()))
+      return { status: 403, reason: `Host "${host}" is not this server (DNS rebinding is refused)` };
   }
   const origin = request.headers.origin;
-  if (origin !== undefined && origin !== `http://${host}`) return { status: 403, reason: `cross-origin request from ${origin} refused` };
+  if (origin !== undefined && origin !== `http://${host}`)
+    return { status: 403, reason: `cross-origin request from ${origin} refused` };
   const site = request.headers["sec-fetch-site"];
-  if (site !== undefined && site !== "same-origin" && site !== "none") return { status: 403, reason: `cross-site request (Sec-Fetch-Site: ${String(site)}) refused` };
+  if (site !== undefined && site !== "same-origin" && site !== "none")
+    return { status: 403, reason: `cross-site request (Sec-Fetch-Site: ${String(site)}) refused` };
   if (method === "POST") {
     // A write must say where it comes from: browsers always send Origin with a POST.
     if (origin === undefined) return { status: 403, reason: "a POST needs an Origin header from this page" };
-    if (!String(request.headers["content-type"] ?? "").startsWith("application/json")) return { status: 415, reason: "a POST must be application/json" };
+    if (!String(request.headers["content-type"] ?? "").startsWith("application/json"))
+      return { status: 415, reason: "a POST must be application/json" };
   }
   return undefined;
 }

@@ -19,21 +19,46 @@ export const PREVIEW_CHARS = 4000;
 const codec = new ResultCodec();
 
 /** Reads and decodes the result under `fingerprint` when it is at most `maxBytes` (its size known from the listing). */
-export async function previewResult(store: ResultStore, fingerprint: string, size: number | undefined, maxBytes: number): Promise<Preview> {
+export async function previewResult(
+  store: ResultStore,
+  fingerprint: string,
+  size: number | undefined,
+  maxBytes: number,
+): Promise<Preview> {
   if (size !== undefined && size > maxBytes) {
-    return { bytes: size, note: `${formatBytes(size)} is over the preview limit of ${formatBytes(maxBytes)} (--preview-bytes); not read` };
+    return {
+      bytes: size,
+      note: `${formatBytes(size)} is over the preview limit of ${formatBytes(maxBytes)} (--preview-bytes); not read`,
+    };
   }
   const bytes = await store.get(fingerprint);
-  if (bytes === undefined) return { bytes: undefined, note: "not in the result store (removed by gc or clear, or never stored)" };
-  if (bytes.byteLength > maxBytes) return { bytes: bytes.byteLength, note: `${formatBytes(bytes.byteLength)} is over the preview limit of ${formatBytes(maxBytes)}` };
+  if (bytes === undefined)
+    return { bytes: undefined, note: "not in the result store (removed by gc or clear, or never stored)" };
+  if (bytes.byteLength > maxBytes)
+    return {
+      bytes: bytes.byteLength,
+      note: `${formatBytes(bytes.byteLength)} is over the preview limit of ${formatBytes(maxBytes)}`,
+    };
   let value: unknown;
   try {
     await hashingReady(); // the envelope's checksum
     value = codec.decode(bytes);
   } catch (error) {
-    return { bytes: bytes.byteLength, note: `cannot be previewed here: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` };
+    return {
+      bytes: bytes.byteLength,
+      note: `cannot be previewed here: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+    };
   }
-  const text = inspect(value, { depth: 4, maxArrayLength: 50, maxStringLength: 500, breakLength: 100, compact: 3, sorted: false, getters: false, customInspect: false });
+  const text = inspect(value, {
+    depth: 4,
+    maxArrayLength: 50,
+    maxStringLength: 500,
+    breakLength: 100,
+    compact: 3,
+    sorted: false,
+    getters: false,
+    customInspect: false,
+  });
   const truncated = text.length > PREVIEW_CHARS;
   return { bytes: bytes.byteLength, text: truncated ? `${text.slice(0, PREVIEW_CHARS)}…` : text, truncated };
 }

@@ -32,7 +32,10 @@ export const DEFAULT_PORT = 4477;
 export const DEFAULT_PREVIEW_BYTES = 64 * 1024;
 
 // dist/page/ in the published package (the build copies it there); page/ beside src/ in the repository.
-const PAGE_DIR = [new URL("./page/", import.meta.url), new URL("../page/", import.meta.url)].map((url) => fileURLToPath(url)).find((dir) => fs.existsSync(dir)) ?? fileURLToPath(new URL("../page/", import.meta.url));
+const PAGE_DIR =
+  [new URL("./page/", import.meta.url), new URL("../page/", import.meta.url)]
+    .map((url) => fileURLToPath(url))
+    .find((dir) => fs.existsSync(dir)) ?? fileURLToPath(new URL("../page/", import.meta.url));
 const STATIC: Readonly<Record<string, [file: string, type: string]>> = {
   "/": ["index.html", "text/html; charset=utf-8"],
   "/app.js": ["app.js", "text/javascript; charset=utf-8"],
@@ -43,7 +46,8 @@ const STATIC: Readonly<Record<string, [file: string, type: string]>> = {
 export async function startUi(options: UiOptions): Promise<UiServer> {
   const host = options.host ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigurationError(`ham ui: port must be a whole number from 0 to 65535, got ${String(port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigurationError(`ham ui: port must be a whole number from 0 to 65535, got ${String(port)}`);
   const data = new UiData({
     stores: options.stores,
     source: options.source ?? options.stores.fingerprintStore.name,
@@ -57,7 +61,13 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(error.code === "EADDRINUSE" ? new ConfigurationError(`ham ui: port ${port} on ${host} is in use; pick another with --port`, { cause: error }) : error),
+      reject(
+        error.code === "EADDRINUSE"
+          ? new ConfigurationError(`ham ui: port ${port} on ${host} is in use; pick another with --port`, {
+              cause: error,
+            })
+          : error,
+      ),
     );
     server.listen(port, host, resolve);
   });
@@ -75,7 +85,12 @@ export async function startUi(options: UiOptions): Promise<UiServer> {
   };
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, data: UiData, bound: { host: string; port: number }): Promise<void> {
+async function handle(
+  request: IncomingMessage,
+  response: ServerResponse,
+  data: UiData,
+  bound: { host: string; port: number },
+): Promise<void> {
   const refusal = refusalOf(request, bound);
   if (refusal) return send(response, refusal.status, { error: refusal.reason });
   const url = new URL(request.url ?? "/", "http://ui.invalid");
@@ -90,14 +105,16 @@ async function handle(request: IncomingMessage, response: ServerResponse, data: 
     if (parts[0] !== "api") return send(response, 404, { error: `no page ${url.pathname}` });
     if (request.method === "POST") {
       if (url.pathname !== "/api/gc") return send(response, 404, { error: `nothing to POST at ${url.pathname}` });
-      if (!data.meta().allowGc) return send(response, 403, { error: "gc from the page is off; start ham ui with --allow-gc to allow it" });
+      if (!data.meta().allowGc)
+        return send(response, 403, { error: "gc from the page is off; start ham ui with --allow-gc to allow it" });
       return send(response, 200, await data.gc());
     }
     const [, what, id, sub, name] = parts;
     if (what === "meta" && parts.length === 2) return send(response, 200, data.meta());
     if (what === "runs" && parts.length === 2) return send(response, 200, await data.runs());
     if (what === "runs" && id && parts.length === 3) return send(response, 200, await data.run(id));
-    if (what === "runs" && id && sub === "nodes" && name && parts.length === 5) return send(response, 200, await data.node(id, name));
+    if (what === "runs" && id && sub === "nodes" && name && parts.length === 5)
+      return send(response, 200, await data.node(id, name));
     if (what === "diff" && parts.length === 2) {
       const a = url.searchParams.get("a");
       const b = url.searchParams.get("b");

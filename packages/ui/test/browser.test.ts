@@ -57,8 +57,16 @@ describeWithBrowser("ham ui in Chromium", () => {
     await page.locator("tr[data-run]").nth(0).click();
     await page.waitForSelector("#dag svg");
     expect(await page.locator("#dag g.node").count()).toBe(5);
-    expect(await page.locator('#dag g.node[data-node="E"] text').allTextContents()).toEqual(["E", expect.stringMatching(/^computed · [\d.]+ms · \d+ B$/)]);
-    expect(await page.locator('#dag g.node[data-node="E"] path, #dag g.node[data-node="E"] polygon').first().getAttribute("fill")).toBe("#f7c77e");
+    expect(await page.locator('#dag g.node[data-node="E"] text').allTextContents()).toEqual([
+      "E",
+      expect.stringMatching(/^computed · [\d.]+ms · \d+ B$/),
+    ]);
+    expect(
+      await page
+        .locator('#dag g.node[data-node="E"] path, #dag g.node[data-node="E"] polygon')
+        .first()
+        .getAttribute("fill"),
+    ).toBe("#f7c77e");
     expect(await page.locator('#dag g.node[data-node="F"] text').nth(1).textContent()).toMatch(/^hit · /);
     expect(await page.locator('tr[data-node="E"] .badge').textContent()).toBe("computed");
     expect(await page.locator('tr[data-node="F"] td').nth(3).textContent()).toMatch(/^\d+ B$/);
@@ -68,7 +76,9 @@ describeWithBrowser("ham ui in Chromium", () => {
   it("explains a node against the previous run, with its identity and a preview of its result", async () => {
     await page.locator('#dag g.node[data-node="E"]').click();
     await page.waitForSelector("#why");
-    expect(await page.locator("#why").textContent()).toMatch(/^computed: code version changed: own code since run \S+$/);
+    expect(await page.locator("#why").textContent()).toMatch(
+      /^computed: code version changed: own code since run \S+$/,
+    );
     expect(await page.locator("#fingerprint").textContent()).toMatch(/^[\w-]{20,}$/);
     expect(await page.locator("#context-key").textContent()).toMatch(/^f2\./);
     expect(await page.locator("#preview").textContent()).toBe("'hello-world'");
@@ -89,7 +99,9 @@ describeWithBrowser("ham ui in Chromium", () => {
   it("shows the cache by node and by age, and what gc would remove, with gc off", async () => {
     await page.click('nav a[data-tab="cache"]');
     await page.waitForSelector("#gc-plan");
-    expect(await page.locator("#gc-plan").textContent()).toMatch(/^gc would remove 0 runs, 0 records and 0 results \(0 B\), and keep 3 runs and \d+ results/);
+    expect(await page.locator("#gc-plan").textContent()).toMatch(
+      /^gc would remove 0 runs, 0 records and 0 results \(0 B\), and keep 3 runs and \d+ results/,
+    );
     expect(await page.locator('tr[data-node="G"] td').nth(1).textContent()).toBe("1");
     expect(await page.locator("#gc-run").isDisabled()).toBe(true);
     expect(await page.locator("#gc-off").textContent()).toContain("--allow-gc");
@@ -100,7 +112,9 @@ describeWithBrowser("ham ui in Chromium", () => {
     const gate = path.join(project, "gate");
     let child: ChildProcess | undefined;
     try {
-      child = spawn(TSX, ["--conditions=@ham/source", LIVE_RUN, path.join(project, ".ham_cache"), gate], { stdio: "ignore" });
+      child = spawn(TSX, ["--conditions=@ham/source", LIVE_RUN, path.join(project, ".ham_cache"), gate], {
+        stdio: "ignore",
+      });
       await page.click('nav a[data-tab="runs"]');
       await page.waitForSelector('tr[data-run] [data-status="running"]', { timeout: 20_000 });
       await page.locator("tr[data-run]").nth(0).click();

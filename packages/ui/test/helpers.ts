@@ -17,7 +17,8 @@ export const DOCS_IMAGES = fileURLToPath(new URL("../../../docs/images/", import
 export function describeWithBrowser(name: string, body: () => void): void {
   if (fs.existsSync(CHROMIUM)) return void describe(name, body);
   const reason = `${CHROMIUM} is missing: apt-get install chromium`;
-  if (process.env.CI === "true") throw new Error(`[ui tests] ${name}: ${reason}. CI must run the browser tests, never skip them.`);
+  if (process.env.CI === "true")
+    throw new Error(`[ui tests] ${name}: ${reason}. CI must run the browser tests, never skip them.`);
   console.warn(`[ui tests] skipping ${name}: ${reason}`);
   describe.skip(`${name} (skipped: ${reason})`, body);
 }
@@ -29,7 +30,16 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close(
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 860 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   return {
     context,
@@ -50,7 +60,11 @@ export interface HamUi {
 
 /** Starts the real `ham ui` (source, through tsx) in `cwd` and waits for the URL it prints. */
 export function startHamUi(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<HamUi> {
-  const child = spawn(TSX, ["--conditions=@ham/source", CLI, "ui", ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(TSX, ["--conditions=@ham/source", CLI, "ui", ...args], {
+    cwd,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {

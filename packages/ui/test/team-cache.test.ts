@@ -37,11 +37,18 @@ describeWithEnv("ham ui over a Postgres + S3 team cache", ["HAM_PG_URL", "HAM_S3
     let ui: HamUi;
 
     const teamStores = () => ({
-      fingerprintStore: new PostgresFingerprintRepository({ connectionString: env.HAM_PG_URL as string, schema: settings.UI_TEST_SCHEMA }),
+      fingerprintStore: new PostgresFingerprintRepository({
+        connectionString: env.HAM_PG_URL as string,
+        schema: settings.UI_TEST_SCHEMA,
+      }),
       resultStore: new S3ResultStore({
         bucket: settings.UI_TEST_BUCKET,
         prefix: "ui",
-        clientConfig: { endpoint: env.HAM_S3_ENDPOINT as string, region: env.HAM_S3_REGION as string, forcePathStyle: true },
+        clientConfig: {
+          endpoint: env.HAM_S3_ENDPOINT as string,
+          region: env.HAM_S3_REGION as string,
+          forcePathStyle: true,
+        },
       }),
     });
 
@@ -54,7 +61,10 @@ describeWithEnv("ham ui over a Postgres + S3 team cache", ["HAM_PG_URL", "HAM_S3
         total: (prices: { prices: number[] }) => prices.prices.reduce((a, b) => a + b, 0),
       };
       for (const region of ["eu", "eu", "us"]) {
-        const dr = await new Builder().withModules(flow).withCache({ ...teamStores(), logger: {} }).build();
+        const dr = await new Builder()
+          .withModules(flow)
+          .withCache({ ...teamStores(), logger: {} })
+          .build();
         await dr.execute(["total"], { inputs: { region } });
         await dr.close();
       }

@@ -31,14 +31,20 @@ export function runInit(args: readonly string[], io: InitIo, cliVersion: string)
   ];
   const taken = starter.map(([name]) => name).filter((name) => fs.existsSync(at(name)));
   if (taken.length > 0) {
-    io.stderr.write(`[ham] ham init would overwrite ${taken.join(", ")} in ${io.cwd}; run it in an empty folder (or move those files)\n`);
+    io.stderr.write(
+      `[ham] ham init would overwrite ${taken.join(", ")} in ${io.cwd}; run it in an empty folder (or move those files)\n`,
+    );
     return 1;
   }
   let pkg: PackageJson;
   try {
-    pkg = fs.existsSync(at("package.json")) ? (JSON.parse(fs.readFileSync(at("package.json"), "utf8")) as PackageJson) : { name: safeName(path.basename(io.cwd)), version: "1.0.0", private: true };
+    pkg = fs.existsSync(at("package.json"))
+      ? (JSON.parse(fs.readFileSync(at("package.json"), "utf8")) as PackageJson)
+      : { name: safeName(path.basename(io.cwd)), version: "1.0.0", private: true };
   } catch (error) {
-    io.stderr.write(`[ham] package.json in ${io.cwd} is not valid JSON (${errorMessage(error)}); fix it and run ham init again\n`);
+    io.stderr.write(
+      `[ham] package.json in ${io.cwd} is not valid JSON (${errorMessage(error)}); fix it and run ham init again\n`,
+    );
     return 1;
   }
   const wrote: string[] = [];
@@ -52,7 +58,10 @@ export function runInit(args: readonly string[], io: InitIo, cliVersion: string)
   }
   const ignore = fs.existsSync(at(".gitignore")) ? fs.readFileSync(at(".gitignore"), "utf8") : "";
   if (!/^\/?\.ham_cache\/?$/m.test(ignore)) {
-    fs.writeFileSync(at(".gitignore"), `${ignore}${ignore === "" || ignore.endsWith("\n") ? "" : "\n"}node_modules/\n.ham_cache/\n`);
+    fs.writeFileSync(
+      at(".gitignore"),
+      `${ignore}${ignore === "" || ignore.endsWith("\n") ? "" : "\n"}node_modules/\n.ham_cache/\n`,
+    );
     wrote.push(".gitignore");
   }
   const kept: string[] = [];
@@ -76,16 +85,26 @@ export function runInit(args: readonly string[], io: InitIo, cliVersion: string)
   wrote.push("package.json (scripts start, typecheck)");
 
   const lines = [`wrote ${wrote.join(", ")}`];
-  if (kept.length > 0) lines.push(`kept your own script${kept.length > 1 ? "s" : ""} ${kept.join(", ")}: the starter runs with npx tsx main.ts`);
+  if (kept.length > 0)
+    lines.push(
+      `kept your own script${kept.length > 1 ? "s" : ""} ${kept.join(", ")}: the starter runs with npx tsx main.ts`,
+    );
   lines.push("", "next:");
   if (missing.length > 0) lines.push(`  npm install      # adds ${missing.join(", ")} (listed in package.json)`);
-  lines.push("  npm start        # computes every node and stores the results in .ham_cache/", "  npm start        # again: every node comes from the cache", "");
+  lines.push(
+    "  npm start        # computes every node and stores the results in .ham_cache/",
+    "  npm start        # again: every node comes from the cache",
+    "",
+  );
   io.stdout.write(lines.join("\n"));
   return 0;
 }
 
 /** A folder name npm accepts as a package name. */
 function safeName(folder: string): string {
-  const name = folder.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "");
+  const name = folder
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[._-]+/, "");
   return name === "" ? "ham-starter" : name;
 }

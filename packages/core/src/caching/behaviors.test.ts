@@ -25,7 +25,10 @@ const mod = {
 
 type Stores = ReturnType<typeof memoryCache>;
 const build = (stores: Stores, options: CacheOptions = {}, module: object = mod) =>
-  new Builder().withModules(module).withCache({ ...stores, ...options }).build();
+  new Builder()
+    .withModules(module)
+    .withCache({ ...stores, ...options })
+    .build();
 const outcomes = (dr: { cache: { lastRun: Record<string, { outcome: string }> } }) =>
   Object.fromEntries(Object.entries(dr.cache.lastRun).map(([name, record]) => [name, record.outcome]));
 
@@ -121,14 +124,17 @@ describe("per-node cache settings", () => {
   it.each([
     ["recompute", { B: 1 }, { A: "hit", B: "recomputed", C: "hit" }],
     ["disable", { B: 1, C: 1 }, { A: "hit", B: "disabled", C: "computed" }],
-  ] as const)("cache({ behavior: %s }) on the node behaves like the withCache list", async (behavior, ran, expected) => {
-    const module = { ...mod, B: cache({ behavior })(mod.B) };
-    const dr = await warm(memoryCache(), {}, ["C"], module);
-    expect(calls).toEqual(ran);
-    expect(outcomes(dr)).toEqual(expected);
-  });
+  ] as const)(
+    "cache({ behavior: %s }) on the node behaves like the withCache list",
+    async (behavior, ran, expected) => {
+      const module = { ...mod, B: cache({ behavior })(mod.B) };
+      const dr = await warm(memoryCache(), {}, ["C"], module);
+      expect(calls).toEqual(ran);
+      expect(outcomes(dr)).toEqual(expected);
+    },
+  );
 
-  it("cache({ behavior: \"ignore\" }) leaves the node out of downstream keys", async () => {
+  it('cache({ behavior: "ignore" }) leaves the node out of downstream keys', async () => {
     const module = { ...mod, T: cache({ behavior: "ignore" })(mod.T) };
     const dr = await warm(memoryCache(), {}, ["U"], module);
     expect(calls).toEqual({ T: 1 });
@@ -186,7 +192,8 @@ describe("a custom caching strategy", () => {
     // Keys from inputs only (code version ignored), and B always recomputed.
     const strategy = {
       behavior: (node: { name: string }) => (node.name === "B" ? ("recompute" as const) : ("default" as const)),
-      contextKey: (_node: unknown, _codeVersion: string, inputs: Readonly<Record<string, string>>) => `custom.${Object.values(inputs).join(".")}`,
+      contextKey: (_node: unknown, _codeVersion: string, inputs: Readonly<Record<string, string>>) =>
+        `custom.${Object.values(inputs).join(".")}`,
     };
     await (await build(stores, { strategy })).execute(["C"]);
     calls = {};

@@ -78,9 +78,14 @@ export class CacheParts {
     this.fingerprinter = new FingerprinterRegistry({ fingerprinters: [...(options.fingerprinters ?? [])], warn });
     // The memo goes beside the default file stores; with only custom stores it stays in memory, and
     // so it does for a signed cache: an unsigned memo on disk could pass off old content as current.
-    const onDisk = (options.fingerprintStore === undefined || options.resultStore === undefined) && resolveSigningKeys(options.signingKey) === undefined;
+    const onDisk =
+      (options.fingerprintStore === undefined || options.resultStore === undefined) &&
+      resolveSigningKeys(options.signingKey) === undefined;
     this.files = new FileHashes(onDisk ? { memoFile: join(path, "file-hashes.json"), tempDir: join(path, "tmp") } : {});
-    this.inputFingerprinter = new FingerprinterRegistry({ fingerprinters: [fileFingerprinter(this.files), ...(options.fingerprinters ?? [])], warn });
+    this.inputFingerprinter = new FingerprinterRegistry({
+      fingerprinters: [fileFingerprinter(this.files), ...(options.fingerprinters ?? [])],
+      warn,
+    });
     this.batcher = new LookupBatcher(this.fingerprintStore);
     this.results = new ResultBatcher(this.resultStore);
     this.prefetcher = options.predict !== false ? new LookupPrefetcher(this.fingerprintStore, this.batcher) : undefined;
@@ -120,4 +125,3 @@ export class CacheParts {
     this.logger.warn?.(message.startsWith("[ham]") ? message : `[ham] ${message}`);
   }
 }
-

@@ -109,7 +109,10 @@ export class CacheRun implements CacheRunView {
   predict(nodes: readonly NodeInfo[]): void {
     if (this.uncached) return;
     const binding = this.#binding;
-    this.#prefetch = this.#parts.prefetcher?.start(nodes.filter((n) => binding.behavior(n) === "default"), (n) => named(binding.codeVersions, n));
+    this.#prefetch = this.#parts.prefetcher?.start(
+      nodes.filter((n) => binding.behavior(n) === "default"),
+      (n) => named(binding.codeVersions, n),
+    );
   }
 
   /** Runs one node through the cache: a hit hands back its result unloaded, a miss computes and stores it. */
@@ -125,7 +128,13 @@ export class CacheRun implements CacheRunView {
 
   /** Records a node that failed (its error, as the run reports it). */
   failed(ctx: NodeExecuteContext, error: unknown): void {
-    setNamed(this.records, ctx.node.name, { node: ctx.node.name, outcome: "failed", durationMs: 0, reason: `failed: ${errorMessage(error)}`, deps: ctx.dependencyNames });
+    setNamed(this.records, ctx.node.name, {
+      node: ctx.node.name,
+      outcome: "failed",
+      durationMs: 0,
+      reason: `failed: ${errorMessage(error)}`,
+      deps: ctx.dependencyNames,
+    });
   }
 
   /** Ends the run: saves it in the history, applies maxBytes, remembers the file digests. */
@@ -145,19 +154,36 @@ export class CacheRun implements CacheRunView {
       await parts.guard(store, "saveRun", () => save(record), undefined);
     }
     if (!this.uncached) {
-      await parts.guard(parts.resultStore, "maxBytes", () => parts.lifecycle.afterRun(Object.values(this.fingerprints)), undefined);
+      await parts.guard(
+        parts.resultStore,
+        "maxBytes",
+        () => parts.lifecycle.afterRun(Object.values(this.fingerprints)),
+        undefined,
+      );
     }
     if (parts.options.readOnly !== true) parts.files.save();
   }
 
   #runRecord(outputs: readonly string[]) {
-    return { runId: this.runId, startedAt: this.started, durationMs: Date.now() - this.started, outputs, nodes: Object.values(this.records) };
+    return {
+      runId: this.runId,
+      startedAt: this.started,
+      durationMs: Date.now() - this.started,
+      outputs,
+      nodes: Object.values(this.records),
+    };
   }
 
   #step(ctx: NodeExecuteContext): NodeStep {
     const node = ctx.node;
     const volatile = this.#binding.volatileReason(node, ctx.dependencyNames);
-    return { ctx, node, started: performance.now(), volatile, behavior: volatile !== undefined ? "recompute" : this.#binding.behavior(node) };
+    return {
+      ctx,
+      node,
+      started: performance.now(),
+      volatile,
+      behavior: volatile !== undefined ? "recompute" : this.#binding.behavior(node),
+    };
   }
 
   #facts(step: NodeStep): NodeFacts {
@@ -165,7 +191,13 @@ export class CacheRun implements CacheRunView {
     const codeVersion = this.#binding.codeVersion(node);
     const inputFingerprints = inputFingerprintsOf(this.#parts, this.#binding, this, node, ctx.dependencyNames);
     const contextKey = this.#binding.contextKey(node, codeVersion, inputFingerprints);
-    return { contextKey, codeVersion, inputFingerprints, deps: ctx.dependencyNames, ...this.#binding.codePartsOf(node) };
+    return {
+      contextKey,
+      codeVersion,
+      inputFingerprints,
+      deps: ctx.dependencyNames,
+      ...this.#binding.codePartsOf(node),
+    };
   }
 
   /** Behaviour disable or ignore: the node runs, nothing is read or stored, its fingerprint is unique. */
@@ -178,7 +210,9 @@ export class CacheRun implements CacheRunView {
       durationMs: ownTime(step),
       fingerprint,
       deps: step.ctx.dependencyNames,
-      reason: disabled ? "behaviour disable: never read from or written to the cache" : "behaviour ignore: not cached, left out of dependents' keys",
+      reason: disabled
+        ? "behaviour disable: never read from or written to the cache"
+        : "behaviour ignore: not cached, left out of dependents' keys",
     });
     return result;
   }
@@ -188,7 +222,8 @@ export class CacheRun implements CacheRunView {
     const fingerprint = await this.#lookup(facts.contextKey);
     if (fingerprint !== undefined) {
       // Only nodes with a maxAge read the entry's age, so the default warm path costs what it did.
-      if (this.#parts.lifecycle.hasMaxAge(step.node.name)) step.expired = await this.#expired(step.node.name, facts.contextKey);
+      if (this.#parts.lifecycle.hasMaxAge(step.node.name))
+        step.expired = await this.#expired(step.node.name, facts.contextKey);
       if (step.expired === undefined) return { fingerprint };
     }
     // Another node of this run with the same key (parameterize: same code, same inputs) is being
@@ -201,13 +236,25 @@ export class CacheRun implements CacheRunView {
     }
     const shared = await computing;
     if (shared === undefined || !this.#stored.has(shared.fingerprint)) return undefined;
-    return { fingerprint: shared.fingerprint, reason: `hit: node "${shared.node}" computed the same code with the same inputs earlier in this run` };
+    return {
+      fingerprint: shared.fingerprint,
+      reason: `hit: node "${shared.node}" computed the same code with the same inputs earlier in this run`,
+    };
   }
 
   #hit(step: NodeStep, facts: NodeFacts, found: Found, next: () => Promise<unknown>): unknown {
     setNamed(this.fingerprints, step.node.name, found.fingerprint);
     // Object.assign, not `{ ...facts, … }`: V8 (Node 20) gives every object built by spreading a hidden class of its own.
-    this.#record(step, "hit", Object.assign({}, facts, { fingerprint: found.fingerprint }, found.reason !== undefined ? { reason: found.reason } : undefined));
+    this.#record(
+      step,
+      "hit",
+      Object.assign(
+        {},
+        facts,
+        { fingerprint: found.fingerprint },
+        found.reason !== undefined ? { reason: found.reason } : undefined,
+      ),
+    );
     return deferredResult(() => this.#load(step, facts, found.fingerprint, next));
   }
 
@@ -250,17 +297,31 @@ export class CacheRun implements CacheRunView {
 
   /** What a computed node's record says: its outcome and why it ran. */
   #computedOutcome(step: NodeStep): Pick<NodeRunRecord, "outcome" | "reason" | "expired"> {
-    if (step.behavior === "recompute") return { outcome: "recomputed", reason: step.volatile ?? "behaviour recompute: run and overwrite" };
+    if (step.behavior === "recompute")
+      return { outcome: "recomputed", reason: step.volatile ?? "behaviour recompute: run and overwrite" };
     if (step.expired === undefined) return { outcome: "computed" };
-    return { outcome: "computed", reason: step.expired, ...(step.expired !== AGE_UNKNOWN ? { expired: true as const } : {}) };
+    return {
+      outcome: "computed",
+      reason: step.expired,
+      ...(step.expired !== AGE_UNKNOWN ? { expired: true as const } : {}),
+    };
   }
 
   /** Stores a computed result and records the node once; resolves with the result's fingerprint. */
-  async #storeComputed(step: NodeStep, facts: NodeFacts, value: unknown, outcome: Pick<NodeRunRecord, "outcome" | "reason" | "expired">): Promise<Fingerprint> {
+  async #storeComputed(
+    step: NodeStep,
+    facts: NodeFacts,
+    value: unknown,
+    outcome: Pick<NodeRunRecord, "outcome" | "reason" | "expired">,
+  ): Promise<Fingerprint> {
     const { fingerprint, stored } = await this.#writer.store(this.#target(step, facts), value, this.stats);
     if (stored) this.#stored.add(fingerprint);
     setNamed(this.fingerprints, step.node.name, fingerprint);
-    this.#record(step, outcome.outcome, Object.assign({}, facts, { durationMs: ownTime(step), fingerprint }, withoutOutcome(outcome))); // see #hit
+    this.#record(
+      step,
+      outcome.outcome,
+      Object.assign({}, facts, { durationMs: ownTime(step), fingerprint }, withoutOutcome(outcome)),
+    ); // see #hit
     return fingerprint;
   }
 
@@ -269,7 +330,12 @@ export class CacheRun implements CacheRunView {
    * warning), never returned; the node's record then says what it became — recomputed, with the new
    * result's fingerprint and the recompute's time — replacing the hit's in one write.
    */
-  async #load(step: NodeStep, facts: NodeFacts, fingerprint: Fingerprint, next: () => Promise<unknown>): Promise<unknown> {
+  async #load(
+    step: NodeStep,
+    facts: NodeFacts,
+    fingerprint: Fingerprint,
+    next: () => Promise<unknown>,
+  ): Promise<unknown> {
     const read = await this.#read(fingerprint);
     if ("value" in read) return read.value;
     const name = step.node.name;
@@ -280,10 +346,18 @@ export class CacheRun implements CacheRunView {
       value = await next();
     } catch (error) {
       const cause = error instanceof Error && "node" in error ? error.cause : error;
-      setNamed(this.records, name, { node: name, outcome: "failed", durationMs: 0, reason: `failed while recomputing a cached result that ${read.problem}: ${errorMessage(cause)}` });
+      setNamed(this.records, name, {
+        node: name,
+        outcome: "failed",
+        durationMs: 0,
+        reason: `failed while recomputing a cached result that ${read.problem}: ${errorMessage(cause)}`,
+      });
       throw error;
     }
-    await this.#storeComputed(again, facts, value, { outcome: "recomputed", reason: `recomputed: cached result ${read.problem}` });
+    await this.#storeComputed(again, facts, value, {
+      outcome: "recomputed",
+      reason: `recomputed: cached result ${read.problem}`,
+    });
     return materialize(value); // the value is needed now, also when a worker computed it
   }
 
@@ -293,11 +367,17 @@ export class CacheRun implements CacheRunView {
     this.stats.resultReads++;
     let corrupt: unknown;
     // A store that checks its own checksum reports damage with CorruptResultError (see ResultStore.get).
-    const bytes = await parts.guard(parts.resultStore, "get", () => parts.results.get(fingerprint).catch((error: unknown) => {
-      if (!isCorruptResult(error)) throw error;
-      corrupt = error;
-      return undefined;
-    }), undefined);
+    const bytes = await parts.guard(
+      parts.resultStore,
+      "get",
+      () =>
+        parts.results.get(fingerprint).catch((error: unknown) => {
+          if (!isCorruptResult(error)) throw error;
+          corrupt = error;
+          return undefined;
+        }),
+      undefined,
+    );
     if (bytes !== undefined) {
       this.#writer.noteSize(fingerprint, bytes.byteLength);
       try {
@@ -309,7 +389,8 @@ export class CacheRun implements CacheRunView {
     if (corrupt === undefined) return { problem: "is missing from the result store" };
     // Remove the damaged bytes so the recomputed result is written in their place: a
     // content-addressed set skips keys that already exist. A read-only cache leaves them.
-    if (!parts.options.readOnly) await parts.guard(parts.resultStore, "delete", () => parts.resultStore.delete(fingerprint), undefined);
+    if (!parts.options.readOnly)
+      await parts.guard(parts.resultStore, "delete", () => parts.resultStore.delete(fingerprint), undefined);
     return { problem: `could not be read back (${errorMessage(corrupt).replace(/^\[ham\] /, "")})` };
   }
 
@@ -327,13 +408,23 @@ export class CacheRun implements CacheRunView {
     const found = complete && step.behavior !== "recompute" ? await this.#lookup(facts.contextKey) : undefined;
     if (found !== undefined) {
       setNamed(this.fingerprints, node.name, found);
-      this.#record(step, "hit", { ...facts, fingerprint: found, pickedFrom: parent, reason: `hit: part of the cached result of "${parent}", read only when needed` });
+      this.#record(step, "hit", {
+        ...facts,
+        fingerprint: found,
+        pickedFrom: parent,
+        reason: `hit: part of the cached result of "${parent}", read only when needed`,
+      });
       return deferredResult(() => pickField(node.name, parent, next));
     }
     const result = await next();
     // A worker's result (reported-result.ts) comes with its fingerprint.
-    const fingerprint = !complete ? uniqueFingerprint() : isReportedResult(result) ? result.fingerprint : this.#parts.fingerprint(result, node.name, node.cache?.fingerprint);
-    if (complete && !isUniqueFingerprint(fingerprint)) await this.#writer.record(this.#target(step, facts), fingerprint, this.stats);
+    const fingerprint = !complete
+      ? uniqueFingerprint()
+      : isReportedResult(result)
+        ? result.fingerprint
+        : this.#parts.fingerprint(result, node.name, node.cache?.fingerprint);
+    if (complete && !isUniqueFingerprint(fingerprint))
+      await this.#writer.record(this.#target(step, facts), fingerprint, this.stats);
     setNamed(this.fingerprints, node.name, fingerprint);
     this.#record(step, step.behavior === "recompute" ? "recomputed" : "computed", {
       ...facts,
@@ -346,18 +437,33 @@ export class CacheRun implements CacheRunView {
   }
 
   #target(step: NodeStep, facts: NodeFacts): WriteTarget {
-    return { node: step.node.name, mode: step.node.cache?.fingerprint, contextKey: facts.contextKey, codeVersion: facts.codeVersion };
+    return {
+      node: step.node.name,
+      mode: step.node.cache?.fingerprint,
+      contextKey: facts.contextKey,
+      codeVersion: facts.codeVersion,
+    };
   }
 
   #lookup(contextKey: string): Promise<Fingerprint | undefined> {
     // Answered from the run's prefetched batch when predicted (prefetch.ts), else batched per level.
-    return this.#parts.guard(this.#parts.fingerprintStore, "getMany", () => this.#prefetch?.lookup(contextKey) ?? this.#parts.batcher.get(contextKey), undefined);
+    return this.#parts.guard(
+      this.#parts.fingerprintStore,
+      "getMany",
+      () => this.#prefetch?.lookup(contextKey) ?? this.#parts.batcher.get(contextKey),
+      undefined,
+    );
   }
 
   #expired(node: string, contextKey: string): Promise<string | undefined> {
     // A store error (onStoreError: "warn") leaves the age unknown: never count that as fresh.
     const parts = this.#parts;
-    return parts.guard(parts.fingerprintStore, "getEntry", () => parts.lifecycle.expired(node, contextKey), AGE_UNKNOWN);
+    return parts.guard(
+      parts.fingerprintStore,
+      "getEntry",
+      () => parts.lifecycle.expired(node, contextKey),
+      AGE_UNKNOWN,
+    );
   }
 
   async #lock(contextKey: string): Promise<(() => Promise<void>) | undefined> {
@@ -368,7 +474,12 @@ export class CacheRun implements CacheRunView {
   }
 
   #record(step: NodeStep, outcome: NodeOutcome, extra: Partial<NodeRunRecord>): void {
-    const record: NodeRunRecord = { node: step.node.name, outcome, durationMs: performance.now() - step.started, ...extra };
+    const record: NodeRunRecord = {
+      node: step.node.name,
+      outcome,
+      durationMs: performance.now() - step.started,
+      ...extra,
+    };
     setNamed(this.records, step.node.name, record);
     const logger = this.#parts.logger;
     if (logger.enabled("debug")) logger.debug(decisionLine(record));
@@ -382,7 +493,10 @@ async function pickField(node: string, parent: string, next: () => Promise<unkno
   } catch (error) {
     if (isHamError(error)) throw error;
     const cause = error instanceof Error && "cause" in error ? error.cause : error;
-    throw new NodeExecutionError(node, [], { cause, message: `node "${node}" failed when read from the cached result of "${parent}": ${errorMessage(cause)}` });
+    throw new NodeExecutionError(node, [], {
+      cause,
+      message: `node "${node}" failed when read from the cached result of "${parent}": ${errorMessage(cause)}`,
+    });
   }
 }
 

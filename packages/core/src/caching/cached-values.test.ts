@@ -22,7 +22,11 @@ const values: Record<string, () => unknown> = {
   nothing: () => undefined,
   empty: () => null,
   date: () => new Date("2024-01-02T03:04:05.678Z"),
-  map: () => new Map<unknown, unknown>([["a", 1], [2, { b: [3] }]]),
+  map: () =>
+    new Map<unknown, unknown>([
+      ["a", 1],
+      [2, { b: [3] }],
+    ]),
   set: () => new Set([1, "1", 1n]),
   floats: () => new Float64Array([1.5, -2, Number.NaN]),
   buffer: () => Buffer.from("bytes"),

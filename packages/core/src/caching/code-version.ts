@@ -1,7 +1,12 @@
 // Code versions: a hash of each node's source with comments and whitespace removed, plus the
 // module-level helpers, constants, classes and imports it uses (see identity/ and docs/code-identity.md).
 import type { NodeInfo } from "../contracts.js";
-import { type CodeIdentity, type CodeIdentityOptions, computeCodeIdentities, textCodeVersion } from "../identity/code-identity.js";
+import {
+  type CodeIdentity,
+  type CodeIdentityOptions,
+  computeCodeIdentities,
+  textCodeVersion,
+} from "../identity/code-identity.js";
 
 export type { CodeIdentity, CodeIdentityOptions };
 
@@ -20,6 +25,9 @@ export function codeVersionOf(node: NodeInfo): string {
  * Code versions of a whole graph, computed once per build: each node's own text plus, transitively,
  * what it uses from its module and the project files it imports (package imports by name and version).
  */
-export function codeIdentitiesOf(graph: ReadonlyMap<string, NodeInfo>, options: CodeIdentityOptions): Map<string, CodeIdentity> {
+export function codeIdentitiesOf(
+  graph: ReadonlyMap<string, NodeInfo>,
+  options: CodeIdentityOptions,
+): Map<string, CodeIdentity> {
   return computeCodeIdentities(graph, options);
 }

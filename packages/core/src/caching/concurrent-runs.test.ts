@@ -28,7 +28,10 @@ describe("concurrent executes on one cached driver", () => {
     let writes = 0;
     const set = stores.resultStore.set.bind(stores.resultStore);
     stores.resultStore.set = async (key, bytes) => (writes++, set(key, bytes));
-    const dr = await new Builder().withModules({ A: async (x: number) => x % 2 }).withCache(stores).build();
+    const dr = await new Builder()
+      .withModules({ A: async (x: number) => x % 2 })
+      .withCache(stores)
+      .build();
     await Promise.all([1, 3, 5].map((x) => dr.execute(["A"], { inputs: { x } })));
     expect(writes).toBe(1);
   });
@@ -64,7 +67,12 @@ describe("concurrent executes on one cached driver", () => {
         if (task.node.name === "A") givenTo.set(task.runId, (await task.inputs()).x as number);
         // The first run's B waits until the second run has started: the runs overlap.
         if (task.node.name === "B" && task.runId === firstRun) await bothStarted;
-        if (task.node.name === "B") seen.push({ runId: task.runId, x: cache?.fingerprintOf(task.runId, "x"), A: cache?.fingerprintOf(task.runId, "A") });
+        if (task.node.name === "B")
+          seen.push({
+            runId: task.runId,
+            x: cache?.fingerprintOf(task.runId, "x"),
+            A: cache?.fingerprintOf(task.runId, "A"),
+          });
         return task.runHere();
       },
     };
@@ -74,7 +82,10 @@ describe("concurrent executes on one cached driver", () => {
       .withExecutor(executor)
       .withProgress({ live: false, onProgress })
       .build();
-    const results = await Promise.all([dr.execute(["B"], { inputs: { x: 1 } }), dr.execute(["B"], { inputs: { x: 2 } })]);
+    const results = await Promise.all([
+      dr.execute(["B"], { inputs: { x: 1 } }),
+      dr.execute(["B"], { inputs: { x: 2 } }),
+    ]);
     expect(results).toEqual([{ B: 11 }, { B: 21 }]);
     const fingerprint = (value: number, node: string) => dr.cache.fingerprinter.fingerprint(value, { node });
     expect(seen).toHaveLength(2);
@@ -84,7 +95,12 @@ describe("concurrent executes on one cached driver", () => {
       expect(x).toBe(fingerprint(given, "x"));
       expect(A).toBe(fingerprint(given * 10, "A"));
     }
-    const outcomesOfB = events.flatMap((e) => (e.type === "node-finished" && e.node === "B" ? [[e.runId === firstRun ? "first" : "second", e.outcome]] : []));
-    expect(outcomesOfB.sort()).toEqual([["first", "recomputed"], ["second", "recomputed"]]);
+    const outcomesOfB = events.flatMap((e) =>
+      e.type === "node-finished" && e.node === "B" ? [[e.runId === firstRun ? "first" : "second", e.outcome]] : [],
+    );
+    expect(outcomesOfB.sort()).toEqual([
+      ["first", "recomputed"],
+      ["second", "recomputed"],
+    ]);
   });
 });

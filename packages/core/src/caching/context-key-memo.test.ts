@@ -19,28 +19,64 @@ describe("ContextKeyMemo", () => {
     const memo = new ContextKeyMemo();
     memo.key("C", "v1", { a: "fp-a", b: "fp-b" });
     const cases: [string, [string, string][]][] = [
-      ["v1", [["a", "fp-a"], ["b", "fp-B"]]],
-      ["v2", [["a", "fp-a"], ["b", "fp-B"]]],
-      ["v2", [["a", "fp-a"], ["c", "fp-B"]]],
+      [
+        "v1",
+        [
+          ["a", "fp-a"],
+          ["b", "fp-B"],
+        ],
+      ],
+      [
+        "v2",
+        [
+          ["a", "fp-a"],
+          ["b", "fp-B"],
+        ],
+      ],
+      [
+        "v2",
+        [
+          ["a", "fp-a"],
+          ["c", "fp-B"],
+        ],
+      ],
       ["v2", [["a", "fp-a"]]],
-      ["v2", [["a", "fp-a"], ["c", "fp-B"], ["d", ""]]],
-      ["v2", [["c", "fp-B"], ["a", "fp-a"], ["d", ""]]],
+      [
+        "v2",
+        [
+          ["a", "fp-a"],
+          ["c", "fp-B"],
+          ["d", ""],
+        ],
+      ],
+      [
+        "v2",
+        [
+          ["c", "fp-B"],
+          ["a", "fp-a"],
+          ["d", ""],
+        ],
+      ],
       ["v2", [["__proto__", "fp-a"]]],
       ["v2", [["__proto__", "fp-b"]]],
     ];
     for (const [version, pairs] of cases) {
       const record: Record<string, string> = {};
-      for (const [name, fp] of pairs) Object.defineProperty(record, name, { value: fp, enumerable: true, writable: true, configurable: true });
+      for (const [name, fp] of pairs)
+        Object.defineProperty(record, name, { value: fp, enumerable: true, writable: true, configurable: true });
       expect(memo.key("C", version, record)).toBe(defaultContextKey(version, record));
     }
-    expect(defaultContextKey("v2", Object.defineProperty({}, "__proto__", { value: "fp-a", enumerable: true }))).not.toBe(defaultContextKey("v2", {}));
+    expect(
+      defaultContextKey("v2", Object.defineProperty({}, "__proto__", { value: "fp-a", enumerable: true })),
+    ).not.toBe(defaultContextKey("v2", {}));
   });
 
   it("keys are per node: another node's memory is not used, and one entry per node however many runs", () => {
     const memo = new ContextKeyMemo();
     expect(memo.key("A", "v1", { x: "1" })).toBe(defaultContextKey("v1", { x: "1" }));
     expect(memo.key("B", "v2", { x: "1" })).toBe(defaultContextKey("v2", { x: "1" }));
-    for (let i = 0; i < 100; i++) expect(memo.key("A", "v1", { x: String(i) })).toBe(defaultContextKey("v1", { x: String(i) }));
+    for (let i = 0; i < 100; i++)
+      expect(memo.key("A", "v1", { x: String(i) })).toBe(defaultContextKey("v1", { x: String(i) }));
     expect(memo.size).toBe(2);
   });
 
@@ -59,6 +95,8 @@ describe("ContextKeyMemo", () => {
     const keys = { scaled: reused.cache.lastRun.scaled?.contextKey, plus: reused.cache.lastRun.plus?.contextKey };
     const fresh = await new Builder().withModules(mod).withCache(stores).build();
     await fresh.execute(["plus"], { inputs: { x: 1 } });
-    expect({ scaled: fresh.cache.lastRun.scaled?.contextKey, plus: fresh.cache.lastRun.plus?.contextKey }).toEqual(keys);
+    expect({ scaled: fresh.cache.lastRun.scaled?.contextKey, plus: fresh.cache.lastRun.plus?.contextKey }).toEqual(
+      keys,
+    );
   });
 });

@@ -3,7 +3,10 @@ import type { Fingerprint } from "../contracts.js";
 import { encodeDict } from "./encode-dict.js";
 
 /** The default context key: `encodeDict({ [codeVersion]: encodeDict(inputFingerprints) })`; no node name. */
-export function defaultContextKey(codeVersion: string, inputFingerprints: Readonly<Record<string, Fingerprint>>): string {
+export function defaultContextKey(
+  codeVersion: string,
+  inputFingerprints: Readonly<Record<string, Fingerprint>>,
+): string {
   return encodeDict({ [codeVersion]: encodeDict(inputFingerprints) });
 }
 
@@ -28,7 +31,8 @@ export class ContextKeyMemo {
   key(node: string, codeVersion: string, inputFingerprints: Readonly<Record<string, Fingerprint>>): string {
     const names = Object.keys(inputFingerprints);
     const last = this.#last.get(node);
-    if (last !== undefined && last.codeVersion === codeVersion && samePairs(last.pairs, names, inputFingerprints)) return last.key;
+    if (last !== undefined && last.codeVersion === codeVersion && samePairs(last.pairs, names, inputFingerprints))
+      return last.key;
     const pairs: string[] = [];
     for (const name of names) pairs.push(name, inputFingerprints[name] as string);
     const key = defaultContextKey(codeVersion, inputFingerprints);
@@ -42,7 +46,11 @@ export class ContextKeyMemo {
   }
 }
 
-function samePairs(pairs: readonly string[], names: readonly string[], record: Readonly<Record<string, Fingerprint>>): boolean {
+function samePairs(
+  pairs: readonly string[],
+  names: readonly string[],
+  record: Readonly<Record<string, Fingerprint>>,
+): boolean {
   if (pairs.length !== names.length * 2) return false;
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;

@@ -13,7 +13,8 @@ class ChecksummedStore extends CountingResultStore {
   readonly damaged = new Set<Fingerprint>();
   override async get(key: Fingerprint): Promise<Uint8Array | undefined> {
     const bytes = await super.get(key);
-    if (bytes !== undefined && this.damaged.has(key)) throw new CorruptResultError(`result "${key}" fails its checksum`);
+    if (bytes !== undefined && this.damaged.has(key))
+      throw new CorruptResultError(`result "${key}" fails its checksum`);
     return bytes;
   }
   override async delete(key: Fingerprint): Promise<void> {
@@ -34,7 +35,10 @@ async function damagedCache(readOnly: boolean) {
   resultStore.damaged.add(key);
   resultStore.reset();
   const logger = new RecordingLogger();
-  const dr = await new Builder().withModules(flow).withCache({ fingerprintStore, resultStore, logger, readOnly }).build();
+  const dr = await new Builder()
+    .withModules(flow)
+    .withCache({ fingerprintStore, resultStore, logger, readOnly })
+    .build();
   calls = 0;
   return { dr, key, resultStore, logger };
 }
@@ -45,7 +49,9 @@ describe("a store reporting a corrupt entry", () => {
     expect(await dr.execute(["A"], { inputs: { x: 4 } })).toEqual({ A: { doubled: 8 } });
     expect(calls).toBe(1);
     expect(dr.cache.lastRun.A?.outcome).toBe("recomputed");
-    expect(logger.warnings).toEqual([`[ham] node "A": cached result ${key} could not be read back (result "${key}" fails its checksum); recomputing it`]);
+    expect(logger.warnings).toEqual([
+      `[ham] node "A": cached result ${key} could not be read back (result "${key}" fails its checksum); recomputing it`,
+    ]);
     expect(resultStore.calls.delete).toBe(1);
     expect(resultStore.sets).toEqual([key]);
     expect(await dr.execute(["A"], { inputs: { x: 4 } })).toEqual({ A: { doubled: 8 } });
@@ -57,7 +63,9 @@ describe("a store reporting a corrupt entry", () => {
     const { dr, key, resultStore, logger } = await damagedCache(true);
     expect(await dr.execute(["A"], { inputs: { x: 4 } })).toEqual({ A: { doubled: 8 } });
     expect(dr.cache.lastRun.A?.outcome).toBe("recomputed");
-    expect(logger.warnings).toEqual([`[ham] node "A": cached result ${key} could not be read back (result "${key}" fails its checksum); recomputing it`]);
+    expect(logger.warnings).toEqual([
+      `[ham] node "A": cached result ${key} could not be read back (result "${key}" fails its checksum); recomputing it`,
+    ]);
     expect(resultStore.calls.delete + resultStore.calls.set).toBe(0);
     expect(resultStore.damaged.has(key)).toBe(true);
   });
@@ -80,11 +88,17 @@ describe("a store reporting a corrupt entry", () => {
       .build();
     expect(await dr.execute(["B"], { inputs: { x: 4 } })).toEqual({ B: 5 });
     const record = dr.cache.lastRun.B;
-    expect(record).toMatchObject({ outcome: "recomputed", fingerprint: key, reason: expect.stringMatching(/^recomputed: cached result could not be read back/) });
+    expect(record).toMatchObject({
+      outcome: "recomputed",
+      fingerprint: key,
+      reason: expect.stringMatching(/^recomputed: cached result could not be read back/),
+    });
     expect(record?.durationMs).toBeGreaterThanOrEqual(20);
     const [saved] = await dr.cache.listRuns({ limit: 1 });
     expect(saved?.nodes.filter((n) => n.node === "B").map((n) => n.outcome)).toEqual(["recomputed"]);
-    expect(debug.filter((line) => line.startsWith('[ham] debug node "B"')).at(-1)).toMatch(/^\[ham\] debug node "B": recomputed · key .* · recomputed: cached result could not be read back/);
+    expect(debug.filter((line) => line.startsWith('[ham] debug node "B"')).at(-1)).toMatch(
+      /^\[ham\] debug node "B": recomputed · key .* · recomputed: cached result could not be read back/,
+    );
     expect(events.find((event) => event.type === "finished")).toMatchObject({ fromCache: 0 });
   });
 });

@@ -41,7 +41,10 @@ describe("encodeDict", () => {
   it.each([
     ["a string without the format prefix", "hello"],
     ["the prefix with garbage", "f1.@@@"],
-    ["valid base64 of something that is not pairs", `f1.${Buffer.from(JSON.stringify({ a: 1 })).toString("base64url")}`],
+    [
+      "valid base64 of something that is not pairs",
+      `f1.${Buffer.from(JSON.stringify({ a: 1 })).toString("base64url")}`,
+    ],
     ["an odd number of items", `f1.${Buffer.from(JSON.stringify(["a"])).toString("base64url")}`],
     ["non-string items", `f1.${Buffer.from(JSON.stringify(["a", 1])).toString("base64url")}`],
     ["a number", 42],

@@ -26,7 +26,9 @@ export function encodeDict(dict: Readonly<Record<string, string>>): string {
 /** The dict an `encodeDict` string came from. Throws HamError on anything else. */
 export function decodeDict(encoded: string): Record<string, string> {
   if (typeof encoded !== "string" || !encoded.startsWith(KEY_FORMAT)) {
-    throw new HamError(`decodeDict: "${String(encoded).slice(0, 40)}" is not an encoded dict (expected the "${KEY_FORMAT}" prefix)`);
+    throw new HamError(
+      `decodeDict: "${String(encoded).slice(0, 40)}" is not an encoded dict (expected the "${KEY_FORMAT}" prefix)`,
+    );
   }
   let pairs: unknown;
   try {
@@ -40,7 +42,12 @@ export function decodeDict(encoded: string): Record<string, string> {
   const dict: Record<string, string> = {};
   for (let i = 0; i < pairs.length; i += 2) {
     // defineProperty, not assignment: a key named "__proto__" must stay a key.
-    Object.defineProperty(dict, pairs[i] as string, { value: pairs[i + 1], enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(dict, pairs[i] as string, {
+      value: pairs[i + 1],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return dict;
 }

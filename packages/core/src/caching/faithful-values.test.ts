@@ -60,7 +60,14 @@ const kept: Record<string, () => unknown> = {
   lastIndex: () => Object.assign(/a/g, { lastIndex: 3 }),
   arrayExtras: () => Object.assign([1, 2], { unit: "kg" }),
   sparse: () => [1, , 3],
-  ordered: () => ({ map: new Map([["z", 1], ["a", 2]]), set: new Set(["z", "a"]), keys: { y: 1, x: 2 } }),
+  ordered: () => ({
+    map: new Map([
+      ["z", 1],
+      ["a", 2],
+    ]),
+    set: new Set(["z", "a"]),
+    keys: { y: 1, x: 2 },
+  }),
   shared,
   numbers: () => [-0, Number.NaN, new Number(-0), new String("s"), Object(2n) as object],
   frozen: () => Object.freeze({ list: Object.freeze([1]) }),
@@ -74,7 +81,16 @@ const count = (name: string): void => {
 const refusedNodes: Record<string, () => unknown> = {
   userError: () => (count("userError"), { rows: [1, 2, 3, { err: new AppError("x") }] }),
   classInstance: () => (count("classInstance"), { p: new Point(1) }),
-  getter: () => (count("getter"), { o: { get total() { return 1; } } }),
+  getter: () => (
+    count("getter"),
+    {
+      o: {
+        get total() {
+          return 1;
+        },
+      },
+    }
+  ),
   symbolKey: () => (count("symbolKey"), [{ [Symbol("id")]: 1 }]),
   hidden: () => (count("hidden"), Object.defineProperty({ a: 1 }, "secret", { value: 2, enumerable: false })),
   viewAtOffset: () => (count("viewAtOffset"), { v: new Float64Array(8).subarray(2, 5) }),
@@ -103,7 +119,10 @@ describe.each(["memory", "file"] as const)("a warm run returns what the fresh ru
   });
 
   it("binary data from the cache owns exactly its bytes (case 7)", async () => {
-    const { warm } = await freshAndWarm(stores, { floats: kept.floats as () => unknown, buffer: kept.buffer as () => unknown });
+    const { warm } = await freshAndWarm(stores, {
+      floats: kept.floats as () => unknown,
+      buffer: kept.buffer as () => unknown,
+    });
     const floats = warm.floats as Float64Array;
     expect([floats.byteOffset, floats.buffer.byteLength, new Float64Array(floats.buffer).length]).toEqual([0, 24, 3]);
     const buffer = warm.buffer as Buffer;
@@ -114,13 +133,16 @@ describe.each(["memory", "file"] as const)("a warm run returns what the fresh ru
 
   // Refused by the codec (its warning names the path) or, first, by the fingerprinter (a unique
   // fingerprint: never stored). Either way each run computes the node and warns once.
-  it.each(Object.keys(refusedNodes))("%s is not cached: one warning per run naming it, computed again", async (name) => {
-    calls[name] = 0;
-    const { outcomes, warnings } = await freshAndWarm(stores, { value: refusedNodes[name] as () => unknown });
-    expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(refusedWarnings[name] as RegExp);
-    expect(warnings[1]).toBe(warnings[0]);
-    expect(outcomes.value).toBe("computed");
-    expect(calls[name]).toBe(2);
-  });
+  it.each(Object.keys(refusedNodes))(
+    "%s is not cached: one warning per run naming it, computed again",
+    async (name) => {
+      calls[name] = 0;
+      const { outcomes, warnings } = await freshAndWarm(stores, { value: refusedNodes[name] as () => unknown });
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toMatch(refusedWarnings[name] as RegExp);
+      expect(warnings[1]).toBe(warnings[0]);
+      expect(outcomes.value).toBe("computed");
+      expect(calls[name]).toBe(2);
+    },
+  );
 });

@@ -16,7 +16,14 @@ describe("FingerprintingAdapter", () => {
     const adapter = new FingerprintingAdapter();
     const dr = await new Builder().withModules(primitives).withAdapters(adapter).build();
     const out = await dr.execute<"A" | "B" | "C" | "D" | "E" | "F">(["A", "B", "C", "D", "E", "F"]);
-    expect(out).toEqual({ A: 7, B: 7, C: true, D: undefined, E: "hello-world", F: { "hello-world": "hello-worldhello-worldhello-world" } });
+    expect(out).toEqual({
+      A: 7,
+      B: 7,
+      C: true,
+      D: undefined,
+      E: "hello-world",
+      F: { "hello-world": "hello-worldhello-worldhello-world" },
+    });
     // D is an input nobody gave, not a node: it has no result to fingerprint.
     expect(Object.keys(adapter.runFingerprints).sort()).toEqual(["A", "B", "C", "E", "F"]);
     for (const fp of Object.values(adapter.runFingerprints)) expect(fp).toMatch(/^[A-Za-z0-9_-]{16,}$/);
@@ -48,9 +55,14 @@ describe("FingerprintingAdapter", () => {
     const dr = await new Builder()
       .withModules(primitives)
       .withAdapters(adapter)
-      .withCache({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), logger: {} })
+      .withCache({
+        fingerprintStore: new MemoryFingerprintRepository(),
+        resultStore: new MemoryResultStore(),
+        logger: {},
+      })
       .build();
     await dr.execute(["F"]);
-    for (const name of ["A", "B", "C", "E", "F"]) expect(adapter.runFingerprints[name]).toBe(dr.cache.runFingerprints[name]);
+    for (const name of ["A", "B", "C", "E", "F"])
+      expect(adapter.runFingerprints[name]).toBe(dr.cache.runFingerprints[name]);
   });
 });

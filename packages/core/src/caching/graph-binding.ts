@@ -89,6 +89,8 @@ export class GraphBinding implements CachingStrategy {
     const known = this.#volatile.get(node.name);
     if (known !== undefined) return `recomputed on every run: ${known}`;
     const param = volatileDefaultParams(node).find((p) => !provided.includes(p.dep as string));
-    return param === undefined ? undefined : `recomputed on every run: parameter "${param.name}" was not given and its default is evaluated on each call`;
+    return param === undefined
+      ? undefined
+      : `recomputed on every run: parameter "${param.name}" was not given and its default is evaluated on each call`;
   }
 }

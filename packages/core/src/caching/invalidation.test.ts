@@ -10,7 +10,11 @@ beforeEach(() => {
 });
 
 type Stores = ReturnType<typeof memoryCache>;
-const build = (stores: Stores, ...modules: object[]) => new Builder().withModules(...modules).withCache(stores).build();
+const build = (stores: Stores, ...modules: object[]) =>
+  new Builder()
+    .withModules(...modules)
+    .withCache(stores)
+    .build();
 const outcomes = (dr: { cache: { lastRun: Record<string, { outcome: string }> } }) =>
   Object.fromEntries(Object.entries(dr.cache.lastRun).map(([name, record]) => [name, record.outcome]));
 

@@ -5,7 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { filesUnder, RecordingLogger, tempFolder } from "../../test/support.js";
 import type { FingerprintRepository, ResultStore } from "../contracts.js";
 import { Builder } from "../driver/builder.js";
-import { FileFingerprintRepository, FileResultStore, MemoryFingerprintRepository, MemoryResultStore } from "../stores/index.js";
+import {
+  FileFingerprintRepository,
+  FileResultStore,
+  MemoryFingerprintRepository,
+  MemoryResultStore,
+} from "../stores/index.js";
 import { resultFileName } from "../stores/keys.js";
 
 let calls: Record<string, number> = {};
@@ -17,7 +22,10 @@ const flow = {
 
 async function run(stores: { fingerprintStore: FingerprintRepository; resultStore: ResultStore }) {
   const logger = new RecordingLogger();
-  const dr = await new Builder().withModules(flow).withCache({ ...stores, logger, signingKey: false }).build();
+  const dr = await new Builder()
+    .withModules(flow)
+    .withCache({ ...stores, logger, signingKey: false })
+    .build();
   calls = {};
   const out = await dr.execute(["A", "B"]);
   const fingerprints = { ...dr.cache.runFingerprints } as Record<"A" | "B", string>;
@@ -33,15 +41,24 @@ describe("a result stored under the wrong key, without signing", () => {
 
   // Results kept one file each (packed records carry their key under a CRC, so cannot be misplaced by copying).
   it("file store: B's result file copied over A's is detected, A recomputed, and the entry repaired", async () => {
-    const stores = () => ({ fingerprintStore: new FileFingerprintRepository({ path: folder.path }), resultStore: new FileResultStore({ path: folder.path, packMaxBytes: 0 }) });
+    const stores = () => ({
+      fingerprintStore: new FileFingerprintRepository({ path: folder.path }),
+      resultStore: new FileResultStore({ path: folder.path, packMaxBytes: 0 }),
+    });
     const cold = await run(stores());
-    const fileOf = (key: string) => filesUnder(folder.path).find((f) => f.endsWith(`/${resultFileName(key)}`)) as string;
+    const fileOf = (key: string) =>
+      filesUnder(folder.path).find((f) => f.endsWith(`/${resultFileName(key)}`)) as string;
     fs.copyFileSync(fileOf(cold.fingerprints.B), fileOf(cold.fingerprints.A));
     const warm = await run(stores());
     expect(warm.out).toEqual({ A: "value of A", B: "value of A, then B" });
     expect(warm.calls).toEqual({ A: 1 });
     expect(warm.outcomes.A).toBe("recomputed");
-    expect(warm.warnings.some((w) => w.includes(`cached result ${cold.fingerprints.A}`) && w.includes(`was written for "${cold.fingerprints.B}"`))).toBe(true);
+    expect(
+      warm.warnings.some(
+        (w) =>
+          w.includes(`cached result ${cold.fingerprints.A}`) && w.includes(`was written for "${cold.fingerprints.B}"`),
+      ),
+    ).toBe(true);
     const repaired = await run(stores());
     expect(repaired.calls).toEqual({});
     expect(repaired.warnings).toEqual([]);

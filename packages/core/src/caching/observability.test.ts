@@ -10,7 +10,11 @@ const mod = {
   C: (B: number) => B + 1,
 };
 type Stores = ReturnType<typeof memoryCache>;
-const build = (stores: Stores, module: object = mod, options = {}) => new Builder().withModules(module).withCache({ ...stores, ...options }).build();
+const build = (stores: Stores, module: object = mod, options = {}) =>
+  new Builder()
+    .withModules(module)
+    .withCache({ ...stores, ...options })
+    .build();
 
 describe("lastRun", () => {
   it("lists every node's outcome, fingerprint, context key, code version and time", async () => {

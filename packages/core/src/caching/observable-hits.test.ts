@@ -15,7 +15,12 @@ beforeEach(() => {
 const outcomes = (dr: { cache: { lastRun: Record<string, { outcome: string }> } }) =>
   Object.fromEntries(Object.entries(dr.cache.lastRun).map(([name, record]) => [name, record.outcome]));
 
-async function run(stores: ReturnType<typeof memoryCache>, module: Record<string, unknown>, outputs: string[], inputs: Record<string, unknown>) {
+async function run(
+  stores: ReturnType<typeof memoryCache>,
+  module: Record<string, unknown>,
+  outputs: string[],
+  inputs: Record<string, unknown>,
+) {
   const dr = await new Builder().withModules(module).withCache(stores).build();
   const result = await dr.execute(outputs, { inputs });
   return { dr, result };
@@ -40,7 +45,10 @@ describe("hits equal fresh runs", () => {
     calls = {};
     const warm = await run(stores, rows, ["row", "header"], { cols: ["y", "x"] });
     expect(calls).toEqual({});
-    const fresh = await new Builder().withModules(rows).build().then((dr) => dr.execute(["row", "header"], { inputs: { cols: ["y", "x"] } }));
+    const fresh = await new Builder()
+      .withModules(rows)
+      .build()
+      .then((dr) => dr.execute(["row", "header"], { inputs: { cols: ["y", "x"] } }));
     expect(outcomes(warm.dr)).toMatchObject({ row: "hit", header: "hit" });
     expect(Object.keys(warm.result["row"] as object)).toEqual(Object.keys(fresh["row"] as object));
     expect(Object.keys(warm.result["row"] as object)).toEqual(["y", "x"]);
@@ -48,9 +56,13 @@ describe("hits equal fresh runs", () => {
   });
 
   it("case 5: an input array's extra property is part of the key", async () => {
-    const labels = { label: (weights: number[] & { unit: string }) => (tick("label"), `${weights.length} ${weights.unit}`) };
+    const labels = {
+      label: (weights: number[] & { unit: string }) => (tick("label"), `${weights.length} ${weights.unit}`),
+    };
     const stores = memoryCache();
-    expect((await run(stores, labels, ["label"], { weights: Object.assign([1, 2], { unit: "kg" }) })).result["label"]).toBe("2 kg");
+    expect(
+      (await run(stores, labels, ["label"], { weights: Object.assign([1, 2], { unit: "kg" }) })).result["label"],
+    ).toBe("2 kg");
     const second = await run(stores, labels, ["label"], { weights: Object.assign([1, 2], { unit: "g" }) });
     expect(second.result["label"]).toBe("2 g");
     expect(calls).toEqual({ label: 2 });
@@ -58,7 +70,9 @@ describe("hits equal fresh runs", () => {
 
   it("case 10: a shared and a copied structure do not hit each other's results", async () => {
     const pairs = {
-      pair: (shared: boolean) => (tick("pair"), shared ? ((x) => ({ a: x, b: x }))({ v: [1] }) : { a: { v: [1] }, b: { v: [1] } }),
+      pair: (shared: boolean) => (
+        tick("pair"), shared ? ((x) => ({ a: x, b: x }))({ v: [1] }) : { a: { v: [1] }, b: { v: [1] } }
+      ),
       aliased: (pair: { a: unknown; b: unknown }) => (tick("aliased"), pair.a === pair.b),
     };
     const stores = memoryCache();
@@ -114,9 +128,12 @@ describe("hits equal fresh runs", () => {
 describe("entries of fingerprint spec v1", () => {
   /** The key a spec-v1 ham wrote for the same dicts: the `f1.` prefix outside and inside. */
   const asV1Key = (contextKey: string): string => {
-    const v1 = (dict: Record<string, string>) => `f1.${Buffer.from(JSON.stringify(Object.entries(dict).flat())).toString("base64url")}`;
+    const v1 = (dict: Record<string, string>) =>
+      `f1.${Buffer.from(JSON.stringify(Object.entries(dict).flat())).toString("base64url")}`;
     const outer = decodeDict(contextKey);
-    return v1(Object.fromEntries(Object.entries(outer).map(([codeVersion, inner]) => [codeVersion, v1(decodeDict(inner))])));
+    return v1(
+      Object.fromEntries(Object.entries(outer).map(([codeVersion, inner]) => [codeVersion, v1(decodeDict(inner))])),
+    );
   };
 
   it("are misses, never hits returning the value they point at", async () => {

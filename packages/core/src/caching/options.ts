@@ -70,16 +70,28 @@ const BEHAVIOR_LISTS = ["recompute", "disable", "ignore"] as const;
 const BEHAVIORS: readonly CacheBehavior[] = ["default", "recompute", "disable", "ignore"];
 
 /** Checks options against the graph and returns each node's configured behaviour. */
-export function resolveBehaviors(options: CacheOptions, graph: ReadonlyMap<string, NodeInfo>): Map<string, CacheBehavior> {
+export function resolveBehaviors(
+  options: CacheOptions,
+  graph: ReadonlyMap<string, NodeInfo>,
+): Map<string, CacheBehavior> {
   const fallback = options.defaultBehavior ?? "default";
   if (!BEHAVIORS.includes(fallback)) {
-    throw new ConfigurationError(`withCache({ defaultBehavior }) must be one of ${BEHAVIORS.join(", ")}, got ${JSON.stringify(fallback)}`);
+    throw new ConfigurationError(
+      `withCache({ defaultBehavior }) must be one of ${BEHAVIORS.join(", ")}, got ${JSON.stringify(fallback)}`,
+    );
   }
   if (options.onStoreError !== undefined && options.onStoreError !== "throw" && options.onStoreError !== "warn") {
-    throw new ConfigurationError(`withCache({ onStoreError }) must be "throw" or "warn", got ${JSON.stringify(options.onStoreError)}`);
+    throw new ConfigurationError(
+      `withCache({ onStoreError }) must be "throw" or "warn", got ${JSON.stringify(options.onStoreError)}`,
+    );
   }
-  if (options.maxResultBytes !== undefined && !(Number.isFinite(options.maxResultBytes) && options.maxResultBytes >= 0)) {
-    throw new ConfigurationError(`withCache({ maxResultBytes }) must be a non-negative number, got ${String(options.maxResultBytes)}`);
+  if (
+    options.maxResultBytes !== undefined &&
+    !(Number.isFinite(options.maxResultBytes) && options.maxResultBytes >= 0)
+  ) {
+    throw new ConfigurationError(
+      `withCache({ maxResultBytes }) must be a non-negative number, got ${String(options.maxResultBytes)}`,
+    );
   }
   const result = new Map<string, CacheBehavior>();
   const listedIn = new Map<string, string>();
@@ -87,12 +99,16 @@ export function resolveBehaviors(options: CacheOptions, graph: ReadonlyMap<strin
     const value = options[list];
     if (value === undefined) continue;
     if (value !== true && (!Array.isArray(value) || value.some((v) => typeof v !== "string"))) {
-      throw new ConfigurationError(`withCache({ ${list} }) must be an array of node names or true, got ${JSON.stringify(value)}`);
+      throw new ConfigurationError(
+        `withCache({ ${list} }) must be an array of node names or true, got ${JSON.stringify(value)}`,
+      );
     }
     const names = value === true ? [...graph.keys()] : value;
     for (const name of names) {
       if (!graph.has(name)) {
-        throw new ConfigurationError(`withCache({ ${list} }) names "${name}", which is not a node${closest(name, graph.keys())}`);
+        throw new ConfigurationError(
+          `withCache({ ${list} }) names "${name}", which is not a node${closest(name, graph.keys())}`,
+        );
       }
       const previous = listedIn.get(name);
       if (previous && value !== true && options[previous as (typeof BEHAVIOR_LISTS)[number]] !== true) {
@@ -101,7 +117,9 @@ export function resolveBehaviors(options: CacheOptions, graph: ReadonlyMap<strin
         );
       }
       if (previous && (value === true) === (options[previous as (typeof BEHAVIOR_LISTS)[number]] === true)) {
-        throw new ConfigurationError(`withCache({ ${previous}: true }) and withCache({ ${list}: true }) conflict; choose one`);
+        throw new ConfigurationError(
+          `withCache({ ${previous}: true }) and withCache({ ${list}: true }) conflict; choose one`,
+        );
       }
       // An explicit list wins over a blanket `true`.
       if (!previous || value !== true) {
@@ -113,7 +131,9 @@ export function resolveBehaviors(options: CacheOptions, graph: ReadonlyMap<strin
   for (const node of graph.values()) {
     const own = node.cache?.behavior;
     if (own !== undefined && !BEHAVIORS.includes(own)) {
-      throw new ConfigurationError(`node "${node.name}" has cache({ behavior: ${JSON.stringify(own)} }); use one of ${BEHAVIORS.join(", ")}`);
+      throw new ConfigurationError(
+        `node "${node.name}" has cache({ behavior: ${JSON.stringify(own)} }); use one of ${BEHAVIORS.join(", ")}`,
+      );
     }
     if (!result.has(node.name)) result.set(node.name, own ?? fallback);
   }

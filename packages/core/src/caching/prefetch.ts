@@ -46,7 +46,8 @@ export class LookupPrefetcher {
   /** Remembers the keys a finished run used, for the next run's prediction. */
   remember(records: Iterable<NodeRunRecord>): void {
     for (const record of records) {
-      if (record.contextKey !== undefined) this.#known.set(record.node, { contextKey: record.contextKey, codeVersion: record.codeVersion });
+      if (record.contextKey !== undefined)
+        this.#known.set(record.node, { contextKey: record.contextKey, codeVersion: record.codeVersion });
     }
   }
 
@@ -64,14 +65,16 @@ export class LookupPrefetcher {
       // Newest first: the newest run's key for a node wins (this process's own runs win over all).
       for (const run of runs) {
         for (const record of run.nodes) {
-          if (record.contextKey !== undefined && !this.#known.has(record.node)) this.#known.set(record.node, { contextKey: record.contextKey, codeVersion: record.codeVersion });
+          if (record.contextKey !== undefined && !this.#known.has(record.node))
+            this.#known.set(record.node, { contextKey: record.contextKey, codeVersion: record.codeVersion });
         }
       }
     }
     const keys = new Set<string>();
     for (const node of nodes) {
       const known = this.#known.get(node.name);
-      if (known && (known.codeVersion === undefined || known.codeVersion === codeVersion(node.name))) keys.add(known.contextKey);
+      if (known && (known.codeVersion === undefined || known.codeVersion === codeVersion(node.name)))
+        keys.add(known.contextKey);
     }
     return [...keys];
   }

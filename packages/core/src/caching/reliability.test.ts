@@ -6,7 +6,12 @@ import { filesUnder, memoryCache, RecordingLogger, tempFolder } from "../../test
 import type { FingerprintMeta, FingerprintRepository, ResultStore } from "../contracts.js";
 import { Builder } from "../driver/builder.js";
 import { NodeExecutionError, StoreError } from "../errors.js";
-import { FileFingerprintRepository, FileResultStore, MemoryFingerprintRepository, MemoryResultStore } from "../stores/index.js";
+import {
+  FileFingerprintRepository,
+  FileResultStore,
+  MemoryFingerprintRepository,
+  MemoryResultStore,
+} from "../stores/index.js";
 import { readPackRecords } from "../stores/pack-records.js";
 
 let calls: Record<string, number> = {};
@@ -67,7 +72,8 @@ const LAYOUTS = [
       filesUnder(path.join(dir, "results")).map((file) => ({
         key: path.basename(file).split(".")[0]!,
         corrupt: () => fs.writeFileSync(file, GARBAGE),
-        truncate: () => fs.writeFileSync(file, fs.readFileSync(file).subarray(0, Math.floor(fs.statSync(file).size / 2))),
+        truncate: () =>
+          fs.writeFileSync(file, fs.readFileSync(file).subarray(0, Math.floor(fs.statSync(file).size / 2))),
       })),
   },
 ];
@@ -110,7 +116,9 @@ describe("damaged results", () => {
       expect(await dr.execute(["F"])).toEqual({ F: expectedF });
       expect(calls).toEqual({ F: 1 });
       expect(outcomes(dr)).toEqual({ A: "hit", B: "hit", C: "hit", E: "hit", F: "recomputed" });
-      expect(logger.warnings.filter((w) => w.includes('node "F"') && w.includes("could not be read back"))).toHaveLength(1);
+      expect(
+        logger.warnings.filter((w) => w.includes('node "F"') && w.includes("could not be read back")),
+      ).toHaveLength(1);
       // The damaged entry was replaced by the recomputed result: the next run is all hits.
       calls = {};
       const again = await new Builder().withModules(seed).withCache(cacheOptions(logger)).build();
@@ -168,7 +176,10 @@ describe("damaged results", () => {
     expect((direct as NodeExecutionError).completed).toEqual([]);
     expect(cold.cache.lastRun.A?.outcome).toBe("failed");
     // A consumed by a node that re-runs: the same error, naming A.
-    const changed = await new Builder().withModules({ ...mod, B: (A: number) => A + 2 }).withCache(stores).build();
+    const changed = await new Builder()
+      .withModules({ ...mod, B: (A: number) => A + 2 })
+      .withCache(stores)
+      .build();
     const consumed = (await changed.execute(["B"]).catch((e: unknown) => e)) as NodeExecutionError;
     expect(consumed).toBeInstanceOf(NodeExecutionError);
     expect(consumed.node).toBe("A");
@@ -262,41 +273,93 @@ class BrokenRepository implements FingerprintRepository {
 }
 
 describe("a failing store", () => {
-  const cases: [string, () => { fingerprintStore: FingerprintRepository; resultStore: ResultStore }, string, string][] = [
-    ["result store set", () => ({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new BrokenResultStore(new Set(["set"])) }), "broken-results", "set"],
-    ["result store open", () => ({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new BrokenResultStore(new Set(["open"])) }), "broken-results", "open"],
-    ["repository lookups", () => ({ fingerprintStore: new BrokenRepository(new Set(["get"])), resultStore: new MemoryResultStore() }), "broken-repository", "getMany"],
-    ["repository writes", () => ({ fingerprintStore: new BrokenRepository(new Set(["set"])), resultStore: new MemoryResultStore() }), "broken-repository", "set"],
-    ["repository open", () => ({ fingerprintStore: new BrokenRepository(new Set(["open"])), resultStore: new MemoryResultStore() }), "broken-repository", "open"],
-  ];
+  const cases: [string, () => { fingerprintStore: FingerprintRepository; resultStore: ResultStore }, string, string][] =
+    [
+      [
+        "result store set",
+        () => ({
+          fingerprintStore: new MemoryFingerprintRepository(),
+          resultStore: new BrokenResultStore(new Set(["set"])),
+        }),
+        "broken-results",
+        "set",
+      ],
+      [
+        "result store open",
+        () => ({
+          fingerprintStore: new MemoryFingerprintRepository(),
+          resultStore: new BrokenResultStore(new Set(["open"])),
+        }),
+        "broken-results",
+        "open",
+      ],
+      [
+        "repository lookups",
+        () => ({ fingerprintStore: new BrokenRepository(new Set(["get"])), resultStore: new MemoryResultStore() }),
+        "broken-repository",
+        "getMany",
+      ],
+      [
+        "repository writes",
+        () => ({ fingerprintStore: new BrokenRepository(new Set(["set"])), resultStore: new MemoryResultStore() }),
+        "broken-repository",
+        "set",
+      ],
+      [
+        "repository open",
+        () => ({ fingerprintStore: new BrokenRepository(new Set(["open"])), resultStore: new MemoryResultStore() }),
+        "broken-repository",
+        "open",
+      ],
+    ];
 
-  it.each(cases)("(%s) fails the run with a StoreError naming the store and operation", async (_, makeStores, store, operation) => {
-    const dr = await new Builder().withModules(seed).withCache({ ...makeStores(), logger: new RecordingLogger() }).build();
-    const error = await dr.execute(["F"]).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(StoreError);
-    expect((error as StoreError).store).toBe(store);
-    expect((error as StoreError).operation).toBe(operation);
-    expect((error as Error).message).toContain(`store "${store}"`);
-    expect((error as Error).cause).toBeInstanceOf(Error);
-  });
+  it.each(cases)(
+    "(%s) fails the run with a StoreError naming the store and operation",
+    async (_, makeStores, store, operation) => {
+      const dr = await new Builder()
+        .withModules(seed)
+        .withCache({ ...makeStores(), logger: new RecordingLogger() })
+        .build();
+      const error = await dr.execute(["F"]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as StoreError).store).toBe(store);
+      expect((error as StoreError).operation).toBe(operation);
+      expect((error as Error).message).toContain(`store "${store}"`);
+      expect((error as Error).cause).toBeInstanceOf(Error);
+    },
+  );
 
-  it.each(cases)("(%s) with onStoreError: \"warn\" the run completes correctly, uncached, with a warning", async (_, makeStores, store) => {
-    const logger = new RecordingLogger();
-    const stores = makeStores();
-    const dr = await new Builder().withModules(seed).withCache({ ...stores, logger, onStoreError: "warn" }).build();
-    expect(await dr.execute(["F"])).toEqual({ F: expectedF });
-    expect(await dr.execute(["F"])).toEqual({ F: expectedF });
-    expect(logger.warnings.some((w) => w.includes(`store "${store}"`))).toBe(true);
-  });
+  it.each(cases)(
+    '(%s) with onStoreError: "warn" the run completes correctly, uncached, with a warning',
+    async (_, makeStores, store) => {
+      const logger = new RecordingLogger();
+      const stores = makeStores();
+      const dr = await new Builder()
+        .withModules(seed)
+        .withCache({ ...stores, logger, onStoreError: "warn" })
+        .build();
+      expect(await dr.execute(["F"])).toEqual({ F: expectedF });
+      expect(await dr.execute(["F"])).toEqual({ F: expectedF });
+      expect(logger.warnings.some((w) => w.includes(`store "${store}"`))).toBe(true);
+    },
+  );
 
   it("a result store that fails on read, with warn, recomputes instead of failing", async () => {
     const logger = new RecordingLogger();
     const fingerprintStore = new MemoryFingerprintRepository();
-    await (await new Builder().withModules(seed).withCache({ fingerprintStore, resultStore: new MemoryResultStore(), logger }).build()).execute(["F"]);
+    await (
+      await new Builder()
+        .withModules(seed)
+        .withCache({ fingerprintStore, resultStore: new MemoryResultStore(), logger })
+        .build()
+    ).execute(["F"]);
     // Same repository (it knows every fingerprint) but a result store that cannot read.
     const resultStore = new BrokenResultStore(new Set(["get"]));
     calls = {};
-    const dr = await new Builder().withModules(seed).withCache({ fingerprintStore, resultStore, logger, onStoreError: "warn" }).build();
+    const dr = await new Builder()
+      .withModules(seed)
+      .withCache({ fingerprintStore, resultStore, logger, onStoreError: "warn" })
+      .build();
     expect(await dr.execute(["F"])).toEqual({ F: expectedF });
     // No result can be read, so F and everything it needs are recomputed, each once.
     expect(calls).toEqual({ A: 1, B: 1, C: 1, E: 1, F: 1 });
@@ -306,7 +369,11 @@ describe("a failing store", () => {
   it("a store error is not a node failure: it is thrown as the StoreError itself", async () => {
     const dr = await new Builder()
       .withModules(seed)
-      .withCache({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new BrokenResultStore(new Set(["has"])), logger: new RecordingLogger() })
+      .withCache({
+        fingerprintStore: new MemoryFingerprintRepository(),
+        resultStore: new BrokenResultStore(new Set(["has"])),
+        logger: new RecordingLogger(),
+      })
       .build();
     const error = await dr.execute(["A"]).catch((e: unknown) => e);
     expect((error as Error).name).toBe("StoreError");

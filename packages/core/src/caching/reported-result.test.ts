@@ -23,7 +23,11 @@ function reportingExecutor(loads: string[]) {
       const c = cache as ExecutorCache;
       const fingerprint = c.fingerprint(value, task.node.name);
       const bytes = c.encode(value, fingerprint);
-      return reportedResult({ fingerprint, bytes, load: async () => (loads.push(task.node.name), c.decode(bytes, fingerprint)) });
+      return reportedResult({
+        fingerprint,
+        bytes,
+        load: async () => (loads.push(task.node.name), c.decode(bytes, fingerprint)),
+      });
     },
   };
 }
@@ -33,7 +37,10 @@ describe("reportedResult", () => {
     const stores = { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() };
     const loads: string[] = [];
     const dr = await new Builder().withModules(flow).withCache(stores).withExecutor(reportingExecutor(loads)).build();
-    const local = await new Builder().withModules(flow).withCache({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() }).build();
+    const local = await new Builder()
+      .withModules(flow)
+      .withCache({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() })
+      .build();
     const expected = await local.execute(["c"], { inputs: { x: 1 } });
     expect(await dr.execute(["c"], { inputs: { x: 1 } })).toEqual(expected);
     // a and b are read as the next node's arguments (they run "here"), c as the output.
@@ -53,7 +60,11 @@ describe("reportedResult", () => {
 
   it("a read-only cache records nothing for a reported result and still returns its value", async () => {
     const stores = { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() };
-    const dr = await new Builder().withModules(flow).withCache({ ...stores, readOnly: true }).withExecutor(reportingExecutor([])).build();
+    const dr = await new Builder()
+      .withModules(flow)
+      .withCache({ ...stores, readOnly: true })
+      .withExecutor(reportingExecutor([]))
+      .build();
     expect(await dr.execute(["c"], { inputs: { x: 2 } })).toEqual({ c: 2 });
     expect(await stores.fingerprintStore.get(dr.cache.lastRun.c?.contextKey as string)).toBeUndefined();
     expect(await stores.resultStore.has(dr.cache.lastRun.c?.fingerprint as string)).toBe(false);

@@ -17,7 +17,8 @@ class BatchingStore extends CountingResultStore {
   readonly batches: Fingerprint[][] = [];
   override async get(key: Fingerprint): Promise<Uint8Array | undefined> {
     const bytes = await super.get(key);
-    if (bytes !== undefined && this.damaged.has(key)) throw new CorruptResultError(`result "${key}" fails its checksum`);
+    if (bytes !== undefined && this.damaged.has(key))
+      throw new CorruptResultError(`result "${key}" fails its checksum`);
     return bytes;
   }
   async getMany(keys: readonly Fingerprint[]): Promise<(Uint8Array | undefined)[]> {
@@ -37,12 +38,16 @@ let calls: Record<string, number> = {};
 const count = (name: string) => (calls[name] = (calls[name] ?? 0) + 1);
 /** root → c1..c20 (each its own object), all of them outputs: a warm run loads 20 results. */
 const wide: Record<string, (...args: never[]) => unknown> = { root: () => (count("root"), { base: 10 }) };
-for (let i = 1; i <= 20; i++) wide[`c${i}`] = (root: { base: number }) => (count(`c${i}`), { value: root.base + i, list: [i, `c${i}`] });
+for (let i = 1; i <= 20; i++)
+  wide[`c${i}`] = (root: { base: number }) => (count(`c${i}`), { value: root.base + i, list: [i, `c${i}`] });
 const outputs = Array.from({ length: 20 }, (_, i) => `c${i + 1}`);
 
 async function warmCache(resultStore: ResultStore & CountingResultStore) {
   const fingerprintStore = new MemoryFingerprintRepository();
-  const fresh = await new Builder().withModules(wide).withCache({ fingerprintStore, resultStore, logger: new RecordingLogger() }).build();
+  const fresh = await new Builder()
+    .withModules(wide)
+    .withCache({ fingerprintStore, resultStore, logger: new RecordingLogger() })
+    .build();
   const expected = await fresh.execute(outputs);
   resultStore.reset();
   calls = {};
@@ -66,14 +71,27 @@ describe("batched result reads", () => {
 
   it("a node's several cached inputs are read in one batch too", async () => {
     const store = new BatchingStore();
-    const flow = { ...wide, sum: (c1: { value: number }, c2: { value: number }, c3: { value: number }) => c1.value + c2.value + c3.value };
+    const flow = {
+      ...wide,
+      sum: (c1: { value: number }, c2: { value: number }, c3: { value: number }) => c1.value + c2.value + c3.value,
+    };
     const fingerprintStore = new MemoryFingerprintRepository();
-    await (await new Builder().withModules(wide).withCache({ fingerprintStore, resultStore: store, logger: new RecordingLogger() }).build()).execute(["c1", "c2", "c3"]);
+    await (
+      await new Builder()
+        .withModules(wide)
+        .withCache({ fingerprintStore, resultStore: store, logger: new RecordingLogger() })
+        .build()
+    ).execute(["c1", "c2", "c3"]);
     store.reset();
-    const dr = await new Builder().withModules(flow).withCache({ fingerprintStore, resultStore: store, logger: new RecordingLogger() }).build();
+    const dr = await new Builder()
+      .withModules(flow)
+      .withCache({ fingerprintStore, resultStore: store, logger: new RecordingLogger() })
+      .build();
     expect(await dr.execute(["sum"])).toEqual({ sum: 11 + 12 + 13 });
     expect(dr.cache.lastRun.sum?.outcome).toBe("computed");
-    expect(store.batches).toEqual([[dr.cache.runFingerprints.c1, dr.cache.runFingerprints.c2, dr.cache.runFingerprints.c3]]);
+    expect(store.batches).toEqual([
+      [dr.cache.runFingerprints.c1, dr.cache.runFingerprints.c2, dr.cache.runFingerprints.c3],
+    ]);
   });
 
   it("a store without getMany gets one get per result, at most 16 in flight, with the same values", async () => {
@@ -98,7 +116,14 @@ describe("batched result reads", () => {
   it("a damaged entry in the batch recomputes only its node, with the warning get gives, and is rewritten", async () => {
     const store = new BatchingStore();
     const { dr, expected, logger } = await warmCache(store);
-    const fresh = await new Builder().withModules(wide).withCache({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new CountingResultStore(), logger: new RecordingLogger() }).build();
+    const fresh = await new Builder()
+      .withModules(wide)
+      .withCache({
+        fingerprintStore: new MemoryFingerprintRepository(),
+        resultStore: new CountingResultStore(),
+        logger: new RecordingLogger(),
+      })
+      .build();
     await fresh.execute(outputs);
     const key = fresh.cache.runFingerprints.c7 as Fingerprint;
     store.damaged.add(key);
@@ -109,7 +134,9 @@ describe("batched result reads", () => {
     expect(dr.cache.lastRun.c7?.outcome).toBe("recomputed");
     expect(Object.values(dr.cache.lastRun).filter((r) => r.outcome === "hit")).toHaveLength(20);
     // (The other warnings are build-time notes about this test's counters.)
-    expect(logger.warnings.filter((w) => w.includes("cached result"))).toEqual([`[ham] node "c7": cached result ${key} could not be read back (result "${key}" fails its checksum); recomputing it`]);
+    expect(logger.warnings.filter((w) => w.includes("cached result"))).toEqual([
+      `[ham] node "c7": cached result ${key} could not be read back (result "${key}" fails its checksum); recomputing it`,
+    ]);
     expect(store.sets).toEqual([key]);
     // The batch failed as a whole, so each key was read on its own once; recomputing c7 read root.
     expect(store.calls.getMany).toBe(1);
@@ -121,9 +148,17 @@ describe("batched result reads", () => {
     const store = new BatchingStore();
     const same = { a: () => ({ v: [1, 2] }), b: () => ({ v: [1, 2] }), c: () => "other" };
     const fingerprintStore = new MemoryFingerprintRepository();
-    await (await new Builder().withModules(same).withCache({ fingerprintStore, resultStore: store, logger: new RecordingLogger() }).build()).execute(["a", "b", "c"]);
+    await (
+      await new Builder()
+        .withModules(same)
+        .withCache({ fingerprintStore, resultStore: store, logger: new RecordingLogger() })
+        .build()
+    ).execute(["a", "b", "c"]);
     store.reset();
-    const dr = await new Builder().withModules(same).withCache({ fingerprintStore, resultStore: store, logger: new RecordingLogger() }).build();
+    const dr = await new Builder()
+      .withModules(same)
+      .withCache({ fingerprintStore, resultStore: store, logger: new RecordingLogger() })
+      .build();
     const out = await dr.execute(["a", "b", "c"]);
     expect(out).toEqual({ a: { v: [1, 2] }, b: { v: [1, 2] }, c: "other" });
     expect(out.a).not.toBe(out.b);
@@ -150,6 +185,9 @@ describe("ResultBatcher", () => {
     store.get = async () => Promise.reject(down);
     const batcher = new ResultBatcher(store);
     const got = await Promise.allSettled([batcher.get("k1"), batcher.get("k2")]);
-    expect(got).toEqual([{ status: "rejected", reason: down }, { status: "rejected", reason: down }]);
+    expect(got).toEqual([
+      { status: "rejected", reason: down },
+      { status: "rejected", reason: down },
+    ]);
   });
 });

@@ -30,7 +30,11 @@ export class ResultWriter {
    * Fingerprints `value` and stores it; resolves with its fingerprint and whether its result is now
    * in the result store. A unique fingerprint (a value that cannot be found again) is not stored.
    */
-  async store(target: WriteTarget, value: unknown, stats: CacheStats): Promise<{ fingerprint: Fingerprint; stored: boolean }> {
+  async store(
+    target: WriteTarget,
+    value: unknown,
+    stats: CacheStats,
+  ): Promise<{ fingerprint: Fingerprint; stored: boolean }> {
     // A worker's result (reported-result.ts) comes with its fingerprint: not loaded, not fingerprinted again.
     const reported = isReportedResult(value) ? value : undefined;
     const fingerprint = reported?.fingerprint ?? this.#parts.fingerprint(value, target.node, target.mode);
@@ -38,7 +42,9 @@ export class ResultWriter {
     // Equal results computed at the same moment (two nodes, or two runs) share one write.
     let write = this.#writes.get(fingerprint);
     if (!write) {
-      const writing = reported ? this.#writeReported(reported, stats) : this.#writeResult(target.node, fingerprint, value, stats);
+      const writing = reported
+        ? this.#writeReported(reported, stats)
+        : this.#writeResult(target.node, fingerprint, value, stats);
       write = writing.finally(() => this.#writes.delete(fingerprint));
       this.#writes.set(fingerprint, write);
     }
@@ -70,7 +76,12 @@ export class ResultWriter {
   async #writeReported(reported: ReportedResult, stats: CacheStats): Promise<boolean> {
     const parts = this.#parts;
     if (parts.options.readOnly === true) return false;
-    const written = await parts.guard(parts.resultStore, "set", () => storeReported(parts.resultStore, reported), undefined);
+    const written = await parts.guard(
+      parts.resultStore,
+      "set",
+      () => storeReported(parts.resultStore, reported),
+      undefined,
+    );
     if (written === undefined) return false;
     if (written > 0) {
       stats.resultWrites++;
@@ -90,15 +101,24 @@ export class ResultWriter {
     try {
       bytes = parts.codec.encode(value, undefined, fingerprint);
     } catch (error) {
-      parts.warn(`node "${node}": its result is not cached because it cannot be encoded (${errorMessage(error)}); register a codec for it with withCache({ codecs })`);
+      parts.warn(
+        `node "${node}": its result is not cached because it cannot be encoded (${errorMessage(error)}); register a codec for it with withCache({ codecs })`,
+      );
       return false;
     }
     const limit = parts.options.maxResultBytes;
     if (limit !== undefined && bytes.byteLength > limit) {
-      parts.warn(`node "${node}": its result (${bytes.byteLength} bytes) exceeds maxResultBytes (${limit}) and is not cached`);
+      parts.warn(
+        `node "${node}": its result (${bytes.byteLength} bytes) exceeds maxResultBytes (${limit}) and is not cached`,
+      );
       return false;
     }
-    const stored = await parts.guard(parts.resultStore, "set", async () => (await parts.resultStore.set(fingerprint, bytes), true), false);
+    const stored = await parts.guard(
+      parts.resultStore,
+      "set",
+      async () => (await parts.resultStore.set(fingerprint, bytes), true),
+      false,
+    );
     if (stored) {
       stats.resultWrites++;
       parts.lifecycle.noteWrite(bytes.byteLength);

@@ -52,7 +52,9 @@ function dependencyFingerprint(parts: CacheParts, run: RunValues, name: string):
   if (typeof value === "string") parts.checkPath(name, value, isOverride ? "override" : "input");
   // Only values holding a file() go through the file fingerprinter: a custom fingerprinter turns
   // off the default one's fast paths (a large array of numbers takes twice as long).
-  const fingerprint = containsFileInput(value) ? parts.inputFingerprinter.fingerprint(value, { node: name }) : parts.fingerprint(value, name);
+  const fingerprint = containsFileInput(value)
+    ? parts.inputFingerprinter.fingerprint(value, { node: name })
+    : parts.fingerprint(value, name);
   setNamed(run.fingerprints, name, fingerprint);
   setNamed(run.records, name, { node: name, outcome: isOverride ? "override" : "input", fingerprint, durationMs: 0 });
   return fingerprint;

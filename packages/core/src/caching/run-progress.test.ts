@@ -40,7 +40,10 @@ describe("run progress in the history", () => {
     const saved: RunRecord[] = [];
     const save = stores.fingerprintStore.saveRun?.bind(stores.fingerprintStore);
     stores.fingerprintStore.saveRun = async (run) => (saved.push(run), save?.(run));
-    const dr = await new Builder().withModules({ a: (x: number) => x + 1 }).withCache(stores).build();
+    const dr = await new Builder()
+      .withModules({ a: (x: number) => x + 1 })
+      .withCache(stores)
+      .build();
     await dr.execute(["a"], { inputs: { x: 1 } });
     await sleep(PROGRESS_AFTER_MS + 100);
     expect(saved.map((r) => r.running)).toEqual([undefined]);
@@ -48,7 +51,10 @@ describe("run progress in the history", () => {
 
   it("records each node's deps, and visualizeRun draws the run's DAG from them", async () => {
     const stores = memoryCache();
-    const dr = await new Builder().withModules({ a: (x: number) => x + 1, b: (a: number, x: number) => a * x }).withCache(stores).build();
+    const dr = await new Builder()
+      .withModules({ a: (x: number) => x + 1, b: (a: number, x: number) => a * x })
+      .withCache(stores)
+      .build();
     await dr.execute(["b"], { inputs: { x: 3 } });
     const [run] = (await stores.fingerprintStore.listRuns?.()) ?? [];
     expect(run?.nodes.find((n) => n.node === "b")?.deps).toEqual(["a", "x"]);

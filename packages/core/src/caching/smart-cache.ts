@@ -38,7 +38,9 @@ export type { CacheStats } from "./cache-parts.js";
 const RECENT_RUNS = 8;
 
 /** `N` maps node names to result types (from the driver's modules), so `explain("node")` checks the name. */
-export class SmartCache<N extends Record<string, unknown> = Record<string, any>> implements GraphCache, CachingStrategy {
+export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
+  implements GraphCache, CachingStrategy
+{
   /** Data fingerprint of every node (and used input) in the run that started last (see `run(runId)` for others). */
   runFingerprints: Record<string, Fingerprint> = {};
   /** Code version of every node, computed once when the driver is built. */

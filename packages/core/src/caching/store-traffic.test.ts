@@ -6,7 +6,11 @@ import { NodeExecutionError } from "../errors.js";
 import { node } from "../graph/node-spec.js";
 
 function countingCache() {
-  return { fingerprintStore: new CountingRepository(), resultStore: new CountingResultStore(), logger: new RecordingLogger() };
+  return {
+    fingerprintStore: new CountingRepository(),
+    resultStore: new CountingResultStore(),
+    logger: new RecordingLogger(),
+  };
 }
 
 const chain = {
@@ -20,7 +24,9 @@ describe("what is stored", () => {
   it("inputs and overrides are fingerprinted but never stored as results", async () => {
     const stores = countingCache();
     const dr = await new Builder().withModules(chain).withCache(stores).build();
-    expect(await dr.execute(["D"], { inputs: { factor: 3 }, overrides: { A: { a: 1000 } } })).toEqual({ D: { d: 3002 } });
+    expect(await dr.execute(["D"], { inputs: { factor: 3 }, overrides: { A: { a: 1000 } } })).toEqual({
+      D: { d: 3002 },
+    });
     const fp = dr.cache.runFingerprints;
     expect(fp.factor).toBeDefined();
     expect(fp.A).toBeDefined();
@@ -33,9 +39,12 @@ describe("what is stored", () => {
 
   it("a failing node stores nothing; its completed upstream stays cached for the next run", async () => {
     const stores = countingCache();
-    const failing = { ...chain, C: (B: { b: number }): { c: number } => {
-      throw new Error(`C broke on ${B.b}`);
-    } };
+    const failing = {
+      ...chain,
+      C: (B: { b: number }): { c: number } => {
+        throw new Error(`C broke on ${B.b}`);
+      },
+    };
     const dr = await new Builder().withModules(failing).withCache(stores).build();
     const error = await dr.execute(["D"], { inputs: { x: 1, factor: 2 } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeExecutionError);
@@ -58,7 +67,11 @@ describe("what is stored", () => {
   it("two nodes with identical code and inputs share one stored result", async () => {
     const stores = countingCache();
     const dr = await new Builder()
-      .withModules({ A: () => [1, 2, 3], P: (A: number[]) => A.map((v) => v * 2), Q: (A: number[]) => A.map((v) => v * 2) })
+      .withModules({
+        A: () => [1, 2, 3],
+        P: (A: number[]) => A.map((v) => v * 2),
+        Q: (A: number[]) => A.map((v) => v * 2),
+      })
       .withCache(stores)
       .build();
     expect(await dr.execute(["P", "Q"])).toEqual({ P: [2, 4, 6], Q: [2, 4, 6] });
@@ -91,7 +104,9 @@ describe("warm runs", () => {
 
     stores.resultStore.reset();
     expect(await dr.execute(["B", "D"], { inputs })).toEqual({ B: { b: 4 }, D: { d: 6 } });
-    expect([...stores.resultStore.gets].sort()).toEqual([dr.cache.runFingerprints.B, dr.cache.runFingerprints.D].sort());
+    expect([...stores.resultStore.gets].sort()).toEqual(
+      [dr.cache.runFingerprints.B, dr.cache.runFingerprints.D].sort(),
+    );
   });
 
   it("load a hit's result when a re-running node consumes it, and nothing further upstream", async () => {
@@ -117,7 +132,11 @@ describe("warm runs", () => {
     }
     mod.total = node({ deps: names }, (...values: number[]) => values.reduce((a, b) => a + b, 0));
     // Level by level (predict: false): the batcher's own batching; prefetch.test.ts covers prediction.
-    const build = () => new Builder().withModules(mod).withCache({ ...stores, predict: false }).build();
+    const build = () =>
+      new Builder()
+        .withModules(mod)
+        .withCache({ ...stores, predict: false })
+        .build();
     const cold = await build();
     const expected = await cold.execute(["total"], { inputs: { seed: 1 } });
     stores.fingerprintStore.reset();

@@ -70,7 +70,11 @@ describe("Codec.encodeWithRoom", () => {
 
   it("writes the header into the codec's own buffer: the payload is not copied", () => {
     const codec = inPlace();
-    const bytes = new ResultCodec({ codecs: [codec] }).encode({ json: true, big: "x".repeat(1000) }, undefined, "fp-abc123");
+    const bytes = new ResultCodec({ codecs: [codec] }).encode(
+      { json: true, big: "x".repeat(1000) },
+      undefined,
+      "fp-abc123",
+    );
     const handed = codec.handedOut[0]!;
     expect(bytes.buffer).toBe(handed.buffer);
     expect(bytes.byteOffset).toBe(handed.byteOffset);
@@ -83,18 +87,26 @@ describe("Codec.encodeWithRoom", () => {
     const codec = new ResultCodec();
     expect(typeof v8Codec.encodeWithRoom).toBe("function");
     expect(Buffer.from(codec.encode(v8Value(), undefined, "fp-abc123")).toString("hex")).toBe(OLD.v8Keyed);
-    expect(Buffer.from(codec.encode(Object.freeze({ a: 1 }), undefined, "fp-abc123")).toString("hex")).toBe(OLD.v8Patched);
+    expect(Buffer.from(codec.encode(Object.freeze({ a: 1 }), undefined, "fp-abc123")).toString("hex")).toBe(
+      OLD.v8Patched,
+    );
     // What follows the room is exactly what encode returns.
     const bytes = codec.encode(v8Value(), undefined, "fp-abc123");
-    expect(Buffer.from(bytes).subarray(bytes.byteLength - v8Codec.encode(v8Value()).byteLength)).toEqual(Buffer.from(v8Codec.encode(v8Value())));
+    expect(Buffer.from(bytes).subarray(bytes.byteLength - v8Codec.encode(v8Value()).byteLength)).toEqual(
+      Buffer.from(v8Codec.encode(v8Value())),
+    );
   });
 
   it("bytes shorter than the room, or not bytes, are a CodecError naming the codec; a non-function is a configuration error", () => {
     const short: Codec = { ...copied, name: "short", encodeWithRoom: (_value, room) => new Uint8Array(room - 1) };
     expect(() => new ResultCodec({ codecs: [short] }).encode({ json: true }, "N")).toThrow(CodecError);
-    expect(() => new ResultCodec({ codecs: [short] }).encode({ json: true }, "N")).toThrow(/codec "short".*returned \d+ bytes from encodeWithRoom/);
+    expect(() => new ResultCodec({ codecs: [short] }).encode({ json: true }, "N")).toThrow(
+      /codec "short".*returned \d+ bytes from encodeWithRoom/,
+    );
     const text: Codec = { ...copied, name: "text", encodeWithRoom: () => "x" as unknown as Uint8Array };
-    expect(() => new ResultCodec({ codecs: [text] }).encode({ json: true })).toThrow(/returned a string from encodeWithRoom/);
+    expect(() => new ResultCodec({ codecs: [text] }).encode({ json: true })).toThrow(
+      /returned a string from encodeWithRoom/,
+    );
     const notMethod = { ...copied, encodeWithRoom: 5 } as unknown as Codec;
     expect(() => new ResultCodec({ codecs: [notMethod] })).toThrow(ConfigurationError);
     expect(() => new ResultCodec({ codecs: [notMethod] })).toThrow(/encodeWithRoom that is not a method/);

@@ -37,7 +37,9 @@ describe("the result envelope names its fingerprint", () => {
 
   it("bytes written for one fingerprint and read under another are corrupt, naming both", () => {
     const bytes = codec.encode("right value", undefined, FP);
-    expect(corrupt(bytes, OTHER).message).toMatch(new RegExp(`under "${OTHER}" was written for "${FP}": its bytes belong to another entry`));
+    expect(corrupt(bytes, OTHER).message).toMatch(
+      new RegExp(`under "${OTHER}" was written for "${FP}": its bytes belong to another entry`),
+    );
   });
 
   it("bytes that name no fingerprint are corrupt when read under one", () => {

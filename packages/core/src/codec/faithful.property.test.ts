@@ -77,7 +77,8 @@ describe("values that differ observably get different fingerprints", () => {
         const outcome = roundTrip(value);
         if ("refused" in outcome) return;
         let mutation: Mutation | undefined;
-        for (let step = 0; step < 9 && mutation === undefined; step++) mutation = mutate(outcome.back, which, how + step);
+        for (let step = 0; step < 9 && mutation === undefined; step++)
+          mutation = mutate(outcome.back, which, how + step);
         if (mutation === undefined) return;
         const difference = firstDifference(value, outcome.back);
         if (difference === undefined) return;
@@ -93,14 +94,34 @@ describe("values that differ observably get different fingerprints", () => {
   });
 
   const covered: [string, () => unknown, () => unknown][] = [
-    ["a Map with an extra own property", () => Object.assign(new Map([[1, 2]]), { unit: "kg" }), () => new Map([[1, 2]])],
+    [
+      "a Map with an extra own property",
+      () => Object.assign(new Map([[1, 2]]), { unit: "kg" }),
+      () => new Map([[1, 2]]),
+    ],
     ["a Date with an extra own property", () => Object.assign(new Date(0), { tz: "UTC" }), () => new Date(0)],
     ["RegExps with different lastIndex", () => Object.assign(/a/g, { lastIndex: 2 }), () => /a/g],
     ["a frozen object and an extensible one", () => Object.freeze({ a: 1 }), () => ({ a: 1 })],
-    ["a Float64Array view at an offset and an owning copy", () => new Float64Array(4).subarray(1, 3), () => new Float64Array(2)],
-    ["a boxed Number with an extra own property", () => Object.assign(new Number(1), { unit: "kg" }), () => new Number(1)],
-    ["small arrays with different non-enumerable extra properties", () => Object.defineProperty([1], "unit", { value: "kg" }), () => Object.defineProperty([1], "unit", { value: "lb" })],
-    ["an ArrayBuffer with an extra own property", () => Object.assign(new ArrayBuffer(2), { unit: "kg" }), () => new ArrayBuffer(2)],
+    [
+      "a Float64Array view at an offset and an owning copy",
+      () => new Float64Array(4).subarray(1, 3),
+      () => new Float64Array(2),
+    ],
+    [
+      "a boxed Number with an extra own property",
+      () => Object.assign(new Number(1), { unit: "kg" }),
+      () => new Number(1),
+    ],
+    [
+      "small arrays with different non-enumerable extra properties",
+      () => Object.defineProperty([1], "unit", { value: "kg" }),
+      () => Object.defineProperty([1], "unit", { value: "lb" }),
+    ],
+    [
+      "an ArrayBuffer with an extra own property",
+      () => Object.assign(new ArrayBuffer(2), { unit: "kg" }),
+      () => new ArrayBuffer(2),
+    ],
   ];
   it.each(covered)("%s get different fingerprints", (_, a, b) => {
     expect(firstDifference(a(), b())).toBeDefined();

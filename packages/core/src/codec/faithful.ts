@@ -2,7 +2,15 @@
 // either plans a patch that restores it on decode (see patches.ts) or refuses the value, naming where.
 import { types } from "node:util";
 import { hasExtraKeys, packedPrimitives } from "./v8-shapes.js";
-import { type Patch, ERROR_PROTOTYPES, FLAG_CONFIGURABLE, FLAG_ENUMERABLE, FLAG_WRITABLE, Integrity, PROTO_NULL } from "./patches.js";
+import {
+  type Patch,
+  ERROR_PROTOTYPES,
+  FLAG_CONFIGURABLE,
+  FLAG_ENUMERABLE,
+  FLAG_WRITABLE,
+  Integrity,
+  PROTO_NULL,
+} from "./patches.js";
 
 /** Why a value cannot be cached faithfully, and where inside it (`$.rows[3].err`). */
 export interface Unfaithful {
@@ -13,13 +21,25 @@ export interface Unfaithful {
 }
 
 /** The patches to store beside the value (undefined when v8 alone gives it back), or why it is refused. */
-export type FaithfulPlan = { readonly patches: Patch[] | undefined; readonly refused?: undefined } | { readonly refused: Unfaithful };
+export type FaithfulPlan =
+  | { readonly patches: Patch[] | undefined; readonly refused?: undefined }
+  | { readonly refused: Unfaithful };
 
 const gopd = Object.getOwnPropertyDescriptor;
 const TYPED_ARRAY_PROTOTYPES = new Set<unknown>(
-  [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array].map(
-    (type) => type.prototype,
-  ),
+  [
+    Int8Array,
+    Uint8Array,
+    Uint8ClampedArray,
+    Int16Array,
+    Uint16Array,
+    Int32Array,
+    Uint32Array,
+    Float32Array,
+    Float64Array,
+    BigInt64Array,
+    BigUint64Array,
+  ].map((type) => type.prototype),
 );
 /** Built-in types v8 keeps (besides plain objects, arrays, errors and binary data), each with its brand check. */
 const LEAVES = new Map<unknown, (value: object) => boolean>([
@@ -54,7 +74,10 @@ export function planFaithful(value: unknown): FaithfulPlan {
   return { refused: { path, what: refusal.what, why: refusal.why } };
 }
 
-function walk(root: unknown, withPaths: boolean): { patches: Patch[] | undefined } | { refusal: Refusal; path: string } {
+function walk(
+  root: unknown,
+  withPaths: boolean,
+): { patches: Patch[] | undefined } | { refusal: Refusal; path: string } {
   const seen = new Set<object>();
   const stack: unknown[] = [root];
   const paths: string[] | undefined = withPaths ? ["$"] : undefined;
@@ -127,11 +150,15 @@ function plainObject(value: object, proto: object | null, state: WalkState): Ref
 
 /** Flags of an own data property (pushing its value), or a refusal for symbol keys and accessors. */
 function dataFlags(value: object, key: string | symbol, state: WalkState): number | Refusal {
-  if (typeof key === "symbol") return new Refusal(`A symbol-keyed property ${segment(key)}`, "symbol keys cannot be stored");
+  if (typeof key === "symbol")
+    return new Refusal(`A symbol-keyed property ${segment(key)}`, "symbol keys cannot be stored");
   const d = gopd(value, key) as PropertyDescriptor;
   if (d.writable === undefined) {
     state.path = `${state.path}${segment(key)}`;
-    return new Refusal("An accessor property (getter/setter)", "the cache would store one value read from it, not the accessor");
+    return new Refusal(
+      "An accessor property (getter/setter)",
+      "the cache would store one value read from it, not the accessor",
+    );
   }
   push(state, d.value, key);
   return flagsOf(d);
@@ -167,16 +194,35 @@ function array(value: unknown[], state: WalkState): Refusal | undefined {
 
 /** Checks one element's descriptor against the attributes all elements share, and visits its value. */
 function element(d: PropertyDescriptor, index: number, expected: number, state: WalkState): Refusal | undefined {
-  if (d.writable === undefined) return at(state, `[${index}]`, new Refusal("An accessor element (getter/setter)", "the cache would store one value read from it, not the accessor"));
+  if (d.writable === undefined)
+    return at(
+      state,
+      `[${index}]`,
+      new Refusal(
+        "An accessor element (getter/setter)",
+        "the cache would store one value read from it, not the accessor",
+      ),
+    );
   if (flagsOf(d) !== expected) {
-    return at(state, `[${index}]`, new Refusal("An element with its own attributes (non-enumerable, read-only or non-configurable)", "the cache cannot keep per-element attributes"));
+    return at(
+      state,
+      `[${index}]`,
+      new Refusal(
+        "An element with its own attributes (non-enumerable, read-only or non-configurable)",
+        "the cache cannot keep per-element attributes",
+      ),
+    );
   }
   push(state, d.value, index);
   return undefined;
 }
 
 function flagsOf(d: PropertyDescriptor): number {
-  return (d.writable === true ? FLAG_WRITABLE : 0) + (d.enumerable === true ? FLAG_ENUMERABLE : 0) + (d.configurable === true ? FLAG_CONFIGURABLE : 0);
+  return (
+    (d.writable === true ? FLAG_WRITABLE : 0) +
+    (d.enumerable === true ? FLAG_ENUMERABLE : 0) +
+    (d.configurable === true ? FLAG_CONFIGURABLE : 0)
+  );
 }
 
 /** Visits the elements of a sparse array from index `from` on; returns how many there are. */
@@ -209,7 +255,8 @@ function arrayKeys(value: unknown[], state: WalkState, present: number): Refusal
     if (flags instanceof Refusal) return flags;
     if (flags !== FLAG_WRITABLE + FLAG_ENUMERABLE + FLAG_CONFIGURABLE) special = true;
   }
-  if (special || integrity !== Integrity.Extensible) addPatch(state, [value, -1, special ? propsOf(value, keys) : 0, integrity]);
+  if (special || integrity !== Integrity.Extensible)
+    addPatch(state, [value, -1, special ? propsOf(value, keys) : 0, integrity]);
   return undefined;
 }
 
@@ -217,9 +264,13 @@ function view(value: ArrayBufferView, proto: object | null, state: WalkState): R
   const isBuffer = proto === Buffer.prototype;
   if (!isBuffer && !TYPED_ARRAY_PROTOTYPES.has(proto) && proto !== DataView.prototype) return classInstance(value);
   const buffer = value.buffer;
-  if (types.isSharedArrayBuffer(buffer)) return new Refusal(`A ${kindOf(value)} on a SharedArrayBuffer`, "shared memory cannot be stored");
+  if (types.isSharedArrayBuffer(buffer))
+    return new Refusal(`A ${kindOf(value)} on a SharedArrayBuffer`, "shared memory cannot be stored");
   if ((buffer as ArrayBuffer & { resizable?: boolean }).resizable === true) {
-    return new Refusal(`A ${kindOf(value)} on a resizable ArrayBuffer`, "the cache cannot keep views of resizable buffers; return a copy (x.slice())");
+    return new Refusal(
+      `A ${kindOf(value)} on a resizable ArrayBuffer`,
+      "the cache cannot keep views of resizable buffers; return a copy (x.slice())",
+    );
   }
   const { byteOffset, byteLength } = value;
   if (!isBuffer && (byteOffset !== 0 || byteLength !== buffer.byteLength)) {
@@ -228,16 +279,26 @@ function view(value: ArrayBufferView, proto: object | null, state: WalkState): R
       "a cached copy would own only its bytes; return a copy (x.slice()) to cache it",
     );
   }
-  if (Object.hasOwn(value, "constructor")) return new Refusal(`A ${kindOf(value)} with an own "constructor" property`, "the cache cannot keep it");
+  if (Object.hasOwn(value, "constructor"))
+    return new Refusal(`A ${kindOf(value)} with an own "constructor" property`, "the cache cannot keep it");
   // A Buffer is its bytes: its place in Node's shared allocation pool is not part of it (see docs/caching.md).
-  return claim(buffer, byteOffset, byteOffset + byteLength, !isBuffer, state) ?? leaf(value, state, types.isDataView(value) ? 0 : (value as Uint8Array).length);
+  return (
+    claim(buffer, byteOffset, byteOffset + byteLength, !isBuffer, state) ??
+    leaf(value, state, types.isDataView(value) ? 0 : (value as Uint8Array).length)
+  );
 }
 
 /**
  * Records that a view (or an ArrayBuffer itself, `whole`) uses these bytes; refuses when two parts of
  * the value overlap, since writes through one would no longer show through the other.
  */
-function claim(buffer: ArrayBufferLike, start: number, end: number, whole: boolean, state: WalkState): Refusal | undefined {
+function claim(
+  buffer: ArrayBufferLike,
+  start: number,
+  end: number,
+  whole: boolean,
+  state: WalkState,
+): Refusal | undefined {
   state.claims ??= new Map();
   const ranges = state.claims.get(buffer);
   if (whole) end = Math.max(end, start + 1);
@@ -247,7 +308,10 @@ function claim(buffer: ArrayBufferLike, start: number, end: number, whole: boole
   }
   for (const [s, e] of ranges) {
     if (whole || s === -1 || (start < e && s < end)) {
-      return new Refusal("Binary data sharing its ArrayBuffer with another part of the value", "the cache would give back separate copies; return copies (x.slice())");
+      return new Refusal(
+        "Binary data sharing its ArrayBuffer with another part of the value",
+        "the cache would give back separate copies; return copies (x.slice())",
+      );
     }
   }
   ranges.push([start, end]);
@@ -277,12 +341,17 @@ function leaf(value: object, state: WalkState, indexed: number): Refusal | undef
   const natural = indexed + (isString || isRegExp ? 1 : 0);
   if (!hasExtraKeys(value, natural)) {
     const lastIndex = isRegExp ? (gopd(value, "lastIndex") as PropertyDescriptor) : undefined;
-    if (lastIndex === undefined || (lastIndex.value === 0 && (lastIndex.writable === true || integrity === Integrity.Frozen))) {
+    if (
+      lastIndex === undefined ||
+      (lastIndex.value === 0 && (lastIndex.writable === true || integrity === Integrity.Frozen))
+    ) {
       if (integrity !== Integrity.Extensible) addPatch(state, [value, -1, 0, integrity]);
       return undefined;
     }
   }
-  const keys = Reflect.ownKeys(value).filter((key) => typeof key === "symbol" || !(isIndex(key) || (isString && key === "length")));
+  const keys = Reflect.ownKeys(value).filter(
+    (key) => typeof key === "symbol" || !(isIndex(key) || (isString && key === "length")),
+  );
   for (const key of keys) {
     const flags = dataFlags(value, key, state);
     if (flags instanceof Refusal) return flags;
@@ -295,12 +364,20 @@ function classInstance(value: object): Refusal {
   const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
   const kind = typeof name === "string" && name !== "" ? name : "an object with a custom prototype";
   return types.isNativeError(value)
-    ? new Refusal(kind, "a user-defined Error subclass would come back as a plain Error; return a built-in Error (own properties such as code are kept) or register a codec")
-    : new Refusal(kind, "a class instance would come back from v8 serialization as a plain object, losing its class; register a codec for it");
+    ? new Refusal(
+        kind,
+        "a user-defined Error subclass would come back as a plain Error; return a built-in Error (own properties such as code are kept) or register a codec",
+      )
+    : new Refusal(
+        kind,
+        "a class instance would come back from v8 serialization as a plain object, losing its class; register a codec for it",
+      );
 }
 
 function kindOf(value: object): string {
-  return Buffer.isBuffer(value) ? "Buffer" : ((value as { constructor?: { name?: string } }).constructor?.name ?? "view");
+  return Buffer.isBuffer(value)
+    ? "Buffer"
+    : ((value as { constructor?: { name?: string } }).constructor?.name ?? "view");
 }
 
 function integrityOf(value: object): Integrity {

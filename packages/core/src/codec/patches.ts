@@ -43,7 +43,8 @@ export function applyPatches(patches: readonly Patch[]): void {
         });
       }
     }
-    if (proto >= 0) Object.setPrototypeOf(target, proto === PROTO_NULL ? null : ERROR_PROTOTYPES[proto - 1] ?? Error.prototype);
+    if (proto >= 0)
+      Object.setPrototypeOf(target, proto === PROTO_NULL ? null : (ERROR_PROTOTYPES[proto - 1] ?? Error.prototype));
     if (integrity === Integrity.Frozen) Object.freeze(target);
     else if (integrity === Integrity.Sealed) Object.seal(target);
     else if (integrity === Integrity.NonExtensible) Object.preventExtensions(target);

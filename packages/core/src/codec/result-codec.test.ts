@@ -31,7 +31,13 @@ describe("ResultCodec round trips", () => {
     ["a bigint", 12345678901234567890n],
     ["a Date", new Date("2024-02-03T04:05:06.789Z")],
     ["a RegExp", /ab+c/gi],
-    ["a Map", new Map<unknown, unknown>([["a", 1], [2, { b: [3] }]])],
+    [
+      "a Map",
+      new Map<unknown, unknown>([
+        ["a", 1],
+        [2, { b: [3] }],
+      ]),
+    ],
     ["a Set", new Set([1, "two", 3n])],
     ["a Float64Array", new Float64Array([1.5, -2, Number.POSITIVE_INFINITY])],
     ["a BigInt64Array", new BigInt64Array([1n, -2n])],
@@ -80,7 +86,11 @@ describe("ResultCodec round trips", () => {
   it("the first custom codec that accepts a value encodes it; others fall back to v8", () => {
     const withJson = new ResultCodec({ codecs: [jsonCodec] });
     const tagged = withJson.encode({ json: true, n: 1 });
-    expect(Buffer.from(tagged).subarray(5, 5 + "test-json".length).toString()).toBe("test-json");
+    expect(
+      Buffer.from(tagged)
+        .subarray(5, 5 + "test-json".length)
+        .toString(),
+    ).toBe("test-json");
     expect(withJson.decode(tagged)).toEqual({ json: true, n: 1 });
     const plain = withJson.encode(new Map([[1, 2]]));
     expect(Buffer.from(plain).subarray(5, 7).toString()).toBe("v8");
@@ -112,9 +122,22 @@ describe("ResultCodec encoding failures", () => {
   });
 
   it("a custom codec that throws in accepts() or returns no bytes gives a CodecError naming it", () => {
-    const throwing: Codec = { ...jsonCodec, name: "throws", accepts: () => { throw new Error("boom"); } };
-    expect(() => new ResultCodec({ codecs: [throwing] }).encode(1, "N")).toThrow(/codec "throws" threw from accepts\(\): boom/);
-    const wrong: Codec = { ...jsonCodec, name: "wrong", accepts: () => true, encode: () => "text" as unknown as Uint8Array };
+    const throwing: Codec = {
+      ...jsonCodec,
+      name: "throws",
+      accepts: () => {
+        throw new Error("boom");
+      },
+    };
+    expect(() => new ResultCodec({ codecs: [throwing] }).encode(1, "N")).toThrow(
+      /codec "throws" threw from accepts\(\): boom/,
+    );
+    const wrong: Codec = {
+      ...jsonCodec,
+      name: "wrong",
+      accepts: () => true,
+      encode: () => "text" as unknown as Uint8Array,
+    };
     expect(() => new ResultCodec({ codecs: [wrong] }).encode(1)).toThrow(/codec "wrong" returned a string/);
   });
 
@@ -254,10 +277,16 @@ describe("issue 16: the default codec keeps what JavaScript observes, or refuses
     const error = roundTrip(Object.assign(new Error("x"), { code: "ENOENT" }));
     expect(error.code).toBe("ENOENT");
     const named = roundTrip(Object.assign(new TypeError("t", { cause: { id: 1 } }), { name: "HttpError" }));
-    expect([Object.getPrototypeOf(named), named.name, named.cause]).toEqual([TypeError.prototype, "HttpError", { id: 1 }]);
+    expect([Object.getPrototypeOf(named), named.name, named.cause]).toEqual([
+      TypeError.prototype,
+      "HttpError",
+      { id: 1 },
+    ]);
     expect(Object.keys(named)).toEqual(["name"]);
     class AppError extends Error {}
-    expect(() => codec.encode({ rows: [1, 2, 3, { err: new AppError("x") }] })).toThrow(/AppError at \$\.rows\[3\]\.err: a user-defined Error subclass/);
+    expect(() => codec.encode({ rows: [1, 2, 3, { err: new AppError("x") }] })).toThrow(
+      /AppError at \$\.rows\[3\]\.err: a user-defined Error subclass/,
+    );
   });
 
   it("decodes binary data owning exactly its bytes, even from a larger read buffer (case 7)", async () => {
@@ -268,10 +297,17 @@ describe("issue 16: the default codec keeps what JavaScript observes, or refuses
     const back = codec.decode(file.subarray(64, 64 + encoded.byteLength)) as { f: Float64Array; b: Buffer };
     expect([back.f.byteOffset, back.f.buffer.byteLength, new Float64Array(back.f.buffer).length]).toEqual([0, 24, 3]);
     expect([Buffer.isBuffer(back.b), back.b.byteOffset, back.b.buffer.byteLength]).toEqual([true, 0, 11]);
-    expect(() => codec.encode({ v: new Float64Array(10).subarray(2, 5) })).toThrow(/Float64Array viewing bytes 16–40 of a 80-byte ArrayBuffer at \$\.v/);
+    expect(() => codec.encode({ v: new Float64Array(10).subarray(2, 5) })).toThrow(
+      /Float64Array viewing bytes 16–40 of a 80-byte ArrayBuffer at \$\.v/,
+    );
     // Buffers from Node's pool share one ArrayBuffer without overlapping: kept, each owning its bytes.
     const pooled = roundTrip({ a: Buffer.from("x"), b: Buffer.from("y") });
-    expect([pooled.a.toString(), pooled.b.toString(), pooled.a.buffer === pooled.b.buffer, pooled.a.buffer.byteLength]).toEqual(["x", "y", false, 1]);
+    expect([
+      pooled.a.toString(),
+      pooled.b.toString(),
+      pooled.a.buffer === pooled.b.buffer,
+      pooled.a.buffer.byteLength,
+    ]).toEqual(["x", "y", false, 1]);
     const whole = Buffer.from("hello");
     expect(() => codec.encode({ whole, part: whole.subarray(2) })).toThrow(/sharing its ArrayBuffer/);
     const shared = new ArrayBuffer(8);
@@ -281,12 +317,27 @@ describe("issue 16: the default codec keeps what JavaScript observes, or refuses
   it("keeps null prototypes, hidden props, lastIndex, array extras, frozen state; refuses accessors and symbol keys (case 8)", async () => {
     await hashingReady();
     expect(Object.getPrototypeOf(roundTrip(Object.create(null) as object))).toBe(null);
-    expect(Object.getOwnPropertyDescriptor(roundTrip(Object.defineProperty({}, "h", { value: 1 })), "h")).toEqual({ value: 1, writable: false, enumerable: false, configurable: false });
+    expect(Object.getOwnPropertyDescriptor(roundTrip(Object.defineProperty({}, "h", { value: 1 })), "h")).toEqual({
+      value: 1,
+      writable: false,
+      enumerable: false,
+      configurable: false,
+    });
     expect(roundTrip(Object.assign(/a/g, { lastIndex: 3 })).lastIndex).toBe(3);
     expect(roundTrip(Object.assign([1, 2], { unit: "kg" })).unit).toBe("kg");
     expect(Object.isFrozen(roundTrip(Object.freeze({ a: 1 })))).toBe(true);
-    expect(() => codec.encode({ a: { get g() { return 1; } } })).toThrow(/accessor property \(getter\/setter\) at \$\.a\.g/);
-    expect(() => codec.encode({ a: [{ [Symbol("s")]: 1 }] })).toThrow(/symbol-keyed property \[Symbol\(s\)\] at \$\.a\[0\]/);
+    expect(() =>
+      codec.encode({
+        a: {
+          get g() {
+            return 1;
+          },
+        },
+      }),
+    ).toThrow(/accessor property \(getter\/setter\) at \$\.a\.g/);
+    expect(() => codec.encode({ a: [{ [Symbol("s")]: 1 }] })).toThrow(
+      /symbol-keyed property \[Symbol\(s\)\] at \$\.a\[0\]/,
+    );
   });
 
   it("checks every element of large arrays too (a getter, a read-only or hidden element is refused)", async () => {

@@ -56,7 +56,9 @@ export class ResultCodec {
     const { codecs = [], maxResultBytes = bufferConstants.MAX_LENGTH } = options;
     if (!Array.isArray(codecs)) throw new ConfigurationError(`ResultCodec: option "codecs" must be an array of codecs`);
     if (!Number.isSafeInteger(maxResultBytes) || maxResultBytes <= 0) {
-      throw new ConfigurationError(`ResultCodec: option "maxResultBytes" must be a positive integer, got ${String(maxResultBytes)}`);
+      throw new ConfigurationError(
+        `ResultCodec: option "maxResultBytes" must be a positive integer, got ${String(maxResultBytes)}`,
+      );
     }
     this.maxResultBytes = Math.min(maxResultBytes, bufferConstants.MAX_LENGTH);
     this.#default = register(v8Codec);
@@ -107,7 +109,11 @@ export class ResultCodec {
         const framed: unknown = codec.encodeWithRoom(value, room);
         if (!(framed instanceof Uint8Array) || framed.byteLength < room) {
           const got = framed instanceof Uint8Array ? `${framed.byteLength} bytes` : describe(framed);
-          throw new CodecError(codec.name, node, `returned ${got} from encodeWithRoom(value, ${room}); it must return the ${room} bytes of room asked for, then the payload`);
+          throw new CodecError(
+            codec.name,
+            node,
+            `returned ${got} from encodeWithRoom(value, ${room}); it must return the ${room} bytes of room asked for, then the payload`,
+          );
         }
         payloadLength = framed.byteLength - room;
         out = Buffer.from(framed.buffer, framed.byteOffset, framed.byteLength);
@@ -178,17 +184,22 @@ export class ResultCodec {
     const nameLength = view[4] ?? 0;
     const keyAt = FIXED_HEADER + nameLength + KEY_LENGTH_BYTES;
     if (nameLength === 0 || view.length < keyAt) {
-      throw new CorruptResultError(`stored result is truncated: ${view.length} bytes, shorter than its header (${keyAt} bytes)`);
+      throw new CorruptResultError(
+        `stored result is truncated: ${view.length} bytes, shorter than its header (${keyAt} bytes)`,
+      );
     }
     const keyLength = view.readUInt16BE(keyAt - KEY_LENGTH_BYTES);
     const checksumAt = keyAt + keyLength + padding(keyAt + keyLength);
     const payloadStart = checksumAt + TRAILER;
     if (view.length < payloadStart) {
-      throw new CorruptResultError(`stored result is truncated: ${view.length} bytes, shorter than its header (${payloadStart} bytes)`);
+      throw new CorruptResultError(
+        `stored result is truncated: ${view.length} bytes, shorter than its header (${payloadStart} bytes)`,
+      );
     }
     const codecName = view.toString("utf8", FIXED_HEADER, FIXED_HEADER + nameLength);
     for (let i = keyAt + keyLength; i < checksumAt; i++) {
-      if (view[i] !== 0) throw new CorruptResultError(`stored result has a damaged header (non-zero padding at byte ${i})`);
+      if (view[i] !== 0)
+        throw new CorruptResultError(`stored result has a damaged header (non-zero padding at byte ${i})`);
     }
     const key = view.subarray(keyAt, keyAt + keyLength);
     if (fingerprint !== undefined && key.toString("latin1") !== fingerprint) {
@@ -207,7 +218,9 @@ export class ResultCodec {
     const claimed = view.readUInt32BE(checksumAt + 8) * TWO_32 + view.readUInt32BE(checksumAt + 12);
     const actual = view.length - payloadStart;
     if (claimed > this.maxResultBytes) {
-      throw new CorruptResultError(`stored result claims a payload of ${claimed} bytes, above maxResultBytes (${this.maxResultBytes}): damaged`);
+      throw new CorruptResultError(
+        `stored result claims a payload of ${claimed} bytes, above maxResultBytes (${this.maxResultBytes}): damaged`,
+      );
     }
     if (claimed !== actual) {
       throw new CorruptResultError(
@@ -218,7 +231,9 @@ export class ResultCodec {
     }
     const payload = view.subarray(payloadStart);
     if (xxh64(payload, keySeed(key)) !== view.readBigUInt64BE(checksumAt)) {
-      throw new CorruptResultError(`stored result (codec "${codecName}", ${claimed} bytes) fails its checksum: the bytes were damaged`);
+      throw new CorruptResultError(
+        `stored result (codec "${codecName}", ${claimed} bytes) fails its checksum: the bytes were damaged`,
+      );
     }
     try {
       return registered.codec.decode(payload);
@@ -249,15 +264,21 @@ export class ResultCodec {
 function validateCodec(codec: unknown, index: number): asserts codec is Codec {
   const c = codec as Partial<Codec> | null;
   const where = `ResultCodec: codecs[${index}]`;
-  if (typeof c !== "object" || c === null) throw new ConfigurationError(`${where} must be a codec object, got ${describe(codec)}`);
+  if (typeof c !== "object" || c === null)
+    throw new ConfigurationError(`${where} must be a codec object, got ${describe(codec)}`);
   if (typeof c.name !== "string" || c.name === "" || Buffer.byteLength(c.name) > 255) {
-    throw new ConfigurationError(`${where} needs a "name" of 1–255 bytes (it is written with every result to pick the decoder)`);
+    throw new ConfigurationError(
+      `${where} needs a "name" of 1–255 bytes (it is written with every result to pick the decoder)`,
+    );
   }
   for (const method of ["accepts", "encode", "decode"] as const) {
-    if (typeof c[method] !== "function") throw new ConfigurationError(`${where} ("${c.name}") has no ${method}() method`);
+    if (typeof c[method] !== "function")
+      throw new ConfigurationError(`${where} ("${c.name}") has no ${method}() method`);
   }
   if (c.encodeWithRoom !== undefined && typeof c.encodeWithRoom !== "function") {
-    throw new ConfigurationError(`${where} ("${c.name}") has an encodeWithRoom that is not a method: make it a function, or leave it out`);
+    throw new ConfigurationError(
+      `${where} ("${c.name}") has an encodeWithRoom that is not a method: make it a function, or leave it out`,
+    );
   }
 }
 
@@ -295,7 +316,11 @@ function keyBytes(fingerprint: Fingerprint | undefined, codec: string, node: str
   if (fingerprint === undefined) return NO_KEY;
   const key = Buffer.from(String(fingerprint), "latin1");
   if (key.length > MAX_KEY_BYTES || key.toString("latin1") !== fingerprint) {
-    throw new CodecError(codec, node, `cannot name fingerprint ${JSON.stringify(String(fingerprint).slice(0, 80))} in the envelope: fingerprints are up to ${MAX_KEY_BYTES} ASCII characters`);
+    throw new CodecError(
+      codec,
+      node,
+      `cannot name fingerprint ${JSON.stringify(String(fingerprint).slice(0, 80))} in the envelope: fingerprints are up to ${MAX_KEY_BYTES} ASCII characters`,
+    );
   }
   return key;
 }

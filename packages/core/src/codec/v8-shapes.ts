@@ -7,7 +7,14 @@ import v8 from "node:v8";
 const DENSE_ARRAY = 0x41;
 /** Above this many elements, arrays are checked for extra keys without listing every index. */
 const SMALL_INDEXED = 256;
-const INSPECT_KEYS = { showHidden: true, depth: 0, maxArrayLength: 0, maxStringLength: 0, breakLength: Infinity, customInspect: false } as const;
+const INSPECT_KEYS = {
+  showHidden: true,
+  depth: 0,
+  maxArrayLength: 0,
+  maxStringLength: 0,
+  breakLength: Infinity,
+  customInspect: false,
+} as const;
 
 /**
  * Whether `value` holds only primitives, in V8's fast packed elements: v8 then writes it densely (tag
@@ -45,4 +52,3 @@ export function hasExtraKeys(value: object, natural: number): boolean {
   const twin = Array.isArray(value) ? Object.assign([], { length }) : (value as Uint8Array).subarray(0);
   return inspect(value, INSPECT_KEYS) !== inspect(twin, INSPECT_KEYS);
 }
-

@@ -40,7 +40,14 @@ describe("adapter hooks", () => {
       `one:afterNode:${n}:ok`,
       `two:afterNode:${n}:ok`,
     ];
-    expect(log).toEqual(["one:beforeGraph:B", "two:beforeGraph:B", ...nodeHooks("A"), ...nodeHooks("B"), "one:afterGraph:ok", "two:afterGraph:ok"]);
+    expect(log).toEqual([
+      "one:beforeGraph:B",
+      "two:beforeGraph:B",
+      ...nodeHooks("A"),
+      ...nodeHooks("B"),
+      "one:afterGraph:ok",
+      "two:afterGraph:ok",
+    ]);
   });
 
   it("still call afterNodeExecute and afterGraphExecute when a node fails, with the user's error", async () => {
@@ -95,7 +102,13 @@ describe("adapter hooks", () => {
       })
       .build();
     await dr.execute(["B"], { inputs: { x: 10 } });
-    expect(seen).toEqual({ plan: ["A", "B"], deps: ["A", "x"], inputs: { A: 1, x: 10 }, optional: ["opt"], result: 14 });
+    expect(seen).toEqual({
+      plan: ["A", "B"],
+      deps: ["A", "x"],
+      inputs: { A: 1, x: 10 },
+      optional: ["opt"],
+      result: 14,
+    });
   });
 
   it("a doNodeExecute that returns a value without calling next replaces the node's call", async () => {
@@ -125,7 +138,9 @@ describe("adapter hooks", () => {
       .withModules({ A: () => 1, B: (A: number) => A + 1, C: (B: number) => B + 1 })
       .withAdapters({
         doNodeExecute: async (ctx, next) =>
-          ctx.node.name === "C" ? next() : deferredResult(async () => (loads.push(ctx.node.name), ctx.node.name === "A" ? 10 : 20)),
+          ctx.node.name === "C"
+            ? next()
+            : deferredResult(async () => (loads.push(ctx.node.name), ctx.node.name === "A" ? 10 : 20)),
       })
       .build();
     expect(await dr.execute(["C"])).toEqual({ C: 21 });

@@ -16,11 +16,13 @@ export type NodesOf<M> = OwnNodes<M> & UnionToIntersection<{ [K in keyof M]: Mad
 
 /** The module's functions under their export names (parameterized ones excepted: their nodes are made). */
 type OwnNodes<M> = {
-  [K in keyof M as K extends `_${string}` | "default" ? never : M[K] extends (...args: never[]) => unknown ? (IsReplaced<M[K]> extends true ? never : K) : never]: M[K] extends (
-    ...args: never[]
-  ) => infer R
-    ? Awaited<R>
-    : never;
+  [K in keyof M as K extends `_${string}` | "default"
+    ? never
+    : M[K] extends (...args: never[]) => unknown
+      ? IsReplaced<M[K]> extends true
+        ? never
+        : K
+      : never]: M[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
 };
 
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
@@ -38,7 +40,9 @@ export class Builder<N extends Record<string, unknown> = {}> {
   #executor: Executor | undefined;
 
   /** Adds dataflow modules: every exported function is a node. */
-  withModules<const Ms extends readonly object[]>(...modules: Ms): Builder<N & UnionToIntersection<NodesOf<Ms[number]>>> {
+  withModules<const Ms extends readonly object[]>(
+    ...modules: Ms
+  ): Builder<N & UnionToIntersection<NodesOf<Ms[number]>>> {
     this.#modules.push(...modules);
     return this as unknown as Builder<N & UnionToIntersection<NodesOf<Ms[number]>>>;
   }
@@ -51,11 +55,19 @@ export class Builder<N extends Record<string, unknown> = {}> {
    */
   withModuleSource(module: object, file: string | URL): this {
     if (typeof module !== "object" || module === null) {
-      throw new ConfigurationError(`withModuleSource() needs the module object first (import * as dataflow from "./dataflow.js"), got ${module === null ? "null" : typeof module}`);
+      throw new ConfigurationError(
+        `withModuleSource() needs the module object first (import * as dataflow from "./dataflow.js"), got ${module === null ? "null" : typeof module}`,
+      );
     }
     const location = file instanceof URL ? file.href : file;
-    if (typeof location !== "string" || location === "" || (location.includes(":") && !location.startsWith("file:") && !/^[A-Za-z]:[\\/]/.test(location))) {
-      throw new ConfigurationError(`withModuleSource() needs a file path or file: URL (e.g. import.meta.url of the module), got ${JSON.stringify(location)}`);
+    if (
+      typeof location !== "string" ||
+      location === "" ||
+      (location.includes(":") && !location.startsWith("file:") && !/^[A-Za-z]:[\\/]/.test(location))
+    ) {
+      throw new ConfigurationError(
+        `withModuleSource() needs a file path or file: URL (e.g. import.meta.url of the module), got ${JSON.stringify(location)}`,
+      );
     }
     this.#moduleSources.set(module, location);
     return this;
@@ -64,7 +76,9 @@ export class Builder<N extends Record<string, unknown> = {}> {
   /** Config values: used by config.when conditions and available to nodes as inputs. */
   withConfig(config: Readonly<Record<string, unknown>>): this {
     if (typeof config !== "object" || config === null || Array.isArray(config)) {
-      throw new ConfigurationError(`withConfig() needs an object of name → value, got ${config === null ? "null" : typeof config}`);
+      throw new ConfigurationError(
+        `withConfig() needs an object of name → value, got ${config === null ? "null" : typeof config}`,
+      );
     }
     this.#config = { ...this.#config, ...config };
     return this;
@@ -74,7 +88,9 @@ export class Builder<N extends Record<string, unknown> = {}> {
   withAdapters(...adapters: Adapter[]): this {
     for (const adapter of adapters) {
       if (typeof adapter !== "object" || adapter === null) {
-        throw new ConfigurationError(`withAdapters() takes adapter objects (with beforeNodeExecute, doNodeExecute, …), got ${adapter === null ? "null" : typeof adapter}`);
+        throw new ConfigurationError(
+          `withAdapters() takes adapter objects (with beforeNodeExecute, doNodeExecute, …), got ${adapter === null ? "null" : typeof adapter}`,
+        );
       }
     }
     this.#adapters.push(...adapters);
@@ -84,7 +100,9 @@ export class Builder<N extends Record<string, unknown> = {}> {
   /** Turns caching on: installs a SmartCache (reachable as `dr.cache`). */
   withCache(options: CacheOptions = {}): this {
     if (typeof options !== "object" || options === null) {
-      throw new ConfigurationError(`withCache() takes an options object, got ${options === null ? "null" : typeof options}`);
+      throw new ConfigurationError(
+        `withCache() takes an options object, got ${options === null ? "null" : typeof options}`,
+      );
     }
     if (this.#cache) throw new ConfigurationError("withCache() was called twice; pass all cache options in one call");
     this.#cache = createCache(options);
@@ -123,7 +141,9 @@ export class Builder<N extends Record<string, unknown> = {}> {
    */
   withExecutor(executor: Executor): this {
     if (typeof executor !== "object" || executor === null || typeof executor.execute !== "function") {
-      throw new ConfigurationError(`withExecutor() takes an executor object with an execute(task) method, got ${executor === null ? "null" : typeof executor}`);
+      throw new ConfigurationError(
+        `withExecutor() takes an executor object with an execute(task) method, got ${executor === null ? "null" : typeof executor}`,
+      );
     }
     if (this.#executor) throw new ConfigurationError("withExecutor() was called twice; a driver has one executor");
     this.#executor = executor;
@@ -133,7 +153,9 @@ export class Builder<N extends Record<string, unknown> = {}> {
   /** Validates the graph (duplicates, cycles, cache options) and returns the driver. */
   async build(): Promise<Driver<N, SmartCache<N>>> {
     if (this.#modules.length === 0) {
-      throw new ConfigurationError("build() found no modules: call withModules(dataflow) with the module(s) that define your functions");
+      throw new ConfigurationError(
+        "build() found no modules: call withModules(dataflow) with the module(s) that define your functions",
+      );
     }
     await hashingReady();
     const originalNames = new OriginalNames(this.#moduleSources);
@@ -142,7 +164,9 @@ export class Builder<N extends Record<string, unknown> = {}> {
       graph = buildGraph(this.#modules, {
         allowOverride: this.#allowOverride,
         config: this.#config,
-        renameEvidence: { originalParamName: (node, index) => originalNames.paramName(node.fn, this.#modules[node.moduleIndex], index) },
+        renameEvidence: {
+          originalParamName: (node, index) => originalNames.paramName(node.fn, this.#modules[node.moduleIndex], index),
+        },
         debug: (message) => this.#cache?.debug(message),
       });
     } finally {
@@ -157,7 +181,13 @@ export class Builder<N extends Record<string, unknown> = {}> {
       adapters.push(new ProgressAdapter(this.#progress, cache ? cacheProgressView(cache) : undefined));
     }
     await this.#executor?.attach?.(
-      executorSetup({ graph, modules: this.#modules, sources: this.#moduleSources, config: this.#config, cache: cache?.executorCache() }),
+      executorSetup({
+        graph,
+        modules: this.#modules,
+        sources: this.#moduleSources,
+        config: this.#config,
+        cache: cache?.executorCache(),
+      }),
     );
     return new Driver<N, SmartCache<N>>({
       graph,

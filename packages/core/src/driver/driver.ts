@@ -47,7 +47,13 @@ export interface DriverSettings<C extends GraphCache = GraphCache> {
 export type ExecuteResult<N, K extends string> = { [P in K]: P extends keyof N ? N[P] : unknown };
 
 /** What `visualizeExecution` returns for the options given: PNG bytes, or text. */
-export type Rendered<O> = O extends { format: "png" } ? Buffer : O extends { format: string } ? ("png" extends O["format"] ? string | Buffer : string) : string;
+export type Rendered<O> = O extends { format: "png" }
+  ? Buffer
+  : O extends { format: string }
+    ? "png" extends O["format"]
+      ? string | Buffer
+      : string
+    : string;
 
 export class Driver<N extends Record<string, unknown> = Record<string, any>, C extends GraphCache = SmartCache<N>> {
   readonly #settings: DriverSettings<C>;
@@ -84,9 +90,18 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>, C e
    * `config.when(…, { name })` renames — name every output in the type argument: `dr.execute<"F" | "D">(["F", "D"])` (`out.D` is then `unknown`). A list
    * built at run time (`string[]`) is accepted as is and gives `Record<string, unknown>`.
    */
-  execute<K extends string>(outputs: readonly DynamicNames<K>[], options?: ExecuteOptions): Promise<Record<string, unknown>>;
-  execute<K extends string = never>(outputs: readonly NoInfer<K>[], options?: ExecuteOptions): Promise<ExecuteResult<N, K>>;
-  execute<const K extends OutputName<N> | UnknownOutput>(outputs: readonly K[], options?: ExecuteOptions): Promise<ExecuteResult<N, K>>;
+  execute<K extends string>(
+    outputs: readonly DynamicNames<K>[],
+    options?: ExecuteOptions,
+  ): Promise<Record<string, unknown>>;
+  execute<K extends string = never>(
+    outputs: readonly NoInfer<K>[],
+    options?: ExecuteOptions,
+  ): Promise<ExecuteResult<N, K>>;
+  execute<const K extends OutputName<N> | UnknownOutput>(
+    outputs: readonly K[],
+    options?: ExecuteOptions,
+  ): Promise<ExecuteResult<N, K>>;
   async execute<K extends string>(outputs: readonly K[], options: ExecuteOptions = {}): Promise<ExecuteResult<N, K>> {
     const { plan, inputs, overrides } = this.#prepare(outputs, options);
     return (await runGraph({
@@ -119,10 +134,24 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>, C e
     }
     const variables: Variable[] = [];
     for (const node of this.#settings.graph.values()) {
-      variables.push({ name: node.name, kind: "node", required: false, usedBy: usedBy.get(node.name) ?? [], tags: node.tags, origin: node.origin });
+      variables.push({
+        name: node.name,
+        kind: "node",
+        required: false,
+        usedBy: usedBy.get(node.name) ?? [],
+        tags: node.tags,
+        origin: node.origin,
+      });
     }
     for (const input of this.#inputNames) {
-      variables.push({ name: input, kind: "input", required: this.#isRequired(input), usedBy: usedBy.get(input) ?? [], tags: {}, origin: undefined });
+      variables.push({
+        name: input,
+        kind: "input",
+        required: this.#isRequired(input),
+        usedBy: usedBy.get(input) ?? [],
+        tags: {},
+        origin: undefined,
+      });
     }
     const tag = filter.tag;
     if (!tag) return variables;
@@ -146,10 +175,22 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>, C e
    * text / PNG bytes rendered by Graphviz's `dot` (a HamError says how to install it when missing).
    * With `cache: true`, nodes are coloured by the last run's outcome, with time and result size.
    */
-  visualizeExecution<K extends string, O extends ExecuteOptions & VisualizeOptions = {}>(outputs: readonly DynamicNames<K>[], options?: O): Rendered<O>;
-  visualizeExecution<K extends string = never>(outputs: readonly NoInfer<K>[], options: ExecuteOptions & VisualizeOptions & { format: "png" }): Buffer;
-  visualizeExecution<K extends string = never>(outputs: readonly NoInfer<K>[], options?: ExecuteOptions & VisualizeOptions & { format?: "dot" | "mermaid" | "svg" }): string;
-  visualizeExecution<const K extends OutputName<N> | UnknownOutput, O extends ExecuteOptions & VisualizeOptions = {}>(outputs: readonly K[], options?: O): Rendered<O>;
+  visualizeExecution<K extends string, O extends ExecuteOptions & VisualizeOptions = {}>(
+    outputs: readonly DynamicNames<K>[],
+    options?: O,
+  ): Rendered<O>;
+  visualizeExecution<K extends string = never>(
+    outputs: readonly NoInfer<K>[],
+    options: ExecuteOptions & VisualizeOptions & { format: "png" },
+  ): Buffer;
+  visualizeExecution<K extends string = never>(
+    outputs: readonly NoInfer<K>[],
+    options?: ExecuteOptions & VisualizeOptions & { format?: "dot" | "mermaid" | "svg" },
+  ): string;
+  visualizeExecution<const K extends OutputName<N> | UnknownOutput, O extends ExecuteOptions & VisualizeOptions = {}>(
+    outputs: readonly K[],
+    options?: O,
+  ): Rendered<O>;
   visualizeExecution(outputs: readonly string[], options: ExecuteOptions & VisualizeOptions = {}): string | Buffer {
     const { plan } = this.#prepare(outputs, options);
     const cache = options.cache ? this.#settings.cache : undefined;
@@ -162,7 +203,13 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>, C e
       }
     }
     const format = options.format;
-    const text = visualize(this.#settings.graph, plan, outputs, { ...options, format: format === "mermaid" ? "mermaid" : "dot" }, facts);
+    const text = visualize(
+      this.#settings.graph,
+      plan,
+      outputs,
+      { ...options, format: format === "mermaid" ? "mermaid" : "dot" },
+      facts,
+    );
     return format === "svg" || format === "png" ? renderDot(text, format) : text;
   }
 
@@ -190,7 +237,9 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>, C e
       throw new ConfigurationError(`execute(outputs) needs an array of node names, got ${describe(outputs)}`);
     }
     if (typeof options !== "object" || options === null) {
-      throw new ConfigurationError(`execute(outputs, options) needs an options object like { inputs, overrides }, got ${describe(options)}`);
+      throw new ConfigurationError(
+        `execute(outputs, options) needs an options object like { inputs, overrides }, got ${describe(options)}`,
+      );
     }
     const given = checkRecord("inputs", options.inputs);
     const overrides = checkRecord("overrides", options.overrides);
@@ -206,7 +255,13 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>, C e
           );
         }
       }
-      return planExecution(graph, this.#inputNames, outputs, new Set(Object.keys(inputs)), new Set(Object.keys(overrides)));
+      return planExecution(
+        graph,
+        this.#inputNames,
+        outputs,
+        new Set(Object.keys(inputs)),
+        new Set(Object.keys(overrides)),
+      );
     });
     return { plan, inputs, overrides };
   }
@@ -237,4 +292,3 @@ export function newRunId(): string {
   lastRunTime = Math.max(Date.now(), lastRunTime + 1);
   return `${lastRunTime.toString(36).padStart(9, "0")}-${randomHex(5)}`; // hotpath: pooled random bytes
 }
-

@@ -56,7 +56,10 @@ describe("which nodes run", () => {
   });
 
   it("config values are inputs", async () => {
-    const dr = await new Builder().withModules({ greeting: (region: string) => `hi ${region}` }).withConfig({ region: "eu" }).build();
+    const dr = await new Builder()
+      .withModules({ greeting: (region: string) => `hi ${region}` })
+      .withConfig({ region: "eu" })
+      .build();
     expect(await dr.execute(["greeting"])).toEqual({ greeting: "hi eu" });
     expect(await dr.execute(["greeting"], { inputs: { region: "us" } })).toEqual({ greeting: "hi us" });
   });
@@ -92,7 +95,9 @@ describe("optional parameters", () => {
   });
 
   it("a destructured default is used when absent and replaced when given", async () => {
-    const dr = await new Builder().withModules({ A: () => 2, S: ({ A, B = 1 }: { A: number; B?: number }) => A + B }).build();
+    const dr = await new Builder()
+      .withModules({ A: () => 2, S: ({ A, B = 1 }: { A: number; B?: number }) => A + B })
+      .build();
     expect(await dr.execute(["S"])).toEqual({ S: 3 });
     expect(await dr.execute(["S"], { inputs: { B: 10 } })).toEqual({ S: 12 });
   });
@@ -100,7 +105,9 @@ describe("optional parameters", () => {
 
 describe("how dependencies are declared", () => {
   it("a single destructured object parameter names its dependencies", async () => {
-    const dr = await new Builder().withModules({ A: () => 2, B: () => 3, P: ({ A, B }: { A: number; B: number }) => A * B }).build();
+    const dr = await new Builder()
+      .withModules({ A: () => 2, B: () => 3, P: ({ A, B }: { A: number; B: number }) => A * B })
+      .build();
     expect(await dr.execute(["P"])).toEqual({ P: 6 });
     expect(dr.graph.get("P")?.deps).toEqual(["A", "B"]);
   });

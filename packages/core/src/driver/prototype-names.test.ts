@@ -41,12 +41,20 @@ const totalOf = (name: string) => fromSource<(...args: number[]) => number>(`(${
 const nodeNamed = (name: string, fn: (...args: never[]) => unknown): [string, unknown] =>
   name.startsWith("_") ? [`make${name}`, parameterize(record([[name, {}]]) as never)(fn)] : [name, fn];
 
-const own = (object: object, key: string): unknown => (Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : "<not own>");
+const own = (object: object, key: string): unknown =>
+  Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : "<not own>";
 
 describe.each(NAMES)("the name %s", (name) => {
   it("as an input: bound to the given value, listed, required, and missing when not given", async () => {
     const dr = await new Builder().withModules({ total: totalOf(name) }).build();
-    expect(await dr.execute(["total"], { inputs: record([[name, 10], ["qty", 3]]) })).toEqual({ total: 30 });
+    expect(
+      await dr.execute(["total"], {
+        inputs: record([
+          [name, 10],
+          ["qty", 3],
+        ]),
+      }),
+    ).toEqual({ total: 30 });
     expect(dr.listInputs()).toEqual([
       { name, required: true, usedBy: ["total"] },
       { name: "qty", required: true, usedBy: ["total"] },
@@ -55,14 +63,31 @@ describe.each(NAMES)("the name %s", (name) => {
     expect(missing).toBeInstanceOf(MissingInputError);
     expect((missing as MissingInputError).message).toContain(`"${name}"`);
     expect(() => dr.validateExecution(["total"], { inputs: { qty: 3 } })).toThrow(MissingInputError);
-    expect(() => dr.validateExecution(["total"], { inputs: record([[name, 1], ["qty", 3]]) })).not.toThrow();
-    const dot = dr.visualizeExecution(["total"], { inputs: record([[name, 10], ["qty", 3]]) });
+    expect(() =>
+      dr.validateExecution(["total"], {
+        inputs: record([
+          [name, 1],
+          ["qty", 3],
+        ]),
+      }),
+    ).not.toThrow();
+    const dot = dr.visualizeExecution(["total"], {
+      inputs: record([
+        [name, 10],
+        ["qty", 3],
+      ]),
+    });
     expect(dot).toContain(`"${name}"`);
   });
 
   it("as a requested input output: comes back as an own property of the result", async () => {
     const dr = await new Builder().withModules({ total: totalOf(name) }).build();
-    const out = await dr.execute<string>([name, "total"], { inputs: record([[name, 10], ["qty", 3]]) });
+    const out = await dr.execute<string>([name, "total"], {
+      inputs: record([
+        [name, 10],
+        ["qty", 3],
+      ]),
+    });
     expect(Object.keys(out)).toEqual([name, "total"]);
     expect(own(out, name)).toBe(10);
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
@@ -81,7 +106,10 @@ describe.each(NAMES)("the name %s", (name) => {
   });
 
   it("as a config key: an input of every node that names it", async () => {
-    const dr = await new Builder().withModules({ total: totalOf(name) }).withConfig(record([[name, 10]])).build();
+    const dr = await new Builder()
+      .withModules({ total: totalOf(name) })
+      .withConfig(record([[name, 10]]))
+      .build();
     expect(await dr.execute(["total"], { inputs: { qty: 3 } })).toEqual({ total: 30 });
   });
 
@@ -89,7 +117,14 @@ describe.each(NAMES)("the name %s", (name) => {
     const destructured = fromSource<(args: Record<string, number>) => number>(`({ ${name}: v, qty }) => v * qty`);
     const explicit = node({ deps: [name, "qty"] }, (a: number, b: number) => a * b);
     const dr = await new Builder().withModules({ total: destructured, other: explicit }).build();
-    expect(await dr.execute(["total", "other"], { inputs: record([[name, 10], ["qty", 3]]) })).toEqual({ total: 30, other: 30 });
+    expect(
+      await dr.execute(["total", "other"], {
+        inputs: record([
+          [name, 10],
+          ["qty", 3],
+        ]),
+      }),
+    ).toEqual({ total: 30, other: 30 });
   });
 
   it("as a parameterize binding, a source() target, an extracted field and a tag", async () => {
@@ -97,10 +132,12 @@ describe.each(NAMES)("the name %s", (name) => {
       ["base", () => 4],
       [
         "scaled",
-        parameterize(record([
-          ["byValue", record([[name, value(10)]])],
-          ["bySource", record([[name, source("base")]])],
-        ]) as never)(totalOf(name)),
+        parameterize(
+          record([
+            ["byValue", record([[name, value(10)]])],
+            ["bySource", record([[name, source("base")]])],
+          ]) as never,
+        )(totalOf(name)),
       ],
       ["stats", extractFields(record([[name, Number]]) as never)(() => record([[name, 7]]) as never)],
       ["tagged", tag(record([[name, "yes"]]) as never)(() => 1)],
@@ -108,9 +145,18 @@ describe.each(NAMES)("the name %s", (name) => {
     ]);
     const dr = await new Builder().withModules(mod).build();
     const out = await dr.execute<string>(["byValue", "bySource", name, "tagged"], { inputs: { qty: 3 } });
-    expect(out).toEqual(record([["byValue", 30], ["bySource", 12], [name, 7], ["tagged", 1]]));
+    expect(out).toEqual(
+      record([
+        ["byValue", 30],
+        ["bySource", 12],
+        [name, 7],
+        ["tagged", 1],
+      ]),
+    );
     expect(dr.listAvailableVariables({ tag: record([[name, "yes"]]) as never }).map((v) => v.name)).toEqual(["tagged"]);
-    expect(dr.listAvailableVariables({ tag: record([[name, ["yes", "no"]]]) as never }).map((v) => v.name)).toEqual(["tagged"]);
+    expect(dr.listAvailableVariables({ tag: record([[name, ["yes", "no"]]]) as never }).map((v) => v.name)).toEqual([
+      "tagged",
+    ]);
   });
 
   it("an extracted field the parent does not return is an error, not Object.prototype's member", async () => {
@@ -125,7 +171,12 @@ describe.each(NAMES)("the name %s", (name) => {
     const build = () => new Builder().withModules(mod).withCache(stores).build();
     const inputs = (seed: number) => ({ seed, qty: 3 });
     const fresh = await (await build()).execute<string>(["total", name], { inputs: inputs(5) });
-    expect(fresh).toEqual(record([["total", 30], [name, 10]]));
+    expect(fresh).toEqual(
+      record([
+        ["total", 30],
+        [name, 10],
+      ]),
+    );
     const dr = await build();
     const warm = await dr.execute<string>(["total", name], { inputs: inputs(5) });
     expect(warm).toEqual(fresh);
@@ -144,14 +195,40 @@ describe.each(NAMES)("the name %s", (name) => {
 
   it("with caching: an input of that name is part of the key", async () => {
     const stores = memoryCache();
-    const dr = await new Builder().withModules({ total: totalOf(name) }).withCache(stores).build();
-    expect(await dr.execute(["total"], { inputs: record([[name, 10], ["qty", 3]]) })).toEqual({ total: 30 });
-    expect(await dr.execute(["total"], { inputs: record([[name, 10], ["qty", 3]]) })).toEqual({ total: 30 });
+    const dr = await new Builder()
+      .withModules({ total: totalOf(name) })
+      .withCache(stores)
+      .build();
+    expect(
+      await dr.execute(["total"], {
+        inputs: record([
+          [name, 10],
+          ["qty", 3],
+        ]),
+      }),
+    ).toEqual({ total: 30 });
+    expect(
+      await dr.execute(["total"], {
+        inputs: record([
+          [name, 10],
+          ["qty", 3],
+        ]),
+      }),
+    ).toEqual({ total: 30 });
     expect(own(dr.cache.lastRun, "total")).toMatchObject({ outcome: "hit" });
     expect(own(dr.cache.lastRun, name)).toMatchObject({ outcome: "input" });
-    expect(await dr.execute(["total"], { inputs: record([[name, 20], ["qty", 3]]) })).toEqual({ total: 60 });
+    expect(
+      await dr.execute(["total"], {
+        inputs: record([
+          [name, 20],
+          ["qty", 3],
+        ]),
+      }),
+    ).toEqual({ total: 60 });
     expect(own(dr.cache.lastRun, "total")).toMatchObject({ outcome: "computed" });
-    expect(await dr.execute(["total"], { inputs: { qty: 3 }, overrides: {} }).catch((e: unknown) => e)).toBeInstanceOf(MissingInputError);
+    expect(await dr.execute(["total"], { inputs: { qty: 3 }, overrides: {} }).catch((e: unknown) => e)).toBeInstanceOf(
+      MissingInputError,
+    );
   });
 
   it("with caching: an override of that name is part of the key", async () => {
@@ -166,7 +243,10 @@ describe.each(NAMES)("the name %s", (name) => {
 
   it("FingerprintingAdapter records it as an own property", async () => {
     const adapter = new FingerprintingAdapter();
-    const dr = await new Builder().withModules(record([nodeNamed(name, () => 1)])).withAdapters(adapter).build();
+    const dr = await new Builder()
+      .withModules(record([nodeNamed(name, () => 1)]))
+      .withAdapters(adapter)
+      .build();
     await dr.execute<string>([name]);
     expect(typeof own(adapter.runFingerprints, name)).toBe("string");
     expect(Object.getPrototypeOf(adapter.runFingerprints)).toBe(Object.prototype);
@@ -176,7 +256,10 @@ describe.each(NAMES)("the name %s", (name) => {
     const stores = memoryCache();
     const mod = record([nodeNamed(name, () => 1)]);
     await (await new Builder().withModules(mod).withCache(stores).build()).execute<string>([name]);
-    const dr = await new Builder().withModules(mod).withCache({ ...stores, recompute: [name] }).build();
+    const dr = await new Builder()
+      .withModules(mod)
+      .withCache({ ...stores, recompute: [name] })
+      .build();
     await dr.execute<string>([name]);
     expect(own(dr.cache.lastRun, name)).toMatchObject({ outcome: "recomputed" });
   });
@@ -187,12 +270,17 @@ describe("names Object.prototype has, not in the graph", () => {
     const dr = await new Builder().withModules({ a: () => 1 }).build();
     for (const name of NAMES) {
       await expect(dr.execute<string>([name])).rejects.toThrow(UnknownNodeError);
-      expect(() => dr.validateExecution(["a"], { overrides: record([[name, 1]]) })).toThrow(`override "${name}" names no node`);
+      expect(() => dr.validateExecution(["a"], { overrides: record([[name, 1]]) })).toThrow(
+        `override "${name}" names no node`,
+      );
     }
   });
 
   it("a cache without such a node has no lastRun entry for it", async () => {
-    const dr = await new Builder().withModules({ a: () => 1 }).withCache(memoryCache()).build();
+    const dr = await new Builder()
+      .withModules({ a: () => 1 })
+      .withCache(memoryCache())
+      .build();
     await dr.execute(["a"]);
     await expect(dr.cache.explain<string>("valueOf")).rejects.toThrow(`node "valueOf" did not take part`);
   });

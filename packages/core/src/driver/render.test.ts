@@ -18,7 +18,10 @@ const seed = {
 const dir = mkdtempSync(join(tmpdir(), "ham-render-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const hasDot = graphvizAvailable();
-if (!hasDot) console.warn("[render.test] Graphviz `dot` is not installed: SVG/PNG tests skipped (scripts/test.sh installs it in CI)");
+if (!hasDot)
+  console.warn(
+    "[render.test] Graphviz `dot` is not installed: SVG/PNG tests skipped (scripts/test.sh installs it in CI)",
+  );
 
 /** Cold run, then a changed E on the same stores: A–C hit, E and F computed. */
 async function warmDriver() {
@@ -98,7 +101,10 @@ describe("docs/visualization.md images", () => {
     renderExecution(dr, ["F"], { output: join(target, "seed-warm.svg"), cache: true });
     renderExecution(dr, ["F"], { output: join(target, "seed-warm.png"), cache: true });
     renderExecution(dr, ["F"], { output: join(target, "seed-plan.svg"), overrides: { C: false } });
-    writeFileSync(join(target, "seed-warm.mmd"), `${dr.visualizeExecution(["F"], { format: "mermaid", cache: true })}\n`);
+    writeFileSync(
+      join(target, "seed-warm.mmd"),
+      `${dr.visualizeExecution(["F"], { format: "mermaid", cache: true })}\n`,
+    );
     expect(readFileSync(join(target, "seed-warm.svg"), "utf8")).toContain("hit");
   });
 });

@@ -9,7 +9,8 @@ import type { VisualizeOptions } from "./visualize.js";
 /** Formats Graphviz renders. */
 export type ImageFormat = "svg" | "png";
 
-const INSTALL_HINT = "install Graphviz: apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS), choco install graphviz (Windows)";
+const INSTALL_HINT =
+  "install Graphviz: apt-get install graphviz (Debian/Ubuntu), brew install graphviz (macOS), choco install graphviz (Windows)";
 
 /** True when Graphviz's `dot` runs on this machine (checked once per process). */
 export function graphvizAvailable(): boolean {
@@ -46,7 +47,9 @@ export function renderDot(dot: string, format: ImageFormat): string | Buffer {
     );
   }
   if (result.status !== 0) {
-    throw new HamError(`Graphviz's "${command}" could not render the graph as ${format} (exit ${String(result.status)}): ${result.stderr.toString().trim().slice(0, 500)}`);
+    throw new HamError(
+      `Graphviz's "${command}" could not render the graph as ${format} (exit ${String(result.status)}): ${result.stderr.toString().trim().slice(0, 500)}`,
+    );
   }
   return format === "svg" ? result.stdout.toString("utf8") : result.stdout;
 }
@@ -57,10 +60,19 @@ export type PictureFormat = "dot" | "mermaid" | ImageFormat;
 /** The format a file's extension asks for: .svg, .png, .dot/.gv, .mmd/.mermaid. */
 export function formatOfFile(file: string): PictureFormat {
   const ext = extname(file).toLowerCase();
-  const byExt: Record<string, PictureFormat> = { ".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid" };
+  const byExt: Record<string, PictureFormat> = {
+    ".svg": "svg",
+    ".png": "png",
+    ".dot": "dot",
+    ".gv": "dot",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+  };
   const format = byExt[ext];
   if (!format) {
-    throw new ConfigurationError(`cannot tell the picture format of "${file}": use a file ending in .svg, .png, .dot, .gv, .mmd or .mermaid, or pass { format }`);
+    throw new ConfigurationError(
+      `cannot tell the picture format of "${file}": use a file ending in .svg, .png, .dot, .gv, .mmd or .mermaid, or pass { format }`,
+    );
   }
   return format;
 }
@@ -80,7 +92,9 @@ export function renderExecution(
   options: ExecuteOptions & Omit<VisualizeOptions, "format"> & { output: string; format?: PictureFormat },
 ): string {
   if (typeof options?.output !== "string" || options.output === "") {
-    throw new ConfigurationError('renderExecution() needs { output: "graph.svg" } (a file name ending in .svg, .png, .dot or .mmd)');
+    throw new ConfigurationError(
+      'renderExecution() needs { output: "graph.svg" } (a file name ending in .svg, .png, .dot or .mmd)',
+    );
   }
   const { output, format, ...rest } = options;
   const picture = driver.visualizeExecution(outputs, { ...rest, format: format ?? formatOfFile(output) });

@@ -55,7 +55,10 @@ describe("no per-run retention on a reused driver", () => {
   it("150 warm runs of a 200-node cached driver leave the heap within 3 MB of where it was", async () => {
     const mod = wide(200);
     const outputs = Object.keys(mod);
-    const dr = await new Builder().withModules(mod).withCache({ path: join(dir, "heap"), logger: {} }).build();
+    const dr = await new Builder()
+      .withModules(mod)
+      .withCache({ path: join(dir, "heap"), logger: {} })
+      .build();
     for (let i = 0; i < 20; i++) await dr.execute(outputs);
     gc();
     const before = process.memoryUsage().heapUsed;

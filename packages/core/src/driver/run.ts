@@ -36,7 +36,8 @@ export async function runGraph(request: RunRequest): Promise<Record<string, unkn
   const { plan, runId } = request;
   const values = new Map<string, unknown>();
   // Nodes receive a file()'s path; the cache sees the file() in the contexts' inputs and overrides.
-  for (const name of plan.inputs) if (hasName(request.inputs, name)) values.set(name, nodeValueOf(request.inputs[name]));
+  for (const name of plan.inputs)
+    if (hasName(request.inputs, name)) values.set(name, nodeValueOf(request.inputs[name]));
   for (const name of plan.overrides) values.set(name, nodeValueOf(named(request.overrides, name)));
 
   const graphContext: GraphExecuteContext = {
@@ -66,7 +67,9 @@ export async function runGraph(request: RunRequest): Promise<Record<string, unkn
   }
   for (const adapter of hooks.afterGraph) {
     try {
-      await adapter.afterGraphExecute?.(Object.assign({}, graphContext, { success: failure === undefined, results, error: failure }));
+      await adapter.afterGraphExecute?.(
+        Object.assign({}, graphContext, { success: failure === undefined, results, error: failure }),
+      );
     } catch (error) {
       failure ??= error;
     }
@@ -101,14 +104,18 @@ function mustAwait(value: unknown): boolean {
   return isThenable(value) || isDeferred(value);
 }
 
-
 /**
  * Starts every node once its dependencies are done (at most `maxConcurrency` at once) and settles
  * when all are done, or, after a failure, when the nodes already running have finished — nothing
  * new starts then. Returns undefined when every node ran synchronously: a run of synchronous nodes
  * without node hooks makes no promise and no closure per node.
  */
-function runNodes(request: RunRequest, values: Map<string, unknown>, hooks: Hooks, completed: string[]): Promise<void> | undefined {
+function runNodes(
+  request: RunRequest,
+  values: Map<string, unknown>,
+  hooks: Hooks,
+  completed: string[],
+): Promise<void> | undefined {
   return new NodeRunner(request, values, hooks, completed).run();
 }
 
@@ -138,7 +145,11 @@ class NodeRunner {
     this.#hooks = hooks;
     this.#completed = completed;
     this.#waits = request.plan.waits.slice();
-    this.#direct = hooks.beforeNode.length === 0 && hooks.doNode.length === 0 && hooks.afterNode.length === 0 && request.executor === undefined;
+    this.#direct =
+      hooks.beforeNode.length === 0 &&
+      hooks.doNode.length === 0 &&
+      hooks.afterNode.length === 0 &&
+      request.executor === undefined;
     for (let i = 0; i < this.#waits.length; i++) if (this.#waits[i] === 0) this.#ready.push(i);
   }
 
@@ -185,7 +196,10 @@ class NodeRunner {
 
   #fail(index: number, error: unknown): void {
     this.#running--;
-    this.#failure ??= error instanceof NodeFailure || error instanceof HamError ? error : new NodeFailure((this.#plan.nodes[index] as GraphNode).name, error);
+    this.#failure ??=
+      error instanceof NodeFailure || error instanceof HamError
+        ? error
+        : new NodeFailure((this.#plan.nodes[index] as GraphNode).name, error);
     if (!this.#draining) this.#drain();
   }
 
@@ -223,7 +237,13 @@ class NodeRunner {
   async #runHooked(index: number): Promise<void> {
     let value: unknown;
     try {
-      value = await runOne(this.#request, this.#plan.nodes[index] as GraphNode, this.#plan.dependencyNames[index] as readonly string[], this.#values, this.#hooks);
+      value = await runOne(
+        this.#request,
+        this.#plan.nodes[index] as GraphNode,
+        this.#plan.dependencyNames[index] as readonly string[],
+        this.#values,
+        this.#hooks,
+      );
     } catch (error) {
       return this.#fail(index, error);
     }
@@ -253,7 +273,14 @@ async function runOne(
   for (const adapter of hooks.afterNode) {
     const shown = error instanceof NodeFailure ? error.cause : error;
     // Object.assign, not `{ ...context, success }`: V8 (Node 20) gives every object built that way a map of its own.
-    await adapter.afterNodeExecute?.(Object.assign({}, context, { success, result: isDeferred(result) ? undefined : result, deferred: isDeferred(result), error: shown }));
+    await adapter.afterNodeExecute?.(
+      Object.assign({}, context, {
+        success,
+        result: isDeferred(result) ? undefined : result,
+        deferred: isDeferred(result),
+        error: shown,
+      }),
+    );
   }
   if (!success) throw error;
   return result;
@@ -275,7 +302,12 @@ function executionError(failure: NodeFailure, completed: readonly string[]): Nod
 const OWN_TIME = Symbol("ham.ownTimeMs");
 type TimedContext = NodeExecuteContext & { [OWN_TIME]?: number };
 
-function nodeContext(runId: string, node: GraphNode, dependencyNames: readonly string[], values: Map<string, unknown>): NodeExecuteContext {
+function nodeContext(
+  runId: string,
+  node: GraphNode,
+  dependencyNames: readonly string[],
+  values: Map<string, unknown>,
+): NodeExecuteContext {
   let loaded: Promise<Record<string, unknown>> | undefined;
   const context: TimedContext = {
     runId,
@@ -306,7 +338,8 @@ function callThroughAdapters(
   executor: Executor | undefined,
 ): Promise<unknown> {
   const adapter = adapters[index];
-  if (!adapter) return executor && !runsOnMain(node) ? callExecutor(executor, node, context, values) : callNode(node, context);
+  if (!adapter)
+    return executor && !runsOnMain(node) ? callExecutor(executor, node, context, values) : callNode(node, context);
   return (adapter.doNodeExecute as NonNullable<Adapter["doNodeExecute"]>).call(adapter, context, () =>
     callThroughAdapters(adapters, index + 1, context, node, values, executor),
   );
@@ -325,7 +358,12 @@ async function callNode(node: GraphNode, context: NodeExecuteContext): Promise<u
 }
 
 /** Hands the node to the executor; its failures become the node's (store and setup errors pass as they are). */
-async function callExecutor(executor: Executor, node: GraphNode, context: NodeExecuteContext, values: Map<string, unknown>): Promise<unknown> {
+async function callExecutor(
+  executor: Executor,
+  node: GraphNode,
+  context: NodeExecuteContext,
+  values: Map<string, unknown>,
+): Promise<unknown> {
   const task: ExecutorTask = {
     runId: context.runId,
     node,

@@ -37,7 +37,10 @@ describe("a reused driver with remembered plans", () => {
 describe("values the runner awaits", () => {
   it("a promise given as an input reaches nodes resolved, and comes back resolved as an output", async () => {
     const dr = await new Builder().withModules({ doubled: (x: number) => x * 2 }).build();
-    expect(await dr.execute<"doubled" | "x">(["doubled", "x"], { inputs: { x: Promise.resolve(21) } })).toEqual({ doubled: 42, x: 21 });
+    expect(await dr.execute<"doubled" | "x">(["doubled", "x"], { inputs: { x: Promise.resolve(21) } })).toEqual({
+      doubled: 42,
+      x: 21,
+    });
   });
 
   it("an async node's value reaches its dependents, and a thrown error in a synchronous node names it", async () => {

@@ -115,13 +115,23 @@ describe("invalid builder options", () => {
     ["a behaviour list that is not an array", { recompute: "A" }, /recompute/],
     ["maxResultBytes", { maxResultBytes: -1 }, /maxResultBytes/],
   ])("bad cache option %s is a ConfigurationError at build", async (_, options, message) => {
-    const error = await caught(() => new Builder().withModules(chain).withCache(options as never).build());
+    const error = await caught(() =>
+      new Builder()
+        .withModules(chain)
+        .withCache(options as never)
+        .build(),
+    );
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toMatch(message);
   });
 
   it("a cache list naming an unknown node suggests the nearest name", async () => {
-    const error = await caught(() => new Builder().withModules(chain).withCache({ disable: ["Fooo"] }).build());
+    const error = await caught(() =>
+      new Builder()
+        .withModules(chain)
+        .withCache({ disable: ["Fooo"] })
+        .build(),
+    );
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toContain('did you mean "Foo"?');
   });

@@ -44,7 +44,9 @@ describe("visualizeExecution", () => {
     expect(nodes.get("G")).toContain("penwidth=3");
     expect(nodes.get("E")).toContain("penwidth=3");
     expect(nodes.get("F")).not.toContain("penwidth");
-    const styles = new Set([nodes.get("scale"), nodes.get("C"), nodes.get("F")].map((a) => a?.replace(/label="[^"]*", /, "")));
+    const styles = new Set(
+      [nodes.get("scale"), nodes.get("C"), nodes.get("F")].map((a) => a?.replace(/label="[^"]*", /, "")),
+    );
     expect(styles.size).toBe(3);
   });
 
@@ -83,7 +85,9 @@ describe("visualizeExecution", () => {
   });
 
   it("quotes names and labels so the DOT stays valid", async () => {
-    const dr = await new Builder().withModules({ $weird_name: () => 1, B: ($weird_name: number) => $weird_name }).build();
+    const dr = await new Builder()
+      .withModules({ $weird_name: () => 1, B: ($weird_name: number) => $weird_name })
+      .build();
     const text = dr.visualizeExecution(["B"]);
     expect(dotEdges(text)).toEqual(["$weird_name->B"]);
   });

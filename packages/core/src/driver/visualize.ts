@@ -59,13 +59,21 @@ export function visualize(
     const node = graph.get(name);
     const origin = node?.origin ? `\n(${node.origin.kind} of ${node.origin.from})` : "";
     const run = lastRun ? named(lastRun, name) : undefined;
-    items.push({ name, kind, output: outputSet.has(name), label: `${name}${origin}`, outcome: run?.outcome, facts: run ? describeRun(run) : "" });
+    items.push({
+      name,
+      kind,
+      output: outputSet.has(name),
+      label: `${name}${origin}`,
+      outcome: run?.outcome,
+      facts: run ? describeRun(run) : "",
+    });
   };
   for (const name of plan.inputs) add(name, "input");
   for (const name of plan.overrides) add(name, "override");
   for (const node of plan.nodes) add(node.name, "node");
   const edges: [string, string][] = [];
-  for (const node of plan.nodes) for (const dep of node.deps) if (items.some((i) => i.name === dep)) edges.push([dep, node.name]);
+  for (const node of plan.nodes)
+    for (const dep of node.deps) if (items.some((i) => i.name === dep)) edges.push([dep, node.name]);
   return options.format === "mermaid" ? mermaid(items, edges) : dot(items, edges);
 }
 
@@ -74,7 +82,10 @@ export function visualize(
  * node coloured by outcome with its time and result size (`bytes`), edges from the recorded deps
  * (older records without them: the input names that are nodes of the run).
  */
-export function visualizeRun(run: RunRecord, bytes: (fingerprint: string) => number | undefined = () => undefined): string {
+export function visualizeRun(
+  run: RunRecord,
+  bytes: (fingerprint: string) => number | undefined = () => undefined,
+): string {
   const outputs = new Set(run.outputs);
   const names = new Set(run.nodes.map((n) => n.node));
   const items: Item[] = run.nodes.map((n) => ({
@@ -83,7 +94,11 @@ export function visualizeRun(run: RunRecord, bytes: (fingerprint: string) => num
     output: outputs.has(n.node),
     label: n.node,
     outcome: n.outcome,
-    facts: describeRun({ outcome: n.outcome, durationMs: n.durationMs, bytes: n.fingerprint === undefined ? undefined : bytes(n.fingerprint) }),
+    facts: describeRun({
+      outcome: n.outcome,
+      durationMs: n.durationMs,
+      bytes: n.fingerprint === undefined ? undefined : bytes(n.fingerprint),
+    }),
   }));
   const edges: [string, string][] = [];
   for (const n of run.nodes) {
@@ -98,7 +113,12 @@ function dot(items: Item[], edges: [string, string][]): string {
     const attrs: string[] = [`label=${quote(item.label + (item.facts ? `\n${item.facts}` : ""))}`];
     if (item.kind === "input") attrs.push("shape=parallelogram", "style=dashed");
     else if (item.kind === "override") attrs.push("shape=box", 'style="filled,dashed"', 'fillcolor="#c6b6f2"');
-    else attrs.push("shape=box", "style=\"rounded,filled\"", `fillcolor="${item.outcome ? OUTCOME_COLORS[item.outcome] : "#ffffff"}"`);
+    else
+      attrs.push(
+        "shape=box",
+        'style="rounded,filled"',
+        `fillcolor="${item.outcome ? OUTCOME_COLORS[item.outcome] : "#ffffff"}"`,
+      );
     if (item.output) attrs.push("penwidth=3");
     lines.push(`  ${quote(item.name)} [${attrs.join(", ")}];`);
   }
@@ -118,11 +138,19 @@ function mermaid(items: Item[], edges: [string, string][]): string {
     else lines.push(`  ${id}("${label}")`);
   }
   for (const [from, to] of edges) lines.push(`  ${ids.get(from)} --> ${ids.get(to)}`);
-  lines.push("  classDef input stroke-dasharray: 4 4;", "  classDef override fill:#c6b6f2;", "  classDef output stroke-width:3px;");
+  lines.push(
+    "  classDef input stroke-dasharray: 4 4;",
+    "  classDef override fill:#c6b6f2;",
+    "  classDef output stroke-width:3px;",
+  );
   for (const [outcome, color] of Object.entries(OUTCOME_COLORS)) lines.push(`  classDef ${outcome} fill:${color};`);
   for (const item of items) {
     const id = ids.get(item.name) as string;
-    const classes = [item.kind === "node" ? undefined : item.kind, item.output ? "output" : undefined, item.kind === "node" ? item.outcome : undefined].filter(Boolean);
+    const classes = [
+      item.kind === "node" ? undefined : item.kind,
+      item.output ? "output" : undefined,
+      item.kind === "node" ? item.outcome : undefined,
+    ].filter(Boolean);
     for (const cls of classes) lines.push(`  class ${id} ${cls};`);
   }
   return lines.join("\n");
@@ -131,7 +159,8 @@ function mermaid(items: Item[], edges: [string, string][]): string {
 /** "computed · 12ms · 3.4 kB" (inputs and overrides: just the outcome). */
 function describeRun(run: NodeRunFacts): string {
   const parts: string[] = [run.outcome];
-  if (run.outcome !== "input" && run.outcome !== "override" && run.durationMs !== undefined) parts.push(formatMs(run.durationMs));
+  if (run.outcome !== "input" && run.outcome !== "override" && run.durationMs !== undefined)
+    parts.push(formatMs(run.durationMs));
   if (run.bytes !== undefined) parts.push(formatBytes(run.bytes));
   return parts.join(" · ");
 }

@@ -15,7 +15,8 @@ export function callArgumentsFrom(node: GraphNode, values: ReadonlyMap<string, u
 
 /** A dependency's value from where the values are; undefined when it has none. */
 type ValueOf<S> = (source: S, dep: string) => unknown;
-const fromRecord: ValueOf<Readonly<Record<string, unknown>>> = (inputs, dep) => (hasName(inputs, dep) ? inputs[dep] : undefined);
+const fromRecord: ValueOf<Readonly<Record<string, unknown>>> = (inputs, dep) =>
+  hasName(inputs, dep) ? inputs[dep] : undefined;
 const fromMap: ValueOf<ReadonlyMap<string, unknown>> = (values, dep) => values.get(dep);
 
 function argumentsOf<S>(node: GraphNode, source: S, read: ValueOf<S>): unknown[] {
@@ -24,11 +25,17 @@ function argumentsOf<S>(node: GraphNode, source: S, read: ValueOf<S>): unknown[]
     // Every parameter is an own property (undefined when absent), so a destructuring default applies
     // even for names Object.prototype has (`({ valueOf = 1 })`), also after a structured clone.
     const arg: Record<string, unknown> = {};
-    for (const param of params) setNamed(arg, param.name, param.dep === undefined ? named(node.boundValues, param.name) : read(source, param.dep));
+    for (const param of params)
+      setNamed(
+        arg,
+        param.name,
+        param.dep === undefined ? named(node.boundValues, param.name) : read(source, param.dep),
+      );
     return [arg];
   }
   const args: unknown[] = [];
-  for (const param of params) args.push(param.dep === undefined ? named(node.boundValues, param.name) : read(source, param.dep));
+  for (const param of params)
+    args.push(param.dep === undefined ? named(node.boundValues, param.name) : read(source, param.dep));
   return args;
 }
 

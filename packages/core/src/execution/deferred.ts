@@ -26,7 +26,11 @@ export function isDeferred(value: unknown): value is DeferredResult {
 
 /** True for a promise or other thenable (awaited before a node receives it). */
 export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === "object" || typeof value === "function") && typeof (value as PromiseLike<unknown>).then === "function";
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
 }
 
 /** The value itself, loading it first when it is deferred. */

@@ -85,7 +85,9 @@ describe("executors", () => {
     const dr = await new Builder().withModules(flow).withExecutor(executor).build();
     await dr.close();
     expect(executor.closed).toBe(1);
-    expect(() => new Builder().withExecutor(new InProcessExecutor()).withExecutor(new InProcessExecutor())).toThrow(ConfigurationError);
+    expect(() => new Builder().withExecutor(new InProcessExecutor()).withExecutor(new InProcessExecutor())).toThrow(
+      ConfigurationError,
+    );
   });
 
   it("the in-process executor runs nodes here", async () => {

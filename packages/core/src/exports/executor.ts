@@ -9,4 +9,9 @@
 export type { Executor, ExecutorCache, ExecutorSetup, ExecutorTask } from "../contracts.js";
 export type { GraphNode, ParamInfo } from "../graph/graph.js";
 export { callArguments, finishResult, invokeNode, runsOnMain } from "../execution/call.js";
-export { reportedResult, isReportedResult, ReportedResult, type ReportedResultInit } from "../caching/reported-result.js";
+export {
+  reportedResult,
+  isReportedResult,
+  ReportedResult,
+  type ReportedResultInit,
+} from "../caching/reported-result.js";

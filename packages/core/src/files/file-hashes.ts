@@ -76,7 +76,12 @@ export class FileHashes {
     const entries = [...this.#memo].slice(-MAX_ENTRIES);
     try {
       fs.mkdirSync(this.#tempDir as string, { recursive: true });
-      atomicWriteFile(this.#tempDir as string, this.#memoFile, JSON.stringify({ version: MEMO_VERSION, entries }), false);
+      atomicWriteFile(
+        this.#tempDir as string,
+        this.#memoFile,
+        JSON.stringify({ version: MEMO_VERSION, entries }),
+        false,
+      );
     } catch {
       // A read-only or removed cache folder: the next process hashes again.
     }
@@ -134,7 +139,8 @@ export class FileHashes {
       // Code-unit order, the same on every machine (not locale order).
       names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       let listing = "";
-      for (const name of names) listing += `${JSON.stringify(name)}=${this.#digest(path.join(absolute, name), folders)}\n`;
+      for (const name of names)
+        listing += `${JSON.stringify(name)}=${this.#digest(path.join(absolute, name), folders)}\n`;
       return hashText(listing);
     } finally {
       folders.delete(identity);
@@ -150,7 +156,8 @@ export class FileHashes {
       const parsed = JSON.parse(bytes) as { version?: unknown; entries?: unknown };
       if (parsed.version !== MEMO_VERSION || !Array.isArray(parsed.entries)) return;
       for (const item of parsed.entries as unknown[]) {
-        if (Array.isArray(item) && typeof item[0] === "string" && isMemoEntry(item[1])) this.#memo.set(item[0], item[1]);
+        if (Array.isArray(item) && typeof item[0] === "string" && isMemoEntry(item[1]))
+          this.#memo.set(item[0], item[1]);
       }
     } catch {
       // No memo yet, or an unreadable one: every file is hashed once and the memo rewritten.
@@ -159,7 +166,13 @@ export class FileHashes {
 }
 
 function factsOf(stat: fs.BigIntStats): Omit<MemoEntry, "hash" | "hashedAt"> {
-  return { size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs), ino: String(stat.ino), dev: String(stat.dev) };
+  return {
+    size: String(stat.size),
+    mtimeNs: String(stat.mtimeNs),
+    ctimeNs: String(stat.ctimeNs),
+    ino: String(stat.ino),
+    dev: String(stat.dev),
+  };
 }
 
 function matches(entry: MemoEntry, stat: fs.BigIntStats): boolean {
@@ -174,7 +187,9 @@ function matches(entry: MemoEntry, stat: fs.BigIntStats): boolean {
 
 /** Not racy: the file's last change (content or inode) was well before it was hashed. */
 function trusted(entry: MemoEntry): boolean {
-  const changedMs = Number((BigInt(entry.mtimeNs) > BigInt(entry.ctimeNs) ? BigInt(entry.mtimeNs) : BigInt(entry.ctimeNs)) / 1_000_000n);
+  const changedMs = Number(
+    (BigInt(entry.mtimeNs) > BigInt(entry.ctimeNs) ? BigInt(entry.mtimeNs) : BigInt(entry.ctimeNs)) / 1_000_000n,
+  );
   return changedMs < entry.hashedAt - RACY_MARGIN_MS;
 }
 
@@ -185,7 +200,10 @@ function sameFacts(a: fs.BigIntStats, b: fs.BigIntStats): boolean {
 function isMemoEntry(value: unknown): value is MemoEntry {
   if (typeof value !== "object" || value === null) return false;
   const e = value as Record<string, unknown>;
-  return ["size", "mtimeNs", "ctimeNs", "ino", "dev", "hash"].every((key) => typeof e[key] === "string") && typeof e["hashedAt"] === "number";
+  return (
+    ["size", "mtimeNs", "ctimeNs", "ino", "dev", "hash"].every((key) => typeof e[key] === "string") &&
+    typeof e["hashedAt"] === "number"
+  );
 }
 
 /** xxh64 of the file's bytes, read in 1 MiB chunks (each chunk's hash seeds the next), as hex. */

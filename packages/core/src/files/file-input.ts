@@ -82,12 +82,15 @@ export function nodeValueOf(value: unknown): unknown {
 
 function checkPath(path: unknown): string {
   if (path instanceof URL) {
-    if (path.protocol !== "file:") throw new ConfigurationError(`file(path) takes a path or a file: URL, got the ${path.protocol} URL ${path.href}`);
+    if (path.protocol !== "file:")
+      throw new ConfigurationError(`file(path) takes a path or a file: URL, got the ${path.protocol} URL ${path.href}`);
     return fileURLToPath(path);
   }
   if (typeof path !== "string" || path === "" || path.includes("\0")) {
     const shown = typeof path === "string" ? JSON.stringify(path) : path === null ? "null" : typeof path;
-    throw new ConfigurationError(`file(path) needs the path of a file or folder, like file("data/sales.csv"), got ${shown}`);
+    throw new ConfigurationError(
+      `file(path) needs the path of a file or folder, like file("data/sales.csv"), got ${shown}`,
+    );
   }
   return path;
 }

@@ -15,8 +15,8 @@ type Row = { amount: number; ok: boolean };
 let reads: string[] = [];
 // README's first example, reading the file the `path` input names.
 const readme = {
-  raw: (path: string): Row[] =>
-    (reads.push(path),
+  raw: (path: string): Row[] => (
+    reads.push(path),
     fs
       .readFileSync(path, "utf8")
       .trim()
@@ -25,7 +25,8 @@ const readme = {
       .map((line) => {
         const [amount, ok] = line.split(",");
         return { amount: Number(amount), ok: ok === "yes" };
-      })),
+      })
+  ),
   cleaned: (raw: Row[]) => raw.filter((r) => r.ok),
   total: (cleaned: Row[]) => cleaned.reduce((s, r) => s + r.amount, 0),
   report: (total: number, currency = "EUR") => `${total.toFixed(2)} ${currency}`,
@@ -52,25 +53,41 @@ describe("README's example with file(path)", () => {
     const csv = path.join(dir, "sales.csv");
     fs.writeFileSync(csv, "amount,ok\n10,yes\n5,no\n2.5,yes\n");
     const cacheDir = path.join(dir, ".ham_cache");
-    const build = (logger = new RecordingLogger()) => new Builder().withModules(readme).withCache({ path: cacheDir, logger }).build();
+    const build = (logger = new RecordingLogger()) =>
+      new Builder().withModules(readme).withCache({ path: cacheDir, logger }).build();
     const inputs = { path: file(csv) };
 
     const logger = new RecordingLogger();
     const dr = await build(logger);
     expect(await dr.execute(["report"], { inputs })).toEqual({ report: "12.50 EUR" });
     expect(await dr.execute(["report"], { inputs })).toEqual({ report: "12.50 EUR" });
-    expect(outcomes(dr.cache.lastRun)).toEqual({ path: "input", raw: "hit", cleaned: "hit", total: "hit", report: "hit" });
+    expect(outcomes(dr.cache.lastRun)).toEqual({
+      path: "input",
+      raw: "hit",
+      cleaned: "hit",
+      total: "hit",
+      report: "hit",
+    });
     expect(reads).toEqual([csv]); // the node received the path string
 
     fs.appendFileSync(csv, "7,yes\n");
     const warm = await (await build()).execute(["report"], { inputs });
-    const fresh = await new Builder().withModules(readme).build().then((plain) => plain.execute(["report"], { inputs }));
+    const fresh = await new Builder()
+      .withModules(readme)
+      .build()
+      .then((plain) => plain.execute(["report"], { inputs }));
     expect(warm).toEqual({ report: "19.50 EUR" });
     expect(warm).toEqual(fresh);
 
     const again = await build();
     expect(await again.execute(["report"], { inputs })).toEqual(fresh);
-    expect(outcomes(again.cache.lastRun)).toEqual({ path: "input", raw: "hit", cleaned: "hit", total: "hit", report: "hit" });
+    expect(outcomes(again.cache.lastRun)).toEqual({
+      path: "input",
+      raw: "hit",
+      cleaned: "hit",
+      total: "hit",
+      report: "hit",
+    });
     expect(logger.warnings).toEqual([]);
   });
 
@@ -109,16 +126,24 @@ describe("README's example with file(path)", () => {
   it("a folder named by an override is warned about with the override's fix", async () => {
     const dir = temp();
     const stores = memoryCache();
-    const dr = await new Builder().withModules({ source: () => "x", size: (source: string) => source.length }).withCache(stores).build();
+    const dr = await new Builder()
+      .withModules({ source: () => "x", size: (source: string) => source.length })
+      .withCache(stores)
+      .build();
     await dr.execute(["size"], { overrides: { source: dir } });
     expect(stores.logger.warnings).toHaveLength(1);
-    expect(stores.logger.warnings[0]).toContain(`override "source" is ${JSON.stringify(dir)}, which names an existing folder`);
+    expect(stores.logger.warnings[0]).toContain(
+      `override "source" is ${JSON.stringify(dir)}, which names an existing folder`,
+    );
     expect(stores.logger.warnings[0]).toContain(`overrides: { source: file(${JSON.stringify(dir)}) }`);
   });
 
   it("strings that name nothing on disk, and file() values, are not warned about", async () => {
     const stores = memoryCache();
-    const dr = await new Builder().withModules({ shout: (word: string) => word.toUpperCase() }).withCache(stores).build();
+    const dr = await new Builder()
+      .withModules({ shout: (word: string) => word.toUpperCase() })
+      .withCache(stores)
+      .build();
     await dr.execute(["shout"], { inputs: { word: "no-such-file-here.csv" } });
     const csv = path.join(temp(), "real.csv");
     fs.writeFileSync(csv, "x");
@@ -132,8 +157,16 @@ describe("file() values", () => {
     const dir = temp();
     const a = path.join(dir, "a.txt");
     fs.writeFileSync(a, "one");
-    const flow = { text: (source: string) => fs.readFileSync(source, "utf8"), size: (text: string) => text.length, echo: (text: string) => text };
-    const dr = await new Builder().withModules(flow).withConfig({ source: file(a) }).withCache(memoryCache()).build();
+    const flow = {
+      text: (source: string) => fs.readFileSync(source, "utf8"),
+      size: (text: string) => text.length,
+      echo: (text: string) => text,
+    };
+    const dr = await new Builder()
+      .withModules(flow)
+      .withConfig({ source: file(a) })
+      .withCache(memoryCache())
+      .build();
     expect(await dr.execute<"size" | "source">(["size", "source"])).toEqual({ size: 3, source: a });
     fs.writeFileSync(a, "three");
     expect(await dr.execute(["size"])).toEqual({ size: 5 });
@@ -151,7 +184,9 @@ describe("file() values", () => {
     const [a, b] = ["a.txt", "b.txt"].map((name) => path.join(dir, name)) as [string, string];
     fs.writeFileSync(a, "1");
     fs.writeFileSync(b, "22");
-    const flow = { sizes: (sources: { files: FileInput[] }) => sources.files.map((f) => fs.readFileSync(f.path, "utf8").length) };
+    const flow = {
+      sizes: (sources: { files: FileInput[] }) => sources.files.map((f) => fs.readFileSync(f.path, "utf8").length),
+    };
     const dr = await new Builder().withModules(flow).withCache(memoryCache()).build();
     const inputs = { sources: { files: [file(a), file(b)] } };
     expect(await dr.execute(["sizes"], { inputs })).toEqual({ sizes: [1, 2] });
@@ -164,9 +199,16 @@ describe("file() values", () => {
   it("the path is part of the key: two files with equal content are different inputs", async () => {
     const dir = temp();
     for (const name of ["x.txt", "y.txt"]) fs.writeFileSync(path.join(dir, name), "same");
-    const dr = await new Builder().withModules({ label: (source: string) => path.basename(source) }).withCache(memoryCache()).build();
-    expect(await dr.execute(["label"], { inputs: { source: file(path.join(dir, "x.txt")) } })).toEqual({ label: "x.txt" });
-    expect(await dr.execute(["label"], { inputs: { source: file(path.join(dir, "y.txt")) } })).toEqual({ label: "y.txt" });
+    const dr = await new Builder()
+      .withModules({ label: (source: string) => path.basename(source) })
+      .withCache(memoryCache())
+      .build();
+    expect(await dr.execute(["label"], { inputs: { source: file(path.join(dir, "x.txt")) } })).toEqual({
+      label: "x.txt",
+    });
+    expect(await dr.execute(["label"], { inputs: { source: file(path.join(dir, "y.txt")) } })).toEqual({
+      label: "y.txt",
+    });
   });
 
   it("a missing file is an input too: creating it later is a miss", async () => {
@@ -186,7 +228,11 @@ describe("file() values", () => {
     fs.writeFileSync(path.join(data, "2024", "jan.csv"), "1");
     fs.writeFileSync(path.join(data, "feb.csv"), "2");
     const listing = (folder: string): string[] =>
-      fs.readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => `${e.name}:${fs.readFileSync(path.join(e.parentPath, e.name), "utf8")}`).sort();
+      fs
+        .readdirSync(folder, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => `${e.name}:${fs.readFileSync(path.join(e.parentPath, e.name), "utf8")}`)
+        .sort();
     const dr = await new Builder().withModules({ listing }).withCache(memoryCache()).build();
     const run = async () => (await dr.execute(["listing"], { inputs: { folder: file(data) } })).listing;
     expect(await run()).toEqual(["feb.csv:2", "jan.csv:1"]);
@@ -222,9 +268,15 @@ describe("where the memo is kept", () => {
     const dir = temp();
     const csv = path.join(dir, "sales.csv");
     fs.writeFileSync(csv, "amount,ok\n1,yes\n");
-    for (const [name, extra] of [["plain", {}], ["signed", { signingKey: "a-test-signing-key-of-32-bytes!!" }]] as const) {
+    for (const [name, extra] of [
+      ["plain", {}],
+      ["signed", { signingKey: "a-test-signing-key-of-32-bytes!!" }],
+    ] as const) {
       const cachePath = path.join(dir, name);
-      const dr = await new Builder().withModules(readme).withCache({ path: cachePath, logger: new RecordingLogger(), ...extra }).build();
+      const dr = await new Builder()
+        .withModules(readme)
+        .withCache({ path: cachePath, logger: new RecordingLogger(), ...extra })
+        .build();
       expect(await dr.execute(["total"], { inputs: { path: file(csv) } })).toEqual({ total: 1 });
       expect(fs.existsSync(path.join(cachePath, "file-hashes.json"))).toBe(name === "plain");
     }
@@ -236,8 +288,15 @@ describe("cache({ files }): files a node reads by a fixed path", () => {
     const dir = temp();
     const rates = path.join(dir, "rates.json");
     fs.writeFileSync(rates, JSON.stringify({ eur: 1 }));
-    const flow = { priced: cache({ files: [rates] })((amount: number) => amount * (JSON.parse(fs.readFileSync(rates, "utf8")) as { eur: number }).eur) };
-    const dr = await new Builder().withModules(flow).withCache({ path: path.join(dir, ".ham_cache"), logger: new RecordingLogger() }).build();
+    const flow = {
+      priced: cache({ files: [rates] })(
+        (amount: number) => amount * (JSON.parse(fs.readFileSync(rates, "utf8")) as { eur: number }).eur,
+      ),
+    };
+    const dr = await new Builder()
+      .withModules(flow)
+      .withCache({ path: path.join(dir, ".ham_cache"), logger: new RecordingLogger() })
+      .build();
     expect(await dr.execute(["priced"], { inputs: { amount: 10 } })).toEqual({ priced: 10 });
     expect(await dr.execute(["priced"], { inputs: { amount: 10 } })).toEqual({ priced: 10 });
     expect(dr.cache.lastRun.priced?.outcome).toBe("hit");
@@ -294,12 +353,16 @@ describe("FileHashes (the stat memo)", () => {
     expect(second.reads).toBe(1);
   });
 
-  it.runIf(process.platform !== "win32")("a FIFO in a folder is not read (only its kind counts)", { timeout: 5_000 }, () => {
-    const dir = temp();
-    execFileSync("mkfifo", [path.join(dir, "pipe")]);
-    fs.writeFileSync(path.join(dir, "a.txt"), "a");
-    const started = Date.now();
-    expect(new FileHashes().digest(dir)).toMatch(/^folder:/);
-    expect(Date.now() - started).toBeLessThan(1_000);
-  });
+  it.runIf(process.platform !== "win32")(
+    "a FIFO in a folder is not read (only its kind counts)",
+    { timeout: 5_000 },
+    () => {
+      const dir = temp();
+      execFileSync("mkfifo", [path.join(dir, "pipe")]);
+      fs.writeFileSync(path.join(dir, "a.txt"), "a");
+      const started = Date.now();
+      expect(new FileHashes().digest(dir)).toMatch(/^folder:/);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    },
+  );
 });

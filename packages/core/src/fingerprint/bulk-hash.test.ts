@@ -36,11 +36,25 @@ describe("bulk hashing, native where the binary loads", () => {
   it("matches xxhash-wasm at every size around the thresholds, at odd offsets, with and without a seed", () => {
     const backing = new Uint8Array((3 << 20) + 64);
     for (let i = 0; i < backing.length; i++) backing[i] = (i * 2654435761) >>> 24;
-    const sizes = [0, 1, 31, 32, 33, (16 << 10) - 1, 16 << 10, (16 << 10) + 7, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, (3 << 20) + 13];
+    const sizes = [
+      0,
+      1,
+      31,
+      32,
+      33,
+      (16 << 10) - 1,
+      16 << 10,
+      (16 << 10) + 7,
+      (1 << 20) - 1,
+      1 << 20,
+      (1 << 20) + 1,
+      (3 << 20) + 13,
+    ];
     for (const size of sizes) {
       for (const offset of [0, 1, 3, 8, 17]) {
         const view = backing.subarray(offset, offset + size);
-        for (const seed of [0n, 2n, 0xffffffffffffffffn]) expect(xxh64(view, seed), `${size} bytes at ${offset}, seed ${seed}`).toBe(reference(view, seed));
+        for (const seed of [0n, 2n, 0xffffffffffffffffn])
+          expect(xxh64(view, seed), `${size} bytes at ${offset}, seed ${seed}`).toBe(reference(view, seed));
       }
     }
   });

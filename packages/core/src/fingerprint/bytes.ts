@@ -85,7 +85,10 @@ export function xxh64(bytes: Uint8Array, seed = 0n): bigint {
  * or "not loaded yet" (native is tried at the first input of 1 MiB or more). `load: true` tries now;
  * `requireFn` replaces the module loader (tests simulate a missing binary with it).
  */
-export function bulkHashBackend(options: { load?: boolean; requireFn?: RequireFn } = {}): { backend: "native" | "wasm" | "not loaded yet"; reason?: string } {
+export function bulkHashBackend(options: { load?: boolean; requireFn?: RequireFn } = {}): {
+  backend: "native" | "wasm" | "not loaded yet";
+  reason?: string;
+} {
   const state = options.load ? nativeXxh64(options.requireFn) : native;
   if (!state) return { backend: "not loaded yet" };
   return state.hash ? { backend: "native" } : { backend: "wasm", reason: state.reason! };

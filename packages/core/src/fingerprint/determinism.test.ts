@@ -80,7 +80,10 @@ describe("fingerprints across processes", () => {
     // …and the same as this process.
     expect(forward["view"]).toBe(fingerprintValue(Buffer.from(new Float64Array([0.1, 0.2, 0.3]).buffer)));
     expect(forward["object"]).toBe(fingerprintValue({ alpha: 1, beta: [1, 2], gamma: { x: new Set([1, 2, 3]) } }));
-    expect(forward["flippedObject"]).toBe(fingerprintValue({ gamma: { x: new Set([3, 2, 1]) }, beta: [1, 2], alpha: 1 }));
-    for (const vector of fingerprintVectors) expect(forward[`vector:${vector.name}`], vector.name).toBe(vector.fingerprint);
+    expect(forward["flippedObject"]).toBe(
+      fingerprintValue({ gamma: { x: new Set([3, 2, 1]) }, beta: [1, 2], alpha: 1 }),
+    );
+    for (const vector of fingerprintVectors)
+      expect(forward[`vector:${vector.name}`], vector.name).toBe(vector.fingerprint);
   }, 120_000);
 });

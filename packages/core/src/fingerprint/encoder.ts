@@ -78,7 +78,17 @@ const BIG_ENDIAN_HOST = endianness() === "BE";
 
 // The built-in classes with their own rule, by prototype: a subclass (which may hold #private
 // state) is a user class instead.
-const Builtin = { Bytes: 1, Map: 2, Set: 3, Date: 4, RegExp: 5, Boxed: 6, Error: 7, URL: 8, URLSearchParams: 9 } as const;
+const Builtin = {
+  Bytes: 1,
+  Map: 2,
+  Set: 3,
+  Date: 4,
+  RegExp: 5,
+  Boxed: 6,
+  Error: 7,
+  URL: 8,
+  URLSearchParams: 9,
+} as const;
 type Builtin = (typeof Builtin)[keyof typeof Builtin];
 const BUILTINS = new Map<object, Builtin>();
 for (const name of [...Object.keys(BYTE_KINDS), "Buffer"]) {
@@ -90,7 +100,17 @@ BUILTINS.set(Set.prototype, Builtin.Set);
 BUILTINS.set(Date.prototype, Builtin.Date);
 BUILTINS.set(RegExp.prototype, Builtin.RegExp);
 for (const ctor of [Number, String, Boolean, BigInt, Symbol]) BUILTINS.set(ctor.prototype, Builtin.Boxed);
-for (const name of ["Error", "EvalError", "RangeError", "ReferenceError", "SyntaxError", "TypeError", "URIError", "AggregateError", "DOMException"]) {
+for (const name of [
+  "Error",
+  "EvalError",
+  "RangeError",
+  "ReferenceError",
+  "SyntaxError",
+  "TypeError",
+  "URIError",
+  "AggregateError",
+  "DOMException",
+]) {
   const ctor = (globalThis as Record<string, unknown>)[name];
   if (typeof ctor === "function") BUILTINS.set(ctor.prototype as object, Builtin.Error);
 }
@@ -508,7 +528,8 @@ export class Encoder implements FingerprintContext {
     const n = keys.length;
     if (strict) {
       const hidden = hiddenKey(value, n);
-      if (hidden !== undefined) throw this.hidden(proto(value) === null ? "a null-prototype object" : "an object", hidden);
+      if (hidden !== undefined)
+        throw this.hidden(proto(value) === null ? "a null-prototype object" : "an object", hidden);
     }
     this.writeU32(n);
     const depth = this.enter(value);
@@ -524,7 +545,11 @@ export class Encoder implements FingerprintContext {
   private encodeOther(value: object, proto: object, vouched: boolean): void {
     const builtin = BUILTINS.get(proto);
     // (A typed array's own keys are its indices: its extra properties are not looked for.)
-    if (builtin !== undefined && builtin !== Builtin.Error && (builtin !== Builtin.Bytes || !types.isTypedArray(value))) {
+    if (
+      builtin !== undefined &&
+      builtin !== Builtin.Error &&
+      (builtin !== Builtin.Bytes || !types.isTypedArray(value))
+    ) {
       const extra = builtinOwnKey(value);
       if (extra !== undefined) throw this.extraProperty(withArticle(constructorName(proto)), extra);
     }
@@ -812,7 +837,9 @@ export class Encoder implements FingerprintContext {
   /** An own property the codec cannot keep (non-enumerable or symbol-keyed), named in the warning. */
   private hidden(what: string, key: HiddenKey): Unfingerprintable {
     const name = typeof key.key === "symbol" ? `[${String(key.key)}]` : JSON.stringify(key.key);
-    return this.unfingerprintable(`${what} with a ${key.symbol ? "symbol-keyed" : "non-enumerable"} own property ${name}`);
+    return this.unfingerprintable(
+      `${what} with a ${key.symbol ? "symbol-keyed" : "non-enumerable"} own property ${name}`,
+    );
   }
 
   /** Where the encoder is, e.g. `$.rows[3].handler` (Map and Set entries count in insertion order). */
@@ -823,7 +850,8 @@ export class Encoder implements FingerprintContext {
       if (key === undefined) break;
       if (typeof key === "number") text += `[${key}]`;
       else if (/^[A-Za-z_$][\w$]*$/.test(key)) text += `.${key}`;
-      else if (key.startsWith("<")) text += key; // inside a custom fingerprinter's value
+      else if (key.startsWith("<"))
+        text += key; // inside a custom fingerprinter's value
       else text += `[${JSON.stringify(key)}]`;
     }
     return text;
@@ -838,7 +866,9 @@ function proto(value: object): unknown {
 function isForeignIntrinsic(proto: unknown, name: "Object" | "Array"): boolean {
   if (proto === null || typeof proto !== "object" || constructorName(proto) !== name) return false;
   const parent: unknown = Object.getPrototypeOf(proto);
-  return name === "Object" ? parent === null : parent !== null && Object.getPrototypeOf(parent) === null && constructorName(parent) === "Object";
+  return name === "Object"
+    ? parent === null
+    : parent !== null && Object.getPrototypeOf(parent) === null && constructorName(parent) === "Object";
 }
 
 /** "a Map", "an ArrayBuffer", "a Uint8Array" (U as in "you"). */
@@ -859,7 +889,8 @@ function opaqueKind(value: object, proto: object): string | undefined {
   if (types.isWeakSet(value)) return "a WeakSet";
   if (types.isGeneratorObject(value)) return "a generator";
   if (types.isExternal(value)) return "a native external value";
-  if (value instanceof EventEmitter) return `an EventEmitter or stream (${constructorName(proto) || "anonymous class"})`;
+  if (value instanceof EventEmitter)
+    return `an EventEmitter or stream (${constructorName(proto) || "anonymous class"})`;
   const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
   if (typeof tag === "string" && (OPAQUE_TAGS.has(tag) || tag.endsWith("Iterator"))) return `a ${tag}`;
   return undefined;

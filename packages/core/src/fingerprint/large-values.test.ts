@@ -27,8 +27,16 @@ it.each([
   ["1e5 records", () => records, "YdI05cMVyVInhJa5s9ne_Q"],
   ["3e5 numbers", () => Array.from({ length: 300_000 }, (_, i) => i / 7), "SPqIgnmQH16pb6XLaiuorg"],
   ["a 300 000-character string", () => "ab\u00e9".repeat(100_000), "6_uiMiYGEnr0SxUsVJY6LA"],
-  ["a Map of 2e4 entries", () => new Map(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, { v: [i] }])), "e9E7Gb13rqa6xFgIzPvGlQ"],
-  ["rows sharing one object", () => Array.from({ length: 50_000 }, (_, i) => (i % 3 === 0 ? shared : { i, shared })), "AoxF-vAXJv9iu8WGZ_sHOg"],
+  [
+    "a Map of 2e4 entries",
+    () => new Map(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, { v: [i] }])),
+    "e9E7Gb13rqa6xFgIzPvGlQ",
+  ],
+  [
+    "rows sharing one object",
+    () => Array.from({ length: 50_000 }, (_, i) => (i % 3 === 0 ? shared : { i, shared })),
+    "AoxF-vAXJv9iu8WGZ_sHOg",
+  ],
   ["sharing first met after 1e5 objects", () => [...rows, rows[5], rows[99_999], [rows[7]]], "i7VHaOlgEFAxdP7OnSFHog"],
 ])("%s keeps its fingerprint", (_, make, expected) => {
   expect(fingerprintValue(make())).toBe(expected);

@@ -21,7 +21,8 @@ describe("loadNativeXxh64", () => {
   });
 
   it("refuses a binary that gives other values (a wrong hash could never reach a fingerprint)", () => {
-    const off: NativeXxh64 = (bytes, seed) => (bytes.byteLength > 60 ? reference(bytes, seed) ^ 1n : reference(bytes, seed));
+    const off: NativeXxh64 = (bytes, seed) =>
+      bytes.byteLength > 60 ? reference(bytes, seed) ^ 1n : reference(bytes, seed);
     expect(loadNativeXxh64(reference, () => ({ xxh64: off }))).toEqual({
       hash: undefined,
       reason: "@node-rs/xxhash disagrees with the xxhash-wasm reference",
@@ -33,7 +34,9 @@ describe("loadNativeXxh64", () => {
     const throws = () => {
       throw new TypeError("not a Uint8Array");
     };
-    expect(loadNativeXxh64(reference, () => ({ xxh64: throws })).reason).toBe("@node-rs/xxhash failed its check: not a Uint8Array");
+    expect(loadNativeXxh64(reference, () => ({ xxh64: throws })).reason).toBe(
+      "@node-rs/xxhash failed its check: not a Uint8Array",
+    );
   });
 
   it(`does not even load the binary with ${NATIVE_HASH_ENV}=0`, () => {

@@ -4,7 +4,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Fingerprinter } from "../contracts.js";
 import { isUniqueFingerprint } from "../caching/unique.js";
-import { FINGERPRINT_METHOD, FingerprinterRegistry, defaultFingerprinter, fingerprintValue, hashingReady } from "./index.js";
+import {
+  FINGERPRINT_METHOD,
+  FingerprinterRegistry,
+  defaultFingerprinter,
+  fingerprintValue,
+  hashingReady,
+} from "./index.js";
 
 beforeAll(async () => {
   await hashingReady();
@@ -34,7 +40,21 @@ describe("case 4: insertion order is part of the value", () => {
   });
 
   it("Map entries and Set members in another order differ", () => {
-    expect(fp(new Map([["x", 0], ["y", 0]]))).not.toBe(fp(new Map([["y", 0], ["x", 0]])));
+    expect(
+      fp(
+        new Map([
+          ["x", 0],
+          ["y", 0],
+        ]),
+      ),
+    ).not.toBe(
+      fp(
+        new Map([
+          ["y", 0],
+          ["x", 0],
+        ]),
+      ),
+    );
     expect(fp(new Set(["x", "y"]))).not.toBe(fp(new Set(["y", "x"])));
     expect(fp({ s: new Set([1, 2]) })).toBe(fp({ s: new Set([1, 2]) }));
   });
@@ -243,7 +263,11 @@ describe("case 12: instances of user classes", () => {
   });
 
   it("a registered Fingerprinter takes precedence over both", () => {
-    const accounts: Fingerprinter = { name: "account", accepts: (v) => v instanceof Account, fingerprint: (v) => `${(v as Account).id}:${(v as Account).balance}` };
+    const accounts: Fingerprinter = {
+      name: "account",
+      accepts: (v) => v instanceof Account,
+      fingerprint: (v) => `${(v as Account).id}:${(v as Account).balance}`,
+    };
     const registry = new FingerprinterRegistry({ fingerprinters: [accounts], warn: () => {} });
     expect(registry.fingerprint(new Account("x", 1))).toBe(registry.fingerprint(new Account("x", 1)));
     expect(registry.fingerprint(new Account("x", 1))).not.toBe(registry.fingerprint(new Account("x", 2)));
@@ -256,14 +280,28 @@ describe("case 12: instances of user classes", () => {
         readonly y: number,
       ) {}
     }
-    const byFields: Fingerprinter = { name: "point", accepts: (v) => v instanceof Point, fingerprint: (v, ctx) => defaultFingerprinter.fingerprint(v, ctx) };
+    const byFields: Fingerprinter = {
+      name: "point",
+      accepts: (v) => v instanceof Point,
+      fingerprint: (v, ctx) => defaultFingerprinter.fingerprint(v, ctx),
+    };
     const registry = new FingerprinterRegistry({ fingerprinters: [byFields] });
     expect(registry.fingerprint(new Point(1, 2))).toBe(registry.fingerprint(new Point(1, 2)));
     expect(registry.fingerprint(new Point(1, 2))).not.toBe(registry.fingerprint(new Point(2, 1)));
     // Also with a context from elsewhere (e.g. the conformance suite's).
-    const foreign = { node: undefined, mode: undefined, fingerprint: (v: unknown) => fingerprintValue(v), hashBytes: () => "", warn: () => {} };
-    expect(defaultFingerprinter.fingerprint(new Point(1, 2), foreign)).toBe(defaultFingerprinter.fingerprint(new Point(1, 2), foreign));
-    expect(defaultFingerprinter.fingerprint(new Point(1, 2), foreign)).not.toBe(defaultFingerprinter.fingerprint(new Point(2, 1), foreign));
+    const foreign = {
+      node: undefined,
+      mode: undefined,
+      fingerprint: (v: unknown) => fingerprintValue(v),
+      hashBytes: () => "",
+      warn: () => {},
+    };
+    expect(defaultFingerprinter.fingerprint(new Point(1, 2), foreign)).toBe(
+      defaultFingerprinter.fingerprint(new Point(1, 2), foreign),
+    );
+    expect(defaultFingerprinter.fingerprint(new Point(1, 2), foreign)).not.toBe(
+      defaultFingerprinter.fingerprint(new Point(2, 1), foreign),
+    );
   });
 
   it("subclasses of built-ins are user classes too (they may hold #private state)", () => {
@@ -271,11 +309,22 @@ describe("case 12: instances of user classes", () => {
     class Stack extends Array<number> {}
     class Stamp extends Date {}
     class HttpError extends Error {}
-    for (const make of [() => new Registry([["a", 1]]), () => Stack.from([1]), () => new Stamp(0), () => new HttpError("x")]) {
+    for (const make of [
+      () => new Registry([["a", 1]]),
+      () => Stack.from([1]),
+      () => new Stamp(0),
+      () => new HttpError("x"),
+    ]) {
       expect(isUniqueFingerprint(fp(make()))).toBe(true);
     }
     // The built-ins themselves, and Node's Buffer, keep their rules.
-    for (const make of [() => new Map([["a", 1]]), () => [1], () => new Date(0), () => new TypeError("x"), () => Buffer.from([1])]) {
+    for (const make of [
+      () => new Map([["a", 1]]),
+      () => [1],
+      () => new Date(0),
+      () => new TypeError("x"),
+      () => Buffer.from([1]),
+    ]) {
       expect(fp(make())).toBe(fp(make()));
     }
   });
@@ -297,14 +346,31 @@ describe("other observable differences", () => {
   it("symbol-keyed and non-enumerable own properties make the value unfingerprintable, with a warning naming the key", () => {
     const cases: [unknown, string][] = [
       [{ a: 1, [Symbol.for("tag")]: 1 }, "symbol-keyed own property [Symbol(tag)]"],
-      [Object.defineProperty({ a: 1 }, "hidden", { value: 2, enumerable: false }), 'non-enumerable own property "hidden"'],
+      [
+        Object.defineProperty({ a: 1 }, "hidden", { value: 2, enumerable: false }),
+        'non-enumerable own property "hidden"',
+      ],
       [Object.assign([1], { [Symbol.for("tag")]: 1 }), "an array with a symbol-keyed"],
-      [Object.defineProperty(Array.from({ length: 500 }, () => 0), "meta", { value: 2, enumerable: false }), 'non-enumerable own property "meta"'],
+      [
+        Object.defineProperty(
+          Array.from({ length: 500 }, () => 0),
+          "meta",
+          { value: 2, enumerable: false },
+        ),
+        'non-enumerable own property "meta"',
+      ],
       [Object.assign(new Map([["a", 1]]), { meta: 1 }), 'a Map with an own property "meta"'],
       [Object.assign(new Set([1]), { [Symbol.for("tag")]: 1 }), "a Set with an own property [Symbol(tag)]"],
       [Object.assign(new Date(0), { tz: "UTC" }), 'a Date with an own property "tz"'],
       [Object.defineProperty([1, 2], "unit", { value: "kg" }), 'an array with a non-enumerable own property "unit"'],
-      [Object.defineProperty(Array.from({ length: 40 }, () => 0), "unit", { value: "kg" }), 'an array with a non-enumerable own property "unit"'],
+      [
+        Object.defineProperty(
+          Array.from({ length: 40 }, () => 0),
+          "unit",
+          { value: "kg" },
+        ),
+        'an array with a non-enumerable own property "unit"',
+      ],
       [Object.assign(new Number(1), { unit: "kg" }), 'a Number with an own property "unit"'],
       [Object.assign(new String("ab"), { unit: "kg" }), 'a String with an own property "unit"'],
       [Object.assign(Object(1n) as object, { [Symbol.for("tag")]: 1 }), "a BigInt with an own property [Symbol(tag)]"],
@@ -323,7 +389,12 @@ describe("other observable differences", () => {
   });
 
   it("a boxed String, a Buffer in Node's pool and a small array without extras keep real fingerprints", () => {
-    for (const value of [new String("ab"), Buffer.from("pooled"), [1, "a", [2]], Object.assign([1, 2], { unit: "kg" })]) {
+    for (const value of [
+      new String("ab"),
+      Buffer.from("pooled"),
+      [1, "a", [2]],
+      Object.assign([1, 2], { unit: "kg" }),
+    ]) {
       const { fp: first, warnings } = fingerprintWithWarnings(value);
       expect(isUniqueFingerprint(first)).toBe(false);
       expect(warnings).toEqual([]);

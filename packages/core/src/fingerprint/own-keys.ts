@@ -16,7 +16,10 @@ const NO_KEYS: readonly string[] = Object.freeze([]);
  * `enumerableCount` entries, or undefined (the common case, found with two cheap calls).
  */
 export function hiddenKey(value: object, enumerableCount: number): HiddenKey | undefined {
-  if (Object.getOwnPropertyNames(value).length === enumerableCount && Object.getOwnPropertySymbols(value).length === 0) {
+  if (
+    Object.getOwnPropertyNames(value).length === enumerableCount &&
+    Object.getOwnPropertySymbols(value).length === 0
+  ) {
     return undefined;
   }
   return firstHidden(value, Reflect.ownKeys(value));
@@ -41,7 +44,12 @@ export function builtinOwnKey(value: object): HiddenKey | undefined {
   const characters = types.isStringObject(value) ? (value as unknown as string).length : -1;
   for (const key of keys) {
     if (key === "lastIndex" && value instanceof RegExp) continue;
-    if (characters !== -1 && typeof key === "string" && (key === "length" || (isArrayIndex(key) && Number(key) < characters))) continue;
+    if (
+      characters !== -1 &&
+      typeof key === "string" &&
+      (key === "length" || (isArrayIndex(key) && Number(key) < characters))
+    )
+      continue;
     return { key, symbol: typeof key === "symbol" };
   }
   return undefined;
@@ -76,7 +84,10 @@ export function arrayExtraKeys(array: unknown[], length: number, holes: number):
     const keys = Reflect.ownKeys(array);
     return keys.length === length - holes + 1 ? NO_KEYS : extrasOf(array, keys);
   }
-  if (!types.isProxy(array) && inspect(array, INSPECT_OPTIONS) === `[ ... ${length} more items, [length]: ${length} ]`) {
+  if (
+    !types.isProxy(array) &&
+    inspect(array, INSPECT_OPTIONS) === `[ ... ${length} more items, [length]: ${length} ]`
+  ) {
     return NO_KEYS;
   }
   return extrasOf(array, Reflect.ownKeys(array));

@@ -3,7 +3,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { FingerprintContext, Fingerprinter } from "../contracts.js";
 import { ConfigurationError, FingerprintError } from "../errors.js";
-import { FingerprinterRegistry, defaultFingerprinter, fingerprintValue, hashingReady, uniqueFingerprint } from "./index.js";
+import {
+  FingerprinterRegistry,
+  defaultFingerprinter,
+  fingerprintValue,
+  hashingReady,
+  uniqueFingerprint,
+} from "./index.js";
 import { isUniqueFingerprint } from "../caching/unique.js";
 
 beforeAll(async () => {
@@ -41,14 +47,22 @@ describe("FingerprinterRegistry with custom fingerprinters", () => {
   });
 
   it("uses the first fingerprinter that accepts, in the order given", () => {
-    const constant = (name: string, output: string): Fingerprinter => ({ name, accepts: () => true, fingerprint: () => output });
+    const constant = (name: string, output: string): Fingerprinter => ({
+      name,
+      accepts: () => true,
+      fingerprint: () => output,
+    });
     const ab = new FingerprinterRegistry({ fingerprinters: [constant("a", "1"), constant("b", "2")] });
     const a = new FingerprinterRegistry({ fingerprinters: [constant("a", "1")] });
     expect(ab.fingerprint("anything")).toBe(a.fingerprint("anything"));
   });
 
   it("namespaces a custom output by the fingerprinter's name, apart from the default's", () => {
-    const echo = (name: string): Fingerprinter => ({ name, accepts: (v) => typeof v === "string", fingerprint: (v) => v as string });
+    const echo = (name: string): Fingerprinter => ({
+      name,
+      accepts: (v) => typeof v === "string",
+      fingerprint: (v) => v as string,
+    });
     const one = new FingerprinterRegistry({ fingerprinters: [echo("one")] });
     const two = new FingerprinterRegistry({ fingerprinters: [echo("two")] });
     expect(one.fingerprint("x")).not.toBe(two.fingerprint("x"));
@@ -104,7 +118,9 @@ describe("FingerprinterRegistry with custom fingerprinters", () => {
       fingerprint: (v, ctx) => defaultFingerprinter.fingerprint(v, ctx),
     };
     const registry = new FingerprinterRegistry({ fingerprinters: [tagged, moneyByCents] });
-    expect(registry.fingerprint(new Tagged("t", new Money(1, "a")))).toBe(registry.fingerprint(new Tagged("t", new Money(1, "b"))));
+    expect(registry.fingerprint(new Tagged("t", new Money(1, "a")))).toBe(
+      registry.fingerprint(new Tagged("t", new Money(1, "b"))),
+    );
     expect(registry.fingerprint(new Tagged("t", 1))).not.toBe(registry.fingerprint(new Tagged("u", 1)));
   });
 
@@ -166,16 +182,34 @@ describe("FingerprinterRegistry failures", () => {
   });
 
   it("reports a nested failure once, naming the innermost fingerprinter", () => {
-    const inner: Fingerprinter = { name: "inner", accepts: (v) => v === 2, fingerprint: () => { throw new Error("inner broke"); } };
-    const outer: Fingerprinter = { name: "outer", accepts: (v) => v === 1, fingerprint: (_v, ctx) => ctx.fingerprint([2]) };
+    const inner: Fingerprinter = {
+      name: "inner",
+      accepts: (v) => v === 2,
+      fingerprint: () => {
+        throw new Error("inner broke");
+      },
+    };
+    const outer: Fingerprinter = {
+      name: "outer",
+      accepts: (v) => v === 1,
+      fingerprint: (_v, ctx) => ctx.fingerprint([2]),
+    };
     const registry = new FingerprinterRegistry({ fingerprinters: [outer, inner] });
     expect(() => registry.fingerprint(1)).toThrow(/fingerprinter "inner" failed in fingerprint\(\)/);
   });
 
   it("rejects a fingerprinter that returns a non-string or throws in accepts", () => {
     const numeric = { name: "numeric", accepts: () => true, fingerprint: () => 42 } as unknown as Fingerprinter;
-    expect(() => new FingerprinterRegistry({ fingerprinters: [numeric] }).fingerprint(1)).toThrow(/returned number, not a string/);
-    const picky: Fingerprinter = { name: "picky", accepts: () => { throw new Error("nope"); }, fingerprint: () => "" };
+    expect(() => new FingerprinterRegistry({ fingerprinters: [numeric] }).fingerprint(1)).toThrow(
+      /returned number, not a string/,
+    );
+    const picky: Fingerprinter = {
+      name: "picky",
+      accepts: () => {
+        throw new Error("nope");
+      },
+      fingerprint: () => "",
+    };
     expect(() => new FingerprinterRegistry({ fingerprinters: [picky] }).fingerprint(1)).toThrow(FingerprintError);
   });
 
@@ -188,14 +222,20 @@ describe("FingerprinterRegistry failures", () => {
     };
     const registry = new FingerprinterRegistry();
     expect(() => registry.fingerprint({ inner: value }, { node: "H" })).toThrow(FingerprintError);
-    expect(() => registry.fingerprint({ inner: value }, { node: "H" })).toThrow(/node "H".*\$\.inner\.broken.*getter exploded/);
+    expect(() => registry.fingerprint({ inner: value }, { node: "H" })).toThrow(
+      /node "H".*\$\.inner\.broken.*getter exploded/,
+    );
   });
 
   it("validates its options", () => {
     expect(() => new FingerprinterRegistry({ maxDepth: 0 })).toThrow(ConfigurationError);
     expect(() => new FingerprinterRegistry({ maxDepth: 1.5 })).toThrow(/maxDepth/);
-    expect(() => new FingerprinterRegistry({ fingerprinters: [{ name: "x" } as unknown as Fingerprinter] })).toThrow(ConfigurationError);
-    expect(() => new FingerprinterRegistry({ fingerprinters: [moneyByCents, { ...moneyByCents }] })).toThrow(/two fingerprinters are named "money"/);
+    expect(() => new FingerprinterRegistry({ fingerprinters: [{ name: "x" } as unknown as Fingerprinter] })).toThrow(
+      ConfigurationError,
+    );
+    expect(() => new FingerprinterRegistry({ fingerprinters: [moneyByCents, { ...moneyByCents }] })).toThrow(
+      /two fingerprinters are named "money"/,
+    );
   });
 });
 
@@ -229,7 +269,11 @@ describe("values that cannot be fingerprinted", () => {
 
   it("makes the outer value unique when a custom fingerprinter's nested value is opaque", () => {
     const warnings: string[] = [];
-    const wrapper: Fingerprinter = { name: "wrap", accepts: (v) => Array.isArray(v), fingerprint: (v, ctx) => ctx.fingerprint({ ...(v as unknown[]) }) };
+    const wrapper: Fingerprinter = {
+      name: "wrap",
+      accepts: (v) => Array.isArray(v),
+      fingerprint: (v, ctx) => ctx.fingerprint({ ...(v as unknown[]) }),
+    };
     const registry = new FingerprinterRegistry({ fingerprinters: [wrapper], warn: (m) => warnings.push(m) });
     const value = [Promise.resolve()];
     expect(registry.fingerprint(value, { node: "P" })).not.toBe(registry.fingerprint(value, { node: "P" }));

@@ -42,7 +42,9 @@ export class FingerprinterRegistry implements EncoderOwner {
   constructor(options: FingerprinterRegistryOptions = {}) {
     const { fingerprinters = [], maxDepth = DEFAULT_MAX_DEPTH, warn } = options;
     if (!Array.isArray(fingerprinters)) {
-      throw new ConfigurationError("FingerprinterRegistry option `fingerprinters` must be an array of Fingerprinter objects");
+      throw new ConfigurationError(
+        "FingerprinterRegistry option `fingerprinters` must be an array of Fingerprinter objects",
+      );
     }
     const names = new Set<string>();
     fingerprinters.forEach((fingerprinter: unknown, index) => {

@@ -80,10 +80,52 @@ describe("default fingerprint: containers", () => {
   });
 
   it("keeps Map and Set insertion order (iteration order is observable)", () => {
-    expect(fp(new Map([["a", 1], ["b", 2]]))).not.toBe(fp(new Map([["b", 2], ["a", 1]])));
+    expect(
+      fp(
+        new Map([
+          ["a", 1],
+          ["b", 2],
+        ]),
+      ),
+    ).not.toBe(
+      fp(
+        new Map([
+          ["b", 2],
+          ["a", 1],
+        ]),
+      ),
+    );
     expect(fp(new Set([1, "x", { y: 2 }]))).not.toBe(fp(new Set([{ y: 2 }, "x", 1])));
-    expect(fp(new Map([[{ k: 2 }, "b"], [{ k: 1 }, "a"]]))).not.toBe(fp(new Map([[{ k: 1 }, "a"], [{ k: 2 }, "b"]])));
-    expect(fp(new Map([["a", 1], ["b", 2]]))).toBe(fp(new Map([["a", 1], ["b", 2]])));
+    expect(
+      fp(
+        new Map([
+          [{ k: 2 }, "b"],
+          [{ k: 1 }, "a"],
+        ]),
+      ),
+    ).not.toBe(
+      fp(
+        new Map([
+          [{ k: 1 }, "a"],
+          [{ k: 2 }, "b"],
+        ]),
+      ),
+    );
+    expect(
+      fp(
+        new Map([
+          ["a", 1],
+          ["b", 2],
+        ]),
+      ),
+    ).toBe(
+      fp(
+        new Map([
+          ["a", 1],
+          ["b", 2],
+        ]),
+      ),
+    );
   });
 
   it("keeps Map, object, Set and array with the same content apart", () => {
@@ -92,8 +134,14 @@ describe("default fingerprint: containers", () => {
   });
 
   it("tells Maps with equal-looking keys apart by the order of their values", () => {
-    const a = new Map<unknown, unknown>([[{}, 1], [{}, 2]]);
-    const b = new Map<unknown, unknown>([[{}, 2], [{}, 1]]);
+    const a = new Map<unknown, unknown>([
+      [{}, 1],
+      [{}, 2],
+    ]);
+    const b = new Map<unknown, unknown>([
+      [{}, 2],
+      [{}, 1],
+    ]);
     expect(fp(a)).not.toBe(fp(b));
   });
 
@@ -235,12 +283,18 @@ describe("default fingerprint: bytes", () => {
     backing.set(data, 4);
     const warnings: string[] = [];
     const log = { warn: (message: string) => void warnings.push(message) };
-    for (const view of [backing.subarray(4, 7), new DataView(new Uint8Array([9, 1, 2, 3, 9]).buffer, 1, 3), new Float64Array(backing.buffer, 0, 3)]) {
+    for (const view of [
+      backing.subarray(4, 7),
+      new DataView(new Uint8Array([9, 1, 2, 3, 9]).buffer, 1, 3),
+      new Float64Array(backing.buffer, 0, 3),
+    ]) {
       const first = fingerprintValue({ view }, log);
       expect(isUniqueFingerprint(first)).toBe(true);
       expect(fingerprintValue({ view }, log)).not.toBe(first);
     }
-    expect(warnings[0]).toMatch(/Float64Array viewing bytes 32–56 of a 80-byte ArrayBuffer \(pass a copy, x\.slice\(\), to fingerprint its bytes\) at \$\.view/);
+    expect(warnings[0]).toMatch(
+      /Float64Array viewing bytes 32–56 of a 80-byte ArrayBuffer \(pass a copy, x\.slice\(\), to fingerprint its bytes\) at \$\.view/,
+    );
     expect(warnings.join("\n")).toMatch(/DataView viewing bytes 1–4 of a 5-byte ArrayBuffer/);
     expect(fp(backing.subarray(4, 7).slice())).toBe(fp(data));
   });

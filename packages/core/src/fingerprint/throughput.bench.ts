@@ -19,7 +19,7 @@ function time(fn: () => unknown, runs = 7): number {
   return median(samples);
 }
 
-const mbps = (bytes: number, ms: number): string => `${((bytes / 1e6) / (ms / 1e3)).toFixed(0)} MB/s`;
+const mbps = (bytes: number, ms: number): string => `${(bytes / 1e6 / (ms / 1e3)).toFixed(0)} MB/s`;
 
 async function main(): Promise<void> {
   await hashingReady();
@@ -32,18 +32,33 @@ async function main(): Promise<void> {
   const floatMs = time(() => fingerprintValue(floats));
   const bufferMs = time(() => fingerprintValue(source));
   console.log(`Buffer.copy 64 MiB:                ${mbps(size, copyMs)} (${copyMs.toFixed(1)} ms)`);
-  console.log(`fingerprint Float64Array 64 MiB:   ${mbps(size, floatMs)} (${floatMs.toFixed(1)} ms, ${((100 * copyMs) / floatMs).toFixed(0)}% of Buffer.copy)`);
-  console.log(`fingerprint Buffer 64 MiB:         ${mbps(size, bufferMs)} (${bufferMs.toFixed(1)} ms, ${((100 * copyMs) / bufferMs).toFixed(0)}% of Buffer.copy)`);
+  console.log(
+    `fingerprint Float64Array 64 MiB:   ${mbps(size, floatMs)} (${floatMs.toFixed(1)} ms, ${((100 * copyMs) / floatMs).toFixed(0)}% of Buffer.copy)`,
+  );
+  console.log(
+    `fingerprint Buffer 64 MiB:         ${mbps(size, bufferMs)} (${bufferMs.toFixed(1)} ms, ${((100 * copyMs) / bufferMs).toFixed(0)}% of Buffer.copy)`,
+  );
 
-  const objects = Array.from({ length: 1e5 }, (_, i) => ({ id: i, name: `user-${i}`, score: i * 1.5, active: i % 2 === 0 }));
+  const objects = Array.from({ length: 1e5 }, (_, i) => ({
+    id: i,
+    name: `user-${i}`,
+    score: i * 1.5,
+    active: i % 2 === 0,
+  }));
   const objectsMs = time(() => fingerprintValue(objects));
-  console.log(`1e5 small objects (one array):     ${objectsMs.toFixed(1)} ms (${((objectsMs * 1e3) / 1e5).toFixed(2)} µs per object)`);
+  console.log(
+    `1e5 small objects (one array):     ${objectsMs.toFixed(1)} ms (${((objectsMs * 1e3) / 1e5).toFixed(2)} µs per object)`,
+  );
   const strings = Array.from({ length: 1e5 }, (_, i) => `some-string-value-${i}`);
   const stringsMs = time(() => fingerprintValue(strings));
-  console.log(`1e5 strings (one array):           ${stringsMs.toFixed(1)} ms (${((stringsMs * 1e3) / 1e5).toFixed(2)} µs per string)`);
+  console.log(
+    `1e5 strings (one array):           ${stringsMs.toFixed(1)} ms (${((stringsMs * 1e3) / 1e5).toFixed(2)} µs per string)`,
+  );
   const numbers = Array.from({ length: 1e6 }, (_, i) => i * 0.25);
   const numbersMs = time(() => fingerprintValue(numbers));
-  console.log(`1e6 numbers (one plain array):     ${numbersMs.toFixed(1)} ms (${((numbersMs * 1e6) / 1e6).toFixed(0)} ns per number)`);
+  console.log(
+    `1e6 numbers (one plain array):     ${numbersMs.toFixed(1)} ms (${((numbersMs * 1e6) / 1e6).toFixed(0)} ns per number)`,
+  );
 
   const single = (label: string, value: unknown, n = 200_000): void => {
     const ms = time(() => {
@@ -60,11 +75,15 @@ async function main(): Promise<void> {
   const perString = time(() => {
     for (const s of strings) fingerprintValue(s);
   });
-  console.log(`1e5 strings, one call each:        ${perString.toFixed(1)} ms (${((perString * 1e3) / 1e5).toFixed(2)} µs per call)`);
+  console.log(
+    `1e5 strings, one call each:        ${perString.toFixed(1)} ms (${((perString * 1e3) / 1e5).toFixed(2)} µs per call)`,
+  );
   const perObject = time(() => {
     for (const o of objects) fingerprintValue(o);
   });
-  console.log(`1e5 small objects, one call each:  ${perObject.toFixed(1)} ms (${((perObject * 1e3) / 1e5).toFixed(2)} µs per call)`);
+  console.log(
+    `1e5 small objects, one call each:  ${perObject.toFixed(1)} ms (${((perObject * 1e3) / 1e5).toFixed(2)} µs per call)`,
+  );
 }
 
 void main();

@@ -11,7 +11,14 @@ import {
   fingerprintVectors,
   viewAtOffset,
 } from "../../../conformance/src/vectors/index.js";
-import { FINGERPRINT_METHOD, FINGERPRINT_SPEC_VERSION, FingerprinterRegistry, defaultFingerprinter, fingerprintValue, hashingReady } from "./index.js";
+import {
+  FINGERPRINT_METHOD,
+  FINGERPRINT_SPEC_VERSION,
+  FingerprinterRegistry,
+  defaultFingerprinter,
+  fingerprintValue,
+  hashingReady,
+} from "./index.js";
 
 let h64: (bytes: Uint8Array) => bigint;
 
@@ -77,14 +84,17 @@ describe("golden vectors (spec v2)", () => {
       const size = (value as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1;
       for (let offset = 0; offset <= 8 * size; offset += size) {
         const view = viewAtOffset(value, offset);
-        if (Buffer.isBuffer(value)) expect(fingerprintValue(view), `${vector.name} at ${offset}`).toBe(vector.fingerprint);
+        if (Buffer.isBuffer(value))
+          expect(fingerprintValue(view), `${vector.name} at ${offset}`).toBe(vector.fingerprint);
         else expect(isUniqueFingerprint(fingerprintValue(view, quiet)), `${vector.name} at ${offset}`).toBe(true);
       }
     }
   });
 
   it("a checker catches a wrong fingerprinter", () => {
-    const mismatches = checkFingerprintVectors((value) => fingerprintValue(typeof value === "number" ? value + 1 : value, quiet));
+    const mismatches = checkFingerprintVectors((value) =>
+      fingerprintValue(typeof value === "number" ? value + 1 : value, quiet),
+    );
     expect(mismatches.length).toBeGreaterThan(0);
     expect(mismatches[0]).toMatchObject({ construction: "value" });
   });
@@ -118,7 +128,9 @@ describe("the byte encoding in docs/fingerprint-spec.md", () => {
   it("encodes arrays as A + u32 length + items (holes as h) + u32 count + extra (key, value) pairs", () => {
     const sparse: unknown[] = [];
     sparse[1] = "1";
-    expect(fingerprintValue([1, "1"])).toBe(specHash([ascii("A"), ...u32(2), ascii("d"), ...f64(1), ...str("1"), ...u32(0)]));
+    expect(fingerprintValue([1, "1"])).toBe(
+      specHash([ascii("A"), ...u32(2), ascii("d"), ...f64(1), ...str("1"), ...u32(0)]),
+    );
     expect(fingerprintValue(sparse)).toBe(specHash([ascii("A"), ...u32(2), ascii("h"), ...str("1"), ...u32(0)]));
     expect(fingerprintValue(Object.assign([true], { unit: "kg" }))).toBe(
       specHash([ascii("A"), ...u32(1), ascii("T"), ...u32(1), ...str("unit"), ...str("kg")]),
@@ -140,7 +152,9 @@ describe("the byte encoding in docs/fingerprint-spec.md", () => {
     expect(fingerprintValue(Object.seal({ a: 1 }))).toBe(specHash([ascii("z"), 2, ...body]));
     expect(fingerprintValue(Object.freeze({ a: 1 }))).toBe(specHash([ascii("z"), 3, ...body]));
     expect(fingerprintValue({ a: 1 })).toBe(specHash(body));
-    expect(fingerprintValue(Object.freeze([true]))).toBe(specHash([ascii("z"), 3, ascii("A"), ...u32(1), ascii("T"), ...u32(0)]));
+    expect(fingerprintValue(Object.freeze([true]))).toBe(
+      specHash([ascii("z"), 3, ascii("A"), ...u32(1), ascii("T"), ...u32(0)]),
+    );
   });
 
   it("encodes class instances as C + class name + E(what FINGERPRINT_METHOD returns), vouched ones as V + name + fields", () => {
@@ -152,14 +166,22 @@ describe("the byte encoding in docs/fingerprint-spec.md", () => {
     }
     expect(fingerprintValue(new P())).toBe(specHash([ascii("C"), ...str("P"), ...str("p")]));
     const registry = new FingerprinterRegistry({
-      fingerprinters: [{ name: "p", accepts: (v) => v instanceof P, fingerprint: (v, ctx) => defaultFingerprinter.fingerprint(v, ctx) }],
+      fingerprinters: [
+        {
+          name: "p",
+          accepts: (v) => v instanceof P,
+          fingerprint: (v, ctx) => defaultFingerprinter.fingerprint(v, ctx),
+        },
+      ],
     });
     const vouched = specHash([ascii("V"), ...str("P"), ...u32(1), ...str("x"), ascii("d"), ...f64(1)]);
     expect(registry.fingerprint(new P())).toBe(specHash([ascii("X"), ...str("p"), ...str(vouched)]));
   });
 
   it("encodes Sets and Maps with entries in insertion order", () => {
-    expect(fingerprintValue(new Set(["x", 2]))).toBe(specHash([ascii("S"), ...u32(2), ...str("x"), ascii("d"), ...f64(2)]));
+    expect(fingerprintValue(new Set(["x", 2]))).toBe(
+      specHash([ascii("S"), ...u32(2), ...str("x"), ascii("d"), ...f64(2)]),
+    );
     expect(fingerprintValue(new Map([["k", true]]))).toBe(specHash([ascii("M"), ...u32(1), ...str("k"), ascii("T")]));
   });
 
@@ -196,7 +218,13 @@ describe("the byte encoding in docs/fingerprint-spec.md", () => {
     }
     let inner = "";
     const registry = new FingerprinterRegistry({
-      fingerprinters: [{ name: "n", accepts: (v) => v instanceof Node, fingerprint: (v, ctx) => (inner = ctx.fingerprint([(v as Node).next])) }],
+      fingerprinters: [
+        {
+          name: "n",
+          accepts: (v) => v instanceof Node,
+          fingerprint: (v, ctx) => (inner = ctx.fingerprint([(v as Node).next])),
+        },
+      ],
     });
     const node = new Node();
     node.next = node;

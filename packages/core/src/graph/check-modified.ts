@@ -71,7 +71,11 @@ function excludedProviders(excluded: readonly ExcludedFunction[]): Map<string, P
 
 /** The node names a function would make if it were included. */
 function namesOf(exportName: string, spec: NodeSpec): string[] {
-  const base: NodeDefinition = { name: spec.name ?? exportName, fn: spec.fn, ...(spec.deps ? { deps: spec.deps } : {}) };
+  const base: NodeDefinition = {
+    name: spec.name ?? exportName,
+    fn: spec.fn,
+    ...(spec.deps ? { deps: spec.deps } : {}),
+  };
   try {
     return (spec.expand ? spec.expand(exportName, base) : [base]).map((d) => d.name);
   } catch {
@@ -88,7 +92,8 @@ function describeConfig(providers: readonly Provider[], config: Readonly<Record<
     .map((key) => {
       if (Object.prototype.hasOwnProperty.call(config, key)) return `config has ${key} = ${show(config[key])}`;
       const near = given.find((candidate) => closest(key, [candidate]) !== "");
-      if (near !== undefined) return `config has no "${key}" but has ${near} = ${show(config[near])} (a typo for "${key}"?)`;
+      if (near !== undefined)
+        return `config has no "${key}" but has ${near} = ${show(config[near])} (a typo for "${key}"?)`;
       return `config has no "${key}"${given.length > 0 ? ` (it has ${given.join(", ")})` : " (withConfig() did not set it)"}`;
     })
     .join("; ");

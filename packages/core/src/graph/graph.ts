@@ -108,7 +108,8 @@ export function toGraphNode(definition: NodeDefinition, moduleIndex: number): Gr
   }));
   const deps = params.flatMap((p) => (p.dep === undefined ? [] : [p.dep]));
   const optionalDeps = new Set(params.filter((p) => p.optional && p.dep !== undefined).map((p) => p.dep as string));
-  const source = Function.prototype.toString.call(fn) + (definition.sourceSuffix ? `\n/*ham*/${definition.sourceSuffix}` : "");
+  const source =
+    Function.prototype.toString.call(fn) + (definition.sourceSuffix ? `\n/*ham*/${definition.sourceSuffix}` : "");
   return {
     name,
     fn,

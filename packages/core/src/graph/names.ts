@@ -14,7 +14,8 @@ export function named<T>(record: Readonly<Record<string, T>>, name: string): T |
 
 /** Sets `record[name]` as an own, enumerable property — even when `name` is "__proto__". */
 export function setNamed<T>(record: Record<string, T>, name: string, value: T): void {
-  if (name === "__proto__") Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
+  if (name === "__proto__")
+    Object.defineProperty(record, name, { value, enumerable: true, writable: true, configurable: true });
   else record[name] = value;
 }
 

@@ -131,7 +131,9 @@ export interface NodeOptions {
  */
 export function node<F extends AnyFunction>(options: NodeOptions, fn: F): F {
   if (!options || !Array.isArray(options.deps) || options.deps.some((d) => typeof d !== "string" || d === "")) {
-    throw new ConfigurationError(`node({ deps }, fn) needs deps as an array of node names, got ${JSON.stringify(options?.deps)}`);
+    throw new ConfigurationError(
+      `node({ deps }, fn) needs deps as an array of node names, got ${JSON.stringify(options?.deps)}`,
+    );
   }
   const unknownOptional = (options.optional ?? []).filter((o) => !options.deps.includes(o));
   if (unknownOptional.length > 0) {

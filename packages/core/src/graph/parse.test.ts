@@ -10,13 +10,58 @@ describe("parseParams", () => {
     ["arrow", (A: number, B: number) => A + B],
     ["arrow without parentheses", ((A: number) => A) as (A: number, B?: number) => number],
     ["async arrow", async (A: number, B: number) => A + B],
-    ["function", function (A: number, B: number) { return A + B; }],
-    ["named async function", async function named(A: number, B: number) { return A + B; }],
-    ["method shorthand", { m(A: number, B: number) { return A + B; } }.m],
-    ["async method shorthand", { async m(A: number, B: number) { return A + B; } }.m],
-    ["generator method", { *m(A: number, B: number) { yield A + B; } }.m],
-    ["string-named method", { "my-node"(A: number, B: number) { return A + B; } }["my-node"]],
-    ["static class method", class { static s(A: number, B: number) { return A + B; } }.s],
+    [
+      "function",
+      function (A: number, B: number) {
+        return A + B;
+      },
+    ],
+    [
+      "named async function",
+      async function named(A: number, B: number) {
+        return A + B;
+      },
+    ],
+    [
+      "method shorthand",
+      {
+        m(A: number, B: number) {
+          return A + B;
+        },
+      }.m,
+    ],
+    [
+      "async method shorthand",
+      {
+        async m(A: number, B: number) {
+          return A + B;
+        },
+      }.m,
+    ],
+    [
+      "generator method",
+      {
+        *m(A: number, B: number) {
+          yield A + B;
+        },
+      }.m,
+    ],
+    [
+      "string-named method",
+      {
+        "my-node"(A: number, B: number) {
+          return A + B;
+        },
+      }["my-node"],
+    ],
+    [
+      "static class method",
+      class {
+        static s(A: number, B: number) {
+          return A + B;
+        }
+      }.s,
+    ],
   ])("reads dependencies from a %s", (label, fn) => {
     const expected = label === "arrow without parentheses" ? ["A"] : ["A", "B"];
     expect(depsOf(fn as never)).toEqual(expected);
@@ -49,7 +94,10 @@ describe("parseParams", () => {
   });
 
   it("a single destructured object parameter gives its keys, object call style, and defaults", () => {
-    const parsed = parseParams(({ A, B = 1, c: renamed }: { A: number; B?: number; c: number }) => A + B + renamed, "f");
+    const parsed = parseParams(
+      ({ A, B = 1, c: renamed }: { A: number; B?: number; c: number }) => A + B + renamed,
+      "f",
+    );
     expect(parsed.deps).toEqual(["A", "B", "c"]);
     expect(parsed.style).toBe("object");
     expect([...parsed.optional]).toEqual(["B"]);
@@ -84,7 +132,9 @@ describe("parseParams", () => {
 
 describe("normalizeSource", () => {
   it("ignores whitespace and comments", () => {
-    expect(normalizeSource("(a, b) => {\n  // add\n  return a+b; /* done */\n}")).toBe(normalizeSource("(a,b)=>{return a + b;}"));
+    expect(normalizeSource("(a, b) => {\n  // add\n  return a+b; /* done */\n}")).toBe(
+      normalizeSource("(a,b)=>{return a + b;}"),
+    );
   });
 
   it("ignores formatting of method shorthand too", () => {

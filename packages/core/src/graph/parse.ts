@@ -60,7 +60,9 @@ function simpleParams(source: string): ParsedParams | undefined {
     }
   }
   const single = SINGLE_ARROW.exec(source);
-  return single ? { deps: [single[1] as string], optional: NO_PARAMS, style: "positional", defaults: NO_DEFAULTS } : undefined;
+  return single
+    ? { deps: [single[1] as string], optional: NO_PARAMS, style: "positional", defaults: NO_DEFAULTS }
+    : undefined;
 }
 
 /** Parses `fn`'s source and returns its parameters; `label` names it in errors. */
@@ -79,7 +81,8 @@ export function parseParams(fn: (...args: never[]) => unknown, label: string): P
   if (only?.type === "ObjectPattern") return objectParams(only, label, text);
   // `({ A, B = 1 } = {})`: the whole-object default only matters when called without an argument,
   // which the driver never does; the destructured keys are the dependencies.
-  if (only?.type === "AssignmentPattern" && only.left?.type === "ObjectPattern") return objectParams(only.left, label, text);
+  if (only?.type === "AssignmentPattern" && only.left?.type === "ObjectPattern")
+    return objectParams(only.left, label, text);
   const deps: string[] = [];
   const optional = new Set<string>();
   const defaults = new Map<string, DefaultValue>();
@@ -109,9 +112,12 @@ function objectParams(pattern: ParamNode, label: string, text: string): ParsedPa
         `function "${label}" destructures its argument with a rest element or computed key; list each dependency by name ({ a, b }) or use node({ deps: [...] }, fn)`,
       );
     }
-    const key = prop.key.type === "Identifier" ? prop.key.name : typeof prop.key.value === "string" ? prop.key.value : undefined;
+    const key =
+      prop.key.type === "Identifier" ? prop.key.name : typeof prop.key.value === "string" ? prop.key.value : undefined;
     if (key === undefined) {
-      throw new ConfigurationError(`function "${label}" destructures a key ham cannot read; use node({ deps: [...] }, fn)`);
+      throw new ConfigurationError(
+        `function "${label}" destructures a key ham cannot read; use node({ deps: [...] }, fn)`,
+      );
     }
     deps.push(key);
     if (prop.value.type === "AssignmentPattern") {
@@ -137,7 +143,13 @@ function literalValue(expr: AcornNode): unknown {
     case "Literal":
       return e.regex ? NOT_LITERAL : e.bigint !== undefined ? BigInt(e.bigint as string) : e.value;
     case "Identifier":
-      return e.name === "undefined" ? undefined : e.name === "NaN" ? NaN : e.name === "Infinity" ? Infinity : NOT_LITERAL;
+      return e.name === "undefined"
+        ? undefined
+        : e.name === "NaN"
+          ? NaN
+          : e.name === "Infinity"
+            ? Infinity
+            : NOT_LITERAL;
     case "UnaryExpression": {
       const arg = literalValue(e.argument as AcornNode);
       if (arg === NOT_LITERAL) return NOT_LITERAL;
@@ -161,7 +173,8 @@ function literalValue(expr: AcornNode): unknown {
     case "ObjectExpression": {
       const out: Record<string, unknown> = {};
       for (const prop of e.properties as PropertyNode[]) {
-        if (prop.type !== "Property" || prop.computed || (prop as unknown as { kind: string }).kind !== "init") return NOT_LITERAL;
+        if (prop.type !== "Property" || prop.computed || (prop as unknown as { kind: string }).kind !== "init")
+          return NOT_LITERAL;
         const key = prop.key.type === "Identifier" ? prop.key.name : prop.key.value;
         const v = literalValue(prop.value);
         if (v === NOT_LITERAL || (typeof key !== "string" && typeof key !== "number")) return NOT_LITERAL;

@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import type { ExecutionPlan } from "./plan.js";
 import { PlanCache } from "./plan-cache.js";
 
-const emptyPlan = (): ExecutionPlan => ({ nodes: [], inputs: [], overrides: [], waits: [], dependents: [], dependencyNames: [] });
+const emptyPlan = (): ExecutionPlan => ({
+  nodes: [],
+  inputs: [],
+  overrides: [],
+  waits: [],
+  dependents: [],
+  dependencyNames: [],
+});
 
 describe("PlanCache", () => {
   it("plans a shape once and hands the same plan back", () => {

@@ -13,7 +13,12 @@ export class PlanCache {
   readonly #plans = new Map<string, ExecutionPlan>();
 
   /** The plan for this shape: remembered, or made by `make` and remembered. */
-  plan(outputs: readonly string[], inputNames: readonly string[], overrideNames: readonly string[], make: () => ExecutionPlan): ExecutionPlan {
+  plan(
+    outputs: readonly string[],
+    inputNames: readonly string[],
+    overrideNames: readonly string[],
+    make: () => ExecutionPlan,
+  ): ExecutionPlan {
     const key = shapeKey(outputs, inputNames, overrideNames);
     const known = this.#plans.get(key);
     if (known) return known;

@@ -120,7 +120,9 @@ function schedule(
     }
     waits.push(count);
     // An override or a planned node always has a value; an input only when it was given.
-    dependencyNames.push(Object.freeze(node.deps.filter((dep) => overrides.has(dep) || index.has(dep) || given.has(dep))));
+    dependencyNames.push(
+      Object.freeze(node.deps.filter((dep) => overrides.has(dep) || index.has(dep) || given.has(dep))),
+    );
   });
   return { waits, dependents, dependencyNames };
 }

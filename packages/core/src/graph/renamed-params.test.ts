@@ -18,13 +18,24 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function debugLogger() {
   const debug: string[] = [];
   const logger: Logger = { debug: (m: string) => void debug.push(m) };
-  return { debug, cache: { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), logger, logLevel: "debug" as const } };
+  return {
+    debug,
+    cache: {
+      fingerprintStore: new MemoryFingerprintRepository(),
+      resultStore: new MemoryResultStore(),
+      logger,
+      logLevel: "debug" as const,
+    },
+  };
 }
 
 describe("a parameter named like a renamed one", () => {
   it("in an object of functions, `rate2` is the input rate2, not node rate", async () => {
     const { debug, cache } = debugLogger();
-    const dr = await new Builder().withModules({ rate: () => 0.1, cost: (rate2: number) => rate2 * 100 }).withCache(cache).build();
+    const dr = await new Builder()
+      .withModules({ rate: () => 0.1, cost: (rate2: number) => rate2 * 100 })
+      .withCache(cache)
+      .build();
     expect(await dr.execute(["cost"], { inputs: { rate2: 0.5 } })).toEqual({ cost: 50 });
     expect(debug.filter((m) => m.includes("renamed by the compiler"))).toEqual([]);
   });
@@ -42,9 +53,19 @@ describe("a parameter named like a renamed one", () => {
   });
 
   it("an esbuild bundle whose source map says the parameter was `rate` depends on node rate (withModuleSource)", async () => {
-    writeFileSync(join(root, "flow.ts"), "export const rate = (): number => 0.1;\nexport const cost = (rate: number): number => rate * 100;\n");
+    writeFileSync(
+      join(root, "flow.ts"),
+      "export const rate = (): number => 0.1;\nexport const cost = (rate: number): number => rate * 100;\n",
+    );
     const file = join(root, "bundle.mjs");
-    buildSync({ entryPoints: [join(root, "flow.ts")], bundle: true, format: "esm", sourcemap: true, outfile: file, logLevel: "silent" });
+    buildSync({
+      entryPoints: [join(root, "flow.ts")],
+      bundle: true,
+      format: "esm",
+      sourcemap: true,
+      outfile: file,
+      logLevel: "silent",
+    });
     const flow = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as { cost: () => number };
     expect(String(flow.cost)).toMatch(/rate2/);
     const { debug, cache } = debugLogger();
@@ -71,23 +92,34 @@ describe("a TypeScript module run through tsx (esbuild really renamed the parame
   const here = fileURLToPath(new URL(".", import.meta.url));
   const tsx = join(here, "../../../../node_modules/.bin/tsx");
 
-  it.each(["flow.ts", "flow.mts"])("%s: `(rate: number)` still depends on node rate, with a debug note", async (name) => {
-    const dir = mkdtempSync(join(root, "tsx-"));
-    writeFileSync(join(dir, name), "export const rate = (): number => 0.1;\nexport const cost = (rate: number): number => rate * 100;\n");
-    writeFileSync(
-      join(dir, "child.mts"),
-      `
+  it.each(["flow.ts", "flow.mts"])(
+    "%s: `(rate: number)` still depends on node rate, with a debug note",
+    async (name) => {
+      const dir = mkdtempSync(join(root, "tsx-"));
+      writeFileSync(
+        join(dir, name),
+        "export const rate = (): number => 0.1;\nexport const cost = (rate: number): number => rate * 100;\n",
+      );
+      writeFileSync(
+        join(dir, "child.mts"),
+        `
 import { Builder, MemoryFingerprintRepository, MemoryResultStore } from ${JSON.stringify(join(here, "../index.ts"))};
 const flow = await import("./${name}");
 const debug: string[] = [];
 const dr = await new Builder().withModules(flow).withCache({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), logger: { debug: (m: string) => debug.push(m) }, logLevel: "debug" }).build();
 console.log(JSON.stringify({ text: String(flow.cost), result: await dr.execute(["cost"]), debug: debug.filter((m) => m.includes("renamed")) }));
 `,
-    );
-    const { stdout } = await run(tsx, [join(dir, "child.mts")], { cwd: dir, timeout: 60_000 });
-    const out = JSON.parse(stdout.trim().split("\n").pop() as string) as { text: string; result: unknown; debug: string[] };
-    expect(out.text).toMatch(/rate2/); // the rename really happened
-    expect(out.result).toEqual({ cost: 10 });
-    expect(out.debug).toHaveLength(1);
-  }, 120_000);
+      );
+      const { stdout } = await run(tsx, [join(dir, "child.mts")], { cwd: dir, timeout: 60_000 });
+      const out = JSON.parse(stdout.trim().split("\n").pop() as string) as {
+        text: string;
+        result: unknown;
+        debug: string[];
+      };
+      expect(out.text).toMatch(/rate2/); // the rename really happened
+      expect(out.result).toEqual({ cost: 10 });
+      expect(out.debug).toHaveLength(1);
+    },
+    120_000,
+  );
 });

@@ -16,7 +16,11 @@ export interface RenameEvidence {
  * Maps a positional parameter `X<n>` back to `X` when `X` is a node of the same module, no node is
  * called `X<n>`, and the evidence says the parameter was written `X`. Explicit deps are left alone.
  */
-export function undoBundlerRenames(nodes: Map<string, GraphNode>, evidence: RenameEvidence, debug?: (message: string) => void): void {
+export function undoBundlerRenames(
+  nodes: Map<string, GraphNode>,
+  evidence: RenameEvidence,
+  debug?: (message: string) => void,
+): void {
   for (const [name, node] of nodes) {
     if (node.explicitDeps || node.style !== "positional") continue;
     let changed = false;
@@ -27,7 +31,9 @@ export function undoBundlerRenames(nodes: Map<string, GraphNode>, evidence: Rena
       if (!target || target.moduleIndex !== node.moduleIndex) return param;
       if (evidence.originalParamName(node, index) !== base) return param;
       changed = true;
-      debug?.(`[ham] node "${name}": parameter "${param.name}" is "${base}" in the original source (renamed by the compiler); it depends on node "${base}"`);
+      debug?.(
+        `[ham] node "${name}": parameter "${param.name}" is "${base}" in the original source (renamed by the compiler); it depends on node "${base}"`,
+      );
       // The name goes back too: input fingerprints are keyed by parameter name, and keys must not
       // depend on which tool compiled the module.
       return { ...param, name: base as string, dep: base as string };

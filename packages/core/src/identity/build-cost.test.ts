@@ -8,8 +8,14 @@ import { sourceWork } from "./source-reads.js";
 import { moduleFrom } from "./test-helpers.js";
 
 const hundredNodes = () => {
-  const lines = ["const RATE = 0.10;", "function scale(x) { return x * RATE; }", 'const label = (name, v) => `${name}=${v.toFixed(2)}`;', "export const n0 = () => 1;"];
-  for (let i = 1; i < 100; i++) lines.push(`export const n${i} = (n${i - 1}) => label("n${i}", scale(n${i - 1}) + ${i});`);
+  const lines = [
+    "const RATE = 0.10;",
+    "function scale(x) { return x * RATE; }",
+    "const label = (name, v) => `${name}=${v.toFixed(2)}`;",
+    "export const n0 = () => 1;",
+  ];
+  for (let i = 1; i < 100; i++)
+    lines.push(`export const n${i} = (n${i - 1}) => label("n${i}", scale(n${i - 1}) + ${i});`);
   return `${lines.join("\n")}\n`;
 };
 
@@ -31,7 +37,10 @@ describe("the work code versions cost at build", () => {
     expect(firstWork.parses).toBeGreaterThan(0);
     for (let i = 0; i < 5; i++) {
       let identities = new Map();
-      expect(workOf(() => (identities = computeCodeIdentities(graph, { modules: [module] })))).toEqual({ reads: 0, parses: 0 });
+      expect(workOf(() => (identities = computeCodeIdentities(graph, { modules: [module] })))).toEqual({
+        reads: 0,
+        parses: 0,
+      });
       expect(identities).toEqual(first);
     }
   });

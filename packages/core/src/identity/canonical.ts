@@ -60,7 +60,8 @@ class Printer {
 
   #enter(scope: Scope): void {
     const ids = new Map<string, string>();
-    for (const name of scope.names) ids.set(name, name === "arguments" || this.#keepNames ? `local:${name}` : `$${this.#counter++}`);
+    for (const name of scope.names)
+      ids.set(name, name === "arguments" || this.#keepNames ? `local:${name}` : `$${this.#counter++}`);
     this.#names = { ids, parent: this.#names };
   }
 
@@ -72,7 +73,12 @@ class Printer {
   #inferName(node: EsNode, out: string[]): void {
     const target = (node.type === "VariableDeclarator" ? node.id : node.left) as EsNode;
     const value = (node.type === "VariableDeclarator" ? node.init : node.right) as EsNode | null;
-    if ((node.operator ?? "=") === "=" && target.type === "Identifier" && value && this.#local(target.name as string) !== undefined) {
+    if (
+      (node.operator ?? "=") === "=" &&
+      target.type === "Identifier" &&
+      value &&
+      this.#local(target.name as string) !== undefined
+    ) {
       const inferred = this.#inferredName(value, target.name as string);
       if (inferred !== undefined) out.push(`inferred:${JSON.stringify(inferred)}`);
     }
@@ -88,7 +94,12 @@ class Printer {
 
   #node(node: EsNode, parent: EsNode | undefined, key: string | undefined): void {
     const out = this.#out;
-    if (parent && key === "key" && !parent.computed && /^(Property|MethodDefinition|PropertyDefinition)$/.test(parent.type)) {
+    if (
+      parent &&
+      key === "key" &&
+      !parent.computed &&
+      /^(Property|MethodDefinition|PropertyDefinition)$/.test(parent.type)
+    ) {
       // `{ a: 1 }`, `{ "a": 1 }` and `{ 1: x }`, `{ "1": x }` name the same key.
       if (node.type === "Identifier" || node.type === "Literal") {
         out.push(`key:${JSON.stringify(String(node.type === "Identifier" ? node.name : node.value))}`);
@@ -137,8 +148,17 @@ class Printer {
         // `a ??= b` is `a ?? (a = b)` for a plain name (what tsc emits for ES2020).
         const logical = LOGICAL_ASSIGN[node.operator as string];
         if (logical !== undefined && node.left.type === "Identifier") {
-          const assign = { type: "AssignmentExpression", operator: "=", left: node.left, right: node.right } as unknown as EsNode;
-          this.#node({ type: "LogicalExpression", operator: logical, left: node.left, right: assign } as unknown as EsNode, parent, key);
+          const assign = {
+            type: "AssignmentExpression",
+            operator: "=",
+            left: node.left,
+            right: node.right,
+          } as unknown as EsNode;
+          this.#node(
+            { type: "LogicalExpression", operator: logical, left: node.left, right: assign } as unknown as EsNode,
+            parent,
+            key,
+          );
           return;
         }
         this.#inferName(node, out);
@@ -209,26 +229,37 @@ class Printer {
     const name = node.name as string;
     if (parent && isLabel(parent, key)) return `label:${name}`;
     // A function or class expression's own name is what `.name` shows: kept as written.
-    if (parent && key === "id" && (parent.type === "FunctionExpression" || parent.type === "ClassExpression")) return `name:${name}`;
+    if (parent && key === "id" && (parent.type === "FunctionExpression" || parent.type === "ClassExpression"))
+      return `name:${name}`;
     const binding = parent !== undefined && key === "id" && /^(Function|Class)Declaration$/.test(parent.type);
     if (parent && !binding && !isReference(node, parent, key)) return name;
     const local = this.#local(name);
     // A local function's or class's name is what its `.name` shows (as esbuild's `__name` restores it).
     if (local !== undefined) return binding ? `${local}=name:${this.#restoredNames.get(name) ?? name}` : local;
-    if (name === "undefined") return "UnaryExpression(argument:0;operator:\"void\";prefix:true;)";
+    if (name === "undefined") return 'UnaryExpression(argument:0;operator:"void";prefix:true;)';
     const imported = this.#context?.importOf(name);
-    if (imported && imported.imported !== "*") return `@${imported.target ?? this.#target(imported.spec)}#${imported.imported}`;
+    if (imported && imported.imported !== "*")
+      return `@${imported.target ?? this.#target(imported.spec)}#${imported.imported}`;
     return this.#context?.sourceName?.(name) ?? name;
   }
 
   /** `ns.f` of an import namespace (ESM `* as ns`, CommonJS `util_1`, vitest's binding), or tsc's `exports.RATE`. */
   #importMember(node: EsNode): string | undefined {
     if (node.type !== "MemberExpression" || node.object.type !== "Identifier") return undefined;
-    const property = node.computed ? (node.property.type === "Literal" ? node.property.value : undefined) : node.property.name;
+    const property = node.computed
+      ? node.property.type === "Literal"
+        ? node.property.value
+        : undefined
+      : node.property.name;
     if (typeof property !== "string" || this.#local(node.object.name as string) !== undefined) return undefined;
     const imported = this.#context?.importOf(node.object.name as string);
     if (imported?.imported === "*") return `@${imported.target ?? this.#target(imported.spec)}#${property}`;
-    if (node.object.name === "exports" && !this.#context?.isModuleName("exports") && this.#context?.isModuleName(property)) return property;
+    if (
+      node.object.name === "exports" &&
+      !this.#context?.isModuleName("exports") &&
+      this.#context?.isModuleName(property)
+    )
+      return property;
     const value = this.#context?.enumMember(node.object.name as string, property);
     return value ? literal(value) : undefined;
   }
@@ -254,19 +285,38 @@ class Printer {
   #keepNameStatement(stmt: EsNode): boolean {
     const call = stmt.type === "ExpressionStatement" ? (stmt.expression as EsNode) : undefined;
     const [fn, name] = (call?.arguments ?? []) as EsNode[];
-    if (call?.type !== "CallExpression" || call.callee.type !== "Identifier" || call.callee.name !== "__name" || this.#local("__name") !== undefined) return false;
-    if ((call.arguments as EsNode[]).length !== 2 || fn?.type !== "Identifier" || name?.type !== "Literal" || typeof name.value !== "string") return false;
+    if (
+      call?.type !== "CallExpression" ||
+      call.callee.type !== "Identifier" ||
+      call.callee.name !== "__name" ||
+      this.#local("__name") !== undefined
+    )
+      return false;
+    if (
+      (call.arguments as EsNode[]).length !== 2 ||
+      fn?.type !== "Identifier" ||
+      name?.type !== "Literal" ||
+      typeof name.value !== "string"
+    )
+      return false;
     this.#restoredNames.set(fn.name as string, name.value);
     return true;
   }
 
   /** The name a binding gives an anonymous function or class it is initialised with (esbuild's `__name(…, "f")` says it). */
   #inferredName(value: EsNode, name: string): string | undefined {
-    if (value.type === "CallExpression" && value.callee.type === "Identifier" && value.callee.name === "__name" && this.#local("__name") === undefined) {
+    if (
+      value.type === "CallExpression" &&
+      value.callee.type === "Identifier" &&
+      value.callee.name === "__name" &&
+      this.#local("__name") === undefined
+    ) {
       const literal = (value.arguments as EsNode[])[1];
       return literal?.type === "Literal" && typeof literal.value === "string" ? literal.value : undefined;
     }
-    return /^(ArrowFunctionExpression|FunctionExpression|ClassExpression)$/.test(value.type) && !value.id ? name : undefined;
+    return /^(ArrowFunctionExpression|FunctionExpression|ClassExpression)$/.test(value.type) && !value.id
+      ? name
+      : undefined;
   }
 
   #target(spec: string): string {
@@ -334,7 +384,8 @@ function isTemplate(part: Template | EsNode): part is Template {
 }
 
 function templateOf(node: EsNode): Template | undefined {
-  if (node.type === "Literal" && typeof node.value === "string") return { template: true, quasis: [node.value], expressions: [] };
+  if (node.type === "Literal" && typeof node.value === "string")
+    return { template: true, quasis: [node.value], expressions: [] };
   if (node.type !== "TemplateLiteral") return undefined;
   const quasis = (node.quasis as EsNode[]).map((q) => q.value.cooked as string | null);
   if (quasis.some((q) => q === null)) return undefined; // an invalid escape (only in tagged templates)
@@ -361,7 +412,10 @@ function isInert(stmt: EsNode): boolean {
   if (stmt.type === "EmptyStatement") return true;
   if (stmt.type !== "ExpressionStatement" || stmt.directive !== undefined) return false;
   const expr = stmt.expression as EsNode;
-  return expr.type === "Literal" || (expr.type === "UnaryExpression" && expr.operator === "void" && expr.argument.type === "Literal");
+  return (
+    expr.type === "Literal" ||
+    (expr.type === "UnaryExpression" && expr.operator === "void" && expr.argument.type === "Literal")
+  );
 }
 
 /**
@@ -376,7 +430,8 @@ function classMembers(members: readonly EsNode[]): EsNode[] | undefined {
   const fields = kept.filter((m) => m.type === "PropertyDefinition" && !m.static);
   const statics = kept.filter((m) => (m.type === "PropertyDefinition" && m.static) || m.type === "StaticBlock");
   const methods = kept.filter((m) => m.type !== "PropertyDefinition" && m.type !== "StaticBlock");
-  const keyOf = (m: EsNode) => `${m.static ? 1 : 0}:${m.kind as string}:${m.computed ? "[]" : String(m.key?.name ?? m.key?.value)}`;
+  const keyOf = (m: EsNode) =>
+    `${m.static ? 1 : 0}:${m.kind as string}:${m.computed ? "[]" : String(m.key?.name ?? m.key?.value)}`;
   const sorted = [...methods].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   const ordered = [...fields, ...statics, ...sorted];
   return ordered.length === members.length && ordered.every((m, i) => m === members[i]) ? undefined : ordered;
@@ -386,13 +441,17 @@ function readsNamesDynamically(root: EsNode): boolean {
   let found = false;
   const visit = (node: EsNode): void => {
     if (found) return;
-    if (node.type === "WithStatement" || (node.type === "CallExpression" && node.callee.type === "Identifier" && node.callee.name === "eval")) {
+    if (
+      node.type === "WithStatement" ||
+      (node.type === "CallExpression" && node.callee.type === "Identifier" && node.callee.name === "eval")
+    ) {
       found = true;
       return;
     }
     for (const key in node) {
       const value = node[key];
-      if (Array.isArray(value)) for (const item of value) if (item && typeof item.type === "string") visit(item as EsNode);
+      if (Array.isArray(value))
+        for (const item of value) if (item && typeof item.type === "string") visit(item as EsNode);
       if (value && typeof value === "object" && typeof value.type === "string") visit(value as EsNode);
     }
   };
@@ -408,7 +467,12 @@ function isKeepNameBlock(member: EsNode): boolean {
 
 function isZeroSequence(node: EsNode): boolean {
   const [first, second] = node.expressions as EsNode[];
-  return (node.expressions as EsNode[]).length === 2 && first?.type === "Literal" && first.value === 0 && second?.type === "MemberExpression";
+  return (
+    (node.expressions as EsNode[]).length === 2 &&
+    first?.type === "Literal" &&
+    first.value === 0 &&
+    second?.type === "MemberExpression"
+  );
 }
 
 function isLabel(parent: EsNode, key: string | undefined): boolean {

@@ -24,7 +24,10 @@ const SPECIAL_KEYS = new Set(["name", "length", "prototype", "caller", "argument
  * class name. `renamedClass(declarator)` says whether `var C = class _C { … }` is `class C { … }`
  * in the source (esbuild's bundles; the evidence is the script's source map).
  */
-export function foldClasses(body: readonly EsNode[], renamedClass: (declarator: EsNode) => boolean): Map<string, FoldedClass> {
+export function foldClasses(
+  body: readonly EsNode[],
+  renamedClass: (declarator: EsNode) => boolean,
+): Map<string, FoldedClass> {
   const out = new Map<string, FoldedClass>();
   let written: Set<string> | undefined;
   body.forEach((stmt, index) => {
@@ -55,12 +58,19 @@ export function foldClasses(body: readonly EsNode[], renamedClass: (declarator: 
 }
 
 /** The class a top-level statement declares, as a declaration (esbuild's `var C = class _C` or `var C = class` when the map says the source had `class C`). */
-function classOf(stmt: EsNode, renamedClass: (declarator: EsNode) => boolean): { name: string; node: EsNode; id: EsNode } | undefined {
+function classOf(
+  stmt: EsNode,
+  renamedClass: (declarator: EsNode) => boolean,
+): { name: string; node: EsNode; id: EsNode } | undefined {
   const direct = classNodeOf(stmt);
   if (direct?.id) return { name: direct.id.name as string, node: direct, id: direct.id };
-  const decl = stmt.type === "VariableDeclaration" && (stmt.declarations as EsNode[]).length === 1 ? (stmt.declarations as EsNode[])[0] : undefined;
+  const decl =
+    stmt.type === "VariableDeclaration" && (stmt.declarations as EsNode[]).length === 1
+      ? (stmt.declarations as EsNode[])[0]
+      : undefined;
   const init = decl?.init as EsNode | undefined;
-  if (!decl || decl.id.type !== "Identifier" || init?.type !== "ClassExpression" || !renamedClass(decl)) return undefined;
+  if (!decl || decl.id.type !== "Identifier" || init?.type !== "ClassExpression" || !renamedClass(decl))
+    return undefined;
   const renamed = init.id ? renameInClass(init, init.id.name as string, decl.id.name as string) : init;
   return renamed ? { name: decl.id.name as string, node: renamed, id: decl.id } : undefined;
 }
@@ -96,17 +106,36 @@ function loweredStatic(stmt: EsNode, className: string, cls: EsNode): EsNode | u
   let key: EsNode | undefined;
   let value: EsNode | undefined;
   let assigned = false;
-  if (expr.type === "AssignmentExpression" && expr.operator === "=" && expr.left.type === "MemberExpression" && isName(expr.left.object, className)) {
+  if (
+    expr.type === "AssignmentExpression" &&
+    expr.operator === "=" &&
+    expr.left.type === "MemberExpression" &&
+    isName(expr.left.object, className)
+  ) {
     const left = expr.left as EsNode;
-    key = left.computed ? (left.property.type === "Literal" && typeof left.property.value === "string" ? left.property : undefined) : left.property;
+    key = left.computed
+      ? left.property.type === "Literal" && typeof left.property.value === "string"
+        ? left.property
+        : undefined
+      : left.property;
     value = expr.right;
     assigned = true;
   } else if (expr.type === "CallExpression") {
     const args = expr.arguments as EsNode[];
     const callee = expr.callee as EsNode;
     const helper = callee.type === "Identifier" && /^(_define_property|__publicField)$/.test(callee.name as string);
-    const define = callee.type === "MemberExpression" && isName(callee.object, "Object") && !callee.computed && callee.property.name === "defineProperty";
-    if ((helper || define) && args.length === 3 && isName(args[0], className) && args[1]?.type === "Literal" && typeof args[1].value === "string") {
+    const define =
+      callee.type === "MemberExpression" &&
+      isName(callee.object, "Object") &&
+      !callee.computed &&
+      callee.property.name === "defineProperty";
+    if (
+      (helper || define) &&
+      args.length === 3 &&
+      isName(args[0], className) &&
+      args[1]?.type === "Literal" &&
+      typeof args[1].value === "string"
+    ) {
       key = args[1];
       value = helper ? args[2] : plainDescriptorValue(args[2] as EsNode);
     }
@@ -114,7 +143,15 @@ function loweredStatic(stmt: EsNode, className: string, cls: EsNode): EsNode | u
   if (!key || !value || readsPlace(value)) return undefined;
   const name = String(key.type === "Identifier" ? key.name : key.value);
   if (assigned && (cls.superClass || SPECIAL_KEYS.has(name) || hasMember(cls, name))) return undefined;
-  return { type: "PropertyDefinition", static: true, computed: false, key, value, start: stmt.start, end: stmt.end } as unknown as EsNode;
+  return {
+    type: "PropertyDefinition",
+    static: true,
+    computed: false,
+    key,
+    value,
+    start: stmt.start,
+    end: stmt.end,
+  } as unknown as EsNode;
 }
 
 /** `{ enumerable: true, configurable: true, writable: true, value: v }` (what a field defines): `v`. */
@@ -126,7 +163,9 @@ function plainDescriptorValue(descriptor: EsNode): EsNode | undefined {
     props.set(String(prop.key.name ?? prop.key.value), prop.value as EsNode);
   }
   const flag = (name: string) => props.get(name)?.type === "Literal" && props.get(name)?.value === true;
-  return props.size === 4 && flag("enumerable") && flag("configurable") && flag("writable") ? props.get("value") : undefined;
+  return props.size === 4 && flag("enumerable") && flag("configurable") && flag("writable")
+    ? props.get("value")
+    : undefined;
 }
 
 /** True when `value` reads what is not the same in a class body and after it. */
@@ -134,8 +173,15 @@ function readsPlace(value: EsNode): boolean {
   let found = false;
   const visit = (node: EsNode, parent: EsNode | undefined, key: string | undefined): void => {
     if (found) return;
-    if (node.type === "ThisExpression" || node.type === "MetaProperty" || node.type === "AwaitExpression" || node.type === "Super") found = true;
-    else if (node.type === "Identifier" && node.name === "arguments" && (!parent || isReference(node, parent, key))) found = true;
+    if (
+      node.type === "ThisExpression" ||
+      node.type === "MetaProperty" ||
+      node.type === "AwaitExpression" ||
+      node.type === "Super"
+    )
+      found = true;
+    else if (node.type === "Identifier" && node.name === "arguments" && (!parent || isReference(node, parent, key)))
+      found = true;
     else forEachChild(node, (child, childKey, childParent) => visit(child, childParent, childKey));
   };
   visit(value, undefined, undefined);
@@ -154,7 +200,10 @@ function isName(node: EsNode | undefined, name: string): boolean {
 function assignedNames(body: readonly EsNode[]): Set<string> {
   const names = new Set<string>();
   const visit = (node: EsNode): void => {
-    if ((node.type === "AssignmentExpression" && node.left.type === "Identifier") || (node.type === "UpdateExpression" && node.argument.type === "Identifier")) {
+    if (
+      (node.type === "AssignmentExpression" && node.left.type === "Identifier") ||
+      (node.type === "UpdateExpression" && node.argument.type === "Identifier")
+    ) {
       names.add((node.left ?? node.argument).name as string);
     }
     forEachChild(node, visit);
@@ -177,8 +226,12 @@ function renameInClass(cls: EsNode, from: string, to: string): EsNode | undefine
     const out: EsNode = { ...node };
     for (const field in node) {
       const value = node[field];
-      if (Array.isArray(value)) out[field] = value.map((item) => (item && typeof item.type === "string" ? copy(item as EsNode, node, field) : item));
-      else if (value && typeof value === "object" && typeof value.type === "string") out[field] = copy(value as EsNode, node, field);
+      if (Array.isArray(value))
+        out[field] = value.map((item) =>
+          item && typeof item.type === "string" ? copy(item as EsNode, node, field) : item,
+        );
+      else if (value && typeof value === "object" && typeof value.type === "string")
+        out[field] = copy(value as EsNode, node, field);
     }
     return out;
   };
@@ -197,7 +250,11 @@ export function sourceClassBody(cls: EsNode): EsNode[] | undefined {
   let members = cls.body.body as EsNode[];
   const ctor = members.find((m) => m.type === "MethodDefinition" && m.kind === "constructor");
   const statements = (ctor?.value.body.body ?? []) as EsNode[];
-  const ctorNames = new Set(["arguments", ...(ctor?.value.params ?? []).map((p: EsNode) => (p.type === "Identifier" ? p.name : "")), ...declaredIn(ctor?.value.body)]);
+  const ctorNames = new Set([
+    "arguments",
+    ...(ctor?.value.params ?? []).map((p: EsNode) => (p.type === "Identifier" ? p.name : "")),
+    ...declaredIn(ctor?.value.body),
+  ]);
   const moved: EsNode[] = [];
   for (const stmt of statements) {
     const field = thisField(stmt, ctorNames);
@@ -217,11 +274,26 @@ export function sourceClassBody(cls: EsNode): EsNode[] | undefined {
 function thisField(stmt: EsNode, ctorNames: ReadonlySet<string>): EsNode | undefined {
   const expr = stmt.type === "ExpressionStatement" ? (stmt.expression as EsNode) : undefined;
   const args = (expr?.arguments ?? []) as EsNode[];
-  if (expr?.type !== "CallExpression" || !isName(expr.callee, "_define_property") || args.length !== 3 || args[0]?.type !== "ThisExpression") return undefined;
+  if (
+    expr?.type !== "CallExpression" ||
+    !isName(expr.callee, "_define_property") ||
+    args.length !== 3 ||
+    args[0]?.type !== "ThisExpression"
+  )
+    return undefined;
   const key = args[1] as EsNode;
   const value = args[2] as EsNode;
-  if (key.type !== "Literal" || typeof key.value !== "string" || readsPlace(value) || mentions(value, ctorNames)) return undefined;
-  return { type: "PropertyDefinition", static: false, computed: false, key, value: isVoid(value) ? null : value, start: stmt.start, end: stmt.end } as unknown as EsNode;
+  if (key.type !== "Literal" || typeof key.value !== "string" || readsPlace(value) || mentions(value, ctorNames))
+    return undefined;
+  return {
+    type: "PropertyDefinition",
+    static: false,
+    computed: false,
+    key,
+    value: isVoid(value) ? null : value,
+    start: stmt.start,
+    end: stmt.end,
+  } as unknown as EsNode;
 }
 
 /**
@@ -235,19 +307,39 @@ function parameterPropertyFields(members: readonly EsNode[]): Set<EsNode> {
   const fields = members.filter((m) => m.type === "PropertyDefinition" && !m.static);
   const ctor = members.find((m) => m.type === "MethodDefinition" && m.kind === "constructor");
   if (fields.length === 0 || !ctor) return none;
-  const params = new Set((ctor.value.params as EsNode[]).filter((p) => p.type === "Identifier").map((p) => p.name as string));
+  const params = new Set(
+    (ctor.value.params as EsNode[]).filter((p) => p.type === "Identifier").map((p) => p.name as string),
+  );
   const filled: string[] = [];
   for (const stmt of ctor.value.body.body as EsNode[]) {
     const expr = stmt.type === "ExpressionStatement" ? (stmt.expression as EsNode) : undefined;
     const left = expr?.type === "AssignmentExpression" && expr.operator === "=" ? (expr.left as EsNode) : undefined;
-    if (left?.type !== "MemberExpression" || left.computed || left.object.type !== "ThisExpression" || left.property.type !== "Identifier") break;
-    if (expr?.right.type !== "Identifier" || expr.right.name !== left.property.name || !params.has(left.property.name as string)) break;
+    if (
+      left?.type !== "MemberExpression" ||
+      left.computed ||
+      left.object.type !== "ThisExpression" ||
+      left.property.type !== "Identifier"
+    )
+      break;
+    if (
+      expr?.right.type !== "Identifier" ||
+      expr.right.name !== left.property.name ||
+      !params.has(left.property.name as string)
+    )
+      break;
     filled.push(left.property.name as string);
   }
   const dropped = new Set<EsNode>();
   for (const field of fields) {
-    const name = field.computed ? undefined : field.key.type === "Identifier" ? (field.key.name as string) : typeof field.key.value === "string" ? field.key.value : undefined;
-    if (name === undefined || name === "__proto__" || !filled.includes(name) || (field.value && !isVoid(field.value))) return none;
+    const name = field.computed
+      ? undefined
+      : field.key.type === "Identifier"
+        ? (field.key.name as string)
+        : typeof field.key.value === "string"
+          ? field.key.value
+          : undefined;
+    if (name === undefined || name === "__proto__" || !filled.includes(name) || (field.value && !isVoid(field.value)))
+      return none;
     if (members.some((m) => m !== field && !m.computed && String(m.key?.name ?? m.key?.value) === name)) return none;
     dropped.add(field);
   }
@@ -273,7 +365,8 @@ function declaredIn(body: EsNode | undefined): string[] {
   const names: string[] = [];
   const visit = (node: EsNode): void => {
     if (node.type === "VariableDeclarator") names.push(...patternNames(node.id));
-    if ((node.type === "FunctionDeclaration" || node.type === "ClassDeclaration") && node.id) names.push(node.id.name as string);
+    if ((node.type === "FunctionDeclaration" || node.type === "ClassDeclaration") && node.id)
+      names.push(node.id.name as string);
     forEachChild(node, visit);
   };
   if (body) visit(body);

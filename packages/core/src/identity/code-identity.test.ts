@@ -57,7 +57,11 @@ describe("helpers and constants in the node's module", () => {
   it("a node's code parts name the helpers and constants it uses, transitively", async () => {
     const v1 = await moduleFrom({ "dataflow.mjs": dataflow("return x / 10;", "2") });
     const { dr } = await run(memoryCache(), v1.module, ["C", "D"]);
-    expect(Object.keys(dr.cache.lastRun.C?.codeParts ?? {}).sort()).toEqual(["constant `RATE` in dataflow.mjs", "helper `scale` in dataflow.mjs", "own code"]);
+    expect(Object.keys(dr.cache.lastRun.C?.codeParts ?? {}).sort()).toEqual([
+      "constant `RATE` in dataflow.mjs",
+      "helper `scale` in dataflow.mjs",
+      "own code",
+    ]);
     // A node that uses nothing outside itself keeps the plain text version.
     expect(dr.cache.lastRun.D?.codeParts).toBeUndefined();
   });
@@ -77,9 +81,17 @@ export const D = (A) => A + 1;
 
   it("a changed helper in an imported project file invalidates exactly its users", async () => {
     const stores = memoryCache();
-    const v1 = await moduleFrom({ "dataflow.mjs": importing, "lib/util.mjs": util("return x / 10;"), "lib/more.mjs": more });
+    const v1 = await moduleFrom({
+      "dataflow.mjs": importing,
+      "lib/util.mjs": util("return x / 10;"),
+      "lib/more.mjs": more,
+    });
     expect((await run(stores, v1.module, ["B", "C", "D"])).result).toEqual({ B: 1, C: 30, D: 11 });
-    const v2 = await moduleFrom({ "dataflow.mjs": importing, "lib/util.mjs": util("return x / 2;"), "lib/more.mjs": more });
+    const v2 = await moduleFrom({
+      "dataflow.mjs": importing,
+      "lib/util.mjs": util("return x / 2;"),
+      "lib/more.mjs": more,
+    });
     const second = await run(stores, v2.module, ["B", "C", "D"]);
     expect(second.result).toEqual({ B: 5, C: 30, D: 11 });
     expect(second.outcomes).toEqual({ A: "hit", B: "computed", C: "hit", D: "hit" });
@@ -88,20 +100,37 @@ export const D = (A) => A + 1;
 
   it("a namespace import follows only the members a node reads", async () => {
     const stores = memoryCache();
-    const v1 = await moduleFrom({ "dataflow.mjs": importing, "lib/util.mjs": util("return x / 10;"), "lib/more.mjs": more });
+    const v1 = await moduleFrom({
+      "dataflow.mjs": importing,
+      "lib/util.mjs": util("return x / 10;"),
+      "lib/more.mjs": more,
+    });
     await run(stores, v1.module, ["B", "C"]);
     const changedOther = more.replace("() => 0", "() => 1");
-    const v2 = await moduleFrom({ "dataflow.mjs": importing, "lib/util.mjs": util("return x / 10;"), "lib/more.mjs": changedOther });
+    const v2 = await moduleFrom({
+      "dataflow.mjs": importing,
+      "lib/util.mjs": util("return x / 10;"),
+      "lib/more.mjs": changedOther,
+    });
     expect((await run(stores, v2.module, ["B", "C"])).outcomes).toEqual({ A: "hit", B: "hit", C: "hit" });
     const changedTriple = more.replace("x * 3", "x * 4");
-    const v3 = await moduleFrom({ "dataflow.mjs": importing, "lib/util.mjs": util("return x / 10;"), "lib/more.mjs": changedTriple });
+    const v3 = await moduleFrom({
+      "dataflow.mjs": importing,
+      "lib/util.mjs": util("return x / 10;"),
+      "lib/more.mjs": changedTriple,
+    });
     expect((await run(stores, v3.module, ["B", "C"])).outcomes).toEqual({ A: "hit", B: "hit", C: "computed" });
   });
 
   it("a helper from a package in node_modules is versioned by the package's name and version", async () => {
     const withPackage = (version: string) => ({
       "dataflow.mjs": `import { shout } from "fake-shout";\nexport const A = () => "hi";\nexport const B = (A) => shout(A);\nexport const C = (A) => A.length;\n`,
-      "node_modules/fake-shout/package.json": JSON.stringify({ name: "fake-shout", version, type: "module", exports: "./index.js" }),
+      "node_modules/fake-shout/package.json": JSON.stringify({
+        name: "fake-shout",
+        version,
+        type: "module",
+        exports: "./index.js",
+      }),
       "node_modules/fake-shout/index.js": "export const shout = (s) => s.toUpperCase();\n",
     });
     const stores = memoryCache();
@@ -166,7 +195,9 @@ export const triple = make(3);
     const stores = memoryCache();
     const flow = {
       prices: module.prices,
-      discounted: parameterize({ spring: { rate: value(0.1) }, autumn: { rate: value(0.1) } })(module.discount as (p: number[], r: number) => number[]),
+      discounted: parameterize({ spring: { rate: value(0.1) }, autumn: { rate: value(0.1) } })(
+        module.discount as (p: number[], r: number) => number[],
+      ),
     };
     const dr = await new Builder().withModules(flow).withCache(stores).build();
     const out = (await dr.execute(["spring", "autumn"] as string[])) as Record<string, unknown>;
@@ -182,17 +213,35 @@ describe("withModuleSource", () => {
     const { logger, debug } = recordingLogger();
     const v1 = await moduleFrom({ "dataflow.mjs": dataflow("return x / 10;", "2") });
     const file = pathToFileURL(join(v1.dir, "dataflow.mjs"));
-    const dr = await new Builder().withModules(v1.module).withModuleSource(v1.module, file).withCache(memoryCache(logger)).build();
+    const dr = await new Builder()
+      .withModules(v1.module)
+      .withModuleSource(v1.module, file)
+      .withCache(memoryCache(logger))
+      .build();
     await dr.execute(["B", "C"]);
-    expect(Object.keys(dr.cache.lastRun.B?.codeParts ?? {}).sort()).toEqual(["helper `normalize` in dataflow.mjs", "own code"]);
-    expect(Object.keys(dr.cache.lastRun.C?.codeParts ?? {}).sort()).toEqual(["constant `RATE` in dataflow.mjs", "helper `scale` in dataflow.mjs", "own code"]);
+    expect(Object.keys(dr.cache.lastRun.B?.codeParts ?? {}).sort()).toEqual([
+      "helper `normalize` in dataflow.mjs",
+      "own code",
+    ]);
+    expect(Object.keys(dr.cache.lastRun.C?.codeParts ?? {}).sort()).toEqual([
+      "constant `RATE` in dataflow.mjs",
+      "helper `scale` in dataflow.mjs",
+      "own code",
+    ]);
     expect(debug.filter((m) => m.includes("node:inspector"))).toEqual([]);
   });
 
   it("a given file that does not hold the running code is noted at debug level, and the inspector finds the source", async () => {
     const { logger, debug } = recordingLogger();
-    const v1 = await moduleFrom({ "dataflow.mjs": dataflow("return x / 10;", "2"), "other.mjs": "export const unrelated = 1;\n" });
-    const dr = await new Builder().withModules(v1.module).withModuleSource(v1.module, join(v1.dir, "other.mjs")).withCache(memoryCache(logger)).build();
+    const v1 = await moduleFrom({
+      "dataflow.mjs": dataflow("return x / 10;", "2"),
+      "other.mjs": "export const unrelated = 1;\n",
+    });
+    const dr = await new Builder()
+      .withModules(v1.module)
+      .withModuleSource(v1.module, join(v1.dir, "other.mjs"))
+      .withCache(memoryCache(logger))
+      .build();
     await dr.execute(["B"]);
     expect(debug.filter((m) => m.includes("does not contain the function of node"))).toHaveLength(1);
     expect(Object.keys(dr.cache.lastRun.B?.codeParts ?? {})).toContain("helper `normalize` in dataflow.mjs");

@@ -44,7 +44,10 @@ export interface CodeIdentityOptions {
 export const OWN_CODE = "own code";
 
 /** Code identities of every node of a graph. Opens the inspector only if some node needs its module's source. */
-export function computeCodeIdentities(graph: ReadonlyMap<string, GraphNode>, options: CodeIdentityOptions): Map<string, CodeIdentity> {
+export function computeCodeIdentities(
+  graph: ReadonlyMap<string, GraphNode>,
+  options: CodeIdentityOptions,
+): Map<string, CodeIdentity> {
   const run = new IdentityRun(options);
   try {
     const out = new Map<string, CodeIdentity>();
@@ -66,7 +69,8 @@ export function computeCodeIdentities(graph: ReadonlyMap<string, GraphNode>, opt
  */
 export function textCodeVersion(node: GraphNode): string {
   const pinned = node.cache?.version;
-  if (pinned !== undefined) return `${CODE_VERSION_FORMAT}${hashString(`pinned\u0000${node.origin?.from ?? node.name}\u0000${pinned}`)}`;
+  if (pinned !== undefined)
+    return `${CODE_VERSION_FORMAT}${hashString(`pinned\u0000${node.origin?.from ?? node.name}\u0000${pinned}`)}`;
   const plain = node.source === functionFacts(node.fn).text;
   let version = plain ? textVersions.get(node.fn) : undefined;
   if (version === undefined) {
@@ -95,7 +99,10 @@ function canonicalSourceOf(node: GraphNode, found: Found | undefined): string {
   const facts = functionFacts(node.fn);
   if (!node.source.startsWith(facts.text)) return normalizeSource(node.source);
   // Parsed alone, `function f() {}` is an expression; in its module, a declaration: the same function.
-  const site = found?.site.node.type === "FunctionDeclaration" ? ({ ...found.site.node, type: "FunctionExpression" } as EsNode) : found?.site.node;
+  const site =
+    found?.site.node.type === "FunctionDeclaration"
+      ? ({ ...found.site.node, type: "FunctionExpression" } as EsNode)
+      : found?.site.node;
   const own = found && site ? canonicalInModule(site, found.site.node, found.analysis) : facts.canonical;
   const rest = node.source.slice(facts.text.length);
   return rest.length === 0 ? own : `${own} ${normalizeSource(rest)}`.trimEnd();
@@ -155,7 +162,11 @@ class IdentityRun {
     if (known) facts.adopt(known.site.node);
     const free = facts.free;
     const needsModule =
-      free === undefined ? false : [...free.keys()].some((name) => !RUNTIME_GLOBALS.has(name)) || free.get("exports")?.members !== undefined || DYNAMIC_IMPORT.test(text);
+      free === undefined
+        ? false
+        : [...free.keys()].some((name) => !RUNTIME_GLOBALS.has(name)) ||
+          free.get("exports")?.members !== undefined ||
+          DYNAMIC_IMPORT.test(text);
     if (!needsModule) return { version: textCodeVersion(node), parts: {} };
     const found = known ?? this.#find(node, text, true);
     if (!found) return { version: textCodeVersion(node), parts: {} };
@@ -168,12 +179,15 @@ class IdentityRun {
     const seen = new Set<string>();
     for (const [name, use] of free as Map<string, FreeName>) {
       const where = resolveName(name, site.outer);
-      if (where === "module" && !isCompilerHelper(name) && !inlinedEnum(analysis, name, use.members)) this.#follow(analysis, name, use.members, parts, root, seen, unseen);
-      else if (where === "global" && name === "exports") this.#followExportsReads(analysis, use.members, parts, root, seen, unseen);
+      if (where === "module" && !isCompilerHelper(name) && !inlinedEnum(analysis, name, use.members))
+        this.#follow(analysis, name, use.members, parts, root, seen, unseen);
+      else if (where === "global" && name === "exports")
+        this.#followExportsReads(analysis, use.members, parts, root, seen, unseen);
       else if (where === "closure") closure.push(name);
     }
     // `import "./register.js"` may install what any node of the module reads (helpers on globalThis, a registry).
-    for (const spec of analysis.sideEffectImports) this.#followImport(analysis, { spec, imported: "*" }, undefined, parts, root, seen, unseen, "side-effect import");
+    for (const spec of analysis.sideEffectImports)
+      this.#followImport(analysis, { spec, imported: "*" }, undefined, parts, root, seen, unseen, "side-effect import");
     this.#followDynamicImports(analysis, site.node, parts, root, seen, unseen, "its own code");
     if (closure.length > 0) {
       const names = closure.map((n) => `"${n}"`).join(", ");
@@ -209,7 +223,8 @@ class IdentityRun {
       );
     }
     const ownInModule = ownVersionInModule(node, found);
-    if (entries.length === 0) return { version: ownInModule, parts: {}, ...(volatile !== undefined ? { volatile } : {}) };
+    if (entries.length === 0)
+      return { version: ownInModule, parts: {}, ...(volatile !== undefined ? { volatile } : {}) };
     // Labels name files with their extension (`util.ts` under tsx, `util.js` built): the hash does not.
     const hashed = entries.map(([label, hash]) => `${label.replace(SCRIPT_EXTENSION, "")}=${hash}`);
     const version = `${CODE_VERSION_FORMAT}${hashString([ownInModule, ...hashed].join("\u0000"))}`;
@@ -231,10 +246,11 @@ class IdentityRun {
       const analysis = this.#diskAnalysis(given);
       const site = analysis ? pickSite(analysis.functionsWithText(text), undefined) : undefined;
       if (analysis && site) return { analysis, site };
-      if (locate) this.#note(
-        `given:${given}`,
-        `the file given with withModuleSource for module ${node.moduleIndex + 1} (${given}) ${analysis ? `does not contain the function of node "${node.name}" as it runs (was it compiled or transformed?)` : "cannot be read or parsed as JavaScript"}; looking the function up through the inspector instead`,
-      );
+      if (locate)
+        this.#note(
+          `given:${given}`,
+          `the file given with withModuleSource for module ${node.moduleIndex + 1} (${given}) ${analysis ? `does not contain the function of node "${node.name}" as it runs (was it compiled or transformed?)` : "cannot be read or parsed as JavaScript"}; looking the function up through the inspector instead`,
+        );
     }
     // Scripts already read for this module (in this build or an earlier one): no inspector needed.
     const known = module === undefined ? [] : (moduleScripts.get(module) ?? []);
@@ -245,19 +261,28 @@ class IdentityRun {
     if (!locate) return undefined;
     const locator = this.#openLocator();
     if (typeof locator === "string") {
-      this.#note("inspector", `cannot read module sources through node:inspector (${locator}); nodes that use module-level helpers or constants are versioned by their own text only — give the module's file with builder.withModuleSource(module, url)`);
+      this.#note(
+        "inspector",
+        `cannot read module sources through node:inspector (${locator}); nodes that use module-level helpers or constants are versioned by their own text only — give the module's file with builder.withModuleSource(module, url)`,
+      );
       return undefined;
     }
     const location = locator.locate(node.fn);
     const analysis = location ? this.#scriptAnalysis(location.scriptId) : undefined;
     if (!location || !analysis) {
-      this.#note(`node:${node.name}`, `the source of node "${node.name}" could not be found; it is versioned by its own text only (helpers and constants it uses are not followed)`);
+      this.#note(
+        `node:${node.name}`,
+        `the source of node "${node.name}" could not be found; it is versioned by its own text only (helpers and constants it uses are not followed)`,
+      );
       return undefined;
     }
     if (module !== undefined && !known.includes(analysis)) moduleScripts.set(module, [...known, analysis]);
     const site = pickSite(analysis.functionsWithText(text), analysis.offsetOf(location.line, location.column));
     if (!site) {
-      this.#note(`node:${node.name}`, `the function of node "${node.name}" was not found in its script ${locator.url(location.scriptId)}; it is versioned by its own text only`);
+      this.#note(
+        `node:${node.name}`,
+        `the function of node "${node.name}" was not found in its script ${locator.url(location.scriptId)}; it is versioned by its own text only`,
+      );
       return undefined;
     }
     return { analysis, site };
@@ -296,16 +321,36 @@ class IdentityRun {
     // A write by a function this node itself reaches is its own doing (a memo, a call counter); any
     // other function may change the value between runs (`setRate(5)`), which no text shows.
     for (const { writer, where: at } of writes?.inFunctions ?? []) {
-      unseen.push({ write: true, writer: writer === undefined ? undefined : `${analysis.file ?? ""}\u0000${writer}`, message: `\`${name}\` in ${where} is written by ${at}` });
+      unseen.push({
+        write: true,
+        writer: writer === undefined ? undefined : `${analysis.file ?? ""}\u0000${writer}`,
+        message: `\`${name}\` in ${where} is written by ${at}`,
+      });
     }
     this.#followUses(analysis, declaration.node, parts, root, seen, unseen);
-    this.#followDynamicImports(analysis, declaration.node, parts, root, seen, unseen, `${declaration.kind} \`${name}\``);
+    this.#followDynamicImports(
+      analysis,
+      declaration.node,
+      parts,
+      root,
+      seen,
+      unseen,
+      `${declaration.kind} \`${name}\``,
+    );
   }
 
   /** Follows the module-level names a declaration or statement reads. */
-  #followUses(analysis: ModuleAnalysis, node: EsNode, parts: Record<string, string>, root: string | undefined, seen: Set<string>, unseen: Unseen[]): void {
+  #followUses(
+    analysis: ModuleAnalysis,
+    node: EsNode,
+    parts: Record<string, string>,
+    root: string | undefined,
+    seen: Set<string>,
+    unseen: Unseen[],
+  ): void {
     for (const [used, use] of analysis.freeNames(node)) {
-      if (analysis.moduleScope.names.has(used) && !isCompilerHelper(used) && !inlinedEnum(analysis, used, use.members)) this.#follow(analysis, used, use.members, parts, root, seen, unseen);
+      if (analysis.moduleScope.names.has(used) && !isCompilerHelper(used) && !inlinedEnum(analysis, used, use.members))
+        this.#follow(analysis, used, use.members, parts, root, seen, unseen);
       else if (used === "exports") this.#followExportsReads(analysis, use.members, parts, root, seen, unseen);
     }
   }
@@ -319,7 +364,8 @@ class IdentityRun {
     seen: Set<string>,
     unseen: Unseen[],
   ): void {
-    for (const member of members ?? []) if (analysis.declarations.has(member)) this.#follow(analysis, member, undefined, parts, root, seen, unseen);
+    for (const member of members ?? [])
+      if (analysis.declarations.has(member)) this.#follow(analysis, member, undefined, parts, root, seen, unseen);
   }
 
   /** `await import("./util.js")` is followed like a static import; a computed specifier cannot be. */
@@ -333,8 +379,14 @@ class IdentityRun {
     what: string,
   ): void {
     const found = analysis.dynamicImports(node);
-    for (const spec of found.specs) this.#followImport(analysis, { spec, imported: "*" }, undefined, parts, root, seen, unseen, "dynamic import");
-    if (found.computed > 0) unseen.push({ write: false, writer: undefined, message: `${what} in ${display(analysis.file, root)} imports a module whose name is computed at run time` });
+    for (const spec of found.specs)
+      this.#followImport(analysis, { spec, imported: "*" }, undefined, parts, root, seen, unseen, "dynamic import");
+    if (found.computed > 0)
+      unseen.push({
+        write: false,
+        writer: undefined,
+        message: `${what} in ${display(analysis.file, root)} imports a module whose name is computed at run time`,
+      });
   }
 
   #followImport(
@@ -366,19 +418,28 @@ class IdentityRun {
     }
     const names = binding.imported === "*" ? (members ? [...members] : undefined) : [binding.imported];
     if (!names) {
-      parts[`${wholeLabel === undefined ? "module" : `${wholeLabel}: module`} ${display(target.file, root)}`] = moduleHash(target);
+      parts[`${wholeLabel === undefined ? "module" : `${wholeLabel}: module`} ${display(target.file, root)}`] =
+        moduleHash(target);
       return;
     }
     for (const exported of names) this.#followExport(target, exported, parts, root, seen, unseen);
   }
 
-  #followExport(target: ModuleAnalysis, exported: string, parts: Record<string, string>, root: string | undefined, seen: Set<string>, unseen: Unseen[]): void {
+  #followExport(
+    target: ModuleAnalysis,
+    exported: string,
+    parts: Record<string, string>,
+    root: string | undefined,
+    seen: Set<string>,
+    unseen: Unseen[],
+  ): void {
     const local = target.exportAliases.get(exported) ?? exported;
     if (target.declarations.has(local)) return this.#follow(target, local, undefined, parts, root, seen, unseen);
     const reExport = target.reExports.get(exported);
     if (reExport) return this.#followImport(target, reExport, undefined, parts, root, seen, unseen);
     if (target.starExports.length > 0) {
-      for (const spec of target.starExports) this.#followImport(target, { spec, imported: exported }, undefined, parts, root, seen, unseen);
+      for (const spec of target.starExports)
+        this.#followImport(target, { spec, imported: exported }, undefined, parts, root, seen, unseen);
       return;
     }
     parts[`module ${display(target.file, root)}`] = moduleHash(target);
@@ -435,7 +496,11 @@ class IdentityRun {
       let file: string | undefined;
       try {
         // vitest names a module imported with a query string `file:///…/x.mjs%3Fv=2`: drop the query either way.
-        file = url.startsWith("file:") ? fileURLToPath(url).replace(/[?#].*$/, "") : url.startsWith("/") ? url : undefined;
+        file = url.startsWith("file:")
+          ? fileURLToPath(url).replace(/[?#].*$/, "")
+          : url.startsWith("/")
+            ? url
+            : undefined;
       } catch {
         file = undefined;
       }
@@ -454,7 +519,9 @@ class IdentityRun {
     if (this.#locator === undefined) {
       this.#locator = ScriptLocator.open();
       if (this.#locator instanceof ScriptLocator) {
-        this.#options.debug?.(`[ham] code identity: read module sources through node:inspector (debugger enabled for ${this.#locator.enableMs.toFixed(1)} ms)`);
+        this.#options.debug?.(
+          `[ham] code identity: read module sources through node:inspector (debugger enabled for ${this.#locator.enableMs.toFixed(1)} ms)`,
+        );
       }
     }
     return this.#locator;
@@ -474,7 +541,11 @@ const DYNAMIC_IMPORT = /\bimport\s*\(|\brequire\s*\(|__vite_ssr_dynamic_import__
  * One warning per parameter whose default is computed on every call (`today = new Date()`): the node
  * recomputes on each run where the parameter is not given (see SmartCache), unless its version is pinned.
  */
-function warnVolatileDefaults(node: GraphNode, graph: ReadonlyMap<string, GraphNode>, warn: ((message: string) => void) | undefined): void {
+function warnVolatileDefaults(
+  node: GraphNode,
+  graph: ReadonlyMap<string, GraphNode>,
+  warn: ((message: string) => void) | undefined,
+): void {
   for (const param of volatileDefaultParams(node)) {
     if (param.dep !== undefined && graph.has(param.dep)) continue;
     const text = param.defaultValue?.literal === false ? param.defaultValue.text : "";
@@ -488,7 +559,12 @@ function warnVolatileDefaults(node: GraphNode, graph: ReadonlyMap<string, GraphN
 export function volatileDefaultParams(node: GraphNode): GraphNode["params"] {
   let found = volatileParams.get(node);
   if (!found) {
-    found = node.cache?.version !== undefined ? [] : node.params.filter((p) => p.dep !== undefined && p.defaultValue?.literal === false && isVolatileDefault(p.defaultValue.text));
+    found =
+      node.cache?.version !== undefined
+        ? []
+        : node.params.filter(
+            (p) => p.dep !== undefined && p.defaultValue?.literal === false && isVolatileDefault(p.defaultValue.text),
+          );
     volatileParams.set(node, found);
   }
   return found;
@@ -530,7 +606,8 @@ class FunctionFacts {
   /** Takes the function's node from its module (the same text, so the same tree) instead of parsing the text. */
   adopt(site: EsNode): void {
     // Alone, `function f() {}` is an expression (its name is its own); in its module, a declaration.
-    if (this.#expr === undefined) this.#expr = site.type === "FunctionDeclaration" ? ({ ...site, type: "FunctionExpression" } as EsNode) : site;
+    if (this.#expr === undefined)
+      this.#expr = site.type === "FunctionDeclaration" ? ({ ...site, type: "FunctionExpression" } as EsNode) : site;
   }
 
   #ast(): EsNode | null {
@@ -555,7 +632,10 @@ function parseFunction(text: string): EsNode | null {
   for (const prefix of ["(", "({", "({async "]) {
     let program: EsNode;
     try {
-      program = parse(`${prefix}${text}${prefix === "(" ? ")" : "})"}`, { ecmaVersion: "latest", sourceType: "module" }) as EsNode;
+      program = parse(`${prefix}${text}${prefix === "(" ? ")" : "})"}`, {
+        ecmaVersion: "latest",
+        sourceType: "module",
+      }) as EsNode;
     } catch {
       continue;
     }
@@ -589,7 +669,9 @@ function declarationHash(declaration: ModuleDeclaration, analysis: ModuleAnalysi
     // An enum is its members, however the compiler spelled the code that fills it.
     const filler = enumFillerOf(analysis, declaration.name);
     const context = contextOf(analysis, analysis.originFileAt(declaration.node.start));
-    const form = filler ? `enum:${canonicalForm(enumMembers(filler), context)}` : canonicalForm(declaration.node, context);
+    const form = filler
+      ? `enum:${canonicalForm(enumMembers(filler), context)}`
+      : canonicalForm(declaration.node, context);
     hash = hashString(`${declaration.kind}\u0000${form}`);
     declarationHashes.set(declaration, hash);
   }
@@ -640,7 +722,11 @@ function contextOf(analysis: ModuleAnalysis, origin = analysis.originFileAt(0)):
         if (!declaration || declaration.import || origin === undefined) return declaration?.import;
         const from = analysis.originFileAt(declaration.node.start);
         if (from === undefined || from === origin) return undefined;
-        return { spec: from, imported: analysis.originalName(name), target: `./${relativeFile(origin, from).replace(SCRIPT_EXTENSION, "")}` };
+        return {
+          spec: from,
+          imported: analysis.originalName(name),
+          target: `./${relativeFile(origin, from).replace(SCRIPT_EXTENSION, "")}`,
+        };
       },
       isModuleName: (name) => analysis.moduleScope.names.has(name) || analysis.declarations.has(name),
       enumMember: (name, member) => enumLiteralsOf(analysis, name)?.get(member),
@@ -676,7 +762,9 @@ function enumFillerOf(analysis: ModuleAnalysis, name: string): EsNode | undefine
   const declaration = analysis.declarations.get(name);
   if (!declaration || declaration.import) return undefined;
   const init = declaration.node.type === "VariableDeclarator" ? (declaration.node.init as EsNode | null) : undefined;
-  return enumFunction(init) ?? (init === null ? enumFunction(analysis.enumStatements.get(name)?.expression) : undefined);
+  return (
+    enumFunction(init) ?? (init === null ? enumFunction(analysis.enumStatements.get(name)?.expression) : undefined)
+  );
 }
 
 /** True when every use of `name` reads an enum member whose literal value the canonical form holds (nothing to follow). */
@@ -702,7 +790,12 @@ function relativeFile(from: string, file: string): string {
 /** A whole module's canonical form, its loader and compiler boilerplate left out (see ModuleAnalysis.ownStatements). */
 function moduleHash(analysis: ModuleAnalysis): string {
   const context = contextOf(analysis);
-  return hashString(analysis.ownStatements().map((stmt) => canonicalForm(stmt, context)).join("\u0000"));
+  return hashString(
+    analysis
+      .ownStatements()
+      .map((stmt) => canonicalForm(stmt, context))
+      .join("\u0000"),
+  );
 }
 
 /** A file named relative to the node's own module, so labels (and hashes) do not depend on where the project lives. */

@@ -5,12 +5,16 @@ import { describe, expect, it } from "vitest";
 import { corpusModules, measure } from "../../test/code-identity-corpus.js";
 
 describe("code versions agree across toolchains", () => {
-  it.each(corpusModules().map((m) => [m.name, m] as const))("%s", async (_, module) => {
-    const row = await measure(module);
-    expect(row.nodes).toBeGreaterThan(0);
-    expect(row.disagreeing).toEqual({});
-    // No edit that changes behaviour leaves a version where it was, under any toolchain.
-    expect(row.unchangedByEdit).toEqual([]);
-    expect(row.mutated).toBeGreaterThan(0);
-  }, 180_000);
+  it.each(corpusModules().map((m) => [m.name, m] as const))(
+    "%s",
+    async (_, module) => {
+      const row = await measure(module);
+      expect(row.nodes).toBeGreaterThan(0);
+      expect(row.disagreeing).toEqual({});
+      // No edit that changes behaviour leaves a version where it was, under any toolchain.
+      expect(row.unchangedByEdit).toEqual([]);
+      expect(row.mutated).toBeGreaterThan(0);
+    },
+    180_000,
+  );
 });

@@ -11,11 +11,19 @@ export function enumFunction(expr: EsNode | null | undefined): EsNode | undefine
   if (expr?.type !== "CallExpression") return undefined;
   const fn = expr.callee as EsNode;
   const args = expr.arguments as EsNode[];
-  if (!FUNCTION.test(fn.type) || (fn.params as EsNode[]).length !== 1 || fn.body.type !== "BlockStatement" || args.length !== 1) return undefined;
+  if (
+    !FUNCTION.test(fn.type) ||
+    (fn.params as EsNode[]).length !== 1 ||
+    fn.body.type !== "BlockStatement" ||
+    args.length !== 1
+  )
+    return undefined;
   const arg = args[0] as EsNode;
   const empty = (node: EsNode) => node.type === "ObjectExpression" && (node.properties as EsNode[]).length === 0;
-  const emptyOrAssigned = (node: EsNode): boolean => empty(node) || (node.type === "AssignmentExpression" && emptyOrAssigned(node.right));
-  if (!(empty(arg) || (arg.type === "LogicalExpression" && arg.operator === "||" && emptyOrAssigned(arg.right)))) return undefined;
+  const emptyOrAssigned = (node: EsNode): boolean =>
+    empty(node) || (node.type === "AssignmentExpression" && emptyOrAssigned(node.right));
+  if (!(empty(arg) || (arg.type === "LogicalExpression" && arg.operator === "||" && emptyOrAssigned(arg.right))))
+    return undefined;
   return fn;
 }
 
@@ -32,10 +40,21 @@ export function enumStatementName(stmt: EsNode): string | undefined {
 export function enumMembers(fn: EsNode): EsNode {
   const param = (fn.params as EsNode[])[0] as EsNode;
   const statements = (fn.body.body as EsNode[]).filter(
-    (stmt) => !(stmt.type === "ReturnStatement" && stmt.argument?.type === "Identifier" && stmt.argument.name === param.name),
+    (stmt) =>
+      !(stmt.type === "ReturnStatement" && stmt.argument?.type === "Identifier" && stmt.argument.name === param.name),
   );
   const body = { ...fn.body, body: statements };
-  return { type: "ArrowFunctionExpression", params: fn.params, body, async: false, generator: false, expression: false, id: null, start: fn.start, end: fn.end } as unknown as EsNode;
+  return {
+    type: "ArrowFunctionExpression",
+    params: fn.params,
+    body,
+    async: false,
+    generator: false,
+    expression: false,
+    id: null,
+    start: fn.start,
+    end: fn.end,
+  } as unknown as EsNode;
 }
 
 /** An enum's members whose values are literals (`E[E["A"] = 0] = "A"`, `E["B"] = "b"`), by name. */
@@ -43,7 +62,8 @@ export function enumLiterals(fn: EsNode): Map<string, EsNode> {
   const param = ((fn.params as EsNode[])[0] as EsNode).name as string;
   const out = new Map<string, EsNode>();
   const member = (node: EsNode): EsNode | undefined => {
-    if (node.type !== "AssignmentExpression" || node.operator !== "=" || node.left.type !== "MemberExpression") return undefined;
+    if (node.type !== "AssignmentExpression" || node.operator !== "=" || node.left.type !== "MemberExpression")
+      return undefined;
     const target = node.left as EsNode;
     if (target.object.type !== "Identifier" || target.object.name !== param) return undefined;
     return target;

@@ -9,13 +9,18 @@ function resolutions(source: string, fn: string): Record<string, string> {
   const sites = analysis.functionsWithText(fn);
   expect(sites, `function ${fn} found`).toHaveLength(1);
   const site = sites[0]!;
-  return Object.fromEntries([...analysis.freeNames(site.node).keys()].map((name) => [name, resolveName(name, site.outer)]));
+  return Object.fromEntries(
+    [...analysis.freeNames(site.node).keys()].map((name) => [name, resolveName(name, site.outer)]),
+  );
 }
 
 describe("free names of a node function", () => {
   it("module-level helpers and constants are module; parameters and locals are not free; unknown names are globals", () => {
     const source = `const RATE = 2;\nfunction helper(x) { return x * RATE; }\nexport const B = (A) => { const local = 1; return helper(A) + local + Math.max(A, 0); };\n`;
-    expect(resolutions(source, "(A) => { const local = 1; return helper(A) + local + Math.max(A, 0); }")).toEqual({ helper: "module", Math: "global" });
+    expect(resolutions(source, "(A) => { const local = 1; return helper(A) + local + Math.max(A, 0); }")).toEqual({
+      helper: "module",
+      Math: "global",
+    });
   });
 
   it("a factory's parameter is a closure, even when a module constant has the same name", () => {
@@ -30,7 +35,12 @@ describe("free names of a node function", () => {
 
   it("hoisted vars and function declarations inside the function are local", () => {
     const source = `function helper() {}\nexport function B(A) { if (A) { var v = helper2(); } return v + helper2(); function helper2() { return 1; } }\n`;
-    expect(resolutions(source, "function B(A) { if (A) { var v = helper2(); } return v + helper2(); function helper2() { return 1; } }")).toEqual({});
+    expect(
+      resolutions(
+        source,
+        "function B(A) { if (A) { var v = helper2(); } return v + helper2(); function helper2() { return 1; } }",
+      ),
+    ).toEqual({});
   });
 
   it("a block-scoped name does not hide the module-level one outside its block", () => {
@@ -58,7 +68,10 @@ describe("module declarations", () => {
 
   it("sees through vitest's and tsx's wrapper functions: their body is the module level", () => {
     const vitest = `'use strict';async (__vite_ssr_exports__,__vite_ssr_import__)=>{{const __vite_ssr_import_0__ = await __vite_ssr_import__("/src/util.ts", {importedNames:["n"]});\nconst RATE = 2;\nconst B = (A) => (0, __vite_ssr_import_0__.n)(A) * RATE;\n}}`;
-    expect(resolutions(vitest, "(A) => (0, __vite_ssr_import_0__.n)(A) * RATE")).toEqual({ __vite_ssr_import_0__: "module", RATE: "module" });
+    expect(resolutions(vitest, "(A) => (0, __vite_ssr_import_0__.n)(A) * RATE")).toEqual({
+      __vite_ssr_import_0__: "module",
+      RATE: "module",
+    });
     const analysis = new ModuleAnalysis(vitest, "/project/dataflow.js");
     expect(analysis.declarations.get("__vite_ssr_import_0__")?.import).toEqual({ spec: "/src/util.ts", imported: "*" });
     const tsx = `__filename="/p/flow.ts";(()=>{\nvar RATE=2;const B=__name(A2=>A2*RATE,"B");\n})()`;
@@ -66,7 +79,10 @@ describe("module declarations", () => {
   });
 
   it("exported declarations are declarations, and export aliases are recorded", () => {
-    const analysis = new ModuleAnalysis(`export const a = 1;\nexport function f() {}\nconst g = 2;\nexport { g as h };\nexport { x } from "./y.js";\n`, "/p/m.js");
+    const analysis = new ModuleAnalysis(
+      `export const a = 1;\nexport function f() {}\nconst g = 2;\nexport { g as h };\nexport { x } from "./y.js";\n`,
+      "/p/m.js",
+    );
     expect([...analysis.declarations.keys()].sort()).toEqual(["a", "f", "g"]);
     expect(analysis.exportAliases.get("h")).toBe("g");
     expect(analysis.reExports.get("x")).toEqual({ spec: "./y.js", imported: "x" });

@@ -5,7 +5,17 @@ import { type FoldedClass, foldClasses } from "./class-fields.js";
 import { withoutKeepName } from "./compiler-helpers.js";
 import { enumStatementName } from "./enums.js";
 import { type BindingWrites, moduleWrites } from "./module-writes.js";
-import { type EsNode, type FreeName, type Scope, forEachChild, freeNamesOf, hoistVars, lexicalNames, patternNames, walkReferences } from "./scope.js";
+import {
+  type EsNode,
+  type FreeName,
+  type Scope,
+  forEachChild,
+  freeNamesOf,
+  hoistVars,
+  lexicalNames,
+  patternNames,
+  walkReferences,
+} from "./scope.js";
 import { ScriptMap } from "./script-map.js";
 import { selfContainedUses } from "./self-contained.js";
 import { sourceWork } from "./source-reads.js";
@@ -124,7 +134,9 @@ export class ModuleAnalysis {
    * marker and `exports.x = void 0` preamble, vitest's export bookkeeping, `__name(f, "f")` calls).
    */
   ownStatements(): EsNode[] {
-    return this.body.filter((stmt) => !isBoilerplate(stmt) && !this.#folded.has(stmt)).map((stmt) => this.#classes.get(classNameOf(stmt) ?? "")?.node ?? stmt);
+    return this.body
+      .filter((stmt) => !isBoilerplate(stmt) && !this.#folded.has(stmt))
+      .map((stmt) => this.#classes.get(classNameOf(stmt) ?? "")?.node ?? stmt);
   }
 
   /** The script's source map (read on first use; undefined when it has none). */
@@ -203,8 +215,18 @@ export class ModuleAnalysis {
         if ((stmt.specifiers as EsNode[]).length === 0) this.sideEffectImports.push(String(stmt.source.value));
         for (const spec of stmt.specifiers as EsNode[]) {
           const imported =
-            spec.type === "ImportDefaultSpecifier" ? "default" : spec.type === "ImportNamespaceSpecifier" ? "*" : importedName(spec.imported);
-          this.#add({ name: spec.local.name, kind: "import", text: text(stmt), node: stmt, import: { spec: String(stmt.source.value), imported } });
+            spec.type === "ImportDefaultSpecifier"
+              ? "default"
+              : spec.type === "ImportNamespaceSpecifier"
+                ? "*"
+                : importedName(spec.imported);
+          this.#add({
+            name: spec.local.name,
+            kind: "import",
+            text: text(stmt),
+            node: stmt,
+            import: { spec: String(stmt.source.value), imported },
+          });
         }
         return;
       case "ExportNamedDeclaration":
@@ -217,7 +239,8 @@ export class ModuleAnalysis {
         }
         return;
       case "ExportAllDeclaration":
-        if (stmt.exported) this.reExports.set(importedName(stmt.exported), { spec: String(stmt.source.value), imported: "*" });
+        if (stmt.exported)
+          this.reExports.set(importedName(stmt.exported), { spec: String(stmt.source.value), imported: "*" });
         else this.starExports.push(String(stmt.source.value));
         return;
       case "ExportDefaultDeclaration": {
@@ -226,7 +249,11 @@ export class ModuleAnalysis {
           this.#declare(decl);
           this.exportAliases.set("default", decl.id.name);
         } else {
-          const kind = FUNCTION.test(decl.type) ? "helper" : decl.type === "ClassDeclaration" || decl.type === "ClassExpression" ? "class" : "constant";
+          const kind = FUNCTION.test(decl.type)
+            ? "helper"
+            : decl.type === "ClassDeclaration" || decl.type === "ClassExpression"
+              ? "class"
+              : "constant";
           this.#add({ name: "default", kind, text: text(decl), node: decl });
         }
         return;
@@ -235,7 +262,13 @@ export class ModuleAnalysis {
         if (stmt.id) this.#add({ name: stmt.id.name, kind: "helper", text: text(stmt), node: stmt });
         return;
       case "ClassDeclaration":
-        if (stmt.id) this.#add({ name: stmt.id.name, kind: "class", text: text(stmt), node: this.#classes.get(stmt.id.name)?.node ?? stmt });
+        if (stmt.id)
+          this.#add({
+            name: stmt.id.name,
+            kind: "class",
+            text: text(stmt),
+            node: this.#classes.get(stmt.id.name)?.node ?? stmt,
+          });
         return;
       case "VariableDeclaration":
         for (const decl of stmt.declarations as EsNode[]) this.#declareVariable(decl, text(decl));
@@ -254,7 +287,12 @@ export class ModuleAnalysis {
   #declareVariable(decl: EsNode, text: string): void {
     const spec = importSpecOf(decl.init);
     // vitest binds every import, `import "./x.js"` too: a binding without imported names that nothing reads is one.
-    if (spec !== undefined && decl.id.type === "Identifier" && isBareViteImport(decl.init) && !this.#usedAfter(decl.id.name as string, decl.end)) {
+    if (
+      spec !== undefined &&
+      decl.id.type === "Identifier" &&
+      isBareViteImport(decl.init) &&
+      !this.#usedAfter(decl.id.name as string, decl.end)
+    ) {
       this.sideEffectImports.push(spec);
     }
     if (spec !== undefined && decl.id.type === "Identifier") {
@@ -264,13 +302,22 @@ export class ModuleAnalysis {
     if (spec !== undefined && decl.id.type === "ObjectPattern") {
       for (const prop of decl.id.properties as EsNode[]) {
         if (prop.type === "Property" && !prop.computed && prop.value.type === "Identifier") {
-          this.#add({ name: prop.value.name, kind: "import", text, node: decl, import: { spec, imported: importedName(prop.key) } });
+          this.#add({
+            name: prop.value.name,
+            kind: "import",
+            text,
+            node: decl,
+            import: { spec, imported: importedName(prop.key) },
+          });
         }
       }
       return;
     }
     const init = decl.init ? withoutKeepName(decl.init as EsNode) : null;
-    const folded = decl.id.type === "Identifier" && init?.type === "ClassExpression" ? this.#classes.get(decl.id.name as string) : undefined;
+    const folded =
+      decl.id.type === "Identifier" && init?.type === "ClassExpression"
+        ? this.#classes.get(decl.id.name as string)
+        : undefined;
     if (folded) return this.#add({ name: decl.id.name, kind: "class", text, node: folded.node });
     const kind = init && FUNCTION.test(init.type) ? "helper" : init?.type === "ClassExpression" ? "class" : "constant";
     for (const name of patternNames(decl.id)) this.#add({ name, kind, text, node: decl });
@@ -280,14 +327,31 @@ export class ModuleAnalysis {
   #declareCommonJsExport(expr: EsNode): void {
     if (expr.type !== "AssignmentExpression" || expr.operator !== "=") return;
     const left = expr.left as EsNode;
-    if (left.type !== "MemberExpression" || left.computed || left.object.type !== "Identifier" || left.object.name !== "exports") return;
+    if (
+      left.type !== "MemberExpression" ||
+      left.computed ||
+      left.object.type !== "Identifier" ||
+      left.object.name !== "exports"
+    )
+      return;
     const init = expr.right as EsNode;
     if (init.type === "UnaryExpression" && init.operator === "void") return; // the `exports.a = exports.b = void 0` preamble
     if (init.type === "AssignmentExpression") return;
     const name = left.property.name as string;
     if (init.type === "Identifier" && init.name === name) return; // `exports.f = f`: f is declared already
     const kind = FUNCTION.test(init.type) ? "helper" : init.type === "ClassExpression" ? "class" : "constant";
-    this.#add({ name, kind, text: this.source.slice(expr.start, expr.end), node: { type: "VariableDeclarator", id: { type: "Identifier", name }, init, start: expr.start, end: expr.end } as unknown as EsNode });
+    this.#add({
+      name,
+      kind,
+      text: this.source.slice(expr.start, expr.end),
+      node: {
+        type: "VariableDeclarator",
+        id: { type: "Identifier", name },
+        init,
+        start: expr.start,
+        end: expr.end,
+      } as unknown as EsNode,
+    });
   }
 
   /** True when `name` occurs in the source after `offset` (vitest's import bindings are unique names). */
@@ -299,7 +363,11 @@ export class ModuleAnalysis {
   #renamedClass(declarator: EsNode): boolean {
     const map = this.scriptMap();
     const cls = declarator.init as EsNode;
-    return map !== undefined && map.identifierAt((cls.id ?? declarator.id).start) === declarator.id.name && map.originalTextAt(cls.start, 6) === "class ";
+    return (
+      map !== undefined &&
+      map.identifierAt((cls.id ?? declarator.id).start) === declarator.id.name &&
+      map.originalTextAt(cls.start, 6) === "class "
+    );
   }
 
   #add(declaration: ModuleDeclaration): void {
@@ -313,7 +381,10 @@ const FUNCTION = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpressi
 function classNameOf(stmt: EsNode): string | undefined {
   const decl = stmt.type === "ExportNamedDeclaration" && stmt.declaration ? stmt.declaration : stmt;
   if (decl.type === "ClassDeclaration") return decl.id?.name as string | undefined;
-  const only = decl.type === "VariableDeclaration" && (decl.declarations as EsNode[]).length === 1 ? (decl.declarations as EsNode[])[0] : undefined;
+  const only =
+    decl.type === "VariableDeclaration" && (decl.declarations as EsNode[]).length === 1
+      ? (decl.declarations as EsNode[])[0]
+      : undefined;
   return only?.init?.type === "ClassExpression" && only.id.type === "Identifier" ? (only.id.name as string) : undefined;
 }
 
@@ -345,12 +416,17 @@ function dynamicImportsIn(root: EsNode): DynamicImports {
   const visit = (node: EsNode): void => {
     let source: EsNode | undefined;
     if (node.type === "ImportExpression") source = node.source;
-    else if (node.type === "CallExpression" && node.callee.type === "Identifier" && DYNAMIC_IMPORTERS.test(node.callee.name)) {
+    else if (
+      node.type === "CallExpression" &&
+      node.callee.type === "Identifier" &&
+      DYNAMIC_IMPORTERS.test(node.callee.name)
+    ) {
       source = (node.arguments as EsNode[])[0];
     }
     if (source) {
       if (source.type === "Literal" && typeof source.value === "string") found.specs.push(source.value);
-      else if (source.type === "TemplateLiteral" && (source.expressions as EsNode[]).length === 0) found.specs.push(String(source.quasis[0].value.cooked));
+      else if (source.type === "TemplateLiteral" && (source.expressions as EsNode[]).length === 0)
+        found.specs.push(String(source.quasis[0].value.cooked));
       else found.computed++;
     }
     forEachChild(node, visit);
@@ -382,7 +458,12 @@ function freeNamesIn(node: EsNode): Map<string, FreeName> {
 /** `await __vite_ssr_import__("/x.js")` with no list of imported names. */
 function isBareViteImport(init: EsNode | null | undefined): boolean {
   const call = init?.type === "AwaitExpression" ? init.argument : init;
-  return call?.type === "CallExpression" && call.callee.type === "Identifier" && call.callee.name === "__vite_ssr_import__" && (call.arguments as EsNode[]).length === 1;
+  return (
+    call?.type === "CallExpression" &&
+    call.callee.type === "Identifier" &&
+    call.callee.name === "__vite_ssr_import__" &&
+    (call.arguments as EsNode[]).length === 1
+  );
 }
 
 /**
@@ -396,10 +477,18 @@ function importSpecOf(init: EsNode | null | undefined): string | undefined {
     else if (expr.type === "CallExpression") {
       const callee = expr.callee as EsNode;
       const first = (expr.arguments as EsNode[])[0];
-      if (callee.type === "Identifier" && /^(require|__vite_ssr_import__|__vi_ssr_import__|__vite_ssr_dynamic_import__)$/.test(callee.name)) {
+      if (
+        callee.type === "Identifier" &&
+        /^(require|__vite_ssr_import__|__vi_ssr_import__|__vite_ssr_dynamic_import__)$/.test(callee.name)
+      ) {
         return first?.type === "Literal" && typeof first.value === "string" ? first.value : undefined;
       }
-      if (callee.type === "Identifier" && /^(__toESM|__importStar|__importDefault|_interopRequireDefault|_interopRequireWildcard|_interop_require_default|_interop_require_wildcard)$/.test(callee.name)) {
+      if (
+        callee.type === "Identifier" &&
+        /^(__toESM|__importStar|__importDefault|_interopRequireDefault|_interopRequireWildcard|_interop_require_default|_interop_require_wildcard)$/.test(
+          callee.name,
+        )
+      ) {
         expr = first;
       } else return undefined;
     } else return undefined;
@@ -438,13 +527,16 @@ function withoutExportKeywords(source: string): string {
   return source.replace(/^([ \t]*)export(?=\s+(?:const|let|var|function|class|async)\b)/gm, "$1      ");
 }
 
-const BOILERPLATE_CALLS = /^(__name|__export|__reExport|__vite_ssr_exportName__|__vite_ssr_exportAll__|__exportStar|__setModuleDefault)$/;
+const BOILERPLATE_CALLS =
+  /^(__name|__export|__reExport|__vite_ssr_exportName__|__vite_ssr_exportAll__|__exportStar|__setModuleDefault)$/;
 
 function isBoilerplate(stmt: EsNode): boolean {
   if (isTrivialStatement(stmt)) return true;
   if (stmt.type === "VariableDeclaration") {
     // esbuild's helpers: `var __defProp = Object.defineProperty, …`, `var flow_exports = {}`.
-    return (stmt.declarations as EsNode[]).every((d) => d.id.type === "Identifier" && /^__|_exports$/.test(d.id.name as string));
+    return (stmt.declarations as EsNode[]).every(
+      (d) => d.id.type === "Identifier" && /^__|_exports$/.test(d.id.name as string),
+    );
   }
   if (stmt.type !== "ExpressionStatement") return false;
   let expr = stmt.expression as EsNode;
@@ -453,12 +545,17 @@ function isBoilerplate(stmt: EsNode): boolean {
     const callee = expr.callee as EsNode;
     if (callee.type === "Identifier") return BOILERPLATE_CALLS.test(callee.name as string);
     // `Object.defineProperty(exports, "__esModule", { value: true })`
-    return callee.type === "MemberExpression" && (expr.arguments as EsNode[])[0]?.type === "Identifier" && (expr.arguments as EsNode[])[0]?.name === "exports";
+    return (
+      callee.type === "MemberExpression" &&
+      (expr.arguments as EsNode[])[0]?.type === "Identifier" &&
+      (expr.arguments as EsNode[])[0]?.name === "exports"
+    );
   }
   // `module.exports = __toCommonJS(x)`, `exports.a = exports.b = void 0`
   while (expr.type === "AssignmentExpression") {
     const left = expr.left as EsNode;
-    const root = left.type === "MemberExpression" && left.object.type === "Identifier" ? (left.object.name as string) : undefined;
+    const root =
+      left.type === "MemberExpression" && left.object.type === "Identifier" ? (left.object.name as string) : undefined;
     if (root !== "module" && root !== "exports") return false;
     if (root === "module") return true;
     expr = expr.right;
@@ -473,4 +570,3 @@ function isTrivialStatement(stmt: EsNode): boolean {
   if (expr.type === "Literal") return true;
   return expr.type === "AssignmentExpression" && expr.left.type === "Identifier" && expr.right.type === "Literal";
 }
-

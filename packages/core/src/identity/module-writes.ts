@@ -13,9 +13,25 @@ export interface BindingWrites {
 }
 
 const FUNCTION = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/;
-const DECLARATION = /^(FunctionDeclaration|ClassDeclaration|VariableDeclaration|ImportDeclaration|ExportAllDeclaration)$/;
-const MUTATORS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin", "set", "add", "delete", "clear"]);
-const OBJECT_WRITERS = /^(Object\.(assign|defineProperty|defineProperties|setPrototypeOf)|Reflect\.(set|defineProperty|deleteProperty|setPrototypeOf))$/;
+const DECLARATION =
+  /^(FunctionDeclaration|ClassDeclaration|VariableDeclaration|ImportDeclaration|ExportAllDeclaration)$/;
+const MUTATORS = new Set([
+  "push",
+  "pop",
+  "shift",
+  "unshift",
+  "splice",
+  "sort",
+  "reverse",
+  "fill",
+  "copyWithin",
+  "set",
+  "add",
+  "delete",
+  "clear",
+]);
+const OBJECT_WRITERS =
+  /^(Object\.(assign|defineProperty|defineProperties|setPrototypeOf)|Reflect\.(set|defineProperty|deleteProperty|setPrototypeOf))$/;
 
 /** Writes to every module-level binding of `body` (the module's top-level statements). */
 export function moduleWrites(body: readonly EsNode[], moduleScope: Scope): Map<string, BindingWrites> {
@@ -43,7 +59,8 @@ export function moduleWrites(body: readonly EsNode[], moduleScope: Scope): Map<s
       }
       // `register(CFG)` at top level may fill CFG: the statement counts (loader helpers aside).
       if (!inFunction && node.type === "CallExpression" && !isLoaderHelper(node.callee)) {
-        for (const arg of node.arguments as EsNode[]) if (arg.type === "Identifier" && moduleRefs.has(arg)) addStatement(entry(arg.name as string), stmt);
+        for (const arg of node.arguments as EsNode[])
+          if (arg.type === "Identifier" && moduleRefs.has(arg)) addStatement(entry(arg.name as string), stmt);
       }
       const inside = inFunction || FUNCTION.test(node.type) || node.type === "ClassBody";
       forEachChild(node, (child) => visit(child, inside));
@@ -54,7 +71,8 @@ export function moduleWrites(body: readonly EsNode[], moduleScope: Scope): Map<s
 }
 
 /** Calls compilers and loaders add (`__name(f, "f")`, `__export(…)`, vitest's export bookkeeping): they write nothing a node reads. */
-const LOADER_HELPERS = /^(__name|__export|__reExport|__exportStar|__vite_ssr_exportName__|__vite_ssr_exportAll__|__toESM|__toCommonJS|__importStar|__importDefault|__setModuleDefault|__createBinding)$/;
+const LOADER_HELPERS =
+  /^(__name|__export|__reExport|__exportStar|__vite_ssr_exportName__|__vite_ssr_exportAll__|__toESM|__toCommonJS|__importStar|__importDefault|__setModuleDefault|__createBinding)$/;
 
 function isLoaderHelper(callee: EsNode): boolean {
   return callee.type === "Identifier" && LOADER_HELPERS.test(callee.name as string);
@@ -65,7 +83,9 @@ function addStatement(writes: BindingWrites, stmt: EsNode): void {
 }
 
 function unexported(stmt: EsNode): EsNode {
-  return (stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportDefaultDeclaration") && stmt.declaration ? stmt.declaration : stmt;
+  return (stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportDefaultDeclaration") && stmt.declaration
+    ? stmt.declaration
+    : stmt;
 }
 
 /** The name of the function or variable a top-level statement declares (for messages). */
@@ -112,7 +132,9 @@ function targetRoots(target: EsNode | null | undefined): EsNode[] {
     case "ParenthesizedExpression":
       return targetRoots(target.expression);
     case "ObjectPattern":
-      return (target.properties as EsNode[]).flatMap((p) => targetRoots(p.type === "RestElement" ? p.argument : p.value));
+      return (target.properties as EsNode[]).flatMap((p) =>
+        targetRoots(p.type === "RestElement" ? p.argument : p.value),
+      );
     case "ArrayPattern":
       return (target.elements as (EsNode | null)[]).flatMap((e) => targetRoots(e));
     case "AssignmentPattern":
@@ -126,6 +148,7 @@ function targetRoots(target: EsNode | null | undefined): EsNode[] {
 
 function memberPath(node: EsNode): string {
   if (node.type === "Identifier") return node.name as string;
-  if (node.type === "MemberExpression" && !node.computed) return `${memberPath(node.object)}.${node.property.name as string}`;
+  if (node.type === "MemberExpression" && !node.computed)
+    return `${memberPath(node.object)}.${node.property.name as string}`;
   return "";
 }

@@ -62,7 +62,11 @@ export class OriginalNames {
     const url = locator.url(location.scriptId);
     let file: string | undefined;
     try {
-      file = url.startsWith("file:") ? fileURLToPath(url.replace(/[?#].*$/, "")) : url.startsWith("/") ? url : undefined;
+      file = url.startsWith("file:")
+        ? fileURLToPath(url.replace(/[?#].*$/, ""))
+        : url.startsWith("/")
+          ? url
+          : undefined;
     } catch {
       file = undefined;
     }

@@ -7,7 +7,8 @@ import { sourceWork } from "./source-reads.js";
 import { moduleFrom } from "./test-helpers.js";
 
 const files = (divisor: string) => ({
-  "dataflow.mjs": 'import { scaled } from "./helpers.ts";\nexport const A = () => 10;\nexport const B = (A) => scaled(A);\n',
+  "dataflow.mjs":
+    'import { scaled } from "./helpers.ts";\nexport const A = () => 10;\nexport const B = (A) => scaled(A);\n',
   "helpers.ts": `const RATE: number = 2;\nexport function scaled(x: number): number { return (x * RATE) / ${divisor}; }\nexport const unrelated = (): string => "not used by B";\n`,
 });
 
@@ -21,12 +22,20 @@ describe("code versions over repeated builds in one process", () => {
     const before = { ...sourceWork };
     builds.push(identitiesOf(module), identitiesOf(module));
     // Later builds reuse what the first one read: no file or script is read or parsed again.
-    expect({ reads: sourceWork.reads - before.reads, parses: sourceWork.parses - before.parses }).toEqual({ reads: 0, parses: 0 });
+    expect({ reads: sourceWork.reads - before.reads, parses: sourceWork.parses - before.parses }).toEqual({
+      reads: 0,
+      parses: 0,
+    });
     const versions = builds.map((b) => b.get("B")?.version);
     expect(versions[1]).toBe(versions[0]);
     expect(versions[2]).toBe(versions[0]);
     // Made from the helper it calls (followed into helpers.ts), on every build, never from the whole file.
-    for (const identities of builds) expect(Object.keys(identities.get("B")?.parts ?? {})).toEqual(["own code", "helper `scaled` in helpers.ts", "constant `RATE` in helpers.ts"]);
+    for (const identities of builds)
+      expect(Object.keys(identities.get("B")?.parts ?? {})).toEqual([
+        "own code",
+        "helper `scaled` in helpers.ts",
+        "constant `RATE` in helpers.ts",
+      ]);
   });
 
   it("the same files loaded again give the same version; an edited helper file, loaded fresh, gives another", async () => {

@@ -13,7 +13,12 @@ export type ResolvedImport =
 
 // NodeNext code imports "./x.js" for a file written as x.ts; loaders run the .ts.
 const EXTENSIONS = ["", ".js", ".ts", ".mjs", ".mts", ".cjs", ".cts", ".jsx", ".tsx"];
-const JS_TO_TS: Record<string, string[]> = { ".js": [".ts", ".tsx"], ".mjs": [".mts"], ".cjs": [".cts"], ".jsx": [".tsx"] };
+const JS_TO_TS: Record<string, string[]> = {
+  ".js": [".ts", ".tsx"],
+  ".mjs": [".mts"],
+  ".cjs": [".cts"],
+  ".jsx": [".tsx"],
+};
 
 /** Resolves `spec` as imported by the module at `importer` (a path; undefined when unknown). */
 export function resolveImport(spec: string, importer: string | undefined): ResolvedImport {
@@ -60,8 +65,12 @@ function readPackage(dir: string): { name: string; version: string } | undefined
   if (packages.has(dir)) return packages.get(dir);
   let info: { name: string; version: string } | undefined;
   try {
-    const json = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: unknown; version?: unknown };
-    if (typeof json.name === "string") info = { name: json.name, version: typeof json.version === "string" ? json.version : "0.0.0" };
+    const json = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as {
+      name?: unknown;
+      version?: unknown;
+    };
+    if (typeof json.name === "string")
+      info = { name: json.name, version: typeof json.version === "string" ? json.version : "0.0.0" };
   } catch {
     info = undefined;
   }

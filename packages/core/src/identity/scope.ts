@@ -48,7 +48,8 @@ export function patternNames(pattern: EsNode | null | undefined, out: string[] =
       out.push(pattern.name as string);
       break;
     case "ObjectPattern":
-      for (const prop of pattern.properties as EsNode[]) patternNames(prop.type === "RestElement" ? prop.argument : prop.value, out);
+      for (const prop of pattern.properties as EsNode[])
+        patternNames(prop.type === "RestElement" ? prop.argument : prop.value, out);
       break;
     case "ArrayPattern":
       for (const element of pattern.elements as (EsNode | null)[]) patternNames(element, out);
@@ -77,7 +78,8 @@ export function hoistVars(node: EsNode, names: Set<string>): void {
 /** let/const/class/function declared directly in a statement list. */
 export function lexicalNames(statements: readonly EsNode[], names: Set<string>): void {
   for (let stmt of statements) {
-    if ((stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportDefaultDeclaration") && stmt.declaration) stmt = stmt.declaration;
+    if ((stmt.type === "ExportNamedDeclaration" || stmt.type === "ExportDefaultDeclaration") && stmt.declaration)
+      stmt = stmt.declaration;
     if (stmt.type === "VariableDeclaration" && stmt.kind !== "var") {
       for (const decl of stmt.declarations as EsNode[]) for (const name of patternNames(decl.id)) names.add(name);
     } else if ((stmt.type === "FunctionDeclaration" || stmt.type === "ClassDeclaration") && stmt.id) {
@@ -110,7 +112,10 @@ export function blockScope(node: EsNode, parent: Scope): Scope | undefined {
       lexicalNames(node.body as EsNode[], names);
       break;
     case "SwitchStatement":
-      lexicalNames((node.cases as EsNode[]).flatMap((c) => c.consequent as EsNode[]), names);
+      lexicalNames(
+        (node.cases as EsNode[]).flatMap((c) => c.consequent as EsNode[]),
+        names,
+      );
       break;
     case "ForStatement":
       if (node.init?.type === "VariableDeclaration" && node.init.kind !== "var") lexicalNames([node.init], names);
@@ -146,7 +151,12 @@ export function walkReferences(
       case "Identifier": {
         if (parent && !isReference(node, parent, key)) return;
         let member: string | undefined;
-        if (parent?.type === "MemberExpression" && key === "object" && !parent.computed && parent.property.type === "Identifier") {
+        if (
+          parent?.type === "MemberExpression" &&
+          key === "object" &&
+          !parent.computed &&
+          parent.property.type === "Identifier"
+        ) {
           member = parent.property.name as string;
         }
         onReference(node.name as string, current, member, node);
@@ -183,7 +193,8 @@ export function walkReferences(
         return;
       case "ExportNamedDeclaration":
         if (node.declaration) visit(node.declaration, current, node, "declaration");
-        else if (!node.source) for (const spec of node.specifiers as EsNode[]) visit(spec.local, current, spec, "local");
+        else if (!node.source)
+          for (const spec of node.specifiers as EsNode[]) visit(spec.local, current, spec, "local");
         return;
     }
     const inner = blockScope(node, current) ?? current;
@@ -272,8 +283,16 @@ export function freeNamesOf(fn: EsNode, skip: ReadonlySet<EsNode> = new Set()): 
   return free;
 }
 
-function walkPatternDefaults(param: EsNode, scope: Scope, record: (name: string, scope: Scope, member: string | undefined) => void): void {
+function walkPatternDefaults(
+  param: EsNode,
+  scope: Scope,
+  record: (name: string, scope: Scope, member: string | undefined) => void,
+): void {
   // Defaults (`(a = helper())`) are evaluated in the function's parameter scope.
   const wrapper: EsNode = { type: "ArrayPattern", elements: [param], start: param.start, end: param.end } as EsNode;
-  walkReferences({ type: "VariableDeclarator", id: wrapper, init: null, start: 0, end: 0 } as unknown as EsNode, scope, record);
+  walkReferences(
+    { type: "VariableDeclarator", id: wrapper, init: null, start: 0, end: 0 } as unknown as EsNode,
+    scope,
+    record,
+  );
 }

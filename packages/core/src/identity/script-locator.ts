@@ -62,15 +62,23 @@ export class ScriptLocator {
     const global = globalThis as Record<string, unknown>;
     global[PROBE] = fn;
     try {
-      const { result } = this.#post("Runtime.evaluate", { expression: `globalThis.${PROBE}`, objectGroup: "ham-identity" }) as {
+      const { result } = this.#post("Runtime.evaluate", {
+        expression: `globalThis.${PROBE}`,
+        objectGroup: "ham-identity",
+      }) as {
         result: { objectId?: string };
       };
       if (!result.objectId) return undefined;
       const props = this.#post("Runtime.getProperties", { objectId: result.objectId, ownProperties: true }) as {
-        internalProperties?: { name: string; value?: { value?: { scriptId: string; lineNumber: number; columnNumber: number } } }[];
+        internalProperties?: {
+          name: string;
+          value?: { value?: { scriptId: string; lineNumber: number; columnNumber: number } };
+        }[];
       };
       const location = props.internalProperties?.find((p) => p.name === "[[FunctionLocation]]")?.value?.value;
-      return location ? { scriptId: location.scriptId, line: location.lineNumber, column: location.columnNumber } : undefined;
+      return location
+        ? { scriptId: location.scriptId, line: location.lineNumber, column: location.columnNumber }
+        : undefined;
     } catch {
       return undefined;
     } finally {

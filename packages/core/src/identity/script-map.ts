@@ -105,8 +105,17 @@ export class ScriptMap {
       name?: string;
     };
     if (entry.generatedLine !== line || entry.generatedColumn !== column) return undefined;
-    if (entry.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) return undefined;
-    return { position: { source: entry.originalSource, file: this.#fileOf(entry.originalSource), line: entry.originalLine, column: entry.originalColumn }, name: entry.name };
+    if (entry.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined)
+      return undefined;
+    return {
+      position: {
+        source: entry.originalSource,
+        file: this.#fileOf(entry.originalSource),
+        line: entry.originalLine,
+        column: entry.originalColumn,
+      },
+      name: entry.name,
+    };
   }
 
   #fileOf(source: string): string | undefined {
@@ -124,7 +133,8 @@ export class ScriptMap {
   #originalText(source: string): string | undefined {
     if (this.#originals.has(source)) return this.#originals.get(source) ?? undefined;
     const payload = this.#map.payload as { sources?: string[]; sourcesContent?: (string | null)[] };
-    const index = payload.sources?.findIndex((s) => source === s || source.endsWith(s.replace(/^(\.\.?\/)+/, ""))) ?? -1;
+    const index =
+      payload.sources?.findIndex((s) => source === s || source.endsWith(s.replace(/^(\.\.?\/)+/, ""))) ?? -1;
     let text = index >= 0 ? (payload.sourcesContent?.[index] ?? undefined) : undefined;
     if (text === undefined) {
       const file = this.#fileOf(source);

@@ -14,13 +14,19 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 let folders = 0;
 
 /** Writes `files` into a fresh folder (so relative imports load fresh too) and imports `entry` from it. */
-export async function moduleFrom(files: Record<string, string>, entry = "dataflow.mjs"): Promise<{ module: Record<string, unknown>; dir: string }> {
+export async function moduleFrom(
+  files: Record<string, string>,
+  entry = "dataflow.mjs",
+): Promise<{ module: Record<string, unknown>; dir: string }> {
   const dir = join(root, `v${++folders}`);
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);
   }
-  const module = (await import(/* @vite-ignore */ `${pathToFileURL(join(dir, entry)).href}?v=${folders}`)) as Record<string, unknown>;
+  const module = (await import(/* @vite-ignore */ `${pathToFileURL(join(dir, entry)).href}?v=${folders}`)) as Record<
+    string,
+    unknown
+  >;
   return { module, dir };
 }
 
@@ -32,7 +38,11 @@ export function recordingLogger() {
 }
 
 export function memoryCache(logger?: Logger) {
-  return { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), ...(logger ? { logger, logLevel: "debug" as const } : {}) };
+  return {
+    fingerprintStore: new MemoryFingerprintRepository(),
+    resultStore: new MemoryResultStore(),
+    ...(logger ? { logger, logLevel: "debug" as const } : {}),
+  };
 }
 
 export type Stores = ReturnType<typeof memoryCache>;

@@ -36,7 +36,10 @@ console.log(JSON.stringify({ versions: dr.cache.codeVersions, outcomes, result }
 
 /** Runs the dataflow at `modulePath` (a .ts run through tsx, or compiled .js) in a new process over `cache`. */
 async function runIn(modulePath: string, cache: string): Promise<ChildRun> {
-  const { stdout } = await exec(bin("tsx"), [join(root, "child.mts"), modulePath, cache], { cwd: root, timeout: 90_000 });
+  const { stdout } = await exec(bin("tsx"), [join(root, "child.mts"), modulePath, cache], {
+    cwd: root,
+    timeout: 90_000,
+  });
   return JSON.parse(stdout.trim().split("\n").pop() as string) as ChildRun;
 }
 
@@ -50,8 +53,30 @@ describe("code versions across toolchains", () => {
     writeFileSync(join(root, "package.json"), JSON.stringify({ type: "module" }));
     writeFileSync(join(root, "child.mts"), child);
     const tsc = async (out: string, target: string, module: string) => {
-      const args = ["--outDir", join(root, out), "--rootDir", join(root, "src"), "--target", target, "--module", module, "--moduleResolution", module === "NodeNext" ? "NodeNext" : "Node10"];
-      await exec(bin("tsc"), [...args, "--strict", "--skipLibCheck", "--esModuleInterop", join(root, "src/flow.ts"), join(root, "src/lib/util.ts")], { timeout: 120_000 });
+      const args = [
+        "--outDir",
+        join(root, out),
+        "--rootDir",
+        join(root, "src"),
+        "--target",
+        target,
+        "--module",
+        module,
+        "--moduleResolution",
+        module === "NodeNext" ? "NodeNext" : "Node10",
+      ];
+      await exec(
+        bin("tsc"),
+        [
+          ...args,
+          "--strict",
+          "--skipLibCheck",
+          "--esModuleInterop",
+          join(root, "src/flow.ts"),
+          join(root, "src/lib/util.ts"),
+        ],
+        { timeout: 120_000 },
+      );
     };
     await tsc("dist-es2022", "ES2022", "NodeNext");
     builds["tsc ES2022 ESM"] = join(root, "dist-es2022/flow.js");

@@ -5,7 +5,12 @@ import { describe, expect, it } from "vitest";
 import { memoryCache, moduleFrom, recordingLogger, run } from "./test-helpers.js";
 
 /** Runs v1 then v2 of a module over one cache; returns the second run. */
-async function twice(v1: Record<string, string>, v2: Record<string, string>, outputs: string[], inputs: Record<string, unknown> = {}) {
+async function twice(
+  v1: Record<string, string>,
+  v2: Record<string, string>,
+  outputs: string[],
+  inputs: Record<string, unknown> = {},
+) {
   const stores = memoryCache();
   const first = await run(stores, (await moduleFrom(v1)).module, outputs, inputs);
   const second = await run(stores, (await moduleFrom(v2)).module, outputs, inputs);
@@ -16,11 +21,16 @@ describe("top-level statements that write a module binding are part of its users
   const reassigned = (k: number) => `let K = 1;\nK = ${k};\nexport const N = () => K * 2;\nexport const M = () => 3;\n`;
 
   it("`let K = 1; K = 5;`: changing the reassignment re-runs N (and only N)", async () => {
-    const { first, second } = await twice({ "dataflow.mjs": reassigned(5) }, { "dataflow.mjs": reassigned(6) }, ["N", "M"]);
+    const { first, second } = await twice({ "dataflow.mjs": reassigned(5) }, { "dataflow.mjs": reassigned(6) }, [
+      "N",
+      "M",
+    ]);
     expect(first.result).toEqual({ N: 10, M: 3 });
     expect(second.result).toEqual({ N: 12, M: 3 });
     expect(second.outcomes).toEqual({ N: "computed", M: "hit" });
-    expect(Object.keys(second.dr.cache.lastRun.N?.codeParts ?? {})).toContain("top-level statements writing `K` in dataflow.mjs");
+    expect(Object.keys(second.dr.cache.lastRun.N?.codeParts ?? {})).toContain(
+      "top-level statements writing `K` in dataflow.mjs",
+    );
   });
 
   it("the same module again is all hits", async () => {
@@ -33,7 +43,8 @@ describe("top-level statements that write a module binding are part of its users
     ["Object.assign(CFG, { rate: 5 })", "Object.assign(CFG, { rate: 6 })"],
     ["CFG['rate'] = 5", "CFG['rate'] = 6"],
   ])("a mutation `%s` → `%s` re-runs the node that reads CFG through a helper", async (before, after) => {
-    const flow = (write: string) => `const CFG = { rate: 1 };\n${write};\nfunction rate() { return CFG.rate; }\nexport const N = () => rate() * 10;\n`;
+    const flow = (write: string) =>
+      `const CFG = { rate: 1 };\n${write};\nfunction rate() { return CFG.rate; }\nexport const N = () => rate() * 10;\n`;
     const { first, second } = await twice({ "dataflow.mjs": flow(before) }, { "dataflow.mjs": flow(after) }, ["N"]);
     expect(first.result).toEqual({ N: 50 });
     expect(second.result).toEqual({ N: 60 });
@@ -55,30 +66,44 @@ describe("top-level statements that write a module binding are part of its users
   it("a write by a function the node itself calls (a memo, a counter) is the node's own doing: no warning", async () => {
     const { logger, warnings } = recordingLogger();
     const { module } = await moduleFrom({
-      "dataflow.mjs": "const memo = new Map();\nfunction square(x) { if (!memo.has(x)) memo.set(x, x * x); return memo.get(x); }\nexport const N = () => square(4);\n",
+      "dataflow.mjs":
+        "const memo = new Map();\nfunction square(x) { if (!memo.has(x)) memo.set(x, x * x); return memo.get(x); }\nexport const N = () => square(4);\n",
     });
     expect((await run(memoryCache(logger), module, ["N"])).result).toEqual({ N: 16 });
     expect(warnings).toEqual([]);
   });
 
   it.each([
-    ["a counter through a helper", "let calls = {};\nconst tick = (n) => void (calls[n] = (calls[n] ?? 0) + 1);\nexport function _reset() { calls = {}; }\nexport const N = () => (tick('N'), 4);\n"],
-    ["a counter in the node", "const computations = { n: 0 };\nexport function _reset() { computations.n = 0; }\nexport const N = () => { computations.n++; return 4; };\n"],
-    ["a log pushed in a sequence", "let reads = [];\nexport function _reset() { reads = []; }\nexport const N = () => (reads.push('N'), 4);\n"],
-  ])("state the node only writes back into itself (%s) is no input of it: no warning, and it hits", async (_what, source) => {
-    const { logger, warnings } = recordingLogger();
-    const { module } = await moduleFrom({ "dataflow.mjs": source });
-    const cache = memoryCache(logger);
-    expect((await run(cache, module, ["N"])).result).toEqual({ N: 4 });
-    const again = await run(cache, module, ["N"]);
-    expect(again.outcomes).toEqual({ N: "hit" });
-    expect(warnings).toEqual([]);
-  });
+    [
+      "a counter through a helper",
+      "let calls = {};\nconst tick = (n) => void (calls[n] = (calls[n] ?? 0) + 1);\nexport function _reset() { calls = {}; }\nexport const N = () => (tick('N'), 4);\n",
+    ],
+    [
+      "a counter in the node",
+      "const computations = { n: 0 };\nexport function _reset() { computations.n = 0; }\nexport const N = () => { computations.n++; return 4; };\n",
+    ],
+    [
+      "a log pushed in a sequence",
+      "let reads = [];\nexport function _reset() { reads = []; }\nexport const N = () => (reads.push('N'), 4);\n",
+    ],
+  ])(
+    "state the node only writes back into itself (%s) is no input of it: no warning, and it hits",
+    async (_what, source) => {
+      const { logger, warnings } = recordingLogger();
+      const { module } = await moduleFrom({ "dataflow.mjs": source });
+      const cache = memoryCache(logger);
+      expect((await run(cache, module, ["N"])).result).toEqual({ N: 4 });
+      const again = await run(cache, module, ["N"]);
+      expect(again.outcomes).toEqual({ N: "hit" });
+      expect(warnings).toEqual([]);
+    },
+  );
 
   it("a counter the node also reads for its result is module state it reads: warned about", async () => {
     const { logger, warnings } = recordingLogger();
     const { module } = await moduleFrom({
-      "dataflow.mjs": "let calls = 0;\nexport function _reset() { calls = 0; }\nexport const N = () => { calls++; return calls * 10; };\n",
+      "dataflow.mjs":
+        "let calls = 0;\nexport function _reset() { calls = 0; }\nexport const N = () => { calls++; return calls * 10; };\n",
     });
     await run(memoryCache(logger), module, ["N"]);
     expect(warnings.filter((w) => w.includes('node "N" reads module state') && w.includes("`calls`"))).toHaveLength(1);
@@ -89,7 +114,8 @@ describe("state only its writers read", () => {
   it("a call counter reset from outside (a test's beforeEach) changes no result: no warning", async () => {
     const { logger, warnings } = recordingLogger();
     const { module } = await moduleFrom({
-      "dataflow.mjs": "let calls = {};\nfunction tick(n) { calls[n] = (calls[n] ?? 0) + 1; }\nexport function _reset() { calls = {}; }\nexport const A = () => (tick(\"A\"), 7);\n",
+      "dataflow.mjs":
+        'let calls = {};\nfunction tick(n) { calls[n] = (calls[n] ?? 0) + 1; }\nexport function _reset() { calls = {}; }\nexport const A = () => (tick("A"), 7);\n',
     });
     expect((await run(memoryCache(logger), module, ["A"])).result).toEqual({ A: 7 });
     expect(warnings).toEqual([]);
@@ -122,7 +148,8 @@ describe("dynamic imports", () => {
     const { logger, warnings } = recordingLogger();
     const stores = memoryCache(logger);
     const { module } = await moduleFrom({
-      "dataflow.mjs": 'const which = ["./util.mjs"][0];\nexport const N = async () => (await import(new URL(which, import.meta.url).href)).triple(2);\n',
+      "dataflow.mjs":
+        'const which = ["./util.mjs"][0];\nexport const N = async () => (await import(new URL(which, import.meta.url).href)).triple(2);\n',
       "util.mjs": "export const triple = (x) => x * 3;\n",
     });
     await run(stores, module, ["N"]);
@@ -150,8 +177,14 @@ describe("a node made by a factory in another file", () => {
   });
 
   it("and what the factory uses in its own file", async () => {
-    const factory = (offset: number) => `const OFFSET = ${offset};\nexport const make = (k) => (x) => x * k + OFFSET;\n`;
-    const { second } = await twice({ "dataflow.mjs": flow, "factory.mjs": factory(0) }, { "dataflow.mjs": flow, "factory.mjs": factory(3) }, ["double"], { x: 5 });
+    const factory = (offset: number) =>
+      `const OFFSET = ${offset};\nexport const make = (k) => (x) => x * k + OFFSET;\n`;
+    const { second } = await twice(
+      { "dataflow.mjs": flow, "factory.mjs": factory(0) },
+      { "dataflow.mjs": flow, "factory.mjs": factory(3) },
+      ["double"],
+      { x: 5 },
+    );
     expect(second.result).toEqual({ double: 13 });
     expect(second.outcomes.double).toBe("computed");
   });
@@ -186,7 +219,10 @@ describe("a default computed on every call", () => {
 
   it("a literal or pure default stays cacheable", async () => {
     const stores = memoryCache();
-    const { module } = await moduleFrom({ "dataflow.mjs": 'export const N = (x, currency = "EUR", on = true, cap = Math.max(2, 3)) => `${x}${currency}${on}${cap}`;\n' });
+    const { module } = await moduleFrom({
+      "dataflow.mjs":
+        'export const N = (x, currency = "EUR", on = true, cap = Math.max(2, 3)) => `${x}${currency}${on}${cap}`;\n',
+    });
     await run(stores, module, ["N"], { x: 1 });
     expect((await run(stores, module, ["N"], { x: 1 })).outcomes.N).toBe("hit");
   });
@@ -195,7 +231,7 @@ describe("a default computed on every call", () => {
 describe("side-effect imports", () => {
   const flow = 'import "./register.mjs";\nexport const N = (x) => fmt(x);\n';
 
-  it("`import \"./register.mjs\"` is part of the code version of the nodes that read what it installs", async () => {
+  it('`import "./register.mjs"` is part of the code version of the nodes that read what it installs', async () => {
     const { first, second } = await twice(
       { "dataflow.mjs": flow, "register.mjs": "globalThis.fmt = (x) => x.toFixed(1);\n" },
       { "dataflow.mjs": flow, "register.mjs": "globalThis.fmt = (x) => x.toFixed(2);\n" },
@@ -205,6 +241,8 @@ describe("side-effect imports", () => {
     expect(first.result).toEqual({ N: "1.0" });
     expect(second.result).toEqual({ N: "1.00" });
     expect(second.outcomes.N).toBe("computed");
-    expect(Object.keys(second.dr.cache.lastRun.N?.codeParts ?? {})).toContain("side-effect import: module register.mjs");
+    expect(Object.keys(second.dr.cache.lastRun.N?.codeParts ?? {})).toContain(
+      "side-effect import: module register.mjs",
+    );
   });
 });

@@ -4,7 +4,8 @@ import { parseExpressionAt } from "acorn";
 import { LANGUAGE_GLOBALS } from "./builtin-globals.js";
 import { type EsNode, forEachChild } from "./scope.js";
 
-const CALLS = /^(CallExpression|NewExpression|TaggedTemplateExpression|AwaitExpression|YieldExpression|ImportExpression|MetaProperty|ThisExpression)$/;
+const CALLS =
+  /^(CallExpression|NewExpression|TaggedTemplateExpression|AwaitExpression|YieldExpression|ImportExpression|MetaProperty|ThisExpression)$/;
 const known = new Map<string, boolean>();
 
 /**
@@ -20,7 +21,8 @@ export function isVolatileDefault(text: string): boolean {
     volatile = false;
     const visit = (node: EsNode, parent: EsNode | undefined, key: string | undefined): void => {
       if (CALLS.test(node.type) && !isPureBuiltinCall(node)) volatile = true;
-      else if (FUNCTION_LIKE.test(node.type)) return; // its body runs only when the node calls it: part of the node's text
+      else if (FUNCTION_LIKE.test(node.type))
+        return; // its body runs only when the node calls it: part of the node's text
       else if (node.type === "Identifier" && isRead(parent, key)) {
         const name = node.name as string;
         if (name in globalThis && !LANGUAGE_GLOBALS.has(name)) volatile = true;
@@ -38,7 +40,19 @@ export function isVolatileDefault(text: string): boolean {
 
 /** Objects of the language whose functions give the same result for the same arguments (Math.random aside). */
 const PURE_NAMESPACES = new Set(["Math", "Number", "String", "JSON", "Object", "Array", "BigInt", "Boolean", "Symbol"]);
-const PURE_FUNCTIONS = new Set(["Number", "String", "Boolean", "BigInt", "parseInt", "parseFloat", "Symbol", "Array", "Map", "Set", "Object"]);
+const PURE_FUNCTIONS = new Set([
+  "Number",
+  "String",
+  "Boolean",
+  "BigInt",
+  "parseInt",
+  "parseFloat",
+  "Symbol",
+  "Array",
+  "Map",
+  "Set",
+  "Object",
+]);
 
 /** `Math.min(2, 3)`, `Number("4")`, `new Map()`: a call whose result only its (still checked) arguments decide. */
 function isPureBuiltinCall(node: EsNode): boolean {

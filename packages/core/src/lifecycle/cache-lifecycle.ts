@@ -3,7 +3,14 @@
 import type { Fingerprint, NodeInfo } from "../contracts.js";
 import { ConfigurationError } from "../errors.js";
 import { expiredReason, resolveMaxAges } from "./expiry.js";
-import { type CacheStores, DEFAULT_GC_GRACE, type GcOptions, type GcReport, checkGcOptions, collectGarbage } from "./gc.js";
+import {
+  type CacheStores,
+  DEFAULT_GC_GRACE,
+  type GcOptions,
+  type GcReport,
+  checkGcOptions,
+  collectGarbage,
+} from "./gc.js";
 import { formatBytes, parseDuration, parseSize } from "./parse.js";
 import { SizeLimiter } from "./size-limit.js";
 
@@ -25,11 +32,16 @@ export class CacheLifecycle {
   #ownMaxAge = new Set<string>();
   #preserveNodes: string[] = [];
 
-  constructor(options: LifecycleOptions, stores: CacheStores, log: { warn: (message: string) => void; info: (message: string) => void }) {
+  constructor(
+    options: LifecycleOptions,
+    stores: CacheStores,
+    log: { warn: (message: string) => void; info: (message: string) => void },
+  ) {
     this.#stores = stores;
     this.#warn = log.warn;
     this.#info = log.info;
-    this.#globalMaxAge = options.maxAge === undefined ? undefined : parseDuration(options.maxAge, "withCache({ maxAge })");
+    this.#globalMaxAge =
+      options.maxAge === undefined ? undefined : parseDuration(options.maxAge, "withCache({ maxAge })");
     this.#graceMs = parseDuration(options.gcGrace ?? DEFAULT_GC_GRACE, "withCache({ gcGrace })");
     if (options.maxBytes !== undefined) {
       const maxBytes = parseSize(options.maxBytes, "withCache({ maxBytes })");
@@ -60,7 +72,13 @@ export class CacheLifecycle {
   expired(node: string, contextKey: string): Promise<string | undefined> {
     const maxAge = this.#maxAges.get(node);
     if (maxAge === undefined) return Promise.resolve(undefined);
-    return expiredReason(this.#stores.fingerprintStore, contextKey, maxAge, this.#ownMaxAge.has(node) ? "node" : "cache", this.#warn);
+    return expiredReason(
+      this.#stores.fingerprintStore,
+      contextKey,
+      maxAge,
+      this.#ownMaxAge.has(node) ? "node" : "cache",
+      this.#warn,
+    );
   }
 
   /** Counts bytes written to the result store (for the maxBytes check). */
@@ -75,7 +93,9 @@ export class CacheLifecycle {
     if (report && report.resultsRemoved > 0) {
       this.#info(
         `[ham] maxBytes ${formatBytes(this.#limiter.maxBytes)}: removed ${report.resultsRemoved} least-recently-used result${report.resultsRemoved === 1 ? "" : "s"} (${formatBytes(report.bytesFreed)})` +
-          (report.overLimitBytes > 0 ? `; still ${formatBytes(report.overLimitBytes)} over (results of this run or used in the last minutes)` : ""),
+          (report.overLimitBytes > 0
+            ? `; still ${formatBytes(report.overLimitBytes)} over (results of this run or used in the last minutes)`
+            : ""),
       );
     }
   }

@@ -57,7 +57,9 @@ describe("cache({ maxAge }) on a node", () => {
     // B computed the same value again, so C's key is unchanged and C hits.
     expect(outcomes(dr)).toEqual({ A: "hit", B: "computed", C: "hit" });
     const why = await dr.cache.explain("B");
-    expect(why.reason).toMatch(/^expired: the stored entry is 8 d old, older than maxAge 7 d \(cache\(\{ maxAge \}\) on this node\)/);
+    expect(why.reason).toMatch(
+      /^expired: the stored entry is 8 d old, older than maxAge 7 d \(cache\(\{ maxAge \}\) on this node\)/,
+    );
     expect(dr.cache.lastRun.B?.reason).toBe(why.reason);
   });
 
@@ -79,22 +81,40 @@ describe("withCache({ maxAge })", () => {
 
   it("applies to every node", async () => {
     const stores = memoryCache();
-    await (await new Builder().withModules(plain).withCache({ ...stores, maxAge: "12h" }).build()).execute(["B"]);
+    await (
+      await new Builder()
+        .withModules(plain)
+        .withCache({ ...stores, maxAge: "12h" })
+        .build()
+    ).execute(["B"]);
     advance(13 * 3_600_000);
     calls = {};
-    const dr = await new Builder().withModules(plain).withCache({ ...stores, maxAge: "12h" }).build();
+    const dr = await new Builder()
+      .withModules(plain)
+      .withCache({ ...stores, maxAge: "12h" })
+      .build();
     await dr.execute(["B"]);
     expect(calls).toEqual({ A: 1, B: 1 });
-    expect((await dr.cache.explain("A")).reason).toMatch(/^expired: .*older than maxAge 12 h \(withCache\(\{ maxAge \}\)\)/);
+    expect((await dr.cache.explain("A")).reason).toMatch(
+      /^expired: .*older than maxAge 12 h \(withCache\(\{ maxAge \}\)\)/,
+    );
   });
 
   it("a node's own maxAge wins over the driver-wide one", async () => {
     const stores = memoryCache();
     const mixed = { A: cache({ maxAge: "30d" })(() => (tick("A"), 7)), B: (A: number) => (tick("B"), A * 2) };
-    await (await new Builder().withModules(mixed).withCache({ ...stores, maxAge: "1d" }).build()).execute(["B"]);
+    await (
+      await new Builder()
+        .withModules(mixed)
+        .withCache({ ...stores, maxAge: "1d" })
+        .build()
+    ).execute(["B"]);
     advance(2 * DAY);
     calls = {};
-    const dr = await new Builder().withModules(mixed).withCache({ ...stores, maxAge: "1d" }).build();
+    const dr = await new Builder()
+      .withModules(mixed)
+      .withCache({ ...stores, maxAge: "1d" })
+      .build();
     await dr.execute(["B"]);
     expect(calls).toEqual({ B: 1 });
   });
@@ -112,9 +132,19 @@ describe("withCache({ maxAge })", () => {
   it("with a maxAge, only hits read the entry's age (one read per hit)", async () => {
     const repository = new EntryCountingRepository();
     const stores = { ...memoryCache(), fingerprintStore: repository };
-    await (await new Builder().withModules(plain).withCache({ ...stores, maxAge: "1h" }).build()).execute(["B"]);
+    await (
+      await new Builder()
+        .withModules(plain)
+        .withCache({ ...stores, maxAge: "1h" })
+        .build()
+    ).execute(["B"]);
     expect(repository.getEntryCalls).toBe(0);
-    await (await new Builder().withModules(plain).withCache({ ...stores, maxAge: "1h" }).build()).execute(["B"]);
+    await (
+      await new Builder()
+        .withModules(plain)
+        .withCache({ ...stores, maxAge: "1h" })
+        .build()
+    ).execute(["B"]);
     expect(repository.getEntryCalls).toBe(2);
   });
 });

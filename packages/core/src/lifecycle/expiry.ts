@@ -27,13 +27,16 @@ export async function expiredReason(
   warn: (message: string) => void,
 ): Promise<string | undefined> {
   if (!repository.getEntry) {
-    warn(`maxAge is set but repository ${repository.name} has no getEntry(): entries cannot expire; use a repository that implements it`);
+    warn(
+      `maxAge is set but repository ${repository.name} has no getEntry(): entries cannot expire; use a repository that implements it`,
+    );
     return undefined;
   }
   const entry = await repository.getEntry(contextKey);
   // The record was found a moment ago: no entry now means it was removed or (signed caches) its
   // meta failed verification. Either way its age is unknown, so it cannot count as fresh.
-  if (entry === undefined) return "computed: the stored entry's age could not be read (removed meanwhile, or its signature did not cover the stored createdAt)";
+  if (entry === undefined)
+    return "computed: the stored entry's age could not be read (removed meanwhile, or its signature did not cover the stored createdAt)";
   const age = Date.now() - entry.createdAt;
   if (age <= maxAgeMs) return undefined;
   const setBy = source === "node" ? "cache({ maxAge }) on this node" : "withCache({ maxAge })";

@@ -30,7 +30,9 @@ describe("explain in a fresh driver", () => {
     await expect(dr.cache.explain("B")).rejects.toThrow(/nothing has run yet \(the history of .* is empty\)/);
     await dr.execute(["A"], { inputs: { x: 1 } });
     const fresh = await new Builder().withModules(mod).withCache(stores).build();
-    await expect(fresh.cache.explain("B")).rejects.toThrow(new RegExp(`node "B" did not take part in run ${dr.cache.lastRunId}`));
+    await expect(fresh.cache.explain("B")).rejects.toThrow(
+      new RegExp(`node "B" did not take part in run ${dr.cache.lastRunId}`),
+    );
   });
 });
 
@@ -50,7 +52,10 @@ else process.stdout.write(String(await dr.cache.explain("A")) + "\\n");
 `,
   );
   const run = (...args: string[]) => {
-    const child = spawnSync(process.execPath, ["--import", TSX_LOADER, script, ...args], { cwd: root, encoding: "utf8" });
+    const child = spawnSync(process.execPath, ["--import", TSX_LOADER, script, ...args], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(child.status, child.stderr).toBe(0);
     return child.stdout;
   };

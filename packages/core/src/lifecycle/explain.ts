@@ -33,7 +33,10 @@ export async function explainNode(
   let targetRun = runId ?? lastRunId;
   if (runId !== undefined && runId !== lastRunId) {
     const run = await readRun(repository, runId);
-    if (!run) throw new HamError(`explain: run "${runId}" is not in the history of ${repository.name}; list runs with dr.cache.listRuns()`);
+    if (!run)
+      throw new HamError(
+        `explain: run "${runId}" is not in the history of ${repository.name}; list runs with dr.cache.listRuns()`,
+      );
     record = run.nodes.find((n) => n.node === node);
   } else if (lastRunId === undefined) {
     // Nothing ran in this process: explain the latest run the repository remembers (an earlier process's).
@@ -50,7 +53,15 @@ export async function explainNode(
         : `explain: node "${node}" did not take part in run ${targetRun}; request it (or something that needs it) and run again`,
     );
   }
-  const base = { node, runId: targetRun, outcome: record.outcome, changedInputs: [] as string[], codeVersionChanged: false, changedCode: [] as string[], previousRunId: undefined as string | undefined };
+  const base = {
+    node,
+    runId: targetRun,
+    outcome: record.outcome,
+    changedInputs: [] as string[],
+    codeVersionChanged: false,
+    changedCode: [] as string[],
+    previousRunId: undefined as string | undefined,
+  };
   if (record.reason) return make({ ...base, reason: record.reason });
   if (record.outcome === "hit") {
     return make({ ...base, reason: "hit: same code version and same input fingerprints as a stored result" });
@@ -62,8 +73,10 @@ export async function explainNode(
   }
   const { codeVersionChanged, changedCode, changedInputs } = compareNodeRecords(previous.record, record);
   const parts: string[] = [];
-  if (codeVersionChanged) parts.push(changedCode.length > 0 ? `code version changed: ${changedCode.join(", ")}` : "code version changed");
-  if (changedInputs.length > 0) parts.push(`input${changedInputs.length > 1 ? "s" : ""} ${changedInputs.map((i) => `"${i}"`).join(", ")} changed`);
+  if (codeVersionChanged)
+    parts.push(changedCode.length > 0 ? `code version changed: ${changedCode.join(", ")}` : "code version changed");
+  if (changedInputs.length > 0)
+    parts.push(`input${changedInputs.length > 1 ? "s" : ""} ${changedInputs.map((i) => `"${i}"`).join(", ")} changed`);
   const reason =
     parts.length > 0
       ? `computed: ${parts.join(" and ")} since run ${previous.runId}`
@@ -79,7 +92,9 @@ export function compareNodeRecords(
   const codeVersionChanged = before.codeVersion !== now.codeVersion;
   const was = before.inputFingerprints ?? {};
   const is = now.inputFingerprints ?? {};
-  const changedInputs = [...new Set([...Object.keys(was), ...Object.keys(is)])].filter((k) => named(was, k) !== named(is, k)).sort();
+  const changedInputs = [...new Set([...Object.keys(was), ...Object.keys(is)])]
+    .filter((k) => named(was, k) !== named(is, k))
+    .sort();
   return { codeVersionChanged, changedCode: codeVersionChanged ? changedCodeParts(before, now) : [], changedInputs };
 }
 

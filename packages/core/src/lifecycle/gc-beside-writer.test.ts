@@ -67,15 +67,24 @@ interface Tally {
 }
 
 /** Runs the writer to completion while gc runs with `options` in a loop; returns both sides' totals. */
-async function besideWriter(dir: string, runs: number, options: GcOptions[]): Promise<{ tally: Tally; reports: GcReport[] }> {
-  const child = spawn(TSX, ["--conditions=@ham/source", writerFile, dir, String(runs)], { stdio: ["ignore", "pipe", "pipe"] });
+async function besideWriter(
+  dir: string,
+  runs: number,
+  options: GcOptions[],
+): Promise<{ tally: Tally; reports: GcReport[] }> {
+  const child = spawn(TSX, ["--conditions=@ham/source", writerFile, dir, String(runs)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   let exited = false;
   const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => ((exited = true), resolve(code))));
-  const stores = { fingerprintStore: new FileFingerprintRepository({ path: dir }), resultStore: new FileResultStore({ path: dir }) };
+  const stores = {
+    fingerprintStore: new FileFingerprintRepository({ path: dir }),
+    resultStore: new FileResultStore({ path: dir }),
+  };
   await stores.fingerprintStore.open();
   await stores.resultStore.open();
   const reports: GcReport[] = [];
@@ -116,7 +125,9 @@ describe("gc beside a writer process", () => {
     for (let i = 0; i < 20; i++) {
       const key = `old0result${i}`;
       await results.set(key, new Uint8Array(1000));
-      const file = fs.readdirSync(path.join(dir, "results"), { recursive: true, withFileTypes: true }).find((e) => e.isFile() && e.name.startsWith(key));
+      const file = fs
+        .readdirSync(path.join(dir, "results"), { recursive: true, withFileTypes: true })
+        .find((e) => e.isFile() && e.name.startsWith(key));
       if (file) fs.utimesSync(path.join(file.parentPath, file.name), new Date(dayAgo), new Date(dayAgo));
       await repository.set(`ctx.old${i}`, key, { node: "old", codeVersion: "v0", createdAt: dayAgo });
     }

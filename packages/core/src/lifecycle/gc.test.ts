@@ -8,7 +8,12 @@ import { RecordingLogger } from "../../test/support.js";
 import type { FingerprintRepository, ResultStore } from "../contracts.js";
 import { Builder } from "../driver/builder.js";
 import { extractFields } from "../modifiers/index.js";
-import { FileFingerprintRepository, FileResultStore, MemoryFingerprintRepository, MemoryResultStore } from "../stores/index.js";
+import {
+  FileFingerprintRepository,
+  FileResultStore,
+  MemoryFingerprintRepository,
+  MemoryResultStore,
+} from "../stores/index.js";
 import { storelessNodesOf } from "./gc.js";
 
 const HOUR = 3_600_000;
@@ -31,12 +36,23 @@ interface Stores {
 }
 
 const kinds: [string, () => Stores][] = [
-  ["memory", () => ({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore(), logger: new RecordingLogger() })],
+  [
+    "memory",
+    () => ({
+      fingerprintStore: new MemoryFingerprintRepository(),
+      resultStore: new MemoryResultStore(),
+      logger: new RecordingLogger(),
+    }),
+  ],
   [
     "file",
     () => {
       const dir = path.join(root, `cache-${folders++}`);
-      return { fingerprintStore: new FileFingerprintRepository({ path: dir }), resultStore: new FileResultStore({ path: dir }), logger: new RecordingLogger() };
+      return {
+        fingerprintStore: new FileFingerprintRepository({ path: dir }),
+        resultStore: new FileResultStore({ path: dir }),
+        logger: new RecordingLogger(),
+      };
     },
   ],
 ];
@@ -47,7 +63,11 @@ const flow = {
   A: (x: number) => (calls++, new Array(500).fill(x)),
   B: (A: number[]) => (calls++, A.map((v) => v + 1000)),
 };
-const driver = (stores: Stores, extra: object = {}) => new Builder().withModules(flow).withCache({ ...stores, ...extra }).build();
+const driver = (stores: Stores, extra: object = {}) =>
+  new Builder()
+    .withModules(flow)
+    .withCache({ ...stores, ...extra })
+    .build();
 const run = async (stores: Stores, x: number) => {
   const dr = await driver(stores);
   const out = await dr.execute(["B"], { inputs: { x } });
@@ -62,7 +82,13 @@ async function expectHistoryIntact(stores: Stores): Promise<void> {
   const storeless = storelessNodesOf(runs);
   for (const r of runs) {
     for (const node of r.nodes) {
-      if (node.fingerprint === undefined || node.outcome === "input" || node.outcome === "override" || storeless.has(node.node)) continue;
+      if (
+        node.fingerprint === undefined ||
+        node.outcome === "input" ||
+        node.outcome === "override" ||
+        storeless.has(node.node)
+      )
+        continue;
       expect(await stores.resultStore.has(node.fingerprint), `run ${r.runId} node ${node.node}`).toBe(true);
     }
   }
@@ -75,7 +101,15 @@ describe.each(kinds)("gc on the %s stores", (_kind, makeStores) => {
     advance(HOUR);
     const dr = await driver(stores);
     const report = await dr.cache.gc({ keepRuns: 2 });
-    expect(report).toMatchObject({ dryRun: false, runsRemoved: 2, runsKept: 2, entriesRemoved: 4, entriesKept: 4, resultsRemoved: 4, resultsKept: 4 });
+    expect(report).toMatchObject({
+      dryRun: false,
+      runsRemoved: 2,
+      runsKept: 2,
+      entriesRemoved: 4,
+      entriesKept: 4,
+      resultsRemoved: 4,
+      resultsKept: 4,
+    });
     expect(report.bytesFreed).toBeGreaterThan(0);
     await expectHistoryIntact(stores);
     expect(await run(stores, 4)).toEqual({ x: "input", A: "hit", B: "hit" });
@@ -102,7 +136,13 @@ describe.each(kinds)("gc on the %s stores", (_kind, makeStores) => {
     const total = await storeBytes(stores.resultStore);
     const dr = await driver(stores);
     const report = await dr.cache.gc({ maxBytes: total / 2 });
-    expect(report).toMatchObject({ resultsRemoved: 4, runsRemoved: 2, runsKept: 2, overLimitBytes: 0, bytesKept: total / 2 });
+    expect(report).toMatchObject({
+      resultsRemoved: 4,
+      runsRemoved: 2,
+      runsKept: 2,
+      overLimitBytes: 0,
+      bytesKept: total / 2,
+    });
     await expectHistoryIntact(stores);
     expect(await storeBytes(stores.resultStore)).toBe(total / 2);
     expect(await run(stores, 4)).toEqual({ x: "input", A: "hit", B: "hit" });
@@ -155,14 +195,21 @@ describe.each(kinds)("gc on the %s stores", (_kind, makeStores) => {
   it("removes results no record points at and records whose result is gone, but not extractFields field records", async () => {
     const stores = makeStores();
     const fields = {
-      stats: extractFields({ mean: Number, count: Number })((values: number[]) => ({ mean: values.reduce((a, b) => a + b, 0) / values.length, count: values.length })),
+      stats: extractFields({ mean: Number, count: Number })((values: number[]) => ({
+        mean: values.reduce((a, b) => a + b, 0) / values.length,
+        count: values.length,
+      })),
       report: (mean: number, count: number) => `${count} values, mean ${mean}`,
     };
     const build = () => new Builder().withModules(fields).withCache(stores).build();
     await (await build()).execute(["report"], { inputs: { values: [1, 2, 3] } });
     await stores.resultStore.open?.();
     await stores.resultStore.set("orphan0result0bytes", new Uint8Array(100));
-    await stores.fingerprintStore.set("ctx.dangling", "missing0result", { node: "gone", codeVersion: "v", createdAt: Date.now() });
+    await stores.fingerprintStore.set("ctx.dangling", "missing0result", {
+      node: "gone",
+      codeVersion: "v",
+      createdAt: Date.now(),
+    });
     advance(HOUR);
     const dr = await build();
     const report = await dr.cache.gc({});
@@ -171,7 +218,11 @@ describe.each(kinds)("gc on the %s stores", (_kind, makeStores) => {
     // The field records survive, so the next run hits every node without loading stats' result.
     const out = await dr.execute(["report"], { inputs: { values: [1, 2, 3] } });
     expect(out.report).toBe("3 values, mean 2");
-    expect(Object.values(dr.cache.lastRun).filter((r) => r.outcome !== "input").map((r) => r.outcome)).toEqual(["hit", "hit", "hit", "hit"]);
+    expect(
+      Object.values(dr.cache.lastRun)
+        .filter((r) => r.outcome !== "input")
+        .map((r) => r.outcome),
+    ).toEqual(["hit", "hit", "hit", "hit"]);
   });
 
   it("reports progress while removing", async () => {
@@ -180,8 +231,13 @@ describe.each(kinds)("gc on the %s stores", (_kind, makeStores) => {
     advance(HOUR);
     const phases = new Set<string>();
     let last = { done: 0, total: 0 as number | undefined };
-    await (await driver(stores)).cache.gc({ keepRuns: 0, onProgress: (p) => (phases.add(p.phase), p.phase === "removing" && (last = p)) });
-    expect([...phases]).toEqual(expect.arrayContaining(["listing runs", "listing results", "listing records", "removing"]));
+    await (await driver(stores)).cache.gc({
+      keepRuns: 0,
+      onProgress: (p) => (phases.add(p.phase), p.phase === "removing" && (last = p)),
+    });
+    expect([...phases]).toEqual(
+      expect.arrayContaining(["listing runs", "listing results", "listing records", "removing"]),
+    );
     expect(last).toMatchObject({ done: 8, total: 8 });
   });
 
@@ -222,6 +278,8 @@ describe("withCache({ maxBytes }) cost", () => {
   it("a result store that cannot list is refused with a clear message", () => {
     const store = new MemoryResultStore();
     Object.defineProperty(store, "list", { value: undefined });
-    expect(() => new Builder().withCache({ resultStore: store, maxBytes: "1GB" })).toThrow(/withCache\(\{ maxBytes \}\) needs a result store that can list/);
+    expect(() => new Builder().withCache({ resultStore: store, maxBytes: "1GB" })).toThrow(
+      /withCache\(\{ maxBytes \}\) needs a result store that can list/,
+    );
   });
 });

@@ -100,23 +100,34 @@ interface GcPlan {
 }
 
 /** Validated gc options, so bad values fail before anything is listed. */
-export function checkGcOptions(options: GcOptions, prefix = "gc"): { keepRuns?: number; maxBytes?: number; olderThanMs?: number; graceMs: number } {
+export function checkGcOptions(
+  options: GcOptions,
+  prefix = "gc",
+): { keepRuns?: number; maxBytes?: number; olderThanMs?: number; graceMs: number } {
   if (typeof options !== "object" || options === null) {
-    throw new ConfigurationError(`${prefix}(options) needs an object like { keepRuns: 10, maxBytes: "5GB", olderThan: "30d" }`);
+    throw new ConfigurationError(
+      `${prefix}(options) needs an object like { keepRuns: 10, maxBytes: "5GB", olderThan: "30d" }`,
+    );
   }
   const known = ["keepRuns", "maxBytes", "olderThan", "grace", "dryRun", "onProgress", "protect", "preserveNodes"];
   const unknown = Object.keys(options).filter((key) => !known.includes(key));
   if (unknown.length > 0) {
-    throw new ConfigurationError(`${prefix}(options) has unknown option ${unknown.map((k) => `"${k}"`).join(", ")}; use keepRuns, maxBytes, olderThan, grace, dryRun, onProgress`);
+    throw new ConfigurationError(
+      `${prefix}(options) has unknown option ${unknown.map((k) => `"${k}"`).join(", ")}; use keepRuns, maxBytes, olderThan, grace, dryRun, onProgress`,
+    );
   }
   const { keepRuns } = options;
   if (keepRuns !== undefined && !(Number.isInteger(keepRuns) && keepRuns >= 0)) {
-    throw new ConfigurationError(`${prefix}({ keepRuns }) must be a whole number ≥ 0 (e.g. 10), got ${String(keepRuns)}`);
+    throw new ConfigurationError(
+      `${prefix}({ keepRuns }) must be a whole number ≥ 0 (e.g. 10), got ${String(keepRuns)}`,
+    );
   }
   return {
     ...(keepRuns !== undefined ? { keepRuns } : {}),
     ...(options.maxBytes !== undefined ? { maxBytes: parseSize(options.maxBytes, `${prefix}({ maxBytes })`) } : {}),
-    ...(options.olderThan !== undefined ? { olderThanMs: parseDuration(options.olderThan, `${prefix}({ olderThan })`) } : {}),
+    ...(options.olderThan !== undefined
+      ? { olderThanMs: parseDuration(options.olderThan, `${prefix}({ olderThan })`) }
+      : {}),
     graceMs: parseDuration(options.grace ?? DEFAULT_GC_GRACE, `${prefix}({ grace })`),
   };
 }
@@ -141,7 +152,10 @@ export async function collectGarbage(stores: CacheStores, options: InternalGcOpt
 }
 
 /** Removes every run, record and result (with `dryRun`, only counts them). */
-export async function clearCache(stores: CacheStores, options: Pick<GcOptions, "dryRun" | "onProgress"> = {}): Promise<GcReport> {
+export async function clearCache(
+  stores: CacheStores,
+  options: Pick<GcOptions, "dryRun" | "onProgress"> = {},
+): Promise<GcReport> {
   const { fingerprintStore: repo, resultStore } = stores;
   const notes: string[] = [];
   const runIds = await readRunIds(repo);
@@ -167,7 +181,11 @@ export async function clearCache(stores: CacheStores, options: Pick<GcOptions, "
   return executePlan(stores, plan, options);
 }
 
-async function planGc(stores: CacheStores, options: InternalGcOptions, checked: ReturnType<typeof checkGcOptions>): Promise<GcPlan> {
+async function planGc(
+  stores: CacheStores,
+  options: InternalGcOptions,
+  checked: ReturnType<typeof checkGcOptions>,
+): Promise<GcPlan> {
   const { fingerprintStore: repo, resultStore } = stores;
   const now = Date.now();
   const graceCutoff = now - checked.graceMs;
@@ -201,7 +219,8 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
   }
   const survivingRuns = [...protecting, ...others];
   const usedKeys = new Set<string>();
-  for (const run of survivingRuns) for (const node of run.nodes) if (node.contextKey !== undefined) usedKeys.add(node.contextKey);
+  for (const run of survivingRuns)
+    for (const node of run.nodes) if (node.contextKey !== undefined) usedKeys.add(node.contextKey);
   const preserveNodes = new Set<string>(options.preserveNodes ?? []);
   for (const name of storelessNodesOf(runs)) preserveNodes.add(name);
 
@@ -209,7 +228,10 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
   const results = await listResults(resultStore, options.onProgress);
   const entries = await listEntries(repo, options.onProgress);
   if (!results) notes.push(`${resultStore.name} cannot list its results (no list()); results were not collected`);
-  if (!entries) notes.push(`${repo.name} cannot list its records (no entries()); records were not collected and no result counts as unreferenced`);
+  if (!entries)
+    notes.push(
+      `${repo.name} cannot list its records (no entries()); records were not collected and no result counts as unreferenced`,
+    );
   if (entries && !repo.delete) notes.push(`${repo.name} cannot delete records (no delete()); records were kept`);
 
   // When a result was last used: read (stores that track reads), referenced by a new record, or
@@ -220,7 +242,8 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
   };
   for (const [key, r] of results ?? []) use(key, r.lastAccess);
   for (const e of entries ?? []) use(e.fingerprint, e.createdAt);
-  for (const run of survivingRuns) for (const node of run.nodes) if (node.fingerprint !== undefined) use(node.fingerprint, run.startedAt);
+  for (const run of survivingRuns)
+    for (const node of run.nodes) if (node.fingerprint !== undefined) use(node.fingerprint, run.startedAt);
   const lastUseOf = (fp: Fingerprint): number => lastUse.get(fp) ?? 0;
 
   // 3. Records no longer wanted: with keepRuns, those no kept run used; with olderThan, those unused since.
@@ -230,7 +253,8 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
   if (canDeleteRecords && (cutoff !== undefined || byRuns)) {
     for (const e of entries) {
       if (protectedKeys.has(e.contextKey) || e.createdAt >= graceCutoff) continue;
-      if ((byRuns && !usedKeys.has(e.contextKey)) || tooOld(Math.max(e.createdAt, lastUseOf(e.fingerprint)))) removeKeys.add(e.contextKey);
+      if ((byRuns && !usedKeys.has(e.contextKey)) || tooOld(Math.max(e.createdAt, lastUseOf(e.fingerprint))))
+        removeKeys.add(e.contextKey);
     }
   }
 
@@ -241,7 +265,9 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
   let overLimitBytes = 0;
   let protectedCount = 0;
   if (results) {
-    const referenced = entries ? new Set(entries.filter((e) => !removeKeys.has(e.contextKey)).map((e) => e.fingerprint)) : undefined;
+    const referenced = entries
+      ? new Set(entries.filter((e) => !removeKeys.has(e.contextKey)).map((e) => e.fingerprint))
+      : undefined;
     const removable: Fingerprint[] = [];
     for (const [key, r] of results) {
       bytesTotal += r.bytes;
@@ -284,7 +310,8 @@ async function planGc(stores: CacheStores, options: InternalGcOptions, checked: 
   let keptRuns = runs.length - removedRuns.size;
   if (repo.deleteRuns) {
     for (const run of others) {
-      if (run.nodes.some((n) => n.fingerprint !== undefined && removeResults.has(n.fingerprint))) removedRuns.add(run.runId);
+      if (run.nodes.some((n) => n.fingerprint !== undefined && removeResults.has(n.fingerprint)))
+        removedRuns.add(run.runId);
     }
     keptRuns = runs.length - removedRuns.size;
   } else if (removedRuns.size > 0) {
@@ -350,14 +377,18 @@ async function executePlan(stores: CacheStores, plan: GcPlan, options: GcOptions
   };
 }
 
-async function listResults(store: ResultStore, onProgress: GcOptions["onProgress"]): Promise<Map<Fingerprint, StoredResult> | undefined> {
+async function listResults(
+  store: ResultStore,
+  onProgress: GcOptions["onProgress"],
+): Promise<Map<Fingerprint, StoredResult> | undefined> {
   if (!store.list) return undefined;
   const results = new Map<Fingerprint, StoredResult>();
   onProgress?.({ phase: "listing results", done: 0, total: undefined });
   try {
     for await (const item of store.list()) {
       results.set(item.key, { bytes: item.bytes, lastAccess: item.lastAccess });
-      if (results.size % PROGRESS_EVERY === 0) onProgress?.({ phase: "listing results", done: results.size, total: undefined });
+      if (results.size % PROGRESS_EVERY === 0)
+        onProgress?.({ phase: "listing results", done: results.size, total: undefined });
     }
   } catch (error) {
     throw StoreError.wrap(store.name, "list", error);
@@ -365,14 +396,18 @@ async function listResults(store: ResultStore, onProgress: GcOptions["onProgress
   return results;
 }
 
-async function listEntries(repo: FingerprintRepository, onProgress: GcOptions["onProgress"]): Promise<FingerprintEntry[] | undefined> {
+async function listEntries(
+  repo: FingerprintRepository,
+  onProgress: GcOptions["onProgress"],
+): Promise<FingerprintEntry[] | undefined> {
   if (!repo.entries) return undefined;
   const entries: FingerprintEntry[] = [];
   onProgress?.({ phase: "listing records", done: 0, total: undefined });
   try {
     for await (const entry of repo.entries()) {
       entries.push(entry);
-      if (entries.length % PROGRESS_EVERY === 0) onProgress?.({ phase: "listing records", done: entries.length, total: undefined });
+      if (entries.length % PROGRESS_EVERY === 0)
+        onProgress?.({ phase: "listing records", done: entries.length, total: undefined });
     }
   } catch (error) {
     throw StoreError.wrap(repo.name, "entries", error);

@@ -18,18 +18,23 @@ describe("parseSize", () => {
     expect(parseSize(input, "--max-bytes")).toBe(bytes);
   });
 
-  it.each(["5 gigs", "-1GB", "GB", "", "5G", "1e9"])("rejects %j, naming the option and showing valid sizes", (input) => {
-    const error = (() => {
-      try {
-        parseSize(input, "withCache({ maxBytes })");
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(error).toBeInstanceOf(ConfigurationError);
-    expect(String((error as Error).message)).toMatch(/withCache\(\{ maxBytes \}\) must be a size like "5GB", "500MiB"/);
-    expect((error as Error).message).toContain(JSON.stringify(input));
-  });
+  it.each(["5 gigs", "-1GB", "GB", "", "5G", "1e9"])(
+    "rejects %j, naming the option and showing valid sizes",
+    (input) => {
+      const error = (() => {
+        try {
+          parseSize(input, "withCache({ maxBytes })");
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(String((error as Error).message)).toMatch(
+        /withCache\(\{ maxBytes \}\) must be a size like "5GB", "500MiB"/,
+      );
+      expect((error as Error).message).toContain(JSON.stringify(input));
+    },
+  );
 
   it("rejects negative numbers and non-numbers", () => {
     expect(() => parseSize(-5, "gc({ maxBytes })")).toThrow(/gc\(\{ maxBytes \}\) must be a size.*got -5/);
@@ -61,9 +66,14 @@ describe("parseDuration", () => {
     expect(parseDuration(input, "--older-than")).toBe(ms);
   });
 
-  it.each(["7", "soon", "7y", "-1d", "d", "5 valueOf", "5constructor"])("rejects %j with examples of valid durations", (input) => {
-    expect(() => parseDuration(input, "--older-than")).toThrow(/--older-than must be a duration like "7d", "12h", "30m", "90s"/);
-  });
+  it.each(["7", "soon", "7y", "-1d", "d", "5 valueOf", "5constructor"])(
+    "rejects %j with examples of valid durations",
+    (input) => {
+      expect(() => parseDuration(input, "--older-than")).toThrow(
+        /--older-than must be a duration like "7d", "12h", "30m", "90s"/,
+      );
+    },
+  );
 
   it("a bare number in text has no unit: the message names the problem, without offering milliseconds", () => {
     let message = "";

@@ -70,14 +70,20 @@ export function parseDuration(value: unknown, option: string): number {
     const bare = typeof value === "string" && /^\s*\d+(?:\.\d+)?\s*$/.test(value);
     throw new ConfigurationError(
       `${option} must be a duration like "7d", "12h", "30m", "90s", "500ms"${typeof value === "string" ? "" : " or a number of milliseconds"}, got ${describe(value)}` +
-        (bare ? `: a bare number has no unit — write "${value.trim()}d" for ${value.trim()} days or "${value.trim()}h" for ${value.trim()} hours` : ""),
+        (bare
+          ? `: a bare number has no unit — write "${value.trim()}d" for ${value.trim()} days or "${value.trim()}h" for ${value.trim()} hours`
+          : ""),
     );
   }
   return Math.round(ms);
 }
 
 /** Parses `value` with `units`; a string without a unit uses `bareUnit` ("" → factor 1; undefined → invalid). */
-function toAmount(value: unknown, units: Readonly<Record<string, number>>, bareUnit: string | undefined): number | undefined {
+function toAmount(
+  value: unknown,
+  units: Readonly<Record<string, number>>,
+  bareUnit: string | undefined,
+): number | undefined {
   if (typeof value === "number") return value;
   if (typeof value !== "string") return undefined;
   const match = NUMBER_AND_UNIT.exec(value.trim());

@@ -11,11 +11,20 @@ import { summarizeRun } from "./inspect.js";
 afterEach(() => void vi.useRealTimers());
 
 const flow = {
-  stats: extractFields({ mean: Number, count: Number })((values: number[]) => ({ mean: values.reduce((a, b) => a + b, 0) / values.length, count: values.length })),
+  stats: extractFields({ mean: Number, count: Number })((values: number[]) => ({
+    mean: values.reduce((a, b) => a + b, 0) / values.length,
+    count: values.length,
+  })),
   report: cache({ maxAge: "1d" })((mean: number, count: number) => `${count} values, mean ${mean}`),
 };
 
-const runOf = (nodes: NodeRunRecord[]): RunRecord => ({ runId: "r1", startedAt: 0, durationMs: 1, outputs: ["report"], nodes });
+const runOf = (nodes: NodeRunRecord[]): RunRecord => ({
+  runId: "r1",
+  startedAt: 0,
+  durationMs: 1,
+  outputs: ["report"],
+  nodes,
+});
 
 describe("facts as fields on NodeRunRecord", () => {
   it("a run records pickedFrom on field nodes (computed and hit) and expired on a node recomputed past its maxAge", async () => {
@@ -41,7 +50,14 @@ describe("facts as fields on NodeRunRecord", () => {
 
   it("gc and the run summary read the fields, not the wording of the reason", () => {
     const run = runOf([
-      { node: "mean", outcome: "computed", durationMs: 1, fingerprint: "f1", pickedFrom: "stats", reason: "(any wording)" },
+      {
+        node: "mean",
+        outcome: "computed",
+        durationMs: 1,
+        fingerprint: "f1",
+        pickedFrom: "stats",
+        reason: "(any wording)",
+      },
       { node: "report", outcome: "computed", durationMs: 1, fingerprint: "f2", expired: true, reason: "(any wording)" },
       { node: "other", outcome: "computed", durationMs: 1, fingerprint: "f3" },
     ]);
@@ -51,10 +67,35 @@ describe("facts as fields on NodeRunRecord", () => {
 
   it("history written before the fields existed is read by its reasons", () => {
     const run = runOf([
-      { node: "mean", outcome: "computed", durationMs: 1, fingerprint: "f1", reason: `picked from "stats"; its value is stored as part of "stats"'s result` },
-      { node: "count", outcome: "hit", durationMs: 1, fingerprint: "f4", reason: `hit: part of the cached result of "stats", read only when needed` },
-      { node: "report", outcome: "computed", durationMs: 1, fingerprint: "f2", reason: "expired: the stored entry is 2 d old, older than maxAge 1 d (cache({ maxAge }) on this node); computed again" },
-      { node: "other", outcome: "computed", durationMs: 1, fingerprint: "f3", reason: "behaviour recompute: run and overwrite" },
+      {
+        node: "mean",
+        outcome: "computed",
+        durationMs: 1,
+        fingerprint: "f1",
+        reason: `picked from "stats"; its value is stored as part of "stats"'s result`,
+      },
+      {
+        node: "count",
+        outcome: "hit",
+        durationMs: 1,
+        fingerprint: "f4",
+        reason: `hit: part of the cached result of "stats", read only when needed`,
+      },
+      {
+        node: "report",
+        outcome: "computed",
+        durationMs: 1,
+        fingerprint: "f2",
+        reason:
+          "expired: the stored entry is 2 d old, older than maxAge 1 d (cache({ maxAge }) on this node); computed again",
+      },
+      {
+        node: "other",
+        outcome: "computed",
+        durationMs: 1,
+        fingerprint: "f3",
+        reason: "behaviour recompute: run and overwrite",
+      },
     ]);
     expect([...storelessNodesOf([run])].sort()).toEqual(["count", "mean"]);
     expect(summarizeRun(run).expired).toBe(1);

@@ -9,7 +9,8 @@ const DEFAULT_REASONS: Partial<Record<NodeRunRecord["outcome"], string>> = {
 /** `[ham] debug node "F": hit · key f2.eyJhYmMi… · same code version and input fingerprints as a stored result · 0.1ms` */
 export function decisionLine(record: NodeRunRecord): string {
   const parts = [`[ham] debug node "${record.node}": ${record.outcome}`];
-  if (record.contextKey !== undefined) parts.push(`key ${record.contextKey.length > 24 ? `${record.contextKey.slice(0, 24)}…` : record.contextKey}`);
+  if (record.contextKey !== undefined)
+    parts.push(`key ${record.contextKey.length > 24 ? `${record.contextKey.slice(0, 24)}…` : record.contextKey}`);
   const reason = record.reason ?? DEFAULT_REASONS[record.outcome];
   if (reason !== undefined) parts.push(reason);
   parts.push(`${record.durationMs.toFixed(1)}ms`);

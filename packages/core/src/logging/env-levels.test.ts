@@ -30,7 +30,11 @@ function run(name: string, env: Record<string, string>) {
   const clean = { ...process.env };
   delete clean.HAM_DEBUG;
   delete clean.HAM_LOG_LEVEL;
-  const child = spawnSync(process.execPath, ["--import", TSX_LOADER, script], { cwd, env: { ...clean, ...env }, encoding: "utf8" });
+  const child = spawnSync(process.execPath, ["--import", TSX_LOADER, script], {
+    cwd,
+    env: { ...clean, ...env },
+    encoding: "utf8",
+  });
   expect(child.status, child.stderr).toBe(0);
   return { stdout: child.stdout, stderr: child.stderr };
 }

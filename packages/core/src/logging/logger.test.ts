@@ -7,7 +7,15 @@ import { resolveLogger } from "./logger.js";
 function pinoLike(level: string) {
   const lines: [string, unknown][] = [];
   const at = (name: string) => (objOrMsg: unknown, msg?: string) => lines.push([name, msg ?? objOrMsg]);
-  return { level, lines, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), fatal: at("fatal") };
+  return {
+    level,
+    lines,
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    fatal: at("fatal"),
+  };
 }
 
 const flow = { A: () => 7, B: (A: number) => A * 2 };
@@ -41,7 +49,9 @@ describe("resolveLogger", () => {
     expect(resolveLogger({ logger: pinoLike("info"), env: { HAM_LOG_LEVEL: "error" } }).level).toBe("error");
     // First match wins as the docs list it: HAM_DEBUG over the logLevel option, which beats HAM_LOG_LEVEL.
     expect(resolveLogger({ logger: pinoLike("info"), logLevel: "warn", env: { HAM_DEBUG: "1" } }).level).toBe("debug");
-    expect(resolveLogger({ logger: pinoLike("info"), logLevel: "warn", env: { HAM_LOG_LEVEL: "debug" } }).level).toBe("warn");
+    expect(resolveLogger({ logger: pinoLike("info"), logLevel: "warn", env: { HAM_LOG_LEVEL: "debug" } }).level).toBe(
+      "warn",
+    );
   });
 
   it("the default logger writes warnings only; console works as given", () => {
@@ -74,19 +84,32 @@ describe("per-node cache decisions at debug level", () => {
   it("one line per node: name, outcome, context key prefix and reason", async () => {
     const sink = pinoLike("debug");
     const stores = memory();
-    const build = () => new Builder().withModules(flow).withCache({ ...stores, logger: sink, logLevel: "debug" }).withProgress(false).build();
+    const build = () =>
+      new Builder()
+        .withModules(flow)
+        .withCache({ ...stores, logger: sink, logLevel: "debug" })
+        .withProgress(false)
+        .build();
     await (await build()).execute(["B"]);
     sink.lines.length = 0;
     await (await build()).execute(["B"]);
     const debug = sink.lines.filter(([level]) => level === "debug").map(([, text]) => String(text));
     expect(debug).toHaveLength(2);
-    expect(debug[0]).toMatch(/^\[ham\] debug node "A": hit · key f2\.\S+… · same code version and input fingerprints as a stored result · \d/);
+    expect(debug[0]).toMatch(
+      /^\[ham\] debug node "A": hit · key f2\.\S+… · same code version and input fingerprints as a stored result · \d/,
+    );
     expect(debug[1]).toMatch(/^\[ham\] debug node "B": hit/);
   });
 
   it("at the default level no debug line is built or written", async () => {
     const sink = pinoLike("info");
-    await (await new Builder().withModules(flow).withCache({ ...memory(), logger: sink }).withProgress(false).build()).execute(["B"]);
+    await (
+      await new Builder()
+        .withModules(flow)
+        .withCache({ ...memory(), logger: sink })
+        .withProgress(false)
+        .build()
+    ).execute(["B"]);
     expect(sink.lines.map(([level]) => level)).toEqual(["info"]);
   });
 });

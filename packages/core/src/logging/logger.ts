@@ -43,14 +43,19 @@ export function resolveLogger(settings: LoggerSettings = {}): LevelLogger {
   const env = settings.env ?? process.env;
   const given = settings.logger;
   if (given !== undefined && (typeof given !== "object" || given === null) && typeof given !== "function") {
-    throw new ConfigurationError(`the logger option takes console or an object with info/warn/debug/error methods (pino, winston), got ${given === null ? "null" : typeof given}`);
+    throw new ConfigurationError(
+      `the logger option takes console or an object with info/warn/debug/error methods (pino, winston), got ${given === null ? "null" : typeof given}`,
+    );
   }
   // An object with none of the methods (`logger: {}`) is a silent logger: nothing is written.
   if (settings.logLevel !== undefined && !Object.hasOwn(ORDER, settings.logLevel)) {
-    throw new ConfigurationError(`logLevel must be one of ${Object.keys(ORDER).join(", ")}, got ${JSON.stringify(settings.logLevel)}`);
+    throw new ConfigurationError(
+      `logLevel must be one of ${Object.keys(ORDER).join(", ")}, got ${JSON.stringify(settings.logLevel)}`,
+    );
   }
   // First match wins, as docs/progress-and-logging.md lists: HAM_DEBUG, logLevel, HAM_LOG_LEVEL, the logger's own.
-  const level = debugFromEnv(env) ?? settings.logLevel ?? levelFromEnv(env) ?? ownLevel(given) ?? (given ? "info" : "warn");
+  const level =
+    debugFromEnv(env) ?? settings.logLevel ?? levelFromEnv(env) ?? ownLevel(given) ?? (given ? "info" : "warn");
   const sink: Logger = given ?? DEFAULT_SINK;
   const threshold = ORDER[level];
   const write = (method: (typeof METHODS)[number], message: string) => {

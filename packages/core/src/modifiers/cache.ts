@@ -30,17 +30,26 @@ export function maxAgeMs(maxAge: string | number): number {
 
 function checkOptions(options: unknown): NodeCacheOptions {
   if (!isPlainObject(options)) {
-    throw new ConfigurationError(`cache(options) needs an object like { behavior: "recompute" }, got ${describeArgument(options)}`);
+    throw new ConfigurationError(
+      `cache(options) needs an object like { behavior: "recompute" }, got ${describeArgument(options)}`,
+    );
   }
   const unknownKeys = Object.keys(options).filter((k) => !KEYS.includes(k));
   if (unknownKeys.length > 0) {
-    throw new ConfigurationError(`cache(options) has unknown option ${unknownKeys.map((k) => `"${k}"`).join(", ")}; use ${KEYS.join(", ")}`);
+    throw new ConfigurationError(
+      `cache(options) has unknown option ${unknownKeys.map((k) => `"${k}"`).join(", ")}; use ${KEYS.join(", ")}`,
+    );
   }
   const { behavior, version, fingerprint, maxAge, files } = options;
   if (behavior !== undefined && !BEHAVIORS.includes(behavior as CacheBehavior)) {
-    throw new ConfigurationError(`cache({ behavior }) must be one of ${BEHAVIORS.join(", ")}, got ${describeArgument(behavior)}`);
+    throw new ConfigurationError(
+      `cache({ behavior }) must be one of ${BEHAVIORS.join(", ")}, got ${describeArgument(behavior)}`,
+    );
   }
-  for (const [key, value] of [["version", version], ["fingerprint", fingerprint]] as const) {
+  for (const [key, value] of [
+    ["version", version],
+    ["fingerprint", fingerprint],
+  ] as const) {
     if (value !== undefined && (typeof value !== "string" || value === "")) {
       throw new ConfigurationError(`cache({ ${key} }) must be a non-empty string, got ${describeArgument(value)}`);
     }
@@ -48,11 +57,15 @@ function checkOptions(options: unknown): NodeCacheOptions {
   if (maxAge !== undefined) {
     const ms = typeof maxAge === "number" || typeof maxAge === "string" ? maxAgeMs(maxAge) : Number.NaN;
     if (!(ms >= 0) || !Number.isFinite(ms)) {
-      throw new ConfigurationError(`cache({ maxAge }) must be milliseconds ≥ 0 or a duration like "30s", "12h", "7d", got ${describeArgument(maxAge)}`);
+      throw new ConfigurationError(
+        `cache({ maxAge }) must be milliseconds ≥ 0 or a duration like "30s", "12h", "7d", got ${describeArgument(maxAge)}`,
+      );
     }
   }
   if (files !== undefined && (!Array.isArray(files) || files.length === 0)) {
-    throw new ConfigurationError(`cache({ files }) must be a non-empty array of paths, like ["data/rates.json"], got ${describeArgument(files)}`);
+    throw new ConfigurationError(
+      `cache({ files }) must be a non-empty array of paths, like ["data/rates.json"], got ${describeArgument(files)}`,
+    );
   }
   return {
     ...(options as NodeCacheOptions),

@@ -7,18 +7,37 @@ const fn = (base: number, k: number) => ({ low: base * k, high: base * k * 10 })
 describe("composition", () => {
   it("parameterize, tag, cache and config.when give the same graph in any wrapping order", async () => {
     const orders = [
-      config.when({ on: true })(tag({ team: "a" })(cache({ behavior: "recompute" })(parameterize({ p1: { k: value(1) }, p2: { k: value(2) } })(fn)))),
-      parameterize({ p1: { k: value(1) }, p2: { k: value(2) } })(cache({ behavior: "recompute" })(tag({ team: "a" })(config.when({ on: true })(fn)))),
-      tag({ team: "a" })(parameterize({ p1: { k: value(1) }, p2: { k: value(2) } })(config.when({ on: true })(cache({ behavior: "recompute" })(fn)))),
+      config.when({ on: true })(
+        tag({ team: "a" })(
+          cache({ behavior: "recompute" })(parameterize({ p1: { k: value(1) }, p2: { k: value(2) } })(fn)),
+        ),
+      ),
+      parameterize({ p1: { k: value(1) }, p2: { k: value(2) } })(
+        cache({ behavior: "recompute" })(tag({ team: "a" })(config.when({ on: true })(fn))),
+      ),
+      tag({ team: "a" })(
+        parameterize({ p1: { k: value(1) }, p2: { k: value(2) } })(
+          config.when({ on: true })(cache({ behavior: "recompute" })(fn)),
+        ),
+      ),
     ];
     for (const wrapped of orders) {
-      const dr = await new Builder().withModules({ base: () => 3, wrapped }).withConfig({ on: true }).build();
+      const dr = await new Builder()
+        .withModules({ base: () => 3, wrapped })
+        .withConfig({ on: true })
+        .build();
       const p2 = dr.graph.get("p2");
       expect(p2?.tags).toEqual({ team: "a" });
       expect(p2?.cache).toEqual({ behavior: "recompute" });
       expect(p2?.origin).toEqual({ kind: "parameterize", from: "wrapped" });
-      expect(await dr.execute<"p1" | "p2">(["p1", "p2"])).toEqual({ p1: { low: 3, high: 30 }, p2: { low: 6, high: 60 } });
-      const off = await new Builder().withModules({ base: () => 3, wrapped }).withConfig({ on: false }).build();
+      expect(await dr.execute<"p1" | "p2">(["p1", "p2"])).toEqual({
+        p1: { low: 3, high: 30 },
+        p2: { low: 6, high: 60 },
+      });
+      const off = await new Builder()
+        .withModules({ base: () => 3, wrapped })
+        .withConfig({ on: false })
+        .build();
       expect([...off.graph.keys()]).toEqual(["base"]);
     }
   });
@@ -28,7 +47,11 @@ describe("composition", () => {
     const b = parameterize({ single: { k: value(2) } })(extractFields({ low: Number, high: Number })(fn));
     for (const wrapped of [a, b]) {
       const dr = await new Builder().withModules({ base: () => 3, wrapped }).build();
-      expect(await dr.execute<"low" | "high" | "single">(["low", "high", "single"])).toEqual({ low: 6, high: 60, single: { low: 6, high: 60 } });
+      expect(await dr.execute<"low" | "high" | "single">(["low", "high", "single"])).toEqual({
+        low: 6,
+        high: 60,
+        single: { low: 6, high: 60 },
+      });
       expect(dr.graph.get("low")?.origin).toEqual({ kind: "extractFields", from: "single" });
     }
   });
@@ -60,7 +83,10 @@ describe("composition", () => {
 describe("visualisation", () => {
   const flow = {
     base: () => 2,
-    scaled: parameterize({ double: { k: value(2) }, triple: { k: value(3) } })((base: number, k: number) => ({ v: base * k, k })),
+    scaled: parameterize({ double: { k: value(2) }, triple: { k: value(3) } })((base: number, k: number) => ({
+      v: base * k,
+      k,
+    })),
     parts: extractFields({ v: Number })((double: { v: number }) => double),
   };
 

@@ -19,7 +19,10 @@ describe("config.when", () => {
 
   it("a renamed node shows which function it came from", async () => {
     const dr = await new Builder().withModules(regional).withConfig({ region: "eu" }).build();
-    expect(dr.listAvailableVariables().find((v) => v.name === "total")?.origin).toEqual({ kind: "config.when", from: "total_eu" });
+    expect(dr.listAvailableVariables().find((v) => v.name === "total")?.origin).toEqual({
+      kind: "config.when",
+      from: "total_eu",
+    });
     expect(dr.graph.has("total_eu")).toBe(false);
   });
 
@@ -70,7 +73,9 @@ describe("config errors at build time", () => {
       total_eu: config.when({ region: "eu" }, { name: "total" })((net: number) => net),
       total_gold: config.when({ tier: "gold" }, { name: "total" })((net: number) => net * 2),
     };
-    const error = await caught(() => new Builder().withModules(flow).withConfig({ region: "eu", tier: "gold" }).build());
+    const error = await caught(() =>
+      new Builder().withModules(flow).withConfig({ region: "eu", tier: "gold" }).build(),
+    );
     expect(error).toBeInstanceOf(DuplicateNodeError);
     expect(error.message).toContain('node "total"');
     expect(error.message).toContain('"total_eu" (config.when)');
@@ -84,7 +89,9 @@ describe("config errors at build time", () => {
   it("a config key typo that leaves a required node unresolved names the need, the conditions and the typo", async () => {
     const error = await caught(() => new Builder().withModules(regional).withConfig({ regoin: "eu" }).build());
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error.message).toContain('node "report" needs "total", which only exists when region is "eu" (function "total_eu")');
+    expect(error.message).toContain(
+      'node "report" needs "total", which only exists when region is "eu" (function "total_eu")',
+    );
     expect(error.message).toContain('or when region is "us" or "ca" (function "total_us")');
     expect(error.message).toContain('config has no "region" but has regoin = "eu" (a typo for "region"?)');
   });

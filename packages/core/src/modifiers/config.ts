@@ -54,7 +54,11 @@ function renamedOrigin(name: string): Expansion {
     kind: "config.name",
     order: 0,
     apply: (exportName, definitions) =>
-      definitions.map((d) => (d.name === name && d.name !== exportName && !d.origin ? { ...d, origin: { kind: "config.when", from: exportName } } : d)),
+      definitions.map((d) =>
+        d.name === name && d.name !== exportName && !d.origin
+          ? { ...d, origin: { kind: "config.when", from: exportName } }
+          : d,
+      ),
   };
 }
 
@@ -70,13 +74,17 @@ export function holds(condition: ConfigCondition, cfg: Readonly<Record<string, u
 /** "region is \"eu\"", "region is not \"eu\" or \"us\"" */
 function checkCondition(kind: ConfigCondition["kind"], match: unknown): ConfigCondition {
   if (!isPlainObject(match) || Object.keys(match).length === 0) {
-    throw new ConfigurationError(`config.${kind}(match) needs an object of config key → value, like { region: "eu" }, got ${describeArgument(match)}`);
+    throw new ConfigurationError(
+      `config.${kind}(match) needs an object of config key → value, like { region: "eu" }, got ${describeArgument(match)}`,
+    );
   }
   const values: Record<string, readonly unknown[]> = {};
   for (const [key, wanted] of Object.entries(match)) {
     const list = Array.isArray(wanted) ? wanted : [wanted];
     if (list.length === 0) {
-      throw new ConfigurationError(`config.${kind}({ ${key}: [] }) lists no values; give at least one value for "${key}"`);
+      throw new ConfigurationError(
+        `config.${kind}({ ${key}: [] }) lists no values; give at least one value for "${key}"`,
+      );
     }
     setNamed(values, key, [...list]);
   }
@@ -85,12 +93,16 @@ function checkCondition(kind: ConfigCondition["kind"], match: unknown): ConfigCo
 
 function checkName(kind: string, options: unknown): string | undefined {
   if (!isPlainObject(options)) {
-    throw new ConfigurationError(`config.${kind}(match, options) takes an options object like { name: "total" }, got ${describeArgument(options)}`);
+    throw new ConfigurationError(
+      `config.${kind}(match, options) takes an options object like { name: "total" }, got ${describeArgument(options)}`,
+    );
   }
   const name = options["name"];
   if (name === undefined) return undefined;
   if (typeof name !== "string" || !/^[A-Za-z_$][\w$]*$/.test(name)) {
-    throw new ConfigurationError(`config.${kind}(match, { name }) needs a node name that is a valid identifier, got ${describeArgument(name)}`);
+    throw new ConfigurationError(
+      `config.${kind}(match, { name }) needs a node name that is a valid identifier, got ${describeArgument(name)}`,
+    );
   }
   return name;
 }

@@ -32,7 +32,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("docs/modifiers.md", () => {
   it("has a runnable snippet for each modifier", () => {
     const headings = new Set(blocks.map((b) => b.heading));
-    for (const section of ["parameterize", "extractFields", "config.when and config.whenNot", "tag", "cache", "Visualisation"]) {
+    for (const section of [
+      "parameterize",
+      "extractFields",
+      "config.when and config.whenNot",
+      "tag",
+      "cache",
+      "Visualisation",
+    ]) {
       expect(headings).toContain(section);
     }
   });

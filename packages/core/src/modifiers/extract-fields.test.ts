@@ -19,11 +19,16 @@ describe("extractFields", () => {
       zscoreOf4: (mean: number, std: number) => (4 - mean) / std,
     };
     const dr = await new Builder().withModules(flow).build();
-    const out = await dr.execute<"mean" | "std" | "stats" | "zscoreOf4">(["mean", "std", "stats", "zscoreOf4"], { inputs: { values: [2, 4, 4, 4, 5, 5, 7, 9] } });
+    const out = await dr.execute<"mean" | "std" | "stats" | "zscoreOf4">(["mean", "std", "stats", "zscoreOf4"], {
+      inputs: { values: [2, 4, 4, 4, 5, 5, 7, 9] },
+    });
     expect(out).toEqual({ mean: 5, std: 2, stats: { mean: 5, std: 2 }, zscoreOf4: -0.5 });
     expect(calls.stats).toBe(1);
     expect(dr.graph.get("mean")?.deps).toEqual(["stats"]);
-    expect(dr.listAvailableVariables().find((v) => v.name === "std")?.origin).toEqual({ kind: "extractFields", from: "stats" });
+    expect(dr.listAvailableVariables().find((v) => v.name === "std")?.origin).toEqual({
+      kind: "extractFields",
+      from: "stats",
+    });
   });
 
   it("works with async functions", async () => {
@@ -47,27 +52,35 @@ describe("extractFields", () => {
   });
 
   it("a missing field fails at run time with an error naming the node and the field", async () => {
-    const flow = { stats: extractFields({ mean: Number, std: Number })(() => ({ mean: 1 }) as { mean: number; std: number }) };
+    const flow = {
+      stats: extractFields({ mean: Number, std: Number })(() => ({ mean: 1 }) as { mean: number; std: number }),
+    };
     const dr = await new Builder().withModules(flow).build();
     const error = await caught(() => dr.execute<"std">(["std"]));
     expect(error).toBeInstanceOf(NodeExecutionError);
     expect((error as NodeExecutionError).node).toBe("std");
     expect(error.cause).toBeInstanceOf(HamError);
-    expect((error.cause as Error).message).toContain('node "stats" returned an object without field "std" (it has mean)');
+    expect((error.cause as Error).message).toContain(
+      'node "stats" returned an object without field "std" (it has mean)',
+    );
   });
 
   it("a field of the wrong type fails with an error naming the field, the node and the declared type", async () => {
     const flow = { stats: extractFields({ mean: Number })(() => ({ mean: "5" }) as unknown as { mean: number }) };
     const dr = await new Builder().withModules(flow).build();
     const error = await caught(() => dr.execute<"mean">(["mean"]));
-    expect((error.cause as Error).message).toContain('field "mean" of node "stats" is a string, but extractFields declares it as Number');
+    expect((error.cause as Error).message).toContain(
+      'field "mean" of node "stats" is a string, but extractFields declares it as Number',
+    );
   });
 
   it("a parent that returns no object fails clearly", async () => {
     const flow = { stats: extractFields({ mean: Number })(() => 5 as unknown as { mean: number }) };
     const dr = await new Builder().withModules(flow).build();
     const error = await caught(() => dr.execute<"mean">(["mean"]));
-    expect((error.cause as Error).message).toContain('node "stats" returned number 5, not an object, so field "mean" cannot be extracted');
+    expect((error.cause as Error).message).toContain(
+      'node "stats" returned number 5, not an object, so field "mean" cannot be extracted',
+    );
   });
 
   it("bad declarations are rejected when the wrapper is made", () => {

@@ -22,7 +22,9 @@ export type FieldValue<T> = T extends NumberConstructor
             ? unknown[]
             : T extends ObjectConstructor
               ? object
-              : T extends abstract new (...args: never[]) => infer I
+              : T extends abstract new (
+                    ...args: never[]
+                  ) => infer I
                 ? I
                 : unknown;
 
@@ -34,10 +36,14 @@ export type FieldValues<Fields> = { [K in keyof Fields]: FieldValue<Fields[K]> }
  * whole object) and `mean` and `std` become nodes of their own. A field node stores nothing: its
  * value is read from the parent's result, so the cache keeps one stored result for all of them.
  */
-export function extractFields<const Fields extends Readonly<Record<string, FieldType | BigIntConstructor | SymbolConstructor>>>(fields: Fields) {
+export function extractFields<
+  const Fields extends Readonly<Record<string, FieldType | BigIntConstructor | SymbolConstructor>>,
+>(fields: Fields) {
   const checked = checkFields(fields);
   // The type lists the field nodes it makes, so execute(["mean"]) needs no type argument.
-  return <F extends (...args: never[]) => FieldValues<Fields> | PromiseLike<FieldValues<Fields>>>(fn: F): F & MakesNodes<FieldValues<Fields>> => {
+  return <F extends (...args: never[]) => FieldValues<Fields> | PromiseLike<FieldValues<Fields>>>(
+    fn: F,
+  ): F & MakesNodes<FieldValues<Fields>> => {
     const step: Expansion = {
       kind: "extractFields",
       order: 20,
@@ -50,7 +56,11 @@ export function extractFields<const Fields extends Readonly<Record<string, Field
 /** The field nodes read their parent's value as it is; `transform` picks and checks the field. */
 const passThrough = (parent: unknown): unknown => parent;
 
-function expand(exportName: string, definitions: readonly NodeDefinition[], fields: Record<string, Function>): NodeDefinition[] {
+function expand(
+  exportName: string,
+  definitions: readonly NodeDefinition[],
+  fields: Record<string, Function>,
+): NodeDefinition[] {
   if (definitions.length !== 1) {
     throw new ConfigurationError(
       `extractFields on function "${exportName}": it is parameterized into ${definitions.length} nodes (${definitions.map((d) => d.name).join(", ")}), and each would expose the fields ${Object.keys(fields).join(", ")} under the same names; extract fields in one function per parameterization instead`,

@@ -44,9 +44,16 @@ describe("parameterize and the cache", () => {
     await first.execute<"spring_sale" | "autumn_sale">(["spring_sale", "autumn_sale"]);
     expect(calls.discounted).toBe(2);
     const second = await new Builder().withModules(make(0.25)).withCache(stores).build();
-    expect(await second.execute<"spring_sale" | "autumn_sale">(["spring_sale", "autumn_sale"])).toEqual({ spring_sale: [9, 18], autumn_sale: [7.5, 15] });
+    expect(await second.execute<"spring_sale" | "autumn_sale">(["spring_sale", "autumn_sale"])).toEqual({
+      spring_sale: [9, 18],
+      autumn_sale: [7.5, 15],
+    });
     expect(calls.discounted).toBe(3);
-    expect(outcomes(second.cache.lastRun)).toMatchObject({ prices: "hit", spring_sale: "hit", autumn_sale: "computed" });
+    expect(outcomes(second.cache.lastRun)).toMatchObject({
+      prices: "hit",
+      spring_sale: "hit",
+      autumn_sale: "computed",
+    });
     expect(second.cache.lastRun.spring_sale?.contextKey).toBe(first.cache.lastRun.spring_sale?.contextKey);
     expect(second.cache.lastRun.autumn_sale?.contextKey).not.toBe(first.cache.lastRun.autumn_sale?.contextKey);
   });
@@ -81,7 +88,10 @@ describe("extractFields and the cache", () => {
     const { tick } = counter();
     const stores = memoryStores();
     const dr = await new Builder().withModules(make(0, tick)).withCache(stores).build();
-    expect(await dr.execute<"mean" | "std">(["mean", "std"], { inputs: { values: [1, 2, 3] } })).toEqual({ mean: 2, std: 1 });
+    expect(await dr.execute<"mean" | "std">(["mean", "std"], { inputs: { values: [1, 2, 3] } })).toEqual({
+      mean: 2,
+      std: 1,
+    });
     expect(stores.resultStore.sets).toBe(1);
     expect(dr.cache.lastRun.mean?.outcome).toBe("computed");
     expect(dr.cache.stats.resultWrites).toBe(1);
@@ -97,9 +107,18 @@ describe("extractFields and the cache", () => {
     stores.resultStore.gets = 0;
 
     const warm = await new Builder().withModules(make(0, tick)).withCache(stores).build();
-    expect(await warm.execute(["report", "spread"], { inputs: { values: [1, 2, 3] } })).toEqual({ report: "mean 2", spread: 2 });
+    expect(await warm.execute(["report", "spread"], { inputs: { values: [1, 2, 3] } })).toEqual({
+      report: "mean 2",
+      spread: 2,
+    });
     expect(calls).toEqual({ stats: 1, report: 1, spread: 1 });
-    expect(outcomes(warm.cache.lastRun)).toMatchObject({ stats: "hit", mean: "hit", std: "hit", report: "hit", spread: "hit" });
+    expect(outcomes(warm.cache.lastRun)).toMatchObject({
+      stats: "hit",
+      mean: "hit",
+      std: "hit",
+      report: "hit",
+      spread: "hit",
+    });
     // Only the two requested outputs are read; the parent's result is not loaded for the field nodes.
     expect(stores.resultStore.gets).toBe(2);
     expect(stores.resultStore.sets).toBe(setsAfterCold);
@@ -110,9 +129,14 @@ describe("extractFields and the cache", () => {
   it("asking for a field of a cached parent reads the parent's one stored result", async () => {
     const { calls, tick } = counter();
     const stores = memoryStores();
-    await (await new Builder().withModules(make(0, tick)).withCache(stores).build()).execute(["stats"], { inputs: { values: [4] } });
+    await (await new Builder().withModules(make(0, tick)).withCache(stores).build()).execute(["stats"], {
+      inputs: { values: [4] },
+    });
     const warm = await new Builder().withModules(make(0, tick)).withCache(stores).build();
-    expect(await warm.execute<"mean" | "std">(["mean", "std"], { inputs: { values: [4] } })).toEqual({ mean: 4, std: 1 });
+    expect(await warm.execute<"mean" | "std">(["mean", "std"], { inputs: { values: [4] } })).toEqual({
+      mean: 4,
+      std: 1,
+    });
     expect(calls.stats).toBe(1);
     expect(stores.resultStore.sets).toBe(1);
   });
@@ -121,12 +145,23 @@ describe("extractFields and the cache", () => {
     const { calls, tick } = counter();
     const stores = memoryStores();
     const flow = make(0, tick);
-    await (await new Builder().withModules(flow).withCache(stores).build()).execute(["report", "spread"], { inputs: { values: [1, 2, 3] } });
+    await (await new Builder().withModules(flow).withCache(stores).build()).execute(["report", "spread"], {
+      inputs: { values: [1, 2, 3] },
+    });
     const changed = await new Builder().withModules(flow).withCache(stores).build();
     // The mean moves, the std stays 1.
-    expect(await changed.execute(["report", "spread"], { inputs: { values: [2, 3, 4] } })).toEqual({ report: "mean 3", spread: 2 });
+    expect(await changed.execute(["report", "spread"], { inputs: { values: [2, 3, 4] } })).toEqual({
+      report: "mean 3",
+      spread: 2,
+    });
     expect(calls).toEqual({ stats: 2, report: 2, spread: 1 });
-    expect(outcomes(changed.cache.lastRun)).toMatchObject({ stats: "computed", mean: "computed", std: "computed", report: "computed", spread: "hit" });
+    expect(outcomes(changed.cache.lastRun)).toMatchObject({
+      stats: "computed",
+      mean: "computed",
+      std: "computed",
+      report: "computed",
+      spread: "hit",
+    });
     // Two results of stats and of report; spread's result is unchanged and was stored once.
     expect(stores.resultStore.sets).toBe(5);
   });
@@ -134,7 +169,9 @@ describe("extractFields and the cache", () => {
   it("a missing field of a cached parent fails with an error naming the field node", async () => {
     const { tick } = counter();
     const flow = {
-      stats: extractFields({ mean: Number, std: Number })(() => (tick("stats"), { mean: 1 }) as { mean: number; std: number }),
+      stats: extractFields({ mean: Number, std: Number })(
+        () => (tick("stats"), { mean: 1 }) as { mean: number; std: number },
+      ),
     };
     const stores = memoryStores();
     await (await new Builder().withModules(flow).withCache(stores).build()).execute(["stats"]);

@@ -32,14 +32,18 @@ describe("wrappers keep parameter and return types", () => {
   });
 
   it("stacked modifiers keep the type too", () => {
-    const stacked = tag({ a: "b" })(cache({ behavior: "disable" })(config.when({ on: true })(parameterize({ n: { a: value(1) } })(add))));
+    const stacked = tag({ a: "b" })(
+      cache({ behavior: "disable" })(config.when({ on: true })(parameterize({ n: { a: value(1) } })(add))),
+    );
     expectTypeOf(stacked).toExtend<typeof add>();
     expectTypeOf(stacked).parameters.toEqualTypeOf<[a: number, b: string]>();
     expectTypeOf(stacked).returns.toEqualTypeOf<string>();
   });
 
   it("a module of wrapped functions still types the driver's results", async () => {
-    const dr = await new Builder().withModules({ total: tag({ owner: "x" })(() => 42), label: cache({ version: "1" })(() => "a") }).build();
+    const dr = await new Builder()
+      .withModules({ total: tag({ owner: "x" })(() => 42), label: cache({ version: "1" })(() => "a") })
+      .build();
     const out = await dr.execute(["total", "label"]);
     expectTypeOf(out.total).toEqualTypeOf<number>();
     expectTypeOf(out.label).toEqualTypeOf<string>();
@@ -51,7 +55,9 @@ describe("nodes a modifier makes are typed without a type argument", () => {
     const dr = await new Builder()
       .withModules({
         prices: () => [10, 20],
-        discounted: parameterize({ springSale: { rate: value(0.1) }, staffSale: { rate: value(0.5) } })(async (prices: number[], rate: number) => prices.map((p) => p * rate)),
+        discounted: parameterize({ springSale: { rate: value(0.1) }, staffSale: { rate: value(0.5) } })(
+          async (prices: number[], rate: number) => prices.map((p) => p * rate),
+        ),
       })
       .build();
     const out = await dr.execute(["springSale", "staffSale", "prices"]);
@@ -62,7 +68,12 @@ describe("nodes a modifier makes are typed without a type argument", () => {
 
   it("extractFields: the field nodes have the declared types and the parent stays a node", async () => {
     const dr = await new Builder()
-      .withModules({ stats: extractFields({ mean: Number, label: String })((values: number[]) => ({ mean: values[0] ?? 0, label: "x" })) })
+      .withModules({
+        stats: extractFields({ mean: Number, label: String })((values: number[]) => ({
+          mean: values[0] ?? 0,
+          label: "x",
+        })),
+      })
       .build();
     const out = await dr.execute(["mean", "label", "stats"]);
     expectTypeOf(out.mean).toEqualTypeOf<number>();
@@ -73,7 +84,9 @@ describe("nodes a modifier makes are typed without a type argument", () => {
   });
 
   it("stacked under tag / cache / config.when, the made nodes are still known", async () => {
-    const dr = await new Builder().withModules({ base: tag({ owner: "x" })(parameterize({ one: { n: value(1) } })((n: number) => n * 2)) }).build();
+    const dr = await new Builder()
+      .withModules({ base: tag({ owner: "x" })(parameterize({ one: { n: value(1) } })((n: number) => n * 2)) })
+      .build();
     expectTypeOf((await dr.execute(["one"])).one).toEqualTypeOf<number>();
   });
 });

@@ -39,7 +39,10 @@ describe("parameterize", () => {
     };
     const dr = await new Builder().withModules(flow).build();
     expect(dr.listInputs()).toEqual([{ name: "name", required: true, usedBy: ["hello", "bye"] }]);
-    expect(await dr.execute<"hello" | "bye">(["hello", "bye"], { inputs: { name: "Ada" } })).toEqual({ hello: "hello Ada", bye: "bye Ada" });
+    expect(await dr.execute<"hello" | "bye">(["hello", "bye"], { inputs: { name: "Ada" } })).toEqual({
+      hello: "hello Ada",
+      bye: "bye Ada",
+    });
   });
 
   it("works with a destructured object parameter and with node({ deps })", async () => {
@@ -70,7 +73,9 @@ describe("parameterize", () => {
 
 describe("parameterize rejects bad input at build time", () => {
   it("a parameter the function does not have, naming the function and its parameters", async () => {
-    const flow = { scaled: parameterize({ small: { factr: value(2) } })((base: number, factor: number) => base * factor) };
+    const flow = {
+      scaled: parameterize({ small: { factr: value(2) } })((base: number, factor: number) => base * factor),
+    };
     const error = await caught(() => new Builder().withModules(flow).build());
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(error.message).toContain('parameterize on function "scaled"');
@@ -92,7 +97,9 @@ describe("parameterize rejects bad input at build time", () => {
 
   it("a binding that is neither value() nor source()", () => {
     expect(() => parameterize({ a: { x: 1 as never } })).toThrow(/wrap it as value\(…\)/);
-    expect(() => parameterize({ a: { x: "other" as never } })).toThrow(/value\("other"\) for a literal or source\("node"\)/);
+    expect(() => parameterize({ a: { x: "other" as never } })).toThrow(
+      /value\("other"\) for a literal or source\("node"\)/,
+    );
   });
 
   it("an empty or malformed parameterization", () => {

@@ -55,7 +55,10 @@ export function parameterize<const Nodes extends Readonly<Record<string, Binding
 }
 
 /** Type-level: the nodes `parameterize(nodes)(fn)` makes, each typed with `fn`'s awaited result. */
-export type ParameterizedNodes<F extends AnyFunction, Nodes> = MakesNodes<{ [K in keyof Nodes & string]: Awaited<ReturnType<F>> }> & ReplacesItself;
+export type ParameterizedNodes<F extends AnyFunction, Nodes> = MakesNodes<{
+  [K in keyof Nodes & string]: Awaited<ReturnType<F>>;
+}> &
+  ReplacesItself;
 
 function expand(exportName: string, definition: NodeDefinition, nodes: Record<string, Bindings>): NodeDefinition[] {
   const params = definition.deps ?? parseParams(definition.fn, exportName).deps;
@@ -100,10 +103,13 @@ function checkNodes(nodes: unknown): Record<string, Bindings> {
   for (const [name, bindings] of Object.entries(nodes)) {
     if (name.trim() === "") throw new ConfigurationError("parameterize(nodes) has an empty node name");
     if (!isPlainObject(bindings)) {
-      throw new ConfigurationError(`parameterize: node "${name}" needs an object of parameter → value(…) | source(…), got ${describe(bindings)}`);
+      throw new ConfigurationError(
+        `parameterize: node "${name}" needs an object of parameter → value(…) | source(…), got ${describe(bindings)}`,
+      );
     }
     for (const [param, binding] of Object.entries(bindings)) {
-      const kind = typeof binding === "object" && binding !== null ? (binding as Partial<BoundValue>)[BINDING] : undefined;
+      const kind =
+        typeof binding === "object" && binding !== null ? (binding as Partial<BoundValue>)[BINDING] : undefined;
       if (kind !== "value" && kind !== "source") {
         throw new ConfigurationError(
           `parameterize: node "${name}" binds parameter "${param}" to ${describe(binding)}; wrap it as value(${typeof binding === "string" ? JSON.stringify(binding) : "…"}) for a literal or source("node") for another node`,

@@ -15,14 +15,19 @@ describe("tag", () => {
     const dr = await new Builder().withModules(flow).build();
     expect(dr.listAvailableVariables({ tag: { owner: "data" } }).map((v) => v.name)).toEqual(["raw", "clean"]);
     expect(dr.listAvailableVariables({ tag: { owner: "data", stage: "clean" } }).map((v) => v.name)).toEqual(["clean"]);
-    expect(dr.listAvailableVariables({ tag: { stage: ["ingest", "clean"] } }).map((v) => v.name)).toEqual(["raw", "clean"]);
+    expect(dr.listAvailableVariables({ tag: { stage: ["ingest", "clean"] } }).map((v) => v.name)).toEqual([
+      "raw",
+      "clean",
+    ]);
     expect(dr.listAvailableVariables({ tag: { owner: "nobody" } })).toEqual([]);
     expect(dr.listAvailableVariables().find((v) => v.name === "chart")?.tags).toEqual({ owner: "viz" });
   });
 
   it("tags apply to every node a function makes, and the outer tag of the same key wins", async () => {
     const modified = {
-      scaled: tag({ owner: "data" })(parameterize({ a: { k: value(1) }, b: { k: value(2) } })((k: number) => ({ v: k }))),
+      scaled: tag({ owner: "data" })(
+        parameterize({ a: { k: value(1) }, b: { k: value(2) } })((k: number) => ({ v: k })),
+      ),
       stats: tag({ owner: "stats" })(tag({ owner: "old" })(extractFields({ v: Number })(() => ({ v: 1 })))),
     };
     const dr = await new Builder().withModules(modified).build();
@@ -95,7 +100,9 @@ describe("cache modifier", () => {
   });
 
   it("options are checked when the wrapper is made", () => {
-    expect(() => cache({ behavior: "sometimes" as never })).toThrow(/must be one of default, recompute, disable, ignore/);
+    expect(() => cache({ behavior: "sometimes" as never })).toThrow(
+      /must be one of default, recompute, disable, ignore/,
+    );
     expect(() => cache({ version: "" })).toThrow(/non-empty string/);
     expect(() => cache({ maxAge: "a week" })).toThrow(/duration like/);
     expect(() => cache({ behaviour: "disable" } as never)).toThrow(/unknown option "behaviour"/);

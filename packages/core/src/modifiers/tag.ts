@@ -9,11 +9,15 @@ import { describeArgument, isPlainObject } from "./shared.js";
  */
 export function tag(tags: Readonly<Record<string, string>>) {
   if (!isPlainObject(tags) || Object.keys(tags).length === 0) {
-    throw new ConfigurationError(`tag(tags) needs an object of tag name → string, like { owner: "data" }, got ${describeArgument(tags)}`);
+    throw new ConfigurationError(
+      `tag(tags) needs an object of tag name → string, like { owner: "data" }, got ${describeArgument(tags)}`,
+    );
   }
   for (const [key, value] of Object.entries(tags)) {
     if (typeof value !== "string") {
-      throw new ConfigurationError(`tag: "${key}" is ${describeArgument(value)}; tag values are strings (write ${JSON.stringify(String(value))})`);
+      throw new ConfigurationError(
+        `tag: "${key}" is ${describeArgument(value)}; tag values are strings (write ${JSON.stringify(String(value))})`,
+      );
     }
   }
   const copy = { ...tags };

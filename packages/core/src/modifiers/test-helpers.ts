@@ -20,8 +20,16 @@ export class CountingResultStore extends MemoryResultStore {
 }
 
 /** A fresh memory pair for withCache({ … }). */
-export function memoryStores(): { fingerprintStore: MemoryFingerprintRepository; resultStore: CountingResultStore; logger: { warn: () => void } } {
-  return { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new CountingResultStore(), logger: { warn: () => undefined } };
+export function memoryStores(): {
+  fingerprintStore: MemoryFingerprintRepository;
+  resultStore: CountingResultStore;
+  logger: { warn: () => void };
+} {
+  return {
+    fingerprintStore: new MemoryFingerprintRepository(),
+    resultStore: new CountingResultStore(),
+    logger: { warn: () => undefined },
+  };
 }
 
 /** The error `action` throws or rejects with (fails the test if there is none). */

@@ -9,7 +9,9 @@ export function cacheProgressView(cache: GraphCache): ProgressCacheView {
     outcomeOf(runId, node) {
       const run = cache.run(runId);
       const outcome = run === undefined ? undefined : named(run.records, node)?.outcome;
-      return outcome === undefined || outcome === "input" || outcome === "override" ? undefined : (outcome as ProgressOutcome);
+      return outcome === undefined || outcome === "input" || outcome === "override"
+        ? undefined
+        : (outcome as ProgressOutcome);
     },
     summary(runId) {
       const run = cache.run(runId);
@@ -18,7 +20,9 @@ export function cacheProgressView(cache: GraphCache): ProgressCacheView {
     logsSummary: () => cache.logs("info"),
     hits(runId) {
       const run = cache.run(runId);
-      return run === undefined ? undefined : Object.values(run.records).filter((record) => record.outcome === "hit").length;
+      return run === undefined
+        ? undefined
+        : Object.values(run.records).filter((record) => record.outcome === "hit").length;
     },
   };
 }

@@ -76,10 +76,20 @@ describe("honest durations", () => {
 
   it("credits the hits computed by one run at most that run's wall time", async () => {
     const durations = new ComputeDurations();
-    const computed = (key: string, ms: number) => ({ node: key, outcome: "computed" as const, durationMs: ms, contextKey: key });
+    const computed = (key: string, ms: number) => ({
+      node: key,
+      outcome: "computed" as const,
+      durationMs: ms,
+      contextKey: key,
+    });
     durations.remember([computed("k1", 900), computed("k2", 900)], "run-1", 1000);
     durations.remember([computed("k3", 300)], "run-2", 400);
-    const hits = ["k1", "k2", "k3", "k4"].map((key) => ({ node: key, outcome: "hit" as const, durationMs: 0.1, contextKey: key }));
+    const hits = ["k1", "k2", "k3", "k4"].map((key) => ({
+      node: key,
+      outcome: "hit" as const,
+      durationMs: 0.1,
+      contextKey: key,
+    }));
     expect(await durations.saved(hits, new MemoryFingerprintRepository())).toEqual({ ms: 1000 + 300, unknown: 1 });
   });
 });

@@ -41,7 +41,12 @@ describe("onProgress", () => {
   it("reports started, each node's start and finish with its outcome, and finished", async () => {
     const events: ProgressEvent[] = [];
     const stores = memory();
-    const build = () => new Builder().withModules(flow).withCache(stores).withProgress({ onProgress: (e) => events.push(e), live: false }).build();
+    const build = () =>
+      new Builder()
+        .withModules(flow)
+        .withCache(stores)
+        .withProgress({ onProgress: (e) => events.push(e), live: false })
+        .build();
     await (await build()).execute(["total"]);
     expect(events[0]).toMatchObject({ type: "started", outputs: ["total"], total: 3 });
     const finished = events.filter((e) => e.type === "node-finished");
@@ -61,8 +66,16 @@ describe("onProgress", () => {
 
   it("works without a cache, and a failing node is reported as failed", async () => {
     const events: ProgressEvent[] = [];
-    const broken = { ...flow, total: (clean: number[]) => { throw new Error(`bad ${clean.length}`); } };
-    const dr = await new Builder().withModules(broken).withProgress({ onProgress: (e) => events.push(e), live: false }).build();
+    const broken = {
+      ...flow,
+      total: (clean: number[]) => {
+        throw new Error(`bad ${clean.length}`);
+      },
+    };
+    const dr = await new Builder()
+      .withModules(broken)
+      .withProgress({ onProgress: (e) => events.push(e), live: false })
+      .build();
     await expect(dr.execute(["total"])).rejects.toThrow(/total/);
     expect(events.filter((e) => e.type === "node-finished").map((e) => [e.node, e.outcome])).toEqual([
       ["load", "computed"],
@@ -73,7 +86,15 @@ describe("onProgress", () => {
   });
 
   it("a listener that throws does not fail the run", async () => {
-    const dr = await new Builder().withModules(flow).withProgress({ onProgress: () => { throw new Error("ui broke"); }, live: false }).build();
+    const dr = await new Builder()
+      .withModules(flow)
+      .withProgress({
+        onProgress: () => {
+          throw new Error("ui broke");
+        },
+        live: false,
+      })
+      .build();
     expect(await dr.execute(["total"])).toEqual({ total: 5 });
   });
 });
@@ -84,7 +105,13 @@ describe("the live line", () => {
     const logger = { warn: (message: string) => terminal.write(`${message}\n`) };
     let log = (_message: string): void => undefined;
     const dr = await new Builder()
-      .withModules({ ...flow, clean: async (load: number[]) => { log("cleaning now"); return load.filter((n) => n > 1); } })
+      .withModules({
+        ...flow,
+        clean: async (load: number[]) => {
+          log("cleaning now");
+          return load.filter((n) => n > 1);
+        },
+      })
       .withCache({ ...memory(), logger, logLevel: "warn" })
       .withProgress({ stream: terminal, delayMs: 0 })
       .build();
@@ -110,13 +137,20 @@ describe("the live line", () => {
 
   it("stays quiet for runs shorter than the delay", async () => {
     const terminal = new Terminal(true);
-    await (await new Builder().withModules(flow).withProgress({ stream: terminal, delayMs: 60_000 }).build()).execute(["total"]);
+    await (await new Builder().withModules(flow).withProgress({ stream: terminal, delayMs: 60_000 }).build()).execute([
+      "total",
+    ]);
     expect(terminal.text).toBe("");
   });
 
   it("text names the longest-running node and how many others run", () => {
-    const running = new Map([["train_model", 1000], ["fetch", 5000]]);
-    expect(progressText(37, 120, 30, running, 13_000)).toBe("ham ▸ 37/120 nodes · 30 from cache · running: train_model 12s (+1)");
+    const running = new Map([
+      ["train_model", 1000],
+      ["fetch", 5000],
+    ]);
+    expect(progressText(37, 120, 30, running, 13_000)).toBe(
+      "ham ▸ 37/120 nodes · 30 from cache · running: train_model 12s (+1)",
+    );
     expect(progressText(0, 3, 0, new Map(), 0)).toBe("ham ▸ 0/3 nodes · 0 from cache");
     expect(progressText(0, 1, 0, new Map(), 0)).toBe("ham ▸ 0/1 node · 0 from cache");
   });
@@ -132,7 +166,12 @@ describe("the summary line", () => {
   it("adds the time saved: what the hit nodes took when they were computed", async () => {
     const lines: string[] = [];
     const stores = memory();
-    const build = () => new Builder().withModules(flow).withCache({ ...stores, logger: { info: (m: string) => lines.push(m) } }).withProgress(false).build();
+    const build = () =>
+      new Builder()
+        .withModules(flow)
+        .withCache({ ...stores, logger: { info: (m: string) => lines.push(m) } })
+        .withProgress(false)
+        .build();
     const cold = await build();
     await cold.execute(["total"]);
     expect(lines.at(-1)).toBe("[ham] 3 nodes: 0 from cache, 3 computed");

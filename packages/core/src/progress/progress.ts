@@ -1,6 +1,13 @@
 // Progress of a run: an adapter that turns node hooks into events for `onProgress`, and into the live
 // line `ham ▸ 37/120 nodes · 30 from cache · running: train_model 12s` on a terminal.
-import type { Adapter, GraphExecuteContext, GraphResultContext, NodeExecuteContext, NodeOutcome, NodeResultContext } from "../contracts.js";
+import type {
+  Adapter,
+  GraphExecuteContext,
+  GraphResultContext,
+  NodeExecuteContext,
+  NodeOutcome,
+  NodeResultContext,
+} from "../contracts.js";
 import { ConfigurationError } from "../errors.js";
 import { type LineStream, LiveLine } from "./live-line.js";
 import { plural } from "../lifecycle/parse.js";
@@ -12,7 +19,13 @@ export type ProgressOutcome = Exclude<NodeOutcome, "input" | "override">;
 /** What `onProgress` receives. `done`/`total` count nodes of this run; `fromCache` counts hits. */
 export type ProgressEvent =
   | { readonly type: "started"; readonly runId: string; readonly outputs: readonly string[]; readonly total: number }
-  | { readonly type: "node-started"; readonly runId: string; readonly node: string; readonly done: number; readonly total: number }
+  | {
+      readonly type: "node-started";
+      readonly runId: string;
+      readonly node: string;
+      readonly done: number;
+      readonly total: number;
+    }
   | {
       readonly type: "node-finished";
       readonly runId: string;
@@ -77,10 +90,14 @@ interface RunProgress {
 export function checkProgressOptions(options: ProgressOptions | false): ProgressOptions | false {
   if (options === false) return false;
   if (typeof options !== "object" || options === null) {
-    throw new ConfigurationError(`withProgress() takes an options object or false, got ${options === null ? "null" : typeof options}`);
+    throw new ConfigurationError(
+      `withProgress() takes an options object or false, got ${options === null ? "null" : typeof options}`,
+    );
   }
   if (options.live !== undefined && options.live !== "auto" && typeof options.live !== "boolean") {
-    throw new ConfigurationError(`withProgress({ live }) must be true, false or "auto", got ${JSON.stringify(options.live)}`);
+    throw new ConfigurationError(
+      `withProgress({ live }) must be true, false or "auto", got ${JSON.stringify(options.live)}`,
+    );
   }
   if (options.onProgress !== undefined && typeof options.onProgress !== "function") {
     throw new ConfigurationError("withProgress({ onProgress }) must be a function that receives progress events");
@@ -90,7 +107,8 @@ export function checkProgressOptions(options: ProgressOptions | false): Progress
   }
   for (const key of ["delayMs", "refreshMs"] as const) {
     const v = options[key];
-    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new ConfigurationError(`withProgress({ ${key} }) must be a number of milliseconds ≥ 0, got ${String(v)}`);
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0))
+      throw new ConfigurationError(`withProgress({ ${key} }) must be a number of milliseconds ≥ 0, got ${String(v)}`);
   }
   return options;
 }
@@ -137,11 +155,14 @@ export class ProgressAdapter implements Adapter {
     if (run.line) {
       const delay = this.#options.delayMs ?? 1000;
       const refresh = Math.max(16, this.#options.refreshMs ?? 250);
-      run.timer = setInterval(() => {
-        if (!run.shown && performance.now() - run.started < delay) return;
-        run.shown = true;
-        this.#draw(run);
-      }, Math.min(refresh, Math.max(16, delay)));
+      run.timer = setInterval(
+        () => {
+          if (!run.shown && performance.now() - run.started < delay) return;
+          run.shown = true;
+          this.#draw(run);
+        },
+        Math.min(refresh, Math.max(16, delay)),
+      );
       run.timer.unref?.();
     }
     this.#emit({ type: "started", runId: ctx.runId, outputs: ctx.outputs, total: run.total });
@@ -193,7 +214,15 @@ export class ProgressAdapter implements Adapter {
       run.line.stop(final);
     }
     const fromCache = this.#cache?.hits?.(ctx.runId) ?? run.fromCache;
-    this.#emit({ type: "finished", runId: ctx.runId, success: ctx.success, done: run.done, total: run.total, fromCache, durationMs });
+    this.#emit({
+      type: "finished",
+      runId: ctx.runId,
+      success: ctx.success,
+      done: run.done,
+      total: run.total,
+      fromCache,
+      durationMs,
+    });
   }
 
   #draw(run: RunProgress): void {
@@ -211,7 +240,13 @@ export class ProgressAdapter implements Adapter {
 }
 
 /** `ham ▸ 37/120 nodes · 30 from cache · running: train_model 12s (+2)` */
-export function progressText(done: number, total: number, fromCache: number, running: ReadonlyMap<string, number>, now: number): string {
+export function progressText(
+  done: number,
+  total: number,
+  fromCache: number,
+  running: ReadonlyMap<string, number>,
+  now: number,
+): string {
   let text = `ham ▸ ${done}/${plural(total, "node")} · ${fromCache} from cache`;
   let longest: [string, number] | undefined;
   for (const entry of running) if (!longest || entry[1] < longest[1]) longest = entry;

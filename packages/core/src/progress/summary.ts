@@ -38,9 +38,16 @@ export class ComputeDurations {
   }
 
   /** Sum of compute durations of the hits; `unknown` counts hits whose computation is not on record. */
-  async saved(records: readonly NodeRunRecord[], repository: FingerprintRepository): Promise<{ ms: number; unknown: number }> {
+  async saved(
+    records: readonly NodeRunRecord[],
+    repository: FingerprintRepository,
+  ): Promise<{ ms: number; unknown: number }> {
     const hits = records.filter((r) => r.outcome === "hit" && r.contextKey !== undefined);
-    if (!this.#historyRead && hits.some((r) => !this.#byContextKey.has(r.contextKey as string)) && repository.listRuns) {
+    if (
+      !this.#historyRead &&
+      hits.some((r) => !this.#byContextKey.has(r.contextKey as string)) &&
+      repository.listRuns
+    ) {
       this.#historyRead = true;
       try {
         for (const run of await readRuns(repository, { limit: HISTORY_RUNS })) {

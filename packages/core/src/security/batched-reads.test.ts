@@ -67,7 +67,11 @@ describe("getMany through the signed result store", () => {
     const dr = await new Builder().withModules(flow).withCache(cache(logger)).build();
     const warm = await dr.execute(outputs);
     expect(observablyEqual(warm, expected)).toBe(true);
-    expect(Object.fromEntries(Object.entries(dr.cache.lastRun).map(([n, r]) => [n, r.outcome]))).toEqual({ a: "hit", b: "recomputed", c: "hit" });
+    expect(Object.fromEntries(Object.entries(dr.cache.lastRun).map(([n, r]) => [n, r.outcome]))).toEqual({
+      a: "hit",
+      b: "recomputed",
+      c: "hit",
+    });
     expect(resultStore.batches).toEqual([outputs.map((n) => dr.cache.runFingerprints[n])]);
     expect(logger.warnings.some((w) => w.includes("has a wrong signature"))).toBe(true);
   });

@@ -28,7 +28,9 @@ export function protectStores(
 ): { fingerprintStore: FingerprintRepository; resultStore: ResultStore } {
   let { fingerprintStore, resultStore } = stores;
   if (options.readOnly !== undefined && typeof options.readOnly !== "boolean") {
-    throw new ConfigurationError(`withCache({ readOnly }) must be true or false, got ${JSON.stringify(options.readOnly)}`);
+    throw new ConfigurationError(
+      `withCache({ readOnly }) must be true or false, got ${JSON.stringify(options.readOnly)}`,
+    );
   }
   const keys = resolveSigningKeys(options.signingKey);
   if (keys !== undefined) {

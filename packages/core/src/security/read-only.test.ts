@@ -25,7 +25,10 @@ describe("read-only caches", () => {
     resultStore.reset();
     calls = {};
 
-    const reader = await new Builder().withModules(flow).withCache({ fingerprintStore, resultStore, logger, readOnly: true }).build();
+    const reader = await new Builder()
+      .withModules(flow)
+      .withCache({ fingerprintStore, resultStore, logger, readOnly: true })
+      .build();
     expect(await reader.execute(["C"], { inputs: { x: 1 } })).toEqual({ C: "20/1" }); // warm: all hits
     expect(calls).toEqual({});
     expect(await reader.execute(["C"], { inputs: { x: 2 } })).toEqual({ C: "30/2" }); // cold: computed, not stored
@@ -43,12 +46,17 @@ describe("read-only caches", () => {
   });
 
   it("nodes sharing a context key in one run still compute correctly without a stored result", async () => {
-    const shared = { base: parameterize({ one: { v: value(1) }, alsoOne: { v: value(1) } })((v: number) => (tick("base"), v * 2)) };
+    const shared = {
+      base: parameterize({ one: { v: value(1) }, alsoOne: { v: value(1) } })((v: number) => (tick("base"), v * 2)),
+    };
     const fingerprintStore = new CountingRepository();
     const resultStore = new CountingResultStore();
     const logger = new RecordingLogger();
     calls = {};
-    const reader = await new Builder().withModules(shared).withCache({ fingerprintStore, resultStore, logger, readOnly: true }).build();
+    const reader = await new Builder()
+      .withModules(shared)
+      .withCache({ fingerprintStore, resultStore, logger, readOnly: true })
+      .build();
     expect(await reader.execute<"one" | "alsoOne">(["one", "alsoOne"])).toEqual({ one: 2, alsoOne: 2 });
     expect(resultStore.calls.set + fingerprintStore.calls.set).toBe(0);
     expect(logger.warnings).toEqual([]);

@@ -46,7 +46,10 @@ class ReadOnlyOpener {
   }
 
   /** `method` as a read that first opens the inner store read-only. */
-  readonly reads = <A extends unknown[], R>(method: (...args: A) => Promise<R>) => (...args: A): Promise<R> => this.read(() => method(...args));
+  readonly reads =
+    <A extends unknown[], R>(method: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      this.read(() => method(...args));
 
   /** `list`/`entries` as an iteration that first opens the inner store read-only. */
   readonly iterates = <A extends unknown[], R>(method: (...args: A) => AsyncIterable<R>) => {

@@ -8,7 +8,12 @@ import { RecordingLogger, tempFolder } from "../../test/support.js";
 import type { FingerprintEntry, FingerprintRepository, ResultStore } from "../contracts.js";
 import { Builder } from "../driver/builder.js";
 import { cache } from "../modifiers/index.js";
-import { FileFingerprintRepository, FileResultStore, MemoryFingerprintRepository, MemoryResultStore } from "../stores/index.js";
+import {
+  FileFingerprintRepository,
+  FileResultStore,
+  MemoryFingerprintRepository,
+  MemoryResultStore,
+} from "../stores/index.js";
 
 const KEY = "k1-0123456789abcdef-signing";
 const DAY = 86_400_000;
@@ -29,11 +34,19 @@ type Stores = { fingerprintStore: FingerprintRepository; resultStore: ResultStor
 
 async function run(stores: Stores, x = 1) {
   const logger = new RecordingLogger();
-  const dr = await new Builder().withModules(flow).withCache({ ...stores, logger, signingKey: KEY }).build();
+  const dr = await new Builder()
+    .withModules(flow)
+    .withCache({ ...stores, logger, signingKey: KEY })
+    .build();
   calls = {};
   const out = await dr.execute(["B"], { inputs: { x } });
   await dr.close();
-  return { out, calls, warnings: logger.warnings, outcomes: Object.fromEntries(Object.entries(dr.cache.lastRun).map(([n, r]) => [n, r.outcome])) };
+  return {
+    out,
+    calls,
+    warnings: logger.warnings,
+    outcomes: Object.fromEntries(Object.entries(dr.cache.lastRun).map(([n, r]) => [n, r.outcome])),
+  };
 }
 
 /** Reads every stored record of a plain (unwrapped) repository. */
@@ -98,10 +111,16 @@ describe("signed records in memory: every field that decides a hit is signed", (
     expect(copied.outcomes.B).toBe("computed");
     expect(copied.warnings.some((w) => w.includes("has a wrong signature"))).toBe(true);
     // The same through the fingerprint part alone: keep x = 2's signature, swap in x = 1's fingerprint.
-    const again = (await recordsOf(stores.fingerprintStore)).find((e) => e.contextKey === b2.contextKey) as FingerprintEntry;
+    const again = (await recordsOf(stores.fingerprintStore)).find(
+      (e) => e.contextKey === b2.contextKey,
+    ) as FingerprintEntry;
     const signature = again.fingerprint.slice(again.fingerprint.indexOf("_s2"));
     await stores.fingerprintStore.open();
-    await stores.fingerprintStore.set(b2.contextKey, `${b1.fingerprint.slice(0, b1.fingerprint.indexOf("_s2"))}${signature}`, again);
+    await stores.fingerprintStore.set(
+      b2.contextKey,
+      `${b1.fingerprint.slice(0, b1.fingerprint.indexOf("_s2"))}${signature}`,
+      again,
+    );
     const swapped = await run(stores, 2);
     expect(swapped.out).toEqual({ B: 6 });
     expect(swapped.outcomes.B).toBe("computed");
@@ -110,7 +129,10 @@ describe("signed records in memory: every field that decides a hit is signed", (
   it("records signed in the old format (no meta in the signature) are misses, with one warning for all", async () => {
     await run(stores);
     // An "_s1" record: what ham wrote before the meta was signed (its MAC cannot be checked, nor trusted).
-    await tamper((e) => ({ ...e, fingerprint: `${e.fingerprint.slice(0, e.fingerprint.indexOf("_s2"))}_s1${"A".repeat(43)}` }));
+    await tamper((e) => ({
+      ...e,
+      fingerprint: `${e.fingerprint.slice(0, e.fingerprint.indexOf("_s2"))}_s1${"A".repeat(43)}`,
+    }));
     const old = await run(stores);
     expect(old.out).toEqual({ B: 4 });
     expect(old.calls).toEqual({ B: 1 });
@@ -125,15 +147,24 @@ describe("signed records in file segments: editing a line is a miss, never a hit
   let folder: ReturnType<typeof tempFolder>;
   beforeEach(() => void (folder = tempFolder("ham-signed-")));
   afterEach(() => folder.cleanup());
-  const stores = (): Stores => ({ fingerprintStore: new FileFingerprintRepository({ path: folder.path }), resultStore: new FileResultStore({ path: folder.path }) });
+  const stores = (): Stores => ({
+    fingerprintStore: new FileFingerprintRepository({ path: folder.path }),
+    resultStore: new FileResultStore({ path: folder.path }),
+  });
 
   /** Rewrites every segment line in place with `edit` (what a person with write access could do). */
   function editSegments(edit: (line: Record<string, unknown>) => Record<string, unknown>): void {
     const meta = path.join(folder.path, "meta");
     for (const name of fs.readdirSync(meta)) {
       const file = path.join(meta, name);
-      const lines = fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
-      fs.writeFileSync(file, lines.map((l) => `${JSON.stringify(edit(JSON.parse(l) as Record<string, unknown>))}\n`).join(""));
+      const lines = fs
+        .readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l !== "");
+      fs.writeFileSync(
+        file,
+        lines.map((l) => `${JSON.stringify(edit(JSON.parse(l) as Record<string, unknown>))}\n`).join(""),
+      );
     }
   }
 
@@ -144,7 +175,11 @@ describe("signed records in file segments: editing a line is a miss, never a hit
     const warm = await run(stores());
     expect(warm.out).toEqual({ B: 4 });
     expect(warm.calls).toEqual({ B: 1 });
-    expect(warm.warnings.some((w) => w.includes(`store "file:${folder.path}"`) && w.includes("differs from what was signed"))).toBe(true);
+    expect(
+      warm.warnings.some(
+        (w) => w.includes(`store "file:${folder.path}"`) && w.includes("differs from what was signed"),
+      ),
+    ).toBe(true);
   });
 
   it('a segment line whose "f" names another signed fingerprint is a miss', async () => {

@@ -1,6 +1,14 @@
 // SignedFingerprintRepository: a decorator that signs every context key → fingerprint record, meta
 // included, with HMAC-SHA256 and treats a record whose signature is missing or wrong as a miss.
-import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, ReleaseLock, RunRecord, StoreOpenOptions } from "../contracts.js";
+import type {
+  Fingerprint,
+  FingerprintEntry,
+  FingerprintMeta,
+  FingerprintRepository,
+  ReleaseLock,
+  RunRecord,
+  StoreOpenOptions,
+} from "../contracts.js";
 import { forwardOptional } from "../stores/forward-optional.js";
 import { hmac, type ResolvedKey, sameMac, sha256, shortKey } from "./signing-keys.js";
 
@@ -56,12 +64,15 @@ export class SignedFingerprintRepository implements FingerprintRepository {
     forwardOptional<FingerprintRepository>(this, inner, {
       open: "forward",
       close: "forward",
-      getMany: (getMany) => async (keys) => (await getMany(keys)).map((stored, n) => this.#verify(keys[n] as string, stored)),
+      getMany: (getMany) => async (keys) =>
+        (await getMany(keys)).map((stored, n) => this.#verify(keys[n] as string, stored)),
       setMany: (setMany) => (entries) =>
-        setMany(entries.map((e) => {
-          const meta = normalMeta(e);
-          return { ...meta, contextKey: e.contextKey, fingerprint: this.#sign(e.contextKey, e.fingerprint, meta) };
-        })),
+        setMany(
+          entries.map((e) => {
+            const meta = normalMeta(e);
+            return { ...meta, contextKey: e.contextKey, fingerprint: this.#sign(e.contextKey, e.fingerprint, meta) };
+          }),
+        ),
       getEntry: (getEntry) => async (contextKey) => {
         const entry = await getEntry(contextKey);
         return entry === undefined ? undefined : this.#verifyEntry(entry);
@@ -100,8 +111,16 @@ export class SignedFingerprintRepository implements FingerprintRepository {
   /** The fingerprint and meta digest of a stored record when its signature verifies; otherwise a miss, with a warning. */
   #unseal(contextKey: string, stored: string | undefined): { fingerprint: Fingerprint; digest: string } | undefined {
     if (stored === undefined) return undefined;
-    if (typeof stored !== "string" || stored.length <= SUFFIX || stored.slice(-SUFFIX, -SUFFIX + MARK.length) !== MARK) {
-      if (typeof stored === "string" && stored.length > OLD_SUFFIX && stored.slice(-OLD_SUFFIX, -MAC_CHARS) === OLD_MARK) {
+    if (
+      typeof stored !== "string" ||
+      stored.length <= SUFFIX ||
+      stored.slice(-SUFFIX, -SUFFIX + MARK.length) !== MARK
+    ) {
+      if (
+        typeof stored === "string" &&
+        stored.length > OLD_SUFFIX &&
+        stored.slice(-OLD_SUFFIX, -MAC_CHARS) === OLD_MARK
+      ) {
         // One warning per store, not one per record: after an upgrade every old record says the same.
         this.#warn(
           `store "${this.name}": records signed by an older ham (format "_s1", whose signature did not cover createdAt) are treated as misses; they are recomputed and signed again`,
@@ -151,5 +170,7 @@ function normalMeta(meta: FingerprintMeta): FingerprintMeta {
 
 /** A 128-bit digest of the meta; the record's MAC covers it, so changing any meta field breaks the MAC. */
 function metaDigest(meta: FingerprintMeta): string {
-  return sha256(META_DOMAIN, [String(meta.createdAt), String(meta.codeVersion), String(meta.node)]).subarray(0, 16).toString("base64url");
+  return sha256(META_DOMAIN, [String(meta.createdAt), String(meta.codeVersion), String(meta.node)])
+    .subarray(0, 16)
+    .toString("base64url");
 }

@@ -38,7 +38,8 @@ export class SignedResultStore implements ResultStore {
     forwardOptional<ResultStore>(this, inner, {
       open: "forward",
       close: "forward",
-      getMany: (getMany) => async (keys) => (await getMany(keys)).map((bytes, n) => this.#verify(keys[n] as string, bytes)),
+      getMany: (getMany) => async (keys) =>
+        (await getMany(keys)).map((bytes, n) => this.#verify(keys[n] as string, bytes)),
       list: "forward",
       size: "forward",
     });
@@ -96,9 +97,10 @@ export class SignedResultStore implements ResultStore {
 
   #reject(key: Fingerprint, problem: string, warn: boolean): undefined {
     this.#rejected.add(key);
-    if (warn) this.#warn(
-      `store "${this.name}": result "${shortKey(key)}" ${problem}; treated as absent and recomputed (signing is on: only results signed with one of this cache's keys are used — it was tampered with, written without signing, or signed with a key not in signingKey)`,
-    );
+    if (warn)
+      this.#warn(
+        `store "${this.name}": result "${shortKey(key)}" ${problem}; treated as absent and recomputed (signing is on: only results signed with one of this cache's keys are used — it was tampered with, written without signing, or signed with a key not in signingKey)`,
+      );
     return undefined;
   }
 }

@@ -40,13 +40,17 @@ export function resolveSigningKeys(
     keys = Array.isArray(option) ? option : [option];
     where = "withCache({ signingKey })";
     if (keys.length === 0) {
-      throw new ConfigurationError(`${where} is an empty list: give at least one key (the first signs), or leave the option out to turn signing off`);
+      throw new ConfigurationError(
+        `${where} is an empty list: give at least one key (the first signs), or leave the option out to turn signing off`,
+      );
     }
   }
   const resolved = keys.map((key, index) => {
     const label = keys.length > 1 ? `${where}, key ${index + 1},` : where;
     if (typeof key !== "string" && !(key instanceof Uint8Array)) {
-      throw new ConfigurationError(`${label} must be a string or a Uint8Array (Buffer), got ${key === null ? "null" : typeof key}`);
+      throw new ConfigurationError(
+        `${label} must be a string or a Uint8Array (Buffer), got ${key === null ? "null" : typeof key}`,
+      );
     }
     const bytes = typeof key === "string" ? Buffer.from(key, "utf8") : Buffer.from(key);
     if (bytes.length < MIN_SIGNING_KEY_BYTES) {

@@ -27,7 +27,12 @@ async function run(signingKey: string | readonly string[] | undefined, logger = 
     .withCache({ ...stores, logger, ...(signingKey === undefined ? { signingKey: false as const } : { signingKey }) })
     .build();
   const out = await dr.execute(["B"], { inputs: { x } });
-  return { out, dr, logger, outcomes: Object.fromEntries(Object.entries(dr.cache.lastRun).map(([n, r]) => [n, r.outcome])) };
+  return {
+    out,
+    dr,
+    logger,
+    outcomes: Object.fromEntries(Object.entries(dr.cache.lastRun).map(([n, r]) => [n, r.outcome])),
+  };
 }
 
 describe("signed caches", () => {
@@ -38,7 +43,8 @@ describe("signed caches", () => {
     expect(warm.out).toEqual({ B: "B of 1" });
     expect(calls).toEqual({});
     expect(warm.logger.warnings).toEqual([]);
-    for await (const entry of stores.fingerprintStore.entries()) expect(entry.fingerprint).toMatch(/_s2[A-Za-z0-9_-]{65}$/);
+    for await (const entry of stores.fingerprintStore.entries())
+      expect(entry.fingerprint).toMatch(/_s2[A-Za-z0-9_-]{65}$/);
     for await (const item of stores.resultStore.list()) {
       const bytes = (await stores.resultStore.get(item.key))!;
       expect(Buffer.from(bytes.subarray(-8)).toString("latin1")).toBe("HAMSIG01");
@@ -121,15 +127,21 @@ describe("signed caches", () => {
 
   it("HAM_SIGNING_KEY set but empty or blank is a configuration error, never signing turned off", () => {
     expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: "" })).toThrow(ConfigurationError);
-    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: "" })).toThrow(/HAM_SIGNING_KEY environment variable is set but empty/);
+    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: "" })).toThrow(
+      /HAM_SIGNING_KEY environment variable is set but empty/,
+    );
     expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: " \t\n" })).toThrow(/is set but blank.*unset it/);
   });
 
   it("a malformed HAM_SIGNING_KEY list is a configuration error naming the empty entry", () => {
-    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: "," })).toThrow(/2 comma-separated keys and key 1 is empty/);
+    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: "," })).toThrow(
+      /2 comma-separated keys and key 1 is empty/,
+    );
     expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: `${KEY},,${OTHER}` })).toThrow(/key 2 is empty/);
     expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: `${KEY},` })).toThrow(/key 2 is empty/);
-    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: `${KEY},short` })).toThrow(/key 2, is 5 bytes long/);
+    expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: `${KEY},short` })).toThrow(
+      /key 2, is 5 bytes long/,
+    );
     expect(() => resolveSigningKeys(undefined, { [SIGNING_KEY_ENV]: `${KEY},` })).not.toThrow(KEY);
   });
 });
@@ -143,7 +155,10 @@ describe("signed caches through the environment", () => {
 
   it("a cache built while HAM_SIGNING_KEY is set signs its entries", async () => {
     process.env[SIGNING_KEY_ENV] = KEY;
-    const dr = await new Builder().withModules(flow).withCache({ ...stores, logger: new RecordingLogger() }).build();
+    const dr = await new Builder()
+      .withModules(flow)
+      .withCache({ ...stores, logger: new RecordingLogger() })
+      .build();
     await dr.execute(["B"], { inputs: { x: 3 } });
     for await (const entry of stores.fingerprintStore.entries()) expect(entry.fingerprint).toMatch(/_s2/);
   });

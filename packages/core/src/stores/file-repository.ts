@@ -2,9 +2,26 @@
 // loaded once per open() into an in-memory index; run history as appended JSON lines (see RunLog).
 import fs from "node:fs";
 import path from "node:path";
-import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord, StoreOpenOptions } from "../contracts.js";
+import type {
+  Fingerprint,
+  FingerprintEntry,
+  FingerprintMeta,
+  FingerprintRepository,
+  RunRecord,
+  StoreOpenOptions,
+} from "../contracts.js";
 import { ConfigurationError, StoreError } from "../errors.js";
-import { errorCode, fsyncDir, openRegularFile, readFrom, removeStaleTemps, writeAll, writeError, writeNewFile, tempPath } from "./fs-util.js";
+import {
+  errorCode,
+  fsyncDir,
+  openRegularFile,
+  readFrom,
+  removeStaleTemps,
+  writeAll,
+  writeError,
+  writeNewFile,
+  tempPath,
+} from "./fs-util.js";
 import { RunLog } from "./run-log.js";
 import { compactSegmentName, isSealedSegment, ownSegmentName, segmentPattern } from "./segment-names.js";
 import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
@@ -100,7 +117,8 @@ export class FileFingerprintRepository implements FingerprintRepository {
         `FileFingerprintRepository: option "path" must be a non-empty string (a folder), got ${JSON.stringify(root)}`,
       );
     }
-    if (typeof fsync !== "boolean") throw new ConfigurationError(`FileFingerprintRepository: option "fsync" must be true or false`);
+    if (typeof fsync !== "boolean")
+      throw new ConfigurationError(`FileFingerprintRepository: option "fsync" must be true or false`);
     if (!Number.isInteger(compactAfterSegments) || compactAfterSegments < 2) {
       throw new ConfigurationError(
         `FileFingerprintRepository: option "compactAfterSegments" must be an integer ≥ 2, got ${String(compactAfterSegments)}`,
@@ -380,10 +398,18 @@ export class FileFingerprintRepository implements FingerprintRepository {
 
   #recordLine(operation: string, contextKey: string, fingerprint: unknown, meta: FingerprintMeta): SegmentLine {
     if (typeof fingerprint !== "string" || fingerprint === "") {
-      throw new StoreError(this.name, operation, `fingerprint for context key "${contextKey}" must be a non-empty string`);
+      throw new StoreError(
+        this.name,
+        operation,
+        `fingerprint for context key "${contextKey}" must be a non-empty string`,
+      );
     }
     if (typeof meta !== "object" || meta === null) {
-      throw new StoreError(this.name, operation, `meta for context key "${contextKey}" must be an object { node, codeVersion, createdAt }`);
+      throw new StoreError(
+        this.name,
+        operation,
+        `meta for context key "${contextKey}" must be an object { node, codeVersion, createdAt }`,
+      );
     }
     return {
       k: contextKey,
@@ -524,7 +550,11 @@ export class FileFingerprintRepository implements FingerprintRepository {
 
 function checkContextKey(store: string, operation: string, contextKey: unknown): asserts contextKey is string {
   if (typeof contextKey !== "string" || contextKey === "") {
-    throw new StoreError(store, operation, `context key must be a non-empty string, got ${JSON.stringify(contextKey) ?? typeof contextKey}`);
+    throw new StoreError(
+      store,
+      operation,
+      `context key must be a non-empty string, got ${JSON.stringify(contextKey) ?? typeof contextKey}`,
+    );
   }
 }
 

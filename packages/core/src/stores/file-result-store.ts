@@ -66,16 +66,26 @@ export class FileResultStore implements ResultStore {
   #readOnly = false;
 
   constructor(options: FileResultStoreOptions = {}) {
-    const { path: root = ".ham_cache", fsync = false, trackAccess = true, packMaxBytes = DEFAULT_PACK_MAX_BYTES } = options;
+    const {
+      path: root = ".ham_cache",
+      fsync = false,
+      trackAccess = true,
+      packMaxBytes = DEFAULT_PACK_MAX_BYTES,
+    } = options;
     if (typeof root !== "string" || root === "") {
-      throw new ConfigurationError(`FileResultStore: option "path" must be a non-empty string (a folder), got ${JSON.stringify(root)}`);
+      throw new ConfigurationError(
+        `FileResultStore: option "path" must be a non-empty string (a folder), got ${JSON.stringify(root)}`,
+      );
     }
-    if (typeof fsync !== "boolean") throw new ConfigurationError(`FileResultStore: option "fsync" must be true or false`);
+    if (typeof fsync !== "boolean")
+      throw new ConfigurationError(`FileResultStore: option "fsync" must be true or false`);
     if (typeof trackAccess !== "boolean") {
       throw new ConfigurationError(`FileResultStore: option "trackAccess" must be true or false`);
     }
     if (!Number.isSafeInteger(packMaxBytes) || packMaxBytes < 0) {
-      throw new ConfigurationError(`FileResultStore: option "packMaxBytes" must be an integer ≥ 0 (bytes), got ${String(packMaxBytes)}`);
+      throw new ConfigurationError(
+        `FileResultStore: option "packMaxBytes" must be an integer ≥ 0 (bytes), got ${String(packMaxBytes)}`,
+      );
     }
     this.path = root;
     this.name = `file:${root}`;
@@ -84,7 +94,13 @@ export class FileResultStore implements ResultStore {
     this.#fsync = fsync;
     this.#trackAccess = trackAccess;
     this.#packMaxBytes = packMaxBytes;
-    this.#pack = new ResultPack({ dir: path.join(root, "packs"), fsync, trackAccess, makeFolders: () => this.#makeFolders(), readOnly: () => this.#readOnly });
+    this.#pack = new ResultPack({
+      dir: path.join(root, "packs"),
+      fsync,
+      trackAccess,
+      makeFolders: () => this.#makeFolders(),
+      readOnly: () => this.#readOnly,
+    });
   }
 
   async open(options?: StoreOpenOptions): Promise<void> {
@@ -125,7 +141,13 @@ export class FileResultStore implements ResultStore {
       try {
         this.#pack.put(key, bytes);
       } catch (error) {
-        throw writeError(this.name, "set", error, `appending result "${key}" to ${path.join(this.path, "packs")}`, this.path);
+        throw writeError(
+          this.name,
+          "set",
+          error,
+          `appending result "${key}" to ${path.join(this.path, "packs")}`,
+          this.path,
+        );
       }
       return;
     }
@@ -136,7 +158,8 @@ export class FileResultStore implements ResultStore {
     try {
       // Anything else at the path is no result (see #read) and is replaced: the rename below
       // replaces a FIFO or socket, but not a folder.
-      if (fs.lstatSync(file, { throwIfNoEntry: false })?.isDirectory()) fs.rmSync(file, { recursive: true, force: true });
+      if (fs.lstatSync(file, { throwIfNoEntry: false })?.isDirectory())
+        fs.rmSync(file, { recursive: true, force: true });
       try {
         atomicWriteFile(this.#tempDir, file, bytes, this.#fsync, makeShard);
       } catch (error) {
@@ -156,7 +179,13 @@ export class FileResultStore implements ResultStore {
     try {
       this.#pack.delete(key);
     } catch (error) {
-      throw writeError(this.name, "delete", error, `recording the deletion of result "${key}" in ${path.join(this.path, "packs")}`, this.path);
+      throw writeError(
+        this.name,
+        "delete",
+        error,
+        `recording the deletion of result "${key}" in ${path.join(this.path, "packs")}`,
+        this.path,
+      );
     }
     try {
       fs.unlinkSync(this.#fileOf(key));
@@ -179,7 +208,11 @@ export class FileResultStore implements ResultStore {
         if (key === undefined || shardOf(key) !== shard || this.#pack.has(key)) continue;
         const stat = fs.statSync(path.join(shardDir, name), { throwIfNoEntry: false });
         if (stat === undefined || !stat.isFile()) continue;
-        yield { key, bytes: stat.size, lastAccess: Math.max(stat.mtimeMs, stat.atimeMs, this.#pack.lastAccessOf(key) ?? 0) };
+        yield {
+          key,
+          bytes: stat.size,
+          lastAccess: Math.max(stat.mtimeMs, stat.atimeMs, this.#pack.lastAccessOf(key) ?? 0),
+        };
       }
     }
   }

@@ -45,7 +45,13 @@ class Decorator implements ResultStore {
 describe("forwardOptional", () => {
   it("forwards the members the inner store has, called on the inner store, and leaves out the ones it lacks", async () => {
     const { store, calls } = innerStore();
-    const decorator = new Decorator(store, { open: "omit", close: "forward", getMany: "forward", list: "forward", size: "forward" });
+    const decorator = new Decorator(store, {
+      open: "omit",
+      close: "forward",
+      getMany: "forward",
+      list: "forward",
+      size: "forward",
+    });
     expect(await decorator.size?.()).toBe(42);
     expect(calls).toEqual(["size on inner"]);
     expect(decorator.getMany).toBeUndefined();
@@ -59,7 +65,13 @@ describe("forwardOptional", () => {
     const { store } = innerStore();
     const opened: string[] = [];
     const withOpen: ResultStore = { ...store, open: async () => void opened.push("inner open") };
-    const decorator = new Decorator(withOpen, { open: "omit", close: "omit", getMany: "omit", list: "omit", size: "omit" });
+    const decorator = new Decorator(withOpen, {
+      open: "omit",
+      close: "omit",
+      getMany: "omit",
+      list: "omit",
+      size: "omit",
+    });
     await decorator.open();
     expect(decorator.own).toEqual(["open"]);
     expect(opened).toEqual([]);
@@ -87,7 +99,13 @@ describe("forwardOptional", () => {
 
   it("looks the inner method up at call time, as a hand-written forward would", async () => {
     const { store } = innerStore();
-    const decorator = new Decorator(store, { open: "omit", close: "omit", getMany: "omit", list: "omit", size: "forward" });
+    const decorator = new Decorator(store, {
+      open: "omit",
+      close: "omit",
+      getMany: "omit",
+      list: "omit",
+      size: "forward",
+    });
     store.size = async () => 7;
     expect(await decorator.size?.()).toBe(7);
   });
@@ -95,7 +113,12 @@ describe("forwardOptional", () => {
   it("makes a plan that forgets an optional member a type error", () => {
     const { store } = innerStore();
     // @ts-expect-error — `size` is missing: every optional member of ResultStore needs a decision
-    const plan: Parameters<typeof forwardOptional<ResultStore>>[2] = { open: "omit", close: "omit", getMany: "omit", list: "omit" };
+    const plan: Parameters<typeof forwardOptional<ResultStore>>[2] = {
+      open: "omit",
+      close: "omit",
+      getMany: "omit",
+      list: "omit",
+    };
     expect(() => new Decorator(store, plan)).not.toThrow();
   });
 });

@@ -3,7 +3,11 @@
 
 /** The names of T's optional methods (`open?`, `getMany?`, …). */
 export type OptionalMethods<T> = {
-  [K in keyof T]-?: {} extends Pick<T, K> ? (NonNullable<T[K]> extends (...args: never[]) => unknown ? K : never) : never;
+  [K in keyof T]-?: {} extends Pick<T, K>
+    ? NonNullable<T[K]> extends (...args: never[]) => unknown
+      ? K
+      : never
+    : never;
 }[keyof T];
 
 /**
@@ -21,7 +25,11 @@ export type Forwarding<F> = "forward" | "omit" | ((inner: F) => F);
  * type error in every decorator until someone decides how that decorator treats it: a decorator that
  * forwarded new members by default could let a write bypass signing or read-only.
  */
-export function forwardOptional<T extends object>(target: T, inner: T, plan: { readonly [K in OptionalMethods<T>]-?: Forwarding<NonNullable<T[K]>> }): void {
+export function forwardOptional<T extends object>(
+  target: T,
+  inner: T,
+  plan: { readonly [K in OptionalMethods<T>]-?: Forwarding<NonNullable<T[K]>> },
+): void {
   const members = target as Record<string, unknown>;
   const source = inner as Record<string, unknown>;
   for (const [name, how] of Object.entries(plan) as [string, Forwarding<(...args: unknown[]) => unknown>][]) {

@@ -106,7 +106,13 @@ const NOT_WRITABLE = new Set(["EROFS", "EACCES", "EPERM"]);
  * The StoreError for a failed write. When the cache folder cannot be written at all (read-only
  * mount, another user's folder), it says so and points at readOnly, the mode made for that case.
  */
-export function writeError(store: string, operation: string, error: unknown, detail: string, folder: string): StoreError {
+export function writeError(
+  store: string,
+  operation: string,
+  error: unknown,
+  detail: string,
+  folder: string,
+): StoreError {
   const code = errorCode(error);
   if (code === undefined || !NOT_WRITABLE.has(code)) return toStoreError(store, operation, error, detail);
   const text = errorMessage(error);

@@ -3,7 +3,15 @@ import { describe, expect, it } from "vitest";
 import { resultFileName, resultKeyOfFileName, runFileStem, runIdOfFileStem, shardOf } from "./keys.js";
 
 describe("result file names", () => {
-  const keys = ["abc", "ABC", "aBc", "AbC", "-_x", "Z", "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".repeat(3).slice(0, 200)];
+  const keys = [
+    "abc",
+    "ABC",
+    "aBc",
+    "AbC",
+    "-_x",
+    "Z",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".repeat(3).slice(0, 200),
+  ];
 
   it("every key maps back from its file name", () => {
     for (const key of keys) expect(resultKeyOfFileName(resultFileName(key))).toBe(key);

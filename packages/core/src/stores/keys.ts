@@ -21,7 +21,11 @@ export function assertResultKey(store: string, operation: string, key: unknown):
 /** Throws a StoreError unless `bytes` is a Uint8Array (Buffers are Uint8Arrays). */
 export function assertBytes(store: string, key: string, bytes: unknown): asserts bytes is Uint8Array {
   if (!(bytes instanceof Uint8Array)) {
-    throw new StoreError(store, "set", `value for result key "${key}" must be a Uint8Array of encoded bytes, got ${bytes === null ? "null" : typeof bytes}`);
+    throw new StoreError(
+      store,
+      "set",
+      `value for result key "${key}" must be a Uint8Array of encoded bytes, got ${bytes === null ? "null" : typeof bytes}`,
+    );
   }
 }
 

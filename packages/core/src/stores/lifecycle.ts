@@ -16,7 +16,11 @@ export const toStoreError = StoreError.wrap;
 
 /** The StoreError for a write to a store opened with `open({ readOnly: true })` (for store authors too). */
 export function readOnlyError(store: string, operation: string): StoreError {
-  return new StoreError(store, operation, "the store was opened read-only (withCache({ readOnly: true })) and writes nothing; open it without readOnly to write");
+  return new StoreError(
+    store,
+    operation,
+    "the store was opened read-only (withCache({ readOnly: true })) and writes nothing; open it without readOnly to write",
+  );
 }
 
 /** The warning of a read-only file store whose cache folder does not exist (nothing is created). */

@@ -1,5 +1,12 @@
 // In-memory FingerprintRepository: the reference implementation of the contract, and for tests.
-import type { Fingerprint, FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord, StoreOpenOptions } from "../contracts.js";
+import type {
+  Fingerprint,
+  FingerprintEntry,
+  FingerprintMeta,
+  FingerprintRepository,
+  RunRecord,
+  StoreOpenOptions,
+} from "../contracts.js";
 import { StoreError } from "../errors.js";
 import { assertNotClosed, readOnlyError, type StoreState } from "./lifecycle.js";
 
@@ -49,7 +56,8 @@ export class MemoryFingerprintRepository implements FingerprintRepository {
       this.#checkKey("setMany", entry.contextKey);
       this.#checkFingerprint(entry.contextKey, entry.fingerprint);
     }
-    for (const entry of entries) this.#records.set(entry.contextKey, entryOf(entry.contextKey, entry.fingerprint, entry));
+    for (const entry of entries)
+      this.#records.set(entry.contextKey, entryOf(entry.contextKey, entry.fingerprint, entry));
   }
 
   async getEntry(contextKey: string): Promise<FingerprintEntry | undefined> {
@@ -81,7 +89,9 @@ export class MemoryFingerprintRepository implements FingerprintRepository {
 
   async listRuns(options: { limit?: number } = {}): Promise<RunRecord[]> {
     this.#check("list runs");
-    const runs = [...this.#runs.values()].sort((a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0));
+    const runs = [...this.#runs.values()].sort(
+      (a, b) => b.startedAt - a.startedAt || (a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0),
+    );
     const limited = options.limit === undefined ? runs : runs.slice(0, Math.max(0, options.limit));
     return limited.map((run) => structuredClone(run));
   }

@@ -63,7 +63,11 @@ export class MemoryResultStore implements ResultStore {
 
   async *list(): AsyncIterable<{ key: Fingerprint; bytes: number; lastAccess: number }> {
     assertNotClosed(this.#state, this.name, "list");
-    const snapshot = [...this.#results].map(([key, r]) => ({ key, bytes: r.bytes.byteLength, lastAccess: r.lastAccess }));
+    const snapshot = [...this.#results].map(([key, r]) => ({
+      key,
+      bytes: r.bytes.byteLength,
+      lastAccess: r.lastAccess,
+    }));
     yield* snapshot;
   }
 

@@ -27,7 +27,9 @@ function expectedValue(key: string): Uint8Array {
   return bytes;
 }`;
 // The very source the workers run, so both sides agree on every value.
-const expectedValue = new Function(`${valueSource.replace(/: string|: Uint8Array/g, "")}; return expectedValue;`)() as (key: string) => Uint8Array;
+const expectedValue = new Function(`${valueSource.replace(/: string|: Uint8Array/g, "")}; return expectedValue;`)() as (
+  key: string,
+) => Uint8Array;
 
 // .mts: an ES module wherever the temp folder is (top-level await), whatever package.json is near.
 const workerFile = path.join(root, "worker.mts");
@@ -71,7 +73,9 @@ function startWorker(...args: string[]): ChildProcess {
   });
 }
 
-function finished(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
+function finished(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
   let out = "";
   let err = "";
   child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -93,17 +97,21 @@ describe("file stores shared by several processes", () => {
   it("four processes writing the same folder at once (same and different keys) leave every entry readable", async () => {
     const dir = path.join(root, "shared");
     const count = 60;
-    const runs = await Promise.all(["0", "1", "2", "3"].map((id) => finished(startWorker("write", dir, id, String(count)))));
+    const runs = await Promise.all(
+      ["0", "1", "2", "3"].map((id) => finished(startWorker("write", dir, id, String(count)))),
+    );
     for (const r of runs) expect({ code: r.code, err: r.err, out: r.out }).toEqual({ code: 0, err: "", out: "done\n" });
 
     const { results, records } = await readAll(dir);
     const expectedKeys = [...Array.from({ length: 40 }, (_, i) => `s${i}`)];
     for (const id of ["0", "1", "2", "3"]) for (let i = 0; i < count; i++) expectedKeys.push(`p${id}x${i}`);
     expect([...results.keys()].sort()).toEqual(expectedKeys.sort());
-    for (const [key, bytes] of results) expect(Buffer.compare(Buffer.from(bytes), Buffer.from(expectedValue(key))), key).toBe(0);
+    for (const [key, bytes] of results)
+      expect(Buffer.compare(Buffer.from(bytes), Buffer.from(expectedValue(key))), key).toBe(0);
     expect(records.size).toBe(40 + 4 * count);
     for (let i = 0; i < 40; i++) expect(records.get(`ctx.shared:${i}`)).toBe(`fp-s${i}`);
-    for (const key of expectedKeys.filter((k) => k.startsWith("p"))) expect(records.get(`ctx.own:${key}`)).toBe(`fp-${key}`);
+    for (const key of expectedKeys.filter((k) => k.startsWith("p")))
+      expect(records.get(`ctx.own:${key}`)).toBe(`fp-${key}`);
     // No temp file is left behind by writers that finished.
     expect(fs.readdirSync(path.join(dir, "tmp"))).toEqual([]);
   }, 60_000);
@@ -134,7 +142,8 @@ describe("file stores shared by several processes", () => {
       expect(records.get(`ctx.crash:${i}`), `record ${i}`).toBe(`fp-c${i}`);
     }
     // ...and whatever else made it to disk before the kill is whole too, never a partial value.
-    for (const [key, bytes] of results) expect(Buffer.compare(Buffer.from(bytes), Buffer.from(expectedValue(key))), key).toBe(0);
+    for (const [key, bytes] of results)
+      expect(Buffer.compare(Buffer.from(bytes), Buffer.from(expectedValue(key))), key).toBe(0);
     for (const [key, fp] of records) expect(fp).toBe(`fp-c${key.slice("ctx.crash:".length)}`);
   }, 60_000);
 
@@ -145,7 +154,11 @@ describe("file stores shared by several processes", () => {
     expect(await reader.get("ctx.own:p5x0")).toBeUndefined();
     const r = await finished(startWorker("write", dir, "5", "3"));
     expect(r.code).toBe(0);
-    expect(await reader.getMany(["ctx.own:p5x0", "ctx.own:p5x2", "ctx.shared:1"])).toEqual(["fp-p5x0", "fp-p5x2", "fp-s1"]);
+    expect(await reader.getMany(["ctx.own:p5x0", "ctx.own:p5x2", "ctx.shared:1"])).toEqual([
+      "fp-p5x0",
+      "fp-p5x2",
+      "fp-s1",
+    ]);
     const store = new FileResultStore({ path: dir });
     expect(Buffer.from((await store.get("p5x1"))!).equals(Buffer.from(expectedValue("p5x1")))).toBe(true);
   }, 60_000);

@@ -46,7 +46,9 @@ const KEY = "abcdef0123456789";
 
 // Results kept one file each: above packMaxBytes, or all of them with packMaxBytes 0.
 describe.runIf(canMakeFifos)("FileResultStore, a FIFO or folder at a result's path", () => {
-  it("get and getMany read it as missing without blocking, has() is false, set replaces it", { timeout: 5_000 }, async () => {
+  it("get and getMany read it as missing without blocking, has() is false, set replaces it", {
+    timeout: 5_000,
+  }, async () => {
     const folder = freshFolder();
     const store = new FileResultStore({ path: folder, packMaxBytes: 0 });
     await store.set(KEY, new Uint8Array([1, 2, 3]));
@@ -83,7 +85,9 @@ describe.runIf(canMakeFifos)("FileResultStore, a FIFO or folder at a result's pa
     }
   });
 
-  it("a FIFO or folder named like a pack segment holds no results: open, get and set do not block", { timeout: 5_000 }, async () => {
+  it("a FIFO or folder named like a pack segment holds no results: open, get and set do not block", {
+    timeout: 5_000,
+  }, async () => {
     const folder = freshFolder();
     const first = new FileResultStore({ path: folder });
     await first.set(KEY, new Uint8Array([1, 2]));
@@ -101,7 +105,9 @@ describe.runIf(canMakeFifos)("FileResultStore, a FIFO or folder at a result's pa
 });
 
 describe.runIf(canMakeFifos)("FileFingerprintRepository, FIFOs named like its files", () => {
-  it("a FIFO segment and a FIFO run file are skipped: open, get, listRuns and getRun do not block", { timeout: 5_000 }, async () => {
+  it("a FIFO segment and a FIFO run file are skipped: open, get, listRuns and getRun do not block", {
+    timeout: 5_000,
+  }, async () => {
     const folder = freshFolder();
     const first = new FileFingerprintRepository({ path: folder });
     await first.set("key", "fp", { node: "a", codeVersion: "v", createdAt: 1 });
@@ -127,7 +133,8 @@ describe.runIf(canMakeFifos)("the cache, when a stored result became a FIFO", ()
     let runs = 0;
     // Rows enough to be stored as a file of its own (above packMaxBytes), which can become a FIFO.
     const flow = { total: (qty: number) => (runs++, { qty, rows: Array.from({ length: 40_000 }, (_, i) => i * qty) }) };
-    const build = (logger: RecordingLogger) => new Builder().withModules(flow).withCache({ path: folder, logger }).build();
+    const build = (logger: RecordingLogger) =>
+      new Builder().withModules(flow).withCache({ path: folder, logger }).build();
     const fresh = await (await build(new RecordingLogger())).execute(["total"], { inputs: { qty: 3 } });
     const results = filesUnder(path.join(folder, "results"));
     expect(results).toHaveLength(1);
@@ -138,7 +145,9 @@ describe.runIf(canMakeFifos)("the cache, when a stored result became a FIFO", ()
     expect(await quickly(() => dr.execute(["total"], { inputs: { qty: 3 } }))).toEqual(fresh);
     expect(runs).toBe(2);
     expect(dr.cache.lastRun.total?.outcome).toBe("recomputed");
-    expect(logger.warnings.join("\n")).toMatch(/node "total": cached result \S+ is missing from the result store; recomputing it/);
+    expect(logger.warnings.join("\n")).toMatch(
+      /node "total": cached result \S+ is missing from the result store; recomputing it/,
+    );
     expect(fs.statSync(results[0] as string).isFile()).toBe(true);
 
     const again = await build(new RecordingLogger());

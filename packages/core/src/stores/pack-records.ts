@@ -35,7 +35,9 @@ export function readPackRecords(file: string): PackRecord[] {
     const types = { [PUT]: "put", [DELETE]: "delete", [ACCESS]: "access" } as const;
     return [...packRecords(fd, 0, fs.fstatSync(fd).size)].flatMap((r) => {
       const type = types[r.type as 1 | 2 | 3];
-      return type === undefined ? [] : [{ type, key: r.key, at: r.at, dataAt: r.at + HEADER + r.key.length, length: r.type === PUT ? r.length : 0 }];
+      return type === undefined
+        ? []
+        : [{ type, key: r.key, at: r.at, dataAt: r.at + HEADER + r.key.length, length: r.type === PUT ? r.length : 0 }];
     });
   } finally {
     fs.closeSync(fd);
@@ -74,7 +76,11 @@ export function* packRecords(fd: number, from: number, size: number): Generator<
     const keyLength = window[p + 5]!;
     const length = window.readUInt32LE(p + 8);
     if (window.length - p < HEADER + keyLength) return;
-    if (crc32(window.subarray(p + HEADER, p + HEADER + keyLength), crc32(window.subarray(p, p + 32))) !== window.readUInt32LE(p + 32)) return;
+    if (
+      crc32(window.subarray(p + HEADER, p + HEADER + keyLength), crc32(window.subarray(p, p + 32))) !==
+      window.readUInt32LE(p + 32)
+    )
+      return;
     const end = at + HEADER + keyLength + (type === PUT ? length : 0);
     if (end > size) return;
     yield {
@@ -91,7 +97,13 @@ export function* packRecords(fd: number, from: number, size: number): Generator<
 }
 
 /** One record's bytes (see the layout above). */
-export function encodeRecord(type: number, key: string, data: Uint8Array | undefined, time: number, aux: number): Buffer {
+export function encodeRecord(
+  type: number,
+  key: string,
+  data: Uint8Array | undefined,
+  time: number,
+  aux: number,
+): Buffer {
   const dataLength = data?.length ?? 0;
   const record = Buffer.allocUnsafe(HEADER + key.length + dataLength);
   record.writeUInt32LE(MAGIC, 0);

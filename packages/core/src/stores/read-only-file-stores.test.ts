@@ -64,7 +64,10 @@ async function cacheThatInvitesWrites(root: string): Promise<void> {
 function inviteWrites(root: string): void {
   const hostTag = createHash("sha1").update(os.hostname()).digest("hex").slice(0, 8);
   const pid = deadPid();
-  for (const [dir, ext] of [["meta", "log"], ["packs", "pack"]] as const) {
+  for (const [dir, ext] of [
+    ["meta", "log"],
+    ["packs", "pack"],
+  ] as const) {
     const [segment] = fs.readdirSync(path.join(root, dir));
     for (let i = 0; i < 9; i++) {
       const name = `${(Date.now() - 1000 + i).toString(36).padStart(9, "0")}-${hostTag}-${pid}-0000000${i}.${ext}`;
@@ -141,7 +144,9 @@ describe("read-only file stores", () => {
     await reader.close();
     expect(fs.existsSync(root)).toBe(false);
     expect(logger.warnings).toHaveLength(1);
-    expect(logger.warnings[0]).toContain(`the cache folder ${root} does not exist; a read-only cache creates nothing, so every node is a miss`);
+    expect(logger.warnings[0]).toContain(
+      `the cache folder ${root} does not exist; a read-only cache creates nothing, so every node is a miss`,
+    );
   });
 
   it("file stores opened read-only refuse writes with a StoreError, and a plain open() does not lift it", async () => {
@@ -163,7 +168,10 @@ describe("read-only file stores", () => {
       ["set", () => results.set("key1", new Uint8Array([1]))],
       ["delete", () => results.delete("key1")],
     ] as const) {
-      const error = await write().then(() => undefined, (e: unknown) => e);
+      const error = await write().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error, what).toBeInstanceOf(StoreError);
       expect((error as StoreError).message).toContain(`${what}`);
       expect((error as StoreError).message).toContain("opened read-only");
@@ -179,18 +187,21 @@ describe("read-only file stores", () => {
   // Root ignores file permissions, so the folder is made unwritable for a child run as "nobody".
   const runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].find((file) => fs.existsSync(file));
   const asRoot = process.getuid?.() === 0;
-  if (!asRoot || runuser === undefined) console.log(`[core tests] skipping the non-root read-only run: ${asRoot ? "no runuser" : "not running as root"}`);
-  it.skipIf(!asRoot || runuser === undefined)("as another user on a folder nobody may write (chmod -R a-w): hits, no warnings, nothing changed", async () => {
-    const base = folder();
-    fs.chmodSync(base, 0o755);
-    const root = path.join(base, "cache");
-    const child = path.join(base, "reader.mts");
-    const core = fileURLToPath(new URL("../index.ts", import.meta.url));
-    const dataflow = fileURLToPath(new URL("../../test/fixtures/read-only-dataflow.ts", import.meta.url));
-    // The writer runs in a child too: code versions follow the source text each runner compiles.
-    fs.writeFileSync(
-      child,
-      `import { Builder } from ${JSON.stringify(core)};
+  if (!asRoot || runuser === undefined)
+    console.log(`[core tests] skipping the non-root read-only run: ${asRoot ? "no runuser" : "not running as root"}`);
+  it.skipIf(!asRoot || runuser === undefined)(
+    "as another user on a folder nobody may write (chmod -R a-w): hits, no warnings, nothing changed",
+    async () => {
+      const base = folder();
+      fs.chmodSync(base, 0o755);
+      const root = path.join(base, "cache");
+      const child = path.join(base, "reader.mts");
+      const core = fileURLToPath(new URL("../index.ts", import.meta.url));
+      const dataflow = fileURLToPath(new URL("../../test/fixtures/read-only-dataflow.ts", import.meta.url));
+      // The writer runs in a child too: code versions follow the source text each runner compiles.
+      fs.writeFileSync(
+        child,
+        `import { Builder } from ${JSON.stringify(core)};
 import * as dataflow from ${JSON.stringify(dataflow)};
 const warnings = [];
 const dr = await new Builder().withModules(dataflow).withCache({ path: process.argv[2], readOnly: process.argv[3] === "read", logger: { warn: (m) => warnings.push(m) } }).build();
@@ -200,33 +211,35 @@ const cold = await dr.execute(["C"], { inputs: { x: 7 } });
 await dr.close();
 console.log(JSON.stringify({ uid: process.getuid(), warm, outcomes, cold, warnings }));
 `,
-    );
-    fs.chmodSync(child, 0o644);
-    const tsx = fileURLToPath(new URL("../../../../node_modules/.bin/tsx", import.meta.url));
-    const env = { ...process.env, HOME: "/tmp" };
-    const writer = spawnSync(tsx, [child, root, "write"], { encoding: "utf8", env });
-    expect(writer.stderr).toBe("");
-    expect(JSON.parse(writer.stdout.trim()).outcomes).toEqual(["x:input", "A:computed", "B:computed", "C:computed"]);
-    inviteWrites(root);
-    const chmodAll = (dir: string): void => {
-      for (const name of fs.readdirSync(dir)) {
-        const file = path.join(dir, name);
-        if (fs.statSync(file).isDirectory()) chmodAll(file);
-        else fs.chmodSync(file, 0o444);
-      }
-      fs.chmodSync(dir, 0o555);
-    };
-    chmodAll(root);
-    const before = fullListing(root);
-    const run = spawnSync(runuser!, ["-u", "nobody", "--", tsx, child, root, "read"], { encoding: "utf8", env });
-    expect(run.stderr).toBe("");
-    expect(JSON.parse(run.stdout.trim().split("\n").at(-1)!)).toEqual({
-      uid: 65534,
-      warm: { C: "3/1" },
-      outcomes: ["x:input", "A:hit", "B:hit", "C:hit"],
-      cold: { C: "15/7" },
-      warnings: [],
-    });
-    expect(fullListing(root)).toEqual(before);
-  }, 60_000);
+      );
+      fs.chmodSync(child, 0o644);
+      const tsx = fileURLToPath(new URL("../../../../node_modules/.bin/tsx", import.meta.url));
+      const env = { ...process.env, HOME: "/tmp" };
+      const writer = spawnSync(tsx, [child, root, "write"], { encoding: "utf8", env });
+      expect(writer.stderr).toBe("");
+      expect(JSON.parse(writer.stdout.trim()).outcomes).toEqual(["x:input", "A:computed", "B:computed", "C:computed"]);
+      inviteWrites(root);
+      const chmodAll = (dir: string): void => {
+        for (const name of fs.readdirSync(dir)) {
+          const file = path.join(dir, name);
+          if (fs.statSync(file).isDirectory()) chmodAll(file);
+          else fs.chmodSync(file, 0o444);
+        }
+        fs.chmodSync(dir, 0o555);
+      };
+      chmodAll(root);
+      const before = fullListing(root);
+      const run = spawnSync(runuser!, ["-u", "nobody", "--", tsx, child, root, "read"], { encoding: "utf8", env });
+      expect(run.stderr).toBe("");
+      expect(JSON.parse(run.stdout.trim().split("\n").at(-1)!)).toEqual({
+        uid: 65534,
+        warm: { C: "3/1" },
+        outcomes: ["x:input", "A:hit", "B:hit", "C:hit"],
+        cold: { C: "15/7" },
+        warnings: [],
+      });
+      expect(fullListing(root)).toEqual(before);
+    },
+    60_000,
+  );
 });

@@ -12,7 +12,11 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 let folders = 0;
 const freshFolder = (): string => path.join(root, `c${++folders}`);
 
-const meta = (node: string, codeVersion = "v1", createdAt = 1000): FingerprintMeta => ({ node, codeVersion, createdAt });
+const meta = (node: string, codeVersion = "v1", createdAt = 1000): FingerprintMeta => ({
+  node,
+  codeVersion,
+  createdAt,
+});
 const run = (runId: string, startedAt: number): RunRecord => ({
   runId,
   startedAt,
@@ -38,14 +42,26 @@ describe.each(kinds)("%s", (_, make) => {
     const repo = make();
     await repo.set("ck.1:x~", "fpA", meta("F", "cv", 42));
     expect(await repo.get("ck.1:x~")).toBe("fpA");
-    expect(await repo.getEntry!("ck.1:x~")).toEqual({ contextKey: "ck.1:x~", fingerprint: "fpA", node: "F", codeVersion: "cv", createdAt: 42 });
+    expect(await repo.getEntry!("ck.1:x~")).toEqual({
+      contextKey: "ck.1:x~",
+      fingerprint: "fpA",
+      node: "F",
+      codeVersion: "cv",
+      createdAt: 42,
+    });
   });
 
   it("a later set of the same key replaces fingerprint and meta", async () => {
     const repo = make();
     await repo.set("k", "old", meta("A", "v1", 1));
     await repo.set("k", "new", meta("B", "v2", 2));
-    expect(await repo.getEntry!("k")).toEqual({ contextKey: "k", fingerprint: "new", node: "B", codeVersion: "v2", createdAt: 2 });
+    expect(await repo.getEntry!("k")).toEqual({
+      contextKey: "k",
+      fingerprint: "new",
+      node: "B",
+      codeVersion: "v2",
+      createdAt: 2,
+    });
   });
 
   it("a 4 KiB context key and long fingerprints round-trip", async () => {
@@ -188,7 +204,10 @@ describe("FileFingerprintRepository on disk", () => {
     const [segment] = segments(dir);
     const file = path.join(dir, "meta", segment!);
     const lines = fs.readFileSync(file, "utf8");
-    fs.writeFileSync(file, `${lines}{"k":"garbage\n{"k":"good3","f":"f3","n":"C","v":"v","t":1,"w":1}\n{"k":"torn","f":"ft","n":"T","v`);
+    fs.writeFileSync(
+      file,
+      `${lines}{"k":"garbage\n{"k":"good3","f":"f3","n":"C","v":"v","t":1,"w":1}\n{"k":"torn","f":"ft","n":"T","v`,
+    );
     const reopened = new FileFingerprintRepository({ path: dir });
     expect(await reopened.getMany(["good1", "good2", "good3", "torn"])).toEqual(["f1", "f2", "f3", undefined]);
   });
@@ -226,8 +245,14 @@ describe("FileFingerprintRepository on disk", () => {
     const dir = freshFolder();
     fs.mkdirSync(path.join(dir, "meta"), { recursive: true });
     // Segment names sort the other way round from the write times: the time must decide.
-    fs.writeFileSync(path.join(dir, "meta", "00000000b-compact-00000001.log"), '{"k":"x","f":"early","n":"N","v":"v","t":1,"w":100}\n');
-    fs.writeFileSync(path.join(dir, "meta", "00000000a-compact-00000002.log"), '{"k":"x","f":"late","n":"N","v":"v","t":1,"w":200}\n');
+    fs.writeFileSync(
+      path.join(dir, "meta", "00000000b-compact-00000001.log"),
+      '{"k":"x","f":"early","n":"N","v":"v","t":1,"w":100}\n',
+    );
+    fs.writeFileSync(
+      path.join(dir, "meta", "00000000a-compact-00000002.log"),
+      '{"k":"x","f":"late","n":"N","v":"v","t":1,"w":200}\n',
+    );
     const repo = new FileFingerprintRepository({ path: dir });
     expect(await repo.get("x")).toBe("late");
   });
@@ -245,7 +270,10 @@ describe("FileFingerprintRepository on disk", () => {
     }
     // A dead process's segment is sealed too; a live one (ours) is never touched.
     const host = (await import("node:crypto")).createHash("sha1").update(os.hostname()).digest("hex").slice(0, 8);
-    fs.writeFileSync(path.join(dir, "meta", `00000000z-${host}-${deadPid}-00000000.log`), '{"k":"dead","f":"fd","n":"D","v":"v","t":1,"w":5}\n');
+    fs.writeFileSync(
+      path.join(dir, "meta", `00000000z-${host}-${deadPid}-00000000.log`),
+      '{"k":"dead","f":"fd","n":"D","v":"v","t":1,"w":5}\n',
+    );
     const live = `00000000y-${host}-${process.pid}-00000000.log`;
     fs.writeFileSync(path.join(dir, "meta", live), '{"k":"live","f":"fl","n":"L","v":"v","t":1,"w":5}\n');
     const repo = new FileFingerprintRepository({ path: dir });
@@ -255,8 +283,28 @@ describe("FileFingerprintRepository on disk", () => {
     expect(after).toContain(live);
     const fresh = new FileFingerprintRepository({ path: dir });
     const keys = ["seg0", ...Array.from({ length: 9 }, (_, i) => `seg${i + 1}`), "shared", "dead", "live"];
-    expect(await fresh.getMany(keys)).toEqual([undefined, "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9", "s9", "fd", "fl"]);
-    expect(await fresh.getEntry("seg3")).toEqual({ contextKey: "seg3", fingerprint: "f3", node: "N3", codeVersion: "v", createdAt: 3 });
+    expect(await fresh.getMany(keys)).toEqual([
+      undefined,
+      "f1",
+      "f2",
+      "f3",
+      "f4",
+      "f5",
+      "f6",
+      "f7",
+      "f8",
+      "f9",
+      "s9",
+      "fd",
+      "fl",
+    ]);
+    expect(await fresh.getEntry("seg3")).toEqual({
+      contextKey: "seg3",
+      fingerprint: "f3",
+      node: "N3",
+      codeVersion: "v",
+      createdAt: 3,
+    });
   });
 
   it("with fsync on, records round-trip the same way", async () => {

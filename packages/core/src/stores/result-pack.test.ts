@@ -17,9 +17,14 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 afterEach(() => void vi.useRealTimers());
 let folders = 0;
 const freshFolder = (): string => path.join(root, `c${++folders}`);
-const bytesOf = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
-const segments = (dir: string): string[] => (fs.existsSync(path.join(dir, "packs")) ? fs.readdirSync(path.join(dir, "packs")).filter((n) => n.endsWith(".pack")) : []);
-const packsSize = (dir: string): number => segments(dir).reduce((n, name) => n + fs.statSync(path.join(dir, "packs", name)).size, 0);
+const bytesOf = (n: number, seed: number): Uint8Array =>
+  Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+const segments = (dir: string): string[] =>
+  fs.existsSync(path.join(dir, "packs"))
+    ? fs.readdirSync(path.join(dir, "packs")).filter((n) => n.endsWith(".pack"))
+    : [];
+const packsSize = (dir: string): number =>
+  segments(dir).reduce((n, name) => n + fs.statSync(path.join(dir, "packs", name)).size, 0);
 const listed = async (store: FileResultStore) => {
   const out = new Map<string, { bytes: number; lastAccess: number }>();
   for await (const { key, ...rest } of store.list()) out.set(key, rest);
@@ -34,7 +39,9 @@ describe("FileResultStore packs", () => {
     await store.set("large0", bytesOf(101, 1));
     expect(segments(dir)).toHaveLength(1);
     const records = readPackRecords(path.join(dir, "packs", segments(dir)[0]!));
-    expect(records.map((r) => `${r.type} ${r.key} ${r.length}`)).toEqual(Array.from({ length: 50 }, (_, i) => `put small${i} 100`));
+    expect(records.map((r) => `${r.type} ${r.key} ${r.length}`)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `put small${i} 100`),
+    );
     expect(fs.readdirSync(path.join(dir, "results"))).toEqual(["la"]);
     for (let i = 0; i < 50; i++) expect(await store.get(`small${i}`)).toEqual(bytesOf(100, i));
     expect(await store.get("large0")).toEqual(bytesOf(101, 1));
@@ -94,7 +101,8 @@ describe("FileResultStore packs", () => {
       expect(await again.get("torn0")).toEqual(bytesOf(200, 9));
       await again.close();
       // Leave only the torn segment for the next cut.
-      for (const name of segments(dir)) if (path.join(dir, "packs", name) !== file) fs.rmSync(path.join(dir, "packs", name));
+      for (const name of segments(dir))
+        if (path.join(dir, "packs", name) !== file) fs.rmSync(path.join(dir, "packs", name));
     }
   });
 

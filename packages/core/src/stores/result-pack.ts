@@ -6,7 +6,13 @@ import { CorruptResultError } from "../codec/errors.js";
 import { crc32 } from "./crc32.js";
 import { errorCode, fsyncDir, openRegularFile, readFrom, removeStaleTemps, tempPath, writeAll } from "./fs-util.js";
 import { ACCESS, DELETE, encodeRecord, HEADER, packRecords, PUT } from "./pack-records.js";
-import { compactSegmentName, isSealedSegment, markSegmentClosed, ownSegmentName, segmentPattern } from "./segment-names.js";
+import {
+  compactSegmentName,
+  isSealedSegment,
+  markSegmentClosed,
+  ownSegmentName,
+  segmentPattern,
+} from "./segment-names.js";
 
 const EXT = "pack";
 const SEGMENT = segmentPattern(EXT);
@@ -159,7 +165,14 @@ export class ResultPack {
     const time = this.#writeTime();
     const record = encodeRecord(PUT, key, bytes, time, 0);
     const own = this.#append(record);
-    this.#apply(key, { segment: own, at: own.size - record.length, keyLength: key.length, length: bytes.length, crc: record.readUInt32LE(28), time });
+    this.#apply(key, {
+      segment: own,
+      at: own.size - record.length,
+      keyLength: key.length,
+      length: bytes.length,
+      crc: record.readUInt32LE(28),
+      time,
+    });
   }
 
   /** Records the deletion of `key` when a packed copy is indexed (another process's too); true if one was. */
@@ -174,7 +187,12 @@ export class ResultPack {
     this.#pending.delete(key);
     this.#access.delete(key);
     const old = entry.segment;
-    if (old !== own && !old.gone && old.size - old.live >= Math.max(COMPACT_MIN_DEAD_BYTES, old.size / 2) && isSealedSegment(this.#dir, old.name)) {
+    if (
+      old !== own &&
+      !old.gone &&
+      old.size - old.live >= Math.max(COMPACT_MIN_DEAD_BYTES, old.size / 2) &&
+      isSealedSegment(this.#dir, old.name)
+    ) {
       this.#compact([old]);
     }
     return true;
@@ -183,7 +201,8 @@ export class ResultPack {
   /** Every live packed key with its size and last access (write time or a later recorded hit). */
   *entries(): Generator<{ key: string; bytes: number; lastAccess: number }> {
     for (const [key, entry] of [...this.#index]) {
-      if (entry.length >= 0) yield { key, bytes: entry.length, lastAccess: Math.max(entry.time, this.#access.get(key) ?? 0) };
+      if (entry.length >= 0)
+        yield { key, bytes: entry.length, lastAccess: Math.max(entry.time, this.#access.get(key) ?? 0) };
     }
   }
 
@@ -297,7 +316,14 @@ export class ResultPack {
   #scanRecords(fd: number, segment: Segment): void {
     for (const r of packRecords(fd, segment.offset, segment.size)) {
       if (r.type === PUT || r.type === DELETE) {
-        this.#apply(r.key, { segment, at: r.at, keyLength: r.key.length, length: r.type === PUT ? r.length : -1, crc: r.crc, time: r.time });
+        this.#apply(r.key, {
+          segment,
+          at: r.at,
+          keyLength: r.key.length,
+          length: r.type === PUT ? r.length : -1,
+          crc: r.crc,
+          time: r.time,
+        });
         if (r.type === PUT && r.aux > (this.#access.get(r.key) ?? 0)) this.#access.set(r.key, r.aux);
       } else if (r.type === ACCESS && r.time > (this.#access.get(r.key) ?? 0)) {
         this.#access.set(r.key, r.time);
@@ -450,7 +476,17 @@ export class ResultPack {
           record = encodeRecord(PUT, key, bytes, entry.time, this.#access.get(key) ?? 0);
         }
         writeAll(fd, record);
-        moved.push([key, { segment: entry.segment, at: size, keyLength: entry.keyLength, length: entry.length, crc: entry.crc, time: entry.time }]);
+        moved.push([
+          key,
+          {
+            segment: entry.segment,
+            at: size,
+            keyLength: entry.keyLength,
+            length: entry.length,
+            crc: entry.crc,
+            time: entry.time,
+          },
+        ]);
         size += record.length;
       }
       if (this.#fsync) fs.fsyncSync(fd);
@@ -487,4 +523,3 @@ export class ResultPack {
 function recordSize(entry: PackEntry): number {
   return HEADER + entry.keyLength + Math.max(0, entry.length);
 }
-

@@ -89,7 +89,11 @@ describe.each(kinds)("%s", (_, make) => {
     await store.set("lB", pattern(0, 3));
     const listed = [];
     for await (const item of store.list!()) listed.push(item);
-    expect(listed.map((i) => [i.key, i.bytes]).sort()).toEqual([["LA", 20], ["lA", 100], ["lB", 0]]);
+    expect(listed.map((i) => [i.key, i.bytes]).sort()).toEqual([
+      ["LA", 20],
+      ["lA", 100],
+      ["lB", 0],
+    ]);
     for (const item of listed) expect(item.lastAccess).toBeGreaterThan(0);
     expect(await store.size!()).toBe(120);
   });

@@ -16,9 +16,27 @@ const flow = { A: () => 1, B: (A: number) => A + 1 };
 
 /** What a hostile or damaged history may hold, with the words the error must use. */
 const MALFORMED: [string, unknown, RegExp][] = [
-  ["nodes is a number", { runId: "bad", startedAt: 1, durationMs: 1, outputs: [], nodes: 5 }, /run "bad" .*malformed \(nodes is 5, not a list\)/],
-  ["a node without an outcome", { runId: "bad", startedAt: 1, durationMs: 1, outputs: ["B"], nodes: [{ node: "B", durationMs: 1 }] }, /nodes\[0\] \("B"\) has outcome undefined/],
-  ["inputFingerprints of numbers", { runId: "bad", startedAt: 1, durationMs: 1, outputs: [], nodes: [{ node: "B", outcome: "hit", durationMs: 1, inputFingerprints: { A: 5 } }] }, /inputFingerprints an object, not an object of strings/],
+  [
+    "nodes is a number",
+    { runId: "bad", startedAt: 1, durationMs: 1, outputs: [], nodes: 5 },
+    /run "bad" .*malformed \(nodes is 5, not a list\)/,
+  ],
+  [
+    "a node without an outcome",
+    { runId: "bad", startedAt: 1, durationMs: 1, outputs: ["B"], nodes: [{ node: "B", durationMs: 1 }] },
+    /nodes\[0\] \("B"\) has outcome undefined/,
+  ],
+  [
+    "inputFingerprints of numbers",
+    {
+      runId: "bad",
+      startedAt: 1,
+      durationMs: 1,
+      outputs: [],
+      nodes: [{ node: "B", outcome: "hit", durationMs: 1, inputFingerprints: { A: 5 } }],
+    },
+    /inputFingerprints an object, not an object of strings/,
+  ],
   ["startedAt missing", { runId: "bad", durationMs: 1, outputs: [], nodes: [] }, /startedAt is undefined/],
 ];
 
@@ -30,7 +48,13 @@ describe("checkRun", () => {
   });
 
   it("a well-formed run passes unchanged", () => {
-    const run: RunRecord = { runId: "r", startedAt: 1, durationMs: 2, outputs: ["B"], nodes: [{ node: "B", outcome: "computed", durationMs: 1, fingerprint: "f", inputFingerprints: { A: "a" } }] };
+    const run: RunRecord = {
+      runId: "r",
+      startedAt: 1,
+      durationMs: 2,
+      outputs: ["B"],
+      nodes: [{ node: "B", outcome: "computed", durationMs: 1, fingerprint: "f", inputFingerprints: { A: "a" } }],
+    };
     expect(checkRun("memory", run)).toBe(run);
   });
 });
@@ -39,12 +63,17 @@ type Stores = { fingerprintStore: FingerprintRepository; resultStore: ResultStor
 
 /** Runs the flow once (a real history), plants `bad`, then checks every reader. */
 async function checkReaders(stores: Stores, plant: (bad: unknown) => Promise<void>): Promise<void> {
-  const dr = await new Builder().withModules(flow).withCache({ ...stores, logger: new RecordingLogger() }).build();
+  const dr = await new Builder()
+    .withModules(flow)
+    .withCache({ ...stores, logger: new RecordingLogger() })
+    .build();
   await dr.execute(["B"]);
   const goodRun = dr.cache.lastRunId as string;
   await plant(MALFORMED[0]![1]);
   const name = stores.fingerprintStore.name;
-  const named = new RegExp(`store "${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}" failed to read run history: run "bad"`);
+  const named = new RegExp(
+    `store "${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}" failed to read run history: run "bad"`,
+  );
   await expect(dr.cache.explain("B", "bad")).rejects.toThrow(named);
   await expect(dr.cache.explain("B", "bad")).rejects.toBeInstanceOf(StoreError);
   await expect(dr.cache.listRuns()).rejects.toThrow(named);
@@ -72,12 +101,20 @@ describe("malformed run records in real stores", () => {
     afterEach(() => folder.cleanup());
 
     it('a run file holding {"nodes": 5} is a StoreError from every reader', async () => {
-      const stores = { fingerprintStore: new FileFingerprintRepository({ path: folder.path }), resultStore: new FileResultStore({ path: folder.path }) };
-      await checkReaders(stores, async (bad) => fs.writeFileSync(path.join(folder.path, "runs", `${runFileStem("bad")}.json`), JSON.stringify(bad)));
+      const stores = {
+        fingerprintStore: new FileFingerprintRepository({ path: folder.path }),
+        resultStore: new FileResultStore({ path: folder.path }),
+      };
+      await checkReaders(stores, async (bad) =>
+        fs.writeFileSync(path.join(folder.path, "runs", `${runFileStem("bad")}.json`), JSON.stringify(bad)),
+      );
     });
 
     it('an appended run line holding {"nodes": 5} is a StoreError from every reader', async () => {
-      const stores = { fingerprintStore: new FileFingerprintRepository({ path: folder.path }), resultStore: new FileResultStore({ path: folder.path }) };
+      const stores = {
+        fingerprintStore: new FileFingerprintRepository({ path: folder.path }),
+        resultStore: new FileResultStore({ path: folder.path }),
+      };
       await checkReaders(stores, (bad) => stores.fingerprintStore.saveRun(bad as RunRecord));
     });
   });

@@ -3,7 +3,15 @@
 import type { FingerprintRepository, NodeOutcome, RunRecord } from "../contracts.js";
 import { StoreError } from "../errors.js";
 
-const OUTCOMES: ReadonlySet<NodeOutcome> = new Set(["hit", "computed", "recomputed", "disabled", "failed", "override", "input"]);
+const OUTCOMES: ReadonlySet<NodeOutcome> = new Set([
+  "hit",
+  "computed",
+  "recomputed",
+  "disabled",
+  "failed",
+  "override",
+  "input",
+]);
 const OPERATION = "read run history";
 
 /** The repository's runs, newest first (`[]` when it keeps no history), each checked. */
@@ -23,7 +31,11 @@ export async function readRun(repository: FingerprintRepository, runId: string):
   if (run === undefined) return undefined;
   const checked = checkRun(repository.name, run);
   if (checked.runId !== runId) {
-    throw new StoreError(repository.name, OPERATION, `getRun("${runId}") returned run "${checked.runId}"; the history is damaged`);
+    throw new StoreError(
+      repository.name,
+      OPERATION,
+      `getRun("${runId}") returned run "${checked.runId}"; the history is damaged`,
+    );
   }
   return checked;
 }
@@ -45,7 +57,8 @@ export async function readRunIds(repository: FingerprintRepository): Promise<str
 export function checkRun(store: string, run: unknown): RunRecord {
   const problem = problemOf(run);
   if (problem === undefined) return run as RunRecord;
-  const id = typeof (run as { runId?: unknown } | null)?.runId === "string" ? (run as { runId: string }).runId : undefined;
+  const id =
+    typeof (run as { runId?: unknown } | null)?.runId === "string" ? (run as { runId: string }).runId : undefined;
   throw new StoreError(
     store,
     OPERATION,
@@ -55,14 +68,17 @@ export function checkRun(store: string, run: unknown): RunRecord {
 
 function problemOf(run: unknown): string | undefined {
   if (!isObject(run)) return `it is ${describe(run)}, not an object`;
-  if (typeof run.runId !== "string" || run.runId === "") return `runId is ${describe(run.runId)}, not a non-empty string`;
+  if (typeof run.runId !== "string" || run.runId === "")
+    return `runId is ${describe(run.runId)}, not a non-empty string`;
   if (!Number.isFinite(run.startedAt)) return `startedAt is ${describe(run.startedAt)}, not a number`;
   if (!Number.isFinite(run.durationMs)) return `durationMs is ${describe(run.durationMs)}, not a number`;
-  if (!Array.isArray(run.outputs) || !run.outputs.every((o) => typeof o === "string")) return `outputs is ${describe(run.outputs)}, not a list of names`;
+  if (!Array.isArray(run.outputs) || !run.outputs.every((o) => typeof o === "string"))
+    return `outputs is ${describe(run.outputs)}, not a list of names`;
   if (!Array.isArray(run.nodes)) return `nodes is ${describe(run.nodes)}, not a list`;
   for (const [index, node] of (run.nodes as unknown[]).entries()) {
     const problem = nodeProblemOf(node);
-    if (problem !== undefined) return `nodes[${index}]${isObject(node) && typeof node.node === "string" ? ` ("${node.node}")` : ""} ${problem}`;
+    if (problem !== undefined)
+      return `nodes[${index}]${isObject(node) && typeof node.node === "string" ? ` ("${node.node}")` : ""} ${problem}`;
   }
   return undefined;
 }
@@ -70,10 +86,12 @@ function problemOf(run: unknown): string | undefined {
 function nodeProblemOf(node: unknown): string | undefined {
   if (!isObject(node)) return `is ${describe(node)}, not an object`;
   if (typeof node.node !== "string") return `has node ${describe(node.node)}, not a name`;
-  if (!OUTCOMES.has(node.outcome as NodeOutcome)) return `has outcome ${describe(node.outcome)}, not one of ${[...OUTCOMES].join(", ")}`;
+  if (!OUTCOMES.has(node.outcome as NodeOutcome))
+    return `has outcome ${describe(node.outcome)}, not one of ${[...OUTCOMES].join(", ")}`;
   if (!Number.isFinite(node.durationMs)) return `has durationMs ${describe(node.durationMs)}, not a number`;
   for (const field of ["fingerprint", "contextKey", "codeVersion", "reason"] as const) {
-    if (node[field] !== undefined && typeof node[field] !== "string") return `has ${field} ${describe(node[field])}, not a string`;
+    if (node[field] !== undefined && typeof node[field] !== "string")
+      return `has ${field} ${describe(node[field])}, not a string`;
   }
   for (const field of ["codeParts", "inputFingerprints"] as const) {
     const value = node[field];

@@ -106,7 +106,12 @@ describe("FileFingerprintRepository run history", () => {
     const files = runFiles(dir);
     expect(files).toHaveLength(1);
     expect(files[0]).toContain("-compact-");
-    expect(fs.readFileSync(path.join(dir, "runs", files[0]!), "utf8").trim().split("\n")).toHaveLength(7);
+    expect(
+      fs
+        .readFileSync(path.join(dir, "runs", files[0]!), "utf8")
+        .trim()
+        .split("\n"),
+    ).toHaveLength(7);
     expect((await readRuns(reader)).map((r) => r.runId)).toEqual(["r8", "r7", "r6", "r5", "r2", "r1", "r0"]);
   });
 });

@@ -3,9 +3,24 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { RunRecord } from "../contracts.js";
-import { errorCode, fsyncDir, openRegularFile, readFrom, readRegularFile, tempPath, writeAll, writeNewFile } from "./fs-util.js";
+import {
+  errorCode,
+  fsyncDir,
+  openRegularFile,
+  readFrom,
+  readRegularFile,
+  tempPath,
+  writeAll,
+  writeNewFile,
+} from "./fs-util.js";
 import { runFileStem, runIdOfFileStem } from "./keys.js";
-import { compactSegmentName, isSealedSegment, markSegmentClosed, ownSegmentName, segmentPattern } from "./segment-names.js";
+import {
+  compactSegmentName,
+  isSealedSegment,
+  markSegmentClosed,
+  ownSegmentName,
+  segmentPattern,
+} from "./segment-names.js";
 
 const EXT = "runs";
 const SEGMENT = segmentPattern(EXT);
@@ -67,7 +82,11 @@ export class RunLog {
     const sealed = [...this.#segments.values()].filter((s) => isSealedSegment(this.#dir, s.name));
     const dead = sealed.reduce((n, s) => n + s.size - s.live, 0);
     const size = sealed.reduce((n, s) => n + s.size, 0);
-    if (sealed.length >= MERGE_AFTER_SEGMENTS || (sealed.length > 0 && dead >= MERGE_AFTER_DEAD_BYTES && dead * 2 > size)) this.#compact(sealed);
+    if (
+      sealed.length >= MERGE_AFTER_SEGMENTS ||
+      (sealed.length > 0 && dead >= MERGE_AFTER_DEAD_BYTES && dead * 2 > size)
+    )
+      this.#compact(sealed);
   }
 
   close(): void {
@@ -191,7 +210,8 @@ export class RunLog {
       present.add(name);
       if (name !== this.#own?.name) this.#scan(name);
     }
-    for (const segment of [...this.#segments.values()]) if (!present.has(segment.name) && segment !== this.#own) this.#forget(segment);
+    for (const segment of [...this.#segments.values()])
+      if (!present.has(segment.name) && segment !== this.#own) this.#forget(segment);
   }
 
   /** Indexes the complete lines a segment gained since the last look. */
@@ -214,7 +234,12 @@ export class RunLog {
       const bytes = readFrom(opened.fd, segment.offset, opened.size - segment.offset);
       let start = 0;
       for (let end = bytes.indexOf(NEWLINE); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
-        this.#indexLine(segment, segment.offset + start, bytes.toString("utf8", start, Math.min(end, start + 600)), end - start);
+        this.#indexLine(
+          segment,
+          segment.offset + start,
+          bytes.toString("utf8", start, Math.min(end, start + 600)),
+          end - start,
+        );
         start = end + 1;
       }
       // The rest has no newline yet: being written, or cut short by a crash. Read again once it is whole.
@@ -276,7 +301,13 @@ export class RunLog {
     const at = own.size;
     own.size += bytes.length;
     own.offset = own.size;
-    this.#apply(runId, { segment: own, at, length: bytes.length - 1, writtenAt: this.#lastWrite, deleted: rest.startsWith(`"del"`) });
+    this.#apply(runId, {
+      segment: own,
+      at,
+      length: bytes.length - 1,
+      writtenAt: this.#lastWrite,
+      deleted: rest.startsWith(`"del"`),
+    });
   }
 
   #createSegment(): LogSegment {
@@ -301,7 +332,8 @@ export class RunLog {
   /** Copies the newest lines of sealed `segments` into one new segment and removes them (an optimisation: failures leave them). */
   #compact(segments: LogSegment[]): void {
     const set = new Set(segments);
-    const keepDeletions = [...this.#segments.values()].some((s) => !set.has(s)) || this.#readdir().some((n) => n.endsWith(".json"));
+    const keepDeletions =
+      [...this.#segments.values()].some((s) => !set.has(s)) || this.#readdir().some((n) => n.endsWith(".json"));
     const chunks: Buffer[] = [];
     const moved: [string, RunLine][] = [];
     let size = 0;

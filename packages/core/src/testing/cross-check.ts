@@ -48,7 +48,10 @@ export async function crossCheck(
     if (record.outcome !== "input" && record.outcome !== "override") warmOutcomes[name] = record.outcome;
   }
   const differences: string[] = [];
-  for (const [label, value] of [["cold", cold], ["warm", warm]] as const) {
+  for (const [label, value] of [
+    ["cold", cold],
+    ["warm", warm],
+  ] as const) {
     const difference = firstDifference(comparable(fresh, compareAs), comparable(value, compareAs));
     if (difference !== undefined) differences.push(`${label}: ${difference}`);
   }
@@ -57,11 +60,19 @@ export async function crossCheck(
 }
 
 /** The outputs with the projected ones replaced by their projections (key order kept). */
-function comparable(outputs: Record<string, unknown>, compareAs: Readonly<Record<string, (value: unknown) => unknown>>): Record<string, unknown> {
+function comparable(
+  outputs: Record<string, unknown>,
+  compareAs: Readonly<Record<string, (value: unknown) => unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(outputs)) {
     const project = Object.hasOwn(compareAs, name) ? compareAs[name] : undefined;
-    Object.defineProperty(out, name, { value: project ? project(value) : value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, name, {
+      value: project ? project(value) : value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -73,5 +84,8 @@ function comparable(outputs: Record<string, unknown>, compareAs: Readonly<Record
  */
 export function tableContents(value: unknown): unknown {
   const table = value as { schema: { fields: { name: string; type: unknown }[] }; toArray(): { toJSON(): unknown }[] };
-  return { fields: table.schema.fields.map((f) => `${f.name}: ${String(f.type)}`), rows: table.toArray().map((row) => row.toJSON()) };
+  return {
+    fields: table.schema.fields.map((f) => `${f.name}: ${String(f.type)}`),
+    rows: table.toArray().map((row) => row.toJSON()),
+  };
 }

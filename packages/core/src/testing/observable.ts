@@ -33,7 +33,14 @@ export function observablyEqual(a: unknown, b: unknown): boolean {
 
 type Queue = [unknown, unknown, string][];
 
-function compare(x: unknown, y: unknown, path: string, aToB: Map<object, object>, bToA: Map<object, object>, queue: Queue): string | undefined {
+function compare(
+  x: unknown,
+  y: unknown,
+  path: string,
+  aToB: Map<object, object>,
+  bToA: Map<object, object>,
+  queue: Queue,
+): string | undefined {
   if (!isObject(x) || !isObject(y)) {
     if (isObject(x) || isObject(y)) return `${describe(x)} vs ${describe(y)}`;
     return Object.is(x, y) ? undefined : `${describe(x)} vs ${describe(y)}`;
@@ -41,7 +48,9 @@ function compare(x: unknown, y: unknown, path: string, aToB: Map<object, object>
   const mappedX = aToB.get(x);
   const mappedY = bToA.get(y);
   if (mappedX !== undefined || mappedY !== undefined) {
-    return mappedX === y && mappedY === x ? undefined : "sharing differs: one side holds an object seen elsewhere, the other does not (or another one)";
+    return mappedX === y && mappedY === x
+      ? undefined
+      : "sharing differs: one side holds an object seen elsewhere, the other does not (or another one)";
   }
   aToB.set(x, y);
   bToA.set(y, x);
@@ -49,7 +58,8 @@ function compare(x: unknown, y: unknown, path: string, aToB: Map<object, object>
   const protoX = Object.getPrototypeOf(x) as object | null;
   if (protoX !== Object.getPrototypeOf(y)) return `prototype differs (${protoName(x)} vs ${protoName(y)})`;
   if (Object.isExtensible(x) !== Object.isExtensible(y)) return "extensibility differs";
-  if (Object.isSealed(x) !== Object.isSealed(y) || Object.isFrozen(x) !== Object.isFrozen(y)) return "sealed/frozen state differs";
+  if (Object.isSealed(x) !== Object.isSealed(y) || Object.isFrozen(x) !== Object.isFrozen(y))
+    return "sealed/frozen state differs";
   const internal = internalState(x, y, path, queue);
   if (internal !== undefined) return internal;
   return ownProperties(x, y, path, queue);
@@ -64,7 +74,9 @@ function internalState(x: object, y: object, path: string, queue: Queue): string
   }
   if (types.isRegExp(x) || types.isRegExp(y)) {
     if (!types.isRegExp(x) || !types.isRegExp(y)) return "one is a RegExp, the other not";
-    return x.source === y.source && x.flags === y.flags ? undefined : `RegExp /${x.source}/${x.flags} vs /${y.source}/${y.flags}`;
+    return x.source === y.source && x.flags === y.flags
+      ? undefined
+      : `RegExp /${x.source}/${x.flags} vs /${y.source}/${y.flags}`;
   }
   if (types.isBoxedPrimitive(x) || types.isBoxedPrimitive(y)) {
     if (!types.isBoxedPrimitive(x) || !types.isBoxedPrimitive(y)) return "one is a boxed primitive, the other not";
@@ -93,14 +105,21 @@ function internalState(x: object, y: object, path: string, queue: Queue): string
   }
   if (types.isAnyArrayBuffer(x) || types.isAnyArrayBuffer(y)) {
     if (!types.isAnyArrayBuffer(x) || !types.isAnyArrayBuffer(y)) return "one is an ArrayBuffer, the other not";
-    const [rx, ry] = [x as ArrayBuffer & { resizable?: boolean; maxByteLength?: number }, y as ArrayBuffer & { resizable?: boolean; maxByteLength?: number }];
-    if (rx.resizable !== ry.resizable || (rx.resizable === true && rx.maxByteLength !== ry.maxByteLength)) return "ArrayBuffer resizability differs";
+    const [rx, ry] = [
+      x as ArrayBuffer & { resizable?: boolean; maxByteLength?: number },
+      y as ArrayBuffer & { resizable?: boolean; maxByteLength?: number },
+    ];
+    if (rx.resizable !== ry.resizable || (rx.resizable === true && rx.maxByteLength !== ry.maxByteLength))
+      return "ArrayBuffer resizability differs";
     return bytesDiffer(new Uint8Array(x), new Uint8Array(y));
   }
   if (ArrayBuffer.isView(x) || ArrayBuffer.isView(y)) {
     if (!ArrayBuffer.isView(x) || !ArrayBuffer.isView(y)) return "one is a typed array or DataView, the other not";
     if (x.byteLength !== y.byteLength) return `byteLength ${x.byteLength} vs ${y.byteLength}`;
-    const bytes = bytesDiffer(new Uint8Array(x.buffer, x.byteOffset, x.byteLength), new Uint8Array(y.buffer, y.byteOffset, y.byteLength));
+    const bytes = bytesDiffer(
+      new Uint8Array(x.buffer, x.byteOffset, x.byteLength),
+      new Uint8Array(y.buffer, y.byteOffset, y.byteLength),
+    );
     if (bytes !== undefined || Buffer.isBuffer(x)) return bytes;
     if (x.byteOffset !== y.byteOffset) return `byteOffset ${x.byteOffset} vs ${y.byteOffset}`;
     queue.push([x.buffer, y.buffer, `${path}.buffer`]);
@@ -125,9 +144,11 @@ function ownProperties(x: object, y: object, path: string, queue: Queue): string
     if (dx.enumerable !== dy.enumerable || dx.configurable !== dy.configurable || dx.writable !== dy.writable) {
       return `attributes of ${segment(key)} differ (${attributes(dx)} vs ${attributes(dy)})`;
     }
-    if ("value" in dx !== "value" in dy) return `${segment(key)} is a data property on one side, an accessor on the other`;
+    if ("value" in dx !== "value" in dy)
+      return `${segment(key)} is a data property on one side, an accessor on the other`;
     if ("value" in dx) queue.push([dx.value, dy.value, at]);
-    else if (dx.get !== dy.get || dx.set !== dy.set) return `accessor ${segment(key)} has different getter/setter functions`;
+    else if (dx.get !== dy.get || dx.set !== dy.set)
+      return `accessor ${segment(key)} has different getter/setter functions`;
   }
   return undefined;
 }

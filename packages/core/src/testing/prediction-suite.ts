@@ -7,7 +7,10 @@ import { DISTURBANCES, type StorePair, runPath } from "./prediction.js";
  * explanations and calls. With nothing changed the chain has `chain` nodes (default 100; fewer for
  * slow stores) and the predicted path must take 2 round trips.
  */
-export function predictionCases(make: () => StorePair | Promise<StorePair>, { chain = 100, timeout = 120_000 } = {}): void {
+export function predictionCases(
+  make: () => StorePair | Promise<StorePair>,
+  { chain = 100, timeout = 120_000 } = {},
+): void {
   it.each(DISTURBANCES)("%s: predicted and level-by-level runs agree", { timeout }, async (disturbance) => {
     // Nothing changed: a long chain; otherwise 8 nodes (the disturbance is in the middle).
     const length = disturbance === "nothing" ? chain : 8;

@@ -26,7 +26,14 @@ export type Disturbance =
   /** The chain's input changed: every prediction fails. */
   | "input changed";
 
-export const DISTURBANCES: readonly Disturbance[] = ["nothing", "entry deleted", "result deleted", "entry expired", "entry changed", "input changed"];
+export const DISTURBANCES: readonly Disturbance[] = [
+  "nothing",
+  "entry deleted",
+  "result deleted",
+  "entry expired",
+  "entry changed",
+  "input changed",
+];
 
 /** What one path did in its warm runs (a new driver, then the same driver again). */
 export interface PathReport {
@@ -47,13 +54,20 @@ const MAX_AGE = "1d";
  * Nodes c0 … c{length-1}: c0 = x + 1, each next one adds 1, except node `changed`, which adds 1000.
  * Code versions are pinned (`c3@1`), so a changed node keeps its key unless given `changedVersion`.
  */
-export function chainModule(length: number, calls: string[], changed?: number, changedVersion = 1): Record<string, unknown> {
+export function chainModule(
+  length: number,
+  calls: string[],
+  changed?: number,
+  changedVersion = 1,
+): Record<string, unknown> {
   const mod: Record<string, unknown> = {};
   for (let i = 0; i < length; i++) {
     const name = `c${i}`;
     const step = i === changed ? 1000 : 1;
     const fn = (v: number) => (calls.push(name), v + step);
-    mod[name] = cache({ version: `${name}@${i === changed ? changedVersion : 1}` })(node({ deps: [i === 0 ? "x" : `c${i - 1}`] }, fn));
+    mod[name] = cache({ version: `${name}@${i === changed ? changedVersion : 1}` })(
+      node({ deps: [i === 0 ? "x" : `c${i - 1}`] }, fn),
+    );
   }
   return mod;
 }
@@ -62,7 +76,22 @@ export function chainModule(length: number, calls: string[], changed?: number, c
 export function countingRepository(inner: FingerprintRepository): FingerprintRepository & { reads: number } {
   const counted = new Set(["get", "getMany", "getEntry", "listRuns", "getRun"]);
   const wrapper: Record<string, unknown> & { reads: number } = { name: inner.name, reads: 0 };
-  for (const member of ["open", "close", "get", "set", "getMany", "setMany", "getEntry", "delete", "entries", "saveRun", "listRuns", "getRun", "deleteRuns", "acquireLock"] as const) {
+  for (const member of [
+    "open",
+    "close",
+    "get",
+    "set",
+    "getMany",
+    "setMany",
+    "getEntry",
+    "delete",
+    "entries",
+    "saveRun",
+    "listRuns",
+    "getRun",
+    "deleteRuns",
+    "acquireLock",
+  ] as const) {
     const fn = inner[member] as ((...args: unknown[]) => unknown) | undefined;
     if (typeof fn !== "function") continue;
     wrapper[member] = (...args: unknown[]) => {
@@ -77,7 +106,12 @@ export function countingRepository(inner: FingerprintRepository): FingerprintRep
  * One path: a cold run of a chain of `length`, the disturbance, then two warm runs (a new driver — a
  * fresh process — and the same driver again), with `predict` on or off.
  */
-export async function runPath(stores: StorePair, predict: boolean, disturbance: Disturbance, length = 8): Promise<PathReport> {
+export async function runPath(
+  stores: StorePair,
+  predict: boolean,
+  disturbance: Disturbance,
+  length = 8,
+): Promise<PathReport> {
   const mid = Math.floor(length / 2);
   const repository = countingRepository(stores.fingerprintStore);
   const options: CacheOptions = {
@@ -111,7 +145,9 @@ export async function runPath(stores: StorePair, predict: boolean, disturbance: 
       records[name] = withoutRunIds(`${r.outcome}: ${r.reason ?? ""} | ${r.fingerprint ?? ""} | ${r.contextKey ?? ""}`);
       if (name === "x") continue;
       const e = await warm.cache.explain(name);
-      explanations[name] = withoutRunIds(JSON.stringify([e.outcome, e.reason, e.changedInputs, e.codeVersionChanged, e.changedCode]));
+      explanations[name] = withoutRunIds(
+        JSON.stringify([e.outcome, e.reason, e.changedInputs, e.codeVersionChanged, e.changedCode]),
+      );
     }
     report.records.push(records);
     report.explanations.push(explanations);
@@ -125,7 +161,14 @@ function withoutRunIds(text: string): string {
   return text.replace(/\brun [0-9a-z]+-[0-9a-f]+/g, "run <id>");
 }
 
-async function disturb(stores: StorePair, disturbance: Disturbance, key: string, fingerprint: string, length: number, mid: number): Promise<void> {
+async function disturb(
+  stores: StorePair,
+  disturbance: Disturbance,
+  key: string,
+  fingerprint: string,
+  length: number,
+  mid: number,
+): Promise<void> {
   const repository = stores.fingerprintStore;
   await repository.open?.();
   await stores.resultStore.open?.();
@@ -134,7 +177,11 @@ async function disturb(stores: StorePair, disturbance: Disturbance, key: string,
   if (disturbance === "entry expired") {
     const entry = await repository.getEntry?.(key);
     if (!entry) throw new Error(`the repository has no entry for ${key}`);
-    await repository.set(key, fingerprint, { node: entry.node, codeVersion: entry.codeVersion, createdAt: Date.now() - 2 * 86_400_000 });
+    await repository.set(key, fingerprint, {
+      node: entry.node,
+      codeVersion: entry.codeVersion,
+      createdAt: Date.now() - 2 * 86_400_000,
+    });
   }
   await repository.close?.();
   await stores.resultStore.close?.();
@@ -145,7 +192,8 @@ async function disturb(stores: StorePair, disturbance: Disturbance, key: string,
       .withCache({ ...stores, recompute: [`c${mid}`], logLevel: "error" })
       .build();
     await other.execute([`c${mid}`], { inputs: { x: 1 } });
-    if (other.cache.lastRun[`c${mid}`]?.contextKey !== key) throw new Error("the other process did not write the same key");
+    if (other.cache.lastRun[`c${mid}`]?.contextKey !== key)
+      throw new Error("the other process did not write the same key");
     await other.close();
   }
 }

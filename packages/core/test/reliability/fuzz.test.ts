@@ -58,12 +58,19 @@ describe("fingerprint properties", () => {
 
   it("a small change deep inside a value changes its fingerprint", () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ id: fc.integer(), tags: fc.array(fc.string(), { maxLength: 3 }) }), { minLength: 1, maxLength: 8 }), fc.nat(), (rows, at) => {
-        const changed = structuredClone(rows);
-        const row = changed[at % changed.length]!;
-        row.id = row.id === Number.MAX_SAFE_INTEGER ? 0 : row.id + 1;
-        expect(fp(changed)).not.toBe(fp(rows));
-      }),
+      fc.property(
+        fc.array(fc.record({ id: fc.integer(), tags: fc.array(fc.string(), { maxLength: 3 }) }), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        fc.nat(),
+        (rows, at) => {
+          const changed = structuredClone(rows);
+          const row = changed[at % changed.length]!;
+          row.id = row.id === Number.MAX_SAFE_INTEGER ? 0 : row.id + 1;
+          expect(fp(changed)).not.toBe(fp(rows));
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -85,14 +92,21 @@ describe("encodeDict", () => {
 
   it("decodeDict of arbitrary text returns a dict or throws a HamError, nothing else", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `f1.${s}`), fc.base64String().map((s) => `f1.${s.replace(/=/g, "")}`)), (text) => {
-        try {
-          const dict = decodeDict(text);
-          expect(typeof dict).toBe("object");
-        } catch (error) {
-          expect(isHamError(error), String(error)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `f1.${s}`),
+          fc.base64String().map((s) => `f1.${s.replace(/=/g, "")}`),
+        ),
+        (text) => {
+          try {
+            const dict = decodeDict(text);
+            expect(typeof dict).toBe("object");
+          } catch (error) {
+            expect(isHamError(error), String(error)).toBe(true);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -100,12 +114,43 @@ describe("encodeDict", () => {
 
 // Pieces of parameter lists and bodies, some valid, many odd: comments, strings with brackets and
 // arrows, defaults with nested functions, destructuring, rest, unicode names.
-const identifier = fc.constantFrom("a", "b", "_x", "$y", "café", "ÿ", "await", "of", "async", "let", "static", "yield", "π2");
+const identifier = fc.constantFrom(
+  "a",
+  "b",
+  "_x",
+  "$y",
+  "café",
+  "ÿ",
+  "await",
+  "of",
+  "async",
+  "let",
+  "static",
+  "yield",
+  "π2",
+);
 const expression = fc.oneof(
-  fc.constantFrom("1", "'a,b)'", '"=>"', "`t${1}`", "() => 1", "(x) => ({ y: x })", "[1, [2]]", "{ a: 1 }", "/re)/g", "a", "void 0", "new Map()"),
+  fc.constantFrom(
+    "1",
+    "'a,b)'",
+    '"=>"',
+    "`t${1}`",
+    "() => 1",
+    "(x) => ({ y: x })",
+    "[1, [2]]",
+    "{ a: 1 }",
+    "/re)/g",
+    "a",
+    "void 0",
+    "new Map()",
+  ),
   fc.string({ maxLength: 8 }).map((s) => JSON.stringify(s)),
 );
-const comment = fc.oneof(fc.constant(""), fc.string({ maxLength: 10 }).map((s) => `/*${s.replace(/\*\//g, "")}*/`), fc.string({ maxLength: 10 }).map((s) => `//${s.replace(/[\n\r\u2028\u2029]/g, "")}\n`));
+const comment = fc.oneof(
+  fc.constant(""),
+  fc.string({ maxLength: 10 }).map((s) => `/*${s.replace(/\*\//g, "")}*/`),
+  fc.string({ maxLength: 10 }).map((s) => `//${s.replace(/[\n\r\u2028\u2029]/g, "")}\n`),
+);
 const param = fc.oneof(
   identifier,
   fc.tuple(identifier, expression).map(([n, e]) => `${n} = ${e}`),
@@ -115,7 +160,12 @@ const param = fc.oneof(
   fc.tuple(identifier, identifier).map(([a, b]) => `{ ${a}: ${b} = 2 }`),
 );
 const functionSource = fc
-  .tuple(fc.array(fc.tuple(comment, param), { maxLength: 4 }), comment, fc.constantFrom("arrow", "function", "async", "generator", "method", "class"), expression)
+  .tuple(
+    fc.array(fc.tuple(comment, param), { maxLength: 4 }),
+    comment,
+    fc.constantFrom("arrow", "function", "async", "generator", "method", "class"),
+    expression,
+  )
   .map(([params, c, form, body]) => {
     const list = params.map(([pc, p]) => `${pc}${p}`).join(", ");
     switch (form) {
@@ -163,7 +213,8 @@ describe("parameter parser", () => {
 /** `copy` (a structuredClone of `original`) with the null prototypes `original` had, restored in place. */
 function restoreNullPrototypes(original: unknown, copy: unknown): unknown {
   if (original === null || typeof original !== "object" || copy === null || typeof copy !== "object") return copy;
-  if (Object.getPrototypeOf(original) === null && Object.getPrototypeOf(copy) !== null) Object.setPrototypeOf(copy, null);
+  if (Object.getPrototypeOf(original) === null && Object.getPrototypeOf(copy) !== null)
+    Object.setPrototypeOf(copy, null);
   if (original instanceof Map && copy instanceof Map) {
     const [keys, copies] = [[...original.keys()], [...copy.keys()]];
     keys.forEach((key, i) => {
@@ -176,7 +227,8 @@ function restoreNullPrototypes(original: unknown, copy: unknown): unknown {
       restoreNullPrototypes(item, copies[i]);
     });
   } else {
-    for (const key of Object.keys(original)) restoreNullPrototypes((original as Record<string, unknown>)[key], (copy as Record<string, unknown>)[key]);
+    for (const key of Object.keys(original))
+      restoreNullPrototypes((original as Record<string, unknown>)[key], (copy as Record<string, unknown>)[key]);
   }
   return copy;
 }

@@ -16,7 +16,11 @@ describe("resource limits", () => {
   it("a result larger than maxResultBytes is not stored, with a warning; smaller ones are, and the run is correct", async () => {
     const stores = { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() };
     const logger = new RecordingLogger();
-    const build = () => new Builder().withModules(flow).withCache({ ...stores, logger, maxResultBytes: 10_000 }).build();
+    const build = () =>
+      new Builder()
+        .withModules(flow)
+        .withCache({ ...stores, logger, maxResultBytes: 10_000 })
+        .build();
     const cold = await build();
     expect(await cold.execute(["large"])).toEqual({ large: "tiny".repeat(50_000) });
     const warning = logger.warnings.find((w) => w.includes('node "large"'));
@@ -35,7 +39,10 @@ describe("resource limits", () => {
   it("stored bytes claiming a payload of petabytes are refused without allocating, and recomputed", async () => {
     const stores = { fingerprintStore: new MemoryFingerprintRepository(), resultStore: new MemoryResultStore() };
     const logger = new RecordingLogger();
-    const cold = await new Builder().withModules(flow).withCache({ ...stores, logger }).build();
+    const cold = await new Builder()
+      .withModules(flow)
+      .withCache({ ...stores, logger })
+      .build();
     await cold.execute(["large"]);
     const key = cold.cache!.runFingerprints.large as string;
     const bytes = Buffer.from((await stores.resultStore.get(key))!);
@@ -48,7 +55,10 @@ describe("resource limits", () => {
     await stores.resultStore.delete(key);
     await stores.resultStore.set(key, new Uint8Array(bytes));
     calls = {};
-    const warm = await new Builder().withModules(flow).withCache({ ...stores, logger }).build();
+    const warm = await new Builder()
+      .withModules(flow)
+      .withCache({ ...stores, logger })
+      .build();
     expect(await warm.execute(["large"])).toEqual({ large: "tiny".repeat(50_000) });
     expect(warm.cache!.lastRun.large?.outcome).toBe("recomputed");
     expect(logger.warnings.some((w) => w.includes("claims a payload of 9007199254740991 bytes"))).toBe(true);
