@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: installs, starts PostgreSQL and the S3 server on 127.0.0.1, builds, type-checks,
-# checks the dependency layers, checks the packed packages in a fresh project, runs all vitest projects, and stops the services again (also when a test fails).
+# checks the dependency layers, formatting and lint, checks the packed packages in a fresh project, runs all vitest projects, and stops the services again (also when a test fails).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TURBO_TELEMETRY_DISABLED=1
@@ -32,6 +32,8 @@ source .services/env
 pnpm exec turbo run build typecheck --output-logs=errors-only
 # Dependency layers (CONTRIBUTING.md, "Layers"): no cycles, contracts at the bottom, stores below the cache.
 pnpm --silent deps:check
+# Formatting and lint rules (biome.json; CONTRIBUTING.md): `pnpm format` fixes the formatting.
+pnpm exec biome ci .
 # Package quality of the built packages (publint, attw, READMEs, deps ↔ imports) and the API reference
 # (TypeDoc → docs/api/, offline), side by side.
 node scripts/check-packages.mjs & checks=$!
