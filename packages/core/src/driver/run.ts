@@ -183,7 +183,7 @@ class NodeRunner {
   }
 
   #finish(index: number, value: unknown): void {
-    const name = (this.#plan.nodes[index] as GraphNode).name;
+    const name = this.#plan.nodes[index]!.name;
     this.#values.set(name, value);
     this.#completed.push(name);
     this.#running--;
@@ -199,13 +199,13 @@ class NodeRunner {
     this.#failure ??=
       error instanceof NodeFailure || error instanceof HamError
         ? error
-        : new NodeFailure((this.#plan.nodes[index] as GraphNode).name, error);
+        : new NodeFailure(this.#plan.nodes[index]!.name, error);
     if (!this.#draining) this.#drain();
   }
 
   /** Calls the node's function here, synchronously when it returns a value. */
   #call(index: number): void {
-    const node = this.#plan.nodes[index] as GraphNode;
+    const node = this.#plan.nodes[index]!;
     const values = this.#values;
     for (const name of this.#plan.dependencyNames[index] as readonly string[]) {
       // A dependency to load or await first: the general path does that.
@@ -239,7 +239,7 @@ class NodeRunner {
     try {
       value = await runOne(
         this.#request,
-        this.#plan.nodes[index] as GraphNode,
+        this.#plan.nodes[index]!,
         this.#plan.dependencyNames[index] as readonly string[],
         this.#values,
         this.#hooks,

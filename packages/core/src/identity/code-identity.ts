@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse } from "acorn";
 import { hashString } from "../fingerprint/bytes.js";
-import type { NodeInfo as GraphNode } from "../contracts.js"; // what code versions read of a node
+import type { NodeInfo } from "../contracts.js"; // what code versions read of a node
 import { normalizeSource } from "../graph/parse.js";
 import { type FunctionSite, type ImportBinding, ModuleAnalysis, type ModuleDeclaration } from "./module-analysis.js";
 import { resolveImport } from "./resolve-import.js";
@@ -31,7 +31,7 @@ export interface CodeIdentity {
 }
 
 export interface CodeIdentityOptions {
-  /** The modules given to withModules, in order (GraphNode.moduleIndex indexes them). */
+  /** The modules given to withModules, in order (NodeInfo.moduleIndex indexes them). */
   readonly modules: readonly object[];
   /** Files given with withModuleSource, by module. */
   readonly sources?: ReadonlyMap<object, string>;
@@ -45,7 +45,7 @@ export const OWN_CODE = "own code";
 
 /** Code identities of every node of a graph. Opens the inspector only if some node needs its module's source. */
 export function computeCodeIdentities(
-  graph: ReadonlyMap<string, GraphNode>,
+  graph: ReadonlyMap<string, NodeInfo>,
   options: CodeIdentityOptions,
 ): Map<string, CodeIdentity> {
   const run = new IdentityRun(options);
@@ -67,7 +67,7 @@ export function computeCodeIdentities(
  * function a modifier made the node from) so two functions pinned to the same string never share
  * results by accident, while the nodes `parameterize` makes from one function still do.
  */
-export function textCodeVersion(node: GraphNode): string {
+export function textCodeVersion(node: NodeInfo): string {
   const pinned = node.cache?.version;
   if (pinned !== undefined)
     return `${CODE_VERSION_FORMAT}${hashString(`pinned\u0000${node.origin?.from ?? node.name}\u0000${pinned}`)}`;
@@ -95,7 +95,7 @@ export const CODE_VERSION_FORMAT = "c3.";
  * plus, for nodes a modifier made, the modifier's suffix (node.source is the function's text, a
  * comment marker and that suffix).
  */
-function canonicalSourceOf(node: GraphNode, found: Found | undefined): string {
+function canonicalSourceOf(node: NodeInfo, found: Found | undefined): string {
   const facts = functionFacts(node.fn);
   if (!node.source.startsWith(facts.text)) return normalizeSource(node.source);
   // Parsed alone, `function f() {}` is an expression; in its module, a declaration: the same function.
@@ -152,7 +152,7 @@ class IdentityRun {
     this.#options = options;
   }
 
-  identityOf(node: GraphNode): CodeIdentity {
+  identityOf(node: NodeInfo): CodeIdentity {
     if (node.cache?.version !== undefined) return { version: textCodeVersion(node), parts: {} };
     const facts = functionFacts(node.fn);
     const { text } = facts;
@@ -239,7 +239,7 @@ class IdentityRun {
    * The function of `node` in its module's source: from withModuleSource's file, a script read for
    * the module before, else (when `locate`) through the inspector.
    */
-  #find(node: GraphNode, text: string, locate: boolean): Found | undefined {
+  #find(node: NodeInfo, text: string, locate: boolean): Found | undefined {
     const module = this.#options.modules[node.moduleIndex];
     const given = module === undefined ? undefined : this.#options.sources?.get(module);
     if (given !== undefined) {
@@ -542,8 +542,8 @@ const DYNAMIC_IMPORT = /\bimport\s*\(|\brequire\s*\(|__vite_ssr_dynamic_import__
  * recomputes on each run where the parameter is not given (see SmartCache), unless its version is pinned.
  */
 function warnVolatileDefaults(
-  node: GraphNode,
-  graph: ReadonlyMap<string, GraphNode>,
+  node: NodeInfo,
+  graph: ReadonlyMap<string, NodeInfo>,
   warn: ((message: string) => void) | undefined,
 ): void {
   for (const param of volatileDefaultParams(node)) {
@@ -556,7 +556,7 @@ function warnVolatileDefaults(
 }
 
 /** The parameters of a node whose default gives a new value on each call (none when the node's version is pinned). */
-export function volatileDefaultParams(node: GraphNode): GraphNode["params"] {
+export function volatileDefaultParams(node: NodeInfo): NodeInfo["params"] {
   let found = volatileParams.get(node);
   if (!found) {
     found =
@@ -570,7 +570,7 @@ export function volatileDefaultParams(node: GraphNode): GraphNode["params"] {
   return found;
 }
 
-const volatileParams = new WeakMap<GraphNode, GraphNode["params"]>();
+const volatileParams = new WeakMap<NodeInfo, NodeInfo["params"]>();
 
 /**
  * What a function's text gives: its free names and its canonical form, from one AST — the
@@ -682,7 +682,7 @@ const siteForms = new WeakMap<EsNode, string>();
 const siteVersions = new WeakMap<EsNode, string>();
 
 /** The version of a node's own code read in its module (kept per function site for later builds). */
-function ownVersionInModule(node: GraphNode, found: Found): string {
+function ownVersionInModule(node: NodeInfo, found: Found): string {
   const plain = node.source === functionFacts(node.fn).text; // no modifier suffix: the site alone decides
   let version = plain ? siteVersions.get(found.site.node) : undefined;
   if (version === undefined) {
