@@ -236,7 +236,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     this.#ready("list runs");
     let runs: RunRecord[];
     try {
-      runs = this.#runs.list();
+      runs = this.#runs.list(options.limit);
     } catch (error) {
       throw toStoreError(this.name, "list runs", error, `reading runs in ${this.#runsDir}`);
     }

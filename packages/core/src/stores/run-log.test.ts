@@ -23,6 +23,28 @@ const run = (runId: string, startedAt: number, extra: Partial<RunRecord> = {}): 
 const runFiles = (dir: string): string[] => fs.readdirSync(path.join(dir, "runs")).filter((n) => !n.startsWith("."));
 
 describe("FileFingerprintRepository run history", () => {
+  it("the newest runs are found without parsing the whole history, in the same order as a full listing", async () => {
+    const dir = freshFolder();
+    const writer = new FileFingerprintRepository({ path: dir });
+    await writer.open();
+    // Starts out of write order, with ties at the boundary: (i * 37) % 50 scrambles 0..49, /2 makes pairs.
+    for (let i = 0; i < 50; i++) await writer.saveRun(run(`r${i}`, Math.floor(((i * 37) % 50) / 2)));
+    await writer.saveRun(run("gone", 99));
+    await writer.deleteRuns(["gone"]);
+    await writer.close();
+    const reader = new FileFingerprintRepository({ path: dir });
+    await reader.open();
+    const all = await readRuns(reader);
+    const parse = vi.spyOn(JSON, "parse");
+    for (const limit of [1, 2, 3, 5]) {
+      parse.mockClear();
+      expect((await readRuns(reader, { limit })).map((r) => r.runId)).toEqual(all.slice(0, limit).map((r) => r.runId));
+      const linesParsed = parse.mock.calls.filter(([text]) => typeof text === "string" && text.startsWith('{"w":')).length;
+      expect(linesParsed).toBeLessThanOrEqual(limit + 2); // the newest, and their ties: not the 50 runs
+    }
+    await reader.close();
+  });
+
   it("saveRun appends a line to one segment: no temp file, rename or rewrite; the final record replaces the progress snapshot", async () => {
     const dir = freshFolder();
     const repository = new FileFingerprintRepository({ path: dir });

@@ -30,7 +30,7 @@ const GONE = Symbol("segment removed");
 const MERGE_AFTER_SEGMENTS = 8;
 const MERGE_AFTER_DEAD_BYTES = 1 << 20;
 /** The envelope before a line's run: its write time and run id, read without parsing the run. */
-const ENVELOPE = /^\{"w":(\d+),"id":("(?:[^"\\]|\\.)*"),"(run|del)":/;
+const ENVELOPE = /^\{"w":(\d+),"id":("(?:[^"\\]|\\.)*"),(?:"s":(-?\d+),)?"(run|del)":/;
 
 /** Where the newest line of a run id is. */
 interface RunLine {
@@ -39,6 +39,8 @@ interface RunLine {
   /** Line length without its newline. */
   readonly length: number;
   readonly writtenAt: number;
+  /** The run's startedAt, from the line's head (`"s"`), so the newest runs are found without parsing every line. */
+  readonly startedAt: number | undefined;
   readonly deleted: boolean;
 }
 
@@ -106,22 +108,43 @@ export class RunLog {
 
   /** Appends `run` (a progress snapshot or the final record). */
   save(run: RunRecord): void {
-    this.#appendLine(run.runId, `"run":${JSON.stringify(run)}}`);
+    const started = Number.isSafeInteger(run.startedAt) ? `"s":${run.startedAt},` : "";
+    this.#appendLine(run.runId, `${started}"run":${JSON.stringify(run)}}`, Number.isSafeInteger(run.startedAt) ? run.startedAt : undefined);
   }
 
-  /** Every stored run (appended and old run files), unordered. */
-  list(): RunRecord[] {
+  /**
+   * Every stored run (appended and old run files), unordered; with `newest`, a set that holds at least
+   * the `newest` runs with the latest startedAt (and ties), reading only those lines whose head names
+   * their start (plus any that do not): a history of many runs is not parsed to find the last few.
+   */
+  list(newest?: number): RunRecord[] {
     let runs: RunRecord[] = [];
     // A segment another process compacted away between listing and reading: list again (bounded).
     for (let attempt = 0; attempt < 3; attempt++) {
       this.#refresh();
       runs = [];
       let lost = false;
-      for (const line of this.#index.values()) {
-        if (line.deleted) continue;
+      let lines = [...this.#index.values()].filter((line) => !line.deleted);
+      if (newest !== undefined) {
+        const unknown = lines.filter((line) => line.startedAt === undefined);
+        const known = lines.filter((line) => line.startedAt !== undefined);
+        known.sort((a, b) => (b.startedAt as number) - (a.startedAt as number));
+        lines = [...unknown, ...known];
+      }
+      let knownRead = 0;
+      let lastStart = Number.POSITIVE_INFINITY;
+      for (const line of lines) {
+        // Enough runs with a known start are read; one that started earlier than all of them cannot be among the newest.
+        if (newest !== undefined && line.startedAt !== undefined && knownRead >= newest && line.startedAt < lastStart) break;
         const run = this.#parse(line);
         if (run === GONE) lost = true;
-        else if (run !== undefined) runs.push(run);
+        else if (run !== undefined) {
+          runs.push(run);
+          if (line.startedAt !== undefined) {
+            knownRead++;
+            lastStart = line.startedAt;
+          }
+        }
       }
       if (!lost) break;
     }
@@ -259,7 +282,8 @@ export class RunLog {
       return;
     }
     if (typeof runId !== "string") return;
-    this.#apply(runId, { segment, at, length, writtenAt: Number(match[1]), deleted: match[3] === "del" });
+    const startedAt = match[3] === undefined ? undefined : Number(match[3]);
+    this.#apply(runId, { segment, at, length, writtenAt: Number(match[1]), startedAt, deleted: match[4] === "del" });
   }
 
   #apply(runId: string, line: RunLine): void {
@@ -277,7 +301,7 @@ export class RunLog {
     for (const [runId, line] of this.#index) if (line.segment === segment) this.#index.delete(runId);
   }
 
-  #appendLine(runId: string, rest: string): void {
+  #appendLine(runId: string, rest: string, startedAt?: number): void {
     this.#lastWrite = Math.max(this.#lastWrite, Date.now());
     const text = `{"w":${this.#lastWrite},"id":${JSON.stringify(runId)},${rest}`;
     const bytes = Buffer.from(`${text}\n`, "utf8");
@@ -306,6 +330,7 @@ export class RunLog {
       at,
       length: bytes.length - 1,
       writtenAt: this.#lastWrite,
+      startedAt,
       deleted: rest.startsWith(`"del"`),
     });
   }
