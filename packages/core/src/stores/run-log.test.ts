@@ -39,7 +39,9 @@ describe("FileFingerprintRepository run history", () => {
     for (const limit of [1, 2, 3, 5]) {
       parse.mockClear();
       expect((await readRuns(reader, { limit })).map((r) => r.runId)).toEqual(all.slice(0, limit).map((r) => r.runId));
-      const linesParsed = parse.mock.calls.filter(([text]) => typeof text === "string" && text.startsWith('{"w":')).length;
+      const linesParsed = parse.mock.calls.filter(
+        ([text]) => typeof text === "string" && text.startsWith('{"w":'),
+      ).length;
       expect(linesParsed).toBeLessThanOrEqual(limit + 2); // the newest, and their ties: not the 50 runs
     }
     await reader.close();

@@ -109,7 +109,11 @@ export class RunLog {
   /** Appends `run` (a progress snapshot or the final record). */
   save(run: RunRecord): void {
     const started = Number.isSafeInteger(run.startedAt) ? `"s":${run.startedAt},` : "";
-    this.#appendLine(run.runId, `${started}"run":${JSON.stringify(run)}}`, Number.isSafeInteger(run.startedAt) ? run.startedAt : undefined);
+    this.#appendLine(
+      run.runId,
+      `${started}"run":${JSON.stringify(run)}}`,
+      Number.isSafeInteger(run.startedAt) ? run.startedAt : undefined,
+    );
   }
 
   /**
@@ -135,7 +139,8 @@ export class RunLog {
       let lastStart = Number.POSITIVE_INFINITY;
       for (const line of lines) {
         // Enough runs with a known start are read; one that started earlier than all of them cannot be among the newest.
-        if (newest !== undefined && line.startedAt !== undefined && knownRead >= newest && line.startedAt < lastStart) break;
+        if (newest !== undefined && line.startedAt !== undefined && knownRead >= newest && line.startedAt < lastStart)
+          break;
         const run = this.#parse(line);
         if (run === GONE) lost = true;
         else if (run !== undefined) {
