@@ -59,15 +59,19 @@ export class LookupPrefetcher {
   async #predict(nodes: readonly NodeInfo[], codeVersion: (node: string) => string | undefined): Promise<string[]> {
     if (!this.#historyRead && nodes.some((node) => !this.#known.has(node.name))) {
       this.#historyRead = true;
-      // One round trip: the newest runs of the shared history (what another machine ran counts too).
-      if (this.repository.listRuns) this.batcher.roundTrips++;
-      const runs = await readRuns(this.repository, { limit: HISTORY_RUNS }).catch(() => []);
-      // Newest first: the newest run's key for a node wins (this process's own runs win over all).
-      for (const run of runs) {
-        for (const record of run.nodes) {
-          if (record.contextKey !== undefined && !this.#known.has(record.node))
-            this.#known.set(record.node, { contextKey: record.contextKey, codeVersion: record.codeVersion });
+      // One round trip (two when the newest run lacks some nodes): the newest runs of the shared history (what another machine ran counts too).
+      // The newest run first (one run of a big graph is most of the parsing); older ones only for nodes it lacks.
+      for (const limit of [1, HISTORY_RUNS]) {
+        if (this.repository.listRuns) this.batcher.roundTrips++;
+        const runs = await readRuns(this.repository, { limit }).catch(() => []);
+        // Newest first: the newest run's key for a node wins (this process's own runs win over all).
+        for (const run of runs) {
+          for (const record of run.nodes) {
+            if (record.contextKey !== undefined && !this.#known.has(record.node))
+              this.#known.set(record.node, { contextKey: record.contextKey, codeVersion: record.codeVersion });
+          }
         }
+        if (runs.length < limit || nodes.every((node) => this.#known.has(node.name))) break;
       }
     }
     const keys = new Set<string>();
