@@ -3,7 +3,7 @@
 import { PostgresFingerprintRepository, PostgresResultStore } from "@ham/store-postgres";
 import type pg from "pg";
 import { afterAll, beforeAll } from "vitest";
-import { predictionCases } from "../../core/src/testing/index.js";
+import { predictionCases } from "../../core/test/prediction-suite.js";
 import { describePostgres } from "./env.js";
 import { adminPool, dropTables, uniquePrefix } from "./helpers.js";
 

@@ -7,7 +7,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { FileFingerprintRepository } from "@ham/core";
 import { S3ResultStore } from "@ham/store-s3";
 import { afterAll, beforeAll } from "vitest";
-import { predictionCases } from "../../core/src/testing/index.js";
+import { predictionCases } from "../../core/test/prediction-suite.js";
 import { createBucket, describeS3, emptyBucket, testClientConfig, uniqueBucket } from "./env.js";
 
 describeS3("predicted vs level-by-level lookups with S3 results", () => {

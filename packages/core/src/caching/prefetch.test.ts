@@ -12,7 +12,7 @@ import {
   MemoryResultStore,
 } from "../stores/index.js";
 import { type StorePair, chainModule, countingRepository } from "../testing/prediction.js";
-import { predictionCases } from "../testing/prediction-suite.js";
+import { predictionCases } from "../../test/prediction-suite.js";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "ham-prefetch-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -11,4 +11,3 @@ export {
   type PathReport,
   type StorePair,
 } from "./prediction.js";
-export { predictionCases } from "./prediction-suite.js";

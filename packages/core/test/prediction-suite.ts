@@ -1,6 +1,6 @@
 // Test support: the vitest cases comparing speculative lookups with the level-by-level path on one setup.
 import { expect, it } from "vitest";
-import { DISTURBANCES, type StorePair, runPath } from "./prediction.js";
+import { DISTURBANCES, type StorePair, runPath } from "../src/testing/prediction.js";
 
 /**
  * One case per disturbance: both paths on fresh stores from `make` give the same values, records,
