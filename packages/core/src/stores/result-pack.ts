@@ -162,7 +162,7 @@ export class ResultPack {
   /** Appends `bytes` under `key` unless a live copy is indexed (content-addressed: same bytes). */
   put(key: string, bytes: Uint8Array): void {
     if (this.has(key)) return;
-    const time = this.#writeTime();
+    const time = this.#writeTime(this.#index.get(key)?.time);
     const record = encodeRecord(PUT, key, bytes, time, 0);
     const own = this.#append(record);
     this.#apply(key, {
@@ -180,7 +180,7 @@ export class ResultPack {
     if (this.#index.get(key) === undefined) this.refresh();
     const entry = this.#index.get(key);
     if (entry === undefined || entry.length < 0) return false;
-    const time = this.#writeTime();
+    const time = this.#writeTime(entry.time);
     const record = encodeRecord(DELETE, key, undefined, time, 0);
     const own = this.#append(record);
     this.#apply(key, { segment: own, at: own.size - record.length, keyLength: key.length, length: -1, crc: 0, time });
@@ -434,9 +434,13 @@ export class ResultPack {
     segment.fd = undefined;
   }
 
-  /** Wall-clock time of a write, never going backwards within this process. */
-  #writeTime(): number {
-    this.#lastWrite = Math.max(this.#lastWrite, Date.now());
+  /**
+   * Wall-clock time of a write, never going backwards within this process, and later than the record
+   * it supersedes (`after`): a delete and the put after it in the same millisecond as the record they
+   * replace (perhaps in another segment, read back in any order) still index as the newer.
+   */
+  #writeTime(after?: number): number {
+    this.#lastWrite = Math.max(this.#lastWrite, Date.now(), after === undefined ? 0 : after + 1);
     return this.#lastWrite;
   }
 
