@@ -2,6 +2,7 @@
 import type { NodeInfo } from "../contracts.js";
 import type { GraphNode } from "../graph/node.js";
 import { hasName, named, setNamed } from "../graph/names.js";
+import { isThenable } from "./deferred.js";
 
 /** The function's call arguments in order: positional values, or one object for a destructuring node. */
 export function callArguments(node: GraphNode, inputs: Readonly<Record<string, unknown>>): unknown[] {
@@ -59,7 +60,7 @@ export async function invokeNode(
   const args = callArguments(node, inputs);
   const started = performance.now();
   let result = fn(...args);
-  if (result !== null && typeof (result as PromiseLike<unknown>)?.then === "function") {
+  if (isThenable(result)) {
     try {
       result = await result;
     } finally {
