@@ -13,6 +13,7 @@ import { FileFingerprintRepository, FileResultStore } from "../stores/index.js";
 import { LookupBatcher } from "./lookup-batcher.js";
 import { ResultBatcher } from "./result-batcher.js";
 import { LookupPrefetcher } from "./prefetch.js";
+import { PredictionMemo } from "./prediction-memo.js";
 import type { CacheOptions } from "./options.js";
 
 /** Counters of store traffic, for benchmarks and tuning. */
@@ -88,7 +89,13 @@ export class CacheParts {
     });
     this.batcher = new LookupBatcher(this.fingerprintStore);
     this.results = new ResultBatcher(this.resultStore);
-    this.prefetcher = options.predict !== false ? new LookupPrefetcher(this.fingerprintStore, this.batcher) : undefined;
+    // The prediction memo (a hint, never trusted for a hit) is kept where this machine keeps a cache folder.
+    const memo =
+      options.path !== undefined || options.fingerprintStore === undefined || options.resultStore === undefined
+        ? new PredictionMemo(join(path, "predictions.json"), join(path, "tmp"))
+        : undefined;
+    this.prefetcher =
+      options.predict !== false ? new LookupPrefetcher(this.fingerprintStore, this.batcher, memo) : undefined;
     this.lifecycle = new CacheLifecycle(options, stores, { warn, info: (message) => this.logger.info?.(message) });
   }
 

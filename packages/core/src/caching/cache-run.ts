@@ -20,7 +20,7 @@ import { decisionLine } from "../logging/decisions.js";
 import { type CacheParts, type CacheStats, newStats } from "./cache-parts.js";
 import type { GraphBinding } from "./graph-binding.js";
 import type { ResultWriter, WriteTarget } from "./result-writer.js";
-import { inputFingerprintsOf } from "./run-inputs.js";
+import { inputFingerprintsOf, valueFingerprint } from "./run-inputs.js";
 import type { RunPrefetch } from "./prefetch.js";
 import { isReportedResult } from "./reported-result.js";
 import { RunProgress } from "./run-progress.js";
@@ -67,6 +67,8 @@ export class CacheRun implements CacheRunView {
   readonly fingerprints: Record<string, Fingerprint> = {};
   /** Each node's outcome, by name. */
   readonly records: Record<string, NodeRunRecord> = {};
+  /** Fingerprints of input and override values (run-inputs.ts). */
+  readonly valueFingerprints = new Map<string, Fingerprint>();
   readonly stats: CacheStats = newStats();
   /** True when the stores could not be opened (onStoreError: "warn"): nodes then run uncached. */
   uncached = false;
@@ -106,13 +108,19 @@ export class CacheRun implements CacheRunView {
   }
 
   /** Speculative lookups (prefetch.ts): one batch for every key this run is predicted to ask for. */
-  predict(nodes: readonly NodeInfo[]): void {
+  predict(nodes: readonly NodeInfo[], outputs: readonly string[]): void {
     if (this.uncached) return;
     const binding = this.#binding;
-    this.#prefetch = this.#parts.prefetcher?.start(
-      nodes.filter((n) => binding.behavior(n) === "default"),
-      (n) => named(binding.codeVersions, n),
-    );
+    const results = this.#parts.results;
+    this.#prefetch = this.#parts.prefetcher?.start({
+      nodes,
+      looksUp: (n) => binding.behavior(n) === "default",
+      codeVersion: (n) => named(binding.codeVersions, n),
+      outputs,
+      isValue: (name) => hasName(this.overrides, name) || hasName(this.inputs, name),
+      valueFingerprint: (name) => valueFingerprint(this.#parts, this, name),
+      readResult: (fingerprint) => results.get(fingerprint),
+    });
   }
 
   /** Runs one node through the cache: a hit hands back its result unloaded, a miss computes and stores it. */
@@ -143,7 +151,7 @@ export class CacheRun implements CacheRunView {
     const parts = this.#parts;
     // Speculative lookups: the run's batch is done; its keys predict the next run's (prefetch.ts).
     this.#prefetch?.end();
-    parts.prefetcher?.remember(Object.values(this.records));
+    parts.prefetcher?.remember(Object.values(this.records), parts.options.readOnly !== true);
     // Exact for one run at a time; runs that overlap share the batcher and count each other's lookups.
     this.stats.repositoryRoundTrips += parts.batcher.roundTrips - this.#roundTripsAtStart;
     await this.progress?.stop();
@@ -361,6 +369,20 @@ export class CacheRun implements CacheRunView {
     return materialize(value); // the value is needed now, also when a worker computed it
   }
 
+  /**
+   * The stored bytes: read early with the run's predicted lookups when it is a requested output
+   * (prefetch.ts). An early read that found nothing, or failed other than by damage, is read again.
+   */
+  #readBytes(fingerprint: Fingerprint): Promise<Uint8Array | undefined> {
+    const results = this.#parts.results;
+    const early = this.#prefetch?.result(fingerprint);
+    if (early === undefined) return results.get(fingerprint);
+    return early.then(
+      (bytes) => bytes ?? results.get(fingerprint),
+      (error: unknown) => (isCorruptResult(error) ? Promise.reject(error) : results.get(fingerprint)),
+    );
+  }
+
   /** Reads and decodes a stored result; a corrupt one is deleted (unless read-only) so the recompute can take its place. */
   async #read(fingerprint: Fingerprint): Promise<{ value: unknown } | { problem: string }> {
     const parts = this.#parts;
@@ -371,7 +393,7 @@ export class CacheRun implements CacheRunView {
       parts.resultStore,
       "get",
       () =>
-        parts.results.get(fingerprint).catch((error: unknown) => {
+        this.#readBytes(fingerprint).catch((error: unknown) => {
           if (!isCorruptResult(error)) throw error;
           corrupt = error;
           return undefined;
@@ -387,6 +409,7 @@ export class CacheRun implements CacheRunView {
       }
     }
     if (corrupt === undefined) return { problem: "is missing from the result store" };
+    this.#prefetch?.drop(fingerprint);
     // Remove the damaged bytes so the recomputed result is written in their place: a
     // content-addressed set skips keys that already exist. A read-only cache leaves them.
     if (!parts.options.readOnly)

@@ -4,25 +4,47 @@
 // The prediction never decides anything: each node still computes its real context key from this
 // run's fingerprints and asks for it. A key that was predicted is answered from the batch; any other
 // key (below a node whose inputs changed) is looked up level by level, as without prediction. So the
-// outcome is what the level-by-level path gives, only with fewer round trips.
+// outcome is what the level-by-level path gives, only with fewer round trips. Likewise the results of
+// the requested outputs are read while the batch is out; a read is used only by a hit on that very
+// fingerprint, and is bytes the result store held under it, checked and decoded as any read.
 import type { Fingerprint, FingerprintRepository, NodeInfo, NodeRunRecord } from "../contracts.js";
 import { readRuns } from "../stores/run-history.js";
 import type { LookupBatcher } from "./lookup-batcher.js";
+import type { Known, PredictionMemo } from "./prediction-memo.js";
 
 /** How many of the newest runs in the repository's history a fresh process predicts from. */
 const HISTORY_RUNS = 3;
 
-/** What one node's last run recorded: enough to predict its key in the next. */
-interface Known {
-  readonly contextKey: string;
-  readonly codeVersion: string | undefined;
+/** Outcomes after which a node's result is in the result store under its record's fingerprint. */
+const STORED = new Set(["hit", "computed", "recomputed"]);
+/** Outcomes of a value given to the run (its record's fingerprint is the value's). */
+const VALUES = new Set(["input", "override"]);
+
+/** What a run is predicted from: the nodes whose key the cache looks up, their code, the outputs wanted. */
+export interface RunShape {
+  /** Every node of the run. */
+  readonly nodes: readonly NodeInfo[];
+  /** Whether the cache looks up `node`'s key (its default behaviour): only those are predicted. */
+  looksUp(node: NodeInfo): boolean;
+  /** A node's current code version: a record made with other code cannot be this run's key. */
+  codeVersion(node: string): string | undefined;
+  /** The requested outputs: their predicted results are read early. */
+  readonly outputs: readonly string[];
+  /** Whether `name` is given as an input or override (a value, not a node that runs). */
+  isValue(name: string): boolean;
+  /** The fingerprint of the input or override `name` in this run. */
+  valueFingerprint(name: string): Fingerprint;
+  /** Reads a stored result (batched with the other reads of the same tick). */
+  readResult(fingerprint: Fingerprint): Promise<Uint8Array | undefined>;
 }
 
 /** Predicts context keys across runs of one cache; `start` gives each run its batch of answers. */
 export class LookupPrefetcher {
-  /** Each node's context key in the latest run seen (this process's runs, else the repository's history). */
+  /** Each node's context key in the latest run seen (this process's runs, else the local memo, else the repository's history). */
   readonly #known = new Map<string, Known>();
-  /** Set once the repository's history has been read (a fresh process reads it once). */
+  /** Each input's and override's fingerprint in the latest run seen, from the same sources. */
+  readonly #values = new Map<string, Fingerprint>();
+  /** Set once the local memo and the repository's history have been read (a fresh process reads them once). */
   #historyRead = false;
   /** Runs in progress: a write this process makes voids their answer for that key. */
   readonly #live = new Set<RunPrefetch>();
@@ -30,25 +52,41 @@ export class LookupPrefetcher {
   constructor(
     private readonly repository: FingerprintRepository,
     private readonly batcher: LookupBatcher,
+    /** The local memo (in the cache folder); undefined keeps predictions in memory only. */
+    private readonly memo?: PredictionMemo,
   ) {}
 
-  /**
-   * Starts the batch for a run of `nodes` (those whose key the cache looks up). `codeVersion` gives a
-   * node's current code version: a record made with other code cannot be this run's key.
-   */
-  start(nodes: readonly NodeInfo[], codeVersion: (node: string) => string | undefined): RunPrefetch {
+  /** Starts the batch for a run of `shape.nodes` (those whose key the cache looks up), and the early output reads. */
+  start(shape: RunShape): RunPrefetch {
     const run = new RunPrefetch(this.batcher, () => this.#live.delete(run));
     this.#live.add(run);
-    run.begin(this.#predict(nodes, codeVersion));
+    run.begin(this.#predict(shape), shape.readResult);
     return run;
   }
 
-  /** Remembers the keys a finished run used, for the next run's prediction. */
-  remember(records: Iterable<NodeRunRecord>): void {
+  /** Remembers the keys a finished run used, for the next run's prediction (and in the local memo when they changed). */
+  remember(records: Iterable<NodeRunRecord>, save: boolean): void {
+    let changed = false;
     for (const record of records) {
-      if (record.contextKey !== undefined)
-        this.#known.set(record.node, { contextKey: record.contextKey, codeVersion: record.codeVersion });
+      if (VALUES.has(record.outcome) && record.fingerprint !== undefined) {
+        changed ||= this.#values.get(record.node) !== record.fingerprint;
+        this.#values.set(record.node, record.fingerprint);
+      }
+      if (record.contextKey === undefined) continue;
+      const fingerprint =
+        STORED.has(record.outcome) && record.pickedFrom === undefined ? record.fingerprint : undefined;
+      const before = this.#known.get(record.node);
+      if (
+        before?.contextKey === record.contextKey &&
+        before.codeVersion === record.codeVersion &&
+        before.fingerprint === fingerprint
+      )
+        continue;
+      changed = true;
+      this.#known.delete(record.node); // re-inserted last: the memo keeps the newest when it is full
+      this.#known.set(record.node, { contextKey: record.contextKey, codeVersion: record.codeVersion, fingerprint });
     }
+    if (changed && save) this.memo?.save(this.#known, this.#values);
   }
 
   /** This process wrote `contextKey`: answers fetched before the write no longer say what a lookup would. */
@@ -56,38 +94,95 @@ export class LookupPrefetcher {
     for (const run of this.#live) run.forget(contextKey);
   }
 
-  async #predict(nodes: readonly NodeInfo[], codeVersion: (node: string) => string | undefined): Promise<string[]> {
+  async #predict(shape: RunShape): Promise<Prediction> {
+    const { codeVersion } = shape;
+    const nodes = shape.nodes.filter((node) => shape.looksUp(node));
     if (!this.#historyRead && nodes.some((node) => !this.#known.has(node.name))) {
       this.#historyRead = true;
-      // One round trip (two when the newest run lacks some nodes): the newest runs of the shared history (what another machine ran counts too).
+      // This machine's last runs first: no round trip at all when they cover the graph.
+      const memo = this.memo?.load();
+      for (const [node, known] of memo?.nodes ?? []) if (!this.#known.has(node)) this.#known.set(node, known);
+      for (const [name, value] of memo?.values ?? []) if (!this.#values.has(name)) this.#values.set(name, value);
+      // Else one round trip (two when the newest run lacks some nodes): the newest runs of the shared history (what another machine ran counts too).
       // The newest run first (one run of a big graph is most of the parsing); older ones only for nodes it lacks.
       for (const limit of [1, HISTORY_RUNS]) {
+        if (nodes.every((node) => this.#known.has(node.name))) break;
         if (this.repository.listRuns) this.batcher.roundTrips++;
         const runs = await readRuns(this.repository, { limit }).catch(() => []);
         // Newest first: the newest run's key for a node wins (this process's own runs win over all).
         for (const run of runs) {
           for (const record of run.nodes) {
+            if (VALUES.has(record.outcome) && record.fingerprint !== undefined && !this.#values.has(record.node))
+              this.#values.set(record.node, record.fingerprint);
             if (record.contextKey !== undefined && !this.#known.has(record.node))
-              this.#known.set(record.node, { contextKey: record.contextKey, codeVersion: record.codeVersion });
+              this.#known.set(record.node, {
+                contextKey: record.contextKey,
+                codeVersion: record.codeVersion,
+                fingerprint:
+                  STORED.has(record.outcome) && record.pickedFrom === undefined ? record.fingerprint : undefined,
+              });
           }
         }
-        if (runs.length < limit || nodes.every((node) => this.#known.has(node.name))) break;
+        if (runs.length < limit) break;
       }
     }
     const keys = new Set<string>();
+    const predicted = new Map<string, Known>();
     for (const node of nodes) {
       const known = this.#known.get(node.name);
-      if (known && (known.codeVersion === undefined || known.codeVersion === codeVersion(node.name)))
-        keys.add(known.contextKey);
+      if (!known || (known.codeVersion !== undefined && known.codeVersion !== codeVersion(node.name))) continue;
+      keys.add(known.contextKey);
+      predicted.set(node.name, known);
     }
-    return [...keys];
+    return { keys: [...keys], results: this.#earlyReads(shape, predicted) };
   }
+
+  /**
+   * The results worth reading before the lookups answer: those of the outputs whose every upstream
+   * node is predicted with its current code and every input and override upstream has the value it
+   * had (so likely a hit). Any change upstream (code, a value, a file a node names, a node that always
+   * runs) makes the output recompute, and its old result is not read: a read counts as a use of the
+   * result (a store's LRU), and would be wasted.
+   */
+  #earlyReads(shape: RunShape, predicted: ReadonlyMap<string, Known>): Fingerprint[] {
+    const byName = new Map(shape.nodes.map((node) => [node.name, node]));
+    const settled = new Map<string, boolean>();
+    const unchanged = (name: string): boolean => {
+      let known = settled.get(name);
+      if (known === undefined) {
+        settled.set(name, false); // a cycle is never unchanged (graphs have none)
+        const node = byName.get(name);
+        known = shape.isValue(name)
+          ? this.#values.get(name) === shape.valueFingerprint(name)
+          : node === undefined
+            ? !this.#values.has(name) // absent now (its default applies): absent before too
+            : predicted.has(name) && !node.cache?.files?.length && node.deps.every(unchanged);
+        settled.set(name, known);
+      }
+      return known;
+    };
+    const results = new Set<Fingerprint>();
+    for (const output of shape.outputs) {
+      const fingerprint = predicted.get(output)?.fingerprint;
+      if (fingerprint !== undefined && byName.get(output)?.cachedThrough === undefined && unchanged(output))
+        results.add(fingerprint);
+    }
+    return [...results];
+  }
+}
+
+/** A run's predicted keys, and the results of its outputs if those keys hold. */
+interface Prediction {
+  keys: string[];
+  results: Fingerprint[];
 }
 
 /** One run's predicted keys and the repository's answers for them. */
 export class RunPrefetch {
   /** Answers by predicted key; set once the prediction is made. */
   #answers = new Map<string, Promise<Fingerprint | undefined>>();
+  /** Early reads of the outputs' predicted results, by fingerprint (kept until the run ends). */
+  #results = new Map<Fingerprint, Promise<Uint8Array | undefined>>();
   #ready: Promise<void> = Promise.resolve();
   /** Keys written by this process since the batch was sent: looked up again, never answered from it. */
   readonly #stale = new Set<string>();
@@ -97,14 +192,22 @@ export class RunPrefetch {
     private readonly onEnd: () => void,
   ) {}
 
-  /** Sends every predicted key to the repository at once (the batcher makes it one getMany). */
-  begin(predicted: Promise<string[]>): void {
+  /** Sends every predicted key to the repository at once (the batcher makes it one getMany), and reads the outputs' results meanwhile. */
+  begin(
+    predicted: Promise<Prediction>,
+    readResult: (fingerprint: Fingerprint) => Promise<Uint8Array | undefined>,
+  ): void {
     this.#ready = predicted.then(
-      (keys) => {
+      ({ keys, results }) => {
         for (const key of keys) {
           const answer = this.batcher.get(key);
           answer.catch(() => undefined); // a failed batch is retried per key by lookup()
           if (!this.#stale.has(key)) this.#answers.set(key, answer);
+        }
+        for (const fingerprint of results) {
+          const read = readResult(fingerprint);
+          read.catch(() => undefined); // a failed early read is read again by result()'s caller
+          this.#results.set(fingerprint, read);
         }
       },
       () => undefined,
@@ -120,13 +223,27 @@ export class RunPrefetch {
     return answer.catch(() => this.batcher.get(contextKey));
   }
 
+  /**
+   * The early read of `fingerprint` (a hit's, so after this run's lookups), or undefined when there
+   * was none: the caller then reads as usual. It settles as the store answered, damage included.
+   */
+  result(fingerprint: Fingerprint): Promise<Uint8Array | undefined> | undefined {
+    return this.#results.get(fingerprint);
+  }
+
+  /** The early read of `fingerprint` could not be decoded: later reads go to the store. */
+  drop(fingerprint: Fingerprint): void {
+    this.#results.delete(fingerprint);
+  }
+
   forget(contextKey: string): void {
     this.#stale.add(contextKey);
     this.#answers.delete(contextKey);
   }
 
-  /** The run ended: later writes need not reach it. */
+  /** The run ended: later writes need not reach it, and unused early reads are dropped. */
   end(): void {
+    this.#results.clear();
     this.onEnd();
   }
 }

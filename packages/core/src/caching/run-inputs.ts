@@ -15,6 +15,8 @@ export interface RunValues {
   readonly fingerprints: Record<string, Fingerprint>;
   /** Each node's outcome, by name (a used input or override gets its record here). */
   readonly records: Record<string, NodeRunRecord>;
+  /** Fingerprints of input and override values, by name, also before (or without) their use. */
+  readonly valueFingerprints: Map<string, Fingerprint>;
 }
 
 export function inputFingerprintsOf(
@@ -47,6 +49,17 @@ export function inputFingerprintsOf(
 function dependencyFingerprint(parts: CacheParts, run: RunValues, name: string): Fingerprint {
   const known = named(run.fingerprints, name);
   if (known !== undefined) return known;
+  const fingerprint = valueFingerprint(parts, run, name);
+  const outcome = hasName(run.overrides, name) ? "override" : "input";
+  setNamed(run.fingerprints, name, fingerprint);
+  setNamed(run.records, name, { node: name, outcome, fingerprint, durationMs: 0 });
+  return fingerprint;
+}
+
+/** Fingerprint of the input or override `name` by its value (once per run; the run records it only when a node uses it). */
+export function valueFingerprint(parts: CacheParts, run: RunValues, name: string): Fingerprint {
+  const known = run.valueFingerprints.get(name);
+  if (known !== undefined) return known;
   const isOverride = hasName(run.overrides, name);
   const value = isOverride ? run.overrides[name] : named(run.inputs, name);
   if (typeof value === "string") parts.checkPath(name, value, isOverride ? "override" : "input");
@@ -55,8 +68,7 @@ function dependencyFingerprint(parts: CacheParts, run: RunValues, name: string):
   const fingerprint = containsFileInput(value)
     ? parts.inputFingerprinter.fingerprint(value, { node: name })
     : parts.fingerprint(value, name);
-  setNamed(run.fingerprints, name, fingerprint);
-  setNamed(run.records, name, { node: name, outcome: isOverride ? "override" : "input", fingerprint, durationMs: 0 });
+  run.valueFingerprints.set(name, fingerprint);
   return fingerprint;
 }
 

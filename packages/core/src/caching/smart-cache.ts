@@ -133,9 +133,13 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
   /** Opens both stores (once; again after close). */
   open(): Promise<void> {
     const guard = this.#parts.guard.bind(this.#parts);
+    // Both at once (one round trip, not two); a failure is reported as the repository's first.
     this.#opening ??= (async () => {
-      await guard(this.fingerprintStore, "open", async () => this.fingerprintStore.open?.(), undefined);
-      await guard(this.resultStore, "open", async () => this.resultStore.open?.(), undefined);
+      const opened = await Promise.allSettled([
+        guard(this.fingerprintStore, "open", async () => this.fingerprintStore.open?.(), undefined),
+        guard(this.resultStore, "open", async () => this.resultStore.open?.(), undefined),
+      ]);
+      for (const outcome of opened) if (outcome.status === "rejected") throw outcome.reason;
     })();
     return this.#opening;
   }
@@ -203,7 +207,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
       run.uncached = true;
     }
     run.trackProgress(ctx.outputs);
-    run.predict(ctx.nodes);
+    run.predict(ctx.nodes, ctx.outputs);
   }
 
   doNodeExecute(ctx: NodeExecuteContext, next: () => Promise<unknown>): Promise<unknown> {

@@ -19,6 +19,8 @@ export type Disturbance =
   | "entry deleted"
   /** The output's result bytes were removed (gc, maxBytes on another machine). */
   | "result deleted"
+  /** The output's result bytes were replaced by bytes that do not decode (a damaged disk, a bad upload). */
+  | "result damaged"
   /** A mid-chain node's entry is older than maxAge (the runs give maxAge only in this case: each hit then reads its entry's age). */
   | "entry expired"
   /** Another process recorded a different value for a mid-chain node's key (same pinned code version). */
@@ -30,6 +32,7 @@ export const DISTURBANCES: readonly Disturbance[] = [
   "nothing",
   "entry deleted",
   "result deleted",
+  "result damaged",
   "entry expired",
   "entry changed",
   "input changed",
@@ -126,7 +129,7 @@ export async function runPath(
   const cold = await new Builder().withModules(chainModule(length, calls)).withCache(options).build();
   await cold.execute([output], { inputs: { x: 1 } });
   const key = cold.cache.lastRun[`c${mid}`]?.contextKey as string;
-  const fingerprint = cold.cache.lastRun[disturbance === "result deleted" ? output : `c${mid}`]?.fingerprint as string;
+  const fingerprint = cold.cache.lastRun[disturbance.startsWith("result") ? output : `c${mid}`]?.fingerprint as string;
   await cold.close();
   await disturb(stores, disturbance, key, fingerprint, length, mid);
 
@@ -173,7 +176,8 @@ async function disturb(
   await repository.open?.();
   await stores.resultStore.open?.();
   if (disturbance === "entry deleted") await repository.delete?.(key);
-  if (disturbance === "result deleted") await stores.resultStore.delete(fingerprint);
+  if (disturbance === "result deleted" || disturbance === "result damaged") await stores.resultStore.delete(fingerprint);
+  if (disturbance === "result damaged") await stores.resultStore.set(fingerprint, new Uint8Array([0x68, 0x61, 0x6d, 0]));
   if (disturbance === "entry expired") {
     const entry = await repository.getEntry?.(key);
     if (!entry) throw new Error(`the repository has no entry for ${key}`);
