@@ -176,8 +176,10 @@ async function disturb(
   await repository.open?.();
   await stores.resultStore.open?.();
   if (disturbance === "entry deleted") await repository.delete?.(key);
-  if (disturbance === "result deleted" || disturbance === "result damaged") await stores.resultStore.delete(fingerprint);
-  if (disturbance === "result damaged") await stores.resultStore.set(fingerprint, new Uint8Array([0x68, 0x61, 0x6d, 0]));
+  if (disturbance === "result deleted" || disturbance === "result damaged")
+    await stores.resultStore.delete(fingerprint);
+  if (disturbance === "result damaged")
+    await stores.resultStore.set(fingerprint, new Uint8Array([0x68, 0x61, 0x6d, 0]));
   if (disturbance === "entry expired") {
     const entry = await repository.getEntry?.(key);
     if (!entry) throw new Error(`the repository has no entry for ${key}`);
