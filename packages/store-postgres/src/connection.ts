@@ -3,7 +3,7 @@
 import { StoreError, isHamError } from "@ham/core";
 import { readOnlyError, type StoreOpenOptions } from "@ham/core/stores";
 import pg from "pg";
-import { checkTables, migrate, tableNames, type TableNames } from "./migrations.js";
+import { checkTables, isCurrent, migrate, tableNames, type TableNames } from "./migrations.js";
 import type { ResolvedPostgresOptions } from "./options.js";
 
 type State = "new" | "opening" | "open" | "closed";
@@ -68,7 +68,8 @@ export class PostgresConnection {
       try {
         if (this.readOnly)
           await checkTables(client, this.storeName, this.options.schema, this.options.tablePrefix, this.usedTables);
-        else await migrate(client, this.storeName, this.options.schema, this.options.tablePrefix);
+        else if (!(await isCurrent(client, this.options.schema, this.options.tablePrefix)))
+          await migrate(client, this.storeName, this.options.schema, this.options.tablePrefix);
       } finally {
         client.release();
       }

@@ -57,6 +57,26 @@ export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version 
 const MIGRATION_LOCK_KEY = "ham:store-postgres:migrations";
 
 /**
+ * Whether the tables under `schema`/`prefix` are at this package's schema version: one statement, so
+ * opening an existing cache costs one round trip after connecting (migrate takes six). False when
+ * they are missing or at another version (then `migrate` creates them, or says what is wrong).
+ */
+export async function isCurrent(client: pg.PoolClient, schema: string, prefix: string): Promise<boolean> {
+  const t = tableNames(schema, prefix);
+  try {
+    // A role that may not CREATE in the schema goes through migrate too, and fails there as before:
+    // at open, not at its first write.
+    const { rows } = await client.query<{ version: number | null; creates: boolean }>(
+      `SELECT max(version) AS version, has_schema_privilege($1, 'CREATE') AS creates FROM ${t.schemaVersion}`,
+      [schema],
+    );
+    return rows[0]?.version === LATEST_SCHEMA_VERSION && rows[0].creates;
+  } catch {
+    return false; // no such schema or table yet (or no right to read it): migrate decides
+  }
+}
+
+/**
  * Brings the tables under `schema`/`prefix` to the latest version. Safe to run from many processes
  * at once: the transaction-scoped advisory lock makes them take turns, and each re-reads the
  * version after it holds the lock.

@@ -66,6 +66,43 @@ describePostgres("Postgres tables and queries", (url) => {
     expect(rows.rows[0].n).toBe(3);
   });
 
+  it("opening tables already at the current version takes one statement after connecting (a migration takes more)", async () => {
+    const tablePrefix = prefix("open1");
+    const statements: string[] = [];
+    const pool = adminPool(url);
+    const connect = pool.connect.bind(pool) as (...args: unknown[]) => Promise<pg.PoolClient>;
+    // Instrumentation, not a mock: each statement still runs on the server. (pool.query connects
+    // with a callback: passed through uncounted.)
+    const counted = new WeakSet<pg.PoolClient>();
+    (pool as unknown as { connect: (...args: unknown[]) => unknown }).connect = async (...args: unknown[]) => {
+      if (args.length > 0) return connect(...args);
+      const client = await connect();
+      if (counted.has(client)) return client; // a pooled client handed out again
+      counted.add(client);
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        statements.push(String(args[0]));
+        return query(...args);
+      };
+      return client;
+    };
+    try {
+      const first = new PostgresFingerprintRepository({ pool, tablePrefix });
+      await first.open();
+      expect(statements.length).toBeGreaterThan(3); // the migration: lock, create, version…
+      await first.close();
+      statements.length = 0;
+      const again = new PostgresResultStore({ pool, tablePrefix });
+      await again.open();
+      expect(statements).toHaveLength(1);
+      await again.set("k", new Uint8Array([1, 2, 3]));
+      expect([...((await again.get("k")) ?? [])]).toEqual([1, 2, 3]);
+      await again.close();
+    } finally {
+      await pool.end();
+    }
+  });
+
   it("many instances opening at once in this process all succeed", async () => {
     const tablePrefix = prefix("conc");
     const stores = Array.from({ length: 8 }, (_, i) =>
