@@ -16,9 +16,9 @@ import { closest } from "../graph/plan.js";
 /** Options of `withCache()`. */
 export interface CacheOptions {
   /**
-   * Folder of the default file stores (default ".ham_cache"), and of this machine's notes beside
-   * remote stores when given with them: file() digests and the prediction memo, which saves a warm
-   * run in a new process its history read (docs/stores.md, "Round trips").
+   * Folder of the default file stores (default ".ham_cache"). Given beside remote stores, it holds
+   * this machine's prediction memo, which saves a warm run in a new process its history read
+   * (docs/stores.md, "Round trips").
    */
   path?: string;
   /** Where context key → fingerprint records go (default: a file repository under `path`). */
