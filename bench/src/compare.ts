@@ -2,6 +2,7 @@
 import type { HamiltonResults } from "./hamilton.js";
 import type { BenchResults } from "./run-bench.js";
 import { latencyGoals } from "./latency.js";
+import { storeGoals } from "./stores.js";
 
 export interface ComparisonRow {
   measure: string;
@@ -291,5 +292,6 @@ export function goals(
     });
   }
   out.push(...latencyGoals(ham.latency ?? [])); // issue 20, from the latency section
+  out.push(...storeGoals(ham.stores)); // issue 20, from the stores table
   return out;
 }

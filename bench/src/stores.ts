@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CacheOptions, FingerprintRepository, ResultStore } from "@ham/core";
 import { type Shape, type Workdir, makeDataflow } from "./dataflows.js";
+import type { GoalRow } from "./goal-row.js";
 import { build, outcomes } from "./graphs.js";
 import { REPO_ROOT } from "./paths.js";
 import { median, timed } from "./timing.js";
@@ -230,4 +231,24 @@ export async function benchStores(
     }
   }
   return rows;
+}
+
+/** The issue's figure for a warm wide 100 run with S3 results and a new driver, before batched reads (99 GETs in a row). */
+const S3_WIDE_BEFORE_MS = 644;
+
+/** Issue 20's goal that the stores table measures: a warm wide 100 run on S3 results, new driver. */
+export function storeGoals(rows: readonly StoreRow[]): GoalRow[] {
+  const wide = rows.filter((r) => r.skipped === undefined && /^s3/.test(r.store) && r.shape === "wide" && r.N === 100);
+  if (!wide.length) return [];
+  const ms = (r: StoreRow) => (r.warm_new ?? Infinity) * 1e3;
+  return [
+    {
+      measure: "warm wide 100 on S3 results (moto), new driver",
+      goal: `≤ 1/5 of the issue's ${S3_WIDE_BEFORE_MS} ms (${(S3_WIDE_BEFORE_MS / 5).toFixed(0)} ms)`,
+      reached: wide
+        .map((r) => `${r.store}: ${ms(r).toFixed(0)} ms (1/${(S3_WIDE_BEFORE_MS / ms(r)).toFixed(1)})`)
+        .join("; "),
+      met: wide.every((r) => ms(r) <= S3_WIDE_BEFORE_MS / 5),
+    },
+  ];
 }
