@@ -211,3 +211,24 @@ describe("round trips of a warm run", () => {
     await Promise.all([dr.close(), changed.close(), back.close()]);
   });
 });
+
+describe("opening both stores at once", () => {
+  it("when one fails to open, the error names it and the other is closed again", async () => {
+    const events: string[] = [];
+    const { fingerprintStore, resultStore } = orderedStores(events);
+    const broken: FingerprintRepository = {
+      ...fingerprintStore,
+      name: "broken-repository",
+      open: async () => {
+        throw new Error("no route to host");
+      },
+    };
+    const closing: ResultStore = { ...resultStore, close: async () => void events.push("results closed") };
+    const dr = await new Builder()
+      .withModules(chainModule(3, []))
+      .withCache({ fingerprintStore: broken, resultStore: closing })
+      .build();
+    await expect(dr.execute(["c2"], { inputs: { x: 0 } })).rejects.toThrow(/broken-repository.*no route to host/s);
+    expect(events).toEqual(["results open", "results closed"]);
+  });
+});

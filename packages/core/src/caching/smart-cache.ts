@@ -133,13 +133,21 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
   /** Opens both stores (once; again after close). */
   open(): Promise<void> {
     const guard = this.#parts.guard.bind(this.#parts);
-    // Both at once (one round trip, not two); a failure is reported as the repository's first.
+    // Both at once (one round trip, not two); failures are reported in order, the repository's first.
     this.#opening ??= (async () => {
-      const opened = await Promise.allSettled([
-        guard(this.fingerprintStore, "open", async () => this.fingerprintStore.open?.(), undefined),
-        guard(this.resultStore, "open", async () => this.resultStore.open?.(), undefined),
+      const [repository, results] = await Promise.allSettled([
+        (async () => this.fingerprintStore.open?.())(),
+        (async () => this.resultStore.open?.())(),
       ]);
-      for (const outcome of opened) if (outcome.status === "rejected") throw outcome.reason;
+      try {
+        await guard(this.fingerprintStore, "open", async () => settled(repository), undefined);
+        await guard(this.resultStore, "open", async () => settled(results), undefined);
+      } catch (error) {
+        // Not opened after all: the one that did open is closed again (a pool would keep the process alive).
+        if (repository.status === "fulfilled") await this.fingerprintStore.close?.()?.catch(() => undefined);
+        if (results.status === "fulfilled") await this.resultStore.close?.()?.catch(() => undefined);
+        throw error;
+      }
     })();
     return this.#opening;
   }
@@ -230,4 +238,10 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     if (this.#parts.logger.enabled("info")) this.#parts.logger.info(`[ham] ${await this.summary(records)}`);
     this.#durations.remember(records, run.runId, Date.now() - run.started);
   }
+}
+
+/** The value of a settled promise, or its error thrown again. */
+function settled<T>(outcome: PromiseSettledResult<T>): T {
+  if (outcome.status === "rejected") throw outcome.reason;
+  return outcome.value;
 }
