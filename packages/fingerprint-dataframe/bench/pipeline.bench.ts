@@ -51,11 +51,15 @@ function folderBytes(path: string): number {
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
-async function timedMs<T>(fn: () => Promise<T>): Promise<[number, T]> {
+/** Wall milliseconds of `fn`, its value, and the process's CPU milliseconds (user + system) meanwhile. */
+async function timedMs<T>(fn: () => Promise<T>): Promise<[number, T, number]> {
   gc();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const value = await fn();
-  return [performance.now() - start, value];
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return [ms, value, (used.user + used.system) / 1000];
 }
 
 /** "saved ~1.2s" / "saved ~850ms" → ms. */
@@ -110,18 +114,18 @@ async function measure(pipeline: Pipeline, compression: ArrowIpcCompression) {
         .build();
     // Uncached and cold runs alternate, each cold run into a new cache: the ratio is the median of
     // REPS pairs taken back to back (one pair swings with the machine's load).
-    const pairs: { uncachedMs: number; coldMs: number; ratio: number }[] = [];
+    const pairs: { uncachedMs: number; coldMs: number; ratio: number; cpuRatio: number }[] = [];
     let ipcPerResult = 0;
     for (let rep = 0; rep < REPS; rep++) {
-      const [uncachedMs] = await timedMs(() => plain.execute(outputs, { inputs }));
+      const [uncachedMs, , uncachedCpu] = await timedMs(() => plain.execute(outputs, { inputs }));
       if (paths.length > 0) rmSync(paths.pop() as string, { recursive: true, force: true });
       paths.push(mkdtempSync(join(tmpdir(), "ham-df-bench-")));
       const cold = await build(modules, paths[0] as string);
       encodes = 0;
       serialisations.n = 0;
-      const [coldMs] = await timedMs(() => cold.execute(outputs, { inputs }));
+      const [coldMs, , coldCpu] = await timedMs(() => cold.execute(outputs, { inputs }));
       ipcPerResult = encodes === 0 ? 0 : serialisations.n / encodes;
-      pairs.push({ uncachedMs, coldMs, ratio: coldMs / uncachedMs });
+      pairs.push({ uncachedMs, coldMs, ratio: coldMs / uncachedMs, cpuRatio: coldCpu / uncachedCpu });
     }
     const path = paths[0] as string;
     const uncachedMs = median(pairs.map((p) => p.uncachedMs));
@@ -149,6 +153,8 @@ async function measure(pipeline: Pipeline, compression: ArrowIpcCompression) {
       cold_execute_ms: Math.round(coldMs),
       cold_over_uncached: Number(ratio.toFixed(2)),
       cold_over_uncached_each: pairs.map((p) => Number(p.ratio.toFixed(2))),
+      // CPU time (user + system) swings less than wall time on a loaded machine.
+      cold_over_uncached_cpu: Number(median(pairs.map((p) => p.cpuRatio)).toFixed(2)),
       ipc_serialisations_per_table_result: Number(ipcPerResult.toFixed(2)),
       table_results_stored: encodes,
       warm_execute_ms: Math.round(warmMs),
