@@ -17,9 +17,15 @@ type Modules = Record<string, unknown>;
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
 const COMPRESSIONS = (process.argv[3] ?? "none,zlib-1").split(",") as ArrowIpcCompression[];
-/** `--leaf <pipeline index> <cache path> <compression>`: the child that times a leaf-change re-run in a fresh process. */
+/** Uncached / cold pairs per pipeline and compression (HAM_DF_REPS, default 3): the ratio reported is their median. */
+const REPS = Math.max(1, Number(process.env.HAM_DF_REPS ?? 3));
+/** `--leaf <pipeline index> <cache path> <variant>`: the child that times a leaf-change re-run in a fresh process. */
 const LEAF =
-  process.argv[4] === "--leaf" ? { index: Number(process.argv[5]), path: process.argv[6] as string } : undefined;
+  process.argv[4] === "--leaf"
+    ? { index: Number(process.argv[5]), path: process.argv[6] as string, variant: Number(process.argv[7] ?? 2) }
+    : undefined;
+/** How many versions of each pipeline's leaf there are (variant 1 in this process, the others in new ones). */
+const VARIANTS = 4;
 
 /** Every Arrow IPC serialisation: polars' native writer and apache-arrow's tableToIPC. */
 const serialisations = { n: 0 };
@@ -45,11 +51,15 @@ function folderBytes(path: string): number {
 
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
-async function timedMs<T>(fn: () => Promise<T>): Promise<[number, T]> {
+/** Wall milliseconds of `fn`, its value, and the process's CPU milliseconds (user + system) meanwhile. */
+async function timedMs<T>(fn: () => Promise<T>): Promise<[number, T, number]> {
   gc();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const value = await fn();
-  return [performance.now() - start, value];
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return [ms, value, (used.user + used.system) / 1000];
 }
 
 /** "saved ~1.2s" / "saved ~850ms" → ms. */
@@ -64,16 +74,27 @@ interface Pipeline {
   readonly outputs: readonly string[];
   readonly inputs: Record<string, unknown>;
   /** The same modules with one leaf node's code changed (each variant differently). */
-  readonly changed: (variant: 1 | 2) => Modules;
+  readonly changed: (variant: number) => Modules;
 }
+
+/** A new process that runs `pipeline` with its leaf changed to `variant` over the cache at `path`. */
+function leafInNewProcess(pipeline: Pipeline, compression: string, path: string, variant: number) {
+  const args = [process.argv[1] as string, String(ROWS), compression, "--leaf", String(pipelines.indexOf(pipeline))];
+  const out = execFileSync(process.execPath, [...process.execArgv, ...args, path, String(variant)], {
+    encoding: "utf8",
+  });
+  return JSON.parse(out) as { ms: number; recomputed: string[] };
+}
+
+/** The median of a few numbers. */
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function measure(pipeline: Pipeline, compression: ArrowIpcCompression) {
   const { modules, outputs, inputs } = pipeline;
   const plain = await new Builder().withModules(modules).withProgress(false).build();
   await plain.execute(outputs, { inputs }); // warm-up: JIT, library loading
-  const [uncachedMs] = await timedMs(() => plain.execute(outputs, { inputs }));
 
-  const path = mkdtempSync(join(tmpdir(), "ham-df-bench-"));
+  const paths: string[] = [];
   try {
     let encodes = 0;
     const caching = dataframeCaching({ compression, libraries: { arrow: countingArrow, polars: pl } });
@@ -85,39 +106,42 @@ async function measure(pipeline: Pipeline, compression: ArrowIpcCompression) {
       encode: (v) => (encodes++, codec.encode(v)),
       encodeWithRoom: (v, room) => (encodes++, codec.encodeWithRoom!(v, room)),
     };
-    const build = (mods: Modules) =>
+    const build = (mods: Modules, path: string) =>
       new Builder()
         .withModules(mods)
         .withCache({ path, fingerprinters: caching.fingerprinters, codecs: [counted] })
         .withProgress(false)
         .build();
-    const cold = await build(modules);
-    serialisations.n = 0;
-    const [coldMs] = await timedMs(() => cold.execute(outputs, { inputs }));
-    const ipcPerResult = encodes === 0 ? 0 : serialisations.n / encodes;
-    const coldRunMs = coldMs;
-    const warm = await build(modules);
+    // Uncached and cold runs alternate, each cold run into a new cache: the ratio is the median of
+    // REPS pairs taken back to back (one pair swings with the machine's load).
+    const pairs: { uncachedMs: number; coldMs: number; ratio: number; cpuRatio: number }[] = [];
+    let ipcPerResult = 0;
+    for (let rep = 0; rep < REPS; rep++) {
+      const [uncachedMs, , uncachedCpu] = await timedMs(() => plain.execute(outputs, { inputs }));
+      if (paths.length > 0) rmSync(paths.pop() as string, { recursive: true, force: true });
+      paths.push(mkdtempSync(join(tmpdir(), "ham-df-bench-")));
+      const cold = await build(modules, paths[0] as string);
+      encodes = 0;
+      serialisations.n = 0;
+      const [coldMs, , coldCpu] = await timedMs(() => cold.execute(outputs, { inputs }));
+      ipcPerResult = encodes === 0 ? 0 : serialisations.n / encodes;
+      pairs.push({ uncachedMs, coldMs, ratio: coldMs / uncachedMs, cpuRatio: coldCpu / uncachedCpu });
+    }
+    const path = paths[0] as string;
+    const uncachedMs = median(pairs.map((p) => p.uncachedMs));
+    const coldMs = median(pairs.map((p) => p.coldMs));
+    const ratio = median(pairs.map((p) => p.ratio));
+    const coldRunMs = pairs[pairs.length - 1]!.coldMs; // the run whose summary is read below
+    const warm = await build(modules, path);
     const [warmMs] = await timedMs(() => warm.execute(outputs, { inputs }));
     const saved = savedMs(await warm.cache.summary());
     // A new process, as a user's next run is: table libraries are loaded again, by what the run meets.
-    const child = JSON.parse(
-      execFileSync(
-        process.execPath,
-        [
-          ...process.execArgv,
-          process.argv[1] as string,
-          String(ROWS),
-          compression,
-          "--leaf",
-          String(pipelines.indexOf(pipeline)),
-          path,
-        ],
-        {
-          encoding: "utf8",
-        },
-      ),
-    ) as { ms: number; recomputed: string[] };
-    const changed = await build(pipeline.changed(1));
+    // REPS processes, each with the leaf changed once more (variants 2, 3, …): the median is reported.
+    const children = Array.from({ length: REPS }, (_, i) =>
+      leafInNewProcess(pipeline, compression, path, 2 + (i % (VARIANTS - 1))),
+    );
+    const child = { ms: median(children.map((c) => c.ms)), recomputed: children[0]!.recomputed };
+    const changed = await build(pipeline.changed(1), path);
     const [leafMs] = await timedMs(() => changed.execute(outputs, { inputs }));
     const recomputed = Object.values(changed.cache.lastRun)
       .filter((r) => r.outcome === "computed")
@@ -127,7 +151,10 @@ async function measure(pipeline: Pipeline, compression: ArrowIpcCompression) {
       compression,
       uncached_execute_ms: Math.round(uncachedMs),
       cold_execute_ms: Math.round(coldMs),
-      cold_over_uncached: Number((coldMs / uncachedMs).toFixed(2)),
+      cold_over_uncached: Number(ratio.toFixed(2)),
+      cold_over_uncached_each: pairs.map((p) => Number(p.ratio.toFixed(2))),
+      // CPU time (user + system) swings less than wall time on a loaded machine.
+      cold_over_uncached_cpu: Number(median(pairs.map((p) => p.cpuRatio)).toFixed(2)),
       ipc_serialisations_per_table_result: Number(ipcPerResult.toFixed(2)),
       table_results_stored: encodes,
       warm_execute_ms: Math.round(warmMs),
@@ -139,7 +166,7 @@ async function measure(pipeline: Pipeline, compression: ArrowIpcCompression) {
       cache_bytes: folderBytes(path),
     };
   } finally {
-    rmSync(path, { recursive: true, force: true });
+    for (const path of paths) rmSync(path, { recursive: true, force: true });
   }
 }
 
@@ -151,10 +178,13 @@ const pipelines: Pipeline[] = [
     inputs: { rows: ROWS },
     changed: (variant) => ({
       ...flightsPipeline,
-      topRoutes:
-        variant === 1
-          ? (byRoute: pl.DataFrame) => byRoute.sort("mean_delay", true).head(25)
-          : (byRoute: pl.DataFrame) => byRoute.sort("mean_delay", true).head(30),
+      // Each variant's own text, so each is a new code version.
+      topRoutes: [
+        (byRoute: pl.DataFrame) => byRoute.sort("mean_delay", true).head(25),
+        (byRoute: pl.DataFrame) => byRoute.sort("mean_delay", true).head(30),
+        (byRoute: pl.DataFrame) => byRoute.sort("mean_delay", true).head(35),
+        (byRoute: pl.DataFrame) => byRoute.sort("mean_delay", true).head(40),
+      ][variant - 1],
     }),
   },
   {
@@ -164,12 +194,16 @@ const pipelines: Pipeline[] = [
     inputs: { rows: ROWS },
     changed: (variant) => ({
       ...example,
-      revenue:
-        variant === 1
-          ? (byRegion: arrow.Table) =>
-              Math.round((byRegion.getChild("revenue")!.toArray() as Float64Array).reduce((a, b) => a + b, 0))
-          : (byRegion: arrow.Table) =>
-              Math.floor((byRegion.getChild("revenue")!.toArray() as Float64Array).reduce((a, b) => a + b, 0)),
+      revenue: [
+        (byRegion: arrow.Table) =>
+          Math.round((byRegion.getChild("revenue")!.toArray() as Float64Array).reduce((a, b) => a + b, 0)),
+        (byRegion: arrow.Table) =>
+          Math.floor((byRegion.getChild("revenue")!.toArray() as Float64Array).reduce((a, b) => a + b, 0)),
+        (byRegion: arrow.Table) =>
+          Math.ceil((byRegion.getChild("revenue")!.toArray() as Float64Array).reduce((a, b) => a + b, 0)),
+        (byRegion: arrow.Table) =>
+          Math.trunc((byRegion.getChild("revenue")!.toArray() as Float64Array).reduce((a, b) => a + b, 0)),
+      ][variant - 1],
     }),
   },
 ];
@@ -178,7 +212,7 @@ if (LEAF) {
   const pipeline = pipelines[LEAF.index] as Pipeline;
   const caching = dataframeCaching({ compression: COMPRESSIONS[0] as ArrowIpcCompression });
   const dr = await new Builder()
-    .withModules(pipeline.changed(2))
+    .withModules(pipeline.changed(LEAF.variant))
     .withCache({ path: LEAF.path, ...caching })
     .withProgress(false)
     .build();

@@ -130,6 +130,27 @@ describe("chunking and layout do not matter", () => {
     expect(index(slicedArrowTable([2, 9]))).toBe(index(arrowTable()));
   });
 
+  it("a LargeUtf8 column in one batch, in three batches and as slices fingerprints the same; a changed string does not", () => {
+    const strings = Array.from({ length: 3000 }, (_, i) => `v${i}${"x".repeat(i % 7)}`);
+    const vector = (values: string[]) => arrow.vectorFromArray(values, new arrow.LargeUtf8());
+    const table = (...parts: string[][]) =>
+      new arrow.Table(parts.map((p) => new arrow.RecordBatch({ s: vector(p).data[0]! })));
+    const one = table(strings);
+    const three = table(strings.slice(0, 1000), strings.slice(1000, 2500), strings.slice(2500));
+    // Slices keep the whole offsets buffer: their first offset is not 0.
+    const whole = vector(strings);
+    const sliced = new arrow.Table({
+      s: new arrow.Vector([whole.data[0]!.slice(0, 1234), whole.data[0]!.slice(1234, 1766)]),
+    });
+    expect(three.batches.length).toBe(3);
+    expect(content(three)).toBe(content(one));
+    expect(content(sliced)).toBe(content(one));
+    const changed = [...strings];
+    changed[2999] = "changed";
+    expect(content(table(strings.slice(0, 1000), strings.slice(1000, 2500), changed.slice(2500)))).not.toBe(
+      content(one),
+    );
+  });
   it("a RecordBatch, a one-batch Table and a Vector fingerprint consistently", () => {
     const table = arrowTable();
     expect(content(table.batches[0])).toBe(content(table));

@@ -1,10 +1,17 @@
 // Later builds in one process give a node the code version its first build gave (no per-process
-// cache may change what a version is made of), and an edited helper file still changes it.
+// cache may change what a version is made of), a new process gives the same, and an edited helper
+// file still changes it.
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { buildGraph } from "../graph/graph.js";
 import { computeCodeIdentities } from "./code-identity.js";
 import { sourceWork } from "./source-reads.js";
-import { moduleFrom } from "./test-helpers.js";
+import { moduleFrom, outcomes, root } from "./test-helpers.js";
+import { Builder } from "../driver/builder.js";
 
 const files = (divisor: string) => ({
   "dataflow.mjs":
@@ -50,4 +57,63 @@ describe("code versions over repeated builds in one process", () => {
     // A node that does not reach the helper keeps its version.
     expect(identitiesOf(edited.module).get("A")?.version).toBe(identitiesOf(first.module).get("A")?.version);
   });
+});
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const exec = promisify(execFile);
+
+/** A new process (tsx) that builds a cached driver over `entry` `builds` times and runs "B" with the last. */
+const child = `
+import { pathToFileURL } from "node:url";
+import { Builder } from ${JSON.stringify(join(here, "../index.ts"))};
+const [entry, cache, builds] = process.argv.slice(2);
+const flow = await import(pathToFileURL(entry).href);
+const versions = [];
+let dr;
+for (let i = 0; i < Number(builds); i++) {
+  dr = await new Builder().withModules(flow).withCache({ path: cache, logger: {} }).build();
+  versions.push(dr.cache.codeVersions.B);
+}
+const result = await dr.execute(["B"]);
+const outcomes = Object.fromEntries(Object.entries(dr.cache.lastRun).map(([n, r]) => [n, r.outcome]));
+console.log(JSON.stringify({ versions, outcomes, result }));
+`;
+
+async function inChild(entry: string, cache: string, builds: number) {
+  const script = join(root, "repeat-builds-child.mts");
+  writeFileSync(script, child);
+  const tsx = join(here, "../../../../node_modules/.bin/tsx");
+  const { stdout } = await exec(tsx, [script, entry, cache, String(builds)], { cwd: root, timeout: 90_000 });
+  return JSON.parse(stdout.trim().split("\n").pop() as string) as {
+    versions: string[];
+    outcomes: Record<string, string>;
+    result: Record<string, unknown>;
+  };
+}
+
+describe("code versions across builds and processes", () => {
+  it("a cache written by a later build in one process is all hits for a new process's first build, and the other way round", async () => {
+    const { module, dir } = await moduleFrom(files("10"));
+    const entry = join(dir, "dataflow.mjs");
+    // This process: the first build, then a later one that writes the cache.
+    const cache = join(dir, "cache-parent");
+    const first = await new Builder().withModules(module).withCache({ path: cache, logger: {} }).build();
+    const later = await new Builder().withModules(module).withCache({ path: cache, logger: {} }).build();
+    expect(later.cache.codeVersions.B).toBe(first.cache.codeVersions.B);
+    expect(await later.execute(["B"])).toEqual({ B: (10 * 2) / 10 });
+    expect(outcomes(later.cache.lastRun)).toEqual({ A: "computed", B: "computed" });
+    // A new process's first build reads that cache: the same versions, all hits.
+    const fresh = await inChild(entry, cache, 1);
+    expect(fresh.versions).toEqual([first.cache.codeVersions.B]);
+    expect(fresh.outcomes).toEqual({ A: "hit", B: "hit" });
+    expect(fresh.result).toEqual({ B: 2 });
+    // A cache written by a new process's second build is all hits here, for a later build of this process.
+    const childCache = join(dir, "cache-child");
+    const written = await inChild(entry, childCache, 2);
+    expect(written.versions).toEqual([first.cache.codeVersions.B, first.cache.codeVersions.B]);
+    expect(written.outcomes).toEqual({ A: "computed", B: "computed" });
+    const reader = await new Builder().withModules(module).withCache({ path: childCache, logger: {} }).build();
+    expect(await reader.execute(["B"])).toEqual({ B: 2 });
+    expect(outcomes(reader.cache.lastRun)).toEqual({ A: "hit", B: "hit" });
+  }, 120_000);
 });

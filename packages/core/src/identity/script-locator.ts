@@ -3,6 +3,7 @@
 // the code as it runs (after tsx / vitest / a bundler transformed it), which is what toString shows.
 import { Session } from "node:inspector";
 import { performance } from "node:perf_hooks";
+import { pathToFileURL } from "node:url";
 
 /** Where a function starts: script id and 0-based line/column. */
 export interface FunctionLocation {
@@ -30,7 +31,8 @@ export class ScriptLocator {
   private constructor(session: Session) {
     this.#session = session;
     session.on("Debugger.scriptParsed", (message) => {
-      const { scriptId, url } = message.params;
+      const { scriptId } = message.params;
+      const url = fileUrlOf(message.params.url);
       if (!url) return;
       this.#urls.set(scriptId, url);
       this.#byUrl.set(stripQuery(url), scriptId); // the latest script of a URL wins
@@ -137,4 +139,20 @@ export class ScriptLocator {
 function stripQuery(url: string): string {
   const cut = url.search(/[?#]/);
   return cut === -1 ? url : url.slice(0, cut);
+}
+
+/**
+ * tsx runs a TypeScript file it compiles to CommonJS, when an ES module imports it, as a `data:` URL
+ * naming the file in a final `?filePath=` (the code itself is URI-encoded, so holds no bare `?`):
+ * that script is the file's, so it goes by the file's URL.
+ */
+function fileUrlOf(url: string): string {
+  if (!url.startsWith("data:")) return url;
+  const named = /\?filePath=([^?#&]+)$/.exec(url);
+  if (!named) return url;
+  try {
+    return pathToFileURL(decodeURIComponent(named[1] as string)).href;
+  } catch {
+    return url;
+  }
 }
