@@ -67,6 +67,35 @@ describePostgres("single-flight with acquireLock", (url) => {
     return p;
   };
 
+  it("many locks taken and released at once on one session: each held by one taker at a time, no overlapping statements", async () => {
+    const tablePrefix = newPrefix();
+    const repo = new PostgresFingerprintRepository({ connectionString: url, tablePrefix });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => void warnings.push(warning.message);
+    process.on("warning", onWarning);
+    try {
+      const holding = new Map<string, number>();
+      let overlaps = 0;
+      await Promise.all(
+        Array.from({ length: 24 }, async (_, i) => {
+          const key = `k${i % 6}`;
+          const release = await repo.acquireLock(key);
+          if ((holding.get(key) ?? 0) > 0) overlaps++;
+          holding.set(key, (holding.get(key) ?? 0) + 1);
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          holding.set(key, (holding.get(key) ?? 0) - 1);
+          await release();
+        }),
+      );
+      expect(overlaps).toBe(0);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on a later tick
+      expect(warnings.filter((w) => /already executing a query/.test(w))).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+      await repo.close();
+    }
+  });
+
   it("two processes racing on one context key run the node body once; the other reads the result", async () => {
     const tablePrefix = newPrefix();
     const repo = new PostgresFingerprintRepository({ connectionString: url, tablePrefix });
