@@ -11,7 +11,8 @@ import {
   runsOnMain,
 } from "@ham/core/executor";
 import { hashString, isUniqueFingerprint } from "@ham/core/fingerprint";
-import { type Job, Queue, QueueEvents } from "bullmq";
+import type { EventEmitter } from "node:events";
+import { Queue, QueueEvents } from "bullmq";
 import { type NodeJobData, type NodeJobResult, type RedisConnection, checkQueueName, connectionOf } from "./job.js";
 
 /** Which worker ran a node, for logs and examples. */
@@ -125,9 +126,9 @@ export class BullMQExecutor implements Executor {
       taskKey,
     };
     const result = await this.#run(data);
-    const { fingerprint, worker } = result.value;
+    const { fingerprint, worker } = result;
     this.#stored.add(fingerprint);
-    this.#onRun?.({ node: task.node.name, worker, durationMs: result.value.durationMs, attempts: result.attempts });
+    this.#onRun?.({ node: task.node.name, worker, durationMs: result.durationMs, attempts: result.attempts ?? 1 });
     // The worker stored the value under its fingerprint: the cache records that fingerprint, and the
     // value is read back only when something in this process needs it.
     return reportedResult({
@@ -207,33 +208,36 @@ export class BullMQExecutor implements Executor {
   /**
    * Enqueues the job and waits for it. The job id is the task key, so two drivers asking for the same
    * work at once share one job (BullMQ ignores a second add of a live id): single-flight across drivers.
+   * The wait starts before the add: a job that finishes (and is removed) at once is not missed. (Asking
+   * BullMQ afterwards whether it finished found it gone, under load, and failed the run.) A completion
+   * of an earlier job with the same id is the same work (same code, config and inputs): its answer holds.
    */
-  async #run(data: NodeJobData): Promise<{ value: NodeJobResult; attempts: number }> {
+  async #run(data: NodeJobData): Promise<NodeJobResult> {
     if (!this.#queue) {
       this.#queue = new Queue(this.#queueName, { connection: { ...this.#connection } });
       // Every waiting node listens for the queue closing: a wide run waits on many at once.
       this.#queue.setMaxListeners(0);
     }
-    const events = await this.#queueEvents();
-    for (let round = 0; ; round++) {
-      const job: Job = await this.#queue.add(data.node, data, {
+    const queue = this.#queue;
+    const finished = finishOf(await this.#queueEvents(), queue, data.taskKey);
+    try {
+      await queue.add(data.node, data, {
         jobId: data.taskKey,
         attempts: this.#attempts,
         backoff: { type: "exponential", delay: this.#backoff },
         removeOnComplete: true,
         removeOnFail: true,
       });
-      try {
-        const value = (await job.waitUntilFinished(events)) as NodeJobResult;
-        return { value, attempts: job.attemptsMade + 1 };
-      } catch (error) {
-        // The shared job finished and was removed between our add and our wait: add it again.
-        if (round < 3 && error instanceof Error && /Missing key for job/.test(error.message)) continue;
-        throw new Error(
-          `worker failed node "${data.node}" after ${this.#attempts} attempt(s): ${errorMessage(error)}`,
-          { cause: error },
-        );
-      }
+    } catch (error) {
+      finished.cancel();
+      throw error;
+    }
+    try {
+      return await finished.result;
+    } catch (error) {
+      throw new Error(`worker failed node "${data.node}" after ${this.#attempts} attempt(s): ${errorMessage(error)}`, {
+        cause: error,
+      });
     }
   }
 
@@ -254,4 +258,43 @@ async function guard<T>(store: string, operation: string, action: () => Promise<
   } catch (error) {
     throw StoreError.wrap(store, operation, error);
   }
+}
+
+/**
+ * The outcome of job `id` as QueueEvents reports it (`completed:<id>` with the worker's return value,
+ * or `failed:<id>` once BullMQ gives up retrying), or a failure when the queue closes first.
+ */
+function finishOf(
+  queueEvents: QueueEvents,
+  queued: Queue,
+  id: string,
+): { result: Promise<NodeJobResult>; cancel(): void } {
+  // Both are EventEmitters; BullMQ's listener types do not list the per-job event names.
+  const events = queueEvents as unknown as EventEmitter;
+  const queue = queued as unknown as EventEmitter;
+  let cancel = () => {};
+  const result = new Promise<NodeJobResult>((resolve, reject) => {
+    const completed = ({ returnvalue }: { returnvalue: unknown }) => {
+      cancel();
+      resolve((typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue) as NodeJobResult);
+    };
+    const failed = ({ failedReason }: { failedReason: string }) => {
+      cancel();
+      reject(new Error(failedReason));
+    };
+    const closing = () => {
+      cancel();
+      reject(new Error("the queue was closed while the node was running"));
+    };
+    cancel = () => {
+      events.off(`completed:${id}`, completed);
+      events.off(`failed:${id}`, failed);
+      queue.off("closing", closing);
+    };
+    events.on(`completed:${id}`, completed);
+    events.on(`failed:${id}`, failed);
+    queue.on("closing", closing);
+  });
+  result.catch(() => undefined); // observed by the caller after the add
+  return { result, cancel };
 }

@@ -32,6 +32,8 @@ export interface NodeJobResult {
   readonly worker: string;
   /** Time inside the function, in milliseconds. */
   readonly durationMs: number;
+  /** The attempt that succeeded (1 for the first); absent from workers older than this field. */
+  readonly attempts?: number;
 }
 
 /** Redis connection settings as BullMQ takes them. */

@@ -143,7 +143,7 @@ export function runWorker(options: RunWorkerOptions): HamWorker {
       }
       if (!(await store.has(fingerprint))) await store.set(fingerprint, bytes);
       options.logger?.info?.(`[ham-worker ${name}] done ${data.node} in ${durationMs.toFixed(1)} ms`);
-      return { fingerprint, worker: name, durationMs };
+      return { fingerprint, worker: name, durationMs, attempts: job.attemptsMade + 1 };
     } finally {
       await release?.();
     }
