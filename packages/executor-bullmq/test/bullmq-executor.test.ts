@@ -150,6 +150,29 @@ describe.skipIf(!redis)("BullMQExecutor with two worker processes", () => {
     }
   });
 
+  it("nodes that finish at once, run after run: every run completes and every node is reported once", async () => {
+    // Their jobs finish and are removed within a few milliseconds: the driver must not miss that.
+    const events: BullMQRunEvent[] = [];
+    const dr = await driver(events);
+    try {
+      for (let n = 1; n <= 30; n++) {
+        expect(await dr.execute(["total"], { inputs: { n: 100 + n } })).toEqual({
+          total: (() => {
+            let t = 0;
+            for (let x = 1; x <= 100 + n; x++) t += x * x + x ** 3;
+            return t;
+          })(),
+        });
+      }
+      expect(events.map((e) => e.node).sort()).toEqual(
+        ["numbers", "squares", "cubes", "total"].flatMap((node) => Array(30).fill(node)).sort(),
+      );
+      expect(events.every((e) => e.attempts === 1)).toBe(true);
+    } finally {
+      await dr.close();
+    }
+  });
+
   it("a node that fails on every attempt raises NodeExecutionError naming it and the worker's error", async () => {
     const dr = await driver([], { attempts: 2 });
     try {
