@@ -154,7 +154,8 @@ describe("FileFingerprintRepository run history", () => {
     const reads = vi.spyOn(fs, "readSync");
     const reader = new FileFingerprintRepository({ path: dir });
     await reader.open();
-    const read = reads.mock.calls.reduce((n, call) => n + Number(call[3]), 0);
+    // readSync(fd, buffer, offset, length, position): the bytes asked for.
+    const read = reads.mock.calls.reduce((n, call) => n + Number((call as unknown[])[3]), 0);
     expect(read).toBeLessThan(20 * 1100); // about 1 KB per line; the old scan read every byte
     reads.mockRestore();
     expect((await readRuns(reader)).map((r) => r.runId)).toEqual(Array.from({ length: 20 }, (_, i) => `r${19 - i}`));
