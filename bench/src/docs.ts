@@ -61,7 +61,7 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
     `- load average at start / end: ${m.loadavgStart.join(", ")} / ${m.loadavgEnd.join(", ")} (other work on the machine makes figures noisier)`,
   );
   p(
-    `- ham: @ham/core ${m.hamCoreVersion}, Node ${m.node} (V8 ${m.v8}); median of ${m.reps} after one warm-up; garbage from earlier reps is collected (\`--expose-gc\`) before each timed rep`,
+    `- ham: @ham/core ${m.hamCoreVersion}, Node ${m.node} (V8 ${m.v8}); median of ${m.reps} after one warm-up; garbage from earlier reps is collected (\`--expose-gc\`) before each timed rep; a plain run's rep is a loop of back-to-back executes of about 50 ms, reported per execute (one execute takes a few µs)`,
   );
   if (hamilton) {
     const hm = hamilton.meta;
