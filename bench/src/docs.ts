@@ -61,7 +61,7 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
     `- load average at start / end: ${m.loadavgStart.join(", ")} / ${m.loadavgEnd.join(", ")} (other work on the machine makes figures noisier)`,
   );
   p(
-    `- ham: @ham/core ${m.hamCoreVersion}, Node ${m.node} (V8 ${m.v8}); median of ${m.reps} after one warm-up; garbage from earlier reps is collected (\`--expose-gc\`) before each timed rep`,
+    `- ham: @ham/core ${m.hamCoreVersion}, Node ${m.node} (V8 ${m.v8}); median of ${m.reps} after one warm-up; garbage from earlier reps is collected (\`--expose-gc\`) before each timed rep; a plain run's rep is a loop of back-to-back executes of about 50 ms, reported per execute (one execute takes a few µs)`,
   );
   if (hamilton) {
     const hm = hamilton.meta;
@@ -97,6 +97,9 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
   p();
   p(
     "Times in ms, per-node columns in µs. build = `Builder.build()` without cache, build+c = with `withCache()`; " +
+      "plain = execute without cache on a reused driver, per execute of a loop of back-to-back executes lasting about 50 ms " +
+      "(the heap is collected once before each loop, and the collections the loop causes are timed; one execute of a small graph " +
+      "takes a few µs, less than what a `gc()` just before it would add); " +
       "cold = first execute into an empty cache folder (build excluded); warm new = execute on a new driver over a full cache " +
       "(build excluded; wnew+bld includes it); warm re = execute again on the same driver; trips = fingerprint repository " +
       "round trips of a warm run; depth = longest path. File stores (the default).",

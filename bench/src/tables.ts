@@ -28,7 +28,7 @@ export function formatGraphs(rows: readonly GraphRow[]): string[] {
   return [
     header,
     ...lines,
-    "  columns: build=Builder.build() w/o cache; build+c=withCache build; warm_new=warm execute on a new driver;\n" +
+    "  columns: build=Builder.build() w/o cache; build+c=withCache build; plain=per execute of a ~50 ms loop; warm_new=warm execute on a new driver;\n" +
       "  wnew+bld=new driver build+warm execute; warm_re=warm execute reusing driver; ovh=(warm-plain)/N in µs;\n" +
       "  trips=repository round trips of a warm run (new driver); depth=longest path; cache dir: file stores",
   ];

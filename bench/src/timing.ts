@@ -39,3 +39,35 @@ export async function medianOf(reps: number, fn: () => Promise<unknown> | unknow
   for (let i = 0; i < reps; i++) samples.push((await timed(fn))[0]);
   return median(samples);
 }
+
+/**
+ * Median seconds per call of `fn` over `reps` reps, each rep timing a loop of back-to-back awaited
+ * calls that lasts about `minMs` (the count is how many calls fit in `minMs` after an untimed warm-up). This is what a call
+ * costs a program that makes it again and again: the heap is settled once before each loop, and the
+ * garbage collections the calls themselves cause fall inside the timing. For calls of a few µs, where
+ * one timed call would mostly measure the timer and a heap freshly emptied by `gc()`.
+ */
+export async function medianPerCall(
+  reps: number,
+  fn: () => Promise<unknown> | unknown,
+  minMs = 50,
+): Promise<{ seconds: number; calls: number }> {
+  let calls = 0;
+  // Two untimed windows: the first warms the code up, the second counts how many calls fit.
+  for (let window = 0; window < 2; window++) {
+    calls = 0;
+    const start = performance.now();
+    do {
+      await fn();
+      calls++;
+    } while (performance.now() - start < minMs);
+  }
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    settle();
+    const start = performance.now();
+    for (let c = 0; c < calls; c++) await fn();
+    samples.push((performance.now() - start) / 1e3 / calls);
+  }
+  return { seconds: median(samples), calls };
+}

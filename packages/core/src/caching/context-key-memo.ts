@@ -1,13 +1,13 @@
 // The default context key, remembered per node: a reused driver's warm run does not encode the same key again.
 import type { Fingerprint } from "../contracts.js";
-import { encodeDict } from "./encode-dict.js";
+import { encodeDict, encodePair } from "./encode-dict.js";
 
 /** The default context key: `encodeDict({ [codeVersion]: encodeDict(inputFingerprints) })`; no node name. */
 export function defaultContextKey(
   codeVersion: string,
   inputFingerprints: Readonly<Record<string, Fingerprint>>,
 ): string {
-  return encodeDict({ [codeVersion]: encodeDict(inputFingerprints) });
+  return encodePair(codeVersion, encodeDict(inputFingerprints));
 }
 
 /** What a node's key was last made from, and the key. */

@@ -3,7 +3,15 @@ import { describe, expect, it } from "vitest";
 import { memoryCache } from "../../test/support.js";
 import { Builder } from "../driver/builder.js";
 import { HamError } from "../errors.js";
-import { decodeDict, encodeDict } from "./encode-dict.js";
+import { defaultContextKey } from "./context-key-memo.js";
+import { KEY_FORMAT, decodeDict, encodeDict } from "./encode-dict.js";
+
+/** The encoding as first specified (context keys are stored: any change to the bytes is a miss for every cache). */
+function reference(dict: Readonly<Record<string, string>>): string {
+  const pairs: string[] = [];
+  for (const key of Object.keys(dict).sort()) pairs.push(key, dict[key] as string);
+  return KEY_FORMAT + Buffer.from(JSON.stringify(pairs)).toString("base64url");
+}
 
 describe("encodeDict", () => {
   it("round-trips through decodeDict", () => {
@@ -32,6 +40,27 @@ describe("encodeDict", () => {
     const outer = decodeDict(key);
     expect(Object.keys(outer)).toEqual(["codeVersion1"]);
     expect(decodeDict(outer.codeVersion1 as string)).toEqual(inputs);
+  });
+
+  it("gives the same bytes as the reference encoding, and a known key stays the same string", () => {
+    const long = "ü".repeat(30_000); // longer than the scratch buffer encoding reuses
+    const dicts: Record<string, string>[] = [
+      {},
+      { a: "1" },
+      { "10": "a", "9": "b", b: "c", B: "d" },
+      { "é✓": "x\ud800y", "\u0000": '"quoted"\\', emoji: "😀" },
+      JSON.parse('{"__proto__": "p", "constructor": "x"}') as Record<string, string>,
+      { [long]: long, short: "s" },
+    ];
+    for (const dict of dicts) {
+      expect(encodeDict(dict)).toBe(reference(dict));
+      for (const version of ["c3.abc", "__proto__", long])
+        expect(defaultContextKey(version, dict)).toBe(reference({ [version]: reference(dict) }));
+    }
+    expect(encodeDict({})).toBe("f2.W10");
+    expect(defaultContextKey("c3.abc", { B: "pbtIUiKb474I4CQeDdsa6A", "é✓": "x\ud800y", "10": "a", "9": "b" })).toBe(
+      "f2.WyJjMy5hYmMiLCJmMi5XeUl4TUNJc0ltRWlMQ0k1SWl3aVlpSXNJa0lpTENKd1luUkpWV2xMWWpRM05FazBRMUZsUkdSellUWkJJaXdpdzZuaW5KTWlMQ0o0WEhWa09EQXdlU0pkIl0",
+    );
   });
 
   it("produces only url-safe characters", () => {

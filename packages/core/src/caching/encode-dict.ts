@@ -13,14 +13,30 @@ export const KEY_FORMAT = `f${FINGERPRINT_SPEC_VERSION}.`;
  * reversible with `decodeDict`. No compression: a context key is built per node on the warm path.
  */
 export function encodeDict(dict: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(dict).sort();
-  const pairs: string[] = new Array(keys.length * 2);
+  const keys = Object.keys(dict);
+  if (keys.length > 1) keys.sort();
+  // The JSON of the flat [key, value, …] array, written out (JSON.stringify of each string, as of the array).
+  let json = "[";
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
-    pairs[2 * i] = key;
-    pairs[2 * i + 1] = dict[key] as string;
+    json += `${i === 0 ? "" : ","}${JSON.stringify(key)},${JSON.stringify(dict[key])}`;
   }
-  return KEY_FORMAT + Buffer.from(JSON.stringify(pairs)).toString("base64url");
+  return KEY_FORMAT + base64url(`${json}]`);
+}
+
+/** `encodeDict({ [key]: value })` without building the object (a computed key costs a hidden class per key). */
+export function encodePair(key: string, value: string): string {
+  return KEY_FORMAT + base64url(`[${JSON.stringify(key)},${JSON.stringify(value)}]`);
+}
+
+/** Reused for the UTF-8 bytes of short texts: `Buffer.from(text)` allocates per call, on the warm path per node. */
+const scratch = Buffer.allocUnsafeSlow(1 << 16);
+
+/** base64url of `text`'s UTF-8 bytes. */
+function base64url(text: string): string {
+  // 3 bytes per UTF-16 unit at most, so the text fits whole.
+  if (text.length * 3 > scratch.length) return Buffer.from(text).toString("base64url");
+  return scratch.toString("base64url", 0, scratch.write(text, 0, "utf8"));
 }
 
 /** The dict an `encodeDict` string came from. Throws HamError on anything else. */

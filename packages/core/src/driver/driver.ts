@@ -104,16 +104,18 @@ export class Driver<N extends Record<string, unknown> = Record<string, any>, C e
   ): Promise<ExecuteResult<N, K>>;
   async execute<K extends string>(outputs: readonly K[], options: ExecuteOptions = {}): Promise<ExecuteResult<N, K>> {
     const { plan, inputs, overrides } = this.#prepare(outputs, options);
+    const { adapters, executor } = this.#settings;
     return (await runGraph({
-      runId: newRunId(),
+      // hotpath: only adapters and executors see a run id; a plain run does not make one.
+      runId: adapters.length > 0 || executor !== undefined ? newRunId() : "",
       graph: this.#settings.graph,
       plan,
       outputs,
       inputs,
       overrides,
-      adapters: this.#settings.adapters,
+      adapters,
       maxConcurrency: this.#settings.maxConcurrency,
-      executor: this.#settings.executor,
+      executor,
     })) as ExecuteResult<N, K>;
   }
 

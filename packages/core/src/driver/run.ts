@@ -264,7 +264,10 @@ async function runOne(
   let error: unknown;
   let success = false;
   try {
-    for (const adapter of hooks.beforeNode) await adapter.beforeNodeExecute?.(context);
+    for (const adapter of hooks.beforeNode) {
+      const returned = adapter.beforeNodeExecute?.(context);
+      if (isThenable(returned)) await returned; // awaiting a hook that returned nothing costs a tick per node
+    }
     result = await callThroughAdapters(hooks.doNode, 0, context, node, values, request.executor);
     success = true;
   } catch (caught) {
@@ -273,7 +276,7 @@ async function runOne(
   for (const adapter of hooks.afterNode) {
     const shown = error instanceof NodeFailure ? error.cause : error;
     // Object.assign, not `{ ...context, success }`: V8 (Node 20) gives every object built that way a map of its own.
-    await adapter.afterNodeExecute?.(
+    const returned = adapter.afterNodeExecute?.(
       Object.assign({}, context, {
         success,
         result: isDeferred(result) ? undefined : result,
@@ -281,6 +284,7 @@ async function runOne(
         error: shown,
       }),
     );
+    if (isThenable(returned)) await returned;
   }
   if (!success) throw error;
   return result;

@@ -96,3 +96,55 @@ describe("run ids", () => {
     expect(randomHex(5000)).toMatch(/^[0-9a-f]{10000}$/);
   });
 });
+
+describe("hooks that return nothing", () => {
+  /** Microtask turns a 50-node chain takes through `adapter`'s hooks (a ticker counts them while it runs). */
+  async function turns(adapter: object): Promise<number> {
+    const mod: Record<string, unknown> = { n0: node({ deps: [] }, () => 0) };
+    for (let i = 1; i < 50; i++) mod[`n${i}`] = node({ deps: [`n${i - 1}`] }, (prev: number) => prev + 1);
+    const dr = await new Builder().withModules(mod).withAdapters(adapter).build();
+    await dr.execute(["n49"]);
+    let done = false;
+    let count = 0;
+    const ticker = (async () => {
+      while (!done) {
+        await null;
+        count++;
+      }
+    })();
+    expect(await dr.execute(["n49"])).toEqual({ n49: 49 });
+    done = true;
+    await ticker;
+    return count;
+  }
+
+  it("are not waited for: a synchronous before or after hook adds no microtask turn per node", async () => {
+    const through = { doNodeExecute: (_: unknown, next: () => Promise<unknown>) => next() };
+    const seen: string[] = [];
+    const base = await turns(through);
+    const hooked = await turns({
+      ...through,
+      beforeNodeExecute: (ctx: { node: { name: string } }) => void seen.push(`before ${ctx.node.name}`),
+      afterNodeExecute: (ctx: { node: { name: string }; success: boolean }) =>
+        void seen.push(`after ${ctx.node.name} ${ctx.success}`),
+    });
+    expect(hooked).toBe(base);
+    expect(seen.slice(0, 4)).toEqual(["before n0", "after n0 true", "before n1", "after n1 true"]);
+    expect(seen).toHaveLength(200); // both executes, 50 nodes, two hooks
+  });
+
+  it("a hook's promise is still waited for before the node counts as done", async () => {
+    const order: string[] = [];
+    const dr = await new Builder()
+      .withModules({ a: () => 1, b: (a: number) => (order.push("b runs"), a + 1) })
+      .withAdapters({
+        afterNodeExecute: async (ctx: { node: { name: string } }) => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          order.push(`after ${ctx.node.name}`);
+        },
+      })
+      .build();
+    expect(await dr.execute(["b"])).toEqual({ b: 2 });
+    expect(order).toEqual(["after a", "b runs", "after b"]);
+  });
+});

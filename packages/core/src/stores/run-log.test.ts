@@ -138,4 +138,76 @@ describe("FileFingerprintRepository run history", () => {
     ).toHaveLength(7);
     expect((await readRuns(reader)).map((r) => r.runId)).toEqual(["r8", "r7", "r6", "r5", "r2", "r1", "r0"]);
   });
+  it("open() reads the heads of run lines, not the runs: a history of large runs is indexed from a few KB", async () => {
+    const dir = freshFolder();
+    const writer = new FileFingerprintRepository({ path: dir });
+    const nodes = Array.from({ length: 400 }, (_, i) => ({
+      node: `n${i}`,
+      outcome: "hit" as const,
+      durationMs: 0.01,
+      fingerprint: `fingerprint-of-node-${i}-${"x".repeat(60)}`,
+    }));
+    for (let i = 0; i < 20; i++) await writer.saveRun(run(`r${i}`, i, { nodes }));
+    await writer.close();
+    const bytes = fs.statSync(path.join(dir, "runs", runFiles(dir)[0]!)).size;
+    expect(bytes).toBeGreaterThan(20 * 30_000);
+    const reads = vi.spyOn(fs, "readSync");
+    const reader = new FileFingerprintRepository({ path: dir });
+    await reader.open();
+    // readSync(fd, buffer, offset, length, position): the bytes asked for.
+    const read = reads.mock.calls.reduce((n, call) => n + Number((call as unknown[])[3]), 0);
+    expect(read).toBeLessThan(20 * 1100); // about 1 KB per line; the old scan read every byte
+    reads.mockRestore();
+    expect((await readRuns(reader)).map((r) => r.runId)).toEqual(Array.from({ length: 20 }, (_, i) => `r${19 - i}`));
+    expect((await readRun(reader, "r7"))?.nodes).toEqual(nodes);
+    await reader.close();
+  });
+
+  it("a line whose recorded length is wrong, and lines of the older envelope without one, are read to their newline", async () => {
+    const dir = freshFolder();
+    const writer = new FileFingerprintRepository({ path: dir });
+    for (let i = 0; i < 3; i++) await writer.saveRun(run(`r${i}`, i));
+    await writer.close();
+    const file = path.join(dir, "runs", runFiles(dir)[0]!);
+    const lines = fs.readFileSync(file, "utf8").trim().split("\n");
+    expect(lines[0]).toMatch(/^\{"w":\d+,"id":"r0","s":0,"b":\d+,"run":/);
+    // Line 1 claims 7 bytes more than it has; line 2 has no length (as written before lengths were recorded).
+    lines[1] = lines[1]!.replace(/"b":(\d+)/, (_, b: string) => `"b":${Number(b) + 7}`);
+    lines[2] = lines[2]!.replace(/"b":\d+,/, "");
+    fs.writeFileSync(
+      file,
+      `${lines.join("\n")}\n${lines[0]!.replace(/r0/g, "r3").replace(/("s"|"startedAt"):0/g, "$1:3")}\n`,
+    );
+    const reader = new FileFingerprintRepository({ path: dir });
+    expect((await readRuns(reader)).map((r) => r.runId)).toEqual(["r3", "r2", "r1", "r0"]);
+    expect(await readRun(reader, "r1")).toEqual(run("r1", 1));
+    expect(await readRun(reader, "r2")).toEqual(run("r2", 2));
+    await reader.close();
+  });
+
+  it("a large merged segment is not rewritten when the few small segments after it are merged", async () => {
+    const dir = freshFolder();
+    const sealedSegments = async (count: number, from: number, extra: Partial<RunRecord> = {}) => {
+      for (let i = from; i < from + count; i++) {
+        const writer = new FileFingerprintRepository({ path: dir });
+        await writer.saveRun(run(`r${i}`, i, extra));
+        await writer.close();
+      }
+    };
+    const twoNodes = { nodes: [...run("x", 0).nodes, { node: "A", outcome: "hit" as const, durationMs: 1 }] };
+    await sealedSegments(9, 0, twoNodes);
+    const opener = new FileFingerprintRepository({ path: dir });
+    await opener.open();
+    await opener.close();
+    const merged = runFiles(dir).find((name) => name.includes("-compact-"));
+    expect(merged).toBeDefined();
+    await sealedSegments(7, 9);
+    const reader = new FileFingerprintRepository({ path: dir });
+    await reader.open();
+    const files = runFiles(dir);
+    expect(files).toHaveLength(2);
+    expect(files).toContain(merged); // the merged segment (of larger runs) stays; the 8 small ones became one
+    expect((await readRuns(reader)).map((r) => r.runId)).toEqual(Array.from({ length: 16 }, (_, i) => `r${15 - i}`));
+    await reader.close();
+  });
 });

@@ -29,8 +29,17 @@ const GONE = Symbol("segment removed");
 /** Sealed segments are merged on open once there are this many, or once this many of their bytes are dead. */
 const MERGE_AFTER_SEGMENTS = 8;
 const MERGE_AFTER_DEAD_BYTES = 1 << 20;
-/** The envelope before a line's run: its write time and run id, read without parsing the run. */
-const ENVELOPE = /^\{"w":(\d+),"id":("(?:[^"\\]|\\.)*"),(?:"s":(-?\d+),)?"(run|del)":/;
+/**
+ * The envelope before a line's run: its write time, run id, start and the byte length of the rest
+ * (`"b"`, from `"run":` to the newline), read without parsing the run. With `"b"` a scan jumps from
+ * line to line reading only their heads; lines without it (or whose length does not end at a newline)
+ * are read through to their newline.
+ */
+const ENVELOPE = /^\{"w":(\d+),"id":("(?:[^"\\]|\\.)*"),(?:"s":(-?\d+),)?(?:"b":(\d+),)?"(run|del)":/;
+/** Bytes of a line read to find its envelope (a run id is at most 200 characters). */
+const HEAD = 1024;
+/** Bytes read at a time when looking for a newline. */
+const BLOCK = 64 * 1024;
 
 /** Where the newest line of a run id is. */
 interface RunLine {
@@ -53,11 +62,11 @@ interface LogSegment {
 }
 
 /**
- * Each `save` appends one line, `{"w":<ms>,"id":<run id>,"run":<record>}`, to this process's
+ * Each `save` appends one line, `{"w":<ms>,"id":<run id>,"s":<start>,"b":<bytes>,"run":<record>}`, to this process's
  * segment (created on its first save): no temp file, rename or rewrite of earlier runs. A progress
  * snapshot and the final record of a run are two lines; the newer (by write time, then reading
  * order) wins, and a deletion is a line too. Lines are indexed by their envelope without parsing
- * the run; a run is parsed when it is read. A line cut short by a crash has no newline and is
+ * the run, or reading it (`"b"` says where the next line starts); a run is parsed when it is read. A line cut short by a crash has no newline and is
  * never read; a complete line that does not parse reads as no run (like an edited run file).
  */
 export class RunLog {
@@ -76,7 +85,10 @@ export class RunLog {
     this.#makeFolders = makeFolders;
   }
 
-  /** Indexes every segment; unless read-only, merges sealed segments once there are many or they are mostly dead. */
+  /**
+   * Indexes every segment; unless read-only, merges sealed segments once they are mostly dead, or once
+   * there are many of about the same size (see fullTier).
+   */
   open(readOnly: boolean): void {
     this.close();
     this.#refresh();
@@ -84,11 +96,9 @@ export class RunLog {
     const sealed = [...this.#segments.values()].filter((s) => isSealedSegment(this.#dir, s.name));
     const dead = sealed.reduce((n, s) => n + s.size - s.live, 0);
     const size = sealed.reduce((n, s) => n + s.size, 0);
-    if (
-      sealed.length >= MERGE_AFTER_SEGMENTS ||
-      (sealed.length > 0 && dead >= MERGE_AFTER_DEAD_BYTES && dead * 2 > size)
-    )
-      this.#compact(sealed);
+    if (sealed.length > 0 && dead >= MERGE_AFTER_DEAD_BYTES && dead * 2 > size) return this.#compact(sealed);
+    const tier = fullTier(sealed);
+    if (tier !== undefined) this.#compact(tier);
   }
 
   close(): void {
@@ -109,9 +119,10 @@ export class RunLog {
   /** Appends `run` (a progress snapshot or the final record). */
   save(run: RunRecord): void {
     const started = Number.isSafeInteger(run.startedAt) ? `"s":${run.startedAt},` : "";
+    const rest = `"run":${JSON.stringify(run)}}`;
     this.#appendLine(
       run.runId,
-      `${started}"run":${JSON.stringify(run)}}`,
+      `${started}"b":${Buffer.byteLength(rest)},${rest}`,
       Number.isSafeInteger(run.startedAt) ? run.startedAt : undefined,
     );
   }
@@ -242,7 +253,7 @@ export class RunLog {
       if (!present.has(segment.name) && segment !== this.#own) this.#forget(segment);
   }
 
-  /** Indexes the complete lines a segment gained since the last look. */
+  /** Indexes the complete lines a segment gained since the last look, reading only their heads where it can. */
   #scan(name: string): void {
     const file = path.join(this.#dir, name);
     let segment = this.#segments.get(name);
@@ -257,29 +268,57 @@ export class RunLog {
         segment = { name, offset: 0, size: 0, live: 0 };
         this.#segments.set(name, segment);
       }
-      segment.size = opened.size;
-      if (opened.size <= segment.offset) return;
-      const bytes = readFrom(opened.fd, segment.offset, opened.size - segment.offset);
-      let start = 0;
-      for (let end = bytes.indexOf(NEWLINE); end >= 0; end = bytes.indexOf(NEWLINE, start)) {
-        this.#indexLine(
-          segment,
-          segment.offset + start,
-          bytes.toString("utf8", start, Math.min(end, start + 600)),
-          end - start,
-        );
-        start = end + 1;
+      const size = opened.size;
+      segment.size = size;
+      let at = segment.offset;
+      let head = at < size ? readFrom(opened.fd, at, Math.min(HEAD, size - at)) : undefined;
+      while (head !== undefined && head.length > 0) {
+        const text = head.toString("utf8");
+        const match = ENVELOPE.exec(text);
+        let length = -1;
+        let next: Buffer | undefined;
+        if (match?.[4] !== undefined) {
+          // The envelope says where the line ends: the next read starts at that newline and holds the next head.
+          const end = at + Buffer.byteLength(match[0]) - '"run":'.length + Number(match[4]);
+          if (end < size) {
+            next = readFrom(opened.fd, end, Math.min(HEAD + 1, size - end));
+            if (next[0] === NEWLINE) length = end - at;
+          }
+        }
+        if (length < 0) {
+          next = undefined;
+          length = this.#lineLength(opened.fd, at, head, size);
+        }
+        // The rest has no newline yet: being written, or cut short by a crash. Read again once it is whole.
+        if (length < 0) break;
+        if (match !== null) this.#indexLine(segment, at, match, length);
+        at += length + 1;
+        head =
+          next !== undefined
+            ? next.subarray(1)
+            : at < size
+              ? readFrom(opened.fd, at, Math.min(HEAD, size - at))
+              : undefined;
       }
-      // The rest has no newline yet: being written, or cut short by a crash. Read again once it is whole.
-      segment.offset += start;
+      segment.offset = at;
     } finally {
       fs.closeSync(opened.fd);
     }
   }
 
-  #indexLine(segment: LogSegment, at: number, head: string, length: number): void {
-    const match = ENVELOPE.exec(head);
-    if (match === null) return; // Not a line this log wrote (a torn line followed by others, or edited): skipped.
+  /** Length of the line at `at` (without its newline), found by reading on to the newline; -1 when there is none yet. */
+  #lineLength(fd: number, at: number, head: Buffer, size: number): number {
+    let found = head.indexOf(NEWLINE);
+    if (found >= 0) return found;
+    for (let from = at + head.length; from < size; from += BLOCK) {
+      found = readFrom(fd, from, Math.min(BLOCK, size - from)).indexOf(NEWLINE);
+      if (found >= 0) return from + found - at;
+    }
+    return -1;
+  }
+
+  /** Indexes a line by its envelope; a line this log did not write (edited, or a torn one followed by others) is skipped. */
+  #indexLine(segment: LogSegment, at: number, match: RegExpExecArray, length: number): void {
     let runId: unknown;
     try {
       runId = JSON.parse(match[2]!);
@@ -288,7 +327,7 @@ export class RunLog {
     }
     if (typeof runId !== "string") return;
     const startedAt = match[3] === undefined ? undefined : Number(match[3]);
-    this.#apply(runId, { segment, at, length, writtenAt: Number(match[1]), startedAt, deleted: match[4] === "del" });
+    this.#apply(runId, { segment, at, length, writtenAt: Number(match[1]), startedAt, deleted: match[5] === "del" });
   }
 
   #apply(runId: string, line: RunLine): void {
@@ -407,6 +446,23 @@ export class RunLog {
     }
     for (const [runId, line] of this.#index) if (set.has(line.segment)) this.#index.delete(runId);
   }
+}
+
+/**
+ * The smallest group of `MERGE_AFTER_SEGMENTS` or more segments of about one size (none more than twice
+ * the smallest's), if there is one. Merging only such a group leaves a large merged segment alone, so a
+ * run is copied a few times over the history's life, and the number of segments stays small.
+ */
+function fullTier(segments: readonly LogSegment[]): LogSegment[] | undefined {
+  const sorted = [...segments].sort((a, b) => a.size - b.size);
+  for (let start = 0; start < sorted.length; ) {
+    const limit = 2 * Math.max(1, (sorted[start] as LogSegment).size);
+    let end = start;
+    while (end < sorted.length && (sorted[end] as LogSegment).size <= limit) end++;
+    if (end - start >= MERGE_AFTER_SEGMENTS) return sorted.slice(start, end);
+    start = end;
+  }
+  return undefined;
 }
 
 /** A run file of the older layout (one JSON file per run), or undefined when missing or unreadable. */
