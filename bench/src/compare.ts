@@ -1,6 +1,7 @@
 // ham vs Hamilton: one table of matching rows with the ratio per row, and the issue's goals met or missed.
 import type { HamiltonResults } from "./hamilton.js";
 import type { BenchResults } from "./run-bench.js";
+import { executorGoals } from "./executors.js";
 import { latencyGoals } from "./latency.js";
 import { storeGoals } from "./stores.js";
 
@@ -293,5 +294,6 @@ export function goals(
   }
   out.push(...latencyGoals(ham.latency ?? [])); // issue 20, from the latency section
   out.push(...storeGoals(ham.stores)); // issue 20, from the stores table
+  out.push(...executorGoals(ham.executors)); // issue 20, from the executors section
   return out;
 }

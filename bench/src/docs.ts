@@ -1,6 +1,7 @@
 // Generates docs/benchmarks.md from one bench run (and Hamilton's figures from the same session).
 import { type ComparisonRow, type GoalRow, fraction } from "./compare.js";
 import type { HamiltonResults } from "./hamilton.js";
+import { executorsMarkdown } from "./executors.js";
 import { latencyMarkdown } from "./latency.js";
 import type { BenchResults } from "./run-bench.js";
 
@@ -219,6 +220,10 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
     p();
     for (const line of latencyMarkdown(ham.latency)) p(line);
   }
+  if (ham.executors) {
+    p();
+    for (const line of executorsMarkdown(ham.executors)) p(line);
+  }
   if (ham.seed.length) {
     p();
     p("## Seed example");
@@ -255,6 +260,9 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
   p("pnpm bench:hamilton        # ham, then Hamilton's run.sh in the same session, then one table");
   p("bash scripts/services/up.sh && source .services/env && pnpm bench   # adds the Postgres and S3 store rows");
   p("pnpm bench --only latency --reps 1 --update-results   # the latency section alone, merged into the last full run");
+  p(
+    "pnpm bench --only executors --update-results          # in-process vs threads vs BullMQ (needs the services' Redis)",
+  );
   p("```");
   p();
   return out.join("\n");

@@ -11,7 +11,7 @@ import { summarize } from "./profile.js";
 import { type BenchResults, SECTIONS, type Section, runBench } from "./run-bench.js";
 
 const USAGE = `usage: pnpm bench [--reps 5] [--sizes 10,100,1000,10000] [--rows 1000,100000,1000000]
-                  [--only graphs,data,seed,import,fingerprint,stores,dataframes,latency,memory] [--profile [N]]
+                  [--only graphs,data,seed,import,fingerprint,stores,dataframes,latency,executors,memory] [--profile [N]]
                   [--hamilton | --hamilton-json file] [--no-docs] [--from-results]
   --hamilton       also run Apache Hamilton's baseline (anchors/hamilton-py/run.sh) in this session
   --hamilton-json  compare with a saved bench_hamilton.py JSON instead of running it

@@ -8,6 +8,7 @@ import { Workdir } from "./dataflows.js";
 import { type FingerprintRow, benchFingerprint } from "./fingerprint.js";
 import { type GraphRow, benchGraph } from "./graphs.js";
 import { type ImportRow, importTime, profileImport } from "./import-time.js";
+import { type ExecutorsResult, benchExecutors } from "./executors.js";
 import { type LatencyRow, benchLatency, formatLatency } from "./latency.js";
 import { type MemoryRow, benchMemory } from "./memory.js";
 import { REPO_ROOT } from "./paths.js";
@@ -33,6 +34,7 @@ export const SECTIONS = [
   "stores",
   "dataframes",
   "latency",
+  "executors",
   "memory",
 ] as const;
 export type Section = (typeof SECTIONS)[number];
@@ -88,6 +90,8 @@ export interface BenchResults {
   dataframes?: DataframeBench;
   /** Warm runs with a delay per round trip (issue 20); absent in results written before the section existed. */
   latency?: LatencyRow[];
+  /** In-process vs threads vs BullMQ, and BullMQ's overhead per node (issue 20); absent in older results. */
+  executors?: ExecutorsResult;
   /** Heap growth of a reused driver and a warm run's peak RSS (issue 19); absent in older results. */
   memory?: MemoryRow[];
   profiles: ProfileResult[];
@@ -166,6 +170,14 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         for (const line of formatDataframes(results.dataframes)) log(line);
       } catch (error) {
         log(`  dataframe pipelines skipped: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (on("executors")) {
+      log("\n=== Executors ===");
+      try {
+        results.executors = await benchExecutors((line) => log(`  ${line}`));
+      } catch (error) {
+        log(`  executors skipped: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     if (on("latency")) {
