@@ -47,14 +47,24 @@ function writeFlow(dir: string): URL {
   return pathToFileURL(flowFile);
 }
 
-/** Iterations that take about 200 ms on one core here. */
-function calibrate(flow: Record<string, (...args: number[]) => number>): number {
+/** How big the section is: the defaults are the published figures'; the smoke test runs it tiny. */
+export interface ExecutorsOptions {
+  /** Milliseconds of CPU per node of the 16 (default 200). */
+  nodeMs?: number;
+  /** Untimed runs of the trivial chain before the timed ones (default 10). */
+  warmups?: number;
+  /** Timed runs of the trivial chain (default 15). */
+  chainRuns?: number;
+}
+
+/** Iterations that take about `nodeMs` on one core here. */
+function calibrate(flow: Record<string, (...args: number[]) => number>, nodeMs: number): number {
   let iterations = 1_000_000;
   for (;;) {
     const started = performance.now();
     (flow["cpu0"] as (n: number) => number)(iterations);
     const ms = performance.now() - started;
-    if (ms > 50) return Math.round((iterations * 200) / ms);
+    if (ms > 50) return Math.max(1, Math.round((iterations * nodeMs) / ms));
     iterations *= 4;
   }
 }
@@ -111,16 +121,19 @@ async function ready(child: ChildProcess): Promise<void> {
 }
 
 /** Runs the section, logging each figure as it comes. */
-export async function benchExecutors(log: (line: string) => void): Promise<ExecutorsResult> {
+export async function benchExecutors(
+  log: (line: string) => void,
+  { nodeMs = 200, warmups = 10, chainRuns = 15 }: ExecutorsOptions = {},
+): Promise<ExecutorsResult> {
   const dir = mkdtempSync(join(tmpdir(), "ham-bench-executors-"));
   try {
     const flowUrl = writeFlow(dir);
     const flow = (await import(flowUrl.href)) as Record<string, (...args: number[]) => number>;
-    const iterations = calibrate(flow);
+    const iterations = calibrate(flow, nodeMs);
     const cpuOutputs = ["total"];
     const inputs = { iterations };
     log(
-      `executors benchmark: ${NODES} CPU-bound nodes of ~200 ms (${iterations} iterations), ${TRIVIAL} trivial chained nodes`,
+      `executors benchmark: ${NODES} CPU-bound nodes of ~${nodeMs} ms (${iterations} iterations), ${TRIVIAL} trivial chained nodes`,
     );
     const loadBefore = load();
     log(`load average before: ${loadBefore}`);
@@ -173,12 +186,12 @@ export async function benchExecutors(log: (line: string) => void): Promise<Execu
 
         const chainEnd = [`t${TRIVIAL - 1}`];
         const cachedLocal = await build();
-        // Steady state, as in a long run of many small nodes: 10 untimed runs first (the JIT warms up
-        // the driver, the workers and the Redis client), then the median of 15.
-        await time(() => cachedLocal.execute(chainEnd, { inputs: { x: 0 } }), 10);
-        await time(() => queued.execute(chainEnd, { inputs: { x: 0 } }), 10);
-        const baseline = await time(() => cachedLocal.execute(chainEnd, { inputs: { x: 0 } }), 15);
-        const chained = await time(() => queued.execute(chainEnd, { inputs: { x: 0 } }), 15);
+        // Steady state, as in a long run of many small nodes: untimed runs first (the JIT warms up the
+        // driver, the workers and the Redis client), then the median of the timed ones.
+        await time(() => cachedLocal.execute(chainEnd, { inputs: { x: 0 } }), warmups);
+        await time(() => queued.execute(chainEnd, { inputs: { x: 0 } }), warmups);
+        const baseline = await time(() => cachedLocal.execute(chainEnd, { inputs: { x: 0 } }), chainRuns);
+        const chained = await time(() => queued.execute(chainEnd, { inputs: { x: 0 } }), chainRuns);
         const perNode = (median(chained) - median(baseline)) / TRIVIAL;
         log(`trivial chain of ${TRIVIAL}: in-process cached ${fmt(baseline)}, BullMQ ${fmt(chained)}`);
         log(

@@ -8,7 +8,7 @@ import { Workdir } from "./dataflows.js";
 import { type FingerprintRow, benchFingerprint } from "./fingerprint.js";
 import { type GraphRow, benchGraph } from "./graphs.js";
 import { type ImportRow, importTime, profileImport } from "./import-time.js";
-import { type ExecutorsResult, benchExecutors } from "./executors.js";
+import { type ExecutorsOptions, type ExecutorsResult, benchExecutors } from "./executors.js";
 import { type LatencyRow, benchLatency, formatLatency } from "./latency.js";
 import { type MemoryRow, benchMemory } from "./memory.js";
 import { REPO_ROOT } from "./paths.js";
@@ -51,6 +51,8 @@ export interface BenchOptions {
   latencyDelays?: number[];
   fingerprintBytes: number;
   fingerprintCount: number;
+  /** The executors section's sizes (default: the published ones). */
+  executors?: ExecutorsOptions;
   /** The memory section's sizes: warm runs of a reused driver of `reusedNodes` nodes; a warm run of `rssNodes` in a fresh process (0: not measured). */
   memory?: { reusedNodes: number; runs: number; rssNodes: number };
   /** Import @ham/core from its build (default) or its source (smoke test: no build). */
@@ -175,7 +177,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     if (on("executors")) {
       log("\n=== Executors ===");
       try {
-        results.executors = await benchExecutors((line) => log(`  ${line}`));
+        results.executors = await benchExecutors((line) => log(`  ${line}`), options.executors);
       } catch (error) {
         log(`  executors skipped: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -25,6 +25,7 @@ describe("the bench at N = 10, one rep", () => {
       fingerprintBytes: 1024 * 1024,
       fingerprintCount: 1000,
       memory: { reusedNodes: 10, runs: 5, rssNodes: 0 },
+      executors: { nodeMs: 5, warmups: 1, chainRuns: 2 },
       importEntry: "source",
       profileNodes: 10,
       outDir,
@@ -76,6 +77,11 @@ describe("the bench at N = 10, one rep", () => {
     ]);
     for (const p of results.profiles) expect(p.hotSpots.length).toBeGreaterThan(0);
     expect(results.memory?.map((m) => [m.nodes, m.runs])).toEqual([[10, 5]]);
+    // Executors: in-process and threads always; BullMQ measured or says why not (no Redis).
+    const executors = results.executors;
+    expect(executors && [executors.inProcessMs, executors.threadsMs].every(finite)).toBe(true);
+    if (executors?.bullmqSkipped === undefined) expect(finite(executors?.bullmqOverheadPerNodeMs)).toBe(true);
+    else expect(executors.bullmqSkipped).toMatch(/HAM_REDIS_URL/);
     expect(finite(results.memory?.[0]?.mb)).toBe(true);
 
     // The comparison and the generated page work without Hamilton's figures.
