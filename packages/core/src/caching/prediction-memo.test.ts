@@ -67,8 +67,10 @@ describe("the local prediction memo", () => {
     fs.utimesSync(memo, past, past);
     const { dr } = await warmDriver(stores);
     await dr.execute(["c99"], { inputs: { x: 0 } });
+    await dr.close(); // the memo is written in the background; close waits for it
     expect(fs.statSync(memo).mtimeMs).toBe(past.getTime());
     await dr.execute(["c99"], { inputs: { x: 1 } }); // new keys: written
+    await dr.close();
     expect(fs.statSync(memo).mtimeMs).toBeGreaterThan(past.getTime());
     await dr.close();
   });

@@ -2,9 +2,8 @@
 // of the inputs' fingerprints, in the cache folder: a new process on the same machine predicts its run
 // without reading the history.
 import * as fs from "node:fs";
-import * as path from "node:path";
 import type { Fingerprint } from "../contracts.js";
-import { atomicWriteFile } from "../stores/fs-util.js";
+import { tempPath } from "../stores/fs-util.js";
 
 /** What one node's last run recorded: enough to predict its key (and its result) in the next. */
 export interface Known {
@@ -21,9 +20,13 @@ const VERSION = 1;
 /**
  * Only a hint: a prediction decides nothing (each node still looks up its real key, see prefetch.ts),
  * so a stale, foreign or damaged memo costs round trips, never a wrong hit. That is why it can stay
- * on disk for a signed cache too. Errors reading or writing it are ignored.
+ * on disk for a signed cache too. Errors reading or writing it are ignored, and it is written in the
+ * background (one write at a time; `flush` waits for them): a run does not wait for its hint.
  */
 export class PredictionMemo {
+  /** The writes in progress, one after the other. */
+  #writing: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly file: string,
     private readonly tempDir: string,
@@ -33,6 +36,7 @@ export class PredictionMemo {
   load(): { nodes: Map<string, Known>; values: Map<string, Fingerprint> } {
     const nodes = new Map<string, Known>();
     const values = new Map<string, Fingerprint>();
+    if (!fs.existsSync(this.file)) return { nodes, values }; // a new cache: no exception to throw and catch
     try {
       const parsed = JSON.parse(fs.readFileSync(this.file, "utf8")) as {
         version?: unknown;
@@ -55,22 +59,31 @@ export class PredictionMemo {
     return { nodes, values };
   }
 
-  /** Writes the nodes and the input and override values (atomically). */
+  /** Writes the nodes and the input and override values (atomically: a temp file renamed over the memo). */
   save(known: ReadonlyMap<string, Known>, values: ReadonlyMap<string, Fingerprint>): void {
     const nodes: (string | null)[][] = [];
     for (const [node, k] of known) nodes.push([node, k.contextKey, k.codeVersion ?? null, k.fingerprint ?? null]);
-    try {
-      fs.mkdirSync(this.tempDir, { recursive: true });
-      atomicWriteFile(
-        this.tempDir,
-        this.file,
-        JSON.stringify({ version: VERSION, nodes: nodes.slice(-MAX_NODES), values: [...values].slice(-MAX_NODES) }),
-        false,
-        () => fs.mkdirSync(path.dirname(this.file), { recursive: true }),
-      );
-    } catch {
-      // A read-only or removed cache folder: the next process reads the history instead.
-    }
+    const text = JSON.stringify({
+      version: VERSION,
+      nodes: nodes.slice(-MAX_NODES),
+      values: [...values].slice(-MAX_NODES),
+    });
+    this.#writing = this.#writing.then(async () => {
+      const temp = tempPath(this.tempDir);
+      try {
+        await fs.promises.mkdir(this.tempDir, { recursive: true });
+        await fs.promises.writeFile(temp, text);
+        await fs.promises.rename(temp, this.file);
+      } catch {
+        // A read-only or removed cache folder: the next process reads the history instead.
+        await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+      }
+    });
+  }
+
+  /** Resolves once the writes started so far are done. */
+  flush(): Promise<void> {
+    return this.#writing;
   }
 }
 

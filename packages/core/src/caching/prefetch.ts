@@ -89,6 +89,11 @@ export class LookupPrefetcher {
     if (changed && save) this.memo?.save(this.#known, this.#values);
   }
 
+  /** Resolves once the local memo's writes are done (closing the cache waits for them). */
+  flush(): Promise<void> {
+    return this.memo?.flush() ?? Promise.resolve();
+  }
+
   /** This process wrote `contextKey`: answers fetched before the write no longer say what a lookup would. */
   wrote(contextKey: string): void {
     for (const run of this.#live) run.forget(contextKey);

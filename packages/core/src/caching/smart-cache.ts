@@ -157,6 +157,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     const wasOpen = this.#opening;
     this.#opening = undefined;
     this.#durations.reset();
+    await this.#parts.prefetcher?.flush(); // the prediction memo is written in the background
     if (!wasOpen) return;
     await wasOpen.catch(() => undefined);
     const guard = this.#parts.guard.bind(this.#parts);
