@@ -173,6 +173,18 @@ describe.skipIf(!redis)("BullMQExecutor with two worker processes", () => {
     }
   });
 
+  it("a node that fails once and then succeeds returns its value, reported as the attempt that succeeded", async () => {
+    const events: BullMQRunEvent[] = [];
+    const dr = await driver(events, { attempts: 3 });
+    const markerFile = join(cache, `flaky-${Date.now()}`);
+    try {
+      expect(await dr.execute(["flaky"], { inputs: { n: 4, markerFile } })).toEqual({ flaky: 10 });
+      expect(events.filter((e) => e.node === "flaky").map((e) => e.attempts)).toEqual([2]);
+    } finally {
+      await dr.close();
+    }
+  });
+
   it("a node that fails on every attempt raises NodeExecutionError naming it and the worker's error", async () => {
     const dr = await driver([], { attempts: 2 });
     try {
