@@ -127,6 +127,16 @@ describe.each(kinds)("gc on the %s stores", (_kind, makeStores) => {
     expect(all).toMatchObject({ entriesRemoved: 6, resultsRemoved: 6, resultsKept: 0, bytesKept: 0 });
   });
 
+  it("with grace 0, what was written in the very millisecond gc starts is removed too", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-06-01T00:00:00Z")); // the clock stands still: writes and gc share one instant
+    const stores = makeStores();
+    await run(stores, 1);
+    const dr = await driver(stores);
+    const all = await dr.cache.gc({ keepRuns: 0, grace: 0 });
+    expect(all).toMatchObject({ entriesRemoved: 2, resultsRemoved: 2, resultsKept: 0 });
+  });
+
   it("maxBytes removes least-recently-used results first, and the runs that used them leave the history", async () => {
     const stores = makeStores();
     for (const x of [1, 2, 3, 4]) {

@@ -189,6 +189,9 @@ async function planGc(
   const { fingerprintStore: repo, resultStore } = stores;
   const now = Date.now();
   const graceCutoff = now - checked.graceMs;
+  // Used within the grace period: after its start. (With grace 0 nothing is: a write in the same
+  // millisecond as gc started is not protected.)
+  const inGrace = (time: number): boolean => time > graceCutoff;
   const cutoff = checked.olderThanMs === undefined ? undefined : now - checked.olderThanMs;
   const tooOld = (time: number): boolean => cutoff !== undefined && time < cutoff;
   const notes: string[] = [];
@@ -252,7 +255,7 @@ async function planGc(
   const byRuns = checked.keepRuns !== undefined && repo.listRuns !== undefined;
   if (canDeleteRecords && (cutoff !== undefined || byRuns)) {
     for (const e of entries) {
-      if (protectedKeys.has(e.contextKey) || e.createdAt >= graceCutoff) continue;
+      if (protectedKeys.has(e.contextKey) || inGrace(e.createdAt)) continue;
       if ((byRuns && !usedKeys.has(e.contextKey)) || tooOld(Math.max(e.createdAt, lastUseOf(e.fingerprint))))
         removeKeys.add(e.contextKey);
     }
@@ -271,7 +274,7 @@ async function planGc(
     const removable: Fingerprint[] = [];
     for (const [key, r] of results) {
       bytesTotal += r.bytes;
-      if (protectedFingerprints.has(key) || lastUseOf(key) >= graceCutoff) {
+      if (protectedFingerprints.has(key) || inGrace(lastUseOf(key))) {
         protectedCount++;
         continue;
       }
@@ -301,7 +304,7 @@ async function planGc(
   // 5. Records whose result is gone or going (not those of nodes that store no result of their own).
   if (canDeleteRecords && results) {
     for (const e of entries) {
-      if (removeKeys.has(e.contextKey) || e.createdAt >= graceCutoff || preserveNodes.has(e.node)) continue;
+      if (removeKeys.has(e.contextKey) || inGrace(e.createdAt) || preserveNodes.has(e.node)) continue;
       if (removeResults.has(e.fingerprint) || !results.has(e.fingerprint)) removeKeys.add(e.contextKey);
     }
   }
