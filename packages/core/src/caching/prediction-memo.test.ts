@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { CountingResultStore } from "../../test/support.js";
 import type { FingerprintRepository, ResultStore } from "../contracts.js";
 import { Builder } from "../driver/builder.js";
+import { node } from "../graph/node-spec.js";
 import { FileFingerprintRepository, FileResultStore, MemoryFingerprintRepository } from "../stores/index.js";
 import { chainModule, countingRepository } from "../testing/prediction.js";
 
@@ -103,6 +104,28 @@ describe("the local prediction memo", () => {
     expect(repository.reads).toBe(2);
     await dr.close();
   });
+
+  it("a chain of 30,000 nodes is predicted too: one repository round trip (the walk upstream uses no recursion)", async () => {
+    const n = 30_000;
+    const mod: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) mod[`c${i}`] = node({ deps: [i === 0 ? "x" : `c${i - 1}`] }, (v: number) => v + 1);
+    const stores = fileCache();
+    const output = `c${n - 1}`;
+    const cold = await new Builder()
+      .withModules(mod)
+      .withCache({ ...stores, path: stores.dir })
+      .build();
+    await cold.execute([output], { inputs: { x: 0 } });
+    await cold.close();
+    const repository = countingRepository(stores.fingerprintStore);
+    const warm = await new Builder()
+      .withModules(mod)
+      .withCache({ ...stores, fingerprintStore: repository, path: stores.dir })
+      .build();
+    expect(await warm.execute([output], { inputs: { x: 0 } })).toEqual({ [output]: n });
+    expect(repository.reads).toBe(1);
+    await warm.close();
+  }, 120_000);
 
   it("a read-only cache predicts from the memo but never writes it", async () => {
     const stores = fileCache();

@@ -139,7 +139,13 @@ export class LookupPrefetcher {
       keys.add(known.contextKey);
       predicted.set(node.name, known);
     }
-    return { keys: [...keys], results: this.#earlyReads(shape, predicted) };
+    let results: Fingerprint[] = [];
+    try {
+      results = this.#earlyReads(shape, predicted);
+    } catch {
+      // An input that cannot be fingerprinted, say: its node reports that itself; the keys still go out.
+    }
+    return { keys: [...keys], results };
   }
 
   /**
@@ -152,19 +158,47 @@ export class LookupPrefetcher {
   #earlyReads(shape: RunShape, predicted: ReadonlyMap<string, Known>): Fingerprint[] {
     const byName = new Map(shape.nodes.map((node) => [node.name, node]));
     const settled = new Map<string, boolean>();
-    const unchanged = (name: string): boolean => {
-      let known = settled.get(name);
-      if (known === undefined) {
-        settled.set(name, false); // a cycle is never unchanged (graphs have none)
+    /** Whether `name` and all it depends on are as last time; depth-first with a stack (chains run deep). */
+    const unchanged = (root: string): boolean => {
+      const stack = [root];
+      const entered = new Set<string>();
+      while (stack.length > 0) {
+        const name = stack[stack.length - 1] as string;
+        if (settled.has(name)) {
+          stack.pop();
+          continue;
+        }
         const node = byName.get(name);
-        known = shape.isValue(name)
-          ? this.#values.get(name) === shape.valueFingerprint(name)
-          : node === undefined
-            ? !this.#values.has(name) // absent now (its default applies): absent before too
-            : predicted.has(name) && !node.cache?.files?.length && node.deps.every(unchanged);
-        settled.set(name, known);
+        if (shape.isValue(name) || node === undefined) {
+          // An input or override: the same value; absent now (its default applies): absent before too.
+          settled.set(
+            name,
+            shape.isValue(name) ? this.#values.get(name) === shape.valueFingerprint(name) : !this.#values.has(name),
+          );
+          stack.pop();
+          continue;
+        }
+        if (!predicted.has(name) || (node.cache?.files?.length ?? 0) > 0) {
+          settled.set(name, false);
+          stack.pop();
+          continue;
+        }
+        const pending = node.deps.filter((dep) => !settled.has(dep));
+        if (pending.length === 0) {
+          settled.set(
+            name,
+            node.deps.every((dep) => settled.get(dep)),
+          );
+          stack.pop();
+        } else if (entered.has(name)) {
+          settled.set(name, false); // back at a node whose deps lead to it again: a cycle is never unchanged
+          stack.pop();
+        } else {
+          entered.add(name);
+          stack.push(...pending);
+        }
       }
-      return known;
+      return settled.get(root) === true;
     };
     const results = new Set<Fingerprint>();
     for (const output of shape.outputs) {
