@@ -68,23 +68,23 @@ export class LookupPrefetcher {
   remember(records: Iterable<NodeRunRecord>, save: boolean): void {
     let changed = false;
     for (const record of records) {
-      if (VALUES.has(record.outcome) && record.fingerprint !== undefined) {
-        changed ||= this.#values.get(record.node) !== record.fingerprint;
-        this.#values.set(record.node, record.fingerprint);
+      const value = givenValueOf(record);
+      if (value !== undefined) {
+        changed ||= this.#values.get(record.node) !== value;
+        this.#values.set(record.node, value);
       }
-      if (record.contextKey === undefined) continue;
-      const fingerprint =
-        STORED.has(record.outcome) && record.pickedFrom === undefined ? record.fingerprint : undefined;
+      const known = knownOf(record);
+      if (known === undefined) continue;
       const before = this.#known.get(record.node);
       if (
-        before?.contextKey === record.contextKey &&
-        before.codeVersion === record.codeVersion &&
-        before.fingerprint === fingerprint
+        before?.contextKey === known.contextKey &&
+        before.codeVersion === known.codeVersion &&
+        before.fingerprint === known.fingerprint
       )
         continue;
       changed = true;
       this.#known.delete(record.node); // re-inserted last: the memo keeps the newest when it is full
-      this.#known.set(record.node, { contextKey: record.contextKey, codeVersion: record.codeVersion, fingerprint });
+      this.#known.set(record.node, known);
     }
     if (changed && save) this.memo?.save(this.#known, this.#values);
   }
@@ -117,15 +117,10 @@ export class LookupPrefetcher {
         // Newest first: the newest run's key for a node wins (this process's own runs win over all).
         for (const run of runs) {
           for (const record of run.nodes) {
-            if (VALUES.has(record.outcome) && record.fingerprint !== undefined && !this.#values.has(record.node))
-              this.#values.set(record.node, record.fingerprint);
-            if (record.contextKey !== undefined && !this.#known.has(record.node))
-              this.#known.set(record.node, {
-                contextKey: record.contextKey,
-                codeVersion: record.codeVersion,
-                fingerprint:
-                  STORED.has(record.outcome) && record.pickedFrom === undefined ? record.fingerprint : undefined,
-              });
+            const value = givenValueOf(record);
+            if (value !== undefined && !this.#values.has(record.node)) this.#values.set(record.node, value);
+            const known = knownOf(record);
+            if (known !== undefined && !this.#known.has(record.node)) this.#known.set(record.node, known);
           }
         }
         if (runs.length < limit) break;
@@ -169,12 +164,13 @@ export class LookupPrefetcher {
           continue;
         }
         const node = byName.get(name);
-        if (shape.isValue(name) || node === undefined) {
-          // An input or override: the same value; absent now (its default applies): absent before too.
-          settled.set(
-            name,
-            shape.isValue(name) ? this.#values.get(name) === shape.valueFingerprint(name) : !this.#values.has(name),
-          );
+        if (shape.isValue(name)) {
+          settled.set(name, this.#values.get(name) === shape.valueFingerprint(name)); // the same value
+          stack.pop();
+          continue;
+        }
+        if (node === undefined) {
+          settled.set(name, !this.#values.has(name)); // absent now (its default applies): absent before too
           stack.pop();
           continue;
         }
@@ -208,6 +204,22 @@ export class LookupPrefetcher {
     }
     return [...results];
   }
+}
+
+/** What a run record says a node's key was, with its result's fingerprint when the result is stored under it. */
+function knownOf(record: NodeRunRecord): Known | undefined {
+  if (record.contextKey === undefined) return undefined;
+  const stored = STORED.has(record.outcome) && record.pickedFrom === undefined;
+  return {
+    contextKey: record.contextKey,
+    codeVersion: record.codeVersion,
+    fingerprint: stored ? record.fingerprint : undefined,
+  };
+}
+
+/** The fingerprint of an input's or override's value, from its record (undefined for a node). */
+function givenValueOf(record: NodeRunRecord): Fingerprint | undefined {
+  return VALUES.has(record.outcome) ? record.fingerprint : undefined;
 }
 
 /** A run's predicted keys, and the results of its outputs if those keys hold. */
