@@ -219,7 +219,7 @@ export class BullMQExecutor implements Executor {
       this.#queue.setMaxListeners(0);
     }
     const queue = this.#queue;
-    const finished = finishOf(await this.#queueEvents(), queue, data.taskKey);
+    const finished = finishOf(await this.#queueEvents(queue), queue, data.taskKey);
     try {
       await queue.add(data.node, data, {
         jobId: data.taskKey,
@@ -241,9 +241,17 @@ export class BullMQExecutor implements Executor {
     }
   }
 
-  #queueEvents(): Promise<QueueEvents> {
+  /**
+   * The queue's event listener, reading from the stream's current end. (Left to itself it starts at "$"
+   * with its first blocking read, which comes after it reports ready: a job that finished in between,
+   * such as a quick node retried once, was never heard of and its run waited forever.)
+   */
+  #queueEvents(queue: Queue): Promise<QueueEvents> {
     this.#events ??= (async () => {
-      const events = new QueueEvents(this.#queueName, { connection: { ...this.#connection } });
+      const client = await queue.getBackend().client;
+      client.defineCommand(LAST_EVENT_ID, { numberOfKeys: 1, lua: LAST_EVENT_ID_LUA, readOnly: true });
+      const lastEventId = String(await client.runCommand(LAST_EVENT_ID, [queue.keys.events]));
+      const events = new QueueEvents(this.#queueName, { connection: { ...this.#connection }, lastEventId });
       events.setMaxListeners(0);
       await events.waitUntilReady();
       return events;
@@ -251,6 +259,12 @@ export class BullMQExecutor implements Executor {
     return this.#events;
   }
 }
+
+/** The id of the newest entry of a stream ("0-0" when it is empty or missing). Redis 7.0 has no `XREAD … +`. */
+const LAST_EVENT_ID = "hamLastEventId";
+const LAST_EVENT_ID_LUA = `local last = redis.call("XREVRANGE", KEYS[1], "+", "-", "COUNT", 1)
+if last[1] then return last[1][1] end
+return "0-0"`;
 
 async function guard<T>(store: string, operation: string, action: () => Promise<T>): Promise<T> {
   try {

@@ -173,6 +173,23 @@ describe.skipIf(!redis)("BullMQExecutor with two worker processes", () => {
     }
   });
 
+  it("a new driver whose first job finishes at once hears of it, driver after driver", async () => {
+    // The queue's event listener starts reading after it reports ready; a job that finished in between
+    // was never heard of, and the run waited forever.
+    for (let n = 1; n <= 20; n++) {
+      const events: BullMQRunEvent[] = [];
+      const dr = await driver(events);
+      try {
+        expect(await dr.execute(["numbers"], { inputs: { n: 200 + n } })).toEqual({
+          numbers: Array.from({ length: 200 + n }, (_, i) => i + 1),
+        });
+        expect(events.map((e) => e.node)).toEqual(["numbers"]);
+      } finally {
+        await dr.close();
+      }
+    }
+  });
+
   it("a node that fails once and then succeeds returns its value, reported as the attempt that succeeded", async () => {
     const events: BullMQRunEvent[] = [];
     const dr = await driver(events, { attempts: 3 });
