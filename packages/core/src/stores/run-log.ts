@@ -25,6 +25,7 @@ import {
 const EXT = "runs";
 const SEGMENT = segmentPattern(EXT);
 const NEWLINE = 0x0a;
+const CLOSE_BRACE = 0x7d;
 const GONE = Symbol("segment removed");
 /** Sealed segments are merged on open once there are this many, or once this many of their bytes are dead. */
 const MERGE_AFTER_SEGMENTS = 8;
@@ -59,6 +60,22 @@ interface LogSegment {
   offset: number;
   size: number;
   live: number;
+}
+
+/**
+ * `head`, then `body.json`, then `}` and a newline, as UTF-8 in one buffer. The record's JSON (hundreds
+ * of KB for a big graph) is encoded straight into place: encoding `head + json` would first flatten
+ * that concatenation, which cost more than encoding the record itself.
+ */
+function lineBytes(head: string, body: { json: string; length: number } | undefined): Buffer {
+  const headLength = Buffer.byteLength(head);
+  const bodyLength = body?.length ?? 0;
+  const bytes = Buffer.allocUnsafe(headLength + bodyLength + 2);
+  bytes.write(head, 0, "utf8");
+  if (body !== undefined) bytes.write(body.json, headLength, "utf8");
+  bytes[headLength + bodyLength] = CLOSE_BRACE;
+  bytes[headLength + bodyLength + 1] = NEWLINE;
+  return bytes;
 }
 
 /**
@@ -119,10 +136,13 @@ export class RunLog {
   /** Appends `run` (a progress snapshot or the final record). */
   save(run: RunRecord): void {
     const started = Number.isSafeInteger(run.startedAt) ? `"s":${run.startedAt},` : "";
-    const rest = `"run":${JSON.stringify(run)}}`;
+    const json = JSON.stringify(run);
+    const length = Buffer.byteLength(json);
+    // "b" counts `"run":` (6 bytes), the record and the closing brace.
     this.#appendLine(
       run.runId,
-      `${started}"b":${Buffer.byteLength(rest)},${rest}`,
+      `${started}"b":${length + 7},"run":`,
+      { json, length },
       Number.isSafeInteger(run.startedAt) ? run.startedAt : undefined,
     );
   }
@@ -192,7 +212,7 @@ export class RunLog {
     this.#refresh();
     for (const runId of runIds) {
       const line = this.#index.get(runId);
-      if (line !== undefined && !line.deleted) this.#appendLine(runId, `"del":1}`);
+      if (line !== undefined && !line.deleted) this.#appendLine(runId, `"del":1`);
       try {
         fs.unlinkSync(this.#fileOf(runId));
       } catch (error) {
@@ -345,10 +365,10 @@ export class RunLog {
     for (const [runId, line] of this.#index) if (line.segment === segment) this.#index.delete(runId);
   }
 
-  #appendLine(runId: string, rest: string, startedAt?: number): void {
+  /** Appends `{"w":…,"id":…,<fields><body>}` and a newline; `body` is a record's JSON and its UTF-8 length. */
+  #appendLine(runId: string, fields: string, body?: { json: string; length: number }, startedAt?: number): void {
     this.#lastWrite = Math.max(this.#lastWrite, Date.now());
-    const text = `{"w":${this.#lastWrite},"id":${JSON.stringify(runId)},${rest}`;
-    const bytes = Buffer.from(`${text}\n`, "utf8");
+    const bytes = lineBytes(`{"w":${this.#lastWrite},"id":${JSON.stringify(runId)},${fields}`, body);
     const own = this.#own ?? this.#createSegment();
     const fd = this.#ownFd as number;
     try {
@@ -375,7 +395,7 @@ export class RunLog {
       length: bytes.length - 1,
       writtenAt: this.#lastWrite,
       startedAt,
-      deleted: rest.startsWith(`"del"`),
+      deleted: fields.startsWith(`"del"`),
     });
   }
 
