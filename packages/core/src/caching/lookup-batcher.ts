@@ -1,8 +1,11 @@
 // Coalesces repository lookups made in the same tick into one getMany: one round trip per DAG level.
 import type { Fingerprint, FingerprintRepository } from "../contracts.js";
 
+/** One `get` (one key, its fingerprint) or one `getAll` (`count` keys, their fingerprints in order). */
 interface Waiter {
-  resolve(value: Fingerprint | undefined): void;
+  readonly count: number;
+  readonly all: boolean;
+  resolve(value: Fingerprint | undefined | (Fingerprint | undefined)[]): void;
   reject(error: unknown): void;
 }
 
@@ -19,14 +22,27 @@ export class LookupBatcher {
   get(contextKey: string): Promise<Fingerprint | undefined> {
     return new Promise((resolve, reject) => {
       this.#keys.push(contextKey);
-      this.#waiters.push({ resolve, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        // process.nextTick runs after the current microtask queue drains, so every node that became
-        // ready at the same time has queued its key by then.
-        process.nextTick(() => void this.#flush());
-      }
+      this.#waiter({ count: 1, all: false, resolve: resolve as Waiter["resolve"], reject });
     });
+  }
+
+  /** The fingerprints recorded for `contextKeys`, in order: one promise for all of them, in the same batch as `get`s of this tick. */
+  getAll(contextKeys: readonly string[]): Promise<(Fingerprint | undefined)[]> {
+    if (contextKeys.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      for (const key of contextKeys) this.#keys.push(key);
+      this.#waiter({ count: contextKeys.length, all: true, resolve: resolve as Waiter["resolve"], reject });
+    });
+  }
+
+  #waiter(waiter: Waiter): void {
+    this.#waiters.push(waiter);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      // process.nextTick runs after the current microtask queue drains, so every node that became
+      // ready at the same time has queued its key by then.
+      process.nextTick(() => void this.#flush());
+    }
   }
 
   async #flush(): Promise<void> {
@@ -44,7 +60,11 @@ export class LookupBatcher {
         this.roundTrips += keys.length;
         found = await Promise.all(keys.map((key) => this.repository.get(key)));
       }
-      waiters.forEach((waiter, i) => waiter.resolve(found[i]));
+      let at = 0;
+      for (const waiter of waiters) {
+        waiter.resolve(waiter.all ? found.slice(at, at + waiter.count) : found[at]);
+        at += waiter.count;
+      }
     } catch (error) {
       for (const waiter of waiters) waiter.reject(error);
     }

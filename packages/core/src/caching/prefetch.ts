@@ -230,8 +230,12 @@ interface Prediction {
 
 /** One run's predicted keys and the repository's answers for them. */
 export class RunPrefetch {
-  /** Answers by predicted key; set once the prediction is made. */
-  #answers = new Map<string, Promise<Fingerprint | undefined>>();
+  /** Each predicted key's place in the batch; set once the prediction is made. A key this process wrote since is removed. */
+  #places = new Map<string, number>();
+  /** The repository's answers to the batch, in the order of its keys. */
+  #batch: Promise<(Fingerprint | undefined)[]> | undefined;
+  /** The same answers once they came (a failed batch leaves it undefined). */
+  #answered: readonly (Fingerprint | undefined)[] | undefined;
   /** Early reads of the outputs' predicted results, by fingerprint (kept until the run ends). */
   #results = new Map<Fingerprint, Promise<Uint8Array | undefined>>();
   #ready: Promise<void> = Promise.resolve();
@@ -250,11 +254,18 @@ export class RunPrefetch {
   ): void {
     this.#ready = predicted.then(
       ({ keys, results }) => {
-        for (const key of keys) {
-          const answer = this.batcher.get(key);
-          answer.catch(() => undefined); // a failed batch is retried per key by lookup()
-          if (!this.#stale.has(key)) this.#answers.set(key, answer);
-        }
+        // One promise for the whole batch, not one per key: a warm run of a big graph asks for thousands.
+        const batch = this.batcher.getAll(keys);
+        batch.then(
+          (found) => {
+            this.#answered = found;
+          },
+          () => undefined, // a failed batch is retried per key by lookup()
+        );
+        this.#batch = batch;
+        keys.forEach((key, i) => {
+          if (!this.#stale.has(key)) this.#places.set(key, i);
+        });
         for (const fingerprint of results) {
           const read = readResult(fingerprint);
           read.catch(() => undefined); // a failed early read is read again by result()'s caller
@@ -268,10 +279,26 @@ export class RunPrefetch {
   /** The fingerprint recorded for `contextKey`: from the batch when it was predicted, else looked up now. */
   async lookup(contextKey: string): Promise<Fingerprint | undefined> {
     await this.#ready;
-    const answer = this.#answers.get(contextKey);
-    if (answer === undefined) return this.batcher.get(contextKey);
-    // A batch that failed (a store hiccup) is not an answer: ask again, as the level-by-level path would.
-    return answer.catch(() => this.batcher.get(contextKey));
+    const place = this.#places.get(contextKey);
+    if (place === undefined || this.#batch === undefined) return this.batcher.get(contextKey);
+    try {
+      return (await this.#batch)[place];
+    } catch {
+      // A batch that failed (a store hiccup) is not an answer: ask again, as the level-by-level path would.
+      return this.batcher.get(contextKey);
+    }
+  }
+
+  /**
+   * The fingerprint the batch answered for `contextKey`, when the answer is already here and is a
+   * fingerprint: what `lookup` would resolve with, without waiting (a hit costs no promise). Else
+   * undefined, and the caller looks up as usual.
+   */
+  answered(contextKey: string): Fingerprint | undefined {
+    const answered = this.#answered;
+    if (answered === undefined) return undefined;
+    const place = this.#places.get(contextKey);
+    return place === undefined ? undefined : answered[place];
   }
 
   /**
@@ -289,7 +316,7 @@ export class RunPrefetch {
 
   forget(contextKey: string): void {
     this.#stale.add(contextKey);
-    this.#answers.delete(contextKey);
+    this.#places.delete(contextKey);
   }
 
   /** The run ended: later writes need not reach it, and unused early reads are dropped. */
