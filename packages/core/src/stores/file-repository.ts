@@ -22,6 +22,7 @@ import {
   writeNewFile,
   tempPath,
 } from "./fs-util.js";
+import { folderKey, folderWrites, noteFolderWrite } from "./folder-writes.js";
 import { RunLog } from "./run-log.js";
 import { compactSegmentName, isSealedSegment, ownSegmentName, segmentPattern } from "./segment-names.js";
 import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
@@ -72,6 +73,8 @@ interface SegmentState {
 }
 
 const SEGMENT = segmentPattern("log");
+/** A lookup that misses lists the folder again for other processes' writes at most this often (ms). */
+const MISS_LIST_MS = 1;
 const NEWLINE = 0x0a;
 
 /**
@@ -85,7 +88,9 @@ const NEWLINE = 0x0a;
  * Seeing other processes: on a miss (`get`, `getEntry`, `getMany` with misses) and before
  * `entries()`, the folder is listed again and only new bytes of other segments are read (a
  * readdir plus one stat per segment, tens of µs), so a second process sees a first one's records
- * without reopening.
+ * without reopening. A `get`/`getMany` miss lists it for new segments at most once a millisecond
+ * unless another store of this process wrote there since (a cold run misses on every node); new
+ * lines in the segments it knows are read on every miss.
  *
  * Compaction: on open, once `compactAfterSegments` segments are sealed (their process is gone, or
  * from another host and idle for a day), they are merged into one `…-compact-….log` and removed.
@@ -109,6 +114,10 @@ export class FileFingerprintRepository implements FingerprintRepository {
   #ownSegment: string | undefined;
   #ownFd: number | undefined;
   #lastWrite = 0;
+  /** The meta folder's key in folder-writes.ts, the count of this process's writes there when this store last listed it (its own since included), and when. */
+  readonly #folder: string;
+  #writesSeen = 0;
+  #listedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: FileFingerprintRepositoryOptions = {}) {
     const { path: root = ".ham_cache", fsync = false, compactAfterSegments = 8 } = options;
@@ -127,6 +136,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     this.path = root;
     this.name = `file:${root}`;
     this.#metaDir = path.join(root, "meta");
+    this.#folder = folderKey(this.#metaDir);
     this.#runsDir = path.join(root, "runs");
     this.#fsync = fsync;
     this.#compactAfter = compactAfterSegments;
@@ -165,7 +175,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     this.#ready("get", contextKey);
     const found = this.#index.get(contextKey);
     if (found !== undefined) return found.fingerprint;
-    this.#refresh("get");
+    this.#refreshOnMiss("get");
     return this.#index.get(contextKey)?.fingerprint;
   }
 
@@ -173,7 +183,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     this.#ready("getMany");
     const found = contextKeys.map((key) => this.#index.get(key)?.fingerprint);
     if (!found.includes(undefined)) return found;
-    this.#refresh("getMany");
+    this.#refreshOnMiss("getMany");
     return contextKeys.map((key) => this.#index.get(key)?.fingerprint);
   }
 
@@ -314,7 +324,27 @@ export class FileFingerprintRepository implements FingerprintRepository {
   // -------------------------------------------------------------------------------------------
 
   /** Reads segments that are new or grew since the last look (all of them on open). */
+  /**
+   * A lookup missed: reads what other stores wrote to the folder since it was last listed. New lines
+   * in the segments it knows are always read (a stat each). The folder itself is listed again, for
+   * segments new to it, when another store of this process wrote there since, or once MISS_LIST_MS
+   * have passed since the last miss listed it: a segment another process starts within that time of
+   * such a listing is found at the next one, as if that process had been that much slower. (A cold run misses on every node, and listing
+   * the folder each time was a sixth of its cost.)
+   */
+  #refreshOnMiss(operation: string): void {
+    if (folderWrites(this.#folder) !== this.#writesSeen || performance.now() - this.#listedAt >= MISS_LIST_MS)
+      return this.#refresh(operation);
+    for (const name of this.#segments.keys()) {
+      // A known segment gone: another process compacted it; its lines are in a segment new to this store.
+      if (name !== this.#ownSegment && !this.#readSegment(name, operation)) return this.#refresh(operation);
+    }
+  }
+
   #refresh(operation: string): void {
+    this.#writesSeen = folderWrites(this.#folder);
+    // Misses share a listing made by a miss (a burst of them, as on a cold run); any other listing does not count.
+    this.#listedAt = operation === "get" || operation === "getMany" ? performance.now() : Number.NEGATIVE_INFINITY;
     // A segment can vanish between readdir and read when another process compacts it; its lines
     // are then in a new compact segment, so list again until a pass loses nothing (bounded).
     for (let pass = 0; pass < 3; pass++) {
@@ -452,6 +482,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     } catch (error) {
       throw writeError(this.name, operation, error, `appending to ${this.#metaDir}`, this.path);
     }
+    this.#noteOwnWrite();
     for (const line of lines) {
       this.#index.set(line.k, {
         fingerprint: line.d === 1 ? undefined : line.f,
@@ -532,6 +563,13 @@ export class FileFingerprintRepository implements FingerprintRepository {
     for (const record of moved) record.segment = name;
     const size = Buffer.byteLength(text);
     this.#segments.set(name, { offset: size, size });
+    this.#noteOwnWrite();
+  }
+
+  /** Counts a write of this store to the folder: the other stores of this process see it as new, this one need not. */
+  #noteOwnWrite(): void {
+    const writes = noteFolderWrite(this.#folder);
+    if (this.#writesSeen === writes - 1) this.#writesSeen = writes;
   }
 
   // -------------------------------------------------------------------------------------------
