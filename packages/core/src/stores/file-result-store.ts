@@ -9,8 +9,9 @@ import { atomicWriteFile, errorCode, isRegularFile, readRegularFile, removeStale
 import { assertBytes, assertResultKey, resultFileName, resultKeyOfFileName, shardOf } from "./keys.js";
 import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
 import { ResultPack } from "./result-pack.js";
+import { ResultShards } from "./result-shards.js";
 
-/** `has()` looks for other processes' new records at most this often (ms); `get()` on every miss. */
+/** `has()` looks for other processes' new records and result files at most this often (ms); `get()` on every miss. */
 const HAS_REFRESH_MS = 100;
 
 /** Default of `packMaxBytes` (see docs/stores.md for the measurement behind it). */
@@ -62,6 +63,7 @@ export class FileResultStore implements ResultStore {
   readonly #trackAccess: boolean;
   readonly #packMaxBytes: number;
   readonly #pack: ResultPack;
+  readonly #shards: ResultShards;
   #state: StoreState = "initial";
   #readOnly = false;
 
@@ -90,6 +92,7 @@ export class FileResultStore implements ResultStore {
     this.path = root;
     this.name = `file:${root}`;
     this.#resultsDir = path.join(root, "results");
+    this.#shards = new ResultShards(this.#resultsDir, HAS_REFRESH_MS);
     this.#tempDir = path.join(root, "tmp");
     this.#fsync = fsync;
     this.#trackAccess = trackAccess;
@@ -115,7 +118,7 @@ export class FileResultStore implements ResultStore {
 
   async has(key: Fingerprint): Promise<boolean> {
     this.#ready("check", key);
-    if (this.#pack.has(key) || isRegularFile(this.#fileOf(key))) return true;
+    if (this.#pack.has(key) || (this.#shards.mayExist(shardOf(key)) && isRegularFile(this.#fileOf(key)))) return true;
     this.#pack.refreshUnlessWithin(HAS_REFRESH_MS);
     return this.#pack.has(key);
   }
@@ -171,6 +174,7 @@ export class FileResultStore implements ResultStore {
     } catch (error) {
       throw writeError(this.name, "set", error, `writing result "${key}" to ${file}`, this.path);
     }
+    this.#shards.wrote(shardOf(key));
   }
 
   async delete(key: Fingerprint): Promise<void> {
