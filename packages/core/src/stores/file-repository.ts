@@ -323,7 +323,6 @@ export class FileFingerprintRepository implements FingerprintRepository {
   // Reading segments
   // -------------------------------------------------------------------------------------------
 
-  /** Reads segments that are new or grew since the last look (all of them on open). */
   /**
    * A lookup missed: reads what other stores wrote to the folder since it was last listed. New lines
    * in the segments it knows are always read (a stat each). The folder itself is listed again, for
@@ -341,6 +340,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     }
   }
 
+  /** Reads segments that are new or grew since the last look (all of them on open). */
   #refresh(operation: string): void {
     this.#writesSeen = folderWrites(this.#folder);
     // Misses share a listing made by a miss (a burst of them, as on a cold run); any other listing does not count.
