@@ -133,7 +133,17 @@ export class FileResultStore implements ResultStore {
     for (const key of keys) assertResultKey(this.name, "getMany", key);
     this.#open();
     const checked = new Set<object>();
-    return keys.map((key) => this.#read(key, checked));
+    let packed: (Uint8Array | CorruptResultError | undefined)[];
+    try {
+      packed = this.#pack.readMany(keys, checked);
+    } catch (error) {
+      throw toStoreError(this.name, "get", error, `reading results from ${path.join(this.path, "packs")}`);
+    }
+    return keys.map((key, i) => {
+      const found = packed[i];
+      if (found instanceof CorruptResultError) throw found;
+      return found ?? this.#read(key, checked);
+    });
   }
 
   async set(key: Fingerprint, bytes: Uint8Array): Promise<void> {

@@ -253,3 +253,48 @@ await s.close();`;
     }
   });
 });
+
+describe("FileResultStore.getMany over packs", () => {
+  it("reads neighbouring records in one read; each result owns exactly its bytes, in the order asked", async () => {
+    const dir = freshFolder();
+    const writer = new FileResultStore({ path: dir });
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    for (const [i, key] of keys.entries()) await writer.set(key, bytesOf(100 + i, i));
+    await writer.close();
+    const reader = new FileResultStore({ path: dir });
+    await reader.open();
+    const reads = vi.spyOn(fs, "readSync");
+    const asked = ["k39", "nothing", ...keys.slice(0, 39).reverse(), "k3"];
+    const got = await reader.getMany(asked);
+    expect(reads).toHaveBeenCalledTimes(1);
+    reads.mockRestore();
+    expect(got[1]).toBeUndefined();
+    asked.forEach((key, i) => {
+      if (key === "nothing") return;
+      const n = Number(key.slice(1));
+      const bytes = got[i] as Uint8Array;
+      expect(bytes).toEqual(bytesOf(100 + n, n));
+      expect(bytes.buffer.byteLength).toBe(bytes.byteLength); // no view into its neighbours
+      expect(Object.getPrototypeOf(bytes)).toBe(Uint8Array.prototype);
+    });
+    await reader.close();
+  });
+
+  it("a damaged record among them rejects with CorruptResultError; the others read alone are intact", async () => {
+    const dir = freshFolder();
+    const writer = new FileResultStore({ path: dir });
+    for (const key of ["a", "b", "c"]) await writer.set(key, bytesOf(64, key.charCodeAt(0)));
+    await writer.close();
+    const file = path.join(dir, "packs", segments(dir)[0]!);
+    const [, b] = readPackRecords(file);
+    const fd = fs.openSync(file, "r+");
+    fs.writeSync(fd, Buffer.from([0xff]), 0, 1, b!.dataAt + 3);
+    fs.closeSync(fd);
+    const reader = new FileResultStore({ path: dir });
+    const error = await reader.getMany(["a", "b", "c"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CorruptResultError);
+    expect((error as Error).message).toMatch(/stored result "b" in .*\.pack fails its checksum/);
+    expect(await reader.getMany(["c", "a"])).toEqual([bytesOf(64, 99), bytesOf(64, 97)]);
+    await reader.close();
+  });
+});

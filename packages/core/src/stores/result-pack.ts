@@ -25,6 +25,17 @@ const MERGE_AFTER_SEGMENTS = 8;
 /** A sealed segment is compacted after a delete once this many bytes of it (and half of it) are dead. */
 const COMPACT_MIN_DEAD_BYTES = 64 * 1024;
 
+/** readMany reads records of one segment together when at most this many bytes lie between them… */
+const RUN_GAP = 4096;
+/** …and the read stays within this many bytes. */
+const RUN_MAX = 1 << 20;
+
+function corrupt(key: string, dir: string, segment: string): CorruptResultError {
+  return new CorruptResultError(
+    `stored result "${key}" in ${path.join(dir, segment)} fails its checksum: the bytes were damaged; it will be recomputed`,
+  );
+}
+
 /** The index's view of a key: its newest PUT or DELETE record. */
 interface PackEntry {
   readonly segment: Segment;
@@ -148,15 +159,61 @@ export class ResultPack {
         continue;
       }
       const bytes = readFrom(fd, entry.at + HEADER + entry.keyLength, entry.length);
-      if (bytes.length !== entry.length || crc32(bytes) !== entry.crc) {
-        throw new CorruptResultError(
-          `stored result "${key}" in ${path.join(this.#dir, entry.segment.name)} fails its checksum: the bytes were damaged; it will be recomputed`,
-        );
-      }
+      if (bytes.length !== entry.length || crc32(bytes) !== entry.crc)
+        throw corrupt(key, this.#dir, entry.segment.name);
       this.noteAccess(key, entry.time);
       return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     }
     return undefined;
+  }
+
+  /**
+   * `read` of each key, with the records of one segment that lie close together read in one call
+   * (a warm run loads its outputs' results, written one after the other, in one read instead of one
+   * each). Each result is copied out into bytes of its own, as `read` gives. An entry is undefined
+   * where no record is indexed or its segment is gone (read it alone: that refreshes), and is the
+   * CorruptResultError `read` would throw where the record fails its checksum.
+   */
+  readMany(keys: readonly string[], checked: Set<object>): (Uint8Array | CorruptResultError | undefined)[] {
+    const out = new Array<Uint8Array | CorruptResultError | undefined>(keys.length);
+    const wanted: { index: number; entry: PackEntry; start: number }[] = [];
+    keys.forEach((key, index) => {
+      const entry = this.#index.get(key);
+      if (entry !== undefined && entry.length >= 0)
+        wanted.push({ index, entry, start: entry.at + HEADER + entry.keyLength });
+    });
+    wanted.sort((a, b) =>
+      a.entry.segment === b.entry.segment ? a.start - b.start : a.entry.segment.name < b.entry.segment.name ? -1 : 1,
+    );
+    for (let first = 0; first < wanted.length; ) {
+      const segment = (wanted[first] as (typeof wanted)[number]).entry.segment;
+      const from = (wanted[first] as (typeof wanted)[number]).start;
+      let to = from + (wanted[first] as (typeof wanted)[number]).entry.length;
+      let last = first + 1;
+      for (; last < wanted.length; last++) {
+        const next = wanted[last] as (typeof wanted)[number];
+        const end = next.start + next.entry.length;
+        if (next.entry.segment !== segment || next.start - to > RUN_GAP || end - from > RUN_MAX) break;
+        to = Math.max(to, end);
+      }
+      const fd = this.#readFd(segment, checked);
+      if (fd !== undefined) {
+        const run = readFrom(fd, from, to - from);
+        for (let i = first; i < last; i++) {
+          const { index, entry, start } = wanted[i] as (typeof wanted)[number];
+          const offset = start - from;
+          const bytes = run.subarray(offset, Math.min(offset + entry.length, run.length));
+          if (bytes.length !== entry.length || crc32(bytes) !== entry.crc) {
+            out[index] = corrupt(keys[index] as string, this.#dir, segment.name);
+            continue;
+          }
+          this.noteAccess(keys[index] as string, entry.time);
+          out[index] = new Uint8Array(bytes); // a copy: a result owns exactly its bytes
+        }
+      }
+      first = last;
+    }
+    return out;
   }
 
   /** Appends `bytes` under `key` unless a live copy is indexed (content-addressed: same bytes). */
