@@ -328,8 +328,8 @@ export class FileFingerprintRepository implements FingerprintRepository {
    * in the segments it knows are always read (a stat each). The folder itself is listed again, for
    * segments new to it, when another store of this process wrote there since, or once MISS_LIST_MS
    * have passed since the last miss listed it: a segment another process starts within that time of
-   * such a listing is found at the next one, as if that process had been that much slower. (A cold run misses on every node, and listing
-   * the folder each time was a sixth of its cost.)
+   * such a listing is found at the next one, as if that process had been that much slower. (A cold
+   * run misses on every node, and listing the folder each time was a sixth of its cost.)
    */
   #refreshOnMiss(operation: string): void {
     if (folderWrites(this.#folder) !== this.#writesSeen || performance.now() - this.#listedAt >= MISS_LIST_MS)
