@@ -69,22 +69,21 @@ export class LookupPrefetcher {
     let changed = false;
     for (const record of records) {
       const value = givenValueOf(record);
-      if (value !== undefined) {
-        changed ||= this.#values.get(record.node) !== value;
+      if (value !== undefined && this.#values.get(record.node) !== value) {
+        changed = true;
         this.#values.set(record.node, value);
       }
-      const known = knownOf(record);
-      if (known === undefined) continue;
+      if (record.contextKey === undefined) continue;
       const before = this.#known.get(record.node);
       if (
-        before?.contextKey === known.contextKey &&
-        before.codeVersion === known.codeVersion &&
-        before.fingerprint === known.fingerprint
+        before?.contextKey === record.contextKey &&
+        before.codeVersion === record.codeVersion &&
+        before.fingerprint === storedFingerprint(record)
       )
-        continue;
+        continue; // as last time (a warm run): nothing to allocate
       changed = true;
       this.#known.delete(record.node); // re-inserted last: the memo keeps the newest when it is full
-      this.#known.set(record.node, known);
+      this.#known.set(record.node, knownOf(record) as Known);
     }
     if (changed && save) this.memo?.save(this.#known, this.#values);
   }
@@ -209,12 +208,12 @@ export class LookupPrefetcher {
 /** What a run record says a node's key was, with its result's fingerprint when the result is stored under it. */
 function knownOf(record: NodeRunRecord): Known | undefined {
   if (record.contextKey === undefined) return undefined;
-  const stored = STORED.has(record.outcome) && record.pickedFrom === undefined;
-  return {
-    contextKey: record.contextKey,
-    codeVersion: record.codeVersion,
-    fingerprint: stored ? record.fingerprint : undefined,
-  };
+  return { contextKey: record.contextKey, codeVersion: record.codeVersion, fingerprint: storedFingerprint(record) };
+}
+
+/** The record's fingerprint when its result lives in the result store under it. */
+function storedFingerprint(record: NodeRunRecord): Fingerprint | undefined {
+  return STORED.has(record.outcome) && record.pickedFrom === undefined ? record.fingerprint : undefined;
 }
 
 /** The fingerprint of an input's or override's value, from its record (undefined for a node). */
