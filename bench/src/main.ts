@@ -10,6 +10,9 @@ import { REPO_ROOT } from "./paths.js";
 import { summarize } from "./profile.js";
 import { type BenchResults, SECTIONS, type Section, runBench } from "./run-bench.js";
 
+/** Where a partial run (--only) writes its figures: one file per run, so two partial runs at once do not overwrite each other. */
+const partialFile = join(tmpdir(), `ham-bench-partial-${process.pid}.json`);
+
 const USAGE = `usage: pnpm bench [--reps 5] [--sizes 10,100,1000,10000] [--rows 1000,100000,1000000]
                   [--only graphs,data,seed,import,fingerprint,stores,dataframes,latency,executors,memory] [--profile [N]]
                   [--hamilton | --hamilton-json file] [--no-docs] [--from-results]
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
       log: (line) => console.log(line),
     });
     // A partial run (--only) must not replace the full results the docs are built from.
-    const hamFile = values.only === undefined ? join(outDir, "ham.json") : join(tmpdir(), "ham-bench-partial.json");
+    const hamFile = values.only === undefined ? join(outDir, "ham.json") : partialFile;
     writeFileSync(hamFile, `${JSON.stringify(ham, null, 2)}\n`);
     if (values.only !== undefined && values["update-results"]) {
       // Later figures for some sections (e.g. stores once services are up) merged into the last full run.
@@ -149,7 +152,7 @@ async function main(): Promise<void> {
     );
   } else {
     console.log(
-      `partial results (--only) in ${join(tmpdir(), "ham-bench-partial.json")}; ` +
+      `partial results (--only) in ${partialFile}; ` +
         (values["update-results"] ? "merged into bench/results/ham.json" : "bench/results/ is left as it was"),
     );
   }
