@@ -22,7 +22,7 @@ import {
   writeNewFile,
   tempPath,
 } from "./fs-util.js";
-import { folderKey, folderWrites, noteFolderWrite } from "./folder-writes.js";
+import { FolderWrites } from "./folder-writes.js";
 import { RunLog } from "./run-log.js";
 import { compactSegmentName, isSealedSegment, ownSegmentName, segmentPattern } from "./segment-names.js";
 import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
@@ -114,9 +114,8 @@ export class FileFingerprintRepository implements FingerprintRepository {
   #ownSegment: string | undefined;
   #ownFd: number | undefined;
   #lastWrite = 0;
-  /** The meta folder's key in folder-writes.ts, the count of this process's writes there when this store last listed it (its own since included), and when. */
-  readonly #folder: string;
-  #writesSeen = 0;
+  /** What this process's stores wrote to the meta folder since this store last listed it, and when a miss last listed it. */
+  readonly #writes: FolderWrites;
   #listedAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: FileFingerprintRepositoryOptions = {}) {
@@ -136,7 +135,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     this.path = root;
     this.name = `file:${root}`;
     this.#metaDir = path.join(root, "meta");
-    this.#folder = folderKey(this.#metaDir);
+    this.#writes = new FolderWrites(this.#metaDir);
     this.#runsDir = path.join(root, "runs");
     this.#fsync = fsync;
     this.#compactAfter = compactAfterSegments;
@@ -332,7 +331,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
    * run misses on every node, and listing the folder each time was a sixth of its cost.)
    */
   #refreshOnMiss(operation: string): void {
-    if (folderWrites(this.#folder) !== this.#writesSeen || performance.now() - this.#listedAt >= MISS_LIST_MS)
+    if (this.#writes.othersWrote() || performance.now() - this.#listedAt >= MISS_LIST_MS)
       return this.#refresh(operation);
     for (const name of this.#segments.keys()) {
       // A known segment gone: another process compacted it; its lines are in a segment new to this store.
@@ -342,7 +341,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
 
   /** Reads segments that are new or grew since the last look (all of them on open). */
   #refresh(operation: string): void {
-    this.#writesSeen = folderWrites(this.#folder);
+    this.#writes.look();
     // Misses share a listing made by a miss (a burst of them, as on a cold run); any other listing does not count.
     this.#listedAt = operation === "get" || operation === "getMany" ? performance.now() : Number.NEGATIVE_INFINITY;
     // A segment can vanish between readdir and read when another process compacts it; its lines
@@ -482,7 +481,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     } catch (error) {
       throw writeError(this.name, operation, error, `appending to ${this.#metaDir}`, this.path);
     }
-    this.#noteOwnWrite();
+    this.#writes.wrote();
     for (const line of lines) {
       this.#index.set(line.k, {
         fingerprint: line.d === 1 ? undefined : line.f,
@@ -563,13 +562,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     for (const record of moved) record.segment = name;
     const size = Buffer.byteLength(text);
     this.#segments.set(name, { offset: size, size });
-    this.#noteOwnWrite();
-  }
-
-  /** Counts a write of this store to the folder: the other stores of this process see it as new, this one need not. */
-  #noteOwnWrite(): void {
-    const writes = noteFolderWrite(this.#folder);
-    if (this.#writesSeen === writes - 1) this.#writesSeen = writes;
+    this.#writes.wrote();
   }
 
   // -------------------------------------------------------------------------------------------

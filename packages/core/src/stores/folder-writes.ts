@@ -3,21 +3,33 @@
 // added to it since.
 import path from "node:path";
 
+/** Writes so far, by the folder's absolute path. */
 const counts = new Map<string, number>();
 
-/** The folder's key: its absolute path. */
-export function folderKey(dir: string): string {
-  return path.resolve(dir);
-}
+/** One store's view of what the stores of this process wrote to a folder. */
+export class FolderWrites {
+  readonly #key: string;
+  /** The count when this store last looked at the folder (its own writes since included). */
+  #seen = 0;
 
-/** Writes counted for `key` so far. */
-export function folderWrites(key: string): number {
-  return counts.get(key) ?? 0;
-}
+  constructor(dir: string) {
+    this.#key = path.resolve(dir);
+  }
 
-/** Counts one write to `key`; returns the new count. */
-export function noteFolderWrite(key: string): number {
-  const count = (counts.get(key) ?? 0) + 1;
-  counts.set(key, count);
-  return count;
+  /** Another store of this process wrote to the folder since this one last looked at it. */
+  othersWrote(): boolean {
+    return (counts.get(this.#key) ?? 0) !== this.#seen;
+  }
+
+  /** This store looks at the folder now: every write so far is seen. */
+  look(): void {
+    this.#seen = counts.get(this.#key) ?? 0;
+  }
+
+  /** This store wrote to the folder: the other stores see it as new; this one need not. */
+  wrote(): void {
+    const count = (counts.get(this.#key) ?? 0) + 1;
+    counts.set(this.#key, count);
+    if (this.#seen === count - 1) this.#seen = count;
+  }
 }

@@ -3,19 +3,18 @@
 // file only when its shard exists: a cache whose results all fit in packs never stats one.
 import fs from "node:fs";
 import { errorCode } from "./fs-util.js";
-import { folderKey, folderWrites, noteFolderWrite } from "./folder-writes.js";
+import { FolderWrites } from "./folder-writes.js";
 
 export class ResultShards {
   readonly #dir: string;
-  readonly #folder: string;
+  readonly #writes: FolderWrites;
   readonly #maxAgeMs: number;
   #shards: Set<string> | undefined;
   #listedAt = Number.NEGATIVE_INFINITY;
-  #writesSeen = 0;
 
   constructor(dir: string, maxAgeMs: number) {
     this.#dir = dir;
-    this.#folder = folderKey(dir);
+    this.#writes = new FolderWrites(dir);
     this.#maxAgeMs = maxAgeMs;
   }
 
@@ -25,12 +24,8 @@ export class ResultShards {
    */
   mayExist(shard: string): boolean {
     const now = performance.now();
-    if (
-      this.#shards === undefined ||
-      now - this.#listedAt >= this.#maxAgeMs ||
-      folderWrites(this.#folder) !== this.#writesSeen
-    ) {
-      this.#writesSeen = folderWrites(this.#folder);
+    if (this.#shards === undefined || now - this.#listedAt >= this.#maxAgeMs || this.#writes.othersWrote()) {
+      this.#writes.look();
       this.#listedAt = now;
       try {
         this.#shards = new Set(fs.readdirSync(this.#dir));
@@ -45,8 +40,7 @@ export class ResultShards {
 
   /** This store wrote a result file into `shard`. */
   wrote(shard: string): void {
-    const writes = noteFolderWrite(this.#folder);
-    if (this.#writesSeen === writes - 1) this.#writesSeen = writes;
+    this.#writes.wrote();
     this.#shards?.add(shard);
   }
 }
