@@ -12,6 +12,7 @@ import { FingerprintError } from "../errors.js";
 import { arrayExtraKeys, builtinOwnKey, hiddenKey, type HiddenKey } from "./own-keys.js";
 import { hashBytes, murmur128, xxh64 } from "./bytes.js";
 import { ObjectNumbers } from "./object-numbers.js";
+import { SPECULATION_FAILED, Speculation } from "./speculation.js";
 
 /**
  * Version of the byte encoding below. It seeds the hash of every fingerprint, and the cache puts it
@@ -135,6 +136,12 @@ const OPAQUE_TAGS = new Set([
   "BroadcastChannel",
 ]);
 
+/**
+ * Whether encoders number objects speculatively (speculation.ts). Internal: tests switch it off to
+ * compare with the numbering path; both give the same bytes.
+ */
+export const speculativeNumbering = { enabled: true };
+
 /** Thrown inside the encoder when a value cannot be fingerprinted; never escapes the registry. */
 export class Unfingerprintable {
   constructor(
@@ -190,6 +197,13 @@ export class Encoder implements FingerprintContext {
    * shared sub-objects, and shared differs from copied (the codec keeps sharing). Created lazily.
    */
   private seen: ObjectNumbers | undefined = undefined;
+  /**
+   * While a top-level value is encoded speculatively (until a custom fingerprinter accepts a part
+   * of it, so encoding has no effect beyond reading the value): the objects met, instead of `seen`.
+   * See speculation.ts.
+   */
+  private met: Speculation | undefined = undefined;
+  private readonly speculation = new Speculation();
   /** ancestors[0 .. scopeBase) belong to enclosing scopes (0 in a top-level fingerprint). */
   private scopeBase = 0;
   private readonly customs: readonly Fingerprinter[];
@@ -220,7 +234,10 @@ export class Encoder implements FingerprintContext {
     this.seen = undefined;
     this.scopeBase = 0;
     try {
-      this.encodeValue(value, vouched);
+      if (!speculativeNumbering.enabled || !this.speculate(value, vouched)) {
+        this.pos = 0;
+        this.encodeValue(value, vouched);
+      }
       return murmur128(this.buf.subarray(0, this.pos), FINGERPRINT_SPEC_VERSION);
     } catch (error) {
       if (error instanceof Unfingerprintable) {
@@ -233,6 +250,31 @@ export class Encoder implements FingerprintContext {
       this.seen = undefined;
       this.pos = 0;
       if (this.buf.byteLength > MAX_RETAINED_CAPACITY) this.setBuffer(new Uint8Array(INITIAL_CAPACITY));
+    }
+  }
+
+  /**
+   * Encodes `value` as if no object in it repeated, which gives the numbering path's bytes when
+   * that holds (back-references are written only for repeats). Returns false when an object repeats
+   * (shared or cyclic): the caller encodes again with ObjectNumbers. An error thrown while no object
+   * has repeated is the one the numbering path would throw at the same point (it read the same
+   * properties in the same order), so it is thrown as it is, and nothing the value does runs twice.
+   */
+  private speculate(value: unknown, vouched: boolean): boolean {
+    const met = this.speculation;
+    this.met = met;
+    try {
+      this.encodeValue(value, vouched);
+      return met.holds();
+    } catch (error) {
+      // A repeat may have caused the error (a cycle followed past maxDepth).
+      if (error === SPECULATION_FAILED || !met.holds()) return false;
+      // Named with its path now, while the ancestors are still there.
+      throw error instanceof Unfingerprintable ? error : this.readFailure(error);
+    } finally {
+      this.met = undefined;
+      met.clear();
+      if (this.ancestors.length !== 0) this.ancestors.length = 0;
     }
   }
 
@@ -250,8 +292,10 @@ export class Encoder implements FingerprintContext {
     const handedBack = vouched && top >= 0 && this.ancestors[top] === value ? this.ancestors.pop() : undefined;
     const depth = this.ancestors.length;
     const outerSeen = this.seen;
+    const outerMet = this.met;
     const outerBase = this.scopeBase;
     this.seen = undefined;
+    this.met = undefined;
     this.scopeBase = depth;
     try {
       this.encodeValue(value, vouched);
@@ -266,6 +310,7 @@ export class Encoder implements FingerprintContext {
       if (this.ancestors.length !== depth) this.ancestors.length = depth;
       if (handedBack !== undefined) this.ancestors.push(handedBack);
       this.seen = outerSeen;
+      this.met = outerMet;
       this.scopeBase = outerBase;
       this.pos = start;
     }
@@ -421,7 +466,8 @@ export class Encoder implements FingerprintContext {
         return;
       }
     }
-    const index = (this.seen ??= new ObjectNumbers()).meet(value);
+    const met = this.met;
+    const index = met !== undefined ? met.meet(value) : (this.seen ??= new ObjectNumbers()).meet(value);
     if (index !== -1) {
       // Met before (shared or cyclic): refer to it by number, as the codec keeps the sharing.
       this.writeTag(TAG_BACKREF);
@@ -766,6 +812,8 @@ export class Encoder implements FingerprintContext {
         throw this.customFailure(fingerprinter, "accepts()", cause);
       }
       if (!accepted) continue;
+      // A custom fingerprinter may warn or be costly: it runs once, on the numbering path.
+      if (this.met !== undefined) throw SPECULATION_FAILED;
       const isObject = (typeof value === "object" && value !== null) || typeof value === "function";
       const depth = this.ancestors.length;
       // The value encloses whatever the fingerprinter hands back to ctx.fingerprint, so a value
