@@ -18,6 +18,7 @@ import { uniqueFingerprint } from "../fingerprint/index.js";
 import { hasName, named, setNamed } from "../graph/names.js";
 import { decisionLine } from "../logging/decisions.js";
 import { type CacheParts, type CacheStats, newStats } from "./cache-parts.js";
+import { changedInput, changedInputReason } from "./changed-inputs.js";
 import type { GraphBinding } from "./graph-binding.js";
 import type { ResultWriter, WriteTarget } from "./result-writer.js";
 import { inputFingerprintsOf, valueFingerprint } from "./run-inputs.js";
@@ -330,6 +331,15 @@ export class CacheRun implements CacheRunView {
     value: unknown,
     outcome: Pick<NodeRunRecord, "outcome" | "reason" | "expired">,
   ): Promise<Fingerprint> {
+    const changed = await this.#changedInput(step, facts, value);
+    if (changed !== undefined) {
+      const reason = changedInputReason(step.node.name, changed);
+      this.#parts.warn(reason);
+      const fingerprint = this.#parts.fingerprint(value, step.node.name, step.node.cache?.fingerprint);
+      setNamed(this.fingerprints, step.node.name, fingerprint);
+      this.#record(step, outcome.outcome, { ...facts, durationMs: ownTime(step), fingerprint, reason });
+      return fingerprint;
+    }
     const { fingerprint, stored } = await this.#writer.store(this.#target(step, facts), value, this.stats);
     if (stored) this.#stored.add(fingerprint);
     setNamed(this.fingerprints, step.node.name, fingerprint);
@@ -339,6 +349,15 @@ export class CacheRun implements CacheRunView {
       Object.assign({}, facts, { durationMs: ownTime(step), fingerprint }, withoutOutcome(outcome)),
     ); // see #hit
     return fingerprint;
+  }
+
+  /** An input the node changed in place while it ran (changed-inputs.ts); not looked for when a worker ran it. */
+  async #changedInput(step: NodeStep, facts: NodeFacts, value: unknown): Promise<string | undefined> {
+    if (isReportedResult(value)) return undefined;
+    const values = await step.ctx.inputs(); // loaded for the call already
+    return changedInput(this.#parts, this.#binding, step.node, facts.inputFingerprints, values, (name) =>
+      hasName(this.overrides, name),
+    );
   }
 
   /**

@@ -142,6 +142,9 @@ const OPAQUE_TAGS = new Set([
  */
 export const speculativeNumbering = { enabled: true };
 
+/** Thrown by an encoder in plain-only mode when a custom fingerprinter accepts a part of the value. */
+const NOT_PLAIN: unique symbol = Symbol("ham.fingerprint.not-plain");
+
 /** Thrown inside the encoder when a value cannot be fingerprinted; never escapes the registry. */
 export class Unfingerprintable {
   constructor(
@@ -204,6 +207,8 @@ export class Encoder implements FingerprintContext {
    */
   private met: Speculation | undefined = undefined;
   private readonly speculation = new Speculation();
+  /** Set by plainFingerprint: a part a custom fingerprinter accepts ends the encoding. */
+  private plainOnly = false;
   /** ancestors[0 .. scopeBase) belong to enclosing scopes (0 in a top-level fingerprint). */
   private scopeBase = 0;
   private readonly customs: readonly Fingerprinter[];
@@ -240,8 +245,9 @@ export class Encoder implements FingerprintContext {
       }
       return murmur128(this.buf.subarray(0, this.pos), FINGERPRINT_SPEC_VERSION);
     } catch (error) {
+      if (error === NOT_PLAIN) throw error;
       if (error instanceof Unfingerprintable) {
-        this.owner.reportUnfingerprintable(node, error);
+        if (!this.plainOnly) this.owner.reportUnfingerprintable(node, error);
         return uniqueFingerprint();
       }
       throw this.readFailure(error);
@@ -250,6 +256,25 @@ export class Encoder implements FingerprintContext {
       this.seen = undefined;
       this.pos = 0;
       if (this.buf.byteLength > MAX_RETAINED_CAPACITY) this.setBuffer(new Uint8Array(INITIAL_CAPACITY));
+    }
+  }
+
+  /**
+   * The fingerprint of a top-level value without a part any custom fingerprinter accepts, as
+   * fingerprintRoot gives it but without warnings (a value it cannot fingerprint gets a unique
+   * one); undefined as soon as a custom fingerprinter accepts a part, before it runs. For taking a
+   * value's fingerprint again where running custom fingerprinters (serialising a table) would cost
+   * too much.
+   */
+  plainFingerprint(value: unknown, node: string | undefined, mode: string | undefined): Fingerprint | undefined {
+    this.plainOnly = true;
+    try {
+      return this.fingerprintRoot(value, node, mode);
+    } catch (error) {
+      if (error === NOT_PLAIN) return undefined;
+      throw error;
+    } finally {
+      this.plainOnly = false;
     }
   }
 
@@ -267,6 +292,7 @@ export class Encoder implements FingerprintContext {
       this.encodeValue(value, vouched);
       return met.holds();
     } catch (error) {
+      if (error === NOT_PLAIN) throw error;
       // A repeat may have caused the error (a cycle followed past maxDepth).
       if (error === SPECULATION_FAILED || !met.holds()) return false;
       // Named with its path now, while the ancestors are still there.
@@ -812,6 +838,7 @@ export class Encoder implements FingerprintContext {
         throw this.customFailure(fingerprinter, "accepts()", cause);
       }
       if (!accepted) continue;
+      if (this.plainOnly) throw NOT_PLAIN;
       // A custom fingerprinter may warn or be costly: it runs once, on the numbering path.
       if (this.met !== undefined) throw SPECULATION_FAILED;
       const isObject = (typeof value === "object" && value !== null) || typeof value === "function";

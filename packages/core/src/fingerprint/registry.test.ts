@@ -286,3 +286,32 @@ describe("values that cannot be fingerprinted", () => {
     expect(seen.size).toBe(1000);
   });
 });
+
+describe("FingerprinterRegistry.plainFingerprint (taking a value's fingerprint again cheaply)", () => {
+  it("equals fingerprint() for a value no custom fingerprinter accepts a part of", () => {
+    const registry = new FingerprinterRegistry({ fingerprinters: [moneyByCents] });
+    const shared = { s: 1 };
+    for (const value of [{ a: [1, "x"], m: new Map([[1, shared]]), again: shared }, [1, 2], "text", null]) {
+      expect(registry.plainFingerprint(value, { node: "n" })).toBe(registry.fingerprint(value, { node: "n" }));
+    }
+  });
+
+  it("is undefined as soon as a custom fingerprinter accepts a part, without running it", () => {
+    let runs = 0;
+    const counting: Fingerprinter = {
+      ...moneyByCents,
+      fingerprint: (value, ctx) => (runs++, moneyByCents.fingerprint(value, ctx)),
+    };
+    const registry = new FingerprinterRegistry({ fingerprinters: [counting] });
+    expect(registry.plainFingerprint({ rows: [1, 2], price: new Money(5, "a") })).toBeUndefined();
+    expect(registry.plainFingerprint(new Money(5, "a"))).toBeUndefined();
+    expect(runs).toBe(0);
+  });
+
+  it("gives a value it cannot fingerprint a unique fingerprint, without a warning", () => {
+    const warnings: string[] = [];
+    const registry = new FingerprinterRegistry({ warn: (message) => warnings.push(message) });
+    expect(isUniqueFingerprint(registry.plainFingerprint({ f: () => 1 }, { node: "n" })!)).toBe(true);
+    expect(warnings).toEqual([]);
+  });
+});

@@ -87,15 +87,26 @@ export class FingerprinterRegistry implements EncoderOwner {
    * Throws FingerprintError when a custom fingerprinter fails.
    */
   fingerprint(value: unknown, options: FingerprintOptions = {}): Fingerprint {
-    if (this.busy) {
-      // Re-entered from a custom fingerprinter that called the registry instead of ctx.fingerprint:
-      // use a private encoder so the outer value's buffer is left alone.
-      return new Encoder(this).fingerprintRoot(value, options.node, options.mode);
-    }
+    return this.withEncoder((encoder) => encoder.fingerprintRoot(value, options.node, options.mode));
+  }
+
+  /**
+   * @internal The fingerprint `fingerprint` gives a value without a part any custom fingerprinter
+   * accepts (without warnings; a value it cannot fingerprint gets a unique one), or undefined when
+   * such a part is met, before its fingerprinter runs: for checking a value again cheaply.
+   */
+  plainFingerprint(value: unknown, options: FingerprintOptions = {}): Fingerprint | undefined {
+    return this.withEncoder((encoder) => encoder.plainFingerprint(value, options.node, options.mode));
+  }
+
+  private withEncoder<T>(use: (encoder: Encoder) => T): T {
+    // Re-entered from a custom fingerprinter that called the registry instead of ctx.fingerprint:
+    // use a private encoder so the outer value's buffer is left alone.
+    if (this.busy) return use(new Encoder(this));
     const encoder = (this.encoder ??= new Encoder(this));
     this.busy = true;
     try {
-      return encoder.fingerprintRoot(value, options.node, options.mode);
+      return use(encoder);
     } finally {
       this.busy = false;
     }
