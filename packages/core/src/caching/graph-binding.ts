@@ -8,6 +8,8 @@ import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
 import { ContextKeyMemo } from "./context-key-memo.js";
 import { resolveBehaviors } from "./options.js";
 
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
 export class GraphBinding implements CachingStrategy {
   /** Each node's last default context key (context-key-memo.ts). */
   readonly #keys = new ContextKeyMemo();
@@ -20,6 +22,8 @@ export class GraphBinding implements CachingStrategy {
   #codeParts = new Map<string, Readonly<Record<string, string>>>();
   /** Nodes whose result depends on what no code version shows (see CodeIdentity.volatile): they always recompute. */
   #volatile = new Map<string, string>();
+  /** What each node's own code reads by a literal name: environment variables and files (CodeIdentity.env, .files). */
+  #reads = new Map<string, { readonly env: readonly string[]; readonly files: readonly string[] }>();
 
   constructor(parts: CacheParts) {
     this.#parts = parts;
@@ -45,9 +49,12 @@ export class GraphBinding implements CachingStrategy {
     });
     this.#codeParts.clear();
     this.#volatile.clear();
+    this.#reads.clear();
     for (const node of graph.values()) {
       const found = identities.get(node.name);
       if (found?.volatile !== undefined) this.#volatile.set(node.name, found.volatile);
+      if (found?.env !== undefined || found?.files !== undefined)
+        this.#reads.set(node.name, { env: found.env ?? NO_NAMES, files: found.files ?? NO_NAMES });
       setNamed(this.codeVersions, node.name, found?.version ?? codeVersionOf(node));
       if (found && Object.keys(found.parts).length > 0) this.#codeParts.set(node.name, found.parts);
     }
@@ -78,6 +85,16 @@ export class GraphBinding implements CachingStrategy {
   codePartsOf(node: NodeInfo): { codeParts?: Readonly<Record<string, string>> } {
     const codeParts = this.#codeParts.get(node.name);
     return codeParts ? { codeParts } : {};
+  }
+
+  /** Environment variables the node's own code reads by a literal name (`process.env.RATE`): part of its key. */
+  envReadsOf(node: NodeInfo): readonly string[] {
+    return this.#reads.get(node.name)?.env ?? NO_NAMES;
+  }
+
+  /** Files the node's own code reads by a literal path (`readFileSync("rates.json")`): part of its key, as cache({ files }). */
+  fileReadsOf(node: NodeInfo): readonly string[] {
+    return this.#reads.get(node.name)?.files ?? NO_NAMES;
   }
 
   /**

@@ -38,9 +38,17 @@ export function inputFingerprintsOf(
       setNamed(out, param.name, defaultFingerprint(parts, node, param));
     }
   }
-  // cache({ files }): files the node reads by a fixed path. "file:" cannot start a parameter name.
-  for (const path of node.cache?.files ?? []) {
-    setNamed(out, `file:${String(path)}`, parts.inputFingerprinter.fingerprint(file(path), { node: node.name }));
+  // cache({ files }) and the literal paths its code reads: files the node reads by a fixed path.
+  // "file:" cannot start a parameter name.
+  for (const path of [...(node.cache?.files ?? []), ...binding.fileReadsOf(node)]) {
+    const label = `file:${String(path)}`;
+    if (hasName(out, label)) continue;
+    setNamed(out, label, parts.inputFingerprinter.fingerprint(file(path), { node: node.name }));
+  }
+  // Environment variables its code reads by name (`process.env.RATE`), as they are now; "env:" likewise.
+  for (const name of binding.envReadsOf(node)) {
+    const value = process.env[name];
+    setNamed(out, `env:${name}`, hashString(value === undefined ? "env-unset" : `env\u0000${value}`));
   }
   return out;
 }

@@ -16,6 +16,7 @@ import { isCompilerHelper } from "./compiler-helpers.js";
 import { enumFunction, enumLiterals, enumMembers } from "./enums.js";
 import { RUNTIME_GLOBALS } from "./builtin-globals.js";
 import { isVolatileDefault } from "./volatile-default.js";
+import { type NameSource, runtimeReadsOf } from "./runtime-reads.js";
 import { readText, sourceWork } from "./source-reads.js";
 
 /** A node's code version and the parts it was made of (for `explain`). */
@@ -28,6 +29,10 @@ export interface CodeIdentity {
    * an `import()` of a computed name): the node then recomputes on every run. Undefined when none.
    */
   readonly volatile?: string;
+  /** Environment variables the node's own code reads by a literal name (`process.env.RATE`): their values go into its key. */
+  readonly env?: readonly string[];
+  /** Files and folders it reads by a literal path through node:fs (`readFileSync("rates.json")`): their content goes into its key. */
+  readonly files?: readonly string[];
 }
 
 export interface CodeIdentityOptions {
@@ -155,6 +160,50 @@ class IdentityRun {
   identityOf(node: NodeInfo): CodeIdentity {
     if (node.cache?.version !== undefined) return { version: textCodeVersion(node), parts: {} };
     const facts = functionFacts(node.fn);
+    const { identity, found } = this.#identityOf(node, facts);
+    return this.#withRuntimeReads(node, facts, found, identity);
+  }
+
+  /**
+   * `identity` with what the node's own code reads from the runtime (runtime-reads.ts): environment
+   * variables and files named literally go into its key; the clock, random numbers, the network,
+   * the command line and files named at run time make it recompute on every run, with one warning.
+   */
+  #withRuntimeReads(
+    node: NodeInfo,
+    facts: FunctionFacts,
+    found: Found | undefined,
+    identity: CodeIdentity,
+  ): CodeIdentity {
+    const ast = facts.ast;
+    const free = facts.free;
+    if (!ast || !free) return identity;
+    const source = (name: string): NameSource => {
+      // Without the module, the names this function does not declare are the runtime's (see #identityOf).
+      if (found === undefined) return "global";
+      const where = resolveName(name, found.site.outer);
+      if (where === "global") return "global";
+      return where === "module" ? found.analysis.declarations.get(name)?.import : undefined;
+    };
+    const reads = runtimeReadsOf(ast, free.keys(), source, node.cache?.files !== undefined);
+    if (reads.unseen.length + reads.env.length + reads.files.length === 0) return identity;
+    let volatile = identity.volatile;
+    if (reads.unseen.length > 0) {
+      const what = reads.unseen.join(", ");
+      this.#options.warn?.(
+        `node "${node.name}" reads what neither its inputs nor its code version show: ${what}; ham recomputes "${node.name}" on every run (a cached result could be stale). Pass the value in as an input or config value (a file as file(path)), or pin cache({ version }) to reuse its results anyway`,
+      );
+      volatile = [volatile, `it reads ${what}`].filter((reason) => reason !== undefined).join("; ");
+    }
+    return {
+      ...identity,
+      ...(volatile !== undefined ? { volatile } : {}),
+      ...(reads.env.length > 0 ? { env: reads.env } : {}),
+      ...(reads.files.length > 0 ? { files: reads.files } : {}),
+    };
+  }
+
+  #identityOf(node: NodeInfo, facts: FunctionFacts): { identity: CodeIdentity; found?: Found } {
     const { text } = facts;
     this.#module = this.#options.modules[node.moduleIndex];
     // A module read already (withModuleSource, or an earlier node or build): one parse serves all its functions.
@@ -167,9 +216,10 @@ class IdentityRun {
         : [...free.keys()].some((name) => !RUNTIME_GLOBALS.has(name)) ||
           free.get("exports")?.members !== undefined ||
           DYNAMIC_IMPORT.test(text);
-    if (!needsModule) return { version: textCodeVersion(node), parts: {} };
+    if (!needsModule)
+      return { identity: { version: textCodeVersion(node), parts: {} }, ...(known ? { found: known } : {}) };
     const found = known ?? this.#find(node, text, true);
-    if (!found) return { version: textCodeVersion(node), parts: {} };
+    if (!found) return { identity: { version: textCodeVersion(node), parts: {} } };
     const parts: Record<string, string> = {};
     const unseen: Unseen[] = [];
     const closure: string[] = [];
@@ -224,11 +274,18 @@ class IdentityRun {
     }
     const ownInModule = ownVersionInModule(node, found);
     if (entries.length === 0)
-      return { version: ownInModule, parts: {}, ...(volatile !== undefined ? { volatile } : {}) };
+      return { identity: { version: ownInModule, parts: {}, ...(volatile !== undefined ? { volatile } : {}) }, found };
     // Labels name files with their extension (`util.ts` under tsx, `util.js` built): the hash does not.
     const hashed = entries.map(([label, hash]) => `${label.replace(SCRIPT_EXTENSION, "")}=${hash}`);
     const version = `${CODE_VERSION_FORMAT}${hashString([ownInModule, ...hashed].join("\u0000"))}`;
-    return { version, parts: { [OWN_CODE]: ownInModule, ...parts }, ...(volatile !== undefined ? { volatile } : {}) };
+    return {
+      identity: {
+        version,
+        parts: { [OWN_CODE]: ownInModule, ...parts },
+        ...(volatile !== undefined ? { volatile } : {}),
+      },
+      found,
+    };
   }
 
   close(): void {
@@ -601,6 +658,11 @@ class FunctionFacts {
       this.#canonical = expr ? canonicalForm(expr) : normalizeSource(this.text);
     }
     return this.#canonical;
+  }
+
+  /** The function's syntax tree; null when it does not parse alone (a class). */
+  get ast(): EsNode | null {
+    return this.#ast();
   }
 
   /** Takes the function's node from its module (the same text, so the same tree) instead of parsing the text. */

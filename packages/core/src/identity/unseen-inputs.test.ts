@@ -1,6 +1,8 @@
 // Inputs no parameter shows (issue 16, case 9): module state written at top level, dynamic imports,
 // factories in other files, defaults computed per call, side-effect imports. Each either moves the
 // code version (change → miss) or is said at build time, never a silent stale hit.
+import { appendFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { memoryCache, moduleFrom, recordingLogger, run } from "./test-helpers.js";
 
@@ -244,5 +246,103 @@ describe("side-effect imports", () => {
     expect(Object.keys(second.dr.cache.lastRun.N?.codeParts ?? {})).toContain(
       "side-effect import: module register.mjs",
     );
+  });
+});
+
+describe("the runtime read by the node's own code", () => {
+  it("the clock, random numbers and the network: recomputed on every run, with one warning per build naming each", async () => {
+    const { logger, warnings } = recordingLogger();
+    const stores = memoryCache(logger);
+    const { module } = await moduleFrom({
+      "dataflow.mjs": [
+        "export const stamp = () => Date.now();",
+        "export const noise = () => Math.random();",
+        "export const pure = (x) => x * 2;",
+        "export const day = (x) => new Date(x).getUTCDate();",
+        "",
+      ].join("\n"),
+    });
+    await run(stores, module, ["stamp", "noise", "pure", "day"], { x: 5 });
+    const second = await run(stores, module, ["stamp", "noise", "pure", "day"], { x: 5 });
+    expect(second.outcomes).toEqual({ x: "input", stamp: "recomputed", noise: "recomputed", pure: "hit", day: "hit" });
+    expect(second.dr.cache.lastRun.stamp?.reason).toContain("the clock (`Date.now()`)");
+    const stamp = warnings.filter((w) => w.includes('node "stamp" reads what neither its inputs nor its code'));
+    expect(stamp).toHaveLength(2); // one per build
+    expect(stamp[0]).toContain(
+      "Pass the value in as an input or config value (a file as file(path)), or pin cache({ version })",
+    );
+    expect(warnings.filter((w) => w.includes('node "noise"'))[0]).toContain("random numbers (`Math.random()`)");
+    expect(warnings.filter((w) => /node "(pure|day)"/.test(w))).toEqual([]);
+  });
+
+  it("pinned with cache({ version }), such a node is cached", async () => {
+    const stores = memoryCache();
+    const { module } = await moduleFrom({
+      "dataflow.mjs":
+        'import { cache } from "@ham/core";\nexport const stamp = cache({ version: "1" })(() => Date.now());\n',
+    });
+    const first = await run(stores, module, ["stamp"]);
+    const second = await run(stores, module, ["stamp"]);
+    expect(second.outcomes.stamp).toBe("hit");
+    expect(second.result).toEqual(first.result);
+  });
+
+  it("an environment variable named literally is part of the key: a change re-runs the node, the same value hits", async () => {
+    const stores = memoryCache();
+    const { module } = await moduleFrom({
+      "dataflow.mjs":
+        "export const rate = () => Number(process.env.HAM_TEST_RATE ?? 1);\nexport const price = (rate) => rate * 100;\n",
+    });
+    const previous = process.env.HAM_TEST_RATE;
+    try {
+      delete process.env.HAM_TEST_RATE;
+      expect((await run(stores, module, ["price"])).result).toEqual({ price: 100 });
+      process.env.HAM_TEST_RATE = "2";
+      const changed = await run(stores, module, ["price"]);
+      expect(changed.result).toEqual({ price: 200 });
+      expect(changed.outcomes).toEqual({ rate: "computed", price: "computed" });
+      const again = await run(stores, module, ["price"]);
+      expect(again.outcomes).toEqual({ rate: "hit", price: "hit" });
+      delete process.env.HAM_TEST_RATE;
+      const unset = await run(stores, module, ["price"]);
+      expect(unset.result).toEqual({ price: 100 });
+      expect(unset.outcomes).toEqual({ rate: "hit", price: "hit" }); // the first run's entry
+    } finally {
+      if (previous === undefined) delete process.env.HAM_TEST_RATE;
+      else process.env.HAM_TEST_RATE = previous;
+    }
+  });
+
+  it("a file named literally through node:fs is part of the key: editing it re-runs the node, as file(path) would", async () => {
+    const { dir } = await moduleFrom({ "sales.csv": "sku,qty\nA,1\n", "empty.mjs": "" }, "empty.mjs");
+    const csv = join(dir, "sales.csv");
+    const { module } = await moduleFrom({
+      "dataflow.mjs": `import { readFileSync } from "node:fs";\nexport const rows = () => readFileSync(${JSON.stringify(csv)}, "utf8").trim().split("\\n").length - 1;\n`,
+    });
+    const { logger, warnings } = recordingLogger();
+    const stores = memoryCache(logger);
+    const firstRun = await run(stores, module, ["rows"]);
+    expect(firstRun.result).toEqual({ rows: 1 });
+    expect((await run(stores, module, ["rows"])).outcomes).toEqual({ rows: "hit" });
+    appendFileSync(csv, "B,2\n");
+    const edited = await run(stores, module, ["rows"]);
+    expect(edited.result).toEqual({ rows: 2 });
+    expect(edited.outcomes).toEqual({ rows: "computed" });
+    expect(Object.keys(edited.dr.cache.lastRun.rows?.inputFingerprints ?? {})).toEqual([`file:${csv}`]);
+    expect(warnings).toEqual([]);
+  });
+
+  it("a file named at run time (not a parameter) recomputes on every run, with the warning", async () => {
+    const { logger, warnings } = recordingLogger();
+    const stores = memoryCache(logger);
+    const { module } = await moduleFrom({
+      "dataflow.mjs":
+        'import * as fs from "node:fs";\nexport const listing = () => fs.readdirSync(process.cwd() + "/.").length > 0;\n',
+    });
+    await run(stores, module, ["listing"]);
+    expect((await run(stores, module, ["listing"])).outcomes).toEqual({ listing: "recomputed" });
+    expect(
+      warnings.some((w) => w.includes('node "listing"') && w.includes("a file named at run time (`readdirSync(…)`)")),
+    ).toBe(true);
   });
 });
