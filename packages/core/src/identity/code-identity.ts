@@ -16,7 +16,7 @@ import { isCompilerHelper } from "./compiler-helpers.js";
 import { enumFunction, enumLiterals, enumMembers } from "./enums.js";
 import { RUNTIME_GLOBALS } from "./builtin-globals.js";
 import { isVolatileDefault } from "./volatile-default.js";
-import { type NameSource, runtimeReadsOf } from "./runtime-reads.js";
+import { type NameSource, type RuntimeReads, mergeReads, runtimeReadsOf } from "./runtime-reads.js";
 import { readText, sourceWork } from "./source-reads.js";
 
 /** A node's code version and the parts it was made of (for `explain`). */
@@ -152,6 +152,8 @@ class IdentityRun {
   readonly #noted = new Set<string>();
   /** The module of the node being versioned: the scripts of the files it imports are kept under it. */
   #module: object | undefined;
+  /** The helper functions #follow reached for the node being versioned (their runtime reads count as its own). */
+  #helpers: { readonly analysis: ModuleAnalysis; readonly declaration: ModuleDeclaration }[] = [];
 
   constructor(options: CodeIdentityOptions) {
     this.#options = options;
@@ -160,6 +162,7 @@ class IdentityRun {
   identityOf(node: NodeInfo): CodeIdentity {
     if (node.cache?.version !== undefined) return { version: textCodeVersion(node), parts: {} };
     const facts = functionFacts(node.fn);
+    this.#helpers = [];
     const { identity, found } = this.#identityOf(node, facts);
     return this.#withRuntimeReads(node, facts, found, identity);
   }
@@ -185,7 +188,8 @@ class IdentityRun {
       if (where === "global") return "global";
       return where === "module" ? found.analysis.declarations.get(name)?.import : undefined;
     };
-    const reads = runtimeReadsOf(ast, free.keys(), source, node.cache?.files !== undefined);
+    const listed = node.cache?.files !== undefined;
+    const reads = mergeReads([runtimeReadsOf(ast, free.keys(), source, listed), ...this.#helperReads(listed)]);
     if (reads.unseen.length + reads.env.length + reads.files.length === 0) return identity;
     let volatile = identity.volatile;
     if (reads.unseen.length > 0) {
@@ -201,6 +205,23 @@ class IdentityRun {
       ...(reads.env.length > 0 ? { env: reads.env } : {}),
       ...(reads.files.length > 0 ? { files: reads.files } : {}),
     };
+  }
+
+  /** The runtime reads of the helper functions the node's code version followed, each named after its helper. */
+  #helperReads(listed: boolean): RuntimeReads[] {
+    const out: RuntimeReads[] = [];
+    for (const { analysis, declaration } of this.#helpers) {
+      const node = declaration.node;
+      const fn = node.type === "VariableDeclarator" ? (node.init as EsNode | null) : node;
+      if (!fn || !/^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/.test(fn.type)) continue;
+      const source = (name: string): NameSource =>
+        analysis.moduleScope.names.has(name) ? analysis.declarations.get(name)?.import : "global";
+      const reads = runtimeReadsOf(fn, analysis.freeNames(fn).keys(), source, listed);
+      if (reads.unseen.length + reads.env.length + reads.files.length === 0) continue;
+      const via = ` through helper \`${analysis.originalName(declaration.name)}\``;
+      out.push({ ...reads, unseen: reads.unseen.map((what) => `${what}${via}`) });
+    }
+    return out;
   }
 
   #identityOf(node: NodeInfo, facts: FunctionFacts): { identity: CodeIdentity; found?: Found } {
@@ -364,6 +385,7 @@ class IdentityRun {
       this.#followImport(analysis, declaration.import, members, parts, root, seen, unseen);
       return;
     }
+    if (declaration.kind === "helper") this.#helpers.push({ analysis, declaration });
     const origin = analysis.originFileAt(declaration.node.start);
     const where = display(origin ?? analysis.file, root);
     const named = analysis.originalName(name);

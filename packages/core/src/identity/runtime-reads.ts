@@ -20,7 +20,9 @@ export interface RuntimeReads {
 export type NameSource = "global" | { readonly spec: string; readonly imported: string } | undefined;
 
 const NONE: RuntimeReads = Object.freeze({ unseen: [], env: [], files: [] });
-const WATCHED = new Set(["Date", "Math", "performance", "crypto", "process", "fetch"]);
+// performance.now() and process.hrtime() are not watched: they time work (durations) far more often
+// than they make data, and a node timing itself would otherwise never be cached.
+const WATCHED = new Set(["Date", "Math", "crypto", "process", "fetch"]);
 const FS_MODULES = new Set(["fs", "node:fs", "fs/promises", "node:fs/promises"]);
 /** node:fs functions whose first argument names what they read. */
 const FS_READS = new Set([
@@ -177,8 +179,6 @@ function classify(id: EsNode, parents: readonly EsNode[]): Read | undefined {
       if (parent?.type === "CallExpression" && parent.callee === id) return { unseen: "the clock (`Date()`)" };
       if (member === "now") return { unseen: "the clock (`Date.now()`)" };
       return undefined; // Date.UTC, Date.parse, new Date(x): decided by their arguments
-    case "performance":
-      return member === "now" ? { unseen: "the clock (`performance.now()`)" } : undefined;
     case "Math":
       return member === "random" ? { unseen: "random numbers (`Math.random()`)" } : undefined;
     case "crypto":
@@ -190,7 +190,6 @@ function classify(id: EsNode, parents: readonly EsNode[]): Read | undefined {
         ? { unseen: "the network (`fetch(…)`)" }
         : undefined;
     case "process":
-      if (member === "hrtime" || member === "uptime") return { unseen: `the clock (\`process.${member}()\`)` };
       if (member === "argv") return { unseen: "the command line (`process.argv`)" };
       if (member !== "env") return undefined;
       if (grand?.type === "MemberExpression" && grand.object === parent) {
@@ -209,4 +208,12 @@ function memberName(member: EsNode): string | undefined {
   const property = member.property as EsNode;
   if (!member.computed) return property.type === "Identifier" ? (property.name as string) : undefined;
   return property.type === "Literal" && typeof property.value === "string" ? property.value : undefined;
+}
+
+/** Several functions' reads as one (each read once, in order). */
+export function mergeReads(all: readonly RuntimeReads[]): RuntimeReads {
+  const nonEmpty = all.filter((reads) => reads !== NONE);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? NONE;
+  const unique = (pick: (reads: RuntimeReads) => readonly string[]) => [...new Set(nonEmpty.flatMap(pick))];
+  return { unseen: unique((r) => r.unseen), env: unique((r) => r.env), files: unique((r) => r.files) };
 }

@@ -345,4 +345,38 @@ describe("the runtime read by the node's own code", () => {
       warnings.some((w) => w.includes('node "listing"') && w.includes("a file named at run time (`readdirSync(…)`)")),
     ).toBe(true);
   });
+
+  it("what helpers the node calls read counts as the node's own: the clock recomputes, an environment variable keys", async () => {
+    const { logger, warnings } = recordingLogger();
+    const stores = memoryCache(logger);
+    const { module } = await moduleFrom({
+      "util.mjs": "export function rate() { return Number(process.env.HAM_TEST_HELPER_RATE ?? 1); }\n",
+      "dataflow.mjs": [
+        'import { rate } from "./util.mjs";',
+        "function today() { return new Date().toISOString().slice(0, 10); }",
+        "const stamp = (x) => `${x} ${today()}`;",
+        "export const stamped = (x) => stamp(x);",
+        "export const price = (x) => x * rate();",
+        "",
+      ].join("\n"),
+    });
+    const previous = process.env.HAM_TEST_HELPER_RATE;
+    try {
+      process.env.HAM_TEST_HELPER_RATE = "3";
+      await run(stores, module, ["stamped", "price"], { x: 2 });
+      const warm = await run(stores, module, ["stamped", "price"], { x: 2 });
+      expect(warm.outcomes).toMatchObject({ stamped: "recomputed", price: "hit" });
+      expect(warm.result.price).toBe(6);
+      expect(warnings.find((w) => w.includes('node "stamped"'))).toContain(
+        "the clock (`new Date()`) through helper `today`",
+      );
+      process.env.HAM_TEST_HELPER_RATE = "4";
+      const changed = await run(stores, module, ["price"], { x: 2 });
+      expect(changed.outcomes).toMatchObject({ price: "computed" });
+      expect(changed.result.price).toBe(8);
+    } finally {
+      if (previous === undefined) delete process.env.HAM_TEST_HELPER_RATE;
+      else process.env.HAM_TEST_HELPER_RATE = previous;
+    }
+  });
 });
