@@ -160,9 +160,12 @@ class IdentityRun {
   }
 
   identityOf(node: NodeInfo): CodeIdentity {
-    if (node.cache?.version !== undefined) return { version: textCodeVersion(node), parts: {} };
     const facts = functionFacts(node.fn);
     this.#helpers = [];
+    // Pinned: its author vouches for its code and what it reads (no module is read), but an
+    // environment variable it names is data, not code: still part of its key.
+    if (node.cache?.version !== undefined)
+      return this.#withRuntimeReads(node, facts, undefined, { version: textCodeVersion(node), parts: {} }, true);
     const { identity, found } = this.#identityOf(node, facts);
     return this.#withRuntimeReads(node, facts, found, identity);
   }
@@ -177,6 +180,7 @@ class IdentityRun {
     facts: FunctionFacts,
     found: Found | undefined,
     identity: CodeIdentity,
+    pinned = false,
   ): CodeIdentity {
     const ast = facts.ast;
     const free = facts.free;
@@ -192,7 +196,7 @@ class IdentityRun {
     const reads = mergeReads([runtimeReadsOf(ast, free.keys(), source, listed), ...this.#helperReads(listed)]);
     if (reads.unseen.length + reads.env.length + reads.files.length === 0) return identity;
     let volatile = identity.volatile;
-    if (reads.unseen.length > 0) {
+    if (reads.unseen.length > 0 && !pinned) {
       const what = reads.unseen.join(", ");
       this.#options.warn?.(
         `node "${node.name}" reads what neither its inputs nor its code version show: ${what}; ham recomputes "${node.name}" on every run (a cached result could be stale). Pass the value in as an input or config value (a file as file(path)), or pin cache({ version }) to reuse its results anyway`,

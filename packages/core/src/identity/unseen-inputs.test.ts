@@ -275,16 +275,33 @@ describe("the runtime read by the node's own code", () => {
     expect(warnings.filter((w) => /node "(pure|day)"/.test(w))).toEqual([]);
   });
 
-  it("pinned with cache({ version }), such a node is cached", async () => {
-    const stores = memoryCache();
+  it("pinned with cache({ version }), such a node is cached, without the warning; an environment variable it names still keys it", async () => {
+    const { logger, warnings } = recordingLogger();
+    const stores = memoryCache(logger);
     const { module } = await moduleFrom({
-      "dataflow.mjs":
-        'import { cache } from "@ham/core";\nexport const stamp = cache({ version: "1" })(() => Date.now());\n',
+      "dataflow.mjs": [
+        'import { cache } from "@ham/core";',
+        'export const stamp = cache({ version: "1" })(() => Date.now());',
+        'export const region = cache({ version: "1" })(() => `${process.env.HAM_TEST_REGION}@${Date.now() > 0}`);',
+        "",
+      ].join("\n"),
     });
-    const first = await run(stores, module, ["stamp"]);
-    const second = await run(stores, module, ["stamp"]);
-    expect(second.outcomes.stamp).toBe("hit");
-    expect(second.result).toEqual(first.result);
+    const previous = process.env.HAM_TEST_REGION;
+    try {
+      process.env.HAM_TEST_REGION = "eu";
+      const first = await run(stores, module, ["stamp", "region"]);
+      const second = await run(stores, module, ["stamp", "region"]);
+      expect(second.outcomes).toEqual({ stamp: "hit", region: "hit" });
+      expect(second.result).toEqual(first.result);
+      process.env.HAM_TEST_REGION = "us";
+      const moved = await run(stores, module, ["stamp", "region"]);
+      expect(moved.outcomes).toEqual({ stamp: "hit", region: "computed" });
+      expect(moved.result.region).toBe("us@true");
+      expect(warnings).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.HAM_TEST_REGION;
+      else process.env.HAM_TEST_REGION = previous;
+    }
   });
 
   it("an environment variable named literally is part of the key: a change re-runs the node, the same value hits", async () => {
