@@ -152,7 +152,7 @@ class IdentityRun {
   readonly #noted = new Set<string>();
   /** The module of the node being versioned: the scripts of the files it imports are kept under it. */
   #module: object | undefined;
-  /** The helper functions #follow reached for the node being versioned (their runtime reads count as its own). */
+  /** The helper functions and classes #follow reached for the node being versioned (their runtime reads count as its own). */
   #helpers: { readonly analysis: ModuleAnalysis; readonly declaration: ModuleDeclaration }[] = [];
 
   constructor(options: CodeIdentityOptions) {
@@ -215,15 +215,14 @@ class IdentityRun {
   #helperReads(listed: boolean): RuntimeReads[] {
     const out: RuntimeReads[] = [];
     for (const { analysis, declaration } of this.#helpers) {
-      const node = declaration.node;
-      const fn = node.type === "VariableDeclarator" ? (node.init as EsNode | null) : node;
-      if (!fn || !/^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/.test(fn.type)) continue;
       const source = (name: string): NameSource =>
         analysis.moduleScope.names.has(name) ? analysis.declarations.get(name)?.import : "global";
-      const reads = runtimeReadsOf(fn, analysis.freeNames(fn).keys(), source, listed);
-      if (reads.unseen.length + reads.env.length + reads.files.length === 0) continue;
-      const via = ` through helper \`${analysis.originalName(declaration.name)}\``;
-      out.push({ ...reads, unseen: reads.unseen.map((what) => `${what}${via}`) });
+      const via = ` through ${declaration.kind} \`${analysis.originalName(declaration.name)}\``;
+      for (const fn of functionsOf(declaration.node)) {
+        const reads = runtimeReadsOf(fn, analysis.freeNames(fn).keys(), source, listed);
+        if (reads.unseen.length + reads.env.length + reads.files.length === 0) continue;
+        out.push({ ...reads, unseen: reads.unseen.map((what) => `${what}${via}`) });
+      }
     }
     return out;
   }
@@ -389,7 +388,7 @@ class IdentityRun {
       this.#followImport(analysis, declaration.import, members, parts, root, seen, unseen);
       return;
     }
-    if (declaration.kind === "helper") this.#helpers.push({ analysis, declaration });
+    if (declaration.kind === "helper" || declaration.kind === "class") this.#helpers.push({ analysis, declaration });
     const origin = analysis.originFileAt(declaration.node.start);
     const where = display(origin ?? analysis.file, root);
     const named = analysis.originalName(name);
@@ -654,6 +653,35 @@ export function volatileDefaultParams(node: NodeInfo): NodeInfo["params"] {
 }
 
 const volatileParams = new WeakMap<NodeInfo, NodeInfo["params"]>();
+
+const FUNCTION_NODE = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/;
+
+/**
+ * The functions a helper or class declaration runs: the function itself; a class's methods,
+ * accessors and field initialisers (an initialiser that is not a function counts as one whose body
+ * it is, as it runs on each `new`).
+ */
+function functionsOf(node: EsNode): EsNode[] {
+  if (FUNCTION_NODE.test(node.type)) return [node];
+  if (node.type === "VariableDeclarator") return node.init ? functionsOf(node.init as EsNode) : [];
+  if (node.type !== "ClassDeclaration" && node.type !== "ClassExpression") return [];
+  const out: EsNode[] = [];
+  for (const member of (node.body as EsNode).body as EsNode[]) {
+    const value = member.value as EsNode | null | undefined;
+    if (!value) continue;
+    if (FUNCTION_NODE.test(value.type)) out.push(value);
+    else if (member.type === "PropertyDefinition")
+      out.push({
+        type: "ArrowFunctionExpression",
+        params: [],
+        body: value,
+        expression: true,
+        start: value.start,
+        end: value.end,
+      } as EsNode);
+  }
+  return out;
+}
 
 /**
  * What a function's text gives: its free names and its canonical form, from one AST — the

@@ -396,4 +396,24 @@ describe("the runtime read by the node's own code", () => {
       else process.env.HAM_TEST_HELPER_RATE = previous;
     }
   });
+
+  it("a class the node uses counts too: a method or field initialiser reading the clock recomputes it", async () => {
+    const { logger, warnings } = recordingLogger();
+    const stores = memoryCache(logger);
+    const { module } = await moduleFrom({
+      "dataflow.mjs": [
+        "class Stamp { at = Date.now(); label(x) { return `${x}`; } }",
+        "class Plain { label(x) { return `${x}!`; } }",
+        "export const stamped = (x) => new Stamp().label(x);",
+        "export const plain = (x) => new Plain().label(x);",
+        "",
+      ].join("\n"),
+    });
+    await run(stores, module, ["stamped", "plain"], { x: 1 });
+    const warm = await run(stores, module, ["stamped", "plain"], { x: 1 });
+    expect(warm.outcomes).toMatchObject({ stamped: "recomputed", plain: "hit" });
+    expect(warnings.find((w) => w.includes('node "stamped"'))).toContain(
+      "the clock (`Date.now()`) through class `Stamp`",
+    );
+  });
 });
