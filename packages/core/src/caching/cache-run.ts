@@ -353,7 +353,7 @@ export class CacheRun implements CacheRunView {
 
   /** An input the node changed in place while it ran (changed-inputs.ts); not looked for when a worker ran it. */
   async #changedInput(step: NodeStep, facts: NodeFacts, value: unknown): Promise<string | undefined> {
-    if (isReportedResult(value)) return undefined;
+    if (isReportedResult(value) || !this.#binding.mayChangeInputs(step.node)) return undefined;
     const values = await step.ctx.inputs(); // loaded for the call already
     return changedInput(this.#parts, this.#binding, step.node, facts.inputFingerprints, values, (name) =>
       hasName(this.overrides, name),

@@ -1,10 +1,11 @@
 // A node that changes one of its inputs in place (rows.sort()) is not cached: a hit on the input
 // would return it unchanged where a fresh run returns it changed. Each case runs fresh, cold and
 // warm, and compares the warm outputs with the fresh ones under the strict comparator.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { memoryCache } from "../../test/support.js";
 import type { Fingerprinter } from "../contracts.js";
 import { Builder } from "../driver/builder.js";
+import { FingerprinterRegistry } from "../fingerprint/index.js";
 import { firstDifference } from "../testing/observable.js";
 
 type Stores = ReturnType<typeof memoryCache>;
@@ -133,5 +134,20 @@ describe("a node that changes its input in place", () => {
     await cached(stores, flow, ["size"], noInputs, [tables]);
     // One fingerprint each of table and wrapped.inner when they were stored; none when size's inputs were checked.
     expect(fingerprinted).toBe(2);
+  });
+
+  it("fingerprints again only the inputs of nodes whose code may change them", async () => {
+    const plain = vi.spyOn(FingerprinterRegistry.prototype, "plainFingerprint");
+    const flow = {
+      rows: () => [3, 1, 2],
+      total: (rows: number[]) => rows.reduce((a, b) => a + b, 0),
+      tagged: (rows: number[]) => rows.map((r) => ({ r })),
+      sorted: (rows: number[]) => rows.sort((a, b) => a - b),
+    };
+    await cached(memoryCache(), flow, ["total", "tagged"], noInputs);
+    expect(plain).not.toHaveBeenCalled(); // both only read rows
+    await cached(memoryCache(), flow, ["sorted"], noInputs);
+    expect(plain).toHaveBeenCalledTimes(1);
+    plain.mockRestore();
   });
 });

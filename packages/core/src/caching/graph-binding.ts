@@ -24,6 +24,8 @@ export class GraphBinding implements CachingStrategy {
   #volatile = new Map<string, string>();
   /** What each node's own code reads by a literal name: environment variables and files (CodeIdentity.env, .files). */
   #reads = new Map<string, { readonly env: readonly string[]; readonly files: readonly string[] }>();
+  /** Nodes whose code provably changes none of their inputs (CodeIdentity.leavesInputs). */
+  #leavesInputs = new Set<string>();
 
   constructor(parts: CacheParts) {
     this.#parts = parts;
@@ -50,9 +52,11 @@ export class GraphBinding implements CachingStrategy {
     this.#codeParts.clear();
     this.#volatile.clear();
     this.#reads.clear();
+    this.#leavesInputs.clear();
     for (const node of graph.values()) {
       const found = identities.get(node.name);
       if (found?.volatile !== undefined) this.#volatile.set(node.name, found.volatile);
+      if (found?.leavesInputs) this.#leavesInputs.add(node.name);
       if (found?.env !== undefined || found?.files !== undefined)
         this.#reads.set(node.name, { env: found.env ?? NO_NAMES, files: found.files ?? NO_NAMES });
       setNamed(this.codeVersions, node.name, found?.version ?? codeVersionOf(node));
@@ -90,6 +94,11 @@ export class GraphBinding implements CachingStrategy {
   /** Environment variables the node's own code reads by a literal name (`process.env.RATE`): part of its key. */
   envReadsOf(node: NodeInfo): readonly string[] {
     return this.#reads.get(node.name)?.env ?? NO_NAMES;
+  }
+
+  /** Whether the node's code may change an input in place (changed-inputs.ts looks only then). */
+  mayChangeInputs(node: NodeInfo): boolean {
+    return !this.#leavesInputs.has(node.name);
   }
 
   /** Files the node's own code reads by a literal path (`readFileSync("rates.json")`): part of its key, as cache({ files }). */

@@ -17,6 +17,7 @@ import { enumFunction, enumLiterals, enumMembers } from "./enums.js";
 import { RUNTIME_GLOBALS } from "./builtin-globals.js";
 import { isVolatileDefault } from "./volatile-default.js";
 import { type NameSource, type RuntimeReads, mergeReads, runtimeReadsOf } from "./runtime-reads.js";
+import { cannotChangeInputs } from "./input-writes.js";
 import { readText, sourceWork } from "./source-reads.js";
 
 /** A node's code version and the parts it was made of (for `explain`). */
@@ -33,6 +34,8 @@ export interface CodeIdentity {
   readonly env?: readonly string[];
   /** Files and folders it reads by a literal path through node:fs (`readFileSync("rates.json")`): their content goes into its key. */
   readonly files?: readonly string[];
+  /** True when its code provably changes none of its inputs (input-writes.ts): they need not be fingerprinted again after it runs. */
+  readonly leavesInputs?: true;
 }
 
 export interface CodeIdentityOptions {
@@ -194,6 +197,9 @@ class IdentityRun {
     };
     const listed = node.cache?.files !== undefined;
     const reads = mergeReads([runtimeReadsOf(ast, free.keys(), source, listed), ...this.#helperReads(listed)]);
+    // Only a plain node: a modifier's node runs more than its function.
+    if (node.origin === undefined && cannotChangeInputs(ast, (name) => source(name) === "global"))
+      identity = { ...identity, leavesInputs: true };
     if (reads.unseen.length + reads.env.length + reads.files.length === 0) return identity;
     let volatile = identity.volatile;
     if (reads.unseen.length > 0 && !pinned) {
