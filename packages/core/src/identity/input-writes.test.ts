@@ -26,6 +26,8 @@ describe("cannotChangeInputs", () => {
     "async (rows) => { const { a, ...rest } = rows; return [a, rest]; }",
     "(rows) => rows.slice(0, 3).join(',').toUpperCase()",
     "(m) => m.get('a') ?? m.has('b')",
+    "(s) => 'a,b'.split(',').concat(s.split(',')).map((x) => x.trim())",
+    "(o) => Object.keys(o).map((k) => k.toUpperCase()).join() + String(o.n).padStart(3)",
     "(rows) => { const out = {}; for (const r of rows) { out[r.k] = (out[r.k] ?? 0) + 1; out.n++; } return out; }",
     "(rows) => { const seen = new Set(); rows.forEach((r) => seen.add(r.id)); return seen.size; }",
   ])("%s changes none of its inputs", (text) => {
@@ -55,6 +57,9 @@ describe("cannotChangeInputs", () => {
     "(rows) => { let out = []; out = rows; out.push(1); return out; }",
     "(rows) => { const out = []; { const out = rows; out.push(1); } return out; }",
     "(rows) => { const out = []; out.sort(normalize); return out; }",
+    "(rows) => helper.replace(rows, 'a', 'b')",
+    "(rows) => LIMIT.map((r) => r)",
+    "(rows) => globalThis.utils.filter(rows)",
   ])("%s may change an input", (text) => {
     expect(check(text)).toBe(false);
   });

@@ -71,7 +71,23 @@ export function cannotChangeInputs(fn: EsNode, isGlobal: (name: string) => boole
       const allowed = READING_NAMESPACES.get(namespace);
       return allowed === "*" || (allowed !== undefined && allowed.has(method));
     }
-    return call.type === "CallExpression" && READING_METHODS.has(method);
+    return call.type === "CallExpression" && READING_METHODS.has(method) && knownReceiver(callee.object as EsNode);
+  };
+  // A reading method's name says nothing of a module's own object (`utils.replace(rows)` may change
+  // rows): the receiver must come from the node's values, a literal, or a reading built-in.
+  const knownReceiver = (receiver: EsNode): boolean => {
+    let root = receiver;
+    for (;;) {
+      if (root.type === "MemberExpression") root = root.object as EsNode;
+      else if (root.type === "CallExpression") root = root.callee as EsNode;
+      else if (root.type === "ChainExpression") root = root.expression as EsNode;
+      else break;
+    }
+    if (root.type === "ThisExpression" || root.type === "Super") return false;
+    if (root.type !== "Identifier") return true; // a literal, `[…]`, `{…}`, a template
+    if (locals.has(root)) return true;
+    const global = name(root, globals);
+    return global !== undefined && (READING_NAMESPACES.has(global) || READING_FUNCTIONS.has(global));
   };
   // What a call is handed must not be a function from outside the node (it could change its argument).
   const fromInside = (arg: EsNode): boolean => {
