@@ -2,7 +2,7 @@
 // parts), why it must always recompute, and how its execution context key is made.
 import type { CacheBehavior, CacheSetup, CachingStrategy, Fingerprint, NodeInfo } from "../contracts.js";
 import { named, setNamed } from "../graph/names.js";
-import { volatileDefaultParams } from "../identity/code-identity.js";
+import { leavesInputs, volatileDefaultParams } from "../identity/code-identity.js";
 import type { CacheParts } from "./cache-parts.js";
 import { codeIdentitiesOf, codeVersionOf } from "./code-version.js";
 import { ContextKeyMemo } from "./context-key-memo.js";
@@ -24,8 +24,8 @@ export class GraphBinding implements CachingStrategy {
   #volatile = new Map<string, string>();
   /** What each node's own code reads by a literal name: environment variables and files (CodeIdentity.env, .files). */
   #reads = new Map<string, { readonly env: readonly string[]; readonly files: readonly string[] }>();
-  /** Nodes whose code provably changes none of their inputs (CodeIdentity.leavesInputs). */
-  #leavesInputs = new Set<string>();
+  /** The modules of the graph (withModules), for leavesInputs. */
+  #modules: readonly object[] = [];
 
   constructor(parts: CacheParts) {
     this.#parts = parts;
@@ -52,11 +52,10 @@ export class GraphBinding implements CachingStrategy {
     this.#codeParts.clear();
     this.#volatile.clear();
     this.#reads.clear();
-    this.#leavesInputs.clear();
+    this.#modules = setup.modules;
     for (const node of graph.values()) {
       const found = identities.get(node.name);
       if (found?.volatile !== undefined) this.#volatile.set(node.name, found.volatile);
-      if (found?.leavesInputs) this.#leavesInputs.add(node.name);
       if (found?.env !== undefined || found?.files !== undefined)
         this.#reads.set(node.name, { env: found.env ?? NO_NAMES, files: found.files ?? NO_NAMES });
       setNamed(this.codeVersions, node.name, found?.version ?? codeVersionOf(node));
@@ -98,7 +97,7 @@ export class GraphBinding implements CachingStrategy {
 
   /** Whether the node's code may change an input in place (changed-inputs.ts looks only then). */
   mayChangeInputs(node: NodeInfo): boolean {
-    return !this.#leavesInputs.has(node.name);
+    return !leavesInputs(node, this.#modules[node.moduleIndex]);
   }
 
   /** Files the node's own code reads by a literal path (`readFileSync("rates.json")`): part of its key, as cache({ files }). */

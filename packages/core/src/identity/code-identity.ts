@@ -34,8 +34,6 @@ export interface CodeIdentity {
   readonly env?: readonly string[];
   /** Files and folders it reads by a literal path through node:fs (`readFileSync("rates.json")`): their content goes into its key. */
   readonly files?: readonly string[];
-  /** True when its code provably changes none of its inputs (input-writes.ts): they need not be fingerprinted again after it runs. */
-  readonly leavesInputs?: true;
 }
 
 export interface CodeIdentityOptions {
@@ -197,9 +195,6 @@ class IdentityRun {
     };
     const listed = node.cache?.files !== undefined;
     const reads = mergeReads([runtimeReadsOf(ast, free.keys(), source, listed), ...this.#helperReads(listed)]);
-    // Only a plain node: a modifier's node runs more than its function.
-    if (node.origin === undefined && cannotChangeInputs(ast, (name) => source(name) === "global"))
-      identity = { ...identity, leavesInputs: true };
     if (reads.unseen.length + reads.env.length + reads.files.length === 0) return identity;
     let volatile = identity.volatile;
     if (reads.unseen.length > 0 && !pinned) {
@@ -661,6 +656,29 @@ export function volatileDefaultParams(node: NodeInfo): NodeInfo["params"] {
 const volatileParams = new WeakMap<NodeInfo, NodeInfo["params"]>();
 
 const FUNCTION_NODE = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/;
+
+const leavesInputsMemo = new WeakMap<object, boolean>();
+
+/**
+ * Whether the code of `node` (of `module`, one of withModules' modules) provably changes none of
+ * its inputs (input-writes.ts), so they need not be fingerprinted again after it runs. Asked when
+ * first needed, not at build: most nodes never are. Only a plain node: a modifier's runs more than
+ * its function. A name counts as the global only when it is one of the runtime's and no module
+ * script read for `module` declares it.
+ */
+export function leavesInputs(node: NodeInfo, module: object | undefined): boolean {
+  if (node.origin !== undefined) return false;
+  let known = leavesInputsMemo.get(node.fn);
+  if (known === undefined) {
+    const ast = functionFacts(node.fn).ast;
+    const scripts = module === undefined ? [] : (moduleScripts.get(module) ?? []);
+    const isGlobal = (name: string) =>
+      RUNTIME_GLOBALS.has(name) && !scripts.some((analysis) => analysis.moduleScope.names.has(name));
+    known = ast !== null && cannotChangeInputs(ast, isGlobal);
+    leavesInputsMemo.set(node.fn, known);
+  }
+  return known;
+}
 
 /**
  * The functions a helper or class declaration runs: the function itself; a class's methods,
