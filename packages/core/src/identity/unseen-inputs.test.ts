@@ -3,7 +3,7 @@
 // code version (change → miss) or is said at build time, never a silent stale hit.
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { memoryCache, moduleFrom, recordingLogger, run } from "./test-helpers.js";
 
 /** Runs v1 then v2 of a module over one cache; returns the second run. */
@@ -250,6 +250,10 @@ describe("side-effect imports", () => {
 });
 
 describe("the runtime read by the node's own code", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
   it("the clock, random numbers and the network: recomputed on every run, with one warning per build naming each", async () => {
     const { logger, warnings } = recordingLogger();
     const stores = memoryCache(logger);
@@ -286,22 +290,16 @@ describe("the runtime read by the node's own code", () => {
         "",
       ].join("\n"),
     });
-    const previous = process.env.HAM_TEST_REGION;
-    try {
-      process.env.HAM_TEST_REGION = "eu";
-      const first = await run(stores, module, ["stamp", "region"]);
-      const second = await run(stores, module, ["stamp", "region"]);
-      expect(second.outcomes).toEqual({ stamp: "hit", region: "hit" });
-      expect(second.result).toEqual(first.result);
-      process.env.HAM_TEST_REGION = "us";
-      const moved = await run(stores, module, ["stamp", "region"]);
-      expect(moved.outcomes).toEqual({ stamp: "hit", region: "computed" });
-      expect(moved.result.region).toBe("us@true");
-      expect(warnings).toEqual([]);
-    } finally {
-      if (previous === undefined) delete process.env.HAM_TEST_REGION;
-      else process.env.HAM_TEST_REGION = previous;
-    }
+    vi.stubEnv("HAM_TEST_REGION", "eu");
+    const first = await run(stores, module, ["stamp", "region"]);
+    const second = await run(stores, module, ["stamp", "region"]);
+    expect(second.outcomes).toEqual({ stamp: "hit", region: "hit" });
+    expect(second.result).toEqual(first.result);
+    vi.stubEnv("HAM_TEST_REGION", "us");
+    const moved = await run(stores, module, ["stamp", "region"]);
+    expect(moved.outcomes).toEqual({ stamp: "hit", region: "computed" });
+    expect(moved.result.region).toBe("us@true");
+    expect(warnings).toEqual([]);
   });
 
   it("an environment variable named literally is part of the key: a change re-runs the node, the same value hits", async () => {
@@ -310,24 +308,18 @@ describe("the runtime read by the node's own code", () => {
       "dataflow.mjs":
         "export const rate = () => Number(process.env.HAM_TEST_RATE ?? 1);\nexport const price = (rate) => rate * 100;\n",
     });
-    const previous = process.env.HAM_TEST_RATE;
-    try {
-      delete process.env.HAM_TEST_RATE;
-      expect((await run(stores, module, ["price"])).result).toEqual({ price: 100 });
-      process.env.HAM_TEST_RATE = "2";
-      const changed = await run(stores, module, ["price"]);
-      expect(changed.result).toEqual({ price: 200 });
-      expect(changed.outcomes).toEqual({ rate: "computed", price: "computed" });
-      const again = await run(stores, module, ["price"]);
-      expect(again.outcomes).toEqual({ rate: "hit", price: "hit" });
-      delete process.env.HAM_TEST_RATE;
-      const unset = await run(stores, module, ["price"]);
-      expect(unset.result).toEqual({ price: 100 });
-      expect(unset.outcomes).toEqual({ rate: "hit", price: "hit" }); // the first run's entry
-    } finally {
-      if (previous === undefined) delete process.env.HAM_TEST_RATE;
-      else process.env.HAM_TEST_RATE = previous;
-    }
+    vi.stubEnv("HAM_TEST_RATE", undefined);
+    expect((await run(stores, module, ["price"])).result).toEqual({ price: 100 });
+    vi.stubEnv("HAM_TEST_RATE", "2");
+    const changed = await run(stores, module, ["price"]);
+    expect(changed.result).toEqual({ price: 200 });
+    expect(changed.outcomes).toEqual({ rate: "computed", price: "computed" });
+    const again = await run(stores, module, ["price"]);
+    expect(again.outcomes).toEqual({ rate: "hit", price: "hit" });
+    vi.stubEnv("HAM_TEST_RATE", undefined);
+    const unset = await run(stores, module, ["price"]);
+    expect(unset.result).toEqual({ price: 100 });
+    expect(unset.outcomes).toEqual({ rate: "hit", price: "hit" }); // the first run's entry
   });
 
   it("a file named literally through node:fs is part of the key: editing it re-runs the node, as file(path) would", async () => {
@@ -377,24 +369,18 @@ describe("the runtime read by the node's own code", () => {
         "",
       ].join("\n"),
     });
-    const previous = process.env.HAM_TEST_HELPER_RATE;
-    try {
-      process.env.HAM_TEST_HELPER_RATE = "3";
-      await run(stores, module, ["stamped", "price"], { x: 2 });
-      const warm = await run(stores, module, ["stamped", "price"], { x: 2 });
-      expect(warm.outcomes).toMatchObject({ stamped: "recomputed", price: "hit" });
-      expect(warm.result.price).toBe(6);
-      expect(warnings.find((w) => w.includes('node "stamped"'))).toContain(
-        "the clock (`new Date()`) through helper `today`",
-      );
-      process.env.HAM_TEST_HELPER_RATE = "4";
-      const changed = await run(stores, module, ["price"], { x: 2 });
-      expect(changed.outcomes).toMatchObject({ price: "computed" });
-      expect(changed.result.price).toBe(8);
-    } finally {
-      if (previous === undefined) delete process.env.HAM_TEST_HELPER_RATE;
-      else process.env.HAM_TEST_HELPER_RATE = previous;
-    }
+    vi.stubEnv("HAM_TEST_HELPER_RATE", "3");
+    await run(stores, module, ["stamped", "price"], { x: 2 });
+    const warm = await run(stores, module, ["stamped", "price"], { x: 2 });
+    expect(warm.outcomes).toMatchObject({ stamped: "recomputed", price: "hit" });
+    expect(warm.result.price).toBe(6);
+    expect(warnings.find((w) => w.includes('node "stamped"'))).toContain(
+      "the clock (`new Date()`) through helper `today`",
+    );
+    vi.stubEnv("HAM_TEST_HELPER_RATE", "4");
+    const changed = await run(stores, module, ["price"], { x: 2 });
+    expect(changed.outcomes).toMatchObject({ price: "computed" });
+    expect(changed.result.price).toBe(8);
   });
 
   it("a class the node uses counts too: a method or field initialiser reading the clock recomputes it", async () => {
