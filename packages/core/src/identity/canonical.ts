@@ -6,7 +6,7 @@
 // read as what it stands for. docs/code-identity.md lists each normalisation and why it is safe.
 import { sourceClassBody } from "./class-fields.js";
 import type { ImportBinding } from "./module-analysis.js";
-import { type EsNode, type Scope, blockScope, functionScope, isReference } from "./scope.js";
+import { FUNCTION, type EsNode, type Scope, blockScope, functionScope, isReference } from "./scope.js";
 
 /** What the canonical form needs to know about the module around the code (absent: code alone). */
 export interface CanonicalContext {
@@ -28,7 +28,6 @@ interface Names {
   readonly parent: Names | undefined;
 }
 
-const FUNCTION = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/;
 const SKIP = new Set(["type", "start", "end", "loc", "range", "raw", "extra", "shorthand", "sourceType"]);
 const LOGICAL_ASSIGN: Record<string, string> = { "??=": "??", "||=": "||", "&&=": "&&" };
 const DYNAMIC_IMPORTERS = /^(require|__vite_ssr_dynamic_import__)$/;

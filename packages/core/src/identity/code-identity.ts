@@ -8,7 +8,7 @@ import type { NodeInfo } from "../contracts.js"; // what code versions read of a
 import { normalizeSource } from "../graph/parse.js";
 import { type FunctionSite, type ImportBinding, ModuleAnalysis, type ModuleDeclaration } from "./module-analysis.js";
 import { resolveImport } from "./resolve-import.js";
-import { type EsNode, type FreeName, freeNamesOf, resolveName } from "./scope.js";
+import { FUNCTION, type EsNode, type FreeName, freeNamesOf, resolveName } from "./scope.js";
 import { selfContainedUses } from "./self-contained.js";
 import { ScriptLocator } from "./script-locator.js";
 import { type CanonicalContext, canonicalForm } from "./canonical.js";
@@ -655,8 +655,6 @@ export function volatileDefaultParams(node: NodeInfo): NodeInfo["params"] {
 
 const volatileParams = new WeakMap<NodeInfo, NodeInfo["params"]>();
 
-const FUNCTION_NODE = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/;
-
 const leavesInputsMemo = new WeakMap<object, boolean>();
 
 /**
@@ -686,14 +684,14 @@ export function leavesInputs(node: NodeInfo, module: object | undefined): boolea
  * it is, as it runs on each `new`).
  */
 function functionsOf(node: EsNode): EsNode[] {
-  if (FUNCTION_NODE.test(node.type)) return [node];
+  if (FUNCTION.test(node.type)) return [node];
   if (node.type === "VariableDeclarator") return node.init ? functionsOf(node.init as EsNode) : [];
   if (node.type !== "ClassDeclaration" && node.type !== "ClassExpression") return [];
   const out: EsNode[] = [];
   for (const member of (node.body as EsNode).body as EsNode[]) {
     const value = member.value as EsNode | null | undefined;
     if (!value) continue;
-    if (FUNCTION_NODE.test(value.type)) out.push(value);
+    if (FUNCTION.test(value.type)) out.push(value);
     else if (member.type === "PropertyDefinition")
       out.push({
         type: "ArrowFunctionExpression",

@@ -3,7 +3,7 @@
 // fingerprint per object input. Deliberately narrow: a write to any property, a `delete`, a call of
 // anything but a function written inside the node, a known reading method or a reading built-in,
 // and a function handed to such a call from outside the node, each leave the answer "it may".
-import { type EsNode, type Scope, forEachChild, functionScope, patternNames, walkReferences } from "./scope.js";
+import { type EsNode, forEachChild, patternNames, walkOwnReferences } from "./scope.js";
 
 /** Methods that change neither the array, string, Map or Set they are called on nor their arguments. */
 const READING_METHODS = new Set(
@@ -40,15 +40,9 @@ export function cannotChangeInputs(fn: EsNode, isGlobal: (name: string) => boole
   // Identifiers that name what the function declares (its parameters, variables, inner functions).
   const locals = new Set<EsNode>();
   const globals = new Set<EsNode>();
-  const boundary: Scope = { names: new Set(), parent: undefined, module: false };
-  walkReferences(fn.body as EsNode, functionScope(fn, boundary), (name, scope, _member, node) => {
-    for (let s: Scope | undefined = scope; s && s !== boundary; s = s.parent) {
-      if (s.names.has(name)) {
-        locals.add(node);
-        return;
-      }
-    }
-    if (isGlobal(name)) globals.add(node);
+  walkOwnReferences(fn, (name, node, declared) => {
+    if (declared) locals.add(node);
+    else if (isGlobal(name)) globals.add(node);
   });
   const name = (node: EsNode, among: ReadonlySet<EsNode>): string | undefined =>
     node.type === "Identifier" && among.has(node) ? (node.name as string) : undefined;

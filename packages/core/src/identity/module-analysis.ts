@@ -6,9 +6,12 @@ import { withoutKeepName } from "./compiler-helpers.js";
 import { enumStatementName } from "./enums.js";
 import { type BindingWrites, moduleWrites } from "./module-writes.js";
 import {
+  FUNCTION,
   type EsNode,
   type FreeName,
   type Scope,
+  boundaryScope,
+  declaredWithin,
   forEachChild,
   freeNamesOf,
   hoistVars,
@@ -376,8 +379,6 @@ export class ModuleAnalysis {
   }
 }
 
-const FUNCTION = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/;
-
 function classNameOf(stmt: EsNode): string | undefined {
   const decl = stmt.type === "ExportNamedDeclaration" && stmt.declaration ? stmt.declaration : stmt;
   if (decl.type === "ClassDeclaration") return decl.id?.name as string | undefined;
@@ -441,12 +442,12 @@ function importedName(node: EsNode): string {
 
 /** Names a declaration or class reads that it does not declare itself. */
 function freeNamesIn(node: EsNode): Map<string, FreeName> {
-  const boundary: Scope = { names: new Set(), parent: undefined, module: false };
+  const boundary = boundaryScope();
   const free = new Map<string, FreeName>();
   const selfContained = selfContainedUses(node);
   walkReferences(node, boundary, (name, scope, member, reference) => {
     if (selfContained.has(reference)) return;
-    for (let s: Scope | undefined = scope; s && s !== boundary; s = s.parent) if (s.names.has(name)) return;
+    if (declaredWithin(name, scope, boundary)) return;
     const entry = free.get(name);
     if (!entry) free.set(name, { name, members: member === undefined ? undefined : new Set([member]) });
     else if (member === undefined) entry.members = undefined;

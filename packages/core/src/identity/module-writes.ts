@@ -2,7 +2,7 @@
 // `Object.assign(CFG, …)`, `list.push(x)`): by top-level statements, which run once at import and
 // so belong in the code version of the nodes that read the binding, or inside functions, at run
 // time, where no text can say what the value is.
-import { type EsNode, type Scope, forEachChild, resolveName, walkReferences } from "./scope.js";
+import { FUNCTION, type EsNode, type Scope, forEachChild, resolveName, walkReferences } from "./scope.js";
 
 /** The writes to one module-level binding. */
 export interface BindingWrites {
@@ -12,7 +12,6 @@ export interface BindingWrites {
   readonly inFunctions: { readonly writer: string | undefined; readonly where: string }[];
 }
 
-const FUNCTION = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/;
 const DECLARATION =
   /^(FunctionDeclaration|ClassDeclaration|VariableDeclaration|ImportDeclaration|ExportAllDeclaration)$/;
 const MUTATORS = new Set([

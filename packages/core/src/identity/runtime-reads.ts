@@ -5,7 +5,7 @@
 // named literally (`readFileSync("rates.json")`, through an import of node:fs) its content, as
 // cache({ files }) does. The rest cannot: the node recomputes on every run (a miss, never a stale
 // hit), with a build-time warning.
-import { type EsNode, type Scope, forEachChild, functionScope, walkReferences } from "./scope.js";
+import { type EsNode, forEachChild, walkOwnReferences } from "./scope.js";
 
 export interface RuntimeReads {
   /** What no key can cover, described for the warning (`the clock (\`Date.now()\`)`); empty when none. */
@@ -65,19 +65,15 @@ export function runtimeReadsOf(
     if (from === "global" ? WATCHED.has(name) : FS_MODULES.has(from.spec)) watched.set(name, from);
   }
   if (watched.size === 0) return NONE;
-  const boundary: Scope = { names: new Set(), parent: undefined, module: false };
   const references = new Map<EsNode, Exclude<NameSource, undefined>>();
   /** Identifiers naming what the function declares (its parameters, an inner callback's, its variables). */
   const locals = new Set<EsNode>();
-  walkReferences(fn.body as EsNode, functionScope(fn, boundary), (name, scope, _member, node) => {
-    for (let s: Scope | undefined = scope; s && s !== boundary; s = s.parent) {
-      if (s.names.has(name)) {
-        locals.add(node);
-        return;
-      }
+  walkOwnReferences(fn, (name, node, declared) => {
+    if (declared) locals.add(node);
+    else {
+      const from = watched.get(name);
+      if (from !== undefined) references.set(node, from);
     }
-    const from = watched.get(name);
-    if (from !== undefined) references.set(node, from);
   });
   if (references.size === 0) return NONE;
   const unseen = new Set<string>();

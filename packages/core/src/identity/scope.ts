@@ -20,7 +20,8 @@ export interface FreeName {
   members: Set<string> | undefined;
 }
 
-const FUNCTION = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/;
+/** A function's node type: a declaration, an expression or an arrow. */
+export const FUNCTION = /^(FunctionDeclaration|FunctionExpression|ArrowFunctionExpression)$/;
 const SKIP_KEYS = new Set(["type", "start", "end", "loc", "range", "raw", "regex", "sourceType"]);
 
 function isNode(value: unknown): value is EsNode {
@@ -265,14 +266,39 @@ export function resolveName(name: string, scope: Scope | undefined): "module" | 
   return "global";
 }
 
+/** A scope standing for everything outside the code walked from it (see declaredWithin). */
+export function boundaryScope(): Scope {
+  return { names: new Set(), parent: undefined, module: false };
+}
+
+/** Whether `name`, met in `scope`, is declared by the walked code itself: in a scope below `boundary`. */
+export function declaredWithin(name: string, scope: Scope, boundary: Scope): boolean {
+  for (let s: Scope | undefined = scope; s && s !== boundary; s = s.parent) if (s.names.has(name)) return true;
+  return false;
+}
+
+/**
+ * Walks the identifiers the body of function `fn` reads or writes, telling for each whether `fn`
+ * declares it (a parameter, a variable, an inner function's parameter) or it comes from outside.
+ */
+export function walkOwnReferences(
+  fn: EsNode,
+  onReference: (name: string, node: EsNode, declared: boolean) => void,
+): void {
+  const boundary = boundaryScope();
+  walkReferences(fn.body as EsNode, functionScope(fn, boundary), (name, scope, _member, node) =>
+    onReference(name, node, declaredWithin(name, scope, boundary)),
+  );
+}
+
 /** Names a function uses that it does not declare itself, with the member names read off them. */
 export function freeNamesOf(fn: EsNode, skip: ReadonlySet<EsNode> = new Set()): Map<string, FreeName> {
-  const boundary: Scope = { names: new Set(), parent: undefined, module: false };
+  const boundary = boundaryScope();
   const free = new Map<string, FreeName>();
   const own = functionScope(fn, boundary);
   const record = (name: string, scope: Scope, member: string | undefined, node?: EsNode): void => {
     if (node !== undefined && skip.has(node)) return;
-    for (let s: Scope | undefined = scope; s && s !== boundary; s = s.parent) if (s.names.has(name)) return;
+    if (declaredWithin(name, scope, boundary)) return;
     const entry = free.get(name);
     if (!entry) free.set(name, { name, members: member === undefined ? undefined : new Set([member]) });
     else if (member === undefined) entry.members = undefined;
