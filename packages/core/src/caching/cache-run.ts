@@ -332,22 +332,21 @@ export class CacheRun implements CacheRunView {
     outcome: Pick<NodeRunRecord, "outcome" | "reason" | "expired">,
   ): Promise<Fingerprint> {
     const changed = await this.#changedInput(step, facts, value);
-    if (changed !== undefined) {
+    let fingerprint: Fingerprint;
+    let details = withoutOutcome(outcome);
+    if (changed === undefined) {
+      const written = await this.#writer.store(this.#target(step, facts), value, this.stats);
+      fingerprint = written.fingerprint;
+      if (written.stored) this.#stored.add(fingerprint);
+    } else {
+      // Not stored: a hit could not change the input as a fresh run of the node does (changed-inputs.ts).
       const reason = changedInputReason(step.node.name, changed);
       this.#parts.warn(reason);
-      const fingerprint = this.#parts.fingerprint(value, step.node.name, step.node.cache?.fingerprint);
-      setNamed(this.fingerprints, step.node.name, fingerprint);
-      this.#record(step, outcome.outcome, { ...facts, durationMs: ownTime(step), fingerprint, reason });
-      return fingerprint;
+      details = { reason };
+      fingerprint = this.#parts.fingerprint(value, step.node.name, step.node.cache?.fingerprint);
     }
-    const { fingerprint, stored } = await this.#writer.store(this.#target(step, facts), value, this.stats);
-    if (stored) this.#stored.add(fingerprint);
     setNamed(this.fingerprints, step.node.name, fingerprint);
-    this.#record(
-      step,
-      outcome.outcome,
-      Object.assign({}, facts, { durationMs: ownTime(step), fingerprint }, withoutOutcome(outcome)),
-    ); // see #hit
+    this.#record(step, outcome.outcome, Object.assign({}, facts, { durationMs: ownTime(step), fingerprint }, details)); // see #hit
     return fingerprint;
   }
 
