@@ -10,6 +10,12 @@ import { resolveBehaviors } from "./options.js";
 
 const NO_NAMES: readonly string[] = Object.freeze([]);
 
+/** Environment variables and files a node's code reads by a literal name (CodeIdentity.env, .files). */
+export interface LiteralReads {
+  readonly env: readonly string[];
+  readonly files: readonly string[];
+}
+
 export class GraphBinding implements CachingStrategy {
   /** Each node's last default context key (context-key-memo.ts). */
   readonly #keys = new ContextKeyMemo();
@@ -23,7 +29,7 @@ export class GraphBinding implements CachingStrategy {
   /** Nodes whose result depends on what no code version shows (see CodeIdentity.volatile): they always recompute. */
   #volatile = new Map<string, string>();
   /** What each node's own code reads by a literal name: environment variables and files (CodeIdentity.env, .files). */
-  #reads = new Map<string, { readonly env: readonly string[]; readonly files: readonly string[] }>();
+  #reads = new Map<string, LiteralReads>();
   /** The modules of the graph (withModules), for leavesInputs. */
   #modules: readonly object[] = [];
 
@@ -90,19 +96,18 @@ export class GraphBinding implements CachingStrategy {
     return codeParts ? { codeParts } : {};
   }
 
-  /** Environment variables the node's own code reads by a literal name (`process.env.RATE`): part of its key. */
-  envReadsOf(node: NodeInfo): readonly string[] {
-    return this.#reads.get(node.name)?.env ?? NO_NAMES;
-  }
-
   /** Whether the node's code may change an input in place (changed-inputs.ts looks only then). */
   mayChangeInputs(node: NodeInfo): boolean {
     return !leavesInputs(node, this.#modules[node.moduleIndex]);
   }
 
-  /** Files the node's own code reads by a literal path (`readFileSync("rates.json")`): part of its key, as cache({ files }). */
-  fileReadsOf(node: NodeInfo): readonly string[] {
-    return this.#reads.get(node.name)?.files ?? NO_NAMES;
+  /**
+   * What the node's own code reads by a literal name, part of its key: environment variables
+   * (`process.env.RATE`) and files (`readFileSync("rates.json")`, as cache({ files })). Undefined
+   * for the many nodes that read neither.
+   */
+  literalReadsOf(node: NodeInfo): LiteralReads | undefined {
+    return this.#reads.get(node.name);
   }
 
   /**

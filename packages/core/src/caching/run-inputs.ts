@@ -5,7 +5,7 @@ import { containsFileInput, file } from "../files/index.js";
 import { hashString } from "../fingerprint/bytes.js";
 import { hasName, named, setNamed } from "../graph/names.js";
 import type { CacheParts } from "./cache-parts.js";
-import type { GraphBinding } from "./graph-binding.js";
+import type { GraphBinding, LiteralReads } from "./graph-binding.js";
 
 /** What input fingerprinting reads and fills in of a run. */
 export interface RunValues {
@@ -38,19 +38,36 @@ export function inputFingerprintsOf(
       setNamed(out, param.name, defaultFingerprint(parts, node, param));
     }
   }
-  // cache({ files }) and the literal paths its code reads: files the node reads by a fixed path.
-  // "file:" cannot start a parameter name.
-  for (const path of [...(node.cache?.files ?? []), ...binding.fileReadsOf(node)]) {
+  const listed = node.cache?.files;
+  const reads = binding.literalReadsOf(node);
+  if (listed !== undefined || reads !== undefined) addFixedReads(parts, node, listed, reads, out);
+  return out;
+}
+
+/**
+ * Files a node reads by a fixed path (cache({ files }), and the literal paths its code reads) and
+ * environment variables its code reads by name, as they are now. "file:" and "env:" cannot start a
+ * parameter name.
+ */
+function addFixedReads(
+  parts: CacheParts,
+  node: NodeInfo,
+  listed: readonly (string | URL)[] | undefined,
+  reads: LiteralReads | undefined,
+  out: Record<string, Fingerprint>,
+): void {
+  const addFile = (path: string | URL): void => {
     const label = `file:${String(path)}`;
-    if (hasName(out, label)) continue;
-    setNamed(out, label, parts.inputFingerprinter.fingerprint(file(path), { node: node.name }));
-  }
-  // Environment variables its code reads by name (`process.env.RATE`), as they are now; "env:" likewise.
-  for (const name of binding.envReadsOf(node)) {
+    if (!hasName(out, label))
+      setNamed(out, label, parts.inputFingerprinter.fingerprint(file(path), { node: node.name }));
+  };
+  for (const path of listed ?? []) addFile(path);
+  if (reads === undefined) return;
+  for (const path of reads.files) addFile(path);
+  for (const name of reads.env) {
     const value = process.env[name];
     setNamed(out, `env:${name}`, hashString(value === undefined ? "env-unset" : `env\u0000${value}`));
   }
-  return out;
 }
 
 /** Fingerprint of a dependency: a node's from this run, an input's or override's from its value. */
