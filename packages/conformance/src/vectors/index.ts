@@ -1,11 +1,11 @@
-// Golden vectors of ham's default fingerprinter, spec v2 (docs/fingerprint-spec.md): values built
+// Golden vectors of ham's default fingerprinter, spec v3 (docs/fingerprint-spec.md): values built
 // in code (most cannot be JSON) with the fingerprint every implementation must give them, values
 // that must get a unique fingerprint every time, and a checker that also rebuilds each value in
 // other constructions and at other buffer offsets (the same fingerprint for a Buffer, a unique one
 // for any other view of part of a larger ArrayBuffer).
 // Standalone on purpose (no @ham/core import), so @ham/core's own tests can run these vectors.
 
-/** One golden vector: a value and the fingerprint spec v2 gives it. */
+/** One golden vector: a value and the fingerprint spec v3 gives it. */
 export interface FingerprintVector {
   /** What the vector covers, unique among the vectors. */
   readonly name: string;
@@ -33,7 +33,7 @@ export interface UniqueFingerprintVector {
 }
 
 /** The fingerprint spec version these vectors belong to. */
-export const FINGERPRINT_VECTORS_SPEC_VERSION = 2;
+export const FINGERPRINT_VECTORS_SPEC_VERSION = 3;
 
 /** `Symbol.for("ham.fingerprint")`: the method a class defines to be fingerprinted (FINGERPRINT_METHOD in @ham/core). */
 const FINGERPRINT_METHOD = Symbol.for("ham.fingerprint");
@@ -100,63 +100,73 @@ export function viewAtOffset<T extends ArrayBufferView>(view: T, byteOffset: num
   return new Ctor(backing, byteOffset, view.byteLength / elementSize);
 }
 
-/** The golden vectors (value → fingerprint), spec v2. */
+/** The golden vectors (value → fingerprint), spec v3. */
 export const fingerprintVectors: readonly FingerprintVector[] = [
   // Primitives: type tags keep 1, "1", 1n, true, null and undefined apart.
-  { name: "undefined", make: () => undefined, fingerprint: "aNuOkvx67fj8eu34_Hrt-A" },
-  { name: "null", make: () => null, fingerprint: "WCY2sZOlw66TpcOuk6XDrg" },
-  { name: "true", make: () => true, fingerprint: "q228I-w_yTTsP8k07D_JNA" },
-  { name: "false", make: () => false, fingerprint: "6WL93fkGTEX5BkxF-QZMRQ" },
-  { name: "number 0", make: () => 0, fingerprint: "4jQKHajmV_2o5lf9qOZX_Q" },
-  { name: "number -0 (differs from 0)", make: () => -0, fingerprint: "Q1BhS4WJQ0NYyhndhYlDQw" },
-  { name: "number 1", make: () => 1, variants: () => [1.0, 0.5 * 2], fingerprint: "72AoJ_fvj5YlyiPqsAWjvA" },
-  { name: "number -1", make: () => -1, fingerprint: "GWQF3alXDGCH8DYISV-EIg" },
-  { name: "number 1.5", make: () => 1.5, fingerprint: "PSHmhg2V-wWLcnWcoktWxA" },
-  { name: "number 7 (seed A)", make: () => 7, fingerprint: "5eHWhXLf-SqC8efJRB96nQ" },
+  { name: "undefined", make: () => undefined, fingerprint: "7v1jsD_5NHw_-TR8P_k0fA" },
+  { name: "null", make: () => null, fingerprint: "Dk-oPrP3N_iz9zf4s_c3-A" },
+  { name: "true", make: () => true, fingerprint: "iVx29p4fjOmeH4zpnh-M6Q" },
+  { name: "false", make: () => false, fingerprint: "UqVy3A0ehYENHoWBDR6FgQ" },
+  { name: "number 0", make: () => 0, fingerprint: "4d2Al7K-J_Wyvif1sr4n9Q" },
+  { name: "number -0 (differs from 0)", make: () => -0, fingerprint: "w58Lib-7S-eSAppdv7tL5w" },
+  { name: "number 1", make: () => 1, variants: () => [1.0, 0.5 * 2], fingerprint: "MoQmObUd3j55mmFyh6arKQ" },
+  { name: "number -1", make: () => -1, fingerprint: "ntx6ZykCHCucuWdlys0VIg" },
+  { name: "number 1.5", make: () => 1.5, fingerprint: "TjHIq2LwboFOnItUM7nt5Q" },
+  { name: "number 7 (seed A)", make: () => 7, fingerprint: "svEFHZ0aLpTdrxLY82TUhA" },
   {
     name: "NaN (canonical)",
     make: () => NaN,
     variants: () => [0 / 0, Number("x"), nanWithPayload()],
-    fingerprint: "c7LqzEzzUxPUoCwqMEHcQg",
+    fingerprint: "85NqlywRsfNcOhyJuNAOcg",
   },
-  { name: "Infinity", make: () => Infinity, fingerprint: "j5TtGzSDQsVSNp2PJrju9w" },
-  { name: "-Infinity", make: () => -Infinity, fingerprint: "NP-SNlkzKbh1xpXWCKRIrw" },
-  { name: "Number.MAX_SAFE_INTEGER", make: () => Number.MAX_SAFE_INTEGER, fingerprint: "XAlPVQqtkKnLPT-7oKKP_g" },
-  { name: "Number.MIN_VALUE", make: () => Number.MIN_VALUE, fingerprint: "MilulUNvDHBDbwxwQ28McA" },
-  { name: "empty string", make: () => "", fingerprint: "WbrIg9kQpVjZEKVY2RClWA" },
-  { name: 'string "1"', make: () => "1", fingerprint: "zPBON5zQqR4KVS_qClUv6g" },
+  { name: "Infinity", make: () => Infinity, fingerprint: "BJ8LCBWRrR_LFumF0YVh6Q" },
+  { name: "-Infinity", make: () => -Infinity, fingerprint: "_jX9jKP8-cL2g9ObYfboOA" },
+  { name: "Number.MAX_SAFE_INTEGER", make: () => Number.MAX_SAFE_INTEGER, fingerprint: "RZ11Gn0IfHwD2w5Lm_psrw" },
+  { name: "Number.MIN_VALUE", make: () => Number.MIN_VALUE, fingerprint: "Nra5c18HQDxfB0A8XwdAPA" },
+  { name: "empty string", make: () => "", fingerprint: "yRcQko5-TzmOfk85jn5POQ" },
+  { name: 'string "1"', make: () => "1", fingerprint: "XhqP4BdUaPjvZ9NP72fTTw" },
   {
     name: 'string "hello-world" (seed E)',
     make: () => "hello-world",
     variants: () => [["hello", "world"].join("-")],
-    fingerprint: "RxiY6OeWKByqWLWzBY-RFg",
+    fingerprint: "3gBWfZe-yiCF180SKrZgHw",
   },
-  { name: "non-ASCII string", make: () => "héllo wörld ✓ 😀", fingerprint: "mxuBPqNeRadOgjDYmi_OPg" },
-  { name: "lone surrogate string", make: () => "a\ud800b", fingerprint: "E4s0x5PoyPFg6dkB-kiRgQ" },
+  { name: "non-ASCII string", make: () => "héllo wörld ✓ 😀", fingerprint: "9tCH5Ul4TAsY203DNo5Wxw" },
+  { name: "lone surrogate string", make: () => "a\ud800b", fingerprint: "-q2n-RFw_Lot9goeTD35Yw" },
   {
     name: "long string (above the ASCII fast path)",
     make: () => "x".repeat(100),
     variants: () => [Array(101).join("x")],
-    fingerprint: "i6V2PTTDJCJ0y7-jjpPuPQ",
+    fingerprint: "ss60Ue1BlfQ8jQtHMQEWRA",
   },
-  { name: "bigint 0n", make: () => 0n, fingerprint: "Q6Fo7Z1jbly24qsOtuKrDg" },
-  { name: "bigint 1n", make: () => 1n, fingerprint: "Ug3gXhPEhLHSOg-a0joPmg" },
+  {
+    name: "string whose encoding is exactly one block (65536 bytes: hashed whole)",
+    make: () => "a".repeat(65_531),
+    fingerprint: "vdiTh8Wdx_Baxoif-jQhOA",
+  },
+  {
+    name: "string whose encoding is one byte over a block (hashed by blocks)",
+    make: () => "a".repeat(65_532),
+    fingerprint: "c_FLkBgVt1OQz7oU8VJxCg",
+  },
+  { name: "bigint 0n", make: () => 0n, fingerprint: "PCWFwrjztyI_gmT-P4Jk_g" },
+  { name: "bigint 1n", make: () => 1n, fingerprint: "DS-n6d77hKip8lqEqfJahA" },
   {
     name: "large negative bigint",
     make: () => -123456789012345678901234567890n,
-    fingerprint: "oq3gtcz0fNfdXcKBQ_2mxQ",
+    fingerprint: "NN2oadfal0P1DvK1BPOzeA",
   },
-  { name: 'registered symbol Symbol.for("ham")', make: () => Symbol.for("ham"), fingerprint: "wMFsUUWsYnhwwU0Vup4bXg" },
+  { name: 'registered symbol Symbol.for("ham")', make: () => Symbol.for("ham"), fingerprint: "X7iRHIj3SEc-sNZS5dnY8w" },
 
   // Arrays: ordered.
-  { name: "empty array", make: () => [], fingerprint: "hzOTEbXpS8S16UvEtelLxA" },
+  { name: "empty array", make: () => [], fingerprint: "bbUBCwMFGOUDBRjlAwUY5Q" },
   {
     name: "array of mixed primitives",
     make: () => [1, "1", 1n, true, null, undefined],
-    fingerprint: "altCT7R0LmV2TMmvT0bBsA",
+    fingerprint: "ByPlxEwL4tpS5U39gMYXyA",
   },
-  { name: "nested arrays", make: () => [1, [2, [3, []]]], fingerprint: "Zm8wPKhZe74KdJpAhc8AbA" },
-  { name: "array of numbers", make: () => [0.5, -0, NaN, 3, 1e300], fingerprint: "o3WwNW7u8VSDUqeNabJRfw" },
+  { name: "nested arrays", make: () => [1, [2, [3, []]]], fingerprint: "_m7aQvrq0aZxaw7YCEeakw" },
+  { name: "array of numbers", make: () => [0.5, -0, NaN, 3, 1e300], fingerprint: "3sbMd4yCYmsDyQzvaXGDKw" },
   {
     name: "sparse array (hole differs from undefined)",
     make: () => {
@@ -164,23 +174,23 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
       a[1] = 1;
       return a;
     },
-    fingerprint: "a0vNP-wvfbhDu3UViO7yow",
+    fingerprint: "ATOlTNcCRyuEBDOFroXxhA",
   },
-  { name: "array with undefined", make: () => [undefined, 1], fingerprint: "FvLyKqSOmPhdssk3X6ksmw" },
+  { name: "array with undefined", make: () => [undefined, 1], fingerprint: "J85NSbIPz5o4k-4kbNJwvw" },
   {
     name: "array with an extra property",
     make: () => Object.assign([1, 2], { unit: "kg" }),
-    fingerprint: "yXgjvFQSNruf3v5b81Hy5w",
+    fingerprint: "lp_vv9ySjy4rIdjNn4UAwA",
   },
   {
     name: "array with another extra property",
     make: () => Object.assign([1, 2], { unit: "g" }),
-    fingerprint: "JDu7SR6D2MFYDWDijd0S4Q",
+    fingerprint: "aWoRW5xYBAbqd-dQ-hrQYQ",
   },
 
   // Plain objects: key order matters (integer-like keys come first, ascending, in JavaScript
   // itself); an undefined-valued key differs from a missing one.
-  { name: "empty object", make: () => ({}), fingerprint: "5k_BuZib5jqYm-Y6mJvmOg" },
+  { name: "empty object", make: () => ({}), fingerprint: "gV7c1f1BMLn9QTC5_UEwuQ" },
   {
     name: "object {a: 1, b: 2}",
     make: () => ({ a: 1, b: 2 }),
@@ -190,44 +200,44 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
         ["b", 2],
       ]),
     ],
-    fingerprint: "Vcj5vH-0e6Mv91C_pdI2Qw",
+    fingerprint: "9Ah3YuUdvGDw3Ra6nusW7Q",
   },
   {
     name: "object {b: 2, a: 1} (differs from {a: 1, b: 2})",
     make: () => ({ b: 2, a: 1 }),
-    fingerprint: "rXeiyuNbD-bPn4djU4BHdw",
+    fingerprint: "Ubdd7UuC1PdEJplzEQKgkw",
   },
-  { name: "object {a: undefined}", make: () => ({ a: undefined }), fingerprint: "KHEBNcLm4CxjmKXYAgxQpQ" },
+  { name: "object {a: undefined}", make: () => ({ a: undefined }), fingerprint: "tzgkuZvd3zNetbdsG1TwSw" },
   {
     name: "nested object",
     make: () => ({ user: { name: "ada", tags: ["x", "y"], age: 36 }, n: 1 }),
     variants: () => [JSON.parse('{"user":{"name":"ada","tags":["x","y"],"age":36},"n":1}')],
-    fingerprint: "3Uz5nXkF-ZIDRX12BLVRbA",
+    fingerprint: "B6CvLz7_sh_xJUyVr2Gjmw",
   },
   {
     name: "null-prototype object (differs from a plain one)",
     make: () => Object.assign(Object.create(null) as object, { x: 1 }),
-    fingerprint: "iTx5O1LHyGxz2YbBIbkLUw",
+    fingerprint: "igdBzcFpWc1pVjozkqeg2Q",
   },
   {
     name: "seed F result",
     make: () => ({ "hello-world": "hello-world".repeat(3) }),
-    fingerprint: "-hrbM6x--EZPAUXyRZ4JWg",
+    fingerprint: "3H4P2bgvz6h5RbHQHXQ2pA",
   },
   {
     name: "object with non-ASCII and numeric keys",
     make: () => ({ 10: "a", 2: "b", é: "c", z: "d" }),
     variants: () => [{ 2: "b", é: "c", 10: "a", z: "d" }],
-    fingerprint: "cZLg9tAQndb-1nzMdmbXRA",
+    fingerprint: "3lv-7OD3eHiaszvbmaDQbg",
   },
   {
     name: "object with the same keys, string keys in another order",
     make: () => ({ 10: "a", 2: "b", z: "d", é: "c" }),
-    fingerprint: "Q2uyIEo8-BgcrUwP2uO9OA",
+    fingerprint: "qBD4eTj51iN_U6_n7BNR5A",
   },
 
   // Maps and Sets: insertion order matters.
-  { name: "empty Map", make: () => new Map(), fingerprint: "wo85eUZbq8lGW6vJRluryQ" },
+  { name: "empty Map", make: () => new Map(), fingerprint: "nXpuo_BtLkDwbS5A8G0uQA" },
   {
     name: "Map with mixed keys",
     make: () =>
@@ -236,7 +246,7 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
         [2, "b"],
         [1n, null],
       ]),
-    fingerprint: "pnq0FMsJwxrhbXv4gmr0Fw",
+    fingerprint: "iwaaFEN3X3qGRne_F8BKnA",
   },
   {
     name: "Map with mixed keys in another order",
@@ -246,7 +256,7 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
         [2, "b"],
         ["a", 1],
       ]),
-    fingerprint: "_NB8wBn3Z3n6iAYsNYVGjg",
+    fingerprint: "jgUOqSkF2fS9vkyMhMlyOw",
   },
   {
     name: "Map with object keys",
@@ -255,126 +265,126 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
         [{ k: 1 }, "one"],
         [[1], "array"],
       ]),
-    fingerprint: "1LO9tiqJ27KiJst8s1_bcw",
+    fingerprint: "o9AG3e1msbVOfe21itpZkw",
   },
-  { name: "empty Set", make: () => new Set(), fingerprint: "vlfcC9Sn4BvUp-Ab1KfgGw" },
-  { name: "Set of 1, '1', 1n", make: () => new Set([1, "1", 1n]), fingerprint: "j-dVVBt9HVoJAurZS7AXDQ" },
-  { name: "Set of 1n, '1', 1", make: () => new Set([1n, "1", 1]), fingerprint: "xx_Y6pyCBkqvesTtI6VCYw" },
-  { name: "Set of objects", make: () => new Set([{ a: 1 }, { a: 2 }, [3]]), fingerprint: "WbFLgikhmlPZOlYmJsNYkg" },
+  { name: "empty Set", make: () => new Set(), fingerprint: "XHTO7AYa0bsGGtG7BhrRuw" },
+  { name: "Set of 1, '1', 1n", make: () => new Set([1, "1", 1n]), fingerprint: "R0_pQYdEtqDAE0rEzk4B1w" },
+  { name: "Set of 1n, '1', 1", make: () => new Set([1n, "1", 1]), fingerprint: "9gwcCdspgcoufcMJKu_THw" },
+  { name: "Set of objects", make: () => new Set([{ a: 1 }, { a: 2 }, [3]]), fingerprint: "traExwxXfF5aw4agB9WR-Q" },
   {
     name: "Map inside Set inside object",
     make: () => ({ s: new Set([new Map([["x", [1, 2]]]), "y"]) }),
-    fingerprint: "IfTsy-jQ1zrEoDBIwT9j1Q",
+    fingerprint: "PUarN-Xaj5Tps_uNz-eI1g",
   },
 
   // Dates, RegExps, boxed primitives, errors, class instances, URLs.
-  { name: "Date(0)", make: () => new Date(0), fingerprint: "SsWt3zhLSHQ4S0h0OEtIdA" },
+  { name: "Date(0)", make: () => new Date(0), fingerprint: "Jf_i7PDX3u3w197t8Nfe7Q" },
   {
     name: "Date(2023-11-14T22:13:20Z)",
     make: () => new Date(1_700_000_000_000),
     variants: () => [new Date("2023-11-14T22:13:20.000Z")],
-    fingerprint: "frQHxt1s2FOP3C7NLL8tBQ",
+    fingerprint: "r07byVIWiizVByDSSxC8DA",
   },
   {
     name: "invalid Date",
     make: () => new Date(NaN),
     variants: () => [new Date("not a date")],
-    fingerprint: "O8RwpaX9jT832SLHROcrmw",
+    fingerprint: "NCZccpXCVebLfmEvVml3bw",
   },
   {
     name: "RegExp /ab+c/gi",
     make: () => /ab+c/gi,
     variants: () => [new RegExp("ab+c", "ig")],
-    fingerprint: "qT6n7qAMhaEH69gaUwHGug",
+    fingerprint: "yKoDKb0panfqob_3jZPq3g",
   },
-  { name: "boxed Number(1)", make: () => new Number(1), fingerprint: "63ynYzouq9xtjK3xOi6r3A" },
-  { name: 'boxed String("1")', make: () => new String("1"), fingerprint: "9QzyZbvXnqGgwq0loMKtJQ" },
-  { name: "boxed Boolean(false)", make: () => new Boolean(false), fingerprint: "3p0gYFZEaHhWRGh4VkRoeA" },
-  { name: "boxed BigInt(1n)", make: () => Object(1n) as object, fingerprint: "ZMWalW6PQ6jXHgfO1x4Hzg" },
-  { name: 'Error("boom")', make: () => new Error("boom"), fingerprint: "1BCnvv-jeJ5QT7w0XV4dRg" },
+  { name: "boxed Number(1)", make: () => new Number(1), fingerprint: "oqro6p5vo1SBw8Udnm-jVA" },
+  { name: 'boxed String("1")', make: () => new String("1"), fingerprint: "_PKLgveMqOYtBaIeLQWiHg" },
+  { name: "boxed Boolean(false)", make: () => new Boolean(false), fingerprint: "8-bWhGxlL9tsZS_bbGUv2w" },
+  { name: "boxed BigInt(1n)", make: () => Object(1n) as object, fingerprint: "7YKDLH0hnb-A9M1XgPTNVw" },
+  { name: 'Error("boom")', make: () => new Error("boom"), fingerprint: "p196pLn68th92DDucCnlwg" },
   {
     name: "TypeError with cause and code",
     make: () => Object.assign(new TypeError("bad", { cause: new Error("inner") }), { code: "E_BAD" }),
-    fingerprint: "z08PmqPEHtB4ctKz-do0Mw",
+    fingerprint: "j6ryeJ_D06deepfMjIInYQ",
   },
   {
     name: "class instance with a FINGERPRINT_METHOD",
     make: () => new Money(150),
-    fingerprint: "dOvn1yJCGpR8HmiKJTvrUw",
+    fingerprint: "xMI2mx6vQU2aDPk06FbjRA",
   },
-  { name: "URL", make: () => new URL("https://example.com/a?b=1#c"), fingerprint: "aDvFaqg_g_K96yANzW2ttA" },
-  { name: "URLSearchParams", make: () => new URLSearchParams("a=1&b=2"), fingerprint: "pkGf50BWxzedgNTUtjPRZA" },
+  { name: "URL", make: () => new URL("https://example.com/a?b=1#c"), fingerprint: "P3YIYxwBhC74wtK4jKjYeQ" },
+  { name: "URLSearchParams", make: () => new URLSearchParams("a=1&b=2"), fingerprint: "3cORcJotPBReetRiihFY_A" },
 
   // Bytes: hashed in bulk; element type and class matter; a Buffer's offset (in Node's pool) does not.
-  { name: "empty Uint8Array", make: () => new Uint8Array(0), fingerprint: "C4yviNCb-NKKHGwVyUxXXQ" },
-  { name: "Uint8Array [1, 2, 3]", make: () => new Uint8Array([1, 2, 3]), fingerprint: "uF6ZrnrAQts8wGQICAs3_A" },
+  { name: "empty Uint8Array", make: () => new Uint8Array(0), fingerprint: "QfWQQBdrp1qRH39S3Ayo5w" },
+  { name: "Uint8Array [1, 2, 3]", make: () => new Uint8Array([1, 2, 3]), fingerprint: "s0H4FAVkRrZH0D5BGW5GmQ" },
   {
     name: "Buffer [1, 2, 3] (differs from Uint8Array)",
     make: () => Buffer.from([1, 2, 3]),
-    fingerprint: "hZjiN64D-zgknF9Unq2Idg",
+    fingerprint: "gF0T_jZWfkZxSZBIUuN6RQ",
   },
-  { name: "Int8Array [-1, 0, 1]", make: () => new Int8Array([-1, 0, 1]), fingerprint: "nqlNNeRYZajlf3XSwvnnuA" },
+  { name: "Int8Array [-1, 0, 1]", make: () => new Int8Array([-1, 0, 1]), fingerprint: "SERoXLV38hHVirXxs6XzZQ" },
   {
     name: "Uint8ClampedArray [0, 255]",
     make: () => new Uint8ClampedArray([0, 255]),
-    fingerprint: "Ln9bOEnnbYju0mXdTyqamQ",
+    fingerprint: "z8pktecCSXbYe6ED5kGgjw",
   },
-  { name: "Int16Array [-1, 2, 300]", make: () => new Int16Array([-1, 2, 300]), fingerprint: "2A5JQoTvZzkHRv6cNFpK-g" },
-  { name: "Uint16Array [65535]", make: () => new Uint16Array([65535]), fingerprint: "Y5J7AXMeyYQeQUw5v7rORw" },
-  { name: "Int32Array [-2, 70000]", make: () => new Int32Array([-2, 70000]), fingerprint: "cEHVFZm4dE5RX2m_mcfxtg" },
+  { name: "Int16Array [-1, 2, 300]", make: () => new Int16Array([-1, 2, 300]), fingerprint: "UIOplg-jmpwxsVend2VOOg" },
+  { name: "Uint16Array [65535]", make: () => new Uint16Array([65535]), fingerprint: "c-Y3oGKMjsnb9A4cEQC0hg" },
+  { name: "Int32Array [-2, 70000]", make: () => new Int32Array([-2, 70000]), fingerprint: "i8wgyYRs2XmhS7xVw2iweQ" },
   {
     name: "Uint32Array [4294967295]",
     make: () => new Uint32Array([4294967295]),
-    fingerprint: "E-QG8zrZB5b03XSx4X2w9A",
+    fingerprint: "Fuf1C5uFk-O5XKHLa1on3A",
   },
-  { name: "Float32Array [0.1, -0]", make: () => new Float32Array([0.1, -0]), fingerprint: "CQ5ftSqJz7z4Dnmfw0pI1w" },
+  { name: "Float32Array [0.1, -0]", make: () => new Float32Array([0.1, -0]), fingerprint: "FqRn6r4bmSOrhc0YDGDWRw" },
   {
     name: "Float64Array [1.5, -0, NaN]",
     make: () => new Float64Array([1.5, -0, NaN]),
-    fingerprint: "WOoPf0REikF6TWF2jCQ3Iw",
+    fingerprint: "gD8yjIBPUwfkBiSZzKRIWQ",
   },
   {
     name: "Float64Array of 4096 values",
     make: () => Float64Array.from({ length: 4096 }, (_, i) => i / 7),
-    fingerprint: "hrf3LxP2gQf9cnt7udIYrQ",
+    fingerprint: "LC2s7H2lhu31qMOOPUNnoQ",
   },
   // Large payloads: @ham/core hashes these natively where @node-rs/xxhash loads and with WASM where
   // it does not (its tests run them both ways); the 3 MiB one also crosses WASM's 1 MiB streaming chunks.
   {
     name: "Float64Array of 2^18 values (2 MiB)",
     make: () => Float64Array.from({ length: 1 << 18 }, (_, i) => i / 7),
-    fingerprint: "spL-EIOGacruTS1yUhnHEg",
+    fingerprint: "h-bdakWvnFl-97NVnCCNIw",
   },
   {
     name: "Buffer of 64 KiB + 3 bytes",
     make: () => Buffer.from(Uint8Array.from({ length: 65539 }, (_, i) => (i * 31 + 11) & 255)),
-    fingerprint: "W81ZcdsMmOzm7lmPsk2YpA",
+    fingerprint: "DCkCSDoylpLgCg694YrhmA",
   },
   {
     name: "Uint8Array of 3 MiB + 5 bytes",
     make: () => Uint8Array.from({ length: (3 << 20) + 5 }, (_, i) => (i * 131 + (i >> 9)) & 255),
-    fingerprint: "kUVVgjzKfdJ91eJlPROZjg",
+    fingerprint: "vSIlSdfRI8-zxHvcytZ4xg",
   },
-  { name: "BigInt64Array [-1n, 2n]", make: () => new BigInt64Array([-1n, 2n]), fingerprint: "F3zz9_REvg_xNWvCjkcB6Q" },
+  { name: "BigInt64Array [-1n, 2n]", make: () => new BigInt64Array([-1n, 2n]), fingerprint: "-f4Ve7KM9Ob5OhM0i2TIjg" },
   {
     name: "BigUint64Array [2n ** 64n - 1n]",
     make: () => new BigUint64Array([2n ** 64n - 1n]),
-    fingerprint: "tzXzVRHBPe9G2WYlF0-Vwg",
+    fingerprint: "zIDBtiBHDMSexE6XF9ykkA",
   },
   {
     name: "DataView over [1, 2, 3, 4]",
     make: () => new DataView(new Uint8Array([1, 2, 3, 4]).buffer),
-    fingerprint: "CgXzJN2bIbohKCoXf7H32w",
+    fingerprint: "If7g0QkZ6nTNuhjLCQuLPg",
   },
   {
     name: "ArrayBuffer of [1, 2, 3, 4]",
     make: () => new Uint8Array([1, 2, 3, 4]).buffer,
-    fingerprint: "8wCyMHIaNng_LEw9MgSBIQ",
+    fingerprint: "VjJoiDo3CcVa6757hFx5eA",
   },
   {
     name: "object holding a Float64Array",
     make: () => ({ data: new Float64Array([1, 2]), label: "x" }),
-    fingerprint: "KOEFdeXIAW7mFbEb3_Bsuw",
+    fingerprint: "EuJ4_5AB3H5EyyJBXX69CQ",
   },
 
   // Cycles and shared references.
@@ -385,7 +395,7 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
       node["self"] = node;
       return node;
     },
-    fingerprint: "0vB_zBzD3v_xIDQd413IKQ",
+    fingerprint: "-KbUIW7A3LHvMT8ZSIMsbg",
   },
   {
     name: "array that contains itself",
@@ -394,7 +404,7 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
       list.push(list);
       return list;
     },
-    fingerprint: "sss-R-6Ld41UXIhz2VRuqA",
+    fingerprint: "6SxUTBaMTsNBrquOYeJgcA",
   },
   {
     name: "two-node cycle",
@@ -404,7 +414,7 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
       a["next"] = b;
       return a;
     },
-    fingerprint: "JPBqKef4wwcU1Pa5nL31gQ",
+    fingerprint: "3lQ1CAnbcFBU8KUiyMElOw",
   },
   {
     name: "shared reference (differs from two equal copies)",
@@ -412,25 +422,25 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
       const shared = { v: [1, 2] };
       return { x: shared, y: shared };
     },
-    fingerprint: "P37PkJSM2Ehjy3YPJywm3w",
+    fingerprint: "zLepmvNB2biQ4BsO1DfMaw",
   },
   // Integrity: a non-extensible, sealed or frozen object differs from an extensible copy.
-  { name: "frozen object { a: 1 }", make: () => Object.freeze({ a: 1 }), fingerprint: "e5Fc_LD8jH3Dl3gqLwZtXA" },
-  { name: "sealed object { a: 1 }", make: () => Object.seal({ a: 1 }), fingerprint: "DPAk9nkWu90G688716Cv7g" },
+  { name: "frozen object { a: 1 }", make: () => Object.freeze({ a: 1 }), fingerprint: "n4ZwVkkcld3jv474fr4w4Q" },
+  { name: "sealed object { a: 1 }", make: () => Object.seal({ a: 1 }), fingerprint: "ngFJ04wwx56P6__QXt8KzA" },
   {
     name: "non-extensible object { a: 1 }",
     make: () => Object.preventExtensions({ a: 1 }),
-    fingerprint: "eHrrQPVK8_P7OjZM5ADDHQ",
+    fingerprint: "FfX5Zc1DpBwicrQ1U9_N-Q",
   },
   {
     name: "frozen array [1] in an object",
     make: () => ({ list: Object.freeze([1]) }),
-    fingerprint: "siBRceBKH3v2CmirQ2bKDg",
+    fingerprint: "4SPkNoE3HA6G4pz_pr2iBw",
   },
   {
     name: "two equal copies",
     make: () => ({ x: { v: [1, 2] }, y: { v: [1, 2] } }),
-    fingerprint: "U6L3EkNqEH7tZSikFeLkZg",
+    fingerprint: "g0FQw11FLRgFd7SRgHWEeg",
   },
   {
     name: "the same Date twice",
@@ -438,16 +448,21 @@ export const fingerprintVectors: readonly FingerprintVector[] = [
       const date = new Date(0);
       return [date, date];
     },
-    fingerprint: "iPtgA35E-_hQsIOfyLccJw",
+    fingerprint: "4PkKHjmE65FpZX2HIJQlew",
   },
   {
     name: "diamond of shared references 40 levels deep",
     make: () => diamond(40),
-    fingerprint: "4IhrnSTruS44s-zKCXWkSw",
+    fingerprint: "ZtlsKzqH5RRKC1oAhhJt2g",
+  },
+  {
+    name: "20000 records (an encoding of many blocks, the last one partial)",
+    make: () => Array.from({ length: 20_000 }, (_, i) => ({ id: i, name: `user-${i}`, pair: [i / 7, `t${i}`] })),
+    fingerprint: "MVybv08VpeiGpm_5Cy_L8w",
   },
 ];
 
-/** Values every implementation must give a fresh fingerprint each time (spec v2). */
+/** Values every implementation must give a fresh fingerprint each time (spec v3). */
 export const uniqueFingerprintVectors: readonly UniqueFingerprintVector[] = [
   { name: "class instance with #private state and no FINGERPRINT_METHOD", make: () => new Point(1) },
   { name: "Array subclass", make: () => Stack.from([1, 2]) },

@@ -57,9 +57,9 @@ describe("encodeDict", () => {
       for (const version of ["c3.abc", "__proto__", long])
         expect(defaultContextKey(version, dict)).toBe(reference({ [version]: reference(dict) }));
     }
-    expect(encodeDict({})).toBe("f2.W10");
+    expect(encodeDict({})).toBe("f3.W10");
     expect(defaultContextKey("c3.abc", { B: "pbtIUiKb474I4CQeDdsa6A", "é✓": "x\ud800y", "10": "a", "9": "b" })).toBe(
-      "f2.WyJjMy5hYmMiLCJmMi5XeUl4TUNJc0ltRWlMQ0k1SWl3aVlpSXNJa0lpTENKd1luUkpWV2xMWWpRM05FazBRMUZsUkdSellUWkJJaXdpdzZuaW5KTWlMQ0o0WEhWa09EQXdlU0pkIl0",
+      "f3.WyJjMy5hYmMiLCJmMy5XeUl4TUNJc0ltRWlMQ0k1SWl3aVlpSXNJa0lpTENKd1luUkpWV2xMWWpRM05FazBRMUZsUkdSellUWkJJaXdpdzZuaW5KTWlMQ0o0WEhWa09EQXdlU0pkIl0",
     );
   });
 

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { memoryCache } from "../../test/support.js";
 import { Builder } from "../driver/builder.js";
 import { FINGERPRINT_METHOD } from "../fingerprint/index.js";
-import { decodeDict } from "./encode-dict.js";
+import { decodeDict, encodeDict } from "./encode-dict.js";
 
 let calls: Record<string, number> = {};
 const tick = (name: string): void => void (calls[name] = (calls[name] ?? 0) + 1);
@@ -125,7 +125,7 @@ describe("hits equal fresh runs", () => {
   });
 });
 
-describe("entries of fingerprint spec v1", () => {
+describe("entries of earlier fingerprint specs (v1, v2)", () => {
   /** The key a spec-v1 ham wrote for the same dicts: the `f1.` prefix outside and inside. */
   const asV1Key = (contextKey: string): string => {
     const v1 = (dict: Record<string, string>) =>
@@ -136,26 +136,38 @@ describe("entries of fingerprint spec v1", () => {
     );
   };
 
-  it("are misses, never hits returning the value they point at", async () => {
+  /** The key a spec-v2 ham wrote: the same dicts under the `f2.` prefix outside and inside. */
+  const asV2Key = (contextKey: string): string => {
+    const outer = decodeDict(contextKey);
+    const v2 = (encoded: string) => `f2.${encoded.slice(encoded.indexOf(".") + 1)}`;
+    return v2(
+      encodeDict(Object.fromEntries(Object.entries(outer).map(([codeVersion, inner]) => [codeVersion, v2(inner)]))),
+    );
+  };
+
+  it.each([
+    ["v1", asV1Key],
+    ["v2", asV2Key],
+  ])("%s entries are misses, never hits returning the value they point at", async (_, oldKey) => {
     const flow = { total: (n: number) => (tick("total"), { n }) };
     // The keys a run with n = 2 uses, and a store holding n = 1's result.
     const probe = await run(memoryCache(), flow, ["total"], { n: 2 });
     const keyForTwo = probe.dr.cache.lastRun["total"]!.contextKey!;
-    expect(keyForTwo.startsWith("f2.")).toBe(true);
+    expect(keyForTwo.startsWith("f3.")).toBe(true);
     const stores = memoryCache();
     const one = await run(stores, flow, ["total"], { n: 1 });
     const fingerprintOfOne = one.dr.cache.runFingerprints["total"]!;
     const meta = { node: "total", codeVersion: one.dr.cache.codeVersions["total"]!, createdAt: Date.now() };
 
-    // A v1 entry for n = 2's context pointing at n = 1's result: a miss.
-    await stores.fingerprintStore.set(asV1Key(keyForTwo), fingerprintOfOne, meta);
+    // An old entry for n = 2's context pointing at n = 1's result: a miss.
+    await stores.fingerprintStore.set(oldKey(keyForTwo), fingerprintOfOne, meta);
     calls = {};
-    const afterV1 = await run(stores, flow, ["total"], { n: 2 });
-    expect(afterV1.result["total"]).toEqual({ n: 2 });
-    expect(outcomes(afterV1.dr)).toMatchObject({ total: "computed" });
+    const afterOld = await run(stores, flow, ["total"], { n: 2 });
+    expect(afterOld.result["total"]).toEqual({ n: 2 });
+    expect(outcomes(afterOld.dr)).toMatchObject({ total: "computed" });
     expect(calls).toEqual({ total: 1 });
 
-    // Control: the same entry under the v2 key would be read (so the prefix is what protects).
+    // Control: the same entry under the v3 key would be read (so the prefix is what protects).
     const control = memoryCache();
     await run(control, flow, ["total"], { n: 1 });
     await control.fingerprintStore.set(keyForTwo, fingerprintOfOne, meta);

@@ -1,6 +1,6 @@
 // Equal values get equal fingerprints in separate processes, whatever Buffer-pool offset, object
 // identities and allocation history each process happened to have; insertion order is part of the
-// value (spec v2), so the same order gives the same fingerprint and another order another one.
+// value (spec v2 and later), so the same order gives the same fingerprint and another order another one.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

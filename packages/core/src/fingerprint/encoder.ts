@@ -1,4 +1,4 @@
-// The default fingerprinter's byte encoding (spec v2, docs/fingerprint-spec.md): writes a value as
+// The default fingerprinter's byte encoding (spec v3, docs/fingerprint-spec.md): writes a value as
 // a compact, type-tagged, self-delimiting byte string into one growable buffer, asking custom
 // fingerprinters first for every nested value. Everything JavaScript can observe is kept: key, Map
 // and Set order, prototypes, arrays' extra properties, shared references. Change any byte here and
@@ -10,7 +10,7 @@ import { types } from "node:util";
 import type { Fingerprint, FingerprintContext, Fingerprinter } from "../contracts.js";
 import { FingerprintError } from "../errors.js";
 import { arrayExtraKeys, builtinOwnKey, hiddenKey, type HiddenKey } from "./own-keys.js";
-import { hashBytes, murmur128, xxh64 } from "./bytes.js";
+import { hashBytes, hashEncoding, xxh64 } from "./bytes.js";
 import { ObjectNumbers } from "./object-numbers.js";
 import { SPECULATION_FAILED, Speculation } from "./speculation.js";
 
@@ -18,7 +18,7 @@ import { SPECULATION_FAILED, Speculation } from "./speculation.js";
  * Version of the byte encoding below. It seeds the hash of every fingerprint, and the cache puts it
  * into every context key, so fingerprints and entries of another version never match.
  */
-export const FINGERPRINT_SPEC_VERSION = 2;
+export const FINGERPRINT_SPEC_VERSION = 3;
 
 /**
  * The method a class defines to be fingerprinted: `[FINGERPRINT_METHOD]() { return state }`. The
@@ -243,7 +243,7 @@ export class Encoder implements FingerprintContext {
         this.pos = 0;
         this.encodeValue(value, vouched);
       }
-      return murmur128(this.buf.subarray(0, this.pos), FINGERPRINT_SPEC_VERSION);
+      return hashEncoding(this.buf.subarray(0, this.pos), FINGERPRINT_SPEC_VERSION);
     } catch (error) {
       if (error === NOT_PLAIN) throw error;
       if (error instanceof Unfingerprintable) {
@@ -325,7 +325,7 @@ export class Encoder implements FingerprintContext {
     this.scopeBase = depth;
     try {
       this.encodeValue(value, vouched);
-      return murmur128(this.buf.subarray(start, this.pos), FINGERPRINT_SPEC_VERSION);
+      return hashEncoding(this.buf.subarray(start, this.pos), FINGERPRINT_SPEC_VERSION);
     } catch (error) {
       if (error instanceof Unfingerprintable) {
         this.owner.reportUnfingerprintable(this.node, error);

@@ -1,4 +1,4 @@
-// Golden vectors of spec v2 (from @ham/conformance's source, so core does not depend on it), and
+// Golden vectors of spec v3 (from @ham/conformance's source, so core does not depend on it), and
 // the spec's byte encoding rebuilt by hand from docs/fingerprint-spec.md and hashed with the
 // reference libraries, so the document and the code cannot drift apart.
 import murmur from "murmurhash3js-revisited";
@@ -20,18 +20,30 @@ import {
   hashingReady,
 } from "./index.js";
 
-let h64: (bytes: Uint8Array) => bigint;
+let h64: (bytes: Uint8Array, seed?: bigint) => bigint;
 
 beforeAll(async () => {
   await hashingReady();
   const api = await xxhash();
-  h64 = (bytes) => api.h64Raw(bytes, 0n);
+  h64 = (bytes, seed = 0n) => api.h64Raw(bytes, seed);
 });
 
-/** murmur3 x86 128 (seed 2, the spec version) of the bytes with the reference library, as the spec's 22-character output. */
+/**
+ * The spec's output for an encoding, built with the reference libraries: murmur3 x86 128 (seed 3,
+ * the spec version) of the encoding up to 65536 bytes, and above that of "L" + u64 length + the
+ * xxh64 (seed 3) of each 65536-byte block; as 22 url-safe base64 characters.
+ */
 function specHash(...parts: (number[] | Uint8Array)[]): string {
-  const bytes = Buffer.concat(parts.map((part) => Uint8Array.from(part)));
-  return Buffer.from(murmur.x86.hash128(bytes, 2), "hex").toString("base64url");
+  const encoding = Buffer.concat(parts.map((part) => Uint8Array.from(part)));
+  const block = 65_536;
+  let hashed: Uint8Array = encoding;
+  if (encoding.length > block) {
+    const digests: number[] = [];
+    for (let at = 0; at < encoding.length; at += block)
+      digests.push(...u64(h64(encoding.subarray(at, at + block), 3n)));
+    hashed = Uint8Array.from([ascii("L"), ...u64(BigInt(encoding.length)), ...digests]);
+  }
+  return Buffer.from(murmur.x86.hash128(hashed, 3), "hex").toString("base64url");
 }
 const u32 = (n: number): number[] => [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24];
 const u64 = (n: bigint): number[] => [...Buffer.from(new BigUint64Array([n]).buffer)];
@@ -43,10 +55,21 @@ const str = (s: string): number[] => {
 const ascii = (c: string): number => c.charCodeAt(0);
 const quiet = { warn: () => {} };
 
-describe("golden vectors (spec v2)", () => {
+describe("golden vectors (spec v3)", () => {
   it("belong to the spec version the code implements", () => {
     expect(FINGERPRINT_VECTORS_SPEC_VERSION).toBe(FINGERPRINT_SPEC_VERSION);
-    expect(FINGERPRINT_SPEC_VERSION).toBe(2);
+    expect(FINGERPRINT_SPEC_VERSION).toBe(3);
+  });
+
+  it("differ from the v2 fingerprints, also where the bytes did not change (the hash seed moved)", () => {
+    // Spec v2's golden fingerprints: a v2 result stored under one of them can never be read as a v3 value.
+    const v2: [unknown, string][] = [
+      [undefined, "aNuOkvx67fj8eu34_Hrt-A"],
+      [null, "WCY2sZOlw66TpcOuk6XDrg"],
+      [true, "q228I-w_yTTsP8k07D_JNA"],
+      [0, "4jQKHajmV_2o5lf9qOZX_Q"],
+    ];
+    for (const [value, old] of v2) expect(fingerprintValue(value)).not.toBe(old);
   });
 
   it("differ from the v1 fingerprints, also where the bytes did not change (the hash seed moved)", () => {
@@ -118,6 +141,19 @@ describe("the byte encoding in docs/fingerprint-spec.md", () => {
     expect(fingerprintValue("1")).toBe(specHash(str("1")));
     expect(fingerprintValue("héllo")).toBe(specHash(str("héllo")));
     expect(fingerprintValue("a\ud800")).toBe(specHash([ascii("w"), ...u32(4), 0x61, 0, 0x00, 0xd8]));
+  });
+
+  it("hashes an encoding longer than 65536 bytes as L + u64 length + the xxh64 of each 65536-byte block", () => {
+    const exact = "a".repeat(65_531); // s + u32 + 65531 bytes = 65536: hashed whole
+    const over = "a".repeat(65_532);
+    expect(fingerprintValue(exact)).toBe(specHash(str(exact)));
+    expect(fingerprintValue(over)).toBe(specHash(str(over)));
+    const whole = Buffer.from(murmur.x86.hash128(Uint8Array.from(str(over)), 3), "hex").toString("base64url");
+    expect(fingerprintValue(over)).not.toBe(whole);
+    // 20000 numbers: 180013 bytes, two whole blocks and a partial one.
+    const numbers = Array.from({ length: 20_000 }, (_, i) => i / 3);
+    const items = numbers.flatMap((n) => [ascii("d"), ...f64(n)]);
+    expect(fingerprintValue(numbers)).toBe(specHash([ascii("A"), ...u32(numbers.length), ...items, ...u32(0)]));
   });
 
   it("encodes bigints as i + the decimal string, registered symbols as y + the key", () => {

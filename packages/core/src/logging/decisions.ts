@@ -6,7 +6,7 @@ const DEFAULT_REASONS: Partial<Record<NodeRunRecord["outcome"], string>> = {
   computed: "no stored result for this code version and these inputs",
 };
 
-/** `[ham] debug node "F": hit · key f2.eyJhYmMi… · same code version and input fingerprints as a stored result · 0.1ms` */
+/** `[ham] debug node "F": hit · key f3.eyJhYmMi… · same code version and input fingerprints as a stored result · 0.1ms` */
 export function decisionLine(record: NodeRunRecord): string {
   const parts = [`[ham] debug node "${record.node}": ${record.outcome}`];
   if (record.contextKey !== undefined)

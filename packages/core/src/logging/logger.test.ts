@@ -96,7 +96,7 @@ describe("per-node cache decisions at debug level", () => {
     const debug = sink.lines.filter(([level]) => level === "debug").map(([, text]) => String(text));
     expect(debug).toHaveLength(2);
     expect(debug[0]).toMatch(
-      /^\[ham\] debug node "A": hit · key f2\.\S+… · same code version and input fingerprints as a stored result · \d/,
+      /^\[ham\] debug node "A": hit · key f3\.\S+… · same code version and input fingerprints as a stored result · \d/,
     );
     expect(debug[1]).toMatch(/^\[ham\] debug node "B": hit/);
   });
