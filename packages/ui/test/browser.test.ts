@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { FINGERPRINT_SPEC_VERSION } from "@ham/core/fingerprint";
 import { type HamUi, TSX, describeWithBrowser, imagePath, launchBrowser, seedCache, startHamUi } from "./helpers.js";
 
 const LIVE_RUN = fileURLToPath(new URL("./live-run.ts", import.meta.url));
@@ -80,7 +81,7 @@ describeWithBrowser("ham ui in Chromium", () => {
       /^computed: code version changed: own code since run \S+$/,
     );
     expect(await page.locator("#fingerprint").textContent()).toMatch(/^[\w-]{20,}$/);
-    expect(await page.locator("#context-key").textContent()).toMatch(/^f2\./);
+    expect(await page.locator("#context-key").textContent()).toMatch(new RegExp(`^f${FINGERPRINT_SPEC_VERSION}\\.`));
     expect(await page.locator("#preview").textContent()).toBe("'hello-world'");
     await shot("ui-node.png");
   });

@@ -6,6 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Builder, FileFingerprintRepository, FileResultStore } from "@ham/core";
+import { FINGERPRINT_SPEC_VERSION } from "@ham/core/fingerprint";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type UiServer, startUi } from "../src/index.js";
 
@@ -175,7 +176,7 @@ describe("ham ui server", () => {
     };
     expect(node.explanation.reason).toMatch(/^computed: input "rows" changed since run /);
     expect(node.deps).toEqual(["rows"]);
-    expect(node.contextKey).toMatch(/^f2\./);
+    expect(node.contextKey).toMatch(new RegExp(`^f${FINGERPRINT_SPEC_VERSION}\\.`));
     const diff = (await request(server, `/api/diff?a=${middle.runId}&b=${newest.runId}`, { headers: { Host: host } }))
       .body as { rows: { node: string; a: string; b: string; changed: boolean; why: string[] }[] };
     expect(diff.rows.find((r) => r.node === "total")).toEqual({
