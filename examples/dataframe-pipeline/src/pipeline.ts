@@ -1,5 +1,6 @@
 // Runs the dataflow with caching twice (cold, then all hits), then again with `cleaned` in index mode.
 import { Builder, type NodeRunRecord, cache } from "@ham/core";
+import * as arrow from "apache-arrow";
 import { FingerprinterRegistry, hashingReady } from "@ham/core/fingerprint";
 import { dataframeCaching, dataframeFingerprinter } from "@ham/fingerprint-dataframe";
 import * as dataflow from "./dataflow.js";
@@ -41,11 +42,14 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 export async function runPipeline({ path, rows, print = console.log }: PipelineOptions): Promise<PipelineReport> {
   const inputs = { rows };
   const logger = { warn: (m: string) => print(`  warning: ${m}`) };
+  // The dataflow's own apache-arrow, shared with the cache: without it, a loader such as tsx makes
+  // the package load a second copy (0.05–0.6 s in a new process, docs/dataframes.md).
+  const libraries = { arrow };
 
   // 1. Content mode everywhere (the default): a cold run computes, a warm run is all hits.
   const dr = await new Builder()
     .withModules(dataflow)
-    .withCache({ path: `${path}/content`, logger, ...dataframeCaching() })
+    .withCache({ path: `${path}/content`, logger, ...dataframeCaching({ libraries }) })
     .build();
   const [first, coldMs] = await timed(() => dr.execute(OUTPUTS, { inputs }));
   const cold = outcomes(dr.cache.lastRun);
@@ -59,7 +63,7 @@ export async function runPipeline({ path, rows, print = console.log }: PipelineO
   const indexed = { ...dataflow, cleaned: cache({ fingerprint: "index" })(dataflow.cleaned) };
   const drIndex = await new Builder()
     .withModules(indexed)
-    .withCache({ path: `${path}/index`, logger, ...dataframeCaching({ index: "id" }) })
+    .withCache({ path: `${path}/index`, logger, ...dataframeCaching({ index: "id", libraries }) })
     .build();
   const indexFirst = await drIndex.execute(OUTPUTS, { inputs });
   const indexCold = outcomes(drIndex.cache.lastRun);

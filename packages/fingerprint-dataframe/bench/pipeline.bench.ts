@@ -210,7 +210,12 @@ const pipelines: Pipeline[] = [
 
 if (LEAF) {
   const pipeline = pipelines[LEAF.index] as Pipeline;
-  const caching = dataframeCaching({ compression: COMPRESSIONS[0] as ArrowIpcCompression });
+  // As docs/dataframes.md advises: hand the package the table libraries the pipeline imports, so a
+  // loader such as tsx does not make it load a second copy of apache-arrow.
+  const caching = dataframeCaching({
+    compression: COMPRESSIONS[0] as ArrowIpcCompression,
+    libraries: { arrow, polars: pl },
+  });
   const dr = await new Builder()
     .withModules(pipeline.changed(LEAF.variant))
     .withCache({ path: LEAF.path, ...caching })
