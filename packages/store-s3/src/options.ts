@@ -14,6 +14,13 @@ export interface S3ResultStoreOptions {
   clientConfig?: S3ClientConfig;
   /** Objects fetched at once by getMany: at most this many GETs in flight (default 16). */
   concurrency?: number;
+  /**
+   * Read packs (default true): after a getMany of 8 or more small results (4 MiB in all at most)
+   * read one by one, the store writes them together into one object under `<prefix>/.packs/`, so
+   * the next getMany of the same keys (the next warm run) is one GET. Results stay their own
+   * objects too; `delete` removes every pack first. False: one GET per result, no packs written.
+   */
+  readPacks?: boolean;
   /** Results above this many bytes are uploaded in parts (default 16 MiB). */
   multipartThreshold?: number;
   /** Size of each uploaded part (default 8 MiB; S3 needs at least 5 MiB). */
@@ -31,6 +38,7 @@ export interface ResolvedS3Options {
   readonly client: S3Client | undefined;
   readonly clientConfig: S3ClientConfig;
   readonly concurrency: number;
+  readonly readPacks: boolean;
   readonly multipartThreshold: number;
   readonly partSize: number;
 }
@@ -70,6 +78,11 @@ export function resolveS3Options(options: S3ResultStoreOptions): ResolvedS3Optio
     throw new ConfigurationError("S3ResultStore: options.client must be an S3Client from @aws-sdk/client-s3");
   }
   const concurrency = positiveInteger("concurrency", options.concurrency, 16);
+  if (options.readPacks !== undefined && typeof options.readPacks !== "boolean") {
+    throw new ConfigurationError(
+      `S3ResultStore: options.readPacks must be true or false, got ${JSON.stringify(options.readPacks)}`,
+    );
+  }
   const multipartThreshold = positiveInteger("multipartThreshold", options.multipartThreshold, 16 * MiB);
   const partSize = positiveInteger("partSize", options.partSize, 8 * MiB);
   if (partSize < 5 * MiB) {
@@ -83,6 +96,7 @@ export function resolveS3Options(options: S3ResultStoreOptions): ResolvedS3Optio
     client: options.client,
     clientConfig: options.clientConfig ?? {},
     concurrency,
+    readPacks: options.readPacks ?? true,
     multipartThreshold,
     partSize,
   };

@@ -19,6 +19,7 @@ import { type StoreOpenOptions, readOnlyError } from "@ham/core/stores";
 import { createHash } from "node:crypto";
 import { isNoSuchBucket, isNotFound, isPreconditionFailed, s3StoreError } from "./errors.js";
 import { type ResolvedS3Options, type S3ResultStoreOptions, resolveS3Options } from "./options.js";
+import { PACK_FOLDER, PACK_MAX_BYTES, PACK_MIN_KEYS, decodePack, encodePack, packName } from "./read-packs.js";
 
 /** Object metadata key (sent as `x-amz-meta-ham-sha256`) holding the base64 SHA-256 of the bytes. */
 export const CHECKSUM_METADATA_KEY = "ham-sha256";
@@ -30,8 +31,9 @@ type State = "new" | "open" | "closed";
  * since a fingerprint always names the same value, `set` uploads nothing when the object exists.
  * Every object carries the SHA-256 of its bytes; `get` of an object that fails the check (changed
  * or damaged behind the cache's back) rejects with `CorruptResultError` and leaves the object: the
- * cache warns, recomputes, and (unless read-only) deletes and re-uploads it. Reads never write.
- * Opened with `{ readOnly: true }`, `set` and `delete` throw a StoreError.
+ * cache warns, recomputes, and (unless read-only) deletes and re-uploads it. `get` never writes;
+ * `getMany` of many small results writes a read pack beside them (see `readPacks`). Opened with
+ * `{ readOnly: true }`, `set` and `delete` throw a StoreError and no pack is written.
  *
  * ```ts
  * new S3ResultStore({ bucket: "team-cache", prefix: "ham", clientConfig: { region: "eu-west-1" } })
@@ -46,6 +48,8 @@ export class S3ResultStore implements ResultStore {
   private opening: Promise<void> | undefined;
   private readonly secrets: string[];
   private readonly uploading = new Map<string, Promise<void>>();
+  /** Read packs being written (read-packs.ts); close() waits for them. */
+  private readonly packWrites = new Set<Promise<void>>();
 
   constructor(options: S3ResultStoreOptions) {
     this.options = resolveS3Options(options);
@@ -94,6 +98,7 @@ export class S3ResultStore implements ResultStore {
   /** Releases the client the store made (a client you passed in stays yours). Idempotent. */
   async close(): Promise<void> {
     if (this.opening) await this.opening.catch(() => {});
+    while (this.packWrites.size > 0) await Promise.all(this.packWrites);
     if (this.client && !this.options.client) this.client.destroy();
     this.client = undefined;
     this.state = "closed";
@@ -114,16 +119,14 @@ export class S3ResultStore implements ResultStore {
   async get(key: string): Promise<Uint8Array | undefined> {
     const client = await this.ready("get", key);
     const objectKey = this.objectKey(key);
-    let bytes: Uint8Array;
-    let expected: string | undefined;
+    let read: { bytes: Uint8Array; expected: string | undefined } | undefined;
     try {
-      const response = await client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: objectKey }));
-      expected = response.Metadata?.[CHECKSUM_METADATA_KEY];
-      bytes = await readBody(response.Body, response.ContentLength);
+      read = await readObject(client, this.options.bucket, objectKey);
     } catch (error) {
-      if (isNotFound(error)) return undefined;
       throw this.fail("get", key, error);
     }
+    if (read === undefined) return undefined;
+    const { bytes, expected } = read;
     const actual = sha256(bytes);
     if (expected === actual) return bytes;
     const problem =
@@ -133,7 +136,18 @@ export class S3ResultStore implements ResultStore {
     throw new CorruptResultError(`store "${this.name}": object s3://${this.options.bucket}/${objectKey} ${problem}`);
   }
 
+  /**
+   * The results of `keys`, each in its place (undefined for a miss): from their read pack when one
+   * holds them all (one GET), else with at most `concurrency` GETs in flight, then packed for next
+   * time when there are at least PACK_MIN_KEYS of them, all found and small (read-packs.ts).
+   */
   async getMany(keys: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+    const packs = this.options.readPacks && keys.length >= PACK_MIN_KEYS;
+    const name = packs ? packName(keys) : "";
+    if (packs) {
+      const pack = await this.readPack(name);
+      if (pack !== undefined && keys.every((key) => pack.has(key))) return keys.map((key) => pack.get(key));
+    }
     const results = new Array<Uint8Array | undefined>(keys.length);
     let next = 0;
     const worker = async () => {
@@ -143,7 +157,79 @@ export class S3ResultStore implements ResultStore {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, keys.length) }, worker));
+    if (packs && !this.readOnly) this.startPackWrite(name, keys, results);
     return results;
+  }
+
+  /** The entries of the read pack `name`, or undefined when there is none or it cannot be trusted (it is only a copy). */
+  private async readPack(name: string): Promise<Map<string, Uint8Array> | undefined> {
+    const client = await this.ready("get", undefined);
+    try {
+      const read = await readObject(client, this.options.bucket, this.packKey(name));
+      if (read === undefined || read.expected !== sha256(read.bytes)) return undefined;
+      return decodePack(read.bytes);
+    } catch {
+      return undefined; // unreadable: the results are read one by one, and report any real failure
+    }
+  }
+
+  /** Writes the read pack of `keys` in the background when every result was found and they are small. */
+  private startPackWrite(name: string, keys: readonly string[], results: readonly (Uint8Array | undefined)[]): void {
+    const entries = new Map<string, Uint8Array>();
+    let total = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const bytes = results[i];
+      if (bytes === undefined) return;
+      if (!entries.has(keys[i] as string)) total += bytes.byteLength;
+      entries.set(keys[i] as string, bytes);
+    }
+    if (total > PACK_MAX_BYTES) return;
+    const client = this.client;
+    if (client === undefined) return;
+    const pack = encodePack(entries);
+    const write = client
+      .send(
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.packKey(name),
+          ContentType: "application/octet-stream",
+          Metadata: { [CHECKSUM_METADATA_KEY]: sha256(pack) },
+          Body: pack,
+          ContentLength: pack.byteLength,
+        }),
+      )
+      .then(
+        () => undefined,
+        () => undefined, // only a copy: the next getMany reads the results one by one again
+      )
+      .finally(() => this.packWrites.delete(write));
+    this.packWrites.add(write);
+  }
+
+  /** Deletes every read pack (before a result is deleted, so no pack still holds it). */
+  private async deletePacks(client: S3Client, key: string): Promise<void> {
+    const folder = this.objectKey(PACK_FOLDER);
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: `${folder}/`, ContinuationToken: token }),
+      );
+      await Promise.all(
+        (page.Contents ?? []).map(async (object) => {
+          if (!object.Key) return;
+          try {
+            await client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: object.Key }));
+          } catch (error) {
+            if (!isNotFound(error)) throw this.fail("delete", key, error);
+          }
+        }),
+      );
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  }
+
+  private packKey(name: string): string {
+    return this.objectKey(`${PACK_FOLDER}/${name}`);
   }
 
   async set(key: string, bytes: Uint8Array): Promise<void> {
@@ -186,6 +272,7 @@ export class S3ResultStore implements ResultStore {
     const client = await this.ready("delete", key);
     this.refuseIfReadOnly("delete", key);
     try {
+      if (this.options.readPacks) await this.deletePacks(client, key);
       await client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.objectKey(key) }));
     } catch (error) {
       if (isNotFound(error)) return;
@@ -306,6 +393,24 @@ export class S3ResultStore implements ResultStore {
         .catch(() => {});
       throw error;
     }
+  }
+}
+
+/** An object's bytes and its ham-sha256 metadata, or undefined when there is no such object. */
+async function readObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+): Promise<{ bytes: Uint8Array; expected: string | undefined } | undefined> {
+  try {
+    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return {
+      bytes: await readBody(response.Body, response.ContentLength),
+      expected: response.Metadata?.[CHECKSUM_METADATA_KEY],
+    };
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
   }
 }
 
