@@ -40,6 +40,14 @@ export interface LatencyRow {
   max_in_flight?: number;
   /** Wall time of the warm run, seconds. */
   warm_s?: number;
+  /**
+   * The first warm run after the cold one (first delay only): on S3 it reads the results one by one
+   * and writes their read pack, which every later warm run reads instead. Its result read round
+   * trips, most reads in flight, and wall time (seconds).
+   */
+  first_result_reads?: number;
+  first_in_flight?: number;
+  first_warm_s?: number;
   /** The machine's 1-minute load average when the row was measured (wall times depend on it). */
   load_1m?: number;
 }
@@ -166,6 +174,7 @@ async function measure(
     await cold.execute(flow.outputs);
     await cold.close();
     const rows: LatencyRow[] = [];
+    let first: Pick<LatencyRow, "first_result_reads" | "first_in_flight" | "first_warm_s"> | undefined;
     for (const ms of delays) {
       delay.ms = ms;
       const walls: number[] = [];
@@ -185,6 +194,11 @@ async function measure(
           results_read: stores.results.keysRead,
           max_in_flight: stores.results.maxInFlight,
         };
+        first ??= {
+          first_result_reads: stores.results.reads,
+          first_in_flight: stores.results.maxInFlight,
+          first_warm_s: wall,
+        };
         await dr.close();
         walls.push(wall);
       }
@@ -196,6 +210,7 @@ async function measure(
         depth: flow.depth,
         delay_ms: ms,
         ...counts,
+        ...(rows.length === 0 ? first : {}),
         warm_s: median(walls),
         load_1m: load,
       });
@@ -292,6 +307,22 @@ export function latencyMarkdown(rows: readonly LatencyRow[]): string[] {
         `| ${r.store} | ${r.shape} | ${r.N} | ${r.depth} | ${r.delay_ms} | ${r.repo_reads} | ${r.repo_writes} | ${r.result_reads} | ${r.results_read} | ${r.max_in_flight} | ${((r.warm_s ?? 0) * 1e3).toFixed(1)} | ${r.load_1m ?? "—"} |`,
       );
   }
+  const firsts = rows.filter((r) => r.skipped === undefined && /^s3/.test(r.store) && r.first_warm_s !== undefined);
+  if (firsts.length) {
+    out.push(
+      "",
+      "On S3 the rows above are warm runs after the first one: the first warm run after the cold run reads its results one " +
+        "by one (with at most `concurrency` in flight) and writes them into a read pack, which later warm runs read with " +
+        "one GET (docs/stores.md). That first run, at the first delay:",
+      "",
+      "| store | shape | N | +ms per trip | result trips | in flight | warm ms |",
+      "|---|---|---:|---:|---:|---:|---:|",
+      ...firsts.map(
+        (r) =>
+          `| ${r.store} | ${r.shape} | ${r.N} | ${r.delay_ms} | ${r.first_result_reads} | ${r.first_in_flight} | ${((r.first_warm_s ?? 0) * 1e3).toFixed(1)} |`,
+      ),
+    );
+  }
   return out;
 }
 
@@ -326,12 +357,17 @@ export function latencyGoals(rows: readonly LatencyRow[]): GoalRow[] {
     });
   }
   const s3 = find(/^s3/, "wide", 100);
+  const s3firsts = s3.filter((r) => r.first_in_flight !== undefined);
   if (s3.length) {
     goals.push({
       measure: "result GETs of a warm wide 100 run on S3, in flight at once",
       goal: "≥ 16 (bounded, configurable)",
-      reached: String(Math.min(...s3.map((r) => r.max_in_flight ?? 0))),
-      met: s3.every((r) => (r.max_in_flight ?? 0) >= 16),
+      // Only the first warm run reads the results one by one; later ones read their read pack (one GET).
+      reached: `${Math.min(...s3firsts.map((r) => r.first_in_flight ?? 0))} (the first warm run; later runs: ${s3
+        .map((r) => `${r.result_reads} GET`)
+        .filter((v, i, a) => a.indexOf(v) === i)
+        .join(", ")} of the read pack)`,
+      met: s3firsts.length > 0 && s3firsts.every((r) => (r.first_in_flight ?? 0) >= 16),
     });
   }
   return goals;
