@@ -163,6 +163,23 @@ describe("FileFingerprintRepository run history", () => {
     await reader.close();
   });
 
+  it("a process that only saves runs reads no line of the history: opening costs the same for 5 runs or 500", async () => {
+    const dir = freshFolder();
+    const writer = new FileFingerprintRepository({ path: dir });
+    for (let i = 0; i < 500; i++) await writer.saveRun(run(`r${i}`, i));
+    await writer.close();
+    const reads = vi.spyOn(fs, "readSync");
+    const next = new FileFingerprintRepository({ path: dir });
+    await next.open();
+    await next.saveRun(run("r500", 500));
+    expect(reads).not.toHaveBeenCalled();
+    reads.mockRestore();
+    // The history is read when it is asked for, with this process's run in it.
+    expect((await readRuns(next)).map((r) => r.runId).slice(0, 3)).toEqual(["r500", "r499", "r498"]);
+    expect((await readRuns(next)).length).toBe(501);
+    await next.close();
+  });
+
   it("a line whose recorded length is wrong, and lines of the older envelope without one, are read to their newline", async () => {
     const dir = freshFolder();
     const writer = new FileFingerprintRepository({ path: dir });

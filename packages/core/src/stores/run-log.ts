@@ -95,6 +95,10 @@ export class RunLog {
   #own: LogSegment | undefined;
   #ownFd: number | undefined;
   #lastWrite = 0;
+  /** Merge sealed segments at the next look (a writing process, once per open). */
+  #maintain = false;
+  /** Segments no process could append to any more when this one opened. */
+  #sealedAtOpen = new Set<string>();
 
   constructor(dir: string, fsync: boolean, makeFolders: () => void) {
     this.#dir = dir;
@@ -103,13 +107,24 @@ export class RunLog {
   }
 
   /**
-   * Indexes every segment; unless read-only, merges sealed segments once they are mostly dead, or once
-   * there are many of about the same size (see fullTier).
+   * Starts reading the history lazily: a process that only saves runs (a warm run on a machine with
+   * a prediction memo) never reads the lines of earlier runs, so opening costs one readdir however
+   * long the history is. Unless read-only, sealed segments are merged: now when there are enough of
+   * them to fill a tier (see fullTier), else at the first read, once their dead bytes are known.
    */
   open(readOnly: boolean): void {
     this.close();
+    this.#maintain = !readOnly;
+    const sealed = this.#readdir().filter((name) => SEGMENT.test(name) && isSealedSegment(this.#dir, name));
+    this.#sealedAtOpen = new Set(sealed);
+    if (!readOnly && sealed.length >= MERGE_AFTER_SEGMENTS) this.#look();
+  }
+
+  /** Indexes what the segments gained since the last look; the first look of a writing process also merges (see open). */
+  #look(): void {
     this.#refresh();
-    if (readOnly) return;
+    if (!this.#maintain) return;
+    this.#maintain = false;
     const sealed = [...this.#segments.values()].filter((s) => isSealedSegment(this.#dir, s.name));
     const dead = sealed.reduce((n, s) => n + s.size - s.live, 0);
     const size = sealed.reduce((n, s) => n + s.size, 0);
@@ -156,7 +171,7 @@ export class RunLog {
     let runs: RunRecord[] = [];
     // A segment another process compacted away between listing and reading: list again (bounded).
     for (let attempt = 0; attempt < 3; attempt++) {
-      this.#refresh();
+      this.#look();
       runs = [];
       let lost = false;
       let lines = [...this.#index.values()].filter((line) => !line.deleted);
@@ -197,7 +212,7 @@ export class RunLog {
   /** One run by id: its newest line, or its old run file. */
   get(runId: string): RunRecord | undefined {
     for (let attempt = 0; attempt < 2; attempt++) {
-      this.#refresh();
+      this.#look();
       const line = this.#index.get(runId);
       if (line === undefined) break;
       if (line.deleted) return readRunFile(this.#fileOf(runId));
@@ -209,7 +224,7 @@ export class RunLog {
 
   /** Appends deletions of the ids that have lines, and removes their old run files. */
   delete(runIds: readonly string[]): void {
-    this.#refresh();
+    this.#look();
     for (const runId of runIds) {
       const line = this.#index.get(runId);
       if (line !== undefined && !line.deleted) this.#appendLine(runId, `"del":1`);
@@ -354,10 +369,24 @@ export class RunLog {
     const current = this.#index.get(runId);
     if (current !== undefined) {
       if (current.writtenAt > line.writtenAt) return;
+      if (current.writtenAt === line.writtenAt && this.#keepOnTie(current, line)) return;
       current.segment.live -= current.length + 1;
     }
     this.#index.set(runId, line);
     line.segment.live += line.length + 1;
+  }
+
+  /**
+   * Two lines of one run written in the same millisecond: which one stays. This process's own line
+   * over one from a segment already sealed when it opened (written before; the other segments are
+   * read lazily, after this process's saves); else a deletion over the run it deletes; else the line
+   * read later.
+   */
+  #keepOnTie(current: RunLine, line: RunLine): boolean {
+    const own = this.#own;
+    if (line.segment === own && this.#sealedAtOpen.has(current.segment.name)) return false;
+    if (current.segment === own && this.#sealedAtOpen.has(line.segment.name)) return true;
+    return current.deleted && !line.deleted;
   }
 
   #forget(segment: LogSegment): void {
