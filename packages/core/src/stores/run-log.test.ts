@@ -180,6 +180,31 @@ describe("FileFingerprintRepository run history", () => {
     await next.close();
   });
 
+  it("opening over 8 sealed segments that fill no tier (a large merged one and 7 small) reads no run line", async () => {
+    const dir = freshFolder();
+    const oneRunWriters = async (from: number, count: number) => {
+      for (let i = from; i < from + count; i++) {
+        const writer = new FileFingerprintRepository({ path: dir });
+        await writer.saveRun(run(`r${i}`, i));
+        await writer.close();
+      }
+    };
+    await oneRunWriters(0, 8);
+    const merger = new FileFingerprintRepository({ path: dir });
+    await merger.open(); // 8 sealed segments of one size: merged into one
+    await merger.close();
+    expect(runFiles(dir)).toHaveLength(1);
+    await oneRunWriters(8, 7);
+    expect(runFiles(dir)).toHaveLength(8);
+    const reads = vi.spyOn(fs, "readSync");
+    const next = new FileFingerprintRepository({ path: dir });
+    await next.open();
+    expect(reads).not.toHaveBeenCalled();
+    reads.mockRestore();
+    expect((await readRuns(next)).map((r) => r.runId)).toHaveLength(15);
+    await next.close();
+  });
+
   it("a line whose recorded length is wrong, and lines of the older envelope without one, are read to their newline", async () => {
     const dir = freshFolder();
     const writer = new FileFingerprintRepository({ path: dir });

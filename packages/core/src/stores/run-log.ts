@@ -117,7 +117,15 @@ export class RunLog {
     this.#maintain = !readOnly;
     const sealed = this.#readdir().filter((name) => SEGMENT.test(name) && isSealedSegment(this.#dir, name));
     this.#sealedAtOpen = new Set(sealed);
-    if (!readOnly && sealed.length >= MERGE_AFTER_SEGMENTS) this.#look();
+    if (readOnly || sealed.length < MERGE_AFTER_SEGMENTS) return;
+    // A full tier is known from the sizes alone (stat, no read); the dead-bytes rule waits for the first read.
+    const sized = sealed.map((name) => ({
+      name,
+      offset: 0,
+      live: 0,
+      size: fs.statSync(path.join(this.#dir, name), { throwIfNoEntry: false })?.size ?? 0,
+    }));
+    if (fullTier(sized) !== undefined) this.#look();
   }
 
   /** Indexes what the segments gained since the last look; the first look of a writing process also merges (see open). */
