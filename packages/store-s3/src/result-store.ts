@@ -208,6 +208,8 @@ export class S3ResultStore implements ResultStore {
 
   /** Deletes every read pack (before a result is deleted, so no pack still holds it). */
   private async deletePacks(client: S3Client, key: string): Promise<void> {
+    // A pack this process is still writing may hold the key: let it land, then remove it with the rest.
+    while (this.packWrites.size > 0) await Promise.all(this.packWrites);
     const folder = this.objectKey(PACK_FOLDER);
     let token: string | undefined;
     do {

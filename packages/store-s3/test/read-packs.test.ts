@@ -112,6 +112,15 @@ describeS3("S3ResultStore read packs", () => {
     expect(await packObjects(p)).toEqual([]);
   });
 
+  it("a delete right after a getMany also removes the pack that getMany is still writing", async () => {
+    const p = prefix();
+    const store = await filled(p);
+    await store.getMany(keys); // its pack is written in the background
+    await store.delete("fp5");
+    await store.close();
+    expect(await packObjects(p)).toEqual([]);
+  });
+
   it("a damaged or foreign pack is ignored, and the results are read one by one", async () => {
     const p = prefix();
     const store = await filled(p);
