@@ -3,8 +3,8 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from 
 import { Builder, MemoryFingerprintRepository, StoreError } from "@ham/core";
 import { CorruptResultError } from "@ham/core/codec";
 import { CHECKSUM_METADATA_KEY, S3ResultStore } from "@ham/store-s3";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createBucket, describeS3, emptyBucket, testClientConfig, uniqueBucket } from "./env.js";
+import { expect, it } from "vitest";
+import { describeS3, emptyBucket, testBucket, testClientConfig } from "./env.js";
 
 /** A client that counts the commands it sends, by name (SDK middleware: the requests still happen). */
 function countingClient(): { client: S3Client; counts: Map<string, number> } {
@@ -24,18 +24,9 @@ function countingClient(): { client: S3Client; counts: Map<string, number> } {
 const MiB = 1024 * 1024;
 
 describeS3("S3ResultStore behaviour", () => {
-  const bucket = uniqueBucket("behaviour");
-  let admin: S3Client;
+  const { bucket, admin } = testBucket("behaviour");
   let n = 0;
   const prefix = () => `t${++n}`;
-  beforeAll(async () => {
-    admin = new S3Client(testClientConfig());
-    await createBucket(admin, bucket);
-  });
-  afterAll(async () => {
-    await emptyBucket(admin, bucket, "", true);
-    admin.destroy();
-  });
 
   it("set of an existing key uploads nothing: one PutObject for three sets from two instances", async () => {
     const p = prefix();

@@ -1,21 +1,12 @@
 // Runs @ham/conformance against S3ResultStore on the S3 test server, one bucket for this file.
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { describeResultStore } from "@ham/conformance";
 import { S3ResultStore } from "@ham/store-s3";
-import { afterAll, beforeAll } from "vitest";
-import { createBucket, describeS3, emptyBucket, testClientConfig, uniqueBucket } from "./env.js";
+
+import { describeS3, emptyBucket, testBucket, testClientConfig } from "./env.js";
 
 describeS3("S3ResultStore passes @ham/conformance", () => {
-  const bucket = uniqueBucket("conformance");
-  let admin: S3Client;
-  beforeAll(async () => {
-    admin = new S3Client(testClientConfig());
-    await createBucket(admin, bucket);
-  });
-  afterAll(async () => {
-    await emptyBucket(admin, bucket, "", true);
-    admin.destroy();
-  });
+  const { bucket, admin } = testBucket("conformance");
 
   describeResultStore(
     "S3ResultStore",

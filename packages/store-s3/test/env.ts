@@ -1,13 +1,13 @@
 // Reads the S3 test server's settings; without them tests skip locally (with the reason) and fail in CI.
 import {
   CreateBucketCommand,
+  S3Client,
   DeleteBucketCommand,
   DeleteObjectsCommand,
   ListObjectsV2Command,
-  type S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
-import { describe } from "vitest";
+import { afterAll, beforeAll, describe } from "vitest";
 
 const REASON = "HAM_S3_ENDPOINT not set: run `pnpm services:up && source .services/env`";
 
@@ -66,4 +66,19 @@ export async function emptyBucket(client: S3Client, bucket: string, prefix = "",
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   if (remove) await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+}
+
+/**
+ * A bucket of its own for the enclosing describe block: created before its tests, emptied and
+ * removed after them; `admin` is a client for looking behind the store's back.
+ */
+export function testBucket(label: string): { bucket: string; admin: S3Client } {
+  const bucket = uniqueBucket(label);
+  const admin = new S3Client(testClientConfig());
+  beforeAll(() => createBucket(admin, bucket));
+  afterAll(async () => {
+    await emptyBucket(admin, bucket, "", true);
+    admin.destroy();
+  });
+  return { bucket, admin };
 }

@@ -1,11 +1,11 @@
 // An object copied under another result's key (CopyObject, a restore to the wrong name) is caught
 // without a signing key by the envelope's fingerprint, and with one by the signature: recomputed
 // with a warning, never returned.
-import { CopyObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CopyObjectCommand } from "@aws-sdk/client-s3";
 import { Builder, MemoryFingerprintRepository } from "@ham/core";
 import { S3ResultStore } from "@ham/store-s3";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { createBucket, describeS3, emptyBucket, testClientConfig, uniqueBucket } from "./env.js";
+import { expect, it } from "vitest";
+import { describeS3, testBucket, testClientConfig } from "./env.js";
 
 const flow = {
   A: (x: number) => `A of ${x}`,
@@ -13,16 +13,7 @@ const flow = {
 };
 
 describeS3("S3 objects copied under the wrong key", () => {
-  const bucket = uniqueBucket("misplaced");
-  let admin: S3Client;
-  beforeAll(async () => {
-    admin = new S3Client(testClientConfig());
-    await createBucket(admin, bucket);
-  });
-  afterAll(async () => {
-    await emptyBucket(admin, bucket, "", true);
-    admin.destroy();
-  });
+  const { bucket, admin } = testBucket("misplaced");
 
   async function scenario(prefix: string, signingKey: string | false) {
     const repository = new MemoryFingerprintRepository();

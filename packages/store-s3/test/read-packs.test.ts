@@ -2,9 +2,9 @@
 // outlives a delete, is ignored when damaged, and is not written when switched off or read-only.
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CHECKSUM_METADATA_KEY, S3ResultStore } from "@ham/store-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PACK_MIN_KEYS, decodePack, encodePack, packName } from "../src/read-packs.js";
-import { createBucket, describeS3, emptyBucket, testClientConfig, uniqueBucket } from "./env.js";
+import { describeS3, testBucket, testClientConfig } from "./env.js";
 
 /** A client that counts GetObject requests (SDK middleware: the requests still happen). */
 function countingClient(): { client: S3Client; gets: () => number } {
@@ -47,19 +47,10 @@ describe("read pack encoding", () => {
 });
 
 describeS3("S3ResultStore read packs", () => {
-  const bucket = uniqueBucket("packs");
-  let admin: S3Client;
+  const { bucket, admin } = testBucket("packs");
   let n = 0;
   const prefix = () => `p${++n}`;
   const keys = Array.from({ length: 12 }, (_, i) => `fp${i}`);
-  beforeAll(async () => {
-    admin = new S3Client(testClientConfig());
-    await createBucket(admin, bucket);
-  });
-  afterAll(async () => {
-    await emptyBucket(admin, bucket, "", true);
-    admin.destroy();
-  });
 
   async function filled(p: string, options: Partial<ConstructorParameters<typeof S3ResultStore>[0]> = {}) {
     const store = new S3ResultStore({ bucket, prefix: p, clientConfig: testClientConfig(), ...options });
