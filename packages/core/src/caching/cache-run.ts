@@ -62,6 +62,8 @@ const AGE_UNKNOWN = "computed: the stored entry's age could not be read (store e
 export class CacheRun implements CacheRunView {
   readonly runId: string;
   readonly started = Date.now();
+  /** performance.now() at the start: the run's wall time in fractions of a ms (Date.now() differences can overstate it by 1 ms). */
+  readonly startedMono = performance.now();
   readonly inputs: Readonly<Record<string, unknown>>;
   readonly overrides: Readonly<Record<string, unknown>>;
   /** Data fingerprint of every node and used input, by name. */
@@ -98,6 +100,11 @@ export class CacheRun implements CacheRunView {
     this.#binding = binding;
     this.#writer = writer;
     this.#roundTripsAtStart = parts.batcher.roundTrips;
+  }
+
+  /** Milliseconds since the run started (monotonic). */
+  wallMs(): number {
+    return performance.now() - this.startedMono;
   }
 
   /** Starts the history snapshots of a long run (when the repository keeps a history). */

@@ -237,7 +237,7 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     await run.finish(ctx.outputs);
     const records = Object.values(run.records);
     if (this.#parts.logger.enabled("info")) this.#parts.logger.info(`[ham] ${await this.summary(records)}`);
-    this.#durations.remember(records, run.runId, Date.now() - run.started);
+    this.#durations.remember(records, run.runId, run.wallMs());
   }
 }
 
