@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import type { RunRecord } from "../contracts.js";
 import { FileFingerprintRepository } from "./file-repository.js";
+import { runLogLimits } from "./run-log.js";
 import { readRun, readRuns } from "./run-history.js";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "ham-runlog-"));
@@ -203,6 +204,32 @@ describe("FileFingerprintRepository run history", () => {
     reads.mockRestore();
     expect((await readRuns(next)).map((r) => r.runId)).toHaveLength(15);
     await next.close();
+  });
+
+  it("a tier merge copies at most maxMergeBytes: larger tiers stay as they are, and read the same", async () => {
+    const dir = freshFolder();
+    const bound = runLogLimits.maxMergeBytes;
+    try {
+      for (let i = 0; i < 8; i++) {
+        const writer = new FileFingerprintRepository({ path: dir });
+        await writer.saveRun(run(`r${i}`, i));
+        await writer.close();
+      }
+      const one = fs.statSync(path.join(dir, "runs", runFiles(dir)[0]!)).size;
+      runLogLimits.maxMergeBytes = 8 * one - 1; // the whole tier would be one byte too many
+      const opener = new FileFingerprintRepository({ path: dir });
+      await opener.open();
+      await opener.close();
+      expect(runFiles(dir)).toHaveLength(8);
+      runLogLimits.maxMergeBytes = 8 * one;
+      const merger = new FileFingerprintRepository({ path: dir });
+      await merger.open();
+      expect(runFiles(dir)).toHaveLength(1);
+      expect((await readRuns(merger)).map((r) => r.runId)).toEqual(["r7", "r6", "r5", "r4", "r3", "r2", "r1", "r0"]);
+      await merger.close();
+    } finally {
+      runLogLimits.maxMergeBytes = bound;
+    }
   });
 
   it("a line whose recorded length is wrong, and lines of the older envelope without one, are read to their newline", async () => {

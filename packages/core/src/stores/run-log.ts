@@ -31,6 +31,13 @@ const GONE = Symbol("segment removed");
 const MERGE_AFTER_SEGMENTS = 8;
 const MERGE_AFTER_DEAD_BYTES = 1 << 20;
 /**
+ * A tier merge copies at most this many bytes (internal; tests lower it). Merging a tier copies it,
+ * so without a bound the 512th run of a graph whose records are 400 KB would copy 200 MB while it
+ * opens; segments this large are left as they are (the history is read lazily, so they cost nothing
+ * until it is read).
+ */
+export const runLogLimits = { maxMergeBytes: 64 * 1024 * 1024 };
+/**
  * The envelope before a line's run: its write time, run id, start and the byte length of the rest
  * (`"b"`, from `"run":` to the newline), read without parsing the run. With `"b"` a scan jumps from
  * line to line reading only their heads; lines without it (or whose length does not end at a newline)
@@ -516,7 +523,12 @@ function fullTier(segments: readonly LogSegment[]): LogSegment[] | undefined {
     const limit = 2 * Math.max(1, (sorted[start] as LogSegment).size);
     let end = start;
     while (end < sorted.length && (sorted[end] as LogSegment).size <= limit) end++;
-    if (end - start >= MERGE_AFTER_SEGMENTS) return sorted.slice(start, end);
+    // The smallest of the tier, up to the copy bound.
+    let take = start;
+    let bytes = 0;
+    while (take < end && bytes + (sorted[take] as LogSegment).size <= runLogLimits.maxMergeBytes)
+      bytes += (sorted[take++] as LogSegment).size;
+    if (take - start >= MERGE_AFTER_SEGMENTS) return sorted.slice(start, take);
     start = end;
   }
   return undefined;
