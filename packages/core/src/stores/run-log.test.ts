@@ -232,6 +232,37 @@ describe("FileFingerprintRepository run history", () => {
     }
   });
 
+  it("a tier merge at open reads only the tier, and keeps a deletion whose run sits in a segment outside it", async () => {
+    const dir = freshFolder();
+    const nodes = Array.from({ length: 300 }, (_, i) => ({ node: `n${i}`, outcome: "hit" as const, durationMs: 1 }));
+    const big = new FileFingerprintRepository({ path: dir });
+    await big.saveRun(run("big", 0, { nodes }));
+    await big.close();
+    for (let i = 1; i <= 8; i++) {
+      const writer = new FileFingerprintRepository({ path: dir });
+      await writer.saveRun(run(`r${i}`, i));
+      if (i === 1) await writer.deleteRuns(["big"]);
+      await writer.close();
+    }
+    expect(runFiles(dir)).toHaveLength(9);
+    const bigFile = path.join(
+      dir,
+      "runs",
+      runFiles(dir).find((n) => fs.statSync(path.join(dir, "runs", n)).size > 10_000)!,
+    );
+    const opens = vi.spyOn(fs, "openSync");
+    const next = new FileFingerprintRepository({ path: dir });
+    await next.open(); // the 8 small segments merge; the large one is not opened
+    const opened = opens.mock.calls.map((call) => String(call[0]));
+    opens.mockRestore();
+    expect(opened.filter((file) => file.includes(`${path.sep}runs${path.sep}`)).length).toBeGreaterThanOrEqual(8);
+    expect(opened).not.toContain(bigFile);
+    expect(runFiles(dir)).toHaveLength(2);
+    expect((await readRuns(next)).map((r) => r.runId)).toEqual(["r8", "r7", "r6", "r5", "r4", "r3", "r2", "r1"]);
+    expect(await readRun(next, "big")).toBeUndefined();
+    await next.close();
+  });
+
   it("a line whose recorded length is wrong, and lines of the older envelope without one, are read to their newline", async () => {
     const dir = freshFolder();
     const writer = new FileFingerprintRepository({ path: dir });

@@ -122,7 +122,8 @@ export class RunLog {
   open(readOnly: boolean): void {
     this.close();
     this.#maintain = !readOnly;
-    const sealed = this.#readdir().filter((name) => SEGMENT.test(name) && isSealedSegment(this.#dir, name));
+    const present = this.#readdir().filter((name) => SEGMENT.test(name));
+    const sealed = present.filter((name) => isSealedSegment(this.#dir, name));
     this.#sealedAtOpen = new Set(sealed);
     if (readOnly || sealed.length < MERGE_AFTER_SEGMENTS) return;
     // A full tier is known from the sizes alone (stat, no read); the dead-bytes rule waits for the first read.
@@ -132,7 +133,13 @@ export class RunLog {
       live: 0,
       size: fs.statSync(path.join(this.#dir, name), { throwIfNoEntry: false })?.size ?? 0,
     }));
-    if (fullTier(sized) !== undefined) this.#look();
+    const tier = fullTier(sized);
+    if (tier === undefined) return;
+    // Only the tier's lines are read: the rest of the history is indexed at the first read.
+    for (const { name } of tier) this.#scan(name);
+    const segments = tier.flatMap(({ name }) => this.#segments.get(name) ?? []);
+    const others = present.length > tier.length;
+    if (segments.length === tier.length) this.#compact(segments, others);
   }
 
   /** Indexes what the segments gained since the last look; the first look of a writing process also merges (see open). */
@@ -462,11 +469,18 @@ export class RunLog {
     return segment;
   }
 
-  /** Copies the newest lines of sealed `segments` into one new segment and removes them (an optimisation: failures leave them). */
-  #compact(segments: LogSegment[]): void {
+  /**
+   * Copies the newest lines of sealed `segments` into one new segment and removes them (an
+   * optimisation: failures leave them). `partialIndex`: other segments exist that were not read, so
+   * deletions are kept (a run they delete may sit in one of them).
+   */
+  #compact(segments: LogSegment[], partialIndex = false): void {
     const set = new Set(segments);
+    // A deletion is dropped only when no other segment (or old run file) can hold the run it deletes.
     const keepDeletions =
-      [...this.#segments.values()].some((s) => !set.has(s)) || this.#readdir().some((n) => n.endsWith(".json"));
+      partialIndex ||
+      [...this.#segments.values()].some((s) => !set.has(s)) ||
+      this.#readdir().some((n) => n.endsWith(".json"));
     const chunks: Buffer[] = [];
     const moved: [string, RunLine][] = [];
     let size = 0;
