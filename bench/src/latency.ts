@@ -34,7 +34,7 @@ export interface LatencyRow {
   repo_writes?: number;
   /** Result store read round trips (a getMany is one; on S3 each GET is one). */
   result_reads?: number;
-  /** Results read. */
+  /** Results the cache loaded (on S3 a read pack brings many in one request). */
   results_read?: number;
   /** Most result reads in flight at once (a getMany of k keys counts k). */
   max_in_flight?: number;
@@ -191,7 +191,7 @@ async function measure(
           repo_reads: stores.repository.reads,
           repo_writes: stores.repository.writes,
           result_reads: stores.results.reads,
-          results_read: stores.results.keysRead,
+          results_read: dr.cache.stats.resultReads,
           max_in_flight: stores.results.maxInFlight,
         };
         first ??= {
@@ -293,7 +293,7 @@ export function latencyMarkdown(rows: readonly LatencyRow[]): string[] {
       "stores (Postgres runs one statement per method), and every HTTP request is one for S3 (a client middleware). The cache " +
       "is filled without delay, then each row is a warm run with a new driver (every node a hit). Repo reads/writes = " +
       "fingerprint repository round trips; result trips = result store read round trips (a `getMany` is one; on S3 each GET " +
-      "is one); in flight = most result reads at once. The chain is deep (depth N), the wide dataflow shallow (depth 3) with " +
+      "is one); results read = results the cache loaded; in flight = most result reads at once. The chain is deep (depth N), the wide dataflow shallow (depth 3) with " +
       "N − 1 outputs to load. Load = the machine's 1-minute load average at the row (2 cores; other work ran alongside).",
     "",
     "| store | shape | N | depth | +ms per trip | repo reads | repo writes | result trips | results read | in flight | warm ms | load |",
