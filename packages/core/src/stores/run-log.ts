@@ -122,15 +122,12 @@ export class RunLog {
   open(readOnly: boolean): void {
     this.close();
     this.#maintain = !readOnly;
-    const present = this.#readdir().filter((name) => SEGMENT.test(name));
-    const sealed = present.filter((name) => isSealedSegment(this.#dir, name));
+    const sealed = this.#readdir().filter((name) => SEGMENT.test(name) && isSealedSegment(this.#dir, name));
     this.#sealedAtOpen = new Set(sealed);
     if (readOnly || sealed.length < MERGE_AFTER_SEGMENTS) return;
     // A full tier is known from the sizes alone (stat, no read); the dead-bytes rule waits for the first read.
     const sized = sealed.map((name) => ({
       name,
-      offset: 0,
-      live: 0,
       size: fs.statSync(path.join(this.#dir, name), { throwIfNoEntry: false })?.size ?? 0,
     }));
     const tier = fullTier(sized);
@@ -138,8 +135,7 @@ export class RunLog {
     // Only the tier's lines are read: the rest of the history is indexed at the first read.
     for (const { name } of tier) this.#scan(name);
     const segments = tier.flatMap(({ name }) => this.#segments.get(name) ?? []);
-    const others = present.length > tier.length;
-    if (segments.length === tier.length) this.#compact(segments, others);
+    if (segments.length === tier.length) this.#compact(segments);
   }
 
   /** Indexes what the segments gained since the last look; the first look of a writing process also merges (see open). */
@@ -469,18 +465,15 @@ export class RunLog {
     return segment;
   }
 
-  /**
-   * Copies the newest lines of sealed `segments` into one new segment and removes them (an
-   * optimisation: failures leave them). `partialIndex`: other segments exist that were not read, so
-   * deletions are kept (a run they delete may sit in one of them).
-   */
-  #compact(segments: LogSegment[], partialIndex = false): void {
+  /** Copies the newest lines of sealed `segments` into one new segment and removes them (an optimisation: failures leave them). */
+  #compact(segments: LogSegment[]): void {
     const set = new Set(segments);
-    // A deletion is dropped only when no other segment (or old run file) can hold the run it deletes.
-    const keepDeletions =
-      partialIndex ||
-      [...this.#segments.values()].some((s) => !set.has(s)) ||
-      this.#readdir().some((n) => n.endsWith(".json"));
+    // A deletion is dropped only when no other segment or old run file on disk can hold the run it
+    // deletes (segments are read lazily: the index may not know them all yet).
+    const merged = new Set(segments.map((segment) => segment.name));
+    const keepDeletions = this.#readdir().some(
+      (name) => (SEGMENT.test(name) && !merged.has(name)) || name.endsWith(".json"),
+    );
     const chunks: Buffer[] = [];
     const moved: [string, RunLine][] = [];
     let size = 0;
@@ -531,17 +524,16 @@ export class RunLog {
  * the smallest's), if there is one. Merging only such a group leaves a large merged segment alone, so a
  * run is copied a few times over the history's life, and the number of segments stays small.
  */
-function fullTier(segments: readonly LogSegment[]): LogSegment[] | undefined {
+function fullTier<S extends { readonly size: number }>(segments: readonly S[]): S[] | undefined {
   const sorted = [...segments].sort((a, b) => a.size - b.size);
   for (let start = 0; start < sorted.length; ) {
-    const limit = 2 * Math.max(1, (sorted[start] as LogSegment).size);
+    const limit = 2 * Math.max(1, sorted[start]!.size);
     let end = start;
-    while (end < sorted.length && (sorted[end] as LogSegment).size <= limit) end++;
+    while (end < sorted.length && sorted[end]!.size <= limit) end++;
     // The smallest of the tier, up to the copy bound.
     let take = start;
     let bytes = 0;
-    while (take < end && bytes + (sorted[take] as LogSegment).size <= runLogLimits.maxMergeBytes)
-      bytes += (sorted[take++] as LogSegment).size;
+    while (take < end && bytes + sorted[take]!.size <= runLogLimits.maxMergeBytes) bytes += sorted[take++]!.size;
     if (take - start >= MERGE_AFTER_SEGMENTS) return sorted.slice(start, take);
     start = end;
   }
