@@ -98,7 +98,7 @@ export class S3ResultStore implements ResultStore {
   /** Releases the client the store made (a client you passed in stays yours). Idempotent. */
   async close(): Promise<void> {
     if (this.opening) await this.opening.catch(() => {});
-    while (this.packWrites.size > 0) await Promise.all(this.packWrites);
+    await this.packWritesDone();
     if (this.client && !this.options.client) this.client.destroy();
     this.client = undefined;
     this.state = "closed";
@@ -209,15 +209,10 @@ export class S3ResultStore implements ResultStore {
   /** Deletes every read pack (before a result is deleted, so no pack still holds it). */
   private async deletePacks(client: S3Client, key: string): Promise<void> {
     // A pack this process is still writing may hold the key: let it land, then remove it with the rest.
-    while (this.packWrites.size > 0) await Promise.all(this.packWrites);
-    const folder = this.objectKey(PACK_FOLDER);
-    let token: string | undefined;
-    do {
-      const page = await client.send(
-        new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: `${folder}/`, ContinuationToken: token }),
-      );
+    await this.packWritesDone();
+    for await (const objects of this.pages(client, `${this.objectKey(PACK_FOLDER)}/`, "delete", key)) {
       await Promise.all(
-        (page.Contents ?? []).map(async (object) => {
+        objects.map(async (object) => {
           if (!object.Key) return;
           try {
             await client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: object.Key }));
@@ -226,8 +221,12 @@ export class S3ResultStore implements ResultStore {
           }
         }),
       );
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    }
+  }
+
+  /** Resolves once no read pack is being written (packs started meanwhile included). */
+  private async packWritesDone(): Promise<void> {
+    while (this.packWrites.size > 0) await Promise.all(this.packWrites);
   }
 
   private packKey(name: string): string {
@@ -286,23 +285,35 @@ export class S3ResultStore implements ResultStore {
   async *list(): AsyncIterable<{ key: string; bytes: number; lastAccess: number }> {
     const client = await this.ready("list", undefined);
     const listPrefix = this.options.prefix ? `${this.options.prefix}/` : "";
-    let token: string | undefined;
-    do {
-      let page: ListObjectsV2CommandOutput;
-      try {
-        page = await client.send(
-          new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: listPrefix, ContinuationToken: token }),
-        );
-      } catch (error) {
-        throw this.fail("list", undefined, error);
-      }
-      for (const object of page.Contents ?? []) {
+    for await (const objects of this.pages(client, listPrefix, "list", undefined)) {
+      for (const object of objects) {
         if (!object.Key) continue;
         const key = object.Key.slice(listPrefix.length);
         // With a prefix, deeper "folders" belong to other stores (e.g. prefix "a" vs "a/b").
         if (key === "" || key.includes("/")) continue;
         yield { key, bytes: object.Size ?? 0, lastAccess: object.LastModified?.getTime() ?? 0 };
       }
+    }
+  }
+
+  /** The objects under `prefix`, a ListObjectsV2 page at a time; a failed page is a StoreError for `operation`. */
+  private async *pages(
+    client: S3Client,
+    prefix: string,
+    operation: string,
+    key: string | undefined,
+  ): AsyncIterable<NonNullable<ListObjectsV2CommandOutput["Contents"]>> {
+    let token: string | undefined;
+    do {
+      let page: ListObjectsV2CommandOutput;
+      try {
+        page = await client.send(
+          new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+      } catch (error) {
+        throw this.fail(operation, key, error);
+      }
+      yield page.Contents ?? [];
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   }
