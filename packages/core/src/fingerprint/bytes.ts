@@ -108,7 +108,7 @@ export function murmur128(bytes: Uint8Array, seed = 0): string {
 }
 
 /** Encodings up to this many bytes are hashed whole by murmur3; longer ones in blocks of this size (spec v3). */
-export const ENCODING_BLOCK = 64 * 1024;
+const ENCODING_BLOCK = 64 * 1024;
 /** First byte of a long encoding's digest: no encoding starts with it, so a digest never equals a short encoding. */
 const DIGEST_TAG = 0x4c; // L
 
