@@ -11,6 +11,7 @@ import {
 } from "@ham/core";
 import { PostgresFingerprintRepository, PostgresResultStore } from "@ham/store-postgres";
 import { S3ResultStore } from "@ham/store-s3";
+import pg from "pg";
 import type { GoalRow } from "./goal-row.js";
 import { type Shape, type Workdir, makeDataflow } from "./dataflows.js";
 import { build, outcomes } from "./graphs.js";
@@ -41,6 +42,12 @@ export interface LatencyRow {
   /** Wall time of the warm run, seconds. */
   warm_s?: number;
   /**
+   * Postgres only: what a new connection to this server costs (TCP, start-up, the schema check; no
+   * delay added), seconds. Not in `warm_s`: the rows' stores use a pool the program holds, as a
+   * service would (opened again by each driver, one round trip).
+   */
+  connect_s?: number;
+  /**
    * The first warm run after the cold one (first delay only): on S3 it reads the results one by one
    * and writes their read pack, which every later warm run reads instead. Its result read round
    * trips, most reads in flight, and wall time (seconds).
@@ -58,6 +65,8 @@ interface Stores {
   resultStore: ResultStore;
   repository: Traffic;
   results: Traffic;
+  /** Postgres: seconds a new connection takes (measured apart from the warm runs). */
+  connect?: () => Promise<number>;
   dispose(): Promise<void>;
 }
 
@@ -72,12 +81,24 @@ interface Kind {
 const SERVICES = "bash scripts/services/up.sh && source .services/env";
 
 /** One schema for benchmarks, fresh tables per measurement (the services are throwaway servers). */
-function postgresOptions(id: string) {
-  return { connectionString: process.env.HAM_PG_URL as string, schema: "ham_bench", tablePrefix: `lat${id}_` };
+function postgresOptions(id: string, pool: pg.Pool) {
+  return { pool, schema: "ham_bench", tablePrefix: `lat${id}_` };
 }
 
-function postgresRepository(id: string, delay: Delay, traffic: Traffic): FingerprintRepository {
-  return withLatency(new PostgresFingerprintRepository(postgresOptions(id)), delay, traffic);
+/** The program's pool (the stores open and close their use of it; it stays connected between drivers). */
+function postgresPool(): pg.Pool {
+  const pool = new pg.Pool({ connectionString: process.env.HAM_PG_URL as string });
+  pool.on("error", () => {});
+  return pool;
+}
+
+/** Seconds a new connection takes: a repository with its own pool, opened (connect + schema check) and closed. */
+async function newConnectionSeconds(id: string): Promise<number> {
+  const options = { connectionString: process.env.HAM_PG_URL as string, schema: "ham_bench", tablePrefix: `lat${id}_` };
+  const repository = new PostgresFingerprintRepository(options);
+  const [seconds] = await timed(() => repository.open());
+  await repository.close();
+  return seconds;
 }
 
 const KINDS: Kind[] = [
@@ -103,12 +124,14 @@ const KINDS: Kind[] = [
     create(_workdir, id, delay) {
       const repository = new Traffic();
       const results = new Traffic();
+      const pool = postgresPool();
       return {
-        fingerprintStore: postgresRepository(id, delay, repository),
-        resultStore: withLatency(new PostgresResultStore(postgresOptions(id)), delay, results),
+        fingerprintStore: withLatency(new PostgresFingerprintRepository(postgresOptions(id, pool)), delay, repository),
+        resultStore: withLatency(new PostgresResultStore(postgresOptions(id, pool)), delay, results),
         repository,
         results,
-        dispose: async () => undefined,
+        connect: () => newConnectionSeconds(id),
+        dispose: () => pool.end(),
       };
     },
   },
@@ -136,12 +159,17 @@ const KINDS: Kind[] = [
       const repository = new Traffic();
       const results = new Traffic();
       addS3Latency(client, delay, results);
+      const pool = postgresPool();
       return {
-        fingerprintStore: postgresRepository(id, delay, repository),
+        fingerprintStore: withLatency(new PostgresFingerprintRepository(postgresOptions(id, pool)), delay, repository),
         resultStore: new S3ResultStore({ bucket, prefix: `latency-${id}`, client }),
         repository,
         results,
-        dispose: async () => client.destroy(),
+        connect: () => newConnectionSeconds(id),
+        dispose: async () => {
+          client.destroy();
+          await pool.end();
+        },
       };
     },
   },
@@ -203,6 +231,7 @@ async function measure(
         walls.push(wall);
       }
       const load = Math.round((loadavg()[0] ?? 0) * 10) / 10;
+      const connect = stores.connect ? await stores.connect() : undefined;
       rows.push({
         store: kind.name,
         shape,
@@ -212,6 +241,7 @@ async function measure(
         ...counts,
         ...(rows.length === 0 ? first : {}),
         warm_s: median(walls),
+        ...(connect !== undefined ? { connect_s: connect } : {}),
         load_1m: load,
       });
     }
@@ -273,12 +303,12 @@ const cell = (v: number | undefined, width: number) => (v === undefined ? "-" : 
 /** Header line, then one line per row. */
 export function formatLatency(rows: readonly LatencyRow[]): string[] {
   return [
-    `${"store".padEnd(32)} ${"shape".padEnd(5)} ${"N".padStart(5)} ${"+ms".padStart(4)} | ${"repo_rd".padStart(7)} ${"repo_wr".padStart(7)} | ${"res_rt".padStart(6)} ${"res_n".padStart(5)} ${"inflt".padStart(5)} | ${"warm ms".padStart(9)} ${"load".padStart(5)}`,
+    `${"store".padEnd(32)} ${"shape".padEnd(5)} ${"N".padStart(5)} ${"+ms".padStart(4)} | ${"repo_rd".padStart(7)} ${"repo_wr".padStart(7)} | ${"res_rt".padStart(6)} ${"res_n".padStart(5)} ${"inflt".padStart(5)} | ${"warm ms".padStart(9)} ${"conn ms".padStart(7)} ${"load".padStart(5)}`,
     ...rows.map((r) =>
       r.skipped !== undefined
         ? `${r.store.padEnd(32)} ${r.shape.padEnd(5)} ${String(r.N).padStart(5)} ${String(r.delay_ms).padStart(4)} | skipped: ${r.skipped}`
         : `${r.store.padEnd(32)} ${r.shape.padEnd(5)} ${String(r.N).padStart(5)} ${String(r.delay_ms).padStart(4)} | ${cell(r.repo_reads, 7)} ${cell(r.repo_writes, 7)} | ` +
-          `${cell(r.result_reads, 6)} ${cell(r.results_read, 5)} ${cell(r.max_in_flight, 5)} | ${(((r.warm_s ?? 0) * 1e3).toFixed(1)).padStart(9)} ${cell(r.load_1m, 5)}`,
+          `${cell(r.result_reads, 6)} ${cell(r.results_read, 5)} ${cell(r.max_in_flight, 5)} | ${(((r.warm_s ?? 0) * 1e3).toFixed(1)).padStart(9)} ${(r.connect_s === undefined ? "-" : (r.connect_s * 1e3).toFixed(1)).padStart(7)} ${cell(r.load_1m, 5)}`,
     ),
   ];
 }
@@ -294,17 +324,23 @@ export function latencyMarkdown(rows: readonly LatencyRow[]): string[] {
       "is filled without delay, then each row is a warm run with a new driver (every node a hit). Repo reads/writes = " +
       "fingerprint repository round trips; result trips = result store read round trips (a `getMany` is one; on S3 each GET " +
       "is one); results read = results the cache loaded; in flight = most result reads at once. The chain is deep (depth N), the wide dataflow shallow (depth 3) with " +
-      "N − 1 outputs to load. Load = the machine's 1-minute load average at the row (2 cores; other work ran alongside).",
+      "N − 1 outputs to load. Repo writes include the run record, which is written while `execute` returns when it waits on the network " +
+      "(docs/stores.md, Round trips), so it is counted here but not in the warm time. The Postgres stores use a `pg.Pool` the program holds, as a " +
+      "long-running service would (each new driver still opens the stores: one round trip); new connection = what opening a store with " +
+      "its own pool costs on this server instead (TCP, start-up, the schema check; no delay added), not in the warm time. " +
+      "Load = the machine's 1-minute load average at the row (2 cores; other work ran alongside).",
     "",
-    "| store | shape | N | depth | +ms per trip | repo reads | repo writes | result trips | results read | in flight | warm ms | load |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| store | shape | N | depth | +ms per trip | repo reads | repo writes | result trips | results read | in flight | warm ms | new connection ms | load |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of rows) {
     if (r.skipped !== undefined)
-      out.push(`| ${r.store} | ${r.shape} | ${r.N} | ${r.depth} | ${r.delay_ms} | skipped: ${r.skipped} | | | | | | |`);
+      out.push(
+        `| ${r.store} | ${r.shape} | ${r.N} | ${r.depth} | ${r.delay_ms} | skipped: ${r.skipped} | | | | | | | |`,
+      );
     else
       out.push(
-        `| ${r.store} | ${r.shape} | ${r.N} | ${r.depth} | ${r.delay_ms} | ${r.repo_reads} | ${r.repo_writes} | ${r.result_reads} | ${r.results_read} | ${r.max_in_flight} | ${((r.warm_s ?? 0) * 1e3).toFixed(1)} | ${r.load_1m ?? "—"} |`,
+        `| ${r.store} | ${r.shape} | ${r.N} | ${r.depth} | ${r.delay_ms} | ${r.repo_reads} | ${r.repo_writes} | ${r.result_reads} | ${r.results_read} | ${r.max_in_flight} | ${((r.warm_s ?? 0) * 1e3).toFixed(1)} | ${r.connect_s === undefined ? "—" : (r.connect_s * 1e3).toFixed(1)} | ${r.load_1m ?? "—"} |`,
       );
   }
   const firsts = rows.filter((r) => r.skipped === undefined && /^s3/.test(r.store) && r.first_warm_s !== undefined);

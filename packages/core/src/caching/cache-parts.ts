@@ -14,6 +14,7 @@ import { LookupBatcher } from "./lookup-batcher.js";
 import { ResultBatcher } from "./result-batcher.js";
 import { LookupPrefetcher } from "./prefetch.js";
 import { PredictionMemo } from "./prediction-memo.js";
+import { RunRecordWrites } from "./run-record-writes.js";
 import type { CacheOptions } from "./options.js";
 
 /** Counters of store traffic, for benchmarks and tuning. */
@@ -50,6 +51,8 @@ export class CacheParts {
   readonly results: ResultBatcher;
   /** Predicts each run's context keys and confirms them in one batch (prefetch.ts); undefined with `predict: false`. */
   readonly prefetcher: LookupPrefetcher | undefined;
+  /** Run records still being written after their run returned (awaited before history reads, runs and close). */
+  readonly runRecords: RunRecordWrites;
   /** Expiry (maxAge), the maxBytes limit and gc: see lifecycle/. */
   readonly lifecycle: CacheLifecycle;
   readonly #warned = new Set<string>();
@@ -61,16 +64,18 @@ export class CacheParts {
     this.logger = resolveLogger({ logger: options.logger, logLevel: options.logLevel });
     const path = options.path ?? ".ham_cache";
     const warn = (message: string) => this.warn(message);
+    const repository = options.fingerprintStore ?? new FileFingerprintRepository({ path });
     // Signing and read-only wrap the stores (security/): the rest of the cache sees plain stores.
     const stores = protectStores(
       options,
       {
-        fingerprintStore: options.fingerprintStore ?? new FileFingerprintRepository({ path }),
+        fingerprintStore: repository,
         resultStore: options.resultStore ?? new FileResultStore({ path }),
       },
       warn,
     );
     this.fingerprintStore = stores.fingerprintStore;
+    this.runRecords = new RunRecordWrites([repository, stores.fingerprintStore]);
     this.resultStore = stores.resultStore;
     this.codec = new ResultCodec({
       codecs: [...(options.codecs ?? [])],

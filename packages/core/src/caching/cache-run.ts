@@ -165,7 +165,7 @@ export class CacheRun implements CacheRunView {
     });
   }
 
-  /** Ends the run: saves it in the history, applies maxBytes, remembers the file digests. */
+  /** Ends the run: starts saving it in the history, applies maxBytes, remembers the file digests. */
   async finish(outputs: readonly string[]): Promise<void> {
     this.finished = true;
     const parts = this.#parts;
@@ -179,7 +179,9 @@ export class CacheRun implements CacheRunView {
     if (!this.uncached && store.saveRun) {
       const save = store.saveRun.bind(store);
       const record = this.#runRecord(outputs);
-      await parts.guard(store, "saveRun", () => save(record), undefined);
+      // Not waited for when it waits on the network (the outputs do not depend on it): the next run,
+      // close() and every history read wait for it instead (run-record-writes.ts).
+      await parts.runRecords.add(parts.guard(store, "saveRun", () => save(record), undefined));
     }
     if (!this.uncached) {
       await parts.guard(

@@ -152,17 +152,29 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     return this.#opening;
   }
 
-  /** Closes both stores; the next run opens them again. */
+  /** Waits for the last runs' records (written after execute returned); throws a failure to write one. */
+  flush(): Promise<void> {
+    return this.#parts.runRecords.settle();
+  }
+
+  /** Closes both stores once the last runs' records are written; the next run opens them again. */
   async close(): Promise<void> {
     const wasOpen = this.#opening;
     this.#opening = undefined;
     this.#durations.reset();
     await this.#parts.prefetcher?.flush(); // the prediction memo is written in the background
-    if (!wasOpen) return;
-    await wasOpen.catch(() => undefined);
-    const guard = this.#parts.guard.bind(this.#parts);
-    await guard(this.fingerprintStore, "close", async () => this.fingerprintStore.close?.(), undefined);
-    await guard(this.resultStore, "close", async () => this.resultStore.close?.(), undefined);
+    // The run records too; the stores are closed even when one failed, then the failure is thrown.
+    const written = await this.flush().then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    if (wasOpen) {
+      await wasOpen.catch(() => undefined);
+      const guard = this.#parts.guard.bind(this.#parts);
+      await guard(this.fingerprintStore, "close", async () => this.fingerprintStore.close?.(), undefined);
+      await guard(this.resultStore, "close", async () => this.resultStore.close?.(), undefined);
+    }
+    if (written) throw written.error;
   }
 
   /** Loads and decodes the result stored under `fingerprint` (undefined when there is none). */
@@ -178,18 +190,21 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
   explain<const K extends OutputName<N> | UnknownOutput>(node: K, runId?: string): Promise<Explanation>;
   async explain(node: string, runId?: string): Promise<Explanation> {
     await this.open();
+    await this.flush();
     return explainNode(this.fingerprintStore, this.lastRunId, this.lastRun, node, runId);
   }
 
   /** Run history, newest first (empty when the repository keeps none). */
   async listRuns(options: { limit?: number } = {}) {
     await this.open();
+    await this.flush();
     return readRuns(this.fingerprintStore, options);
   }
 
   /** Removes old runs, records and results by the rules of GcOptions (see docs/cache-lifecycle.md). */
   async gc(options: GcOptions = {}): Promise<GcReport> {
     await this.open();
+    await this.flush();
     return this.#parts.lifecycle.gc(options);
   }
 
@@ -205,6 +220,13 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
     this.lastRun = run.records;
     this.lastRunId = run.runId;
     this.stats = run.stats;
+    // Runs are recorded in order: the last run's record first (and a failure to write it is this run's).
+    if (this.#parts.runRecords.unsettled) {
+      await this.flush().catch((error: unknown) => {
+        this.#runs.delete(run.runId);
+        throw error;
+      });
+    }
     try {
       await this.open();
     } catch (error) {

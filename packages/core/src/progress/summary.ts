@@ -1,6 +1,6 @@
 // The one-line run summary ("6 nodes: 5 from cache, 1 computed · saved ~12.4s") and the time the cache saved.
 import type { FingerprintRepository, NodeOutcome, NodeRunRecord } from "../contracts.js";
-import { readRuns } from "../stores/run-history.js";
+import { readStoredRuns } from "../stores/run-history.js";
 import { plural } from "../lifecycle/parse.js";
 
 /** How many recent runs of the history are read (once per open) to find what hits cost to compute. */
@@ -50,7 +50,7 @@ export class ComputeDurations {
     ) {
       this.#historyRead = true;
       try {
-        for (const run of await readRuns(repository, { limit: HISTORY_RUNS })) {
+        for (const run of await readStoredRuns(repository, { limit: HISTORY_RUNS })) {
           if (!this.#runWallMs.has(run.runId)) this.#runWallMs.set(run.runId, run.durationMs);
           for (const record of run.nodes) {
             // Newest first: keep the most recent computation of a key.

@@ -14,8 +14,44 @@ const OUTCOMES: ReadonlySet<NodeOutcome> = new Set([
 ]);
 const OPERATION = "read run history";
 
+/** Run records this process is still writing, by the repository object they go to (see trackRunWrite). */
+const writing = new WeakMap<object, Set<Promise<unknown>>>();
+
+/**
+ * Registers a run record being written to `repositories` (one store, under each object that names
+ * it: yours and the cache's wrapper): every history read of those objects in this process waits for
+ * it first, so a run that has returned is in the history ham shows, even before `close()`.
+ */
+export function trackRunWrite(repositories: readonly object[], write: Promise<unknown>): void {
+  for (const repository of repositories) {
+    let pending = writing.get(repository);
+    if (!pending) writing.set(repository, (pending = new Set()));
+    const set = pending;
+    set.add(write);
+    void write.then(
+      () => set.delete(write),
+      () => set.delete(write),
+    );
+  }
+}
+
+/** Waits for the run records this process is still writing to `repository` (their failures are the cache's to report). */
+async function written(repository: object): Promise<void> {
+  const pending = writing.get(repository);
+  while (pending !== undefined && pending.size > 0) await Promise.allSettled(pending);
+}
+
 /** The repository's runs, newest first (`[]` when it keeps no history), each checked. */
 export async function readRuns(repository: FingerprintRepository, options?: { limit?: number }): Promise<RunRecord[]> {
+  await written(repository);
+  return readStoredRuns(repository, options);
+}
+
+/** readRuns without waiting for this process's run records still being written (the summary's read of earlier runs). */
+export async function readStoredRuns(
+  repository: FingerprintRepository,
+  options?: { limit?: number },
+): Promise<RunRecord[]> {
   if (!repository.listRuns) return [];
   const runs: unknown = await repository.listRuns(options);
   if (!Array.isArray(runs)) {
@@ -27,6 +63,7 @@ export async function readRuns(repository: FingerprintRepository, options?: { li
 /** One run by id, checked, or undefined when the repository does not have it (or keeps no history). */
 export async function readRun(repository: FingerprintRepository, runId: string): Promise<RunRecord | undefined> {
   if (!repository.getRun) return undefined;
+  await written(repository);
   const run: unknown = await repository.getRun(runId);
   if (run === undefined) return undefined;
   const checked = checkRun(repository.name, run);
@@ -46,6 +83,7 @@ export async function readRun(repository: FingerprintRepository, runId: string):
  */
 export async function readRunIds(repository: FingerprintRepository): Promise<string[]> {
   if (!repository.listRuns) return [];
+  await written(repository);
   const runs: unknown = await repository.listRuns();
   if (!Array.isArray(runs)) {
     throw new StoreError(repository.name, OPERATION, `listRuns() returned ${describe(runs)} instead of a list of runs`);
