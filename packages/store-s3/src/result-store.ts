@@ -27,6 +27,13 @@ export const CHECKSUM_METADATA_KEY = "ham-sha256";
 type State = "new" | "open" | "closed";
 
 /**
+ * Buckets a client you passed in has already found with HeadBucket, in this process: opening a
+ * store on the same client and bucket again (a long-running program that builds a driver per run)
+ * skips that request. A later request that finds the bucket gone forgets it, so the next open checks.
+ */
+const foundBuckets = new WeakMap<S3Client, Set<string>>();
+
+/**
  * Result store on S3 (or any S3-compatible server). Objects are `<prefix>/<fingerprint>`;
  * since a fingerprint always names the same value, `set` uploads nothing when the object exists.
  * Every object carries the SHA-256 of its bytes; `get` of an object that fails the check (changed
@@ -62,7 +69,10 @@ export class S3ResultStore implements ResultStore {
     );
   }
 
-  /** Checks that the bucket exists and can be reached (a read). Idempotent; reopens after close(). */
+  /**
+   * Checks that the bucket exists and can be reached (a read; once per client you pass in and bucket,
+   * in a process). Idempotent; reopens after close().
+   */
   async open(options?: StoreOpenOptions): Promise<void> {
     // Read-only lasts until close(): a later plain open() must not start writing.
     if (options?.readOnly === true) this.readOnly = true;
@@ -70,8 +80,15 @@ export class S3ResultStore implements ResultStore {
     if (this.opening) return this.opening;
     this.opening = (async () => {
       const client = this.options.client ?? new S3Client(this.options.clientConfig);
+      const bucket = this.options.bucket;
       try {
-        await client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
+        if (!(this.options.client && foundBuckets.get(client)?.has(bucket))) {
+          await client.send(new HeadBucketCommand({ Bucket: bucket }));
+          if (this.options.client) {
+            const found = foundBuckets.get(client) ?? new Set<string>();
+            foundBuckets.set(client, found.add(bucket));
+          }
+        }
       } catch (error) {
         if (!this.options.client) client.destroy();
         // HeadBucket has no body, so a missing bucket shows only as a 404.
@@ -350,6 +367,7 @@ export class S3ResultStore implements ResultStore {
 
   private fail(operation: string, key: string | undefined, error: unknown): StoreError {
     if (error instanceof StoreError) return error;
+    if (isNoSuchBucket(error) && this.client) foundBuckets.get(this.client)?.delete(this.options.bucket);
     return s3StoreError(
       this.name,
       key === undefined ? operation : `${operation} ${JSON.stringify(key)}`,
