@@ -81,8 +81,8 @@ interface Kind {
 const SERVICES = "bash scripts/services/up.sh && source .services/env";
 
 /** One schema for benchmarks, fresh tables per measurement (the services are throwaway servers). */
-function postgresOptions(id: string, pool: pg.Pool) {
-  return { pool, schema: "ham_bench", tablePrefix: `lat${id}_` };
+function postgresOptions(id: string, connection: { pool: pg.Pool } | { connectionString: string }) {
+  return { ...connection, schema: "ham_bench", tablePrefix: `lat${id}_` };
 }
 
 /** The program's pool (the stores open and close their use of it; it stays connected between drivers). */
@@ -94,8 +94,9 @@ function postgresPool(): pg.Pool {
 
 /** Seconds a new connection takes: a repository with its own pool, opened (connect + schema check) and closed. */
 async function newConnectionSeconds(id: string): Promise<number> {
-  const options = { connectionString: process.env.HAM_PG_URL as string, schema: "ham_bench", tablePrefix: `lat${id}_` };
-  const repository = new PostgresFingerprintRepository(options);
+  const repository = new PostgresFingerprintRepository(
+    postgresOptions(id, { connectionString: process.env.HAM_PG_URL as string }),
+  );
   const [seconds] = await timed(() => repository.open());
   await repository.close();
   return seconds;
@@ -126,8 +127,12 @@ const KINDS: Kind[] = [
       const results = new Traffic();
       const pool = postgresPool();
       return {
-        fingerprintStore: withLatency(new PostgresFingerprintRepository(postgresOptions(id, pool)), delay, repository),
-        resultStore: withLatency(new PostgresResultStore(postgresOptions(id, pool)), delay, results),
+        fingerprintStore: withLatency(
+          new PostgresFingerprintRepository(postgresOptions(id, { pool })),
+          delay,
+          repository,
+        ),
+        resultStore: withLatency(new PostgresResultStore(postgresOptions(id, { pool })), delay, results),
         repository,
         results,
         connect: () => newConnectionSeconds(id),
@@ -161,7 +166,11 @@ const KINDS: Kind[] = [
       addS3Latency(client, delay, results);
       const pool = postgresPool();
       return {
-        fingerprintStore: withLatency(new PostgresFingerprintRepository(postgresOptions(id, pool)), delay, repository),
+        fingerprintStore: withLatency(
+          new PostgresFingerprintRepository(postgresOptions(id, { pool })),
+          delay,
+          repository,
+        ),
         resultStore: new S3ResultStore({ bucket, prefix: `latency-${id}`, client }),
         repository,
         results,

@@ -190,21 +190,18 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
   explain<const K extends OutputName<N> | UnknownOutput>(node: K, runId?: string): Promise<Explanation>;
   async explain(node: string, runId?: string): Promise<Explanation> {
     await this.open();
-    await this.flush();
     return explainNode(this.fingerprintStore, this.lastRunId, this.lastRun, node, runId);
   }
 
   /** Run history, newest first (empty when the repository keeps none). */
   async listRuns(options: { limit?: number } = {}) {
     await this.open();
-    await this.flush();
     return readRuns(this.fingerprintStore, options);
   }
 
   /** Removes old runs, records and results by the rules of GcOptions (see docs/cache-lifecycle.md). */
   async gc(options: GcOptions = {}): Promise<GcReport> {
     await this.open();
-    await this.flush();
     return this.#parts.lifecycle.gc(options);
   }
 
