@@ -99,14 +99,22 @@ async function main(): Promise<void> {
     if (values.only !== undefined && values["update-results"]) {
       // Later figures for some sections (e.g. stores once services are up) merged into the last full run.
       const previous = JSON.parse(readFileSync(join(outDir, "ham.json"), "utf8")) as BenchResults;
+      // Earlier re-measurements stay listed unless this run measured all of their sections again.
+      const updates = [
+        ...(previous.meta.updated ?? "")
+          .split("; ")
+          .filter((u) => u !== "" && !(u.split(" at ")[0] ?? "").split(",").every((s) => sections.includes(s))),
+        `${sections.join(",")} at ${ham.meta.date}`,
+      ];
       const merged = {
         ...previous,
-        meta: { ...previous.meta, updated: `${sections.join(",")} at ${ham.meta.date}` },
+        meta: { ...previous.meta, updated: updates.join("; ") },
       } as BenchResults;
       for (const section of sections) (merged as unknown as Record<string, unknown>)[section] = ham[section];
       writeFileSync(join(outDir, "ham.json"), `${JSON.stringify(merged, null, 2)}\n`);
       ({ ham, hamilton, hamiltonSource } = fromResults(outDir, hamiltonFile));
-      command = `${hamilton ? "pnpm bench:hamilton" : "pnpm bench"}; ${sections.join(", ")} updated by pnpm bench --only ${sections.join(",")} --update-results`;
+      const updated = updates.map((u) => u.split(" at ")[0]).join(",");
+      command = `${hamilton ? "pnpm bench:hamilton" : "pnpm bench"}; ${updated.replaceAll(",", ", ")} updated by pnpm bench --only ${updated} --update-results`;
     }
 
     if (values.hamilton) {

@@ -11,9 +11,9 @@ import {
   runsOnMain,
 } from "@ham/core/executor";
 import { hashString, isUniqueFingerprint } from "@ham/core/fingerprint";
-import type { EventEmitter } from "node:events";
-import { Queue, QueueEvents } from "bullmq";
+import { Queue } from "bullmq";
 import { type NodeJobData, type NodeJobResult, type RedisConnection, checkQueueName, connectionOf } from "./job.js";
+import { LostJobError, ReplyListener } from "./replies.js";
 
 /** Which worker ran a node, for logs and examples. */
 export interface BullMQRunEvent {
@@ -35,6 +35,13 @@ export interface BullMQExecutorOptions {
   backoffMs?: number;
   /** Called after each node a worker ran. */
   onRun?: (event: BullMQRunEvent) => void;
+  /**
+   * Workers announce each finished job on a Redis channel; a job waited on longer than this many
+   * milliseconds is also looked up, so a missed announcement (a reconnect) costs at most about this
+   * long, and a job that left the queue without one fails its node instead of waiting forever
+   * (default 1000).
+   */
+  replyCheckMs?: number;
 }
 
 /**
@@ -52,8 +59,9 @@ export class BullMQExecutor implements Executor {
   #setup: ExecutorSetup | undefined;
   #cache: ExecutorCache | undefined;
   #config = "";
+  readonly #replyCheckMs: number;
   #queue: Queue | undefined;
-  #events: Promise<QueueEvents> | undefined;
+  #replies: ReplyListener | undefined;
   /** Fingerprints known to be in the result store (content-addressed: once there, always the same bytes). */
   readonly #stored = new Set<string>();
 
@@ -80,6 +88,12 @@ export class BullMQExecutor implements Executor {
     if (options.onRun !== undefined && typeof options.onRun !== "function")
       throw new ConfigurationError(`[bullmq] option "onRun" must be a function`);
     this.#onRun = options.onRun;
+    this.#replyCheckMs = options.replyCheckMs ?? 1000;
+    if (!(typeof this.#replyCheckMs === "number" && this.#replyCheckMs >= 10 && this.#replyCheckMs <= 3_600_000)) {
+      throw new ConfigurationError(
+        `[bullmq] option "replyCheckMs" must be a number of milliseconds from 10 to 3600000, got ${String(options.replyCheckMs)}`,
+      );
+    }
     this.name = `bullmq:${this.#queueName}`;
   }
 
@@ -114,7 +128,7 @@ export class BullMQExecutor implements Executor {
     const sourceHash = hashString(task.node.source);
     const taskKey = `t-${hashString(JSON.stringify([where.moduleUrl, task.node.name, sourceHash, this.#config, Object.entries(inputs).sort()]))}`;
     const data: NodeJobData = {
-      format: 1,
+      format: 2,
       runId: task.runId,
       node: task.node.name,
       moduleUrl: where.moduleUrl,
@@ -147,19 +161,13 @@ export class BullMQExecutor implements Executor {
     });
   }
 
-  /** Stops listening and closes the queue's connections. */
+  /** Stops listening (nodes still waiting fail) and closes the queue's connections. */
   async close(): Promise<void> {
     const queue = this.#queue;
-    const events = this.#events;
+    const replies = this.#replies;
     this.#queue = undefined;
-    this.#events = undefined;
-    await Promise.all([
-      queue?.close(),
-      events?.then(
-        (e) => e.close(),
-        () => undefined,
-      ),
-    ]);
+    this.#replies = undefined;
+    await Promise.all([queue?.close(), replies?.close("the queue was closed while the node was running")]);
   }
 
   /** Fingerprint of each dependency, its bytes put in the result store first when they are not there. */
@@ -206,20 +214,22 @@ export class BullMQExecutor implements Executor {
   }
 
   /**
-   * Enqueues the job and waits for it. The job id is the task key, so two drivers asking for the same
-   * work at once share one job (BullMQ ignores a second add of a live id): single-flight across drivers.
-   * The wait starts before the add: a job that finishes (and is removed) at once is not missed. (Asking
-   * BullMQ afterwards whether it finished found it gone, under load, and failed the run.) A completion
-   * of an earlier job with the same id is the same work (same code, config and inputs): its answer holds.
+   * Enqueues the job and waits for its worker's reply. The job id is the task key, so two drivers asking
+   * for the same work at once share one job (BullMQ ignores a second add of a live id) and both hear
+   * its reply: single-flight across drivers. The wait starts before the add: a job that finishes (and
+   * is removed) at once is not missed. A reply to an earlier job with the same id is the same work
+   * (same code, config and inputs): its answer holds.
    */
   async #run(data: NodeJobData): Promise<NodeJobResult> {
     if (!this.#queue) {
       this.#queue = new Queue(this.#queueName, { connection: { ...this.#connection } });
-      // Every waiting node listens for the queue closing: a wide run waits on many at once.
-      this.#queue.setMaxListeners(0);
+      const queue = this.#queue;
+      this.#replies = new ReplyListener(this.#connection, (type) => queue.toKey(type), this.#replyCheckMs);
     }
     const queue = this.#queue;
-    const finished = finishOf(await this.#queueEvents(queue), queue, data.taskKey);
+    const replies = this.#replies as ReplyListener;
+    await replies.ready();
+    const finished = replies.wait(data.taskKey);
     try {
       await queue.add(data.node, data, {
         jobId: data.taskKey,
@@ -235,36 +245,13 @@ export class BullMQExecutor implements Executor {
     try {
       return await finished.result;
     } catch (error) {
+      if (error instanceof LostJobError) throw new Error(`node "${data.node}": ${error.message}`, { cause: error });
       throw new Error(`worker failed node "${data.node}" after ${this.#attempts} attempt(s): ${errorMessage(error)}`, {
         cause: error,
       });
     }
   }
-
-  /**
-   * The queue's event listener, reading from the stream's current end. (Left to itself it starts at "$"
-   * with its first blocking read, which comes after it reports ready: a job that finished in between,
-   * such as a quick node retried once, was never heard of and its run waited forever.)
-   */
-  #queueEvents(queue: Queue): Promise<QueueEvents> {
-    this.#events ??= (async () => {
-      const client = await queue.getBackend().client;
-      client.defineCommand(LAST_EVENT_ID, { numberOfKeys: 1, lua: LAST_EVENT_ID_LUA, readOnly: true });
-      const lastEventId = String(await client.runCommand(LAST_EVENT_ID, [queue.keys.events]));
-      const events = new QueueEvents(this.#queueName, { connection: { ...this.#connection }, lastEventId });
-      events.setMaxListeners(0);
-      await events.waitUntilReady();
-      return events;
-    })();
-    return this.#events;
-  }
 }
-
-/** The id of the newest entry of a stream ("0-0" when it is empty or missing). Redis 7.0 has no `XREAD … +`. */
-const LAST_EVENT_ID = "hamLastEventId";
-const LAST_EVENT_ID_LUA = `local last = redis.call("XREVRANGE", KEYS[1], "+", "-", "COUNT", 1)
-if last[1] then return last[1][1] end
-return "0-0"`;
 
 async function guard<T>(store: string, operation: string, action: () => Promise<T>): Promise<T> {
   try {
@@ -272,43 +259,4 @@ async function guard<T>(store: string, operation: string, action: () => Promise<
   } catch (error) {
     throw StoreError.wrap(store, operation, error);
   }
-}
-
-/**
- * The outcome of job `id` as QueueEvents reports it (`completed:<id>` with the worker's return value,
- * or `failed:<id>` once BullMQ gives up retrying), or a failure when the queue closes first.
- */
-function finishOf(
-  queueEvents: QueueEvents,
-  queued: Queue,
-  id: string,
-): { result: Promise<NodeJobResult>; cancel(): void } {
-  // Both are EventEmitters; BullMQ's listener types do not list the per-job event names.
-  const events = queueEvents as unknown as EventEmitter;
-  const queue = queued as unknown as EventEmitter;
-  let cancel = () => {};
-  const result = new Promise<NodeJobResult>((resolve, reject) => {
-    const completed = ({ returnvalue }: { returnvalue: unknown }) => {
-      cancel();
-      resolve((typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue) as NodeJobResult);
-    };
-    const failed = ({ failedReason }: { failedReason: string }) => {
-      cancel();
-      reject(new Error(failedReason));
-    };
-    const closing = () => {
-      cancel();
-      reject(new Error("the queue was closed while the node was running"));
-    };
-    cancel = () => {
-      events.off(`completed:${id}`, completed);
-      events.off(`failed:${id}`, failed);
-      queue.off("closing", closing);
-    };
-    events.on(`completed:${id}`, completed);
-    events.on(`failed:${id}`, failed);
-    queue.on("closing", closing);
-  });
-  result.catch(() => undefined); // observed by the caller after the add
-  return { result, cancel };
 }

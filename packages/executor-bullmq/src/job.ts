@@ -3,8 +3,11 @@ import { ConfigurationError } from "@ham/core";
 
 /** The data of one node job (JSON). Values travel through the shared result store, by fingerprint. */
 export interface NodeJobData {
-  /** Job format version, so an old worker refuses a new driver's job clearly. */
-  readonly format: 1;
+  /**
+   * Job format version, so an old worker refuses a new driver's job clearly. 2: the driver waits for
+   * the worker's reply on the queue's reply channel (replies.ts); 1: for BullMQ's completion event.
+   */
+  readonly format: 1 | 2;
   readonly runId: string;
   /** The node to run. */
   readonly node: string;

@@ -17,6 +17,7 @@ import { FingerprinterRegistry, hashString, hashingReady } from "@ham/core/finge
 import { ResultCodec } from "@ham/core/codec";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
 import { type NodeJobData, type NodeJobResult, type RedisConnection, checkQueueName, connectionOf } from "./job.js";
+import { ReplySender } from "./replies.js";
 
 export interface RunWorkerOptions {
   /** Redis URL or BullMQ connection options with a `url` (default: HAM_REDIS_URL). */
@@ -78,6 +79,8 @@ export function runWorker(options: RunWorkerOptions): HamWorker {
   });
   const repository = options.fingerprintStore;
   const nodes = new Map<string, Promise<GraphNode | undefined>>();
+  // Every job gets a reply, whatever its format: drivers of both formats may share one job id.
+  const replies = new ReplySender(connection, (type) => worker.toKey(type));
   let opened: Promise<void> | undefined;
 
   const open = () =>
@@ -106,7 +109,7 @@ export function runWorker(options: RunWorkerOptions): HamWorker {
 
   const processJob = async (job: Job<NodeJobData, NodeJobResult>): Promise<NodeJobResult> => {
     const data = job.data;
-    if (data.format !== 1)
+    if (data.format !== 1 && data.format !== 2)
       throw new UnrecoverableError(
         `[ham-worker] job format ${String(data.format)} is not understood by this worker; upgrade @ham/executor-bullmq to the driver's version`,
       );
@@ -143,7 +146,9 @@ export function runWorker(options: RunWorkerOptions): HamWorker {
       }
       if (!(await store.has(fingerprint))) await store.set(fingerprint, bytes);
       options.logger?.info?.(`[ham-worker ${name}] done ${data.node} in ${durationMs.toFixed(1)} ms`);
-      return { fingerprint, worker: name, durationMs, attempts: job.attemptsMade + 1 };
+      const result: NodeJobResult = { fingerprint, worker: name, durationMs, attempts: job.attemptsMade + 1 };
+      await replies.send(job.id ?? data.taskKey, { result });
+      return result;
     } finally {
       await release?.();
     }
@@ -157,6 +162,17 @@ export function runWorker(options: RunWorkerOptions): HamWorker {
     name,
   });
   worker.on("error", (error) => options.logger?.error?.(`[ham-worker ${name}] ${error.message}`));
+  // The last attempt failed (BullMQ set finishedOn): tell the waiting drivers why.
+  worker.on("failed", (job, error) => {
+    if (job?.id === undefined || !job.finishedOn) return;
+    replies
+      .send(job.id, { failed: error.message })
+      .catch((sending) =>
+        options.logger?.error?.(
+          `[ham-worker ${name}] could not report the failure of job ${job.id}: ${errorMessage(sending)}`,
+        ),
+      );
+  });
   return {
     name,
     ready: async () => {
@@ -164,6 +180,7 @@ export function runWorker(options: RunWorkerOptions): HamWorker {
     },
     close: async () => {
       await worker.close();
+      await replies.close();
       await store.close?.();
       await repository?.close?.();
     },
