@@ -103,7 +103,9 @@ async function main(): Promise<void> {
       const updates = [
         ...(previous.meta.updated ?? "")
           .split("; ")
-          .filter((u) => u !== "" && !(u.split(" at ")[0] ?? "").split(",").every((s) => sections.includes(s))),
+          .filter(
+            (u) => u !== "" && !(u.split(" at ")[0] ?? "").split(",").every((s) => sections.includes(s as Section)),
+          ),
         `${sections.join(",")} at ${ham.meta.date}`,
       ];
       const merged = {
