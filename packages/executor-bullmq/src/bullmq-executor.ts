@@ -60,8 +60,8 @@ export class BullMQExecutor implements Executor {
   #cache: ExecutorCache | undefined;
   #config = "";
   readonly #replyCheckMs: number;
-  #queue: Queue | undefined;
-  #replies: ReplyListener | undefined;
+  /** The queue and the listener for its workers' replies, made together at the first job. */
+  #connected: { queue: Queue; replies: ReplyListener } | undefined;
   /** Fingerprints known to be in the result store (content-addressed: once there, always the same bytes). */
   readonly #stored = new Set<string>();
 
@@ -163,11 +163,12 @@ export class BullMQExecutor implements Executor {
 
   /** Stops listening (nodes still waiting fail) and closes the queue's connections. */
   async close(): Promise<void> {
-    const queue = this.#queue;
-    const replies = this.#replies;
-    this.#queue = undefined;
-    this.#replies = undefined;
-    await Promise.all([queue?.close(), replies?.close("the queue was closed while the node was running")]);
+    const connected = this.#connected;
+    this.#connected = undefined;
+    await Promise.all([
+      connected?.queue.close(),
+      connected?.replies.close("the queue was closed while the node was running"),
+    ]);
   }
 
   /** Fingerprint of each dependency, its bytes put in the result store first when they are not there. */
@@ -221,13 +222,12 @@ export class BullMQExecutor implements Executor {
    * (same code, config and inputs): its answer holds.
    */
   async #run(data: NodeJobData): Promise<NodeJobResult> {
-    if (!this.#queue) {
-      this.#queue = new Queue(this.#queueName, { connection: { ...this.#connection } });
-      const queue = this.#queue;
-      this.#replies = new ReplyListener(this.#connection, (type) => queue.toKey(type), this.#replyCheckMs);
+    if (!this.#connected) {
+      const queue = new Queue(this.#queueName, { connection: { ...this.#connection } });
+      const replies = new ReplyListener(this.#connection, (type) => queue.toKey(type), this.#replyCheckMs);
+      this.#connected = { queue, replies };
     }
-    const queue = this.#queue;
-    const replies = this.#replies as ReplyListener;
+    const { queue, replies } = this.#connected;
     await replies.ready();
     const finished = replies.wait(data.taskKey);
     try {

@@ -27,6 +27,11 @@ function connect(connection: RedisConnection): Redis {
   return client;
 }
 
+/** Closes a connection politely, or drops it when Redis cannot be reached to say goodbye. */
+async function hangUp(client: Redis): Promise<void> {
+  await client.quit().catch(() => client.disconnect());
+}
+
 /** The worker side: sends each job's reply. */
 export class ReplySender {
   readonly #key: QueueKey;
@@ -51,7 +56,7 @@ export class ReplySender {
   }
 
   async close(): Promise<void> {
-    await this.#client.quit().catch(() => this.#client.disconnect());
+    await hangUp(this.#client);
   }
 }
 
@@ -134,13 +139,7 @@ export class ReplyListener {
     this.#subscriber = undefined;
     const checker = this.#checker;
     this.#checker = undefined;
-    await Promise.all([
-      subscriber?.then(
-        (s) => s.quit().catch(() => s.disconnect()),
-        () => undefined,
-      ),
-      checker?.quit().catch(() => checker.disconnect()),
-    ]);
+    await Promise.all([subscriber?.then(hangUp, () => undefined), checker && hangUp(checker)]);
   }
 
   #heard(message: string): void {
