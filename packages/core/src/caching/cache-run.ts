@@ -59,6 +59,8 @@ type Shared = { node: string; fingerprint: Fingerprint };
 /** Why a node with a maxAge is computed when its entry's age could not be read (store error, onStoreError: "warn"). */
 const AGE_UNKNOWN = "computed: the stored entry's age could not be read (store error)";
 
+const NOTHING_TO_WAIT_FOR: Promise<void> = Promise.resolve();
+
 export class CacheRun implements CacheRunView {
   readonly runId: string;
   readonly started = Date.now();
@@ -87,6 +89,9 @@ export class CacheRun implements CacheRunView {
   readonly #claims = new Map<string, (value: Shared | undefined) => void>();
   /** Fingerprints whose result is known to be in the result store. */
   readonly #stored = new Set<Fingerprint>();
+  /** Result writes still going on behind the run (#behind), and those that failed. */
+  readonly #writesBehind = new Set<Promise<void>>();
+  readonly #writeFailures: unknown[] = [];
   /** The batcher's round-trip count when the run started. */
   readonly #roundTripsAtStart: number;
   /** This run's speculative lookups (prefetch.ts). */
@@ -169,6 +174,7 @@ export class CacheRun implements CacheRunView {
   async finish(outputs: readonly string[]): Promise<void> {
     this.finished = true;
     const parts = this.#parts;
+    const writeFailure = await this.#writesDone();
     // Speculative lookups: the run's batch is done; its keys predict the next run's (prefetch.ts).
     this.#prefetch?.end();
     parts.prefetcher?.remember(Object.values(this.records), parts.options.readOnly !== true);
@@ -192,6 +198,7 @@ export class CacheRun implements CacheRunView {
       );
     }
     if (parts.options.readOnly !== true) parts.files.save();
+    if (writeFailure !== undefined) throw writeFailure;
   }
 
   #runRecord(outputs: readonly string[]) {
@@ -284,13 +291,17 @@ export class CacheRun implements CacheRunView {
     return deferredResult(() => this.#load(step, facts, found.fingerprint, next));
   }
 
-  /** A miss: computes the node under the key's lock (once per key in this run and across processes) and stores it. */
+  /**
+   * A miss: computes the node under the key's lock (once per key in this run and across processes)
+   * and stores it. The value is handed on once its bytes are encoded; the write goes on behind the
+   * run (#behind), holding the key's claim and lock until the result is stored and recorded.
+   */
   async #compute(step: NodeStep, facts: NodeFacts, next: () => Promise<unknown>): Promise<unknown> {
     const { contextKey } = facts;
     if (!this.#computing.has(contextKey)) this.#claim(contextKey);
     const settle = this.#claims.get(contextKey) ?? (() => undefined);
     this.#claims.delete(contextKey);
-    let computed: Fingerprint | undefined;
+    let writing: Promise<Shared> | undefined;
     const release = await this.#lock(contextKey).catch((error: unknown) => {
       settle(undefined);
       throw error;
@@ -299,12 +310,45 @@ export class CacheRun implements CacheRunView {
       const other = release && step.behavior !== "recompute" ? await this.#foundMeanwhile(step, contextKey) : undefined;
       if (other) return this.#hit(step, facts, other, next);
       const result = await next();
-      computed = await this.#storeComputed(step, facts, result, this.#computedOutcome(step));
+      const pending = await this.#storeComputed(step, facts, result, this.#computedOutcome(step));
+      writing = pending.stored.then(() => ({ node: step.node.name, fingerprint: pending.fingerprint }));
       return result;
     } finally {
-      settle(computed === undefined ? undefined : { node: step.node.name, fingerprint: computed });
-      if (release) await release();
+      if (writing === undefined) {
+        settle(undefined);
+        if (release) await release();
+      } else {
+        this.#behind(
+          writing.then(settle, (error: unknown) => {
+            settle(undefined);
+            throw error;
+          }),
+          release,
+        );
+      }
     }
+  }
+
+  /**
+   * Tracks a write that goes on behind the run; `after` (the key's lock) is released once it is done.
+   * finish() waits for every one, so `execute` still resolves with everything stored.
+   */
+  #behind(write: Promise<unknown>, after?: () => Promise<void>): void {
+    const done = after ? write.finally(after) : write;
+    const tracked = done.then(
+      () => void this.#writesBehind.delete(tracked),
+      (error: unknown) => {
+        this.#writesBehind.delete(tracked);
+        this.#writeFailures.push(error);
+      },
+    );
+    this.#writesBehind.add(tracked);
+  }
+
+  /** Waits for the writes behind the run; resolves with the first failure (onStoreError "raise"), which fails the run. */
+  async #writesDone(): Promise<unknown> {
+    while (this.#writesBehind.size > 0) await Promise.all(this.#writesBehind);
+    return this.#writeFailures[0];
   }
 
   /** Marks `contextKey` as being computed by this node; #compute settles it with the stored result. */
@@ -333,20 +377,24 @@ export class CacheRun implements CacheRunView {
     };
   }
 
-  /** Stores a computed result and records the node once; resolves with the result's fingerprint. */
+  /**
+   * Starts storing a computed result and records the node once; resolves (once its bytes are encoded)
+   * with its fingerprint and the write, which settles when it is stored (or known not to be).
+   */
   async #storeComputed(
     step: NodeStep,
     facts: NodeFacts,
     value: unknown,
     outcome: Pick<NodeRunRecord, "outcome" | "reason" | "expired">,
-  ): Promise<Fingerprint> {
+  ): Promise<{ fingerprint: Fingerprint; stored: Promise<void> }> {
     const changed = await this.#changedInput(step, facts, value);
     let fingerprint: Fingerprint;
+    let stored = NOTHING_TO_WAIT_FOR;
     let details = withoutOutcome(outcome);
     if (changed === undefined) {
-      const written = await this.#writer.store(this.#target(step, facts), value, this.stats);
-      fingerprint = written.fingerprint;
-      if (written.stored) this.#stored.add(fingerprint);
+      const pending = await this.#writer.store(this.#target(step, facts), value, this.stats);
+      fingerprint = pending.fingerprint;
+      stored = pending.stored.then((ok) => void (ok && this.#stored.add(pending.fingerprint)));
     } else {
       // Not stored: a hit could not change the input as a fresh run of the node does (changed-inputs.ts).
       const reason = changedInputReason(step.node.name, changed);
@@ -356,7 +404,7 @@ export class CacheRun implements CacheRunView {
     }
     setNamed(this.fingerprints, step.node.name, fingerprint);
     this.#record(step, outcome.outcome, Object.assign({}, facts, { durationMs: ownTime(step), fingerprint }, details)); // see #hit
-    return fingerprint;
+    return { fingerprint, stored };
   }
 
   /** An input the node changed in place while it ran (changed-inputs.ts); not looked for when a worker ran it. */
@@ -397,10 +445,11 @@ export class CacheRun implements CacheRunView {
       });
       throw error;
     }
-    await this.#storeComputed(again, facts, value, {
+    const pending = await this.#storeComputed(again, facts, value, {
       outcome: "recomputed",
       reason: `recomputed: cached result ${read.problem}`,
     });
+    this.#behind(pending.stored);
     return materialize(value); // the value is needed now, also when a worker computed it
   }
 

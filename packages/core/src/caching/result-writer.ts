@@ -1,5 +1,6 @@
 // ResultWriter: fingerprints a computed result, encodes it and writes it (result bytes first, then
-// the repository record); equal results computed at once are written once.
+// the repository record); equal results computed at once are written once. The write goes on behind
+// the run (write-behind): a node's value is handed on once it is encoded, while its bytes are stored.
 import type { Fingerprint, FingerprintMeta } from "../contracts.js";
 import { errorMessage } from "../errors.js";
 import { type CacheParts, type CacheStats } from "./cache-parts.js";
@@ -15,42 +16,69 @@ export interface WriteTarget {
   readonly codeVersion: string;
 }
 
+/** A result being stored: its fingerprint, known at once, and whether it ends up stored and recorded. */
+export interface PendingWrite {
+  readonly fingerprint: Fingerprint;
+  /** Settles once the bytes are in the result store and the record in the repository; false: not stored. */
+  readonly stored: Promise<boolean>;
+}
+
+/** A result's bytes on their way to the store (a wrapper, so the promise is not flattened into the one that encodes). */
+interface Writing {
+  readonly written: Promise<boolean>;
+}
+
+/**
+ * Encoded bytes written behind the run at most, in all: past it a node waits for its own write before
+ * its value is handed on, so a run of many large results holds at most this much more memory.
+ */
+export const MAX_BYTES_BEHIND = 256 * 1024 * 1024;
+
+const NOT_STORED: Writing = { written: Promise.resolve(false) };
+
 export class ResultWriter {
   readonly #parts: CacheParts;
   /** Result writes in flight by fingerprint, so equal results computed at once are written once. */
-  readonly #writes = new Map<Fingerprint, Promise<boolean>>();
+  readonly #writes = new Map<Fingerprint, Promise<Writing>>();
+  /** Bytes of results being written behind the run (see MAX_BYTES_BEHIND). */
+  #bytesBehind = 0;
   /** Encoded result sizes seen in this process, by fingerprint (for visualizeExecution). */
   readonly #sizes = new Map<Fingerprint, number>();
 
-  constructor(parts: CacheParts) {
+  readonly #maxBytesBehind: number;
+
+  constructor(parts: CacheParts, maxBytesBehind = MAX_BYTES_BEHIND) {
     this.#parts = parts;
+    this.#maxBytesBehind = maxBytesBehind;
   }
 
   /**
-   * Fingerprints `value` and stores it; resolves with its fingerprint and whether its result is now
-   * in the result store. A unique fingerprint (a value that cannot be found again) is not stored.
+   * Fingerprints `value` and starts storing it; resolves once its bytes are encoded (so the caller
+   * may hand the value on: later changes to it cannot reach the stored bytes) with its fingerprint
+   * and the write's outcome. A unique fingerprint (a value that cannot be found again) is not stored.
    */
-  async store(
-    target: WriteTarget,
-    value: unknown,
-    stats: CacheStats,
-  ): Promise<{ fingerprint: Fingerprint; stored: boolean }> {
+  async store(target: WriteTarget, value: unknown, stats: CacheStats): Promise<PendingWrite> {
     // A worker's result (reported-result.ts) comes with its fingerprint: not loaded, not fingerprinted again.
     const reported = isReportedResult(value) ? value : undefined;
     const fingerprint = reported?.fingerprint ?? this.#parts.fingerprint(value, target.node, target.mode);
-    if (isUniqueFingerprint(fingerprint)) return { fingerprint, stored: false };
+    if (isUniqueFingerprint(fingerprint)) return { fingerprint, stored: NOT_STORED.written };
     // Equal results computed at the same moment (two nodes, or two runs) share one write.
     let write = this.#writes.get(fingerprint);
     if (!write) {
-      const writing = reported
-        ? this.#writeReported(reported, stats)
+      write = reported
+        ? Promise.resolve({ written: this.#writeReported(reported, stats) })
         : this.#writeResult(target.node, fingerprint, value, stats);
-      write = writing.finally(() => this.#writes.delete(fingerprint));
-      this.#writes.set(fingerprint, write);
+      const writing = write;
+      this.#writes.set(fingerprint, writing);
+      const forget = (): void => void (this.#writes.get(fingerprint) === writing && this.#writes.delete(fingerprint));
+      writing.then(({ written }) => written.then(forget, forget), forget);
     }
-    if (!(await write)) return { fingerprint, stored: false };
-    await this.record(target, fingerprint, stats);
-    return { fingerprint, stored: true };
+    const { written } = await write;
+    const stored = written.then(async (ok) => {
+      if (ok) await this.record(target, fingerprint, stats);
+      return ok;
+    });
+    return { fingerprint, stored };
   }
 
   /** Writes the repository record `contextKey → fingerprint` (for a result stored here or inside another). */
@@ -91,12 +119,15 @@ export class ResultWriter {
     return true;
   }
 
-  /** Puts a result's bytes in the result store unless they are there; false when it is not stored. */
-  async #writeResult(node: string, fingerprint: Fingerprint, value: unknown, stats: CacheStats): Promise<boolean> {
+  /**
+   * Puts a result's bytes in the result store unless they are there; resolves once they are encoded,
+   * with the write (false when it is not stored).
+   */
+  async #writeResult(node: string, fingerprint: Fingerprint, value: unknown, stats: CacheStats): Promise<Writing> {
     const parts = this.#parts;
-    if (parts.options.readOnly === true) return false; // nothing would be written: skip encoding too
+    if (parts.options.readOnly === true) return NOT_STORED; // nothing would be written: skip encoding too
     const exists = await parts.guard(parts.resultStore, "has", () => parts.resultStore.has(fingerprint), false);
-    if (exists) return true;
+    if (exists) return { written: Promise.resolve(true) };
     let bytes: Uint8Array;
     try {
       bytes = parts.codec.encode(value, undefined, fingerprint);
@@ -104,26 +135,40 @@ export class ResultWriter {
       parts.warn(
         `node "${node}": its result is not cached because it cannot be encoded (${errorMessage(error)}); register a codec for it with withCache({ codecs })`,
       );
-      return false;
+      return NOT_STORED;
     }
     const limit = parts.options.maxResultBytes;
     if (limit !== undefined && bytes.byteLength > limit) {
       parts.warn(
         `node "${node}": its result (${bytes.byteLength} bytes) exceeds maxResultBytes (${limit}) and is not cached`,
       );
-      return false;
+      return NOT_STORED;
     }
-    const stored = await parts.guard(
+    const size = bytes.byteLength;
+    const written = parts.guard(
       parts.resultStore,
       "set",
       async () => (await parts.resultStore.set(fingerprint, bytes), true),
       false,
     );
-    if (stored) {
-      stats.resultWrites++;
-      parts.lifecycle.noteWrite(bytes.byteLength);
-      this.noteSize(fingerprint, bytes.byteLength);
-    }
-    return stored;
+    this.#bytesBehind += size;
+    const done = written.then(
+      (stored) => {
+        this.#bytesBehind -= size;
+        if (stored) {
+          stats.resultWrites++;
+          parts.lifecycle.noteWrite(size);
+          this.noteSize(fingerprint, size);
+        }
+        return stored;
+      },
+      (error: unknown) => {
+        this.#bytesBehind -= size;
+        throw error;
+      },
+    );
+    // Too much already on its way: this node waits for its own write (its failure is then reported with the run's).
+    if (this.#bytesBehind > this.#maxBytesBehind) await done.catch(() => undefined);
+    return { written: done };
   }
 }

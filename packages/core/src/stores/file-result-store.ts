@@ -5,7 +5,15 @@ import path from "node:path";
 import type { Fingerprint, ResultStore, StoreOpenOptions } from "../contracts.js";
 import { CorruptResultError } from "../codec/errors.js";
 import { ConfigurationError } from "../errors.js";
-import { atomicWriteFile, errorCode, isRegularFile, readRegularFile, removeStaleTemps, writeError } from "./fs-util.js";
+import {
+  atomicWriteFile,
+  atomicWriteFileInBackground,
+  errorCode,
+  isRegularFile,
+  readRegularFile,
+  removeStaleTemps,
+  writeError,
+} from "./fs-util.js";
 import { assertBytes, assertResultKey, resultFileName, resultKeyOfFileName, shardOf } from "./keys.js";
 import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
 import { ResultPack } from "./result-pack.js";
@@ -13,6 +21,9 @@ import { ResultShards } from "./result-shards.js";
 
 /** `has()` looks for other processes' new records and result files at most this often (ms); `get()` on every miss. */
 const HAS_REFRESH_MS = 100;
+
+/** Results of at least this many bytes are written on the thread pool (see set). */
+const BACKGROUND_WRITE_BYTES = 1024 * 1024;
 
 /** Default of `packMaxBytes` (see docs/stores.md for the measurement behind it). */
 export const DEFAULT_PACK_MAX_BYTES = 32 * 1024;
@@ -168,18 +179,24 @@ export class FileResultStore implements ResultStore {
     // Content-addressed: an existing file already holds these bytes, so the write is skipped.
     if (isRegularFile(file)) return;
     const makeShard = (): void => void fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Large results are written on the thread pool: the cache writes them behind the run, so the
+    // next nodes compute meanwhile. Small ones synchronously, which is several times cheaper.
+    const write = async (): Promise<void> =>
+      bytes.byteLength >= BACKGROUND_WRITE_BYTES
+        ? atomicWriteFileInBackground(this.#tempDir, file, bytes, this.#fsync, makeShard)
+        : atomicWriteFile(this.#tempDir, file, bytes, this.#fsync, makeShard);
     try {
       // Anything else at the path is no result (see #read) and is replaced: the rename below
       // replaces a FIFO or socket, but not a folder.
       if (fs.lstatSync(file, { throwIfNoEntry: false })?.isDirectory())
         fs.rmSync(file, { recursive: true, force: true });
       try {
-        atomicWriteFile(this.#tempDir, file, bytes, this.#fsync, makeShard);
+        await write();
       } catch (error) {
         if (errorCode(error) !== "ENOENT") throw error;
         // The cache folder was removed while open (e.g. `rm -rf .ham_cache`): recreate it, retry once.
         this.#makeFolders();
-        atomicWriteFile(this.#tempDir, file, bytes, this.#fsync, makeShard);
+        await write();
       }
     } catch (error) {
       throw writeError(this.name, "set", error, `writing result "${key}" to ${file}`, this.path);

@@ -158,22 +158,62 @@ export function atomicWriteFile(
   const temp = tempPath(tempDir);
   try {
     writeNewFile(temp, bytes, fsync);
-    try {
-      fs.renameSync(temp, target);
-    } catch (error) {
-      if (errorCode(error) !== "ENOENT" || ensureDir === undefined) throw error;
-      ensureDir();
-      fs.renameSync(temp, target);
-    }
+    renameInto(temp, target, ensureDir);
   } catch (error) {
-    try {
-      fs.unlinkSync(temp);
-    } catch {
-      // The temp file may not exist (open failed); a leftover one is removed by a later open.
-    }
+    removeTemp(temp);
     throw error;
   }
   if (fsync) fsyncDir(path.dirname(target));
+}
+
+/**
+ * atomicWriteFile with the bytes written on libuv's thread pool, so the main thread goes on meanwhile
+ * (for large results: a write of tens of MB takes tens to hundreds of ms). The same guarantees.
+ */
+export async function atomicWriteFileInBackground(
+  tempDir: string,
+  target: string,
+  bytes: Uint8Array,
+  fsync: boolean,
+  ensureDir?: () => void,
+): Promise<void> {
+  const temp = tempPath(tempDir);
+  try {
+    const handle = await fs.promises.open(temp, "wx");
+    try {
+      let offset = 0;
+      while (offset < bytes.byteLength) {
+        offset += (await handle.write(bytes, offset, bytes.byteLength - offset)).bytesWritten;
+      }
+      if (fsync) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    renameInto(temp, target, ensureDir);
+  } catch (error) {
+    removeTemp(temp);
+    throw error;
+  }
+  if (fsync) fsyncDir(path.dirname(target));
+}
+
+/** Renames a written temp file over `target`, making its folder once when missing. */
+function renameInto(temp: string, target: string, ensureDir: (() => void) | undefined): void {
+  try {
+    fs.renameSync(temp, target);
+  } catch (error) {
+    if (errorCode(error) !== "ENOENT" || ensureDir === undefined) throw error;
+    ensureDir();
+    fs.renameSync(temp, target);
+  }
+}
+
+function removeTemp(temp: string): void {
+  try {
+    fs.unlinkSync(temp);
+  } catch {
+    // The temp file may not exist (open failed); a leftover one is removed by a later open.
+  }
 }
 
 /** Makes a folder's entries (a created or renamed file) durable. */

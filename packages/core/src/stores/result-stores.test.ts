@@ -21,6 +21,9 @@ function pattern(length: number, seed: number): Uint8Array {
 
 const MiB = 1024 * 1024;
 
+/** Byte-for-byte equality of large arrays (toEqual compares them element by element, slowly). */
+const same = (a: Uint8Array | undefined, b: Uint8Array): boolean => a !== undefined && Buffer.from(a).equals(b);
+
 const kinds: [string, () => ResultStore][] = [
   ["MemoryResultStore", () => new MemoryResultStore()],
   ["FileResultStore", () => new FileResultStore({ path: freshFolder() })],
@@ -228,6 +231,26 @@ describe("FileResultStore on disk", () => {
     expect(await store.get("before")).toBeUndefined();
     await store.set("after", pattern(4, 2));
     expect(await store.get("after")).toEqual(pattern(4, 2));
+  });
+
+  // Results of 1 MiB or more are written on the thread pool (the cache writes them behind the run).
+  it("large results written off the main thread land whole, with fsync too, and leave no temp file", async () => {
+    for (const fsync of [false, true]) {
+      const dir = freshFolder();
+      const store = new FileResultStore({ path: dir, fsync });
+      const bytes = pattern(3 * MiB + 5, 4);
+      const writing = store.set("large", bytes);
+      // The write has not happened yet when set() returns its promise: the main thread goes on.
+      expect(fs.existsSync(path.join(dir, "results", "la", "large"))).toBe(false);
+      await writing;
+      expect(same(await store.get("large"), bytes)).toBe(true);
+      expect(fs.readdirSync(path.join(dir, "tmp"))).toEqual([]);
+      await Promise.all([store.set("twice", pattern(2 * MiB, 5)), store.set("twice", pattern(2 * MiB, 5))]);
+      expect(same(await store.get("twice"), pattern(2 * MiB, 5))).toBe(true);
+      fs.rmSync(dir, { recursive: true });
+      await store.set("afterRemoval", pattern(MiB, 6));
+      expect(same(await store.get("afterRemoval"), pattern(MiB, 6))).toBe(true);
+    }
   });
 
   it("a file system failure becomes a StoreError naming the store and operation", async () => {
