@@ -288,7 +288,26 @@ export class CacheRun implements CacheRunView {
       facts,
       found.reason !== undefined ? { fingerprint: found.fingerprint, reason: found.reason } : found,
     );
-    return deferredResult(() => this.#load(step, facts, found.fingerprint, next));
+    return deferredResult(() => this.#loadNow(found.fingerprint) ?? this.#load(step, facts, found.fingerprint, next));
+  }
+
+  /**
+   * hotpath: a hit whose bytes the run's early read already holds is decoded at once, without the
+   * promise chain of #load (a warm run returning a thousand outputs made ten promises per output).
+   * Undefined when the bytes are not here yet or do not decode: #load then reads and reports as usual.
+   */
+  #loadNow(fingerprint: Fingerprint): Promise<unknown> | undefined {
+    const bytes = this.#prefetch?.bytesNow(fingerprint);
+    if (bytes === undefined) return undefined;
+    let value: unknown;
+    try {
+      value = this.#parts.codec.decode(bytes, fingerprint);
+    } catch {
+      return undefined;
+    }
+    this.stats.resultReads++;
+    this.#writer.noteSize(fingerprint, bytes.byteLength);
+    return Promise.resolve(value);
   }
 
   /**

@@ -237,6 +237,8 @@ export class RunPrefetch {
   #answered: readonly (Fingerprint | undefined)[] | undefined;
   /** Early reads of the outputs' predicted results, by fingerprint (kept until the run ends). */
   #results = new Map<Fingerprint, Promise<Uint8Array | undefined>>();
+  /** The same reads' bytes once they came. */
+  #bytes = new Map<Fingerprint, Uint8Array>();
   #ready: Promise<void> = Promise.resolve();
   /** Keys written by this process since the batch was sent: looked up again, never answered from it. */
   readonly #stale = new Set<string>();
@@ -267,7 +269,11 @@ export class RunPrefetch {
         });
         for (const fingerprint of results) {
           const read = readResult(fingerprint);
-          read.catch(() => undefined); // a failed early read is read again by result()'s caller
+          read.then(
+            (bytes) =>
+              void (bytes !== undefined && this.#results.has(fingerprint) && this.#bytes.set(fingerprint, bytes)),
+            () => undefined, // a failed early read is read again by result()'s caller
+          );
           this.#results.set(fingerprint, read);
         }
       },
@@ -308,9 +314,15 @@ export class RunPrefetch {
     return this.#results.get(fingerprint);
   }
 
+  /** The bytes of the early read of `fingerprint` when they have already come: what `result` resolves with, without waiting. */
+  bytesNow(fingerprint: Fingerprint): Uint8Array | undefined {
+    return this.#bytes.get(fingerprint);
+  }
+
   /** The early read of `fingerprint` could not be decoded: later reads go to the store. */
   drop(fingerprint: Fingerprint): void {
     this.#results.delete(fingerprint);
+    this.#bytes.delete(fingerprint);
   }
 
   forget(contextKey: string): void {
@@ -321,6 +333,7 @@ export class RunPrefetch {
   /** The run ended: later writes need not reach it, and unused early reads are dropped. */
   end(): void {
     this.#results.clear();
+    this.#bytes.clear();
     this.onEnd();
   }
 }
