@@ -59,8 +59,6 @@ type Shared = { node: string; fingerprint: Fingerprint };
 /** Why a node with a maxAge is computed when its entry's age could not be read (store error, onStoreError: "warn"). */
 const AGE_UNKNOWN = "computed: the stored entry's age could not be read (store error)";
 
-const NOTHING_TO_WAIT_FOR: Promise<void> = Promise.resolve();
-
 export class CacheRun implements CacheRunView {
   readonly runId: string;
   readonly started = Date.now();
@@ -312,14 +310,15 @@ export class CacheRun implements CacheRunView {
 
   /**
    * A miss: computes the node under the key's lock (once per key in this run and across processes)
-   * and stores it. The value is handed on once its bytes are encoded; the write goes on behind the
-   * run (#behind), holding the key's claim and lock until the result is stored and recorded.
+   * and stores it. A large result's value is handed on once its bytes are encoded; its write goes on
+   * behind the run (#behind), holding the key's claim and lock until it is stored and recorded.
    */
   async #compute(step: NodeStep, facts: NodeFacts, next: () => Promise<unknown>): Promise<unknown> {
     const { contextKey } = facts;
     if (!this.#computing.has(contextKey)) this.#claim(contextKey);
     const settle = this.#claims.get(contextKey) ?? (() => undefined);
     this.#claims.delete(contextKey);
+    let computed: Shared | undefined;
     let writing: Promise<Shared> | undefined;
     const release = await this.#lock(contextKey).catch((error: unknown) => {
       settle(undefined);
@@ -330,11 +329,13 @@ export class CacheRun implements CacheRunView {
       if (other) return this.#hit(step, facts, other, next);
       const result = await next();
       const pending = await this.#storeComputed(step, facts, result, this.#computedOutcome(step));
-      writing = pending.stored.then(() => ({ node: step.node.name, fingerprint: pending.fingerprint }));
+      const shared = { node: step.node.name, fingerprint: pending.fingerprint };
+      if (pending.stored === undefined) computed = shared;
+      else writing = pending.stored.then(() => shared);
       return result;
     } finally {
       if (writing === undefined) {
-        settle(undefined);
+        settle(computed);
         if (release) await release();
       } else {
         this.#behind(
@@ -397,23 +398,27 @@ export class CacheRun implements CacheRunView {
   }
 
   /**
-   * Starts storing a computed result and records the node once; resolves (once its bytes are encoded)
-   * with its fingerprint and the write, which settles when it is stored (or known not to be).
+   * Stores a computed result and records the node once; resolves with its fingerprint once the bytes
+   * are encoded, and with the write when it goes on behind the run (a large result; see ResultWriter).
    */
   async #storeComputed(
     step: NodeStep,
     facts: NodeFacts,
     value: unknown,
     outcome: Pick<NodeRunRecord, "outcome" | "reason" | "expired">,
-  ): Promise<{ fingerprint: Fingerprint; stored: Promise<void> }> {
+  ): Promise<{ fingerprint: Fingerprint; stored: Promise<void> | undefined }> {
     const changed = await this.#changedInput(step, facts, value);
     let fingerprint: Fingerprint;
-    let stored = NOTHING_TO_WAIT_FOR;
+    let stored: Promise<void> | undefined;
     let details = withoutOutcome(outcome);
     if (changed === undefined) {
       const pending = await this.#writer.store(this.#target(step, facts), value, this.stats);
       fingerprint = pending.fingerprint;
-      stored = pending.stored.then((ok) => void (ok && this.#stored.add(pending.fingerprint)));
+      if (typeof pending.stored === "boolean") {
+        if (pending.stored) this.#stored.add(fingerprint);
+      } else {
+        stored = pending.stored.then((ok) => void (ok && this.#stored.add(pending.fingerprint)));
+      }
     } else {
       // Not stored: a hit could not change the input as a fresh run of the node does (changed-inputs.ts).
       const reason = changedInputReason(step.node.name, changed);
@@ -468,7 +473,7 @@ export class CacheRun implements CacheRunView {
       outcome: "recomputed",
       reason: `recomputed: cached result ${read.problem}`,
     });
-    this.#behind(pending.stored);
+    if (pending.stored) this.#behind(pending.stored);
     return materialize(value); // the value is needed now, also when a worker computed it
   }
 

@@ -1,6 +1,6 @@
 // ResultWriter: fingerprints a computed result, encodes it and writes it (result bytes first, then
-// the repository record); equal results computed at once are written once. The write goes on behind
-// the run (write-behind): a node's value is handed on once it is encoded, while its bytes are stored.
+// the repository record); equal results computed at once are written once. A large result is written
+// behind the run (write-behind): its node's value is handed on once it is encoded, while its bytes are stored.
 import type { Fingerprint, FingerprintMeta } from "../contracts.js";
 import { errorMessage } from "../errors.js";
 import { type CacheParts, type CacheStats } from "./cache-parts.js";
@@ -19,14 +19,26 @@ export interface WriteTarget {
 /** A result being stored: its fingerprint, known at once, and whether it ends up stored and recorded. */
 export interface PendingWrite {
   readonly fingerprint: Fingerprint;
-  /** Settles once the bytes are in the result store and the record in the repository; false: not stored. */
-  readonly stored: Promise<boolean>;
+  /**
+   * Whether the bytes are in the result store and the record in the repository (false: not stored);
+   * a promise of it when the write goes on behind the run.
+   */
+  readonly stored: boolean | Promise<boolean>;
 }
 
 /** A result's bytes on their way to the store (a wrapper, so the promise is not flattened into the one that encodes). */
 interface Writing {
   readonly written: Promise<boolean>;
+  /** True when the caller need not wait for it (a large result, see WRITE_BEHIND_MIN_BYTES). */
+  readonly behind: boolean;
 }
+
+/**
+ * Results whose encoding has at least this many bytes are written behind the run. Smaller ones are
+ * written before the node's value is handed on, as they cost little (a pack append for the file
+ * store) and waiting keeps a small result's failure its node's.
+ */
+export const WRITE_BEHIND_MIN_BYTES = 1024 * 1024;
 
 /**
  * Encoded bytes written behind the run at most, in all: past it a node waits for its own write before
@@ -34,7 +46,7 @@ interface Writing {
  */
 export const MAX_BYTES_BEHIND = 256 * 1024 * 1024;
 
-const NOT_STORED: Writing = { written: Promise.resolve(false) };
+const NOT_STORED: Writing = { written: Promise.resolve(false), behind: false };
 
 export class ResultWriter {
   readonly #parts: CacheParts;
@@ -47,9 +59,15 @@ export class ResultWriter {
 
   readonly #maxBytesBehind: number;
 
-  constructor(parts: CacheParts, maxBytesBehind = MAX_BYTES_BEHIND) {
+  readonly #behindMinBytes: number;
+
+  constructor(
+    parts: CacheParts,
+    bounds = { behindMinBytes: WRITE_BEHIND_MIN_BYTES, maxBytesBehind: MAX_BYTES_BEHIND },
+  ) {
     this.#parts = parts;
-    this.#maxBytesBehind = maxBytesBehind;
+    this.#maxBytesBehind = bounds.maxBytesBehind;
+    this.#behindMinBytes = bounds.behindMinBytes;
   }
 
   /**
@@ -61,24 +79,24 @@ export class ResultWriter {
     // A worker's result (reported-result.ts) comes with its fingerprint: not loaded, not fingerprinted again.
     const reported = isReportedResult(value) ? value : undefined;
     const fingerprint = reported?.fingerprint ?? this.#parts.fingerprint(value, target.node, target.mode);
-    if (isUniqueFingerprint(fingerprint)) return { fingerprint, stored: NOT_STORED.written };
+    if (isUniqueFingerprint(fingerprint)) return { fingerprint, stored: false };
     // Equal results computed at the same moment (two nodes, or two runs) share one write.
     let write = this.#writes.get(fingerprint);
     if (!write) {
       write = reported
-        ? Promise.resolve({ written: this.#writeReported(reported, stats) })
+        ? Promise.resolve({ written: this.#writeReported(reported, stats), behind: false })
         : this.#writeResult(target.node, fingerprint, value, stats);
       const writing = write;
       this.#writes.set(fingerprint, writing);
       const forget = (): void => void (this.#writes.get(fingerprint) === writing && this.#writes.delete(fingerprint));
       writing.then(({ written }) => written.then(forget, forget), forget);
     }
-    const { written } = await write;
+    const { written, behind } = await write;
     const stored = written.then(async (ok) => {
       if (ok) await this.record(target, fingerprint, stats);
       return ok;
     });
-    return { fingerprint, stored };
+    return { fingerprint, stored: behind ? stored : await stored };
   }
 
   /** Writes the repository record `contextKey → fingerprint` (for a result stored here or inside another). */
@@ -127,7 +145,7 @@ export class ResultWriter {
     const parts = this.#parts;
     if (parts.options.readOnly === true) return NOT_STORED; // nothing would be written: skip encoding too
     const exists = await parts.guard(parts.resultStore, "has", () => parts.resultStore.has(fingerprint), false);
-    if (exists) return { written: Promise.resolve(true) };
+    if (exists) return { written: Promise.resolve(true), behind: false };
     let bytes: Uint8Array;
     try {
       bytes = parts.codec.encode(value, undefined, fingerprint);
@@ -169,6 +187,6 @@ export class ResultWriter {
     );
     // Too much already on its way: this node waits for its own write (its failure is then reported with the run's).
     if (this.#bytesBehind > this.#maxBytesBehind) await done.catch(() => undefined);
-    return { written: done };
+    return { written: done, behind: size >= this.#behindMinBytes };
   }
 }

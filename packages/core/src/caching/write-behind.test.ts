@@ -1,5 +1,5 @@
-// Write-behind (issue 21): a computed node's value is handed on once its bytes are encoded, and its
-// result is written while the next nodes run. execute still resolves only when every result is
+// Write-behind (issue 21): a computed node's large result (1 MiB or more encoded) is handed on once
+// its bytes are encoded, and written while the next nodes run. execute still resolves only when every result is
 // stored and recorded; a failed write fails the run (or warns), and nothing half-written is ever read.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Fingerprint } from "../contracts.js";
@@ -10,7 +10,12 @@ import { RecordingLogger } from "../../test/support.js";
 import { CacheParts, newStats } from "./cache-parts.js";
 import { ResultWriter } from "./result-writer.js";
 
-/** A memory store whose set() waits until the test opens the gate, then stores or fails. */
+const MiB = 1024 * 1024;
+/** A value whose encoding is over 1 MiB: written behind the run. */
+const large = (seed: number): Float64Array => new Float64Array(MiB / 8 + 1024).fill(seed);
+const sum = (values: Float64Array): number => values.reduce((a, b) => a + b, 0);
+
+/** A memory store whose set() of a large result waits until the test opens the gate, then stores or fails. */
 class GatedResultStore extends MemoryResultStore {
   readonly waiting: Fingerprint[] = [];
   #open!: (failure?: Error) => void;
@@ -28,6 +33,7 @@ class GatedResultStore extends MemoryResultStore {
   }
 
   override async set(key: Fingerprint, bytes: Uint8Array): Promise<void> {
+    if (bytes.byteLength < MiB) return super.set(key, bytes);
     this.waiting.push(key);
     const failure = await this.#gate;
     if (failure) throw failure;
@@ -64,15 +70,15 @@ async function until(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
-describe("results are written behind the run", () => {
+describe("large results are written behind the run", () => {
   it("dependents run while an upstream result is being written; execute resolves once all are stored", async () => {
     const store = new GatedResultStore();
     const fingerprintStore = new MemoryFingerprintRepository();
     const ran: string[] = [];
     const modules = {
-      A: (x: number) => (ran.push("A"), [x, x + 1]),
-      B: (A: number[]) => (ran.push("B"), A.length),
-      C: (B: number) => (ran.push("C"), B * 10),
+      A: (x: number) => (ran.push("A"), large(x)),
+      B: (A: Float64Array) => (ran.push("B"), A.map((v) => v + 1)),
+      C: (B: Float64Array) => (ran.push("C"), sum(B)),
     };
     const { dr } = await build(modules, store, { fingerprintStore });
     let resolved = false;
@@ -80,29 +86,49 @@ describe("results are written behind the run", () => {
       resolved = true;
       return out;
     });
-    // Every node ran although A's write (the first set) has not been let through.
+    // Every node ran although neither large write has been let through.
     await until(() => ran.length === 3);
     expect(ran).toEqual(["A", "B", "C"]);
-    expect(store.waiting.length).toBe(3);
+    expect(store.waiting.length).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(resolved).toBe(false);
     store.letThrough();
-    expect(await running).toEqual({ C: 20 });
+    const expected = 2 * large(1).length;
+    expect(await running).toEqual({ C: expected });
     for (const key of store.waiting) expect(await store.has(key)).toBe(true);
 
     // Stored and recorded: a new driver on the same stores hits every node.
     ran.length = 0;
     const second = await build(modules, store, { fingerprintStore });
-    expect(await second.dr.execute(["C"], { inputs: { x: 1 } })).toEqual({ C: 20 });
+    const warm = await second.dr.execute(["B", "C"], { inputs: { x: 1 } });
+    expect(warm.C).toBe(expected);
+    expect(sum(warm.B as Float64Array)).toBe(expected);
     expect(ran).toEqual([]);
+  });
+
+  it("a small result is stored before its node's value is handed on", async () => {
+    const store = new GatedResultStore();
+    const sets: string[] = [];
+    const original = store.set.bind(store);
+    store.set = async (key, bytes) => (
+      sets.push(`set ${bytes.byteLength < MiB ? "small" : "large"}`), original(key, bytes)
+    );
+    const ran: string[] = [];
+    const { dr } = await build(
+      { A: (x: number) => (ran.push("A"), [x]), B: (A: number[]) => (ran.push("B"), A.length) },
+      store,
+    );
+    await dr.execute(["B"], { inputs: { x: 1 } });
+    expect(store.waiting).toEqual([]);
+    expect(sets).toEqual(["set small", "set small"]);
   });
 
   it("a dependent that changes its input in place cannot change what was stored for the input's node", async () => {
     const store = new GatedResultStore();
     const fingerprintStore = new MemoryFingerprintRepository();
     const modules = {
-      A: (x: number) => [x, x + 1, x + 2],
-      B: (A: number[]) => {
+      A: (x: number) => large(x).map((_, i) => i),
+      B: (A: Float64Array) => {
         A.reverse(); // in place, while A's bytes wait to be written
         return A[0] as number;
       },
@@ -112,13 +138,14 @@ describe("results are written behind the run", () => {
     await until(() => store.waiting.length > 0);
     store.letThrough();
     const fresh = await running;
-    expect(fresh.B).toBe(3);
+    expect(fresh.B).toBe(large(1).length - 1);
 
     const second = await build(modules, store, { fingerprintStore });
     const warm = await second.dr.execute(["A"], { inputs: { x: 1 } });
     expect((await second.dr.cache.explain("A")).outcome).toBe("hit");
     // What a fresh run of A returns, not the reversed array B left behind.
-    expect(warm.A).toEqual([1, 2, 3]);
+    const a = warm.A as Float64Array;
+    expect([a[0], a[1], a[a.length - 1]]).toEqual([0, 1, a.length - 1]);
   });
 
   it("a failed write fails the run with the store's error once the other nodes are done; nothing is recorded for it", async () => {
@@ -126,8 +153,8 @@ describe("results are written behind the run", () => {
     const fingerprintStore = new MemoryFingerprintRepository();
     const ran: string[] = [];
     const modules = {
-      A: (x: number) => (ran.push("A"), x + 1),
-      B: (A: number) => (ran.push("B"), A * 2),
+      A: (x: number) => (ran.push("A"), large(x)),
+      B: (A: Float64Array) => (ran.push("B"), sum(A)),
     };
     const { dr } = await build(modules, store, { fingerprintStore });
     const running = dr.execute(["B"], { inputs: { x: 1 } });
@@ -138,37 +165,42 @@ describe("results are written behind the run", () => {
     expect((error as Error).message).toContain("disk full");
     expect((error as Error).message).toContain("set");
 
-    // Nothing was recorded: a later run computes both nodes again, and stores them.
+    // A was not recorded: a later run computes it again (B, stored, is a hit: same input fingerprint).
     ran.length = 0;
-    const healthy = new MemoryResultStore();
-    const { dr: next } = await build(modules, healthy, { fingerprintStore });
-    expect(await next.execute(["B"], { inputs: { x: 1 } })).toEqual({ B: 4 });
-    expect(ran).toEqual(["A", "B"]);
+    const { dr: next } = await build(modules, new MemoryResultStore(), { fingerprintStore });
+    const again = await next.execute(["A"], { inputs: { x: 1 } });
+    expect(sum(again.A as Float64Array)).toBe(large(1).length);
+    expect(ran).toEqual(["A"]);
+    expect((await next.cache.explain("A")).outcome).toBe("computed");
   });
 
   it('with onStoreError "warn" a failed write is a warning and the run returns its results', async () => {
     const store = new GatedResultStore();
-    const { dr, logger } = await build({ A: (x: number) => x + 1, B: (A: number) => A * 2 }, store, {
+    const { dr, logger } = await build({ A: (x: number) => large(x), B: (A: Float64Array) => sum(A) }, store, {
       onStoreError: "warn",
     });
     const running = dr.execute(["B"], { inputs: { x: 1 } });
-    await until(() => store.waiting.length === 2);
+    await until(() => store.waiting.length === 1);
     store.letThrough(new Error("disk full"));
-    expect(await running).toEqual({ B: 4 });
+    expect(await running).toEqual({ B: large(1).length });
     expect(logger.warnings.some((w) => w.includes("disk full") && w.includes("onStoreError"))).toBe(true);
   });
 
   it("a second node with the same key waits for the first one's write and reads its stored result", async () => {
     const store = new GatedResultStore();
     let calls = 0;
-    const same = (x: number) => (calls++, { x });
+    const same = (x: number) => (calls++, large(x));
     const { dr } = await build({ A: same, B: same }, store);
     const running = dr.execute(["A", "B"], { inputs: { x: 5 } });
     await until(() => store.waiting.length > 0);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(store.waiting.length).toBe(1); // B waits for A's write instead of computing
     store.letThrough();
-    expect(await running).toEqual({ A: { x: 5 }, B: { x: 5 } });
+    const out = await running;
+    expect([sum(out.A as Float64Array), sum(out.B as Float64Array)]).toEqual([
+      5 * large(5).length,
+      5 * large(5).length,
+    ]);
     expect(calls).toBe(1);
     expect((await dr.cache.explain("B")).reason).toContain(
       'node "A" computed the same code with the same inputs earlier in this run',
@@ -178,24 +210,27 @@ describe("results are written behind the run", () => {
   it("past the bound on bytes waiting to be written, a node waits for its own write", async () => {
     const store = new GatedResultStore();
     const parts = new CacheParts({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: store });
-    const writer = new ResultWriter(parts, 4096);
+    const writer = new ResultWriter(parts, { behindMinBytes: MiB, maxBytesBehind: 3 * MiB });
     const target = (node: string) => ({ node, mode: undefined, contextKey: `key-${node}`, codeVersion: "v1" });
-    // 1 KB encoded: under the bound, handed on at once although its write waits.
-    const small = await writer.store(target("small"), new Float64Array(128).fill(1), newStats());
-    expect(store.waiting).toEqual([small.fingerprint]);
-    // 8 KB: over the bound, so store() itself waits until the write is let through.
+    // About 1 MiB encoded: under the bound, handed on at once although its write waits.
+    const first = await writer.store(target("first"), large(1), newStats());
+    expect(store.waiting).toEqual([first.fingerprint]);
+    expect(first.stored).toBeInstanceOf(Promise);
+    // Another 3 MiB: over the bound, so store() itself waits until the writes are let through.
     let handedOn = false;
-    const large = writer.store(target("large"), new Float64Array(1024).fill(2), newStats()).then((pending) => {
-      handedOn = true;
-      return pending;
-    });
+    const second = writer
+      .store(target("second"), new Float64Array((3 * MiB) / 8).fill(2), newStats())
+      .then((pending) => {
+        handedOn = true;
+        return pending;
+      });
     await until(() => store.waiting.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(handedOn).toBe(false);
     store.letThrough();
-    const pending = await large;
+    const pending = await second;
     expect(await pending.stored).toBe(true);
-    expect(await small.stored).toBe(true);
+    expect(await first.stored).toBe(true);
     expect(await store.has(pending.fingerprint)).toBe(true);
   });
 });
