@@ -46,6 +46,14 @@ export const WRITE_BEHIND_MIN_BYTES = 1024 * 1024;
  */
 export const MAX_BYTES_BEHIND = 256 * 1024 * 1024;
 
+/** Which results are written behind the run, and how many of their bytes may wait at once. */
+interface WriteBehindBounds {
+  readonly behindMinBytes: number;
+  readonly maxBytesBehind: number;
+}
+
+const DEFAULT_BOUNDS: WriteBehindBounds = { behindMinBytes: WRITE_BEHIND_MIN_BYTES, maxBytesBehind: MAX_BYTES_BEHIND };
+
 const NOT_STORED: Writing = { written: Promise.resolve(false), behind: false };
 
 export class ResultWriter {
@@ -56,18 +64,11 @@ export class ResultWriter {
   #bytesBehind = 0;
   /** Encoded result sizes seen in this process, by fingerprint (for visualizeExecution). */
   readonly #sizes = new Map<Fingerprint, number>();
+  readonly #bounds: WriteBehindBounds;
 
-  readonly #maxBytesBehind: number;
-
-  readonly #behindMinBytes: number;
-
-  constructor(
-    parts: CacheParts,
-    bounds = { behindMinBytes: WRITE_BEHIND_MIN_BYTES, maxBytesBehind: MAX_BYTES_BEHIND },
-  ) {
+  constructor(parts: CacheParts, bounds: WriteBehindBounds = DEFAULT_BOUNDS) {
     this.#parts = parts;
-    this.#maxBytesBehind = bounds.maxBytesBehind;
-    this.#behindMinBytes = bounds.behindMinBytes;
+    this.#bounds = bounds;
   }
 
   /**
@@ -163,30 +164,23 @@ export class ResultWriter {
       return NOT_STORED;
     }
     const size = bytes.byteLength;
-    const written = parts.guard(
-      parts.resultStore,
-      "set",
-      async () => (await parts.resultStore.set(fingerprint, bytes), true),
-      false,
-    );
-    this.#bytesBehind += size;
-    const done = written.then(
-      (stored) => {
-        this.#bytesBehind -= size;
+    const written = parts
+      .guard(parts.resultStore, "set", async () => (await parts.resultStore.set(fingerprint, bytes), true), false)
+      .then((stored) => {
         if (stored) {
           stats.resultWrites++;
           parts.lifecycle.noteWrite(size);
           this.noteSize(fingerprint, size);
         }
         return stored;
-      },
-      (error: unknown) => {
-        this.#bytesBehind -= size;
-        throw error;
-      },
-    );
+      });
+    if (size < this.#bounds.behindMinBytes) return { written, behind: false };
+    this.#bytesBehind += size;
+    const done = written.finally(() => {
+      this.#bytesBehind -= size;
+    });
     // Too much already on its way: this node waits for its own write (its failure is then reported with the run's).
-    if (this.#bytesBehind > this.#maxBytesBehind) await done.catch(() => undefined);
-    return { written: done, behind: size >= this.#behindMinBytes };
+    if (this.#bytesBehind > this.#bounds.maxBytesBehind) await done.catch(() => undefined);
+    return { written: done, behind: true };
   }
 }
