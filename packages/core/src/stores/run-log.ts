@@ -14,6 +14,7 @@ import {
   writeNewFile,
 } from "./fs-util.js";
 import { runFileStem, runIdOfFileStem } from "./keys.js";
+import { LineEncoder } from "./run-line.js";
 import {
   compactSegmentName,
   isSealedSegment,
@@ -25,7 +26,6 @@ import {
 const EXT = "runs";
 const SEGMENT = segmentPattern(EXT);
 const NEWLINE = 0x0a;
-const CLOSE_BRACE = 0x7d;
 const GONE = Symbol("segment removed");
 /** Sealed segments are merged on open once there are this many, or once this many of their bytes are dead. */
 const MERGE_AFTER_SEGMENTS = 8;
@@ -70,22 +70,6 @@ interface LogSegment {
 }
 
 /**
- * `head`, then `body.json`, then `}` and a newline, as UTF-8 in one buffer. The record's JSON (hundreds
- * of KB for a big graph) is encoded straight into place: encoding `head + json` would first flatten
- * that concatenation, which cost more than encoding the record itself.
- */
-function lineBytes(head: string, body: { json: string; length: number } | undefined): Buffer {
-  const headLength = Buffer.byteLength(head);
-  const bodyLength = body?.length ?? 0;
-  const bytes = Buffer.allocUnsafe(headLength + bodyLength + 2);
-  bytes.write(head, 0, "utf8");
-  if (body !== undefined) bytes.write(body.json, headLength, "utf8");
-  bytes[headLength + bodyLength] = CLOSE_BRACE;
-  bytes[headLength + bodyLength + 1] = NEWLINE;
-  return bytes;
-}
-
-/**
  * Each `save` appends one line, `{"w":<ms>,"id":<run id>,"s":<start>,"b":<bytes>,"run":<record>}`, to this process's
  * segment (created on its first save): no temp file, rename or rewrite of earlier runs. A progress
  * snapshot and the final record of a run are two lines; the newer (by write time, then reading
@@ -102,6 +86,7 @@ export class RunLog {
   #own: LogSegment | undefined;
   #ownFd: number | undefined;
   #lastWrite = 0;
+  readonly #lines = new LineEncoder();
   /** Merge sealed segments at the next look (a writing process, once per open). */
   #maintain = false;
   /** Segments no process could append to any more when this one opened. */
@@ -164,18 +149,17 @@ export class RunLog {
     this.#own = undefined;
     this.#index = new Map();
     this.#segments = new Map();
+    this.#lines.release();
   }
 
   /** Appends `run` (a progress snapshot or the final record). */
   save(run: RunRecord): void {
     const started = Number.isSafeInteger(run.startedAt) ? `"s":${run.startedAt},` : "";
-    const json = JSON.stringify(run);
-    const length = Buffer.byteLength(json);
     // "b" counts `"run":` (6 bytes), the record and the closing brace.
     this.#appendLine(
       run.runId,
-      `${started}"b":${length + 7},"run":`,
-      { json, length },
+      (bodyBytes) => `${started}"b":${bodyBytes + 7},"run":`,
+      run,
       Number.isSafeInteger(run.startedAt) ? run.startedAt : undefined,
     );
   }
@@ -245,7 +229,7 @@ export class RunLog {
     this.#look();
     for (const runId of runIds) {
       const line = this.#index.get(runId);
-      if (line !== undefined && !line.deleted) this.#appendLine(runId, `"del":1`);
+      if (line !== undefined && !line.deleted) this.#appendLine(runId, () => `"del":1`);
       try {
         fs.unlinkSync(this.#fileOf(runId));
       } catch (error) {
@@ -413,9 +397,10 @@ export class RunLog {
   }
 
   /** Appends `{"w":…,"id":…,<fields><body>}` and a newline; `body` is a record's JSON and its UTF-8 length. */
-  #appendLine(runId: string, fields: string, body?: { json: string; length: number }, startedAt?: number): void {
+  #appendLine(runId: string, fields: (bodyBytes: number) => string, body?: RunRecord, startedAt?: number): void {
     this.#lastWrite = Math.max(this.#lastWrite, Date.now());
-    const bytes = lineBytes(`{"w":${this.#lastWrite},"id":${JSON.stringify(runId)},${fields}`, body);
+    const head = `{"w":${this.#lastWrite},"id":${JSON.stringify(runId)},`;
+    const bytes = this.#lines.line((bodyBytes) => head + fields(bodyBytes), body);
     const own = this.#own ?? this.#createSegment();
     const fd = this.#ownFd as number;
     try {
@@ -442,7 +427,7 @@ export class RunLog {
       length: bytes.length - 1,
       writtenAt: this.#lastWrite,
       startedAt,
-      deleted: fields.startsWith(`"del"`),
+      deleted: body === undefined,
     });
   }
 
