@@ -1,5 +1,12 @@
 // Runs a planned execution: nodes start as soon as their dependencies finish, through the adapters' hooks.
-import type { Adapter, Executor, ExecutorTask, GraphExecuteContext, NodeExecuteContext } from "../contracts.js";
+import type {
+  Adapter,
+  Executor,
+  ExecutorTask,
+  GraphExecuteContext,
+  NodeExecuteContext,
+  NodeResultContext,
+} from "../contracts.js";
 import { ConfigurationError, HamError, NodeExecutionError, StoreError } from "../errors.js";
 import { callArguments, callArgumentsFrom, finishResult, invokeNode, runsOnMain } from "../execution/call.js";
 import type { GraphNode } from "../graph/node.js";
@@ -273,18 +280,24 @@ async function runOne(
   } catch (caught) {
     error = caught;
   }
-  for (const adapter of hooks.afterNode) {
-    const shown = error instanceof NodeFailure ? error.cause : error;
-    // Object.assign, not `{ ...context, success }`: V8 (Node 20) gives every object built that way a map of its own.
-    const returned = adapter.afterNodeExecute?.(
-      Object.assign({}, context, {
-        success,
-        result: isDeferred(result) ? undefined : result,
-        deferred: isDeferred(result),
-        error: shown,
-      }),
-    );
-    if (isThenable(returned)) await returned;
+  if (hooks.afterNode.length > 0) {
+    // One object of one shape for every node and adapter (a spread or Object.assign made two per node and adapter).
+    const deferred = isDeferred(result);
+    const after: NodeResultContext = {
+      runId: context.runId,
+      node: context.node,
+      dependencyNames: context.dependencyNames,
+      inputs: context.inputs,
+      ownTimeMs: context.ownTimeMs,
+      success,
+      result: deferred ? undefined : result,
+      deferred,
+      error: error instanceof NodeFailure ? error.cause : error,
+    };
+    for (const adapter of hooks.afterNode) {
+      const returned = adapter.afterNodeExecute?.(after);
+      if (isThenable(returned)) await returned;
+    }
   }
   if (!success) throw error;
   return result;
