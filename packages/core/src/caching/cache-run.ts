@@ -134,8 +134,12 @@ export class CacheRun implements CacheRunView {
     });
   }
 
-  /** Runs one node through the cache: a hit hands back its result unloaded, a miss computes and stores it. */
-  async execute(ctx: NodeExecuteContext, next: () => Promise<unknown>): Promise<unknown> {
+  /**
+   * Runs one node through the cache: a hit hands back its result unloaded, a miss computes and stores
+   * it. A hit the run's batch already answered is handed back at once, anything else as a promise
+   * (ExecutesNow); a synchronous throw is the node's failure.
+   */
+  execute(ctx: NodeExecuteContext, next: () => Promise<unknown>): unknown {
     const step = this.#step(ctx);
     if (step.behavior === "disable" || step.behavior === "ignore") return this.#uncachedCall(step, next);
     const parent = step.node.cachedThrough;
@@ -145,6 +149,10 @@ export class CacheRun implements CacheRunView {
     // hotpath: a hit the run's batch already answered is taken at once (no promises per node).
     const answered = this.#answeredHit(step, facts);
     if (answered) return this.#hit(step, facts, answered, next);
+    return this.#findOrCompute(step, facts, next);
+  }
+
+  async #findOrCompute(step: NodeStep, facts: NodeFacts, next: () => Promise<unknown>): Promise<unknown> {
     const found = await this.#find(step, facts);
     return found ? this.#hit(step, facts, found, next) : this.#compute(step, facts, next);
   }

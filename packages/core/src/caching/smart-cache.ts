@@ -27,6 +27,7 @@ import { ComputeDurations, summaryLine } from "../progress/summary.js";
 import { readRuns } from "../stores/index.js";
 import { CacheParts, type CacheStats, newStats } from "./cache-parts.js";
 import { CacheRun } from "./cache-run.js";
+import { EXECUTE_NOW, promised } from "../execution/execute-now.js";
 import { executorCacheOf } from "./executor-cache.js";
 import { GraphBinding } from "./graph-binding.js";
 import type { CacheOptions } from "./options.js";
@@ -239,6 +240,11 @@ export class SmartCache<N extends Record<string, unknown> = Record<string, any>>
   }
 
   doNodeExecute(ctx: NodeExecuteContext, next: () => Promise<unknown>): Promise<unknown> {
+    return promised(() => this[EXECUTE_NOW](ctx, next));
+  }
+
+  /** doNodeExecute, answering a hit the run's batch already answered at once (the driver calls this when it can). */
+  [EXECUTE_NOW](ctx: NodeExecuteContext, next: () => Promise<unknown>): unknown {
     const run = this.#runs.get(ctx.runId);
     return run && !run.uncached ? run.execute(ctx, next) : next();
   }

@@ -14,6 +14,7 @@ import { hasName, named, setNamed } from "../graph/names.js";
 import type { ExecutionPlan } from "../graph/plan.js";
 import { nodeValueOf } from "../files/file-input.js";
 import { isDeferred, isThenable, materialize, materializeAll } from "../execution/deferred.js";
+import { EXECUTE_NOW, executesNow, promised } from "../execution/execute-now.js";
 
 export interface RunRequest {
   readonly runId: string;
@@ -241,10 +242,11 @@ class NodeRunner {
     this.#finish(index, value);
   }
 
-  async #runHooked(index: number): Promise<void> {
+  /** Runs node `index` through the hooks; a value known at once finishes it at once (as #call does). */
+  #runHooked(index: number): void {
     let value: unknown;
     try {
-      value = await runOne(
+      value = runOne(
         this.#request,
         this.#plan.nodes[index]!,
         this.#plan.dependencyNames[index] as readonly string[],
@@ -254,33 +256,84 @@ class NodeRunner {
     } catch (error) {
       return this.#fail(index, error);
     }
-    this.#finish(index, value);
+    if (!isThenable(value)) return this.#finish(index, value);
+    Promise.resolve(value).then(
+      (settled) => this.#finish(index, settled),
+      (error: unknown) => this.#fail(index, error),
+    );
   }
 }
 
-/** One node through the adapters' hooks (or on the executor); resolves to its value or rejects with its failure. */
-async function runOne(
+/**
+ * One node through the adapters' hooks (or on the executor): its value, or a promise of it when
+ * anything on the way answers with a promise; a synchronous throw, or a rejection, is its failure.
+ * hotpath: a cache hit known at once (EXECUTE_NOW) goes through every hook without a promise.
+ */
+function runOne(
   request: RunRequest,
   node: GraphNode,
   dependencyNames: readonly string[],
   values: Map<string, unknown>,
   hooks: Hooks,
-): Promise<unknown> {
+): unknown {
   const context = nodeContext(request.runId, node, dependencyNames, values);
-  let result: unknown;
-  let error: unknown;
-  let success = false;
+  const run = () => runAdapters(request, node, values, hooks, context);
   try {
-    for (const adapter of hooks.beforeNode) {
-      const returned = adapter.beforeNodeExecute?.(context);
+    for (let i = 0; i < hooks.beforeNode.length; i++) {
+      const returned = hooks.beforeNode[i]!.beforeNodeExecute?.(context);
+      if (isThenable(returned))
+        return Promise.resolve(returned).then(
+          () => beforeFrom(i + 1, hooks, context, run),
+          (error) => afterNode(hooks, context, false, undefined, error),
+        );
+    }
+  } catch (error) {
+    return afterNode(hooks, context, false, undefined, error);
+  }
+  return run();
+}
+
+/** The rest of the beforeNodeExecute hooks (from `start`), awaited one by one, then the node. */
+async function beforeFrom(start: number, hooks: Hooks, context: DriverContext, run: () => unknown): Promise<unknown> {
+  try {
+    for (let i = start; i < hooks.beforeNode.length; i++) {
+      const returned = hooks.beforeNode[i]!.beforeNodeExecute?.(context);
       if (isThenable(returned)) await returned; // awaiting a hook that returned nothing costs a tick per node
     }
-    result = await callThroughAdapters(hooks.doNode, 0, context, node, values, request.executor);
-    success = true;
-  } catch (caught) {
-    error = caught;
+  } catch (error) {
+    return afterNode(hooks, context, false, undefined, error);
   }
-  if (hooks.afterNode.length > 0) {
+  return run();
+}
+
+/** The doNodeExecute chain, then the afterNodeExecute hooks: the value, or a promise of it. */
+function runAdapters(
+  request: RunRequest,
+  node: GraphNode,
+  values: Map<string, unknown>,
+  hooks: Hooks,
+  context: DriverContext,
+): unknown {
+  let result: unknown;
+  try {
+    result = callThroughAdapters(hooks.doNode, 0, context, node, values, request.executor);
+  } catch (error) {
+    return afterNode(hooks, context, false, undefined, error);
+  }
+  if (!isThenable(result)) return afterNode(hooks, context, true, result, undefined);
+  return Promise.resolve(result).then(
+    (value) => afterNode(hooks, context, true, value, undefined),
+    (error) => afterNode(hooks, context, false, undefined, error),
+  );
+}
+
+/**
+ * The afterNodeExecute hooks, then the node's value (or its error, thrown): at once when every hook
+ * answers at once, else a promise.
+ */
+function afterNode(hooks: Hooks, context: DriverContext, success: boolean, result: unknown, error: unknown): unknown {
+  const adapters = hooks.afterNode;
+  if (adapters.length > 0) {
     // One object of one shape for every node and adapter (a spread or Object.assign made two per node and adapter).
     const deferred = isDeferred(result);
     const after: NodeResultContext = {
@@ -294,10 +347,29 @@ async function runOne(
       deferred,
       error: error instanceof NodeFailure ? error.cause : error,
     };
-    for (const adapter of hooks.afterNode) {
-      const returned = adapter.afterNodeExecute?.(after);
-      if (isThenable(returned)) await returned;
+    for (let i = 0; i < adapters.length; i++) {
+      const returned = adapters[i]!.afterNodeExecute?.(after);
+      if (isThenable(returned)) return afterFrom(returned, i + 1, adapters, after, success, result, error);
     }
+  }
+  if (!success) throw error;
+  return result;
+}
+
+/** The afterNodeExecute hooks from `start` on, once `pending` (the hook before) settled. */
+async function afterFrom(
+  pending: PromiseLike<unknown>,
+  start: number,
+  adapters: readonly Adapter[],
+  after: NodeResultContext,
+  success: boolean,
+  result: unknown,
+  error: unknown,
+): Promise<unknown> {
+  await pending;
+  for (let i = start; i < adapters.length; i++) {
+    const returned = adapters[i]!.afterNodeExecute?.(after);
+    if (isThenable(returned)) await returned;
   }
   if (!success) throw error;
   return result;
@@ -318,15 +390,17 @@ function executionError(failure: NodeFailure, completed: readonly string[]): Nod
 /** Where a context the driver made keeps its node call's own time (see NodeExecuteContext.ownTimeMs). */
 const OWN_TIME = Symbol("ham.ownTimeMs");
 type TimedContext = NodeExecuteContext & { [OWN_TIME]?: number };
+/** The context the driver makes for a node call: it always has ownTimeMs. */
+type DriverContext = TimedContext & { ownTimeMs(): number | undefined };
 
 function nodeContext(
   runId: string,
   node: GraphNode,
   dependencyNames: readonly string[],
   values: Map<string, unknown>,
-): NodeExecuteContext {
+): DriverContext {
   let loaded: Promise<Record<string, unknown>> | undefined;
-  const context: TimedContext = {
+  const context: DriverContext = {
     runId,
     node,
     dependencyNames,
@@ -353,13 +427,14 @@ function callThroughAdapters(
   node: GraphNode,
   values: Map<string, unknown>,
   executor: Executor | undefined,
-): Promise<unknown> {
+): unknown {
   const adapter = adapters[index];
   if (!adapter)
     return executor && !runsOnMain(node) ? callExecutor(executor, node, context, values) : callNode(node, context);
-  return (adapter.doNodeExecute as NonNullable<Adapter["doNodeExecute"]>).call(adapter, context, () =>
-    callThroughAdapters(adapters, index + 1, context, node, values, executor),
-  );
+  // Every adapter's next() returns a promise, whatever the adapters after it answer with.
+  const next = () => promised(() => callThroughAdapters(adapters, index + 1, context, node, values, executor));
+  if (executesNow(adapter)) return adapter[EXECUTE_NOW](context, next);
+  return (adapter.doNodeExecute as NonNullable<Adapter["doNodeExecute"]>).call(adapter, context, next);
 }
 
 /** Calls the user's function with its dependency values and bound values. */
