@@ -62,7 +62,7 @@ export function benchmarksMarkdown({ ham, hamilton, hamiltonSource, comparison, 
     `- load average at start / end: ${m.loadavgStart.join(", ")} / ${m.loadavgEnd.join(", ")} (other work on the machine makes figures noisier)`,
   );
   p(
-    `- ham: @ham/core ${m.hamCoreVersion}, Node ${m.node} (V8 ${m.v8}); median of ${m.reps} after one warm-up; garbage from earlier reps is collected (\`--expose-gc\`) before each timed rep (a full collection also empties V8's inline-cache tables, so each warm rep starts with them cold: a warm wide 100 run on a reused driver took 0.8–1.1 ms back to back and 2.1–3.0 ms right after \`gc()\` on this machine, 2026-12-04; the warm rows are the second kind); a plain run's rep is a loop of back-to-back executes of about 50 ms, reported per execute (one execute takes a few µs)`,
+    `- ham: @ham/core ${m.hamCoreVersion}, Node ${m.node} (V8 ${m.v8}); median of ${m.reps} after one warm-up; garbage from earlier reps is collected (\`--expose-gc\`) before each timed rep (a run right after a full collection is slower than back to back: a warm wide 100 run on a reused driver took 0.8–1.1 ms back to back and 2.1–3.0 ms right after \`gc()\` on this machine, 2026-12-04, with no page faults or scavenges in the run and no change from evicting CPU caches instead; V8 empties its megamorphic inline-cache table in a full collection, which a microbenchmark of such loads shows at the same 2×; the warm rows are the slower kind); a plain run's rep is a loop of back-to-back executes of about 50 ms, reported per execute (one execute takes a few µs)`,
   );
   if (hamilton) {
     const hm = hamilton.meta;
