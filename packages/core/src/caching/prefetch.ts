@@ -178,19 +178,23 @@ export class LookupPrefetcher {
           stack.pop();
           continue;
         }
-        const pending = node.deps.filter((dep) => !settled.has(dep));
-        if (pending.length === 0) {
-          settled.set(
-            name,
-            node.deps.every((dep) => settled.get(dep)),
-          );
+        // hotpath (every run): count the deps not settled yet, without an array per node.
+        let pending = 0;
+        let allUnchanged = true;
+        for (const dep of node.deps) {
+          const known = settled.get(dep);
+          if (known === undefined) pending++;
+          else if (!known) allUnchanged = false;
+        }
+        if (pending === 0) {
+          settled.set(name, allUnchanged);
           stack.pop();
         } else if (entered.has(name)) {
           settled.set(name, false); // back at a node whose deps lead to it again: a cycle is never unchanged
           stack.pop();
         } else {
           entered.add(name);
-          stack.push(...pending);
+          for (const dep of node.deps) if (!settled.has(dep)) stack.push(dep);
         }
       }
       return settled.get(root) === true;
