@@ -212,6 +212,30 @@ describe("FileFingerprintRepository on disk", () => {
     expect(await reopened.getMany(["good1", "good2", "good3", "torn"])).toEqual(["f1", "f2", "f3", undefined]);
   });
 
+  it("lines are read one by one: multi-byte UTF-8, empty lines and a line appended later all read back", async () => {
+    const dir = freshFolder();
+    const repo = new FileFingerprintRepository({ path: dir });
+    const names = ["ünïcödé", "日本語のノード", "emoji 🧪", "plain"];
+    for (const [i, name] of names.entries()) await repo.set(`key-${name}`, `fp-${i}-é`, meta(name));
+    await repo.close();
+    const [segment] = segments(dir);
+    const file = path.join(dir, "meta", segment!);
+    fs.appendFileSync(file, `\n\n{"k":"after-blank-ß","f":"fß","n":"N","v":"v","t":1,"w":1}\n`);
+    const reopened = new FileFingerprintRepository({ path: dir });
+    expect(await reopened.getMany([...names.map((name) => `key-${name}`), "after-blank-ß"])).toEqual([
+      "fp-0-é",
+      "fp-1-é",
+      "fp-2-é",
+      "fp-3-é",
+      "fß",
+    ]);
+    expect((await reopened.getEntry("key-日本語のノード"))?.node).toBe("日本語のノード");
+    // A line another process appends after the open is read by the next miss.
+    fs.appendFileSync(file, `{"k":"later-ø","f":"fø","n":"Ø","v":"v","t":2,"w":2}\n`);
+    expect(await reopened.get("later-ø")).toBe("fø");
+    await reopened.close();
+  });
+
   it("a second open instance sees the first's later writes without reopening", async () => {
     const dir = freshFolder();
     const a = new FileFingerprintRepository({ path: dir });
