@@ -277,28 +277,23 @@ function runOne(
   hooks: Hooks,
 ): unknown {
   const context = nodeContext(request.runId, node, dependencyNames, values);
-  const run = () => runAdapters(request, node, values, hooks, context);
+  return beforeFrom(0, hooks, context, () => runAdapters(request, node, values, hooks, context));
+}
+
+/**
+ * The beforeNodeExecute hooks from `start` on, then `run` (the node): at once while each hook answers
+ * at once; a hook's promise is awaited before the next hook. A hook's throw or rejection goes to the
+ * after hooks as the node's failure.
+ */
+function beforeFrom(start: number, hooks: Hooks, context: DriverContext, run: () => unknown): unknown {
   try {
-    for (let i = 0; i < hooks.beforeNode.length; i++) {
+    for (let i = start; i < hooks.beforeNode.length; i++) {
       const returned = hooks.beforeNode[i]!.beforeNodeExecute?.(context);
       if (isThenable(returned))
         return Promise.resolve(returned).then(
           () => beforeFrom(i + 1, hooks, context, run),
           (error) => afterNode(hooks, context, false, undefined, error),
         );
-    }
-  } catch (error) {
-    return afterNode(hooks, context, false, undefined, error);
-  }
-  return run();
-}
-
-/** The rest of the beforeNodeExecute hooks (from `start`), awaited one by one, then the node. */
-async function beforeFrom(start: number, hooks: Hooks, context: DriverContext, run: () => unknown): Promise<unknown> {
-  try {
-    for (let i = start; i < hooks.beforeNode.length; i++) {
-      const returned = hooks.beforeNode[i]!.beforeNodeExecute?.(context);
-      if (isThenable(returned)) await returned; // awaiting a hook that returned nothing costs a tick per node
     }
   } catch (error) {
     return afterNode(hooks, context, false, undefined, error);
@@ -347,29 +342,28 @@ function afterNode(hooks: Hooks, context: DriverContext, success: boolean, resul
       deferred,
       error: error instanceof NodeFailure ? error.cause : error,
     };
-    for (let i = 0; i < adapters.length; i++) {
-      const returned = adapters[i]!.afterNodeExecute?.(after);
-      if (isThenable(returned)) return afterFrom(returned, i + 1, adapters, after, success, result, error);
-    }
+    return afterFrom(0, adapters, after, success, result, error);
   }
   if (!success) throw error;
   return result;
 }
 
-/** The afterNodeExecute hooks from `start` on, once `pending` (the hook before) settled. */
-async function afterFrom(
-  pending: PromiseLike<unknown>,
+/**
+ * The afterNodeExecute hooks from `start` on, then the node's value (or its error, thrown): at once
+ * while each hook answers at once; a hook's promise is awaited before the next hook.
+ */
+function afterFrom(
   start: number,
   adapters: readonly Adapter[],
   after: NodeResultContext,
   success: boolean,
   result: unknown,
   error: unknown,
-): Promise<unknown> {
-  await pending;
+): unknown {
   for (let i = start; i < adapters.length; i++) {
     const returned = adapters[i]!.afterNodeExecute?.(after);
-    if (isThenable(returned)) await returned;
+    if (isThenable(returned))
+      return Promise.resolve(returned).then(() => afterFrom(i + 1, adapters, after, success, result, error));
   }
   if (!success) throw error;
   return result;
