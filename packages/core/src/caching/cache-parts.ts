@@ -114,11 +114,20 @@ export class CacheParts {
     try {
       return await action();
     } catch (error) {
-      const storeError = StoreError.wrap(store.name, operation, error);
-      if (this.options.onStoreError !== "warn") throw storeError;
-      this.warn(`${storeError.message}; continuing without the cache for this step (onStoreError: "warn")`);
-      return fallback;
+      return this.storeFailed(store, operation, error, fallback);
     }
+  }
+
+  /**
+   * What `guard` does with a store operation's failure: throws it as a StoreError, or (onStoreError:
+   * "warn") warns and returns `fallback`. hotpath: per-node store calls catch their own failure and
+   * call this, rather than pass `guard` a closure made per call (see execution/pending.ts).
+   */
+  storeFailed<T>(store: { name: string }, operation: string, error: unknown, fallback: T): T {
+    const storeError = StoreError.wrap(store.name, operation, error);
+    if (this.options.onStoreError !== "warn") throw storeError;
+    this.warn(`${storeError.message}; continuing without the cache for this step (onStoreError: "warn")`);
+    return fallback;
   }
 
   /** Warns (once per name) when an input or override names an existing file as a plain string: its content is not in the key. */

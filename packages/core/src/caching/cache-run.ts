@@ -22,7 +22,7 @@ import { changedInput, changedInputReason } from "./changed-inputs.js";
 import type { GraphBinding } from "./graph-binding.js";
 import type { ResultWriter, WriteTarget } from "./result-writer.js";
 import { inputFingerprintsOf, valueFingerprint } from "./run-inputs.js";
-import type { RunPrefetch } from "./prefetch.js";
+import type { RunPrefetch, RunShape } from "./prefetch.js";
 import { isReportedResult } from "./reported-result.js";
 import { RunProgress } from "./run-progress.js";
 import { isUniqueFingerprint } from "./unique.js";
@@ -121,17 +121,7 @@ export class CacheRun implements CacheRunView {
   /** Speculative lookups (prefetch.ts): one batch for every key this run is predicted to ask for. */
   predict(nodes: readonly NodeInfo[], outputs: readonly string[]): void {
     if (this.uncached) return;
-    const binding = this.#binding;
-    const results = this.#parts.results;
-    this.#prefetch = this.#parts.prefetcher?.start({
-      nodes,
-      looksUp: (n) => binding.behavior(n) === "default",
-      codeVersion: (n) => named(binding.codeVersions, n),
-      outputs,
-      isValue: (name) => hasName(this.overrides, name) || hasName(this.inputs, name),
-      valueFingerprint: (name) => valueFingerprint(this.#parts, this, name),
-      readResult: (fingerprint) => results.get(fingerprint),
-    });
+    this.#prefetch = this.#parts.prefetcher?.start(new CacheRunShape(this, this.#parts, this.#binding, nodes, outputs));
   }
 
   /**
@@ -652,4 +642,51 @@ function isCorruptResult(error: unknown): boolean {
 /** A computed node's duration: its function's own time (NodeExecuteContext.ownTimeMs), else wall time since it started. */
 function ownTime(step: NodeStep): number {
   return step.ctx.ownTimeMs?.() ?? performance.now() - step.started;
+}
+
+/**
+ * What the prefetcher asks of a run (prefetch.ts), as methods of a class rather than closures made
+ * per run: a closure's optimised code lives only as long as the closure does, so closures made
+ * anew each run are run unoptimised again after every full garbage collection.
+ */
+class CacheRunShape implements RunShape {
+  readonly #run: CacheRun;
+  readonly #parts: CacheParts;
+  readonly #binding: GraphBinding;
+  readonly nodes: readonly NodeInfo[];
+  readonly outputs: readonly string[];
+
+  constructor(
+    run: CacheRun,
+    parts: CacheParts,
+    binding: GraphBinding,
+    nodes: readonly NodeInfo[],
+    outputs: readonly string[],
+  ) {
+    this.#run = run;
+    this.#parts = parts;
+    this.#binding = binding;
+    this.nodes = nodes;
+    this.outputs = outputs;
+  }
+
+  looksUp(node: NodeInfo): boolean {
+    return this.#binding.behavior(node) === "default";
+  }
+
+  codeVersion(node: string): string | undefined {
+    return named(this.#binding.codeVersions, node);
+  }
+
+  isValue(name: string): boolean {
+    return hasName(this.#run.overrides, name) || hasName(this.#run.inputs, name);
+  }
+
+  valueFingerprint(name: string): Fingerprint {
+    return valueFingerprint(this.#parts, this.#run, name);
+  }
+
+  readResult(fingerprint: Fingerprint): Promise<Uint8Array | undefined> {
+    return this.#parts.results.get(fingerprint);
+  }
 }

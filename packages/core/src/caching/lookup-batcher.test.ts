@@ -56,7 +56,7 @@ describe("LookupBatcher", () => {
 
 describe("RunPrefetch.answered", () => {
   const prediction = (keys: string[]) => Promise.resolve({ keys, results: [] });
-  const noRead = async () => undefined;
+  const noRead = { readResult: async () => undefined };
 
   it("knows a predicted key's fingerprint once the batch came, and nothing before", async () => {
     const { repo } = await repository({ a: "fa" });

@@ -1,5 +1,6 @@
 // Coalesces repository lookups made in the same tick into one getMany: one round trip per DAG level.
 import type { Fingerprint, FingerprintRepository } from "../contracts.js";
+import { pending } from "../execution/pending.js";
 
 /** One `get` (one key, its fingerprint) or one `getAll` (`count` keys, their fingerprints in order). */
 interface Waiter {
@@ -20,19 +21,24 @@ export class LookupBatcher {
 
   /** The fingerprint recorded for `contextKey`, looked up together with others asked for in this tick. */
   get(contextKey: string): Promise<Fingerprint | undefined> {
-    return new Promise((resolve, reject) => {
-      this.#keys.push(contextKey);
-      this.#waiter({ count: 1, all: false, resolve: resolve as Waiter["resolve"], reject });
-    });
+    const found = pending<Fingerprint | undefined>();
+    this.#keys.push(contextKey);
+    this.#waiter({ count: 1, all: false, resolve: found.resolve as Waiter["resolve"], reject: found.reject });
+    return found.promise;
   }
 
   /** The fingerprints recorded for `contextKeys`, in order: one promise for all of them, in the same batch as `get`s of this tick. */
   getAll(contextKeys: readonly string[]): Promise<(Fingerprint | undefined)[]> {
     if (contextKeys.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      for (const key of contextKeys) this.#keys.push(key);
-      this.#waiter({ count: contextKeys.length, all: true, resolve: resolve as Waiter["resolve"], reject });
+    const found = pending<(Fingerprint | undefined)[]>();
+    for (const key of contextKeys) this.#keys.push(key);
+    this.#waiter({
+      count: contextKeys.length,
+      all: true,
+      resolve: found.resolve as Waiter["resolve"],
+      reject: found.reject,
     });
+    return found.promise;
   }
 
   #waiter(waiter: Waiter): void {
@@ -41,9 +47,12 @@ export class LookupBatcher {
       this.#scheduled = true;
       // process.nextTick runs after the current microtask queue drains, so every node that became
       // ready at the same time has queued its key by then.
-      process.nextTick(() => void this.#flush());
+      process.nextTick(this.#flushSoon);
     }
   }
+
+  /** One closure for the batcher's life, not one per batch (see execution/pending.ts). */
+  readonly #flushSoon = (): void => void this.#flush();
 
   async #flush(): Promise<void> {
     const keys = this.#keys;

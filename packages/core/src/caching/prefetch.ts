@@ -60,7 +60,7 @@ export class LookupPrefetcher {
   start(shape: RunShape): RunPrefetch {
     const run = new RunPrefetch(this.batcher, () => this.#live.delete(run));
     this.#live.add(run);
-    run.begin(this.#predict(shape), shape.readResult);
+    run.begin(this.#predict(shape), shape);
     return run;
   }
 
@@ -99,9 +99,10 @@ export class LookupPrefetcher {
   }
 
   async #predict(shape: RunShape): Promise<Prediction> {
-    const { codeVersion } = shape;
-    const nodes = shape.nodes.filter((node) => shape.looksUp(node));
-    if (!this.#historyRead && nodes.some((node) => !this.#known.has(node.name))) {
+    // hotpath (loops, not callbacks: see CacheRunShape)
+    const nodes: NodeInfo[] = [];
+    for (const node of shape.nodes) if (shape.looksUp(node)) nodes.push(node);
+    if (!this.#historyRead && !this.#knowsAll(nodes)) {
       this.#historyRead = true;
       // This machine's last runs first: no round trip at all when they cover the graph.
       const memo = this.memo?.load();
@@ -110,7 +111,7 @@ export class LookupPrefetcher {
       // Else one round trip (two when the newest run lacks some nodes): the newest runs of the shared history (what another machine ran counts too).
       // The newest run first (one run of a big graph is most of the parsing); older ones only for nodes it lacks.
       for (const limit of [1, HISTORY_RUNS]) {
-        if (nodes.every((node) => this.#known.has(node.name))) break;
+        if (this.#knowsAll(nodes)) break;
         if (this.repository.listRuns) this.batcher.roundTrips++;
         const runs = await readRuns(this.repository, { limit }).catch(() => []);
         // Newest first: the newest run's key for a node wins (this process's own runs win over all).
@@ -129,7 +130,7 @@ export class LookupPrefetcher {
     const predicted = new Map<string, Known>();
     for (const node of nodes) {
       const known = this.#known.get(node.name);
-      if (!known || (known.codeVersion !== undefined && known.codeVersion !== codeVersion(node.name))) continue;
+      if (!known || (known.codeVersion !== undefined && known.codeVersion !== shape.codeVersion(node.name))) continue;
       keys.add(known.contextKey);
       predicted.set(node.name, known);
     }
@@ -142,6 +143,12 @@ export class LookupPrefetcher {
     return { keys: [...keys], results };
   }
 
+  /** Whether a key is known for every one of `nodes`. */
+  #knowsAll(nodes: readonly NodeInfo[]): boolean {
+    for (const node of nodes) if (!this.#known.has(node.name)) return false;
+    return true;
+  }
+
   /**
    * The results worth reading before the lookups answer: those of the outputs whose every upstream
    * node is predicted with its current code and every input and override upstream has the value it
@@ -150,62 +157,74 @@ export class LookupPrefetcher {
    * result (a store's LRU), and would be wasted.
    */
   #earlyReads(shape: RunShape, predicted: ReadonlyMap<string, Known>): Fingerprint[] {
-    const byName = new Map(shape.nodes.map((node) => [node.name, node]));
+    const byName = new Map<string, NodeInfo>();
+    for (const node of shape.nodes) byName.set(node.name, node);
     const settled = new Map<string, boolean>();
-    /** Whether `name` and all it depends on are as last time; depth-first with a stack (chains run deep). */
-    const unchanged = (root: string): boolean => {
-      const stack = [root];
-      const entered = new Set<string>();
-      while (stack.length > 0) {
-        const name = stack[stack.length - 1] as string;
-        if (settled.has(name)) {
-          stack.pop();
-          continue;
-        }
-        const node = byName.get(name);
-        if (shape.isValue(name)) {
-          settled.set(name, this.#values.get(name) === shape.valueFingerprint(name)); // the same value
-          stack.pop();
-          continue;
-        }
-        if (node === undefined) {
-          settled.set(name, !this.#values.has(name)); // absent now (its default applies): absent before too
-          stack.pop();
-          continue;
-        }
-        if (!predicted.has(name) || (node.cache?.files?.length ?? 0) > 0) {
-          settled.set(name, false);
-          stack.pop();
-          continue;
-        }
-        // hotpath (every run): count the deps not settled yet, without an array per node.
-        let pending = 0;
-        let allUnchanged = true;
-        for (const dep of node.deps) {
-          const known = settled.get(dep);
-          if (known === undefined) pending++;
-          else if (!known) allUnchanged = false;
-        }
-        if (pending === 0) {
-          settled.set(name, allUnchanged);
-          stack.pop();
-        } else if (entered.has(name)) {
-          settled.set(name, false); // back at a node whose deps lead to it again: a cycle is never unchanged
-          stack.pop();
-        } else {
-          entered.add(name);
-          for (const dep of node.deps) if (!settled.has(dep)) stack.push(dep);
-        }
-      }
-      return settled.get(root) === true;
-    };
     const results = new Set<Fingerprint>();
     for (const output of shape.outputs) {
       const fingerprint = predicted.get(output)?.fingerprint;
-      if (fingerprint !== undefined && byName.get(output)?.cachedThrough === undefined && unchanged(output))
+      if (
+        fingerprint !== undefined &&
+        byName.get(output)?.cachedThrough === undefined &&
+        this.#unchanged(output, shape, predicted, byName, settled)
+      )
         results.add(fingerprint);
     }
     return [...results];
+  }
+
+  /** Whether `root` and all it depends on are as last time; depth-first with a stack (chains run deep). */
+  #unchanged(
+    root: string,
+    shape: RunShape,
+    predicted: ReadonlyMap<string, Known>,
+    byName: ReadonlyMap<string, NodeInfo>,
+    settled: Map<string, boolean>,
+  ): boolean {
+    const stack = [root];
+    const entered = new Set<string>();
+    while (stack.length > 0) {
+      const name = stack[stack.length - 1] as string;
+      if (settled.has(name)) {
+        stack.pop();
+        continue;
+      }
+      const node = byName.get(name);
+      if (shape.isValue(name)) {
+        settled.set(name, this.#values.get(name) === shape.valueFingerprint(name)); // the same value
+        stack.pop();
+        continue;
+      }
+      if (node === undefined) {
+        settled.set(name, !this.#values.has(name)); // absent now (its default applies): absent before too
+        stack.pop();
+        continue;
+      }
+      if (!predicted.has(name) || (node.cache?.files?.length ?? 0) > 0) {
+        settled.set(name, false);
+        stack.pop();
+        continue;
+      }
+      // hotpath (every run): count the deps not settled yet, without an array per node.
+      let pending = 0;
+      let allUnchanged = true;
+      for (const dep of node.deps) {
+        const known = settled.get(dep);
+        if (known === undefined) pending++;
+        else if (!known) allUnchanged = false;
+      }
+      if (pending === 0) {
+        settled.set(name, allUnchanged);
+        stack.pop();
+      } else if (entered.has(name)) {
+        settled.set(name, false); // back at a node whose deps lead to it again: a cycle is never unchanged
+        stack.pop();
+      } else {
+        entered.add(name);
+        for (const dep of node.deps) if (!settled.has(dep)) stack.push(dep);
+      }
+    }
+    return settled.get(root) === true;
   }
 }
 
@@ -253,36 +272,49 @@ export class RunPrefetch {
   ) {}
 
   /** Sends every predicted key to the repository at once (the batcher makes it one getMany), and reads the outputs' results meanwhile. */
-  begin(
-    predicted: Promise<Prediction>,
-    readResult: (fingerprint: Fingerprint) => Promise<Uint8Array | undefined>,
-  ): void {
-    this.#ready = predicted.then(
-      ({ keys, results }) => {
-        // One promise for the whole batch, not one per key: a warm run of a big graph asks for thousands.
-        const batch = this.batcher.getAll(keys);
-        batch.then(
-          (found) => {
-            this.#answered = found;
-          },
-          () => undefined, // a failed batch is retried per key by lookup()
-        );
-        this.#batch = batch;
-        keys.forEach((key, i) => {
-          if (!this.#stale.has(key)) this.#places.set(key, i);
-        });
-        for (const fingerprint of results) {
-          const read = readResult(fingerprint);
-          read.then(
-            (bytes) =>
-              void (bytes !== undefined && this.#results.has(fingerprint) && this.#bytes.set(fingerprint, bytes)),
-            () => undefined, // a failed early read is read again by result()'s caller
-          );
-          this.#results.set(fingerprint, read);
-        }
-      },
-      () => undefined,
-    );
+  begin(predicted: Promise<Prediction>, shape: Pick<RunShape, "readResult">): void {
+    this.#ready = this.#begin(predicted, shape);
+  }
+
+  // Async methods rather than promise callbacks: nothing here is a closure made per run (see CacheRunShape).
+  async #begin(predicted: Promise<Prediction>, shape: Pick<RunShape, "readResult">): Promise<void> {
+    let prediction: Prediction;
+    try {
+      prediction = await predicted;
+    } catch {
+      return;
+    }
+    const { keys, results } = prediction;
+    // One promise for the whole batch, not one per key: a warm run of a big graph asks for thousands.
+    const batch = this.batcher.getAll(keys);
+    void this.#answer(batch);
+    this.#batch = batch;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (!this.#stale.has(key)) this.#places.set(key, i);
+    }
+    for (const fingerprint of results) {
+      const read = shape.readResult(fingerprint);
+      void this.#keepBytes(fingerprint, read);
+      this.#results.set(fingerprint, read);
+    }
+  }
+
+  async #answer(batch: Promise<(Fingerprint | undefined)[]>): Promise<void> {
+    try {
+      this.#answered = await batch;
+    } catch {
+      // a failed batch is retried per key by lookup()
+    }
+  }
+
+  async #keepBytes(fingerprint: Fingerprint, read: Promise<Uint8Array | undefined>): Promise<void> {
+    try {
+      const bytes = await read;
+      if (bytes !== undefined && this.#results.has(fingerprint)) this.#bytes.set(fingerprint, bytes);
+    } catch {
+      // a failed early read is read again by result()'s caller
+    }
   }
 
   /** The fingerprint recorded for `contextKey`: from the batch when it was predicted, else looked up now. */

@@ -1,5 +1,6 @@
 // Coalesces result reads asked for in the same tick into one ResultStore.getMany (one get per key without it).
 import type { Fingerprint, ResultStore } from "../contracts.js";
+import { pending } from "../execution/pending.js";
 import { forEachLimit } from "../lifecycle/concurrency.js";
 
 /** Single reads in flight at once, for a store without getMany or a batch read again key by key. */
@@ -28,17 +29,20 @@ export class ResultBatcher {
 
   /** The bytes stored under `key`, read together with the other keys asked for in this tick. */
   get(key: Fingerprint): Promise<Uint8Array | undefined> {
-    return new Promise((resolve, reject) => {
-      const waiters = this.#pending.get(key);
-      if (waiters) waiters.push({ resolve, reject });
-      else this.#pending.set(key, [{ resolve, reject }]);
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        // After the current microtasks: every load started at the same time has queued its key.
-        process.nextTick(() => void this.#flush());
-      }
-    });
+    const read = pending<Uint8Array | undefined>();
+    const waiters = this.#pending.get(key);
+    if (waiters) waiters.push(read);
+    else this.#pending.set(key, [read]);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      // After the current microtasks: every load started at the same time has queued its key.
+      process.nextTick(this.#flushSoon);
+    }
+    return read.promise;
   }
+
+  /** One closure for the batcher's life, not one per batch (see execution/pending.ts). */
+  readonly #flushSoon = (): void => void this.#flush();
 
   async #flush(): Promise<void> {
     const batch = this.#pending;
@@ -57,7 +61,7 @@ export class ResultBatcher {
       }
       if (found !== undefined) {
         const answers = found;
-        keys.forEach((key, i) => settle(batch.get(key), { value: answers[i] }));
+        for (let i = 0; i < keys.length; i++) settle(batch.get(keys[i] as Fingerprint), { value: answers[i] });
         return;
       }
     }

@@ -87,25 +87,49 @@ export class ResultWriter {
       write = reported
         ? Promise.resolve({ written: this.#writeReported(reported, stats), behind: false })
         : this.#writeResult(target.node, fingerprint, value, stats);
-      const writing = write;
-      this.#writes.set(fingerprint, writing);
-      const forget = (): void => void (this.#writes.get(fingerprint) === writing && this.#writes.delete(fingerprint));
-      writing.then(({ written }) => written.then(forget, forget), forget);
+      this.#writes.set(fingerprint, write);
+      void this.#forgetWhenWritten(fingerprint, write);
     }
     const { written, behind } = await write;
-    const stored = written.then(async (ok) => {
-      if (ok) await this.record(target, fingerprint, stats);
-      return ok;
-    });
+    const stored = this.#recordWhenWritten(target, fingerprint, written, stats);
     return { fingerprint, stored: behind ? stored : await stored };
+  }
+
+  // hotpath: async methods rather than promise callbacks made per result (see execution/pending.ts).
+
+  /** Drops the shared write of `fingerprint` once it is done. */
+  async #forgetWhenWritten(fingerprint: Fingerprint, writing: Promise<Writing>): Promise<void> {
+    try {
+      await (await writing).written;
+    } catch {
+      // done all the same
+    }
+    if (this.#writes.get(fingerprint) === writing) this.#writes.delete(fingerprint);
+  }
+
+  /** Whether the bytes were stored, once they are, with the repository record written after them. */
+  async #recordWhenWritten(
+    target: WriteTarget,
+    fingerprint: Fingerprint,
+    written: Promise<boolean>,
+    stats: CacheStats,
+  ): Promise<boolean> {
+    const ok = await written;
+    if (ok) await this.record(target, fingerprint, stats);
+    return ok;
   }
 
   /** Writes the repository record `contextKey → fingerprint` (for a result stored here or inside another). */
   async record(target: WriteTarget, fingerprint: Fingerprint, stats: CacheStats): Promise<void> {
-    const store = this.#parts.fingerprintStore;
+    const parts = this.#parts;
+    const store = parts.fingerprintStore;
     const meta: FingerprintMeta = { node: target.node, codeVersion: target.codeVersion, createdAt: Date.now() };
-    await this.#parts.guard(store, "set", () => store.set(target.contextKey, fingerprint, meta), undefined);
-    this.#parts.prefetcher?.wrote(target.contextKey); // prefetched answers for this key are out of date
+    try {
+      await store.set(target.contextKey, fingerprint, meta);
+    } catch (error) {
+      parts.storeFailed(store, "set", error, undefined);
+    }
+    parts.prefetcher?.wrote(target.contextKey); // prefetched answers for this key are out of date
     stats.repositoryWrites++;
   }
 
@@ -145,7 +169,12 @@ export class ResultWriter {
   async #writeResult(node: string, fingerprint: Fingerprint, value: unknown, stats: CacheStats): Promise<Writing> {
     const parts = this.#parts;
     if (parts.options.readOnly === true) return NOT_STORED; // nothing would be written: skip encoding too
-    const exists = await parts.guard(parts.resultStore, "has", () => parts.resultStore.has(fingerprint), false);
+    let exists: boolean;
+    try {
+      exists = await parts.resultStore.has(fingerprint);
+    } catch (error) {
+      exists = parts.storeFailed(parts.resultStore, "has", error, false);
+    }
     if (exists) return { written: Promise.resolve(true), behind: false };
     let bytes: Uint8Array;
     try {
@@ -164,16 +193,7 @@ export class ResultWriter {
       return NOT_STORED;
     }
     const size = bytes.byteLength;
-    const written = parts
-      .guard(parts.resultStore, "set", async () => (await parts.resultStore.set(fingerprint, bytes), true), false)
-      .then((stored) => {
-        if (stored) {
-          stats.resultWrites++;
-          parts.lifecycle.noteWrite(size);
-          this.noteSize(fingerprint, size);
-        }
-        return stored;
-      });
+    const written = this.#put(fingerprint, bytes, stats);
     if (size < this.#bounds.behindMinBytes) return { written, behind: false };
     this.#bytesBehind += size;
     const done = written.finally(() => {
@@ -182,5 +202,20 @@ export class ResultWriter {
     // Too much already on its way: this node waits for its own write (its failure is then reported with the run's).
     if (this.#bytesBehind > this.#bounds.maxBytesBehind) await done.catch(() => undefined);
     return { written: done, behind: true };
+  }
+
+  /** Stores the bytes; false when the store failed (onStoreError: "warn"). */
+  async #put(fingerprint: Fingerprint, bytes: Uint8Array, stats: CacheStats): Promise<boolean> {
+    const parts = this.#parts;
+    const size = bytes.byteLength;
+    try {
+      await parts.resultStore.set(fingerprint, bytes);
+    } catch (error) {
+      return parts.storeFailed(parts.resultStore, "set", error, false);
+    }
+    stats.resultWrites++;
+    parts.lifecycle.noteWrite(size);
+    this.noteSize(fingerprint, size);
+    return true;
   }
 }

@@ -66,9 +66,16 @@ export async function runGraph(request: RunRequest): Promise<Record<string, unkn
     if (running) await running;
     results = {};
     // Outputs load together: the cache reads their results in one batch (ResultStore.getMany).
-    const pending = request.outputs.map((name) => values.get(name));
-    const loaded = pending.some(mustAwait) ? await materializeAll(pending) : pending;
-    request.outputs.forEach((name, i) => setNamed(results, name, loaded[i]));
+    const outputs = request.outputs;
+    const pending = new Array<unknown>(outputs.length);
+    let load = false;
+    for (let i = 0; i < outputs.length; i++) {
+      const value = values.get(outputs[i] as string);
+      pending[i] = value;
+      if (mustAwait(value)) load = true;
+    }
+    const loaded = load ? await materializeAll(pending) : pending;
+    for (let i = 0; i < outputs.length; i++) setNamed(results, outputs[i] as string, loaded[i]);
   } catch (error) {
     // A deferred result (a cache hit) whose load had to recompute the node, and failed, surfaces here.
     failure = error instanceof NodeFailure ? executionError(error, completed) : error;
@@ -226,16 +233,14 @@ class NodeRunner {
     } catch (error) {
       return this.#fail(index, new NodeFailure(node.name, error));
     }
-    Promise.resolve(returned).then(
-      (value) => this.#settle(index, node, value),
-      (error: unknown) => this.#fail(index, new NodeFailure(node.name, error)),
-    );
+    void this.#settle(index, node, returned);
   }
 
-  #settle(index: number, node: GraphNode, returned: unknown): void {
+  /** An async node's value once it settles (an async method, not callbacks made per node: see execution/pending.ts). */
+  async #settle(index: number, node: GraphNode, returned: unknown): Promise<void> {
     let value: unknown;
     try {
-      value = finishResult(node, returned);
+      value = finishResult(node, await returned);
     } catch (error) {
       return this.#fail(index, new NodeFailure(node.name, error));
     }
@@ -257,10 +262,17 @@ class NodeRunner {
       return this.#fail(index, error);
     }
     if (!isThenable(value)) return this.#finish(index, value);
-    Promise.resolve(value).then(
-      (settled) => this.#finish(index, settled),
-      (error: unknown) => this.#fail(index, error),
-    );
+    void this.#settleHooked(index, value);
+  }
+
+  async #settleHooked(index: number, value: unknown): Promise<void> {
+    let settled: unknown;
+    try {
+      settled = await value;
+    } catch (error) {
+      return this.#fail(index, error);
+    }
+    this.#finish(index, settled);
   }
 }
 
@@ -277,7 +289,7 @@ function runOne(
   hooks: Hooks,
 ): unknown {
   const context = nodeContext(request.runId, node, dependencyNames, values);
-  return beforeFrom(0, hooks, context, () => runAdapters(request, node, values, hooks, context));
+  return beforeFrom(0, request, node, values, hooks, context);
 }
 
 /**
@@ -285,20 +297,27 @@ function runOne(
  * at once; a hook's promise is awaited before the next hook. A hook's throw or rejection goes to the
  * after hooks as the node's failure.
  */
-function beforeFrom(start: number, hooks: Hooks, context: DriverContext, run: () => unknown): unknown {
+function beforeFrom(
+  start: number,
+  request: RunRequest,
+  node: GraphNode,
+  values: Map<string, unknown>,
+  hooks: Hooks,
+  context: DriverContext,
+): unknown {
   try {
     for (let i = start; i < hooks.beforeNode.length; i++) {
       const returned = hooks.beforeNode[i]!.beforeNodeExecute?.(context);
       if (isThenable(returned))
         return Promise.resolve(returned).then(
-          () => beforeFrom(i + 1, hooks, context, run),
+          () => beforeFrom(i + 1, request, node, values, hooks, context),
           (error) => afterNode(hooks, context, false, undefined, error),
         );
     }
   } catch (error) {
     return afterNode(hooks, context, false, undefined, error);
   }
-  return run();
+  return runAdapters(request, node, values, hooks, context);
 }
 
 /** The doNodeExecute chain, then the afterNodeExecute hooks: the value, or a promise of it. */
@@ -316,10 +335,18 @@ function runAdapters(
     return afterNode(hooks, context, false, undefined, error);
   }
   if (!isThenable(result)) return afterNode(hooks, context, true, result, undefined);
-  return Promise.resolve(result).then(
-    (value) => afterNode(hooks, context, true, value, undefined),
-    (error) => afterNode(hooks, context, false, undefined, error),
-  );
+  return afterSettled(hooks, context, result);
+}
+
+/** The after hooks once the node's promise settles (an async function, not callbacks made per node: see execution/pending.ts). */
+async function afterSettled(hooks: Hooks, context: DriverContext, result: unknown): Promise<unknown> {
+  let value: unknown;
+  try {
+    value = await result;
+  } catch (error) {
+    return afterNode(hooks, context, false, undefined, error);
+  }
+  return afterNode(hooks, context, true, value, undefined);
 }
 
 /**
@@ -402,16 +429,24 @@ function nodeContext(
       return context[OWN_TIME];
     },
     inputs() {
-      loaded ??= (async () => {
-        const out: Record<string, unknown> = {};
-        const loadedDeps = await materializeAll(dependencyNames.map((dep) => values.get(dep))); // one batch, see above
-        dependencyNames.forEach((dep, i) => setNamed(out, dep, loadedDeps[i]));
-        return out;
-      })();
+      loaded ??= loadInputs(dependencyNames, values);
       return loaded;
     },
   };
   return context;
+}
+
+/** A node's dependency values by name, every deferred one loading in one batch (see runGraph). */
+async function loadInputs(
+  dependencyNames: readonly string[],
+  values: Map<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const pending = new Array<unknown>(dependencyNames.length);
+  for (let i = 0; i < dependencyNames.length; i++) pending[i] = values.get(dependencyNames[i] as string);
+  const loadedDeps = await materializeAll(pending);
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < dependencyNames.length; i++) setNamed(out, dependencyNames[i] as string, loadedDeps[i]);
+  return out;
 }
 
 function callThroughAdapters(

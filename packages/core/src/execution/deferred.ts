@@ -43,9 +43,26 @@ export function materialize(value: unknown): unknown {
  * All loads settle before it answers; a failure rejects with the first failing value's error, in order.
  */
 export async function materializeAll(values: readonly unknown[]): Promise<unknown[]> {
-  if (!values.some((value) => isDeferred(value) || isThenable(value))) return [...values];
-  const settled = await Promise.allSettled(values.map(materialize));
-  const failed = settled.find((outcome) => outcome.status === "rejected");
-  if (failed) throw failed.reason;
-  return settled.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value);
+  // hotpath (every node's inputs): loops, not callbacks made per call (see pending.ts).
+  const loading = new Array<unknown>(values.length);
+  let waits = false;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (isDeferred(value)) {
+      loading[i] = value.load();
+      waits = true;
+    } else {
+      if (isThenable(value)) waits = true;
+      loading[i] = value;
+    }
+  }
+  if (!waits) return loading;
+  const settled = await Promise.allSettled(loading);
+  const out = new Array<unknown>(settled.length);
+  for (let i = 0; i < settled.length; i++) {
+    const outcome = settled[i] as PromiseSettledResult<unknown>;
+    if (outcome.status === "rejected") throw outcome.reason;
+    out[i] = outcome.value;
+  }
+  return out;
 }

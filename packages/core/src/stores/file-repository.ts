@@ -180,10 +180,17 @@ export class FileFingerprintRepository implements FingerprintRepository {
 
   async getMany(contextKeys: readonly string[]): Promise<(Fingerprint | undefined)[]> {
     this.#ready("getMany");
-    const found = contextKeys.map((key) => this.#index.get(key)?.fingerprint);
+    const found = this.#fingerprints(contextKeys);
     if (!found.includes(undefined)) return found;
     this.#refreshOnMiss("getMany");
-    return contextKeys.map((key) => this.#index.get(key)?.fingerprint);
+    return this.#fingerprints(contextKeys);
+  }
+
+  /** hotpath (a loop, not a callback made per call: see execution/pending.ts) */
+  #fingerprints(contextKeys: readonly string[]): (Fingerprint | undefined)[] {
+    const found = new Array<Fingerprint | undefined>(contextKeys.length);
+    for (let i = 0; i < contextKeys.length; i++) found[i] = this.#index.get(contextKeys[i] as string)?.fingerprint;
+    return found;
   }
 
   async getEntry(contextKey: string): Promise<FingerprintEntry | undefined> {

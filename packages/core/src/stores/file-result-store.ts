@@ -150,11 +150,13 @@ export class FileResultStore implements ResultStore {
     } catch (error) {
       throw toStoreError(this.name, "get", error, `reading results from ${path.join(this.path, "packs")}`);
     }
-    return keys.map((key, i) => {
+    const out = new Array<Uint8Array | undefined>(keys.length);
+    for (let i = 0; i < keys.length; i++) {
       const found = packed[i];
       if (found instanceof CorruptResultError) throw found;
-      return found ?? this.#read(key, checked);
-    });
+      out[i] = found ?? this.#read(keys[i] as Fingerprint, checked);
+    }
+    return out;
   }
 
   async set(key: Fingerprint, bytes: Uint8Array): Promise<void> {

@@ -177,14 +177,12 @@ export class ResultPack {
   readMany(keys: readonly string[], checked: Set<object>): (Uint8Array | CorruptResultError | undefined)[] {
     const out = new Array<Uint8Array | CorruptResultError | undefined>(keys.length);
     const wanted: { index: number; entry: PackEntry; start: number }[] = [];
-    keys.forEach((key, index) => {
-      const entry = this.#index.get(key);
+    for (let index = 0; index < keys.length; index++) {
+      const entry = this.#index.get(keys[index] as string);
       if (entry !== undefined && entry.length >= 0)
         wanted.push({ index, entry, start: entry.at + HEADER + entry.keyLength });
-    });
-    wanted.sort((a, b) =>
-      a.entry.segment === b.entry.segment ? a.start - b.start : a.entry.segment.name < b.entry.segment.name ? -1 : 1,
-    );
+    }
+    if (wanted.length > 1) wanted.sort(byPlace);
     for (let first = 0; first < wanted.length; ) {
       const segment = (wanted[first] as (typeof wanted)[number]).entry.segment;
       const from = (wanted[first] as (typeof wanted)[number]).start;
@@ -583,4 +581,9 @@ export class ResultPack {
 
 function recordSize(entry: PackEntry): number {
   return HEADER + entry.keyLength + Math.max(0, entry.length);
+}
+
+/** Pack entries in file order: by segment, then by offset (a module function: see execution/pending.ts). */
+function byPlace(a: { entry: PackEntry; start: number }, b: { entry: PackEntry; start: number }): number {
+  return a.entry.segment === b.entry.segment ? a.start - b.start : a.entry.segment.name < b.entry.segment.name ? -1 : 1;
 }
