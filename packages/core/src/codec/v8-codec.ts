@@ -5,6 +5,7 @@ import type { Codec } from "../contracts.js";
 import { planFaithful } from "./faithful.js";
 import { v8HeaderLength } from "./v8-shapes.js";
 import { type Patch, applyPatches } from "./patches.js";
+import { NOT_PRIMITIVE, readPrimitive, writePrimitive } from "./v8-primitives.js";
 
 /**
  * Marks a payload whose value is stored as `[value, patches]`, right after the v8 header. 0x01 is
@@ -48,6 +49,8 @@ export function assertFaithful(value: unknown): Patch[] | undefined {
 
 /** v8-serializes `value` after raw `prefix` bytes (room for the result envelope's header), or throws. */
 export function serializeFaithfully(value: unknown, prefix: readonly Uint8Array[]): Buffer {
+  const lone = writePrimitive(value, prefix);
+  if (lone !== undefined) return lone;
   const patches = assertFaithful(value);
   const serializer = new v8.DefaultSerializer();
   for (const bytes of prefix) serializer.writeRawBytes(bytes);
@@ -92,49 +95,4 @@ class OwningDeserializer extends v8.DefaultDeserializer {
     if (view instanceof DataView) return new DataView(own);
     return new (view.constructor as new (buffer: ArrayBufferLike) => ArrayBufferView)(own);
   }
-}
-
-const NOT_PRIMITIVE = Symbol("not a primitive");
-/** The format version this reads primitives of (Node 20–24 write 15); any other goes to v8's deserializer. */
-const FORMAT_VERSION = 0x0f;
-const CONSTANTS = new Map<number, unknown>([
-  [0x54, true], // "T"
-  [0x46, false], // "F"
-  [0x30, null], // "0"
-  [0x5f, undefined], // "_"
-]);
-
-/**
- * The value when the bytes hold nothing but one number (int32 "I" or double "N"), boolean, null,
- * undefined or one-byte string ('"'), read straight from v8's format: the same value v8's
- * deserializer returns, without making one (a native object per result, which costs more than the
- * read itself on a warm run of many small results). Anything else, or bytes left over, is
- * NOT_PRIMITIVE and goes to v8, which also reports malformed bytes.
- */
-function readPrimitive(bytes: Uint8Array): unknown {
-  if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== FORMAT_VERSION) return NOT_PRIMITIVE;
-  const tag = bytes[2] as number;
-  const end = bytes.length;
-  if (CONSTANTS.has(tag)) return end === 3 ? CONSTANTS.get(tag) : NOT_PRIMITIVE;
-  if (tag === 0x4e) {
-    // "N": a float64, little-endian.
-    if (end !== 11) return NOT_PRIMITIVE;
-    return new DataView(bytes.buffer, bytes.byteOffset + 3, 8).getFloat64(0, true);
-  }
-  if (tag !== 0x49 && tag !== 0x22) return NOT_PRIMITIVE;
-  // "I" (zigzag int32) and '"' (a Latin-1 string's length) are followed by a base-128 varint.
-  let varint = 0;
-  let at = 3;
-  for (let shift = 0; ; shift += 7) {
-    if (at >= end || shift > 28) return NOT_PRIMITIVE;
-    const byte = bytes[at++] as number;
-    varint += (byte & 0x7f) * 2 ** shift;
-    if ((byte & 0x80) === 0) break;
-  }
-  if (tag === 0x49) {
-    if (at !== end || varint > 0xffffffff) return NOT_PRIMITIVE;
-    return varint % 2 === 0 ? varint / 2 : -(varint + 1) / 2;
-  }
-  if (at + varint !== end) return NOT_PRIMITIVE;
-  return Buffer.from(bytes.buffer, bytes.byteOffset + at, varint).toString("latin1");
 }

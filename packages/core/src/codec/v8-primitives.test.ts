@@ -1,10 +1,12 @@
 // deserializeFaithfully reads a lone primitive straight from v8's format (no Deserializer per small
 // result, issue 19). It must give exactly what v8's own deserializer gives, and leave everything
-// else, malformed bytes included, to v8.
+// else, malformed bytes included, to v8. serializeFaithfully writes one the same way (no Serializer):
+// bytes v8 itself reads back as the same value.
 import v8 from "node:v8";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { deserializeFaithfully, serializeFaithfully } from "./v8-codec.js";
+import { writePrimitive } from "./v8-primitives.js";
 
 const RUNS = Number(process.env.HAM_PROPERTY_RUNS ?? 5_000);
 
@@ -58,5 +60,48 @@ describe("lone primitives read without v8's deserializer", () => {
     const endlessVarint = Buffer.of(0xff, 0x0f, 0x49, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
     // Longer than an int32's five bytes: left to v8, whatever it makes of it.
     expectSameAsV8(endlessVarint);
+  });
+
+  it("are written without v8's serializer as bytes v8.deserialize reads back as the same value, after the room asked for", () => {
+    const room = Uint8Array.of(7, 7, 7);
+    fc.assert(
+      fc.property(primitives, (value) => {
+        const bytes = serializeFaithfully(value, [room]);
+        expect([...bytes.subarray(0, 3)]).toEqual([7, 7, 7]);
+        const payload = bytes.subarray(3);
+        expect(Object.is(v8.deserialize(payload), value), String(value)).toBe(true);
+        expect(Object.is(deserializeFaithfully(payload), value)).toBe(true);
+        // Where v8's own bytes cannot differ (no Smi-or-double choice), they are v8's bytes.
+        if (typeof value !== "number" && writePrimitive(value, []) !== undefined)
+          expect(Buffer.from(payload).equals(Buffer.from(v8.serialize(value)))).toBe(true);
+      }),
+      { numRuns: RUNS, seed: 19_020 },
+    );
+  });
+
+  it("the writer takes lone numbers, booleans, null, undefined and short ASCII strings, and leaves the rest to v8", () => {
+    for (const value of [
+      0,
+      -0,
+      1.5,
+      Number.NaN,
+      -(2 ** 31),
+      2 ** 31,
+      true,
+      false,
+      null,
+      undefined,
+      "",
+      "a".repeat(256),
+    ])
+      expect(writePrimitive(value, []), String(value)).toBeInstanceOf(Buffer);
+    for (const value of ["a".repeat(257), "é", "€", 10n, {}, [], Symbol.iterator, () => 1])
+      expect(writePrimitive(value, []), String(value)).toBeUndefined();
+    // int32 as v8 writes a small integer, the edges of the zigzag varint included.
+    for (const value of [0, 1, -1, 63, 64, -64, -65, 8191, 8192, 2 ** 31 - 1, -(2 ** 31)])
+      expect(
+        Buffer.from(writePrimitive(value, []) as Buffer).equals(Buffer.from(v8.serialize(value))),
+        String(value),
+      ).toBe(true);
   });
 });
