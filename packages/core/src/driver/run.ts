@@ -289,45 +289,42 @@ function runOne(
   hooks: Hooks,
 ): unknown {
   const context = nodeContext(request.runId, node, dependencyNames, values);
-  return beforeFrom(0, request, node, values, hooks, context);
+  return beforeFrom(0, { request, node, values, hooks, context });
+}
+
+/** One node's call through the hooks: what its steps share. */
+interface NodeCall {
+  readonly request: RunRequest;
+  readonly node: GraphNode;
+  readonly values: Map<string, unknown>;
+  readonly hooks: Hooks;
+  readonly context: DriverContext;
 }
 
 /**
- * The beforeNodeExecute hooks from `start` on, then `run` (the node): at once while each hook answers
- * at once; a hook's promise is awaited before the next hook. A hook's throw or rejection goes to the
- * after hooks as the node's failure.
+ * The beforeNodeExecute hooks from `start` on, then the node (runAdapters): at once while each hook
+ * answers at once; a hook's promise is awaited before the next hook. A hook's throw or rejection goes
+ * to the after hooks as the node's failure.
  */
-function beforeFrom(
-  start: number,
-  request: RunRequest,
-  node: GraphNode,
-  values: Map<string, unknown>,
-  hooks: Hooks,
-  context: DriverContext,
-): unknown {
+function beforeFrom(start: number, call: NodeCall): unknown {
+  const { hooks, context } = call;
   try {
     for (let i = start; i < hooks.beforeNode.length; i++) {
       const returned = hooks.beforeNode[i]!.beforeNodeExecute?.(context);
       if (isThenable(returned))
         return Promise.resolve(returned).then(
-          () => beforeFrom(i + 1, request, node, values, hooks, context),
+          () => beforeFrom(i + 1, call),
           (error) => afterNode(hooks, context, false, undefined, error),
         );
     }
   } catch (error) {
     return afterNode(hooks, context, false, undefined, error);
   }
-  return runAdapters(request, node, values, hooks, context);
+  return runAdapters(call);
 }
 
 /** The doNodeExecute chain, then the afterNodeExecute hooks: the value, or a promise of it. */
-function runAdapters(
-  request: RunRequest,
-  node: GraphNode,
-  values: Map<string, unknown>,
-  hooks: Hooks,
-  context: DriverContext,
-): unknown {
+function runAdapters({ request, node, values, hooks, context }: NodeCall): unknown {
   let result: unknown;
   try {
     result = callThroughAdapters(hooks.doNode, 0, context, node, values, request.executor);
