@@ -64,18 +64,9 @@ export async function runGraph(request: RunRequest): Promise<Record<string, unkn
     for (const adapter of hooks.beforeGraph) await adapter.beforeGraphExecute?.(graphContext);
     const running = runNodes(request, values, hooks, completed);
     if (running) await running;
-    results = {};
     // Outputs load together: the cache reads their results in one batch (ResultStore.getMany).
-    const outputs = request.outputs;
-    const pending = new Array<unknown>(outputs.length);
-    let load = false;
-    for (let i = 0; i < outputs.length; i++) {
-      const value = values.get(outputs[i] as string);
-      pending[i] = value;
-      if (mustAwait(value)) load = true;
-    }
-    const loaded = load ? await materializeAll(pending) : pending;
-    for (let i = 0; i < outputs.length; i++) setNamed(results, outputs[i] as string, loaded[i]);
+    const pending = valuesOf(request.outputs, values);
+    results = byName(request.outputs, pending.some(mustAwait) ? await materializeAll(pending) : pending);
   } catch (error) {
     // A deferred result (a cache hit) whose load had to recompute the node, and failed, surfaces here.
     failure = error instanceof NodeFailure ? executionError(error, completed) : error;
@@ -438,11 +429,20 @@ async function loadInputs(
   dependencyNames: readonly string[],
   values: Map<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const pending = new Array<unknown>(dependencyNames.length);
-  for (let i = 0; i < dependencyNames.length; i++) pending[i] = values.get(dependencyNames[i] as string);
-  const loadedDeps = await materializeAll(pending);
+  return byName(dependencyNames, await materializeAll(valuesOf(dependencyNames, values)));
+}
+
+/** The values of `names`, in order, as the run holds them (deferred or promised ones as they are). */
+function valuesOf(names: readonly string[], values: Map<string, unknown>): unknown[] {
+  const out = new Array<unknown>(names.length);
+  for (let i = 0; i < names.length; i++) out[i] = values.get(names[i] as string);
+  return out;
+}
+
+/** `names[i]` → `list[i]`, as a record (hotpath: loops, not callbacks made per call). */
+function byName(names: readonly string[], list: readonly unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (let i = 0; i < dependencyNames.length; i++) setNamed(out, dependencyNames[i] as string, loadedDeps[i]);
+  for (let i = 0; i < names.length; i++) setNamed(out, names[i] as string, list[i]);
   return out;
 }
 
