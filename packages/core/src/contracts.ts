@@ -265,6 +265,15 @@ export interface ResultStore {
   get(key: Fingerprint): Promise<Uint8Array | undefined>;
   /** Stores `bytes` under `key` atomically: readers see all of it or nothing. Idempotent. */
   set(key: Fingerprint, bytes: Uint8Array): Promise<void>;
+  /**
+   * Optional: stores the concatenation of `chunks` under `key`, exactly as `set(key, concatenated)`
+   * would (same atomicity, same bytes read back; zero-length chunks allowed). The cache calls it for a
+   * result its codec encoded in pieces (`Codec.encodeChunks`: a table's IPC stream as the library wrote
+   * it), so that tens of MB are not copied into one buffer first; without it, the cache concatenates
+   * the pieces and calls `set`. A store that writes bytes as they come (a file, a request body)
+   * implements it; one that needs them in one buffer anyway leaves it out.
+   */
+  setChunks?(key: Fingerprint, chunks: readonly Uint8Array[]): Promise<void>;
   /** Removes `key`; a missing key is not an error. */
   delete(key: Fingerprint): Promise<void>;
   /** Batch `get`: same order as `keys`, `undefined` for misses; a damaged entry rejects as in `get`. Used when present. */
@@ -295,6 +304,16 @@ export interface Codec {
    * The room must be the codec's own memory: nothing else may read or write it.
    */
   encodeWithRoom?(value: unknown, room: number): Uint8Array;
+  /**
+   * Optional: like `encodeWithRoom`, but the payload may come in pieces, as a library writes it (a
+   * table's IPC stream in record batches). Returns at least one array: the first starts with `room`
+   * bytes the caller may overwrite; the payload is the rest of the first array followed by every
+   * other array, in order, and equals what `encode(value)` returns. The cache checksums the pieces
+   * as one payload and hands them to `ResultStore.setChunks`, so they are never copied into one
+   * buffer on the way to a store that writes pieces. The arrays must be the codec's own memory, not
+   * changed afterwards. Used in preference to `encodeWithRoom` when the cache stores a result.
+   */
+  encodeChunks?(value: unknown, room: number): Uint8Array[];
   /** Decodes bytes this codec produced; throws on malformed input. */
   decode(bytes: Uint8Array): unknown;
   /** Like Fingerprinter.check: called once by `build()`, throws when something this needs is missing. */

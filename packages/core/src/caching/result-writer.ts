@@ -176,24 +176,23 @@ export class ResultWriter {
       exists = parts.storeFailed(parts.resultStore, "has", error, false);
     }
     if (exists) return { written: Promise.resolve(true), behind: false };
-    let bytes: Uint8Array;
+    let chunks: Uint8Array[];
     try {
-      bytes = parts.codec.encode(value, undefined, fingerprint);
+      chunks = parts.codec.encodeChunks(value, undefined, fingerprint);
     } catch (error) {
       parts.warn(
         `node "${node}": its result is not cached because it cannot be encoded (${errorMessage(error)}); register a codec for it with withCache({ codecs })`,
       );
       return NOT_STORED;
     }
+    let size = 0;
+    for (const chunk of chunks) size += chunk.byteLength;
     const limit = parts.options.maxResultBytes;
-    if (limit !== undefined && bytes.byteLength > limit) {
-      parts.warn(
-        `node "${node}": its result (${bytes.byteLength} bytes) exceeds maxResultBytes (${limit}) and is not cached`,
-      );
+    if (limit !== undefined && size > limit) {
+      parts.warn(`node "${node}": its result (${size} bytes) exceeds maxResultBytes (${limit}) and is not cached`);
       return NOT_STORED;
     }
-    const size = bytes.byteLength;
-    const written = this.#put(fingerprint, bytes, stats);
+    const written = this.#put(fingerprint, chunks, size, stats);
     if (size < this.#bounds.behindMinBytes) return { written, behind: false };
     this.#bytesBehind += size;
     const done = written.finally(() => {
@@ -204,14 +203,19 @@ export class ResultWriter {
     return { written: done, behind: true };
   }
 
-  /** Stores the bytes; false when the store failed (onStoreError: "warn"). */
-  async #put(fingerprint: Fingerprint, bytes: Uint8Array, stats: CacheStats): Promise<boolean> {
+  /**
+   * Stores the encoded pieces (`size` bytes in all): one piece with `set`, several with `setChunks`
+   * where the store has it, else concatenated; false when the store failed (onStoreError: "warn").
+   */
+  async #put(fingerprint: Fingerprint, chunks: Uint8Array[], size: number, stats: CacheStats): Promise<boolean> {
     const parts = this.#parts;
-    const size = bytes.byteLength;
+    const store = parts.resultStore;
+    const pieces = chunks.length > 1 && store.setChunks !== undefined;
     try {
-      await parts.resultStore.set(fingerprint, bytes);
+      if (pieces) await store.setChunks!(fingerprint, chunks);
+      else await store.set(fingerprint, chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks, size));
     } catch (error) {
-      return parts.storeFailed(parts.resultStore, "set", error, false);
+      return parts.storeFailed(store, pieces ? "setChunks" : "set", error, false);
     }
     stats.resultWrites++;
     parts.lifecycle.noteWrite(size);

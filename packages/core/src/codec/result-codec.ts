@@ -4,7 +4,7 @@
 import { constants as bufferConstants } from "node:buffer";
 import type { Codec, Fingerprint } from "../contracts.js";
 import { ConfigurationError, errorMessage } from "../errors.js";
-import { xxh64 } from "../fingerprint/bytes.js";
+import { xxh64, xxh64Chunks } from "../fingerprint/bytes.js";
 import { CodecError, CorruptResultError } from "./errors.js";
 import { v8Codec } from "./v8-codec.js";
 
@@ -96,16 +96,35 @@ export class ResultCodec {
    * if the value cannot be encoded or is too large.
    */
   encode(value: unknown, node?: string, fingerprint?: Fingerprint): Uint8Array {
+    return this.#frame(value, node, fingerprint, false)[0] as Uint8Array;
+  }
+
+  /**
+   * Like `encode`, but keeps a payload that its codec writes in pieces (`Codec.encodeChunks`) in
+   * pieces: the first array holds the envelope header and the payload's start, the others follow
+   * it; their concatenation is what `encode` returns. For `ResultStore.setChunks`. Codecs without
+   * `encodeChunks` give one array.
+   */
+  encodeChunks(value: unknown, node?: string, fingerprint?: Fingerprint): Uint8Array[] {
+    return this.#frame(value, node, fingerprint, true);
+  }
+
+  #frame(value: unknown, node: string | undefined, fingerprint: Fingerprint | undefined, pieces: boolean): Buffer[] {
     const { codec, prefix: namePart } = this.#choose(value, node);
     const key = keyBytes(fingerprint, codec.name, node);
     const prefix = headerOf(namePart, key);
-    let out: Buffer;
+    const room = prefix.length + TRAILER;
+    let out: Buffer[];
     let payloadLength: number;
     try {
-      if (codec.encodeWithRoom !== undefined) {
+      if (pieces && codec.encodeChunks !== undefined) {
+        out = framedChunks(codec, codec.encodeChunks(value, room), room, node);
+        payloadLength = -room;
+        for (const chunk of out) payloadLength += chunk.byteLength;
+        prefix.copy(out[0] as Buffer, 0);
+      } else if (codec.encodeWithRoom !== undefined) {
         // The codec leaves room for the header in front of its payload (the default v8 codec does):
         // the header is written in place, the payload is not copied. Same bytes as the branch below.
-        const room = prefix.length + TRAILER;
         const framed: unknown = codec.encodeWithRoom(value, room);
         if (!(framed instanceof Uint8Array) || framed.byteLength < room) {
           const got = framed instanceof Uint8Array ? `${framed.byteLength} bytes` : describe(framed);
@@ -116,8 +135,8 @@ export class ResultCodec {
           );
         }
         payloadLength = framed.byteLength - room;
-        out = Buffer.from(framed.buffer, framed.byteOffset, framed.byteLength);
-        prefix.copy(out, 0);
+        out = [Buffer.from(framed.buffer, framed.byteOffset, framed.byteLength)];
+        prefix.copy(out[0] as Buffer, 0);
       } else {
         const payload: unknown = codec.encode(value);
         if (!(payload instanceof Uint8Array)) {
@@ -125,11 +144,12 @@ export class ResultCodec {
         }
         payloadLength = payload.byteLength;
         if (payloadLength <= this.maxResultBytes) {
-          out = Buffer.allocUnsafe(prefix.length + TRAILER + payloadLength);
-          prefix.copy(out, 0);
-          out.set(payload, prefix.length + TRAILER);
+          const whole = Buffer.allocUnsafe(room + payloadLength);
+          prefix.copy(whole, 0);
+          whole.set(payload, room);
+          out = [whole];
         } else {
-          out = Buffer.alloc(0);
+          out = [];
         }
       }
     } catch (error) {
@@ -149,10 +169,14 @@ export class ResultCodec {
         `encoded the result to ${payloadLength} bytes, above maxResultBytes (${this.maxResultBytes}); raise the limit or disable caching for this node`,
       );
     }
+    const head = out[0] as Buffer;
     const checksumAt = prefix.length;
-    out.writeBigUInt64BE(xxh64(out.subarray(checksumAt + TRAILER), keySeed(key)), checksumAt);
-    out.writeUInt32BE(Math.floor(payloadLength / TWO_32), checksumAt + 8);
-    out.writeUInt32BE(payloadLength % TWO_32, checksumAt + 12);
+    const seed = keySeed(key);
+    const checksum =
+      out.length === 1 ? xxh64(head.subarray(room), seed) : xxh64Chunks([head.subarray(room), ...out.slice(1)], seed);
+    head.writeBigUInt64BE(checksum, checksumAt);
+    head.writeUInt32BE(Math.floor(payloadLength / TWO_32), checksumAt + 8);
+    head.writeUInt32BE(payloadLength % TWO_32, checksumAt + 12);
     return out;
   }
 
@@ -261,6 +285,23 @@ export class ResultCodec {
   }
 }
 
+/** A codec's `encodeChunks` answer, checked: at least one array, each bytes, the first holding the room asked for. */
+function framedChunks(codec: Codec, chunks: unknown, room: number, node: string | undefined): Buffer[] {
+  const list: readonly unknown[] | undefined = Array.isArray(chunks) ? chunks : undefined;
+  const first = list?.[0];
+  if (!(first instanceof Uint8Array) || first.byteLength < room || !list!.every((c) => c instanceof Uint8Array)) {
+    const got = list
+      ? `[${list.map((c) => (c instanceof Uint8Array ? `${c.byteLength} bytes` : describe(c))).join(", ")}]`
+      : describe(chunks);
+    throw new CodecError(
+      codec.name,
+      node,
+      `returned ${got} from encodeChunks(value, ${room}); it must return byte arrays, the first starting with the ${room} bytes of room asked for`,
+    );
+  }
+  return (chunks as Uint8Array[]).map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+}
+
 function validateCodec(codec: unknown, index: number): asserts codec is Codec {
   const c = codec as Partial<Codec> | null;
   const where = `ResultCodec: codecs[${index}]`;
@@ -275,10 +316,12 @@ function validateCodec(codec: unknown, index: number): asserts codec is Codec {
     if (typeof c[method] !== "function")
       throw new ConfigurationError(`${where} ("${c.name}") has no ${method}() method`);
   }
-  if (c.encodeWithRoom !== undefined && typeof c.encodeWithRoom !== "function") {
-    throw new ConfigurationError(
-      `${where} ("${c.name}") has an encodeWithRoom that is not a method: make it a function, or leave it out`,
-    );
+  for (const method of ["encodeWithRoom", "encodeChunks"] as const) {
+    if (c[method] !== undefined && typeof c[method] !== "function") {
+      throw new ConfigurationError(
+        `${where} ("${c.name}") has an ${method} that is not a method: make it a function, or leave it out`,
+      );
+    }
   }
 }
 

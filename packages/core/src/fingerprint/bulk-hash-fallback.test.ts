@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkFingerprintVectors } from "../../../conformance/src/vectors/index.js";
 import { bulkHashBackend, hashingReady, xxh64 } from "./bytes.js";
+import { checkChunkedHash } from "./test-helpers.js";
 import { fingerprintValue } from "./index.js";
 
 beforeAll(() => hashingReady());
@@ -23,5 +24,7 @@ describe("bulk hashing falls back to WebAssembly", () => {
     expect(typeof xxh64(new Uint8Array(2 << 20))).toBe("bigint");
     expect(bulkHashBackend({ load: true, requireFn: missing }).backend).toBe("wasm");
     expect(asked).toBe(1);
+    // Bytes in pieces stream through WASM with the same value as the whole.
+    checkChunkedHash((bytes, seed) => xxh64(bytes, seed));
   });
 });

@@ -3,6 +3,7 @@ import xxhash from "xxhash-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { checkFingerprintVectors } from "../../../conformance/src/vectors/index.js";
 import { bulkHashBackend, hashingReady, xxh64 } from "./bytes.js";
+import { checkChunkedHash } from "./test-helpers.js";
 import { fingerprintValue } from "./index.js";
 
 let reference: (bytes: Uint8Array, seed: bigint) => bigint;
@@ -57,5 +58,10 @@ describe("bulk hashing, native where the binary loads", () => {
           expect(xxh64(view, seed), `${size} bytes at ${offset}, seed ${seed}`).toBe(reference(view, seed));
       }
     }
+  });
+
+  it("hashes bytes given in pieces (xxh64Chunks) as the whole, with the native running hash", () => {
+    expect(bulkHashBackend({ load: true }).backend).toBe("native");
+    checkChunkedHash(reference);
   });
 });

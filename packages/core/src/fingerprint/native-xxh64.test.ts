@@ -46,4 +46,32 @@ describe("loadNativeXxh64", () => {
     expect(load).toEqual({ hash: undefined, reason: `${NATIVE_HASH_ENV}=0` });
     expect(asked).toBe(0);
   });
+
+  it("keeps the module's running hash (Xxh64) only when pieces hash as the whole", async () => {
+    const mod = (await import("@node-rs/xxhash")) as unknown as { Xxh64: new (seed: bigint) => unknown };
+    const load = loadNativeXxh64(reference, () => mod);
+    expect(load.stream).toBeDefined();
+    const state = load.stream!(7n);
+    const bytes = new TextEncoder().encode("ham bulk bytes, in pieces");
+    state.update(bytes.subarray(0, 5));
+    state.update(bytes.subarray(5));
+    expect(state.digest()).toBe(reference(bytes, 7n));
+    // A running hash that drops its first piece disagrees on the split probes: not used (WASM streams instead).
+    class Forgetful {
+      #parts: Uint8Array[] = [];
+      constructor(private readonly seed: bigint) {}
+      update(piece: Uint8Array) {
+        this.#parts.push(piece);
+        return this;
+      }
+      digest() {
+        const kept = this.#parts.slice(this.#parts.length > 1 ? 1 : 0);
+        return reference(Buffer.concat(kept), this.seed);
+      }
+    }
+    const forgetful = loadNativeXxh64(reference, () => ({ xxh64: reference, Xxh64: Forgetful }));
+    expect(forgetful.hash).toBe(reference);
+    expect(forgetful.stream).toBeUndefined();
+    expect(loadNativeXxh64(reference, () => ({ xxh64: reference })).stream).toBeUndefined();
+  });
 });

@@ -11,9 +11,20 @@ import { createRequire } from "node:module";
 /** The one function ham uses from the native module. */
 export type NativeXxh64 = (bytes: Uint8Array, seed: bigint) => bigint;
 
+/** A running xxh64 over bytes fed in pieces: the same value as one call over their concatenation. */
+export interface Xxh64State {
+  update(bytes: Uint8Array): unknown;
+  digest(): bigint;
+}
+
+/** Starts a running xxh64 with `seed` (the native module's `Xxh64` class, or xxhash-wasm's `create64`). */
+export type Xxh64Stream = (seed: bigint) => Xxh64State;
+
 /** Why the native hash is not in use (for diagnostics and tests), or undefined when it is. */
 export interface NativeLoad {
   readonly hash: NativeXxh64 | undefined;
+  /** The native running hash, when the module has one that agrees with the reference; else undefined. */
+  readonly stream?: Xxh64Stream | undefined;
   readonly reason: string | undefined;
 }
 
@@ -43,8 +54,9 @@ function probes(): Uint8Array[] {
 export function loadNativeXxh64(reference: NativeXxh64, requireFn: RequireFn = requireHere): NativeLoad {
   if (process.env[NATIVE_HASH_ENV] === "0") return { hash: undefined, reason: `${NATIVE_HASH_ENV}=0` };
   let hash: NativeXxh64;
+  let mod: { xxh64?: unknown; Xxh64?: unknown };
   try {
-    const mod = requireFn("@node-rs/xxhash") as { xxh64?: unknown };
+    mod = requireFn("@node-rs/xxhash") as { xxh64?: unknown; Xxh64?: unknown };
     if (typeof mod.xxh64 !== "function") return { hash: undefined, reason: "@node-rs/xxhash has no xxh64 function" };
     hash = mod.xxh64 as NativeXxh64;
   } catch (error) {
@@ -61,5 +73,31 @@ export function loadNativeXxh64(reference: NativeXxh64, requireFn: RequireFn = r
   } catch (error) {
     return { hash: undefined, reason: `@node-rs/xxhash failed its check: ${(error as Error).message}` };
   }
-  return { hash, reason: undefined };
+  return { hash, stream: nativeStream(mod, reference), reason: undefined };
+}
+
+/**
+ * The module's `Xxh64` class as a running hash, kept only if every probe fed in two pieces (cut at
+ * each of several places) gives the reference's value; undefined otherwise (WASM streams instead).
+ */
+function nativeStream(mod: { Xxh64?: unknown }, reference: NativeXxh64): Xxh64Stream | undefined {
+  const Xxh64 = mod.Xxh64;
+  if (typeof Xxh64 !== "function") return undefined;
+  const stream: Xxh64Stream = (seed) => new (Xxh64 as new (seed: bigint) => Xxh64State)(seed);
+  try {
+    for (const probe of probes()) {
+      for (const cut of [0, 1, 31, 33, probe.byteLength >> 1, probe.byteLength]) {
+        if (cut > probe.byteLength) continue;
+        for (const seed of [0n, 0x9e3779b97f4a7c15n]) {
+          const state = stream(seed);
+          state.update(probe.subarray(0, cut));
+          state.update(probe.subarray(cut));
+          if (state.digest() !== reference(probe, seed)) return undefined;
+        }
+      }
+    }
+  } catch {
+    return undefined;
+  }
+  return stream;
 }

@@ -143,6 +143,8 @@ export class ReadOnlyResultStore implements ResultStore {
       getMany: opener.reads,
       list: opener.iterates,
       size: opener.reads,
+      // Writes are dropped: `set` does nothing, and pieces reach it concatenated (never: a read-only cache encodes nothing).
+      setChunks: "omit",
     });
   }
 

@@ -29,6 +29,7 @@ export class SignedResultStore implements ResultStore {
   readonly getMany?: (keys: readonly Fingerprint[]) => Promise<(Uint8Array | undefined)[]>;
   readonly list?: () => AsyncIterable<{ key: Fingerprint; bytes: number; lastAccess: number }>;
   readonly size?: () => Promise<number>;
+  readonly setChunks?: (key: Fingerprint, chunks: readonly Uint8Array[]) => Promise<void>;
 
   constructor(inner: ResultStore, keys: readonly ResolvedKey[], warn: (message: string) => void) {
     this.inner = inner;
@@ -42,6 +43,7 @@ export class SignedResultStore implements ResultStore {
         (await getMany(keys)).map((bytes, n) => this.#verify(keys[n] as string, bytes)),
       list: "forward",
       size: "forward",
+      setChunks: (setChunks) => (key, chunks) => this.#setChunks(setChunks, key, chunks),
     });
   }
 
@@ -59,18 +61,40 @@ export class SignedResultStore implements ResultStore {
   }
 
   async set(key: Fingerprint, bytes: Uint8Array): Promise<void> {
-    const signer = this.#keys[0] as ResolvedKey;
+    const trailer = this.#trailer(key, bytes);
     const out = Buffer.allocUnsafe(bytes.byteLength + TRAILER);
     out.set(bytes, 0);
-    hmac(signer, DOMAIN, [key, bytes]).copy(out, bytes.byteLength);
-    signer.id.copy(out, bytes.byteLength + MAC_BYTES);
-    TAG.copy(out, bytes.byteLength + MAC_BYTES + ID_BYTES);
-    if (this.#rejected.has(key)) {
-      // The stored bytes are bad: remove them first, or a content-addressed store keeps them.
-      await this.inner.delete(key);
-      this.#rejected.delete(key);
-    }
+    trailer.copy(out, bytes.byteLength);
+    await this.#replacingRejected(key);
     await this.inner.set(key, new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
+  }
+
+  /** setChunks, when the inner store has it: the same stored bytes as `set` of the concatenation, with no copy of the pieces. */
+  async #setChunks(
+    setChunks: (key: Fingerprint, chunks: readonly Uint8Array[]) => Promise<void>,
+    key: Fingerprint,
+    chunks: readonly Uint8Array[],
+  ): Promise<void> {
+    const trailer = this.#trailer(key, chunks);
+    await this.#replacingRejected(key);
+    await setChunks(key, [...chunks, new Uint8Array(trailer.buffer, trailer.byteOffset, trailer.byteLength)]);
+  }
+
+  /** The signature trailer of `bytes` (one array, or pieces signed as their concatenation) under `key`. */
+  #trailer(key: Fingerprint, bytes: Uint8Array | readonly Uint8Array[]): Buffer {
+    const signer = this.#keys[0] as ResolvedKey;
+    const trailer = Buffer.allocUnsafe(TRAILER);
+    hmac(signer, DOMAIN, [key, bytes]).copy(trailer, 0);
+    signer.id.copy(trailer, MAC_BYTES);
+    TAG.copy(trailer, MAC_BYTES + ID_BYTES);
+    return trailer;
+  }
+
+  /** The stored bytes of a rejected key are bad: removed before the write, or a content-addressed store keeps them. */
+  async #replacingRejected(key: Fingerprint): Promise<void> {
+    if (!this.#rejected.has(key)) return;
+    await this.inner.delete(key);
+    this.#rejected.delete(key);
   }
 
   delete(key: Fingerprint): Promise<void> {

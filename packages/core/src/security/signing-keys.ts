@@ -86,23 +86,28 @@ function keysOfEnv(text: string, where: string): string[] {
 }
 
 /** HMAC-SHA256 of `parts` (each prefixed with its length, so part boundaries cannot be shifted). */
-export function hmac(key: ResolvedKey, domain: string, parts: readonly (string | Uint8Array)[]): Buffer {
+export function hmac(key: ResolvedKey, domain: string, parts: readonly Part[]): Buffer {
   return framed(createHmac("sha256", key.bytes), domain, parts).digest();
 }
 
 /** SHA-256 of `parts`, framed like `hmac` (for digests that a MAC then covers). */
-export function sha256(domain: string, parts: readonly (string | Uint8Array)[]): Buffer {
+export function sha256(domain: string, parts: readonly Part[]): Buffer {
   return framed(createHash("sha256"), domain, parts).digest();
 }
 
-function framed<H extends Hash | Hmac>(hash: H, domain: string, parts: readonly (string | Uint8Array)[]): H {
+/** One framed part: text (as UTF-8), bytes, or bytes given in pieces (framed as their concatenation). */
+export type Part = string | Uint8Array | readonly Uint8Array[];
+
+function framed<H extends Hash | Hmac>(hash: H, domain: string, parts: readonly Part[]): H {
   hash.update(domain);
   for (const part of parts) {
-    const bytes = typeof part === "string" ? Buffer.from(part, "utf8") : part;
+    const pieces = typeof part === "string" ? [Buffer.from(part, "utf8")] : part instanceof Uint8Array ? [part] : part;
+    let total = 0;
+    for (const piece of pieces) total += piece.byteLength;
     const length = Buffer.alloc(8);
-    length.writeBigUInt64BE(BigInt(bytes.byteLength));
+    length.writeBigUInt64BE(BigInt(total));
     hash.update(length);
-    hash.update(bytes);
+    for (const piece of pieces) hash.update(piece);
   }
   return hash;
 }

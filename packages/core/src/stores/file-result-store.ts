@@ -14,7 +14,7 @@ import {
   removeStaleTemps,
   writeError,
 } from "./fs-util.js";
-import { assertBytes, assertResultKey, resultFileName, resultKeyOfFileName, shardOf } from "./keys.js";
+import { assertBytes, assertResultKey, chunksLength, resultFileName, resultKeyOfFileName, shardOf } from "./keys.js";
 import { assertNotClosed, missingFolderWarning, readOnlyError, toStoreError, type StoreState } from "./lifecycle.js";
 import { ResultPack } from "./result-pack.js";
 import { ResultShards } from "./result-shards.js";
@@ -163,20 +163,39 @@ export class FileResultStore implements ResultStore {
     this.#ready("set", key);
     if (this.#readOnly) throw readOnlyError(this.name, "set");
     assertBytes(this.name, key, bytes);
-    if (bytes.byteLength <= this.#packMaxBytes) {
-      try {
-        this.#pack.put(key, bytes);
-      } catch (error) {
-        throw writeError(
-          this.name,
-          "set",
-          error,
-          `appending result "${key}" to ${path.join(this.path, "packs")}`,
-          this.path,
-        );
-      }
-      return;
+    const writing = this.#write(key, bytes);
+    if (writing !== undefined) await writing;
+  }
+
+  /** Large results in pieces (a table's record batches) are written piece by piece, with no copy into one buffer. */
+  async setChunks(key: Fingerprint, chunks: readonly Uint8Array[]): Promise<void> {
+    this.#ready("setChunks", key);
+    if (this.#readOnly) throw readOnlyError(this.name, "setChunks");
+    const total = chunksLength(this.name, key, chunks);
+    // Packed results and those written synchronously take one buffer; a copy costs less than their write.
+    if (total <= this.#packMaxBytes || total < BACKGROUND_WRITE_BYTES)
+      await this.#write(key, Buffer.concat(chunks, total));
+    else await this.#writeFile(key, chunks, total);
+  }
+
+  #write(key: Fingerprint, bytes: Uint8Array): Promise<void> | undefined {
+    if (bytes.byteLength > this.#packMaxBytes) return this.#writeFile(key, bytes, bytes.byteLength);
+    try {
+      this.#pack.put(key, bytes);
+    } catch (error) {
+      throw writeError(
+        this.name,
+        "set",
+        error,
+        `appending result "${key}" to ${path.join(this.path, "packs")}`,
+        this.path,
+      );
     }
+    return undefined;
+  }
+
+  /** Writes a result file (atomically): one buffer, or pieces when it is large enough for the background write. */
+  async #writeFile(key: Fingerprint, bytes: Uint8Array | readonly Uint8Array[], size: number): Promise<void> {
     const file = this.#fileOf(key);
     // Content-addressed: an existing file already holds these bytes, so the write is skipped.
     if (isRegularFile(file)) return;
@@ -184,9 +203,9 @@ export class FileResultStore implements ResultStore {
     // Large results are written on the thread pool: the cache writes them behind the run, so the
     // next nodes compute meanwhile. Small ones synchronously, which is several times cheaper.
     const write = async (): Promise<void> =>
-      bytes.byteLength >= BACKGROUND_WRITE_BYTES
+      size >= BACKGROUND_WRITE_BYTES
         ? atomicWriteFileInBackground(this.#tempDir, file, bytes, this.#fsync, makeShard)
-        : atomicWriteFile(this.#tempDir, file, bytes, this.#fsync, makeShard);
+        : atomicWriteFile(this.#tempDir, file, bytes as Uint8Array, this.#fsync, makeShard); // pieces only when large (setChunks)
     try {
       // Anything else at the path is no result (see #read) and is replaced: the rename below
       // replaces a FIFO or socket, but not a folder.

@@ -51,6 +51,7 @@ describe("forwardOptional", () => {
       getMany: "forward",
       list: "forward",
       size: "forward",
+      setChunks: "omit",
     });
     expect(await decorator.size?.()).toBe(42);
     expect(calls).toEqual(["size on inner"]);
@@ -71,6 +72,7 @@ describe("forwardOptional", () => {
       getMany: "omit",
       list: "omit",
       size: "omit",
+      setChunks: "omit",
     });
     await decorator.open();
     expect(decorator.own).toEqual(["open"]);
@@ -90,6 +92,7 @@ describe("forwardOptional", () => {
       },
       list: "forward",
       size: (size) => async () => (await size()) + 1,
+      setChunks: "omit",
     });
     expect(await decorator.size?.()).toBe(43);
     expect(calls).toEqual(["size on inner"]);
@@ -105,6 +108,7 @@ describe("forwardOptional", () => {
       getMany: "omit",
       list: "omit",
       size: "forward",
+      setChunks: "omit",
     });
     store.size = async () => 7;
     expect(await decorator.size?.()).toBe(7);

@@ -169,11 +169,12 @@ export function atomicWriteFile(
 /**
  * atomicWriteFile with the bytes written on libuv's thread pool, so the main thread goes on meanwhile
  * (for large results: a write of tens of MB takes tens to hundreds of ms). The same guarantees.
+ * `bytes` may be pieces, written in order (the file holds their concatenation).
  */
 export async function atomicWriteFileInBackground(
   tempDir: string,
   target: string,
-  bytes: Uint8Array,
+  bytes: Uint8Array | readonly Uint8Array[],
   fsync: boolean,
   ensureDir?: () => void,
 ): Promise<void> {
@@ -181,9 +182,12 @@ export async function atomicWriteFileInBackground(
   try {
     const handle = await fs.promises.open(temp, "wx");
     try {
-      let offset = 0;
-      while (offset < bytes.byteLength) {
-        offset += (await handle.write(bytes, offset, bytes.byteLength - offset)).bytesWritten;
+      // Pieces (ResultStore.setChunks) are written one after the other: the file holds their concatenation.
+      for (const piece of bytes instanceof Uint8Array ? [bytes] : bytes) {
+        let offset = 0;
+        while (offset < piece.byteLength) {
+          offset += (await handle.write(piece, offset, piece.byteLength - offset)).bytesWritten;
+        }
       }
       if (fsync) await handle.sync();
     } finally {

@@ -29,6 +29,22 @@ export function assertBytes(store: string, key: string, bytes: unknown): asserts
   }
 }
 
+/** The total length of `setChunks` pieces, after checking they are an array of Uint8Arrays; a StoreError otherwise. */
+export function chunksLength(store: string, key: string, chunks: unknown): number {
+  let total = 0;
+  for (const chunk of Array.isArray(chunks) ? (chunks as unknown[]) : [undefined]) {
+    if (!(chunk instanceof Uint8Array)) {
+      throw new StoreError(
+        store,
+        "setChunks",
+        `chunks for result key "${key}" must be an array of Uint8Arrays (the encoded bytes in pieces), got ${Array.isArray(chunks) ? `an array holding ${chunk === null ? "null" : typeof chunk}` : chunks === null ? "null" : typeof chunks}`,
+      );
+    }
+    total += chunk.byteLength;
+  }
+  return total;
+}
+
 // Why the suffix: base64url is case-sensitive but the default file systems of macOS and Windows
 // are not, so "aB" and "Ab" would share one file. A key with upper-case letters gets "." plus a hex
 // bit mask of their positions: case twins then differ in a case-insensitive part of the name, and
