@@ -97,11 +97,11 @@ function describeGroups<Group extends string, C extends { readonly group: string
  *   `namespace`: the same namespace gives the same data (persistence is tested by closing one
  *   instance and making another), a new namespace gives empty data.
  * @param options `skip` switches groups off, each with a printed reason
- *   (`signing`, `batch`, `persistence`, `concurrency`, `sharedAccess`, `lifecycle`, `listing`, `largeValues`,
- *   `readOnly`, `integrity`); `cleanup` removes a namespace's data after each check; `snapshot`
+ *   (`signing`, `batch`, `chunks`, `persistence`, `concurrency`, `sharedAccess`, `lifecycle`, `listing`,
+ *   `largeValues`, `readOnly`, `integrity`); `cleanup` removes a namespace's data after each check; `snapshot`
  *   describes the backing data for the readOnly group (e.g. `folderSnapshot(dir)`); `damage`
  *   changes stored bytes behind the store's back for the integrity group; `timeout` per test in ms.
- *   Optional members the store lacks (getMany, list, size, open, close) are skipped with a printed reason.
+ *   Optional members the store lacks (getMany, setChunks, list, size, open, close) are skipped with a printed reason.
  */
 export function describeResultStore(
   name: string,

@@ -23,6 +23,7 @@ export type StoreFactory<T> = (ctx: ConformanceContext) => T | Promise<T>;
 export const resultStoreGroups = [
   "signing",
   "batch",
+  "chunks",
   "persistence",
   "concurrency",
   "sharedAccess",

@@ -52,4 +52,4 @@ export function warningsLogger(): { readonly warnings: string[]; warn(message: s
 }
 
 /** The write methods of the store contracts, which a read-only store must never receive. */
-export const WRITE_METHODS = new Set(["set", "setMany", "delete", "saveRun", "deleteRuns", "acquireLock"]);
+export const WRITE_METHODS = new Set(["set", "setChunks", "setMany", "delete", "saveRun", "deleteRuns", "acquireLock"]);

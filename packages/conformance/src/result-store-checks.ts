@@ -5,6 +5,7 @@ import type { Check, Harness } from "./harness.js";
 import { resultStoreKeySamples } from "./keys.js";
 import type { ResultStoreGroup } from "./options.js";
 import { batchResultStoreChecks } from "./batch-result-store-checks.js";
+import { chunkedResultStoreChecks } from "./chunked-result-store-checks.js";
 import { readOnlyResultStoreChecks } from "./read-only-result-store-checks.js";
 
 type ResultCheck = Check<ResultStore, ResultStoreGroup>;
@@ -149,6 +150,7 @@ export const resultStoreChecks: readonly ResultCheck[] = [
     },
   },
   ...batchResultStoreChecks,
+  ...chunkedResultStoreChecks,
 
   // --- listing ------------------------------------------------------------------------------
   {
@@ -316,6 +318,13 @@ export const resultStoreChecks: readonly ResultCheck[] = [
       await checkRejectsWithStoreError(store.delete("beforeClose"), store.name, "delete() after close()");
       if (typeof store.getMany === "function") {
         await checkRejectsWithStoreError(store.getMany(["beforeClose"]), store.name, "getMany() after close()");
+      }
+      if (typeof store.setChunks === "function") {
+        await checkRejectsWithStoreError(
+          store.setChunks("afterClose", [patternBytes(4, 2), patternBytes(3, 3)]),
+          store.name,
+          "setChunks() after close()",
+        );
       }
     },
   },

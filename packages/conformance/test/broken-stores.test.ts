@@ -11,7 +11,7 @@ import {
   runCheck,
   runFingerprinterCheck,
 } from "@ham/conformance";
-import type { Fingerprinter, FingerprintRepository, ResultStore } from "@ham/core";
+import { type Fingerprinter, type FingerprintRepository, type ResultStore, StoreError } from "@ham/core";
 import { CorruptResultError } from "@ham/core/codec";
 import { describe, expect, it } from "vitest";
 import { ReferenceFingerprintRepository, ReferenceResultStore, referenceData } from "./reference-stores.js";
@@ -151,6 +151,51 @@ class LastWriterTearsStore extends ReferenceResultStore {
     this.data.set(key, bytes.slice(0, bytes.byteLength >> 1));
     await new Promise((resolve) => setTimeout(resolve, 1));
     this.data.set(key, bytes.slice());
+  }
+}
+
+/** A conforming setChunks over the reference store: the pieces' concatenation, stored as set stores it. */
+class ChunkingResultStore extends ReferenceResultStore {
+  async setChunks(key: string, chunks: readonly Uint8Array[]): Promise<void> {
+    this.writable("setChunks");
+    if (!Array.isArray(chunks) || !chunks.every((c) => c instanceof Uint8Array)) {
+      throw new StoreError(this.name, "setChunks", `chunks for "${key}" must be an array of Uint8Arrays`);
+    }
+    this.data.set(key, new Uint8Array(Buffer.concat(chunks)));
+  }
+}
+
+/** Stores every piece but the last (a loop that stops one short). */
+class DropsLastPieceStore extends ChunkingResultStore {
+  override async setChunks(key: string, chunks: readonly Uint8Array[]): Promise<void> {
+    await super.setChunks(key, chunks.slice(0, -1));
+  }
+}
+
+/** Stores the pieces in reverse order (a stack where a queue was meant). */
+class ReversedPiecesStore extends ChunkingResultStore {
+  override async setChunks(key: string, chunks: readonly Uint8Array[]): Promise<void> {
+    await super.setChunks(key, [...chunks].reverse());
+  }
+}
+
+/** Writes the pieces straight into the entry as they come, so a reader can see a part of the value. */
+class TornSetChunksStore extends ChunkingResultStore {
+  override async setChunks(key: string, chunks: readonly Uint8Array[]): Promise<void> {
+    this.writable("setChunks");
+    const written: Uint8Array[] = [];
+    for (const chunk of chunks) {
+      written.push(chunk);
+      this.data.set(key, new Uint8Array(Buffer.concat(written)));
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+}
+
+/** setChunks still works after close() (it forgets the closed check the other methods make). */
+class SetChunksAfterCloseStore extends ChunkingResultStore {
+  override async setChunks(key: string, chunks: readonly Uint8Array[]): Promise<void> {
+    this.data.set(key, new Uint8Array(Buffer.concat(chunks)));
   }
 }
 
@@ -438,6 +483,114 @@ describe("the result store checks fail on broken stores", () => {
   });
 });
 
+describe("the chunks checks fail on stores whose setChunks is broken", () => {
+  const chunksChecks = resultStoreChecks.filter((c) => c.group === "chunks") as Check<ResultStore>[];
+  const SMALL =
+    "setChunks of pieces of 100, 0 and 5000 bytes reads back as their concatenation through get, has and getMany";
+  const LARGE = "setChunks of a 3 MiB value in 3 pieces round-trips exactly";
+  const VIEWS = "setChunks of views into larger buffers (at odd offsets) stores only the views' bytes";
+  const EMPTY = "setChunks of an empty list, or of only zero-length pieces, stores a 0-byte value (not a miss)";
+  const IDEMPOTENT =
+    "setChunks then set, and set then setChunks, of the same key and bytes are idempotent; delete removes the value";
+  const CACHE =
+    "a cache stores a result its codec encodes in pieces through setChunks, signed or not, as the same bytes set would store, and hits it";
+
+  it("the group holds the checks named here, and a conforming setChunks passes every one of them", async () => {
+    expect(chunksChecks.map((c) => c.name).sort()).toEqual([SMALL, LARGE, VIEWS, EMPTY, IDEMPOTENT, CACHE].sort());
+    // With the checks of other groups that use setChunks, and the closed-store check that calls it.
+    const related = resultStoreChecks.filter(
+      (c) => c.group === "chunks" || /setChunks/.test(c.name) || c.name.startsWith("using a closed store"),
+    ) as Check<ResultStore>[];
+    expect(related.length).toBe(chunksChecks.length + 3);
+    for (const c of related) {
+      expect({
+        check: c.name,
+        result: await runCheck(c, ({ namespace }) => new ChunkingResultStore(namespace)),
+      }).toEqual({ check: c.name, result: { status: "passed" } });
+    }
+  });
+
+  it("a store without setChunks gets every chunks check skipped with a reason, not passed", async () => {
+    for (const c of resultStoreChecks.filter((c) => c.group === "chunks" || /setChunks/.test(c.name))) {
+      expect(await runCheck(c as Check<ResultStore>, ({ namespace }) => new ReferenceResultStore(namespace))).toEqual({
+        status: "skipped",
+        reason: "the store has no setChunks() (optional member)",
+      });
+    }
+  });
+
+  it("a store whose setChunks drops the last piece fails the round trips, the idempotence and the cache checks", async () => {
+    const store = ({ namespace }: { namespace: string }) => new DropsLastPieceStore(namespace);
+    await expectFailure(
+      resultCheck(SMALL),
+      store,
+      /get\("chunksSmall"\) after setChunks.*expected 5100 bytes, got 100/,
+    );
+    await expectFailure(
+      resultCheck(LARGE),
+      store,
+      /get\("chunksLarge"\) after setChunks.*expected 3145743 bytes, got 3145726/,
+    );
+    await expectFailure(
+      resultCheck(VIEWS),
+      store,
+      /get\("chunksLargeViews"\) after setChunks.*expected 1572864 bytes, got 699998/,
+    );
+    await expectFailure(
+      resultCheck(IDEMPOTENT),
+      store,
+      /get\("chunksSmallThenSet"\) after setChunks then set and setChunks again: expected 4096 bytes, got 3000/,
+    );
+    await expectFailure(
+      resultCheck(CACHE),
+      store,
+      /unsigned second run: Pieces' outcome .*expected "hit", got "recomputed"/,
+    );
+    // Dropping the last of only empty pieces changes nothing: that check cannot tell.
+    expect(await runCheck(resultCheck(EMPTY), store)).toEqual({ status: "passed" });
+  });
+
+  it("a store whose setChunks stores the pieces in reverse order fails the round trips and the cache check", async () => {
+    const store = ({ namespace }: { namespace: string }) => new ReversedPiecesStore(namespace);
+    await expectFailure(
+      resultCheck(SMALL),
+      store,
+      /get\("chunksSmall"\) after setChunks.*bytes differ first at offset 0/,
+    );
+    await expectFailure(
+      resultCheck(LARGE),
+      store,
+      /get\("chunksLarge"\) after setChunks.*bytes differ first at offset 0/,
+    );
+    await expectFailure(
+      resultCheck(VIEWS),
+      store,
+      /get\("chunksViews"\) after setChunks.*bytes differ first at offset 0/,
+    );
+    await expectFailure(
+      resultCheck(CACHE),
+      store,
+      /unsigned second run: Pieces' outcome .*expected "hit", got "recomputed"/,
+    );
+  });
+
+  it("a store that writes pieces into the entry as they come fails the atomicity check", async () => {
+    await expectFailure(
+      resultCheck("readers racing setChunks writers see either nothing or the whole value (atomic setChunks)"),
+      ({ namespace }) => new TornSetChunksStore(namespace),
+      /read \d+ racing the setChunks writers: expected 1572864 bytes, got 1/,
+    );
+  });
+
+  it("a store whose setChunks works after close() fails the closed-store check", async () => {
+    await expectFailure(
+      resultCheck("using a closed store fails with a StoreError naming the store"),
+      ({ namespace }) => new SetChunksAfterCloseStore(namespace),
+      /setChunks\(\) after close\(\): expected a StoreError, but it resolved/,
+    );
+  });
+});
+
 describe("the repository checks fail on broken repositories", () => {
   it("a repository that truncates long keys fails the key check", async () => {
     await expectFailure(
@@ -536,6 +689,6 @@ describe("suite options", () => {
       describeResultStore("x", ({ namespace }) => new ReferenceResultStore(namespace), {
         skip: { persistance: "typo" } as never,
       }),
-    ).toThrow(/unknown group "persistance"; known groups: signing, batch, persistence/);
+    ).toThrow(/unknown group "persistance"; known groups: signing, batch, chunks, persistence/);
   });
 });

@@ -106,6 +106,7 @@ async function measure(pipeline: Pipeline, compression: ArrowIpcCompression) {
       encode: (v) => (encodes++, codec.encode(v)),
       encodeWithRoom: (v, room) => (encodes++, codec.encodeWithRoom!(v, room)),
     };
+    if (codec.encodeChunks !== undefined) counted.encodeChunks = (v, room) => (encodes++, codec.encodeChunks!(v, room));
     const build = (mods: Modules, path: string) =>
       new Builder()
         .withModules(mods)

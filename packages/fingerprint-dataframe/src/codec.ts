@@ -20,7 +20,7 @@ import {
   parseCompression,
 } from "./compression.js";
 import { takeIpc } from "./ipc-memo.js";
-import { type FramedIpc, polarsIpc } from "./polars-ipc.js";
+import { type FramedIpc, joinedBehind, joinedIpc, polarsIpc } from "./polars-ipc.js";
 import { type DataframeLibraries, arqueroModule, arrowModule, polarsModule } from "./libraries.js";
 import { Rehomer, isFromModule } from "./rehome.js";
 
@@ -67,6 +67,21 @@ class ArrowIpcCodec implements Codec {
 
   /** The bytes of `encode(value)` behind `room` free bytes for the cache's envelope header (Codec.encodeWithRoom). */
   encodeWithRoom(value: unknown, room: number): Uint8Array {
+    const [kind, kindByte] = this.kindOf(value);
+    return this.framed(this.toIpc(kind, value as AnyRecord), room, kindByte, false)[0] as Uint8Array;
+  }
+
+  /**
+   * Codec.encodeChunks: a polars frame's stream in the pieces its native writer made them (the
+   * record batches' bodies uncopied, polars-ipc.ts), the headers in place in front of the first;
+   * other tables, and compressed ones, as one array.
+   */
+  encodeChunks(value: unknown, room: number): Uint8Array[] {
+    const [kind, kindByte] = this.kindOf(value);
+    return this.framed(this.toIpc(kind, value as AnyRecord), room, kindByte, true);
+  }
+
+  private kindOf(value: unknown): [TableKind, number] {
     const kind = tableKind(value);
     const kindByte = kind === undefined ? undefined : KIND_BYTES[kind];
     if (kind === undefined || kindByte === undefined) {
@@ -76,21 +91,33 @@ class ArrowIpcCodec implements Codec {
         `cannot encode ${Object.prototype.toString.call(value)}: it stores apache-arrow, Arquero and nodejs-polars tables only`,
       );
     }
-    const { ipc, headroom } = this.toIpc(kind, value as AnyRecord);
+    return [kind, kindByte];
+  }
+
+  /**
+   * The codec's header behind `room` bytes, then the stream: in place in front of the first piece
+   * when the stream was written behind room (and, unless `inPieces`, is one piece), else after one
+   * copy of the stream (or of its compressed bytes) behind the headers.
+   */
+  private framed(ipc: FramedIpc, room: number, kindByte: number, inPieces: boolean): Uint8Array[] {
     const front = room + HEADER;
-    let out: Uint8Array;
-    if (this.compression.byte === 0 && headroom >= front) {
+    const first = ipc.pieces[0] as Uint8Array;
+    let out: Uint8Array[];
+    if (this.compression.byte !== 0) {
+      const body = this.compression.compress(joinedIpc(ipc).pieces[0] as Uint8Array);
+      const whole = new Uint8Array(front + body.byteLength);
+      whole.set(body, front);
+      out = [whole];
+    } else if (ipc.headroom >= front && (inPieces || ipc.pieces.length === 1)) {
       // The stream was written behind free room (polars-ipc.ts): both headers go in place, no copy.
-      out = new Uint8Array(ipc.buffer, ipc.byteOffset - front, front + ipc.byteLength);
+      out = [new Uint8Array(first.buffer, first.byteOffset - front, front + first.byteLength), ...ipc.pieces.slice(1)];
     } else {
-      // One copy, straight behind the room the envelope asked for.
-      const body = this.compression.compress(ipc);
-      out = new Uint8Array(front + body.byteLength);
-      out.set(body, front);
+      out = [joinedBehind(ipc.pieces, front)];
     }
-    out.set(MAGIC, room);
-    out[room + MAGIC.length] = kindByte;
-    out[room + MAGIC.length + 1] = this.compression.byte;
+    const head = out[0] as Uint8Array;
+    head.set(MAGIC, room);
+    head[room + MAGIC.length] = kindByte;
+    head[room + MAGIC.length + 1] = this.compression.byte;
     return out;
   }
 
@@ -170,11 +197,11 @@ class ArrowIpcCodec implements Codec {
           const vector = rehomer ? new arrow.Vector((value.data as AnyRecord[]).map((d) => rehomer.data(d))) : value;
           table = new arrow.Table({ value: vector });
         }
-        return { ipc: arrow.tableToIPC(table, "stream") as Uint8Array, headroom: 0 };
+        return { pieces: [arrow.tableToIPC(table, "stream") as Uint8Array], headroom: 0 };
       }
       case "arquero":
         // Arquero writes IPC itself (through flechette); no extra library needed to encode.
-        return { ipc: value.toArrowIPC({ format: "stream" }) as Uint8Array, headroom: 0 };
+        return { pieces: [value.toArrowIPC({ format: "stream" }) as Uint8Array], headroom: 0 };
       // A frame just fingerprinted hands back the IPC bytes the fingerprint read (ipc-memo.ts).
       case "polars-dataframe":
         return takeIpc(value) ?? polarsIpc(value);

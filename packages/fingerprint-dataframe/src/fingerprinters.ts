@@ -3,6 +3,7 @@ import { type Fingerprint, type FingerprintContext, type Fingerprinter, Fingerpr
 import { type TableKind, tableKind } from "./detect.js";
 import { rememberIpc } from "./ipc-memo.js";
 import { checkLibraries, flechetteModule } from "./libraries.js";
+import { tableOfIpc } from "./ipc-messages.js";
 import { polarsIpc } from "./polars-ipc.js";
 import {
   type DataframeFingerprintMode,
@@ -131,7 +132,7 @@ class DataframeFingerprinter implements Fingerprinter {
         const flechette = flechetteModule("fingerprint nodejs-polars frames");
         const framed = polarsIpc(df);
         rememberIpc(frame, framed);
-        return flechetteTableSource(flechette.tableFromIPC(framed.ipc) as unknown as AnyRecord);
+        return flechetteTableSource(tableOfIpc(flechette, framed, df.height as number | undefined));
       }
       default:
         throw new Error(`unreachable table kind ${kind}`);

@@ -143,9 +143,9 @@ describe("ResultCodec.encodeChunks", () => {
   });
 
   it("refuses a codec whose encodeChunks is not a function, when the cache is made", () => {
-    expect(
-      () => new ResultCodec({ codecs: [{ ...piecesCodec(), encodeChunks: 5 as unknown as Codec["encodeChunks"] }] }),
-    ).toThrow(ConfigurationError);
+    expect(() => new ResultCodec({ codecs: [{ ...piecesCodec(), encodeChunks: 5 } as unknown as Codec] })).toThrow(
+      ConfigurationError,
+    );
   });
 });
 
@@ -157,7 +157,11 @@ describe("a cached run with a result encoded in pieces", () => {
     const build = () =>
       new Builder()
         .withModules(dataflow)
-        .withCache({ repository: new FileFingerprintRepository({ path: dir }), resultStore: store, codecs: [codec] })
+        .withCache({
+          fingerprintStore: new FileFingerprintRepository({ path: dir }),
+          resultStore: store,
+          codecs: [codec],
+        })
         .build();
     const first = await (await build()).execute(["table", "size"], { inputs: { rows: 5 } });
     expect(computed).toBe(1);
@@ -190,7 +194,7 @@ describe("a cached run with a result encoded in pieces", () => {
     const build = () =>
       new Builder()
         .withModules(dataflow)
-        .withCache({ repository, resultStore: store, codecs: [piecesCodec()] })
+        .withCache({ fingerprintStore: repository, resultStore: store, codecs: [piecesCodec()] })
         .build();
     const first = await (await build()).execute(["table"], { inputs: { rows: 3 } });
     const large = store.sets.filter((bytes) => bytes.byteLength > MiB);

@@ -163,7 +163,7 @@ export class FileResultStore implements ResultStore {
     this.#ready("set", key);
     if (this.#readOnly) throw readOnlyError(this.name, "set");
     assertBytes(this.name, key, bytes);
-    const writing = this.#write(key, bytes);
+    const writing = this.#write(key, bytes, "set");
     if (writing !== undefined) await writing;
   }
 
@@ -174,18 +174,18 @@ export class FileResultStore implements ResultStore {
     const total = chunksLength(this.name, key, chunks);
     // Packed results and those written synchronously take one buffer; a copy costs less than their write.
     if (total <= this.#packMaxBytes || total < BACKGROUND_WRITE_BYTES)
-      await this.#write(key, Buffer.concat(chunks, total));
-    else await this.#writeFile(key, chunks, total);
+      await this.#write(key, Buffer.concat(chunks, total), "setChunks");
+    else await this.#writeFile(key, chunks, total, "setChunks");
   }
 
-  #write(key: Fingerprint, bytes: Uint8Array): Promise<void> | undefined {
-    if (bytes.byteLength > this.#packMaxBytes) return this.#writeFile(key, bytes, bytes.byteLength);
+  #write(key: Fingerprint, bytes: Uint8Array, operation: string): Promise<void> | undefined {
+    if (bytes.byteLength > this.#packMaxBytes) return this.#writeFile(key, bytes, bytes.byteLength, operation);
     try {
       this.#pack.put(key, bytes);
     } catch (error) {
       throw writeError(
         this.name,
-        "set",
+        operation,
         error,
         `appending result "${key}" to ${path.join(this.path, "packs")}`,
         this.path,
@@ -195,7 +195,12 @@ export class FileResultStore implements ResultStore {
   }
 
   /** Writes a result file (atomically): one buffer, or pieces when it is large enough for the background write. */
-  async #writeFile(key: Fingerprint, bytes: Uint8Array | readonly Uint8Array[], size: number): Promise<void> {
+  async #writeFile(
+    key: Fingerprint,
+    bytes: Uint8Array | readonly Uint8Array[],
+    size: number,
+    operation: string,
+  ): Promise<void> {
     const file = this.#fileOf(key);
     // Content-addressed: an existing file already holds these bytes, so the write is skipped.
     if (isRegularFile(file)) return;
@@ -220,7 +225,7 @@ export class FileResultStore implements ResultStore {
         await write();
       }
     } catch (error) {
-      throw writeError(this.name, "set", error, `writing result "${key}" to ${file}`, this.path);
+      throw writeError(this.name, operation, error, `writing result "${key}" to ${file}`, this.path);
     }
     this.#shards.wrote(shardOf(key));
   }
