@@ -109,12 +109,13 @@ export class ResultCodec {
     return this.#frame(value, node, fingerprint, true);
   }
 
-  #frame(value: unknown, node: string | undefined, fingerprint: Fingerprint | undefined, pieces: boolean): Buffer[] {
+  #frame(value: unknown, node: string | undefined, fingerprint: Fingerprint | undefined, pieces: boolean): Uint8Array[] {
     const { codec, prefix: namePart } = this.#choose(value, node);
     const key = keyBytes(fingerprint, codec.name, node);
     const prefix = headerOf(namePart, key);
     const room = prefix.length + TRAILER;
-    let out: Buffer[];
+    // The first array is always a Buffer (the header is written with its methods); the others are the codec's own.
+    let out: Uint8Array[];
     let payloadLength: number;
     try {
       if (pieces && codec.encodeChunks !== undefined) {
@@ -285,8 +286,11 @@ export class ResultCodec {
   }
 }
 
-/** A codec's `encodeChunks` answer, checked: at least one array, each bytes, the first holding the room asked for. */
-function framedChunks(codec: Codec, chunks: unknown, room: number, node: string | undefined): Buffer[] {
+/**
+ * A codec's `encodeChunks` answer, checked: at least one array, each bytes, the first holding the room
+ * asked for. The first comes back as a Buffer over the same memory; the others as the codec gave them.
+ */
+function framedChunks(codec: Codec, chunks: unknown, room: number, node: string | undefined): Uint8Array[] {
   const list: readonly unknown[] | undefined = Array.isArray(chunks) ? chunks : undefined;
   const first = list?.[0];
   if (!(first instanceof Uint8Array) || first.byteLength < room || !list!.every((c) => c instanceof Uint8Array)) {
@@ -299,7 +303,7 @@ function framedChunks(codec: Codec, chunks: unknown, room: number, node: string 
       `returned ${got} from encodeChunks(value, ${room}); it must return byte arrays, the first starting with the ${room} bytes of room asked for`,
     );
   }
-  return (chunks as Uint8Array[]).map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+  return [Buffer.from(first.buffer, first.byteOffset, first.byteLength), ...(list as Uint8Array[]).slice(1)];
 }
 
 function validateCodec(codec: unknown, index: number): asserts codec is Codec {
