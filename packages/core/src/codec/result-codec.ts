@@ -109,7 +109,12 @@ export class ResultCodec {
     return this.#frame(value, node, fingerprint, true);
   }
 
-  #frame(value: unknown, node: string | undefined, fingerprint: Fingerprint | undefined, pieces: boolean): Uint8Array[] {
+  #frame(
+    value: unknown,
+    node: string | undefined,
+    fingerprint: Fingerprint | undefined,
+    pieces: boolean,
+  ): Uint8Array[] {
     const { codec, prefix: namePart } = this.#choose(value, node);
     const key = keyBytes(fingerprint, codec.name, node);
     const prefix = headerOf(namePart, key);
