@@ -97,6 +97,44 @@ describe("a polars frame's IPC stream in pieces", () => {
     expect(tableOfIpc(flechette, framed, 5).numRows).toBe(180_000);
   });
 
+  it("reads dictionary (categorical), list, struct and datetime columns in place too, to apache-arrow's fingerprint", () => {
+    const rows = 300_000;
+    const df = pl.DataFrame({
+      cat: pl
+        .Series(
+          "cat",
+          Array.from({ length: rows }, (_, i) => `c${i % 50}`),
+        )
+        .cast(pl.Categorical),
+      lst: pl.Series(
+        "lst",
+        Array.from({ length: rows }, (_, i) => [i, i + 1]),
+      ),
+      st: pl.Series(
+        "st",
+        Array.from({ length: rows }, (_, i) => ({ a: i, b: `x${i % 7}` })),
+      ),
+      dt: pl.Series(
+        "dt",
+        Array.from({ length: rows }, (_, i) => new Date(1e12 + i * 1000)),
+      ),
+    });
+    const framed = polarsIpc(df as unknown as AnyRecord);
+    const messages = ipcMessages(framed.pieces);
+    expect(messages.length).toBeGreaterThanOrEqual(3); // schema, dictionary batch, record batch(es)
+    // In place: flechette is asked once, with the messages, and no joined stream is read.
+    const asked: boolean[] = [];
+    const spy = {
+      ...flechette,
+      tableFromIPC: (data: Parameters<typeof flechette.tableFromIPC>[0]) => (
+        asked.push(Array.isArray(data)), flechette.tableFromIPC(data)
+      ),
+    } as typeof flechette;
+    expect(tableOfIpc(spy, framed, rows).numRows).toBe(rows);
+    expect(asked).toEqual([true]);
+    expect(content(df)).toBe(content(arrow.tableFromIPC((df as AnyRecord).writeIPCStream() as Uint8Array)));
+  });
+
   it("gives the fingerprint of the joined stream, of the rechunked frame and of the same table in apache-arrow", () => {
     const df = batchedFrame();
     const expected = content(arrow.tableFromIPC((df as AnyRecord).writeIPCStream() as Uint8Array));
