@@ -95,24 +95,30 @@ class ArrowIpcCodec implements Codec {
   }
 
   /**
-   * The codec's header behind `room` bytes, then the stream: in place in front of the first piece
-   * when the stream was written behind room (and, unless `inPieces`, is one piece), else after one
-   * copy of the stream (or of its compressed bytes) behind the headers.
+   * The codec's header behind `room` bytes, then the stream (compressed, if so configured). One
+   * array: in place in front of the stream when it was written behind room, else after one copy.
+   * In pieces (`inPieces`): the stream's own arrays, never copied, behind the header written in place
+   * or, when there is no room in front of them, in a small array of its own.
    */
   private framed(ipc: FramedIpc, room: number, kindByte: number, inPieces: boolean): Uint8Array[] {
     const front = room + HEADER;
-    const first = ipc.pieces[0] as Uint8Array;
+    const compressed = this.compression.byte !== 0;
+    const stream: FramedIpc = compressed
+      ? { pieces: [this.compression.compress(joinedIpc(ipc).pieces[0] as Uint8Array)], headroom: 0 }
+      : ipc;
+    const first = stream.pieces[0] as Uint8Array;
     let out: Uint8Array[];
-    if (this.compression.byte !== 0) {
-      const body = this.compression.compress(joinedIpc(ipc).pieces[0] as Uint8Array);
-      const whole = new Uint8Array(front + body.byteLength);
-      whole.set(body, front);
-      out = [whole];
-    } else if (ipc.headroom >= front && (inPieces || ipc.pieces.length === 1)) {
+    if (stream.headroom >= front && (inPieces || stream.pieces.length === 1)) {
       // The stream was written behind free room (polars-ipc.ts): both headers go in place, no copy.
-      out = [new Uint8Array(first.buffer, first.byteOffset - front, front + first.byteLength), ...ipc.pieces.slice(1)];
+      out = [
+        new Uint8Array(first.buffer, first.byteOffset - front, front + first.byteLength),
+        ...stream.pieces.slice(1),
+      ];
+    } else if (inPieces) {
+      // The stream's arrays are this codec's own (written or compressed for this call): not copied.
+      out = [new Uint8Array(front), ...stream.pieces];
     } else {
-      out = [joinedBehind(ipc.pieces, front)];
+      out = [joinedBehind(stream.pieces, front)];
     }
     const head = out[0] as Uint8Array;
     head.set(MAGIC, room);

@@ -186,15 +186,24 @@ describe("a polars frame's IPC stream in pieces", () => {
     expect(cached.rows).toBe(180_000);
   });
 
-  it("encodes to the same bytes in pieces as in one array, compressed or not", () => {
+  it("encodes to the same bytes in pieces as in one array, compressed or not, for polars and Arrow tables", () => {
     const df = batchedFrame();
+    const table = arrow.tableFromIPC((df as AnyRecord).writeIPCStream() as Uint8Array);
     for (const compression of ["none", "zlib-1"] as const) {
-      const [codec] = dataframeCaching({ libraries: { polars: pl }, compression }).codecs;
+      const [codec] = dataframeCaching({ libraries: { polars: pl, arrow }, compression }).codecs;
+      // polars uncompressed: the writer's pieces with the headers in front of the first; else the
+      // header in an array of its own, then the stream (or its compressed bytes) uncopied.
       const pieces = codec!.encodeChunks!(df, 40);
-      expect(pieces.length).toBe(compression === "none" ? polarsIpc(df as unknown as AnyRecord).pieces.length : 1);
+      expect(pieces.length).toBe(compression === "none" ? polarsIpc(df as unknown as AnyRecord).pieces.length : 2);
       const whole = codec!.encodeWithRoom!(df, 40);
       expect(Buffer.concat(pieces).subarray(40).equals(Buffer.from(whole).subarray(40))).toBe(true);
       expect((codec!.decode(Buffer.from(whole).subarray(40)) as pl.DataFrame).frameEqual(df, true)).toBe(true);
+
+      const arrowPieces = codec!.encodeChunks!(table, 40);
+      expect(arrowPieces.map((p) => p.byteLength)[0]).toBe(40 + 8); // the room and the codec's header
+      expect(arrowPieces).toHaveLength(2);
+      const arrowWhole = codec!.encodeWithRoom!(table, 40);
+      expect(Buffer.concat(arrowPieces).subarray(40).equals(Buffer.from(arrowWhole).subarray(40))).toBe(true);
     }
   });
 });
