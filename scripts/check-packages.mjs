@@ -38,7 +38,12 @@ const REPOSITORY = "https://github.com/ham-dataflows/ham";
  * then 326 KB / 1258 KB after the cache split, packed results and run log, speculative lookups, batched
  * result reads, native bulk hashing and source-map code identity (raised again with them).
  */
-const SIZE_BUDGETS = { "@ham/core": { packed: 360_000, unpacked: 1_400_000 } };
+const SIZE_BUDGETS = {
+  "@ham/core": { packed: 360_000, unpacked: 1_400_000 },
+  // The store conformance suite (a dev dependency of store authors) grows with every optional contract
+  // member it checks: 64 KB / 261 KB once the `chunks` group (ResultStore.setChunks) was added.
+  "@ham/conformance": { packed: 80_000, unpacked: 330_000 },
+};
 const DEFAULT_BUDGET = { packed: 60_000, unpacked: 250_000 };
 
 const packages = readdirSync(join(root, "packages"))
