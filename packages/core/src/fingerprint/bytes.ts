@@ -41,40 +41,47 @@ const NATIVE_MIN_BYTES = 16 << 10;
 
 let native: NativeLoad | undefined;
 
-/** xxh64 with xxhash-wasm: streamed in 1 MiB chunks above 1 MiB (faster than one copy into WASM memory). */
-function wasmXxh64(bytes: Uint8Array, seed: bigint): bigint {
+/** The WASM hash, or the "await hashingReady()" error before it has loaded. */
+function wasmApi(): XXHashAPI {
   if (!api) {
     throw new FingerprintError(
       "bulk hashing is not initialised: await hashingReady() from @ham/core before fingerprinting outside a driver",
     );
   }
-  if (bytes.byteLength <= CHUNK) return api.h64Raw(bytes, seed);
-  const hasher = api.create64(seed);
-  for (let offset = 0; offset < bytes.byteLength; offset += CHUNK) {
-    hasher.update(bytes.subarray(offset, Math.min(offset + CHUNK, bytes.byteLength)));
-  }
-  return hasher.digest();
+  return api;
+}
+
+/** xxh64 with xxhash-wasm: streamed in 1 MiB chunks above 1 MiB (faster than one copy into WASM memory). */
+function wasmXxh64(bytes: Uint8Array, seed: bigint): bigint {
+  const wasm = wasmApi();
+  return bytes.byteLength <= CHUNK ? wasm.h64Raw(bytes, seed) : streamed(wasm.create64(seed), [bytes], CHUNK);
 }
 
 /** Loads (once) and returns the native xxh64, checked against WASM; undefined where it is unavailable. */
 function nativeXxh64(requireFn?: RequireFn): NativeLoad {
   if (native) return native;
-  wasmXxh64(new Uint8Array(0), 0n); // throws the "await hashingReady()" error before anything is decided
+  wasmApi(); // throws the "await hashingReady()" error before anything is decided
   native = loadNativeXxh64(wasmXxh64, requireFn);
   return native;
 }
 
+/**
+ * The native hashes for an input of `n` bytes: none below NATIVE_MIN_BYTES (a WASM call is cheaper)
+ * or before WASM is ready; loaded at the first input of NATIVE_LOAD_BYTES or more.
+ */
+function nativeFor(n: number): NativeLoad | undefined {
+  if (n < NATIVE_MIN_BYTES || !api) return undefined;
+  return native ?? (n >= NATIVE_LOAD_BYTES ? nativeXxh64() : undefined);
+}
+
 /** xxh64 of `bytes` as a bigint: native for large inputs where @node-rs/xxhash loads, WASM otherwise (same value). */
 export function xxh64(bytes: Uint8Array, seed = 0n): bigint {
-  const n = bytes.byteLength;
-  if (n >= NATIVE_MIN_BYTES && api) {
-    const hash = native ? native.hash : n >= NATIVE_LOAD_BYTES ? nativeXxh64().hash : undefined;
-    if (hash) {
-      try {
-        return hash(bytes, seed);
-      } catch {
-        // The binding takes Uint8Arrays only; any other view a caller passes goes to WASM below.
-      }
+  const hash = nativeFor(bytes.byteLength)?.hash;
+  if (hash) {
+    try {
+      return hash(bytes, seed);
+    } catch {
+      // The binding takes Uint8Arrays only; any other view a caller passes goes to WASM below.
     }
   }
   return wasmXxh64(bytes, seed);
@@ -89,11 +96,9 @@ export function xxh64Chunks(chunks: readonly Uint8Array[], seed = 0n): bigint {
   if (chunks.length === 1) return xxh64(chunks[0] as Uint8Array, seed);
   let total = 0;
   for (const chunk of chunks) total += chunk.byteLength;
-  const stream =
-    total >= NATIVE_MIN_BYTES && api ? (total >= NATIVE_LOAD_BYTES ? nativeXxh64() : native)?.stream : undefined;
+  const stream = nativeFor(total)?.stream;
   if (stream) return streamed(stream(seed), chunks, total);
-  if (!api) wasmXxh64(new Uint8Array(0), seed); // throws the "await hashingReady()" error
-  return streamed((api as XXHashAPI).create64(seed), chunks, CHUNK);
+  return streamed(wasmApi().create64(seed), chunks, CHUNK);
 }
 
 /** Feeds `chunks` to a running hash in pieces of at most `piece` bytes. */
