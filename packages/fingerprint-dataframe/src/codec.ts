@@ -20,7 +20,7 @@ import {
   parseCompression,
 } from "./compression.js";
 import { takeIpc } from "./ipc-memo.js";
-import { type FramedIpc, joinedBehind, joinedIpc, polarsIpc } from "./polars-ipc.js";
+import { type FramedIpc, joinedBehind, joinedStream, polarsIpc } from "./polars-ipc.js";
 import { type DataframeLibraries, arqueroModule, arrowModule, polarsModule } from "./libraries.js";
 import { Rehomer, isFromModule } from "./rehome.js";
 
@@ -104,7 +104,7 @@ class ArrowIpcCodec implements Codec {
     const front = room + HEADER;
     const compressed = this.compression.byte !== 0;
     const stream: FramedIpc = compressed
-      ? { pieces: [this.compression.compress(joinedIpc(ipc).pieces[0] as Uint8Array)], headroom: 0 }
+      ? { pieces: [this.compression.compress(joinedStream(ipc))], headroom: 0 }
       : ipc;
     const first = stream.pieces[0] as Uint8Array;
     let out: Uint8Array[];

@@ -9,7 +9,7 @@
 // throws, and any failure falls back to reading the joined stream (one copy): a different reader can
 // never make a different fingerprint, only a slower one.
 import type * as Flechette from "@uwdata/flechette";
-import { type FramedIpc, joinedIpc } from "./polars-ipc.js";
+import { type FramedIpc, joinedStream } from "./polars-ipc.js";
 
 type AnyRecord = Record<string, any>;
 
@@ -94,10 +94,8 @@ export function ipcMessages(pieces: readonly Uint8Array[]): Uint8Array[] {
   const reader = new PieceReader(pieces);
   const messages: Uint8Array[] = [];
   while (!reader.done) {
-    const first = reader.take(4);
-    let length = int32(first, 0);
-    const continued = length === -1;
-    if (continued) length = int32(reader.take(4), 0);
+    let length = int32(reader.take(4), 0);
+    if (length === -1) length = int32(reader.take(4), 0); // the continuation marker, then the length
     if (length === 0) break; // end of stream
     const head = new Uint8Array(8 + length);
     const framing = new DataView(head.buffer);
@@ -124,5 +122,5 @@ export function tableOfIpc(flechette: typeof Flechette, framed: FramedIpc, rows:
       // Read joined below.
     }
   }
-  return flechette.tableFromIPC(joinedIpc(framed).pieces[0] as Uint8Array) as unknown as AnyRecord;
+  return flechette.tableFromIPC(joinedStream(framed)) as unknown as AnyRecord;
 }

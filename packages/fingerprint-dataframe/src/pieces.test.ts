@@ -11,7 +11,7 @@ import pl from "nodejs-polars";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { dataframeCaching, dataframeFingerprinter } from "./index.js";
 import { ipcMessages, tableOfIpc } from "./ipc-messages.js";
-import { PIECE_MIN_BYTES, joinedIpc, polarsIpc } from "./polars-ipc.js";
+import { PIECE_MIN_BYTES, joinedStream, polarsIpc } from "./polars-ipc.js";
 
 type AnyRecord = Record<string, any>;
 
@@ -57,7 +57,7 @@ describe("a polars frame's IPC stream in pieces", () => {
       expect(framed.pieces).toHaveLength(2 * batches + 1);
       expect(framed.headroom).toBeGreaterThan(0);
       // The whole stream is the pieces in order: polars' own writer gives the same bytes.
-      const joined = joinedIpc(framed).pieces[0]!;
+      const joined = joinedStream(framed);
       expect(Buffer.from(joined).equals(Buffer.from((df as AnyRecord).writeIPCStream()))).toBe(true);
     }
     expect(ipcMessages(polarsIpc(millionRows() as unknown as AnyRecord).pieces).length).toBeGreaterThan(2);
@@ -68,7 +68,7 @@ describe("a polars frame's IPC stream in pieces", () => {
     const messages = ipcMessages(framed.pieces);
     expect(messages).toHaveLength(2); // the schema and one record batch
     const inPlace = tableOfIpc(flechette, framed, 180_000);
-    const joined = flechette.tableFromIPC(joinedIpc(framed).pieces[0]!);
+    const joined = flechette.tableFromIPC(joinedStream(framed));
     expect(inPlace.numRows).toBe(180_000);
     expect(inPlace.toArray()).toEqual(joined.toArray());
     const bodies = new Set(framed.pieces.filter((p) => p.byteLength >= PIECE_MIN_BYTES).map((p) => p.buffer));

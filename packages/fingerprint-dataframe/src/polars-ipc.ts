@@ -89,7 +89,6 @@ export function joinedBehind(chunks: readonly Uint8Array[], room: number): Uint8
 }
 
 /** The stream in one buffer: the only piece as it is, or the pieces joined (one copy, 8-byte aligned). */
-export function joinedIpc(framed: FramedIpc): FramedIpc {
-  if (framed.pieces.length === 1) return framed;
-  return { pieces: [joinedBehind(framed.pieces, 0)], headroom: 0 };
+export function joinedStream(framed: FramedIpc): Uint8Array {
+  return framed.pieces.length === 1 ? (framed.pieces[0] as Uint8Array) : joinedBehind(framed.pieces, 0);
 }
