@@ -1,9 +1,6 @@
 // Results encoded in pieces (Codec.encodeChunks → ResultStore.setChunks): the stored bytes are the ones
 // `encode` gives, a store with setChunks gets the pieces uncopied, one without gets them concatenated,
 // signing covers them as one value, and a hit returns what a fresh run does.
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CodecError, ResultCodec } from "../codec/index.js";
 import type { Codec, Fingerprint } from "../contracts.js";
@@ -18,6 +15,7 @@ import {
   MemoryFingerprintRepository,
   MemoryResultStore,
 } from "../stores/index.js";
+import { tempFolder } from "../../test/support.js";
 
 beforeAll(() => hashingReady());
 
@@ -83,14 +81,15 @@ const dataflow = {
   size: (table: Pieces): number => joined(table).length,
 };
 
-const folders: string[] = [];
-function tempFolder(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ham-chunks-"));
-  folders.push(dir);
-  return dir;
+const cleanups: (() => void)[] = [];
+/** A temp folder (test/support.ts) removed after the test. */
+function cacheFolder(): string {
+  const folder = tempFolder("ham-chunks-");
+  cleanups.push(folder.cleanup);
+  return folder.path;
 }
 afterEach(() => {
-  for (const dir of folders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+  for (const cleanup of cleanups.splice(0)) cleanup();
   computed = 0;
 });
 
@@ -151,7 +150,7 @@ describe("ResultCodec.encodeChunks", () => {
 
 describe("a cached run with a result encoded in pieces", () => {
   it("hands a file store the codec's pieces (setChunks, no copy), and the next run hits with the same bytes", async () => {
-    const dir = tempFolder();
+    const dir = cacheFolder();
     const store = new RecordingFileStore({ path: dir });
     const codec = piecesCodec();
     const build = () =>
@@ -207,8 +206,8 @@ describe("a cached run with a result encoded in pieces", () => {
   it("signs pieces as one value: a signed store over a store with setChunks stores what set of the joined bytes stores, and verifies it", async () => {
     const keys = resolveSigningKeys("a signing key of at least thirty-two characters")!;
     const value = pieces(100, 0, 70_000, 3);
-    const viaChunks = new RecordingFileStore({ path: tempFolder(), packMaxBytes: 0 });
-    const viaSet = new RecordingFileStore({ path: tempFolder(), packMaxBytes: 0 });
+    const viaChunks = new RecordingFileStore({ path: cacheFolder(), packMaxBytes: 0 });
+    const viaSet = new RecordingFileStore({ path: cacheFolder(), packMaxBytes: 0 });
     const signedChunks = new SignedResultStore(viaChunks, keys, () => undefined);
     const signedSet = new SignedResultStore(viaSet, keys, () => undefined);
     expect(typeof signedChunks.setChunks).toBe("function");
@@ -225,7 +224,7 @@ describe("a cached run with a result encoded in pieces", () => {
 
 describe("FileResultStore.setChunks", () => {
   it("stores small and large pieces as set stores their concatenation, and rejects what is not an array of bytes", async () => {
-    const store = new FileResultStore({ path: tempFolder() });
+    const store = new FileResultStore({ path: cacheFolder() });
     const small = pieces(10, 0, 20);
     const large = pieces(MiB, 5, MiB + 3);
     await store.setChunks("fp-small", small.parts);
