@@ -1,6 +1,6 @@
 // ResultWriter: fingerprints a computed result, encodes it and writes it (result bytes first, then
-// the repository record); equal results computed at once are written once. A large result is written
-// behind the run (write-behind): its node's value is handed on once it is encoded, while its bytes are stored.
+// the repository record); equal results computed at once are written once. Results are written
+// behind the run (write-behind): a node's value is handed on once it is encoded, while its bytes are stored.
 import type { Fingerprint, FingerprintMeta } from "../contracts.js";
 import { errorMessage } from "../errors.js";
 import { type CacheParts, type CacheStats } from "./cache-parts.js";
@@ -29,30 +29,20 @@ export interface PendingWrite {
 /** A result's bytes on their way to the store (a wrapper, so the promise is not flattened into the one that encodes). */
 interface Writing {
   readonly written: Promise<boolean>;
-  /** True when the caller need not wait for it (a large result, see WRITE_BEHIND_MIN_BYTES). */
+  /** True when the caller need not wait for it (see MAX_BYTES_BEHIND). */
   readonly behind: boolean;
 }
 
 /**
- * Results whose encoding has at least this many bytes are written behind the run. Smaller ones are
- * written before the node's value is handed on, as they cost little (a pack append for the file
- * store) and waiting keeps a small result's failure its node's.
- */
-export const WRITE_BEHIND_MIN_BYTES = 1024 * 1024;
-
-/**
  * Encoded bytes written behind the run at most, in all: past it a node waits for its own write before
  * its value is handed on, so a run of many large results holds at most this much more memory.
+ *
+ * Every result is written behind, small ones too: a chain of small results then goes on without
+ * waiting for each write, and the file stores append a turn's results and records in one write each
+ * (stores/batched-appends.ts) instead of one per node; a network store overlaps its writes with the
+ * next nodes.
  */
 export const MAX_BYTES_BEHIND = 256 * 1024 * 1024;
-
-/** Which results are written behind the run, and how many of their bytes may wait at once. */
-interface WriteBehindBounds {
-  readonly behindMinBytes: number;
-  readonly maxBytesBehind: number;
-}
-
-const DEFAULT_BOUNDS: WriteBehindBounds = { behindMinBytes: WRITE_BEHIND_MIN_BYTES, maxBytesBehind: MAX_BYTES_BEHIND };
 
 const NOT_STORED: Writing = { written: Promise.resolve(false), behind: false };
 
@@ -64,11 +54,11 @@ export class ResultWriter {
   #bytesBehind = 0;
   /** Encoded result sizes seen in this process, by fingerprint (for visualizeExecution). */
   readonly #sizes = new Map<Fingerprint, number>();
-  readonly #bounds: WriteBehindBounds;
+  readonly #maxBytesBehind: number;
 
-  constructor(parts: CacheParts, bounds: WriteBehindBounds = DEFAULT_BOUNDS) {
+  constructor(parts: CacheParts, maxBytesBehind = MAX_BYTES_BEHIND) {
     this.#parts = parts;
-    this.#bounds = bounds;
+    this.#maxBytesBehind = maxBytesBehind;
   }
 
   /**
@@ -193,13 +183,12 @@ export class ResultWriter {
       return NOT_STORED;
     }
     const written = this.#put(fingerprint, chunks, size, stats);
-    if (size < this.#bounds.behindMinBytes) return { written, behind: false };
     this.#bytesBehind += size;
     const done = written.finally(() => {
       this.#bytesBehind -= size;
     });
     // Too much already on its way: this node waits for its own write (its failure is then reported with the run's).
-    if (this.#bytesBehind > this.#bounds.maxBytesBehind) await done.catch(() => undefined);
+    if (this.#bytesBehind > this.#maxBytesBehind) await done.catch(() => undefined);
     return { written: done, behind: true };
   }
 

@@ -1,5 +1,5 @@
-// Write-behind (issue 21): a computed node's large result (1 MiB or more encoded) is handed on once
-// its bytes are encoded, and written while the next nodes run. execute still resolves only when every result is
+// Write-behind (issue 21): a computed node's result is handed on once its bytes are encoded, and
+// written while the next nodes run (large ones since issue 21, small ones too since issue 19). execute still resolves only when every result is
 // stored and recorded; a failed write fails the run (or warns), and nothing half-written is ever read.
 import { afterEach, describe, expect, it } from "vitest";
 import type { Fingerprint } from "../contracts.js";
@@ -15,9 +15,16 @@ const MiB = 1024 * 1024;
 const large = (seed: number): Float64Array => new Float64Array(MiB / 8 + 1024).fill(seed);
 const sum = (values: Float64Array): number => values.reduce((a, b) => a + b, 0);
 
-/** A memory store whose set() of a large result waits until the test opens the gate, then stores or fails. */
+/** A memory store whose set() of a result of `minBytes` or more waits until the test opens the gate, then stores or fails. */
 class GatedResultStore extends MemoryResultStore {
   readonly waiting: Fingerprint[] = [];
+  readonly #minBytes: number;
+
+  constructor(minBytes = MiB) {
+    super();
+    this.#minBytes = minBytes;
+  }
+
   #open!: (failure?: Error) => void;
   #gate: Promise<Error | undefined> = this.#newGate();
 
@@ -33,7 +40,7 @@ class GatedResultStore extends MemoryResultStore {
   }
 
   override async set(key: Fingerprint, bytes: Uint8Array): Promise<void> {
-    if (bytes.byteLength < MiB) return super.set(key, bytes);
+    if (bytes.byteLength < this.#minBytes) return super.set(key, bytes);
     this.waiting.push(key);
     const failure = await this.#gate;
     if (failure) throw failure;
@@ -106,21 +113,31 @@ describe("large results are written behind the run", () => {
     expect(ran).toEqual([]);
   });
 
-  it("a small result is stored before its node's value is handed on", async () => {
-    const store = new GatedResultStore();
-    const sets: string[] = [];
-    const original = store.set.bind(store);
-    store.set = async (key, bytes) => (
-      sets.push(`set ${bytes.byteLength < MiB ? "small" : "large"}`), original(key, bytes)
-    );
+  it("a small result is written behind too: its dependents run first, and execute resolves once it is stored and recorded", async () => {
+    const store = new GatedResultStore(0);
+    const fingerprintStore = new MemoryFingerprintRepository();
     const ran: string[] = [];
-    const { dr } = await build(
-      { A: (x: number) => (ran.push("A"), [x]), B: (A: number[]) => (ran.push("B"), A.length) },
-      store,
-    );
-    await dr.execute(["B"], { inputs: { x: 1 } });
-    expect(store.waiting).toEqual([]);
-    expect(sets).toEqual(["set small", "set small"]);
+    const modules = { A: (x: number) => (ran.push("A"), [x]), B: (A: number[]) => (ran.push("B"), A.length) };
+    const { dr } = await build(modules, store, { fingerprintStore });
+    let resolved = false;
+    const running = dr.execute(["B"], { inputs: { x: 1 } }).then((out) => {
+      resolved = true;
+      return out;
+    });
+    // B ran although A's write (a few bytes) has not been let through.
+    await until(() => ran.length === 2);
+    expect(ran).toEqual(["A", "B"]);
+    expect(store.waiting.length).toBe(2);
+    for (const key of store.waiting) expect(await store.has(key)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(resolved).toBe(false);
+    store.letThrough();
+    expect(await running).toEqual({ B: 1 });
+    for (const key of store.waiting) expect(await store.has(key)).toBe(true);
+    ran.length = 0;
+    const second = await build(modules, store, { fingerprintStore });
+    expect(await second.dr.execute(["A", "B"], { inputs: { x: 1 } })).toEqual({ A: [1], B: 1 });
+    expect(ran).toEqual([]);
   });
 
   it("a dependent that changes its input in place cannot change what was stored for the input's node", async () => {
@@ -210,7 +227,7 @@ describe("large results are written behind the run", () => {
   it("past the bound on bytes waiting to be written, a node waits for its own write", async () => {
     const store = new GatedResultStore();
     const parts = new CacheParts({ fingerprintStore: new MemoryFingerprintRepository(), resultStore: store });
-    const writer = new ResultWriter(parts, { behindMinBytes: MiB, maxBytesBehind: 3 * MiB });
+    const writer = new ResultWriter(parts, 3 * MiB);
     const target = (node: string) => ({ node, mode: undefined, contextKey: `key-${node}`, codeVersion: "v1" });
     // About 1 MiB encoded: under the bound, handed on at once although its write waits.
     const first = await writer.store(target("first"), large(1), newStats());

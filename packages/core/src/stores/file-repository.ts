@@ -22,6 +22,7 @@ import {
   writeNewFile,
   tempPath,
 } from "./fs-util.js";
+import { BatchedAppends } from "./batched-appends.js";
 import { FolderWrites } from "./folder-writes.js";
 import { RunLog } from "./run-log.js";
 import { compactSegmentName, isSealedSegment, ownSegmentName, segmentPattern } from "./segment-names.js";
@@ -64,6 +65,16 @@ interface IndexRecord {
   readonly createdAt: number;
   readonly writtenAt: number;
   segment: string;
+}
+
+/** Lines waiting for their batch to be appended (BatchedAppends), with the index records they replaced. */
+interface QueuedLines {
+  readonly bytes: Buffer;
+  readonly applied: readonly {
+    readonly key: string;
+    readonly record: IndexRecord;
+    readonly before: IndexRecord | undefined;
+  }[];
 }
 
 /** Bytes of a segment already applied to the index (up to its last complete line). */
@@ -122,6 +133,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
   /** What this process's stores wrote to the meta folder since this store last listed it, and when a miss last listed it. */
   readonly #writes: FolderWrites;
   #listedAt = Number.NEGATIVE_INFINITY;
+  readonly #appends = new BatchedAppends<QueuedLines>((queued) => this.#appendQueued(queued));
 
   constructor(options: FileFingerprintRepositoryOptions = {}) {
     const { path: root = ".ham_cache", fsync = false, compactAfterSegments = 8 } = options;
@@ -153,6 +165,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
 
   async close(): Promise<void> {
     if (this.#state === "closed") return;
+    this.#appends.flush();
     this.#state = "closed";
     this.#readOnly = false;
     const fd = this.#ownFd;
@@ -208,7 +221,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
   async set(contextKey: string, fingerprint: Fingerprint, meta: FingerprintMeta): Promise<void> {
     this.#ready("set", contextKey);
     if (this.#readOnly) throw readOnlyError(this.name, "set");
-    this.#append("set", [this.#recordLine("set", contextKey, fingerprint, meta)]);
+    return this.#append("set", [this.#recordLine("set", contextKey, fingerprint, meta)]);
   }
 
   async setMany(entries: readonly FingerprintEntry[]): Promise<void> {
@@ -219,7 +232,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
       checkContextKey(this.name, "setMany", e?.contextKey);
       return this.#recordLine("setMany", e.contextKey, e.fingerprint, e);
     });
-    this.#append("setMany", lines);
+    return this.#append("setMany", lines);
   }
 
   async delete(contextKey: string): Promise<void> {
@@ -227,7 +240,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     if (this.#readOnly) throw readOnlyError(this.name, "delete");
     if (this.#index.get(contextKey)?.fingerprint === undefined) this.#refresh("delete");
     if (this.#index.get(contextKey)?.fingerprint === undefined) return;
-    this.#append("delete", [{ k: contextKey, d: 1, w: this.#writeTime() }]);
+    return this.#append("delete", [{ k: contextKey, d: 1, w: this.#writeTime() }]);
   }
 
   async *entries(): AsyncIterable<FingerprintEntry> {
@@ -246,6 +259,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     if (typeof run?.runId !== "string" || run.runId === "" || run.runId.length > 200) {
       throw new StoreError(this.name, "save run", "the run needs a runId string of 1–200 characters");
     }
+    this.#appends.flush(); // the run's records before the run
     try {
       this.#runs.save(run);
     } catch (error) {
@@ -477,11 +491,36 @@ export class FileFingerprintRepository implements FingerprintRepository {
     return this.#lastWrite;
   }
 
-  /** Appends lines to this session's segment (created on first write), then updates the index. */
-  #append(operation: string, lines: SegmentLine[]): void {
+  /**
+   * Updates the index and queues the lines for this session's segment (created on the first write);
+   * resolves once they are appended, batched with the others of this turn of the event loop
+   * (BatchedAppends). A failed append puts the index back as it was.
+   */
+  #append(operation: string, lines: SegmentLine[]): Promise<void> {
     let text = "";
     for (const line of lines) text += `${JSON.stringify(line)}\n`;
+    const applied: QueuedLines["applied"][number][] = [];
+    for (const line of lines) {
+      const record: IndexRecord = {
+        fingerprint: line.d === 1 ? undefined : line.f,
+        node: line.n ?? "",
+        codeVersion: line.v ?? "",
+        createdAt: line.t ?? line.w,
+        writtenAt: line.w,
+        segment: this.#ownSegment ?? "",
+      };
+      applied.push({ key: line.k, record, before: this.#index.get(line.k) });
+      this.#index.set(line.k, record);
+    }
     const bytes = Buffer.from(text, "utf8");
+    return this.#appends.add({ bytes, applied }, bytes.length).catch((error: unknown) => {
+      throw writeError(this.name, operation, error, `appending to ${this.#metaDir}`, this.path);
+    });
+  }
+
+  /** Appends a batch of queued lines in one write (BatchedAppends' writer); on failure, unapplies them. */
+  #appendQueued(queued: readonly QueuedLines[]): void {
+    const bytes = queued.length === 1 ? (queued[0] as QueuedLines).bytes : Buffer.concat(queued.map((q) => q.bytes));
     try {
       const fd = this.#segmentFd();
       try {
@@ -500,19 +539,20 @@ export class FileFingerprintRepository implements FingerprintRepository {
         throw error;
       }
     } catch (error) {
-      throw writeError(this.name, operation, error, `appending to ${this.#metaDir}`, this.path);
+      for (let i = queued.length - 1; i >= 0; i--) {
+        const { applied } = queued[i] as QueuedLines;
+        for (let j = applied.length - 1; j >= 0; j--) {
+          const { key, record, before } = applied[j] as QueuedLines["applied"][number];
+          if (this.#index.get(key) !== record) continue; // replaced since
+          if (before === undefined) this.#index.delete(key);
+          else this.#index.set(key, before);
+        }
+      }
+      throw error;
     }
     this.#writes.wrote();
-    for (const line of lines) {
-      this.#index.set(line.k, {
-        fingerprint: line.d === 1 ? undefined : line.f,
-        node: line.n ?? "",
-        codeVersion: line.v ?? "",
-        createdAt: line.t ?? line.w,
-        writtenAt: line.w,
-        segment: this.#ownSegment ?? "",
-      });
-    }
+    const segment = this.#ownSegment ?? "";
+    for (const { applied } of queued) for (const { record } of applied) record.segment = segment;
   }
 
   #segmentFd(): number {

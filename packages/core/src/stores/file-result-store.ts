@@ -180,9 +180,7 @@ export class FileResultStore implements ResultStore {
 
   #write(key: Fingerprint, bytes: Uint8Array, operation: string): Promise<void> | undefined {
     if (bytes.byteLength > this.#packMaxBytes) return this.#writeFile(key, bytes, bytes.byteLength, operation);
-    try {
-      this.#pack.put(key, bytes);
-    } catch (error) {
+    const failed = (error: unknown): never => {
       throw writeError(
         this.name,
         operation,
@@ -190,8 +188,14 @@ export class FileResultStore implements ResultStore {
         `appending result "${key}" to ${path.join(this.path, "packs")}`,
         this.path,
       );
+    };
+    let appended: Promise<void> | undefined;
+    try {
+      appended = this.#pack.put(key, bytes);
+    } catch (error) {
+      failed(error);
     }
-    return undefined;
+    return appended?.catch(failed);
   }
 
   /** Writes a result file (atomically): one buffer, or pieces when it is large enough for the background write. */

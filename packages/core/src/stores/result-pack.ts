@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { CorruptResultError } from "../codec/errors.js";
+import { BatchedAppends } from "./batched-appends.js";
 import { crc32 } from "./crc32.js";
 import { errorCode, fsyncDir, openRegularFile, readFrom, removeStaleTemps, tempPath, writeAll } from "./fs-util.js";
 import { ACCESS, DELETE, encodeRecord, HEADER, packRecords, PUT } from "./pack-records.js";
@@ -29,6 +30,21 @@ const COMPACT_MIN_DEAD_BYTES = 64 * 1024;
 const RUN_GAP = 4096;
 /** …and the read stays within this many bytes. */
 const RUN_MAX = 1 << 20;
+
+/** A queued put's data, copied out (a result owns exactly its bytes). */
+function queuedBytes(put: QueuedPut): Uint8Array {
+  return new Uint8Array(put.record.subarray(put.record.length - put.length));
+}
+
+function concatRecords(puts: readonly QueuedPut[], total: number): Buffer {
+  const out = Buffer.allocUnsafeSlow(total);
+  let at = 0;
+  for (const put of puts) {
+    out.set(put.record, at);
+    at += put.record.length;
+  }
+  return out;
+}
 
 function corrupt(key: string, dir: string, segment: string): CorruptResultError {
   return new CorruptResultError(
@@ -60,6 +76,15 @@ interface Segment {
   /** Read descriptor, opened on the first read; for this process's own segment, its append descriptor. */
   fd: number | undefined;
   gone: boolean;
+}
+
+/** A put waiting for its batch to be appended (BatchedAppends). */
+interface QueuedPut {
+  readonly key: string;
+  readonly record: Buffer;
+  /** Data length. */
+  readonly length: number;
+  readonly time: number;
 }
 
 /** What the pack needs from its owner: where, how, and how to report failures. */
@@ -104,6 +129,9 @@ export class ResultPack {
   #own: Segment | undefined;
   #lastWrite = 0;
   #refreshedAt = -Infinity;
+  /** Puts not yet appended, by key (their bytes are read from here meanwhile). */
+  #queued = new Map<string, QueuedPut>();
+  readonly #appends = new BatchedAppends<QueuedPut>((puts) => this.#appendQueued(puts));
 
   constructor(options: ResultPackOptions) {
     this.#dir = options.dir;
@@ -125,6 +153,7 @@ export class ResultPack {
 
   /** Appends pending access records, closes descriptors and forgets the index. */
   close(): void {
+    this.#appends.flush();
     this.flushAccess();
     for (const segment of this.#segments.values()) this.#closeFd(segment);
     if (this.#own !== undefined) {
@@ -139,6 +168,7 @@ export class ResultPack {
 
   /** True when a live packed result is indexed under `key`. */
   has(key: string): boolean {
+    if (this.#queued.has(key)) return true;
     const entry = this.#index.get(key);
     return entry !== undefined && entry.length >= 0;
   }
@@ -149,6 +179,8 @@ export class ResultPack {
    * Bytes that fail their CRC reject with CorruptResultError.
    */
   read(key: string, checked?: Set<object>): Uint8Array | undefined {
+    const queued = this.#queued.get(key);
+    if (queued !== undefined) return queuedBytes(queued);
     for (let attempt = 0; attempt < 2; attempt++) {
       const entry = this.#index.get(key);
       if (entry === undefined || entry.length < 0) return undefined;
@@ -178,6 +210,11 @@ export class ResultPack {
     const out = new Array<Uint8Array | CorruptResultError | undefined>(keys.length);
     const wanted: { index: number; entry: PackEntry; start: number }[] = [];
     for (let index = 0; index < keys.length; index++) {
+      const queued = this.#queued.get(keys[index] as string);
+      if (queued !== undefined) {
+        out[index] = queuedBytes(queued);
+        continue;
+      }
       const entry = this.#index.get(keys[index] as string);
       if (entry !== undefined && entry.length >= 0)
         wanted.push({ index, entry, start: entry.at + HEADER + entry.keyLength });
@@ -214,24 +251,37 @@ export class ResultPack {
     return out;
   }
 
-  /** Appends `bytes` under `key` unless a live copy is indexed (content-addressed: same bytes). */
-  put(key: string, bytes: Uint8Array): void {
-    if (this.has(key)) return;
+  /**
+   * Appends `bytes` under `key` unless a live copy is indexed (content-addressed: same bytes). The
+   * append is batched with the others of this turn of the event loop (BatchedAppends): the promise
+   * resolves once it is written (undefined when nothing is to be written); `has` and `read` see it at once.
+   */
+  put(key: string, bytes: Uint8Array): Promise<void> | undefined {
+    if (this.#queued.has(key)) return this.#appends.current;
+    if (this.has(key)) return undefined;
     const time = this.#writeTime(this.#index.get(key)?.time);
     const record = encodeRecord(PUT, key, bytes, time, 0);
-    const own = this.#append(record);
-    this.#apply(key, {
-      segment: own,
-      at: own.size - record.length,
-      keyLength: key.length,
-      length: bytes.length,
-      crc: record.readUInt32LE(28),
-      time,
-    });
+    const queued: QueuedPut = { key, record, length: bytes.length, time };
+    this.#queued.set(key, queued);
+    return this.#appends.add(queued, record.length);
+  }
+
+  /** Appends a batch of puts in one write and indexes them (BatchedAppends' writer). */
+  #appendQueued(puts: readonly QueuedPut[]): void {
+    for (const put of puts) this.#queued.delete(put.key);
+    let total = 0;
+    for (const put of puts) total += put.record.length;
+    const own = this.#append(puts.length === 1 ? (puts[0] as QueuedPut).record : concatRecords(puts, total));
+    let at = own.size - total;
+    for (const { key, record, length, time } of puts) {
+      this.#apply(key, { segment: own, at, keyLength: key.length, length, crc: record.readUInt32LE(28), time });
+      at += record.length;
+    }
   }
 
   /** Records the deletion of `key` when a packed copy is indexed (another process's too); true if one was. */
   delete(key: string): boolean {
+    this.#appends.flush();
     if (this.#index.get(key) === undefined) this.refresh();
     const entry = this.#index.get(key);
     if (entry === undefined || entry.length < 0) return false;
@@ -255,6 +305,7 @@ export class ResultPack {
 
   /** Every live packed key with its size and last access (write time or a later recorded hit). */
   *entries(): Generator<{ key: string; bytes: number; lastAccess: number }> {
+    this.#appends.flush();
     for (const [key, entry] of [...this.#index]) {
       if (entry.length >= 0)
         yield { key, bytes: entry.length, lastAccess: Math.max(entry.time, this.#access.get(key) ?? 0) };
