@@ -2,7 +2,7 @@
 // entries in a batch, and a cache reading a warm run's results through getMany (issue 20).
 import { Builder, MemoryFingerprintRepository, type ResultStore } from "@ham/core";
 import { check, checkBytes, checkEqual, describe, patternBytes } from "./assertions.js";
-import type { Check, Harness } from "./harness.js";
+import { type Check, type Harness, instanceWith } from "./harness.js";
 import { resultStoreKeySamples } from "./keys.js";
 import type { ResultStoreGroup } from "./options.js";
 import { checkReportsDamage, damage } from "./damage.js";
@@ -10,14 +10,8 @@ import { recordCalls, warningsLogger } from "./read-only-support.js";
 
 type ResultCheck = Check<ResultStore, ResultStoreGroup>;
 
-const NO_GET_MANY = "the store has no getMany() (optional member)";
-
 /** The store, skipped with a reason when it has no getMany. */
-async function batchingStore(h: Harness<ResultStore>): Promise<ResultStore & Required<Pick<ResultStore, "getMany">>> {
-  const store = await h.instance();
-  if (typeof store.getMany !== "function") return h.skip(NO_GET_MANY);
-  return store as ResultStore & Required<Pick<ResultStore, "getMany">>;
-}
+const batchingStore = (h: Harness<ResultStore>) => instanceWith(h, "getMany", "store");
 
 /** Module-level nodes (a node's code must not close over locals); `batchComputations` counts their calls. */
 const batchComputations: Record<string, number> = {};

@@ -5,7 +5,7 @@
 // readers racing setChunks writers see nothing or the whole value.
 import { Builder, type Codec, MemoryFingerprintRepository, type ResultStore } from "@ham/core";
 import { check, checkBytes, checkEqual, checkRejectsWithStoreError, describe, patternBytes } from "./assertions.js";
-import type { Check, Harness } from "./harness.js";
+import { type Check, type Harness, instanceWith } from "./harness.js";
 import type { ResultStoreGroup } from "./options.js";
 import { recordCalls } from "./read-only-support.js";
 
@@ -13,14 +13,9 @@ type ResultCheck = Check<ResultStore, ResultStoreGroup>;
 type ChunkingStore = ResultStore & Required<Pick<ResultStore, "setChunks">>;
 
 const MiB = 1024 * 1024;
-const NO_SET_CHUNKS = "the store has no setChunks() (optional member)";
-
 /** The store, skipped with a reason when it has no setChunks. */
-async function chunkingStore(h: Harness<ResultStore>, namespace?: string): Promise<ChunkingStore> {
-  const store = await h.instance(namespace);
-  if (typeof store.setChunks !== "function") return h.skip(NO_SET_CHUNKS);
-  return store as ChunkingStore;
-}
+const chunkingStore = (h: Harness<ResultStore>, namespace?: string): Promise<ChunkingStore> =>
+  instanceWith(h, "setChunks", "store", namespace);
 
 /** The pieces' concatenation, in a buffer of its own (what `set` of the concatenation would get). */
 function concat(pieces: readonly Uint8Array[]): Uint8Array {

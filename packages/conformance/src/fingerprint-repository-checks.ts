@@ -2,7 +2,7 @@
 import type { FingerprintRepository, RunRecord } from "@ham/core";
 import type { FingerprintEntry, FingerprintMeta } from "@ham/core/stores";
 import { check, checkEqual, checkRejectsWithStoreError, describe, fail } from "./assertions.js";
-import type { Check } from "./harness.js";
+import { type Check, instanceWith } from "./harness.js";
 import { contextKeySamples } from "./keys.js";
 import type { FingerprintRepositoryGroup } from "./options.js";
 import { readOnlyRepositoryChecks } from "./read-only-repository-checks.js";
@@ -156,8 +156,7 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
     group: "basic",
     name: "delete (when present) removes a key, leaves others, and a missing key is not an error",
     async run(h) {
-      const repo = await h.instance();
-      if (typeof repo.delete !== "function") return h.skip("the repository has no delete() (optional member)");
+      const repo = await instanceWith(h, "delete", "repository");
       await repo.set("toDelete", "fpD", meta("D"));
       await repo.set("toKeep", "fpK", meta("K"));
       await repo.delete("toDelete");
@@ -185,8 +184,7 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
     group: "batch",
     name: "getMany returns fingerprints in the order asked, with undefined for misses",
     async run(h) {
-      const repo = await h.instance();
-      if (typeof repo.getMany !== "function") return h.skip("the repository has no getMany() (optional member)");
+      const repo = await instanceWith(h, "getMany", "repository");
       await repo.set("manyA", "fpA", meta("A"));
       await repo.set("manyB", "fpB", meta("B"));
       await repo.set("manyC.x:y~z", "fpC", meta("C"));
@@ -202,8 +200,7 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
     group: "batch",
     name: "setMany writes every entry (a later entry for the same key wins) and get reads them",
     async run(h) {
-      const repo = await h.instance();
-      if (typeof repo.setMany !== "function") return h.skip("the repository has no setMany() (optional member)");
+      const repo = await instanceWith(h, "setMany", "repository");
       const entries: FingerprintEntry[] = Array.from({ length: 50 }, (_, i) => ({
         contextKey: `batch.${i}:k~`,
         fingerprint: `fpBatch${i}`,
@@ -225,8 +222,7 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
     group: "listing",
     name: "entries() yields every record once, with its meta",
     async run(h) {
-      const repo = await h.instance();
-      if (typeof repo.entries !== "function") return h.skip("the repository has no entries() (optional member)");
+      const repo = await instanceWith(h, "entries", "repository");
       const written: FingerprintEntry[] = [
         { contextKey: "listA", fingerprint: "fpA", ...meta("A", "v1", 11) },
         { contextKey: "listB.x:y~", fingerprint: "fpB", ...meta("B", "v2", 22) },
@@ -435,8 +431,7 @@ export const fingerprintRepositoryChecks: readonly RepositoryCheck[] = [
     group: "lifecycle",
     name: "using a closed repository fails with a StoreError naming the store",
     async run(h) {
-      const repo = await h.instance();
-      if (typeof repo.close !== "function") return h.skip("the repository has no close() (optional member)");
+      const repo = await instanceWith(h, "close", "repository");
       await repo.set("beforeClose", "fpB", meta("B"));
       await repo.close();
       await checkRejectsWithStoreError(repo.get("beforeClose"), repo.name, "get() after close()");

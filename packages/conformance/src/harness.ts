@@ -38,6 +38,21 @@ export interface Harness<T> {
   skip(reason: string): never;
 }
 
+/**
+ * A new instance (as `h.instance` makes it) that has the optional method `member`; without it the
+ * check ends as skipped, with the reason printed: "the <what> has no <member>() (optional member)".
+ */
+export async function instanceWith<T, K extends keyof T & string>(
+  h: Harness<T>,
+  member: K,
+  what: "store" | "repository",
+  namespace?: string,
+): Promise<T & Required<Pick<T, K>>> {
+  const instance = await h.instance(namespace);
+  if (typeof instance[member] !== "function") return h.skip(`the ${what} has no ${member}() (optional member)`);
+  return instance as T & Required<Pick<T, K>>;
+}
+
 /** One conformance check. */
 export interface Check<T, Group extends string = string> {
   /** The group it belongs to; "basic" checks cannot be switched off. */

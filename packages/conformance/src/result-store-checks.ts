@@ -1,7 +1,7 @@
 // The ResultStore checks, as plain async functions grouped by what an implementation may switch off.
 import type { ResultStore } from "@ham/core";
 import { check, checkBytes, checkEqual, checkRejectsWithStoreError, describe, patternBytes } from "./assertions.js";
-import type { Check, Harness } from "./harness.js";
+import { type Check, type Harness, instanceWith } from "./harness.js";
 import { resultStoreKeySamples } from "./keys.js";
 import type { ResultStoreGroup } from "./options.js";
 import { batchResultStoreChecks } from "./batch-result-store-checks.js";
@@ -131,8 +131,7 @@ export const resultStoreChecks: readonly ResultCheck[] = [
     group: "batch",
     name: "getMany returns values in the order asked, with undefined for misses",
     async run(h) {
-      const store = await h.instance();
-      if (typeof store.getMany !== "function") return h.skip("the store has no getMany() (optional member)");
+      const store = await instanceWith(h, "getMany", "store");
       await store.set("manyA", patternBytes(5, 1));
       await store.set("manyB", patternBytes(0, 2));
       await store.set("manyC", patternBytes(7, 3));
@@ -157,8 +156,7 @@ export const resultStoreChecks: readonly ResultCheck[] = [
     group: "listing",
     name: "list() yields every stored key once with its size in bytes",
     async run(h) {
-      const store = await h.instance();
-      if (typeof store.list !== "function") return h.skip("the store has no list() (optional member)");
+      const store = await instanceWith(h, "list", "store");
       const written = new Map([
         ["listA", patternBytes(10, 1)],
         ["listB", patternBytes(0, 2)],
@@ -184,8 +182,7 @@ export const resultStoreChecks: readonly ResultCheck[] = [
     group: "listing",
     name: "size() is the total of the stored values' bytes",
     async run(h) {
-      const store = await h.instance();
-      if (typeof store.size !== "function") return h.skip("the store has no size() (optional member)");
+      const store = await instanceWith(h, "size", "store");
       checkEqual(await store.size(), 0, "size() of an empty store");
       await store.set("sizeA", patternBytes(100, 1));
       await store.set("sizeB", patternBytes(23, 2));
@@ -308,8 +305,7 @@ export const resultStoreChecks: readonly ResultCheck[] = [
     group: "lifecycle",
     name: "using a closed store fails with a StoreError naming the store",
     async run(h) {
-      const store = await h.instance();
-      if (typeof store.close !== "function") return h.skip("the store has no close() (optional member)");
+      const store = await instanceWith(h, "close", "store");
       await store.set("beforeClose", patternBytes(4, 1));
       await store.close();
       await checkRejectsWithStoreError(store.get("beforeClose"), store.name, "get() after close()");
