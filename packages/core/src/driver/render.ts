@@ -1,10 +1,15 @@
 // Renders DOT text to SVG or PNG with Graphviz's `dot` program, and writes execution pictures to files.
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { extname } from "node:path";
 import { ConfigurationError, HamError } from "../errors.js";
+import { requireHere } from "../require-here.js";
 import type { ExecuteOptions } from "./execute-options.js";
 import type { VisualizeOptions } from "./visualize.js";
+
+/** child_process's spawnSync, loaded at the first render (importing @ham/core does not load it). */
+function spawnSync(...args: Parameters<typeof import("node:child_process").spawnSync>) {
+  return (requireHere("node:child_process") as typeof import("node:child_process")).spawnSync(...args);
+}
 
 /** Formats Graphviz renders. */
 export type ImageFormat = "svg" | "png";

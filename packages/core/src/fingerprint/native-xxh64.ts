@@ -6,7 +6,9 @@
 // (createRequire) so it can happen at the first large input, and costs ~5 ms, which only a process
 // that hashes large buffers pays. Why xxh64 and not xxh3: the prebuilt xxh3 measured ~1 GB/s here
 // (no SIMD in the build), below WASM xxh64, and switching would change every fingerprint.
-import { createRequire } from "node:module";
+import { type RequireFn, requireHere } from "../require-here.js";
+
+export type { RequireFn };
 
 /** The one function ham uses from the native module. */
 export type NativeXxh64 = (bytes: Uint8Array, seed: bigint) => bigint;
@@ -30,15 +32,6 @@ export interface NativeLoad {
 
 /** Setting `HAM_NATIVE_HASH=0` keeps bulk hashing on WebAssembly (same fingerprints, slower on large buffers). */
 export const NATIVE_HASH_ENV = "HAM_NATIVE_HASH";
-
-// In the CJS build esbuild empties `import.meta`, so a missing url means CommonJS (as in
-// @ham/fingerprint-dataframe's library loader; vitest defines __filename in ES modules too).
-const esmUrl = (import.meta as { url?: string }).url;
-
-/** Requires a module by name from this package (replaced in tests to simulate a missing binary). */
-export type RequireFn = (name: string) => unknown;
-
-const requireHere: RequireFn = (name) => createRequire(esmUrl ?? __filename)(name);
 
 /** Probe inputs that cover xxh64's 32-byte stripes and its 8-, 4- and 1-byte tails, at odd offsets. */
 function probes(): Uint8Array[] {

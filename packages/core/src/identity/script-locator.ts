@@ -1,9 +1,9 @@
 // Finds the script a function was defined in, through the in-process inspector: the function's
 // [[FunctionLocation]] names a script id; the debugger gives that script's URL and source text —
 // the code as it runs (after tsx / vitest / a bundler transformed it), which is what toString shows.
-import { Session } from "node:inspector";
-import { performance } from "node:perf_hooks";
+import type { Session } from "node:inspector";
 import { pathToFileURL } from "node:url";
+import { requireHere } from "../require-here.js";
 
 /** Where a function starts: script id and 0-based line/column. */
 export interface FunctionLocation {
@@ -46,7 +46,7 @@ export class ScriptLocator {
   static open(): ScriptLocator | string {
     let session: Session | undefined;
     try {
-      session = new Session();
+      session = new (requireHere("node:inspector") as typeof import("node:inspector")).Session();
       session.connect();
       return new ScriptLocator(session);
     } catch (error) {
