@@ -240,7 +240,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     if (this.#readOnly) throw readOnlyError(this.name, "delete");
     if (this.#index.get(contextKey)?.fingerprint === undefined) this.#refresh("delete");
     if (this.#index.get(contextKey)?.fingerprint === undefined) return;
-    return this.#append("delete", [{ k: contextKey, d: 1, w: this.#writeTime() }]);
+    return this.#append("delete", [{ k: contextKey, d: 1, w: this.#writeTime(contextKey) }]);
   }
 
   async *entries(): AsyncIterable<FingerprintEntry> {
@@ -319,17 +319,18 @@ export class FileFingerprintRepository implements FingerprintRepository {
     } else {
       try {
         this.#makeFolders();
-        removeStaleTemps(this.#metaDir);
-        removeStaleTemps(this.#runsDir);
       } catch (error) {
         throw toStoreError(this.name, "open", error, `creating folders under ${this.path}`);
       }
     }
+    // Listed once, for the stale temps and for reading it (the run log does the same with runs/).
+    const metaNames = this.#readdir(this.#metaDir, "open");
+    if (!this.#readOnly) removeStaleTemps(this.#metaDir, undefined, metaNames);
     this.#index = new Map();
     this.#segments = new Map();
     this.#ownSegment = undefined;
     this.#ownFd = undefined;
-    this.#refresh("open");
+    this.#refresh("open", metaNames);
     try {
       this.#runs.open(this.#readOnly);
     } catch (error) {
@@ -365,8 +366,11 @@ export class FileFingerprintRepository implements FingerprintRepository {
     }
   }
 
-  /** Reads segments that are new or grew since the last look (all of them on open). */
-  #refresh(operation: string): void {
+  /**
+   * Reads segments that are new or grew since the last look (all of them on open). `listed`: the
+   * folder's names when the caller has just listed it.
+   */
+  #refresh(operation: string, listed?: readonly string[]): void {
     this.#writes.look();
     // Misses share a listing made by a miss (a burst of them, as on a cold run); any other listing does not count.
     this.#listedAt = operation === "get" || operation === "getMany" ? performance.now() : Number.NEGATIVE_INFINITY;
@@ -374,7 +378,8 @@ export class FileFingerprintRepository implements FingerprintRepository {
     // are then in a new compact segment, so list again until a pass loses nothing (bounded).
     for (let pass = 0; pass < 3; pass++) {
       let lost = false;
-      for (const name of this.#readdir(this.#metaDir, operation)) {
+      const names = pass === 0 && listed !== undefined ? listed : this.#readdir(this.#metaDir, operation);
+      for (const name of names) {
         if (name === this.#ownSegment || !SEGMENT.test(name)) continue;
         if (!this.#readSegment(name, operation)) lost = true;
       }
@@ -481,13 +486,19 @@ export class FileFingerprintRepository implements FingerprintRepository {
       n: String(meta.node),
       v: String(meta.codeVersion),
       t: Number.isFinite(meta.createdAt) ? meta.createdAt : Date.now(),
-      w: this.#writeTime(),
+      w: this.#writeTime(contextKey),
     };
   }
 
-  /** Wall-clock time of a write, never going backwards within this process. */
-  #writeTime(): number {
-    this.#lastWrite = Math.max(this.#lastWrite, Date.now());
+  /**
+   * Wall-clock time of a write of `contextKey`, never going backwards within this process, and later
+   * than the line it supersedes: two lines of one key written in the same millisecond to different
+   * segments (before and after a reopen, say) would otherwise be read back in folder order, and the
+   * older could win (as in the result pack's #writeTime).
+   */
+  #writeTime(contextKey: string): number {
+    const before = this.#index.get(contextKey)?.writtenAt;
+    this.#lastWrite = Math.max(this.#lastWrite, Date.now(), before === undefined ? 0 : before + 1);
     return this.#lastWrite;
   }
 

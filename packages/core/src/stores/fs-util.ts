@@ -234,11 +234,15 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-/** Removes temp files older than STALE_TEMP_MS from `dir` (left by writers that crashed). */
-export function removeStaleTemps(dir: string, now = Date.now()): void {
-  let names: string[];
+/**
+ * Removes temp files older than STALE_TEMP_MS from `dir` (left by writers that crashed). `listed`:
+ * the folder's names when the caller has just listed it (an open lists each folder once for this and
+ * for its own reading).
+ */
+export function removeStaleTemps(dir: string, now = Date.now(), listed?: readonly string[]): void {
+  let names: readonly string[];
   try {
-    names = fs.readdirSync(dir);
+    names = listed ?? fs.readdirSync(dir);
   } catch {
     return;
   }

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import type { FingerprintEntry, FingerprintMeta, FingerprintRepository, RunRecord } from "../contracts.js";
 import { StoreError } from "../errors.js";
 import { FileFingerprintRepository, MemoryFingerprintRepository } from "./index.js";
@@ -279,6 +279,30 @@ describe("FileFingerprintRepository on disk", () => {
     );
     const repo = new FileFingerprintRepository({ path: dir });
     expect(await repo.get("x")).toBe("late");
+  });
+
+  it("a key rewritten in the same millisecond, in another segment after a reopen, reads back as the rewrite", async () => {
+    // Two lines of one key with the same write time would be read back in folder order (segment
+    // names end in random characters), so the older could win: the rewrite is stamped later.
+    vi.useFakeTimers({ toFake: ["Date"], now: 1_700_000_000_000 });
+    try {
+      for (let trial = 0; trial < 8; trial++) {
+        const dir = freshFolder();
+        const repo = new FileFingerprintRepository({ path: dir });
+        await repo.set("k", "fp-old", meta("N"));
+        await repo.close();
+        await repo.open();
+        await repo.set("k", "fp-new", meta("N", "v1", 2000));
+        await repo.close();
+        expect(fs.readdirSync(path.join(dir, "meta")).filter((n) => n.endsWith(".log")).length).toBe(2);
+        const other = new FileFingerprintRepository({ path: dir });
+        expect(await other.get("k")).toBe("fp-new");
+        expect((await other.getEntry("k"))?.createdAt).toBe(2000);
+        await other.close();
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("compacts many sealed segments into one on open, keeping every record and delete", async () => {

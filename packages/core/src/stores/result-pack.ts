@@ -144,8 +144,9 @@ export class ResultPack {
   /** Reads every segment; unless read-only, removes stale temp files and merges many sealed segments. */
   open(): void {
     const readOnly = this.#readOnly();
-    if (!readOnly) removeStaleTemps(this.#dir);
-    this.refresh();
+    const names = this.#list();
+    if (!readOnly) removeStaleTemps(this.#dir, undefined, names);
+    this.refresh(names);
     if (readOnly) return;
     const sealed = [...this.#segments.values()].filter((s) => isSealedSegment(this.#dir, s.name));
     if (sealed.length >= MERGE_AFTER_SEGMENTS) this.#compact(sealed);
@@ -369,16 +370,12 @@ export class ResultPack {
     if (performance.now() - this.#refreshedAt >= ms) this.refresh();
   }
 
-  /** Reads records that are new since the last look (all of them the first time); forgets removed segments. */
-  refresh(): void {
+  /**
+   * Reads records that are new since the last look (all of them the first time); forgets removed
+   * segments. `names`: the folder's listing, when the caller has just made it.
+   */
+  refresh(names: readonly string[] = this.#list()): void {
     this.#refreshedAt = performance.now();
-    let names: string[];
-    try {
-      names = fs.readdirSync(this.#dir);
-    } catch (error) {
-      if (errorCode(error) !== "ENOENT" && errorCode(error) !== "ENOTDIR") throw error;
-      names = [];
-    }
     const present = new Set<string>();
     for (const name of names) {
       if (!SEGMENT.test(name)) continue;
@@ -390,6 +387,16 @@ export class ResultPack {
       if (!present.has(segment.name)) this.#forget(segment);
     }
     if (this.#own !== undefined && !present.has(this.#own.name)) this.#forget(this.#own);
+  }
+
+  /** The folder's names; none when it is gone. */
+  #list(): string[] {
+    try {
+      return fs.readdirSync(this.#dir);
+    } catch (error) {
+      if (errorCode(error) !== "ENOENT" && errorCode(error) !== "ENOTDIR") throw error;
+      return [];
+    }
   }
 
   // -------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import {
   openRegularFile,
   readFrom,
   readRegularFile,
+  removeStaleTemps,
   tempPath,
   writeAll,
   writeNewFile,
@@ -101,13 +102,16 @@ export class RunLog {
   /**
    * Starts reading the history lazily: a process that only saves runs (a warm run on a machine with
    * a prediction memo) never reads the lines of earlier runs, so opening costs one readdir however
-   * long the history is. Unless read-only, sealed segments are merged: now when there are enough of
-   * them to fill a tier (see fullTier), else at the first read, once their dead bytes are known.
+   * long the history is (the same listing finds stale temp files to remove). Unless read-only,
+   * sealed segments are merged: now when there are enough of them to fill a tier (see fullTier),
+   * else at the first read, once their dead bytes are known.
    */
   open(readOnly: boolean): void {
     this.close();
     this.#maintain = !readOnly;
-    const sealed = this.#readdir().filter((name) => SEGMENT.test(name) && isSealedSegment(this.#dir, name));
+    const names = this.#readdir();
+    if (!readOnly) removeStaleTemps(this.#dir, undefined, names);
+    const sealed = names.filter((name) => SEGMENT.test(name) && isSealedSegment(this.#dir, name));
     this.#sealedAtOpen = new Set(sealed);
     if (readOnly || sealed.length < MERGE_AFTER_SEGMENTS) return;
     // A full tier is known from the sizes alone (stat, no read); the dead-bytes rule waits for the first read.
