@@ -3,8 +3,6 @@
 // a run of synchronous nodes costs one write (and one check that the segment is still there) per
 // store instead of one per node. Each append's promise settles once its batch is written, so a caller
 // that waits for it finds its bytes on disk, as when every append was written at once.
-import { type Pending, pending } from "../execution/pending.js";
-
 /** Queued bytes past which a batch is written at once rather than at the end of the turn. */
 export const BATCH_MAX_BYTES = 1024 * 1024;
 
@@ -21,6 +19,23 @@ function writeSoon(batches: { flush(): void }): void {
 
 function ignore(): void {}
 
+/** A batch's promise and the functions that settle it (one per batch, not per append). */
+interface Batch {
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((settle, fail) => {
+    resolve = settle;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
+}
+
 /**
  * Items appended through `add` are handed to `write` together: at the end of the current turn of the
  * event loop (setImmediate), at once when BATCH_MAX_BYTES are queued, on `flush()`, or at exit.
@@ -30,7 +45,7 @@ export class BatchedAppends<T> {
   readonly #maxBytes: number;
   #items: T[] = [];
   #bytes = 0;
-  #batch: Pending<void> | undefined;
+  #batch: Batch | undefined;
 
   /** `write` appends the items in order (one write) or throws; every item of the batch then fails with its error. */
   constructor(write: (items: readonly T[]) => void, maxBytes = BATCH_MAX_BYTES) {
@@ -49,7 +64,7 @@ export class BatchedAppends<T> {
     this.#bytes += bytes;
     let batch = this.#batch;
     if (batch === undefined) {
-      batch = pending<void>();
+      batch = newBatch();
       batch.promise.catch(ignore); // each caller gets the failure through the promise it holds
       this.#batch = batch;
       later(writeSoon, this);
