@@ -325,7 +325,7 @@ export class FileFingerprintRepository implements FingerprintRepository {
     }
     // Listed once, for the stale temps and for reading it (the run log does the same with runs/).
     const metaNames = this.#readdir(this.#metaDir, "open");
-    if (!this.#readOnly) removeStaleTemps(this.#metaDir, undefined, metaNames);
+    if (!this.#readOnly) removeStaleTemps(this.#metaDir, metaNames);
     this.#index = new Map();
     this.#segments = new Map();
     this.#ownSegment = undefined;

@@ -10,6 +10,7 @@ import {
   atomicWriteFileInBackground,
   errorCode,
   isRegularFile,
+  listFolder,
   readRegularFile,
   removeStaleTemps,
   writeError,
@@ -322,9 +323,8 @@ export class FileResultStore implements ResultStore {
 
   #readdir(dir: string): string[] {
     try {
-      return fs.readdirSync(dir);
+      return listFolder(dir);
     } catch (error) {
-      if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
       throw toStoreError(this.name, "list", error, `reading folder ${dir}`);
     }
   }

@@ -234,12 +234,23 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/** The names in folder `dir`; none when it does not exist or is not a folder (other errors are thrown). */
+export function listFolder(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (error) {
+    if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
+    throw error;
+  }
+}
+
 /**
  * Removes temp files older than STALE_TEMP_MS from `dir` (left by writers that crashed). `listed`:
  * the folder's names when the caller has just listed it (an open lists each folder once for this and
  * for its own reading).
  */
-export function removeStaleTemps(dir: string, now = Date.now(), listed?: readonly string[]): void {
+export function removeStaleTemps(dir: string, listed?: readonly string[]): void {
+  const now = Date.now();
   let names: readonly string[];
   try {
     names = listed ?? fs.readdirSync(dir);

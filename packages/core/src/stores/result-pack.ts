@@ -5,7 +5,16 @@ import path from "node:path";
 import { CorruptResultError } from "../codec/errors.js";
 import { BatchedAppends } from "./batched-appends.js";
 import { crc32 } from "./crc32.js";
-import { errorCode, fsyncDir, openRegularFile, readFrom, removeStaleTemps, tempPath, writeAll } from "./fs-util.js";
+import {
+  errorCode,
+  fsyncDir,
+  listFolder,
+  openRegularFile,
+  readFrom,
+  removeStaleTemps,
+  tempPath,
+  writeAll,
+} from "./fs-util.js";
 import { ACCESS, DELETE, encodeRecord, HEADER, packRecords, PUT } from "./pack-records.js";
 import {
   compactSegmentName,
@@ -34,16 +43,6 @@ const RUN_MAX = 1 << 20;
 /** A queued put's data, copied out (a result owns exactly its bytes). */
 function queuedBytes(put: QueuedPut): Uint8Array {
   return new Uint8Array(put.record.subarray(put.record.length - put.length));
-}
-
-function concatRecords(puts: readonly QueuedPut[], total: number): Buffer {
-  const out = Buffer.allocUnsafeSlow(total);
-  let at = 0;
-  for (const put of puts) {
-    out.set(put.record, at);
-    at += put.record.length;
-  }
-  return out;
 }
 
 function corrupt(key: string, dir: string, segment: string): CorruptResultError {
@@ -144,8 +143,8 @@ export class ResultPack {
   /** Reads every segment; unless read-only, removes stale temp files and merges many sealed segments. */
   open(): void {
     const readOnly = this.#readOnly();
-    const names = this.#list();
-    if (!readOnly) removeStaleTemps(this.#dir, undefined, names);
+    const names = listFolder(this.#dir);
+    if (!readOnly) removeStaleTemps(this.#dir, names);
     this.refresh(names);
     if (readOnly) return;
     const sealed = [...this.#segments.values()].filter((s) => isSealedSegment(this.#dir, s.name));
@@ -272,7 +271,14 @@ export class ResultPack {
     for (const put of puts) this.#queued.delete(put.key);
     let total = 0;
     for (const put of puts) total += put.record.length;
-    const own = this.#append(puts.length === 1 ? (puts[0] as QueuedPut).record : concatRecords(puts, total));
+    const own = this.#append(
+      puts.length === 1
+        ? (puts[0] as QueuedPut).record
+        : Buffer.concat(
+            puts.map((put) => put.record),
+            total,
+          ),
+    );
     let at = own.size - total;
     for (const { key, record, length, time } of puts) {
       this.#apply(key, { segment: own, at, keyLength: key.length, length, crc: record.readUInt32LE(28), time });
@@ -374,7 +380,7 @@ export class ResultPack {
    * Reads records that are new since the last look (all of them the first time); forgets removed
    * segments. `names`: the folder's listing, when the caller has just made it.
    */
-  refresh(names: readonly string[] = this.#list()): void {
+  refresh(names: readonly string[] = listFolder(this.#dir)): void {
     this.#refreshedAt = performance.now();
     const present = new Set<string>();
     for (const name of names) {
@@ -387,16 +393,6 @@ export class ResultPack {
       if (!present.has(segment.name)) this.#forget(segment);
     }
     if (this.#own !== undefined && !present.has(this.#own.name)) this.#forget(this.#own);
-  }
-
-  /** The folder's names; none when it is gone. */
-  #list(): string[] {
-    try {
-      return fs.readdirSync(this.#dir);
-    } catch (error) {
-      if (errorCode(error) !== "ENOENT" && errorCode(error) !== "ENOTDIR") throw error;
-      return [];
-    }
   }
 
   // -------------------------------------------------------------------------------------------

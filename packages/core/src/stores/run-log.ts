@@ -6,6 +6,7 @@ import type { RunRecord } from "../contracts.js";
 import {
   errorCode,
   fsyncDir,
+  listFolder,
   openRegularFile,
   readFrom,
   readRegularFile,
@@ -110,7 +111,7 @@ export class RunLog {
     this.close();
     this.#maintain = !readOnly;
     const names = this.#readdir();
-    if (!readOnly) removeStaleTemps(this.#dir, undefined, names);
+    if (!readOnly) removeStaleTemps(this.#dir, names);
     const sealed = names.filter((name) => SEGMENT.test(name) && isSealedSegment(this.#dir, name));
     this.#sealedAtOpen = new Set(sealed);
     if (readOnly || sealed.length < MERGE_AFTER_SEGMENTS) return;
@@ -249,12 +250,7 @@ export class RunLog {
   }
 
   #readdir(): string[] {
-    try {
-      return fs.readdirSync(this.#dir);
-    } catch (error) {
-      if (errorCode(error) === "ENOENT" || errorCode(error) === "ENOTDIR") return [];
-      throw error;
-    }
+    return listFolder(this.#dir);
   }
 
   /** The run on `line`; undefined when it does not parse; GONE when its segment was removed. */
